@@ -1,0 +1,81 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { runStep, type ClusterNode } from "../node";
+import { renderAgentInstall, renderKubeconfig, renderServerInstall, renderUninstall } from "./scripts";
+
+export interface ClusterArgs {
+  nodes: ClusterNode[];
+  /** Pinned k3s release, e.g. v1.31.4+k3s1. */
+  version: string;
+  /** Defaults to etcd with 3+ servers, sqlite otherwise. */
+  datastore?: "sqlite" | "etcd";
+  /** Resources that must finish first (the preflight steps). */
+  dependsOn?: pulumi.Resource[];
+}
+
+export const validateK3sArgs = (a: ClusterArgs): string | undefined => {
+  const servers = a.nodes.filter((n) => n.role === "manager").length;
+  if (servers === 0) return "k3s needs at least one server";
+  if ((a.datastore ?? (servers >= 3 ? "etcd" : "sqlite")) === "sqlite" && servers > 1) return "several servers need datastore etcd";
+  return undefined;
+};
+
+/**
+ * A k3s cluster: servers first (one at a time), then agents (one at a time), so a changed version
+ * pin upgrades in that order. Traefik is disabled: recette deploys its own, the same as on Swarm.
+ */
+export class Cluster extends pulumi.ComponentResource {
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("recette:k3s:Cluster", name, {}, opts);
+    const problem = validateK3sArgs(args);
+    if (problem) throw new Error(`recette:k3s:Cluster ${name}: ${problem}`);
+    const servers = args.nodes.filter((n) => n.role === "manager");
+    const agents = args.nodes.filter((n) => n.role === "worker");
+    const datastore = args.datastore ?? (servers.length >= 3 ? "etcd" : "sqlite");
+    const token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, { parent: this });
+    const first = servers[0]!;
+
+    const steps: pulumi.Resource[] = [];
+    let previous: pulumi.Resource[] = args.dependsOn ?? [];
+    const install = (node: ClusterNode, script: pulumi.Input<string>, role: "server" | "agent") => {
+      const step = runStep(
+        node,
+        `k3s-${role}`,
+        {
+          create: script,
+          delete: renderUninstall(role),
+          environment: { K3S_TOKEN: pulumi.secret(token.result), NODE_IP: node.privateAddress, PUBLIC_IP: node.publicAddress },
+          triggers: [args.version],
+          timeoutSeconds: 600,
+        },
+        { parent: this, dependsOn: previous },
+      );
+      steps.push(step);
+      previous = [step];
+    };
+    servers.forEach((node, i) =>
+      install(
+        node,
+        pulumi.output(first.privateAddress).apply((joinAddress) => renderServerInstall({ version: args.version, first: i === 0, datastore, joinAddress })),
+        "server",
+      ),
+    );
+    agents.forEach((node) => install(node, pulumi.output(first.privateAddress).apply((a) => renderAgentInstall(args.version, a)), "agent"));
+
+    const kubeconfig = runStep(
+      first,
+      "k3s-kubeconfig",
+      { create: renderKubeconfig(), environment: { PUBLIC_IP: first.publicAddress }, triggers: [args.version] },
+      { parent: this, dependsOn: steps.slice(0, 1), secretOutputs: true },
+    );
+    this.kubeconfig = pulumi.secret(kubeconfig.stdout);
+    this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: steps });
+    this.ready = steps;
+    this.registerOutputs({ kubeconfig: this.kubeconfig });
+  }
+}

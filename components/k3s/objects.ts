@@ -1,0 +1,177 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { CERT_RESOLVER } from "../swarm/labels";
+import { durationSeconds, type Workload } from "../workload";
+
+/** Everything a workload's Kubernetes objects need to know besides the workload itself. */
+export interface ObjectContext {
+  namespace: string;
+  /** Physical name of the Deployment, Service and friends. */
+  name: string;
+  labels: Record<string, string>;
+  /** Name of the ConfigMap holding the workload's files, when it has files. */
+  configMap?: string;
+  /** Name of the Secret holding the workload's secret files, when it has secrets. */
+  secret?: string;
+  /** PVC names by volume name. */
+  claims: Record<string, string>;
+  /** ServiceAccount name, for workloads that read the orchestrator's API. */
+  serviceAccount?: string;
+}
+
+const fileKey = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "-");
+
+export const renderSelector = (ctx: ObjectContext) => ({ "app.kubernetes.io/name": ctx.name });
+
+export const renderProbe = (w: Workload) => {
+  const h = w.health;
+  if (!h) return undefined;
+  const action = h.command ? { exec: { command: h.command } } : { httpGet: { path: h.http!.path, port: h.http!.port } };
+  return {
+    ...action,
+    periodSeconds: durationSeconds(h.interval),
+    timeoutSeconds: durationSeconds(h.timeout),
+    failureThreshold: h.retries,
+    initialDelaySeconds: durationSeconds(h.startPeriod),
+  };
+};
+
+/** Node affinity from placement labels and role (k3s marks servers with node-role.kubernetes.io/control-plane). */
+export const renderAffinity = (w: Workload) => {
+  const expressions: { key: string; operator: string; values?: string[] }[] = Object.keys(w.placement.labels)
+    .sort()
+    .map((key) => ({ key, operator: "In", values: [w.placement.labels[key]!] }));
+  if (w.placement.role === "manager") expressions.push({ key: "node-role.kubernetes.io/control-plane", operator: "Exists" });
+  if (w.placement.role === "worker") expressions.push({ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" });
+  if (expressions.length === 0) return undefined;
+  return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } } };
+};
+
+export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.DeploymentArgs => {
+  const volumes: k8s.types.input.core.v1.Volume[] = w.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: ctx.claims[v.name] ?? v.name } }));
+  const mounts: k8s.types.input.core.v1.VolumeMount[] = w.volumes.map((v) => ({ name: v.name, mountPath: v.path }));
+  if (ctx.configMap) {
+    volumes.push({ name: "files", configMap: { name: ctx.configMap } });
+    for (const f of w.files) mounts.push({ name: "files", mountPath: f.path, subPath: fileKey(f.name), readOnly: true });
+  }
+  if (ctx.secret) {
+    volumes.push({ name: "secrets", secret: { secretName: ctx.secret, defaultMode: 0o400 } });
+    for (const s of w.secrets) mounts.push({ name: "secrets", mountPath: s.path, subPath: fileKey(s.name), readOnly: true });
+  }
+  const limits: Record<string, string> = {};
+  if (w.resources.memoryMiB) limits.memory = `${w.resources.memoryMiB}Mi`;
+  if (w.resources.cpus) limits.cpu = `${Math.round(w.resources.cpus * 1000)}m`;
+  const requests: Record<string, string> = {};
+  if (w.resources.reserveMemoryMiB) requests.memory = `${w.resources.reserveMemoryMiB}Mi`;
+  const resources = {
+    ...(Object.keys(limits).length ? { limits } : {}),
+    ...(Object.keys(requests).length ? { requests } : {}),
+  };
+  const probe = renderProbe(w);
+  const startFirst = w.update.order === "start-first";
+  return {
+    metadata: { name: ctx.name, namespace: ctx.namespace, labels: ctx.labels },
+    spec: {
+      replicas: w.autoscale ? w.autoscale.min : w.replicas,
+      selector: { matchLabels: renderSelector(ctx) },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: startFirst ? w.update.parallelism : 0, maxUnavailable: startFirst ? 0 : w.update.parallelism } },
+      template: {
+        metadata: { labels: { ...ctx.labels, ...renderSelector(ctx) } },
+        spec: {
+          ...(ctx.serviceAccount ? { serviceAccountName: ctx.serviceAccount } : { automountServiceAccountToken: false }),
+          ...(renderAffinity(w) ? { affinity: renderAffinity(w) } : {}),
+          containers: [
+            {
+              name: w.name,
+              image: w.image,
+              ...(w.args ? { args: w.args } : {}),
+              env: Object.keys(w.env)
+                .sort()
+                .map((name) => ({ name, value: w.env[name] as pulumi.Input<string> })),
+              ports: [...new Set([...w.ports, ...w.published.map((p) => p.target)])].map((containerPort) => ({ containerPort })),
+              volumeMounts: mounts,
+              ...(Object.keys(resources).length ? { resources } : {}),
+              ...(probe ? { livenessProbe: probe, readinessProbe: probe } : {}),
+            },
+          ],
+          volumes,
+        },
+      },
+    },
+  };
+};
+
+/** ClusterIP for the stack's own traffic; LoadBalancer (k3s servicelb) for published ports. */
+export const renderServices = (w: Workload, ctx: ObjectContext) => {
+  const out: { name: string; spec: Record<string, unknown>; metadata: Record<string, unknown> }[] = [];
+  const internal = [...new Set([...w.ports, ...w.routes.map((r) => r.port)])];
+  if (internal.length)
+    out.push({
+      name: ctx.name,
+      metadata: { name: ctx.name, namespace: ctx.namespace, labels: ctx.labels },
+      spec: { type: "ClusterIP", selector: renderSelector(ctx), ports: internal.map((port) => ({ name: `p${port}`, port, targetPort: port })) },
+    });
+  if (w.published.length)
+    out.push({
+      name: `${ctx.name}-published`,
+      metadata: { name: `${ctx.name}-published`, namespace: ctx.namespace, labels: ctx.labels },
+      spec: {
+        type: "LoadBalancer",
+        // Local keeps clients' source addresses (the Swarm side uses host-mode publishing for that).
+        externalTrafficPolicy: w.preserveClientIp ? "Local" : "Cluster",
+        selector: renderSelector(ctx),
+        ports: w.published.map((p) => ({ name: `${p.protocol}${p.published}`, port: p.published, targetPort: p.target, protocol: p.protocol.toUpperCase() })),
+      },
+    });
+  return out;
+};
+
+export const renderIngress = (w: Workload, ctx: ObjectContext) => {
+  if (w.routes.length === 0) return undefined;
+  const hosts = [...new Set(w.routes.map((r) => r.host))];
+  return {
+    metadata: {
+      name: ctx.name,
+      namespace: ctx.namespace,
+      labels: ctx.labels,
+      annotations: {
+        "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
+        "traefik.ingress.kubernetes.io/router.tls": "true",
+        "traefik.ingress.kubernetes.io/router.tls.certresolver": CERT_RESOLVER,
+      },
+    },
+    spec: {
+      rules: hosts.map((host) => ({
+        host,
+        http: {
+          paths: w.routes
+            .filter((r) => r.host === host)
+            .map((r) => ({ path: r.path, pathType: "Prefix", backend: { service: { name: ctx.name, port: { number: r.port } } } })),
+        },
+      })),
+    },
+  };
+};
+
+export const renderHpa = (w: Workload, ctx: ObjectContext) =>
+  w.autoscale
+    ? {
+        metadata: { name: ctx.name, namespace: ctx.namespace, labels: ctx.labels },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: ctx.name },
+          minReplicas: w.autoscale.min,
+          maxReplicas: w.autoscale.max,
+          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: w.autoscale.cpuPercent } } }],
+        },
+      }
+    : undefined;
+
+/** What Traefik's Kubernetes Ingress provider reads. */
+export const TRAEFIK_RULES = [
+  { apiGroups: [""], resources: ["services", "endpoints", "secrets", "nodes"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["networking.k8s.io", "extensions"], resources: ["ingresses", "ingressclasses"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["networking.k8s.io", "extensions"], resources: ["ingresses/status"], verbs: ["update"] },
+];
+
+export const fileKeyOf = fileKey;

@@ -1,0 +1,128 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName, stackLabels, stackPrefix, type Naming } from "../naming";
+import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import { fileKeyOf, renderDeployment, renderHpa, renderIngress, renderServices, TRAEFIK_RULES, type ObjectContext } from "./objects";
+
+export interface TargetArgs {
+  naming: Naming;
+  provider: k8s.Provider;
+  /** PVC storage class. Defaults to local-path (k3s's provisioner). */
+  storageClass?: string;
+  /** Stateful claims are also `protect`ed (prod). They are always retained on delete. Defaults to false. */
+  protectVolumes?: boolean;
+  /** k3s pod network, from which the relay accepts mail. Defaults to 10.42.0.0/16 (k3s's default). */
+  podCidr?: string;
+}
+
+const k8sLabels = (n: Naming, workload: string) => {
+  const l = stackLabels(n);
+  return { "recette.stack": l["recette.stack"]!, "recette.recipe": l["recette.recipe"]!, "recette.workload": workload };
+};
+
+/** Runs Workloads on Kubernetes (k3s): a Namespace per stack, then Deployments, Services, PVCs, Ingresses. */
+export class Target extends pulumi.ComponentResource implements WorkloadTarget {
+  readonly kind = "k3s" as const;
+  readonly namespace: k8s.core.v1.Namespace;
+  private readonly args: TargetArgs;
+
+  constructor(name: string, args: TargetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("recette:k3s:Target", name, {}, opts);
+    this.args = args;
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: stackPrefix(args.naming), labels: { ...stackLabels(args.naming) } } },
+      { parent: this, provider: args.provider },
+    );
+    this.registerOutputs({ namespace: this.namespace.metadata.name });
+  }
+
+  traefikProviders(): Record<string, unknown> {
+    return { kubernetesIngress: { namespaces: [stackPrefix(this.args.naming)] } };
+  }
+
+  networkCidrs(): string[] {
+    return [this.args.podCidr ?? "10.42.0.0/16"];
+  }
+
+  serviceHost(logical: string): string {
+    return physicalName(this.args.naming, logical);
+  }
+
+  deploy(w: Workload, parent: pulumi.Resource): DeployedWorkload {
+    const { naming, provider } = this.args;
+    const ns = stackPrefix(naming);
+    const opts = { parent, provider, dependsOn: [this.namespace] };
+    const name = physicalName(naming, w.name);
+    const labels = k8sLabels(naming, w.name);
+    const resources: pulumi.Resource[] = [];
+    const ctx: ObjectContext = { namespace: ns, name, labels, claims: {} };
+
+    for (const v of w.volumes) {
+      const claim = physicalName(naming, `${w.name}-${v.name}`);
+      ctx.claims[v.name] = claim;
+      resources.push(
+        new k8s.core.v1.PersistentVolumeClaim(
+          `${w.name}-${v.name}`,
+          {
+            metadata: { name: claim, namespace: ns, labels: { ...labels, "recette.keep": String(v.keep) } },
+            spec: { accessModes: ["ReadWriteOnce"], storageClassName: this.args.storageClass ?? "local-path", resources: { requests: { storage: `${v.sizeMiB}Mi` } } },
+          },
+          // The claim holds the data that must survive: kept on destroy, protected in prod.
+          { ...opts, retainOnDelete: v.keep, protect: v.keep && this.args.protectVolumes === true },
+        ),
+      );
+    }
+    if (w.files.length) {
+      ctx.configMap = `${name}-files`;
+      resources.push(
+        new k8s.core.v1.ConfigMap(
+          `${w.name}-files`,
+          {
+            metadata: { name: ctx.configMap, namespace: ns, labels: { ...labels, "recette.files": w.name } },
+            data: Object.fromEntries(w.files.map((f) => [fileKeyOf(f.name), f.content])),
+          },
+          opts,
+        ),
+      );
+    }
+    if (w.secrets.length) {
+      ctx.secret = `${name}-secrets`;
+      resources.push(
+        new k8s.core.v1.Secret(
+          `${w.name}-secrets`,
+          {
+            metadata: { name: ctx.secret, namespace: ns, labels },
+            stringData: Object.fromEntries(w.secrets.map((s) => [fileKeyOf(s.name), pulumi.secret(s.content)])),
+          },
+          opts,
+        ),
+      );
+    }
+    if (w.readsOrchestrator) {
+      ctx.serviceAccount = name;
+      const sa = new k8s.core.v1.ServiceAccount(`${w.name}-sa`, { metadata: { name, namespace: ns, labels } }, opts);
+      const role = new k8s.rbac.v1.ClusterRole(`${w.name}-role`, { metadata: { name, labels }, rules: TRAEFIK_RULES }, opts);
+      const binding = new k8s.rbac.v1.ClusterRoleBinding(
+        `${w.name}-binding`,
+        {
+          metadata: { name, labels },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+          subjects: [{ kind: "ServiceAccount", name, namespace: ns }],
+        },
+        { ...opts, dependsOn: [this.namespace, sa, role] },
+      );
+      resources.push(sa, role, binding);
+    }
+    const deployment = new k8s.apps.v1.Deployment(w.name, renderDeployment(w, ctx), { ...opts, dependsOn: [this.namespace, ...resources] });
+    resources.push(deployment);
+    for (const svc of renderServices(w, ctx)) {
+      resources.push(new k8s.core.v1.Service(svc.name === name ? `${w.name}-service` : `${w.name}-published`, { metadata: svc.metadata, spec: svc.spec }, opts));
+    }
+    const ingress = renderIngress(w, ctx);
+    if (ingress) resources.push(new k8s.networking.v1.Ingress(`${w.name}-ingress`, ingress, opts));
+    const hpa = renderHpa(w, ctx);
+    if (hpa) resources.push(new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${w.name}-hpa`, hpa, opts));
+    return { name: deployment.metadata.name, resources };
+  }
+}

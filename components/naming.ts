@@ -1,0 +1,54 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Every physical name recette creates (Docker services, networks, volumes, secrets, Kubernetes
+ * namespaces, Scaleway instances) comes from here: `<project>-<stack>-<logical>`. Two stacks on one
+ * engine can never collide (the naming lesson: two compose projects both called `src` overwrote
+ * each other's `src_nginx_1`).
+ */
+export interface Naming {
+  project: string;
+  stack: string;
+  recipe: string;
+}
+
+const clean = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+
+/** The prefix shared by every object of a stack. */
+export const stackPrefix = (n: Naming): string => `${clean(n.project)}-${clean(n.stack)}`;
+
+/** `<project>-<stack>-<logical>`, DNS-label safe; long names keep a hash suffix so they stay unique. */
+export const physicalName = (n: Naming, logical: string, maxLength = 63): string => {
+  const full = `${stackPrefix(n)}-${clean(logical)}`;
+  if (full.length <= maxLength) return full;
+  const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
+  return `${full.slice(0, maxLength - 9).replace(/-+$/, "")}-${hash}`;
+};
+
+/** Labels put on every object so it can be traced back to its stack and recipe. */
+export const stackLabels = (n: Naming): Record<string, string> => ({
+  "recette.stack": stackPrefix(n),
+  "recette.recipe": n.recipe,
+});
+
+/**
+ * A name whose suffix changes with the content: Swarm configs and secrets are immutable, so new
+ * content must get a new object (Pulumi then replaces it, creating the new one first).
+ */
+export const contentName = (n: Naming, logical: string, content: string): string => {
+  const hash = createHash("sha256").update(content).digest("hex").slice(0, 10);
+  return physicalName(n, `${logical}-${hash}`);
+};
+
+/**
+ * The stack's overlay subnet, derived from project and stack so that two stacks on one engine get
+ * different subnets (a clash would fail network creation loudly, never merge two stacks).
+ */
+export const stackSubnet = (n: Naming): string => {
+  const h = createHash("sha256").update(stackPrefix(n)).digest();
+  return `10.${128 + ((h[0] ?? 0) % 64)}.${h[1] ?? 0}.0/24`;
+};

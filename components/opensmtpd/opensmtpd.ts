@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
+import { CREDENTIALS_FILE, renderCredentials, renderSmtpdConf } from "./config";
+
+export interface OpensmtpdArgs {
+  target: WorkloadTarget;
+  image: string;
+  /** App name (the blog's `mail` refers to it). Defaults to relay. */
+  name?: string;
+  recipient: pulumi.Input<string>;
+  delivery: "smarthost" | "direct" | "mailbox";
+  smarthost?: { host: string; port: number; tls: "starttls" | "smtps"; user: pulumi.Input<string>; password: pulumi.Input<string> };
+  /** Publish port 25 on the nodes at this port. Not published by default. */
+  publish?: number;
+  replicas?: number;
+  placement?: Workload["placement"];
+}
+
+export const validateOpensmtpdArgs = (a: OpensmtpdArgs): string | undefined =>
+  a.delivery === "smarthost" && !a.smarthost ? "delivery smarthost needs smarthost settings" : undefined;
+
+export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
+  const name = a.name ?? "relay";
+  const conf = pulumi.output(a.recipient).apply((recipient) =>
+    renderSmtpdConf({
+      senders: a.target.networkCidrs(),
+      recipient,
+      delivery: a.delivery,
+      smarthost: a.smarthost,
+      hostname: a.target.serviceHost(name),
+    }),
+  );
+  const credentials = a.smarthost
+    ? pulumi.secret(pulumi.all([a.smarthost.user, a.smarthost.password]).apply(([u, p]) => renderCredentials(u, p)))
+    : undefined;
+  return {
+    ...workloadDefaults(),
+    name,
+    image: a.image,
+    files: [{ name: "smtpd.conf", path: "/etc/smtpd/smtpd.conf", content: conf }],
+    // smtpd refuses a secrets table readable by others.
+    secrets: credentials ? [{ name: "smtpd-credentials", path: CREDENTIALS_FILE, content: credentials, mode: 0o400 }] : [],
+    volumes: [
+      { name: "spool", path: "/var/spool/smtpd", sizeMiB: 256, keep: true },
+      ...(a.delivery === "mailbox" ? [{ name: "mail", path: "/var/mail", sizeMiB: 256, keep: true }] : []),
+    ],
+    ports: [25],
+    published: a.publish ? [{ published: a.publish, target: 25, protocol: "tcp" as const }] : [],
+    health: { command: ["smtpctl", "show", "status"], interval: "30s", timeout: "5s", retries: 3, startPeriod: "10s" },
+    replicas: a.replicas ?? 1,
+    update: { parallelism: 1, delay: "5s", order: "stop-first" },
+    resources: { memoryMiB: 64 },
+    placement: a.placement ?? { labels: {}, role: "any" },
+  };
+};
+
+/** OpenSMTPD relaying the blog's contact-form mail, never an open relay. */
+export class Opensmtpd extends pulumi.ComponentResource {
+  readonly serviceName: pulumi.Output<string>;
+  /** Host name other workloads of the stack use to send mail. */
+  readonly host: string;
+
+  constructor(name: string, args: OpensmtpdArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("recette:opensmtpd:Opensmtpd", name, {}, opts);
+    const problem = validateOpensmtpdArgs(args);
+    if (problem) throw new Error(`recette:opensmtpd:Opensmtpd ${name}: ${problem}`);
+    const workload = opensmtpdWorkload(args);
+    this.host = args.target.serviceHost(workload.name);
+    this.serviceName = args.target.deploy(workload, this).name;
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

@@ -1,0 +1,1 @@
+export { Pebble, pebbleDirectory, pebbleWorkload, type PebbleArgs } from "./pebble";

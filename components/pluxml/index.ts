@@ -1,0 +1,1 @@
+export { DATA_PATH, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./pluxml";

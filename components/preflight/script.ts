@@ -1,0 +1,89 @@
+/** What a node must offer before the orchestrator is bootstrapped. */
+export interface PreflightChecks {
+  node: string;
+  orchestrator: "swarm" | "k3s";
+  /** `required`: a node without IPVS fails the deployment; `fallback`: host publishing + dnsrr. */
+  routingMesh: "required" | "fallback";
+  /** MiB the capacity model needs on this node (OS excluded); less available fails the step. */
+  requiredMiB: number;
+  /** Docker Engine version pin, e.g. 20.10 (Swarm only). */
+  dockerVersion?: string;
+}
+
+export interface PreflightReport {
+  node: string;
+  ipvs: boolean;
+  vxlan: boolean;
+  cgroup: string;
+  memoryMiB: number;
+  docker: string;
+}
+
+/** The message that names the node, the missing feature, the kernel fix and the recipe option. */
+export const noIpvsMessage = (node: string) =>
+  `recette: node ${node}: the kernel has no IPVS (ip_vs), so Swarm's routing mesh cannot work: ` +
+  `services would converge but published ports would refuse connections (the kernel lesson). ` +
+  `Fix: boot a kernel with ip_vs (nodes.kernel: default on Scaleway; see docs/kernels.md), ` +
+  `or accept the fallback with orchestrator.routingMesh: fallback (host-mode publishing and dnsrr endpoints).`;
+
+/**
+ * A bash script that inspects the node and prints one JSON line (PreflightReport), or fails with
+ * the reason. It changes nothing on the node except loading kernel modules that exist.
+ */
+export const renderPreflightScript = (c: PreflightChecks): string => {
+  const lines = [
+    "#!/bin/bash",
+    `# recette preflight for node ${c.node} (${c.orchestrator})`,
+    "set -euo pipefail",
+    "fail() { echo \"$1\" >&2; exit 1; }",
+    "has_module() {",
+    '  [ -d "/sys/module/$1" ] && return 0',
+    '  command -v modprobe >/dev/null 2>&1 && modprobe "$1" 2>/dev/null && [ -d "/sys/module/$1" ] && return 0',
+    "  return 1",
+    "}",
+    "ipvs=false",
+    "if [ -e /proc/net/ip_vs ] || has_module ip_vs; then ipvs=true; fi",
+    "vxlan=false",
+    "if has_module vxlan; then vxlan=true",
+    "elif command -v ip >/dev/null 2>&1 && ip link add recette-vxchk type vxlan id 4242 dstport 4789 dev lo 2>/dev/null; then",
+    "  ip link del recette-vxchk; vxlan=true",
+    "fi",
+    "cgroup=none",
+    "if [ -f /sys/fs/cgroup/cgroup.controllers ]; then cgroup=v2; elif [ -d /sys/fs/cgroup/memory ]; then cgroup=v1; fi",
+    "memory_mib=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))",
+    "docker_version=none",
+    "if command -v docker >/dev/null 2>&1; then docker_version=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo none); fi",
+    `[ "$vxlan" = true ] || fail "recette: node ${c.node}: the kernel has no VXLAN, which ${c.orchestrator === "swarm" ? "Swarm overlay networks" : "flannel"} need (boot a kernel with the vxlan module; see docs/kernels.md)"`,
+    `[ "$cgroup" != none ] || fail "recette: node ${c.node}: no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"`,
+    `[ "$memory_mib" -ge ${Math.ceil(c.requiredMiB)} ] || fail "recette: node ${c.node}: $memory_mib MiB of RAM, the capacity model needs ${Math.ceil(c.requiredMiB)} MiB (use a larger node type or fewer apps; see recette explain)"`,
+  ];
+  if (c.orchestrator === "swarm") {
+    lines.push(
+      `[ "$docker_version" != none ] || fail "recette: node ${c.node}: no Docker Engine answers (install docker.io${c.dockerVersion ? ` ${c.dockerVersion}` : ""}; cloud-init does it on Scaleway)"`,
+    );
+    if (c.routingMesh === "required") lines.push(`[ "$ipvs" = true ] || fail ${JSON.stringify(noIpvsMessage(c.node))}`);
+  } else {
+    lines.push(`grep -qw overlay /proc/filesystems || has_module overlay || fail "recette: node ${c.node}: no overlay filesystem for containerd"`);
+  }
+  lines.push(
+    `printf '{"node":"%s","ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n' ${JSON.stringify(c.node)} "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"`,
+  );
+  return `${lines.join("\n")}\n`;
+};
+
+/** Reads the script's JSON line; undefined when nothing is known yet (preview, mocks). */
+export const parsePreflight = (stdout: string | undefined): PreflightReport | undefined => {
+  const line = (stdout ?? "").trim().split("\n").pop();
+  if (!line || !line.startsWith("{")) return undefined;
+  return JSON.parse(line) as PreflightReport;
+};
+
+/**
+ * Whether to use the routing mesh: the node's report when known, else what the kernel catalogue
+ * promises (Scaleway), else what the recipe accepts.
+ */
+export const shouldUseMesh = (report: PreflightReport | undefined, expectedIpvs: boolean | undefined, routingMesh: "required" | "fallback"): boolean => {
+  if (report) return report.ipvs;
+  if (expectedIpvs !== undefined) return expectedIpvs;
+  return routingMesh === "required";
+};

@@ -1,0 +1,88 @@
+import * as pulumi from "@pulumi/pulumi";
+import { runStep, type ClusterNode } from "../node";
+import { renderDrainAndRemove, renderInit, renderJoin, renderJoinToken, renderLabels, renderLeave } from "./scripts";
+
+export interface ClusterArgs {
+  /** Nodes in recipe order; the first manager initialises the swarm. Needs an odd number of managers. */
+  nodes: ClusterNode[];
+  /** Swarm autolock: managers need the unlock key after a restart. Defaults to false. */
+  autolock?: boolean;
+  /** Resources that must finish first (the preflight steps). */
+  dependsOn?: pulumi.Resource[];
+}
+
+/** Why the arguments cannot make a healthy swarm, or undefined. */
+export const validateClusterArgs = (args: ClusterArgs): string | undefined => {
+  const managers = args.nodes.filter((n) => n.role === "manager").length;
+  if (managers === 0) return "a swarm needs at least one manager";
+  if (managers % 2 === 0) return `${managers} managers cannot keep a Raft quorum through a failure (use an odd number)`;
+  return undefined;
+};
+
+/**
+ * A Docker Swarm bootstrapped on the nodes: `swarm init` on the first manager, joins for the rest,
+ * node labels for placement; a node removed from the recipe is drained and removed.
+ * Leaving the swarm on destroy is deliberate only for joined nodes: the first manager keeps its swarm,
+ * which other stacks on the same engine may use.
+ */
+export class Cluster extends pulumi.ComponentResource {
+  /** Swarm node ids by node name. */
+  readonly nodeIds: Record<string, pulumi.Output<string>>;
+  readonly managerToken: pulumi.Output<string>;
+  readonly workerToken: pulumi.Output<string>;
+  /** Resources that finish when every node has joined and is labelled. */
+  readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("recette:swarm:Cluster", name, {}, opts);
+    const problem = validateClusterArgs(args);
+    if (problem) throw new Error(`recette:swarm:Cluster ${name}: ${problem}`);
+
+    const [first, ...others] = [...args.nodes.filter((n) => n.role === "manager"), ...args.nodes.filter((n) => n.role === "worker")];
+    const lead = first!;
+    const childOpts = { parent: this, dependsOn: args.dependsOn ?? [] };
+    const init = runStep(lead, "swarm-init", { create: pulumi.output(lead.privateAddress).apply((a) => renderInit(a, args.autolock ?? false)) }, childOpts);
+    const token = (role: "manager" | "worker") =>
+      runStep(lead, `swarm-token-${role}`, { create: renderJoinToken(role) }, { ...childOpts, dependsOn: [init], secretOutputs: true }).stdout.apply((s) => s.trim());
+    this.managerToken = pulumi.secret(token("manager"));
+    this.workerToken = pulumi.secret(token("worker"));
+
+    this.nodeIds = { [lead.name]: init.stdout.apply((s) => s.trim()) };
+    this.ready = [init];
+    for (const node of others) {
+      const join = runStep(
+        node,
+        "swarm-join",
+        {
+          create: pulumi.output(lead.privateAddress).apply(renderJoin),
+          delete: renderLeave(),
+          environment: {
+            JOIN_TOKEN: node.role === "manager" ? this.managerToken : this.workerToken,
+            ADVERTISE_ADDR: node.privateAddress,
+          },
+        },
+        { ...childOpts, dependsOn: [init] },
+      );
+      const nodeId = join.stdout.apply((s) => s.trim());
+      this.nodeIds[node.name] = nodeId;
+      // Runs on the lead manager: removing the node from the recipe drains it before it leaves.
+      const membership = runStep(
+        { ...lead, name: `${lead.name}-for-${node.name}` },
+        "swarm-membership",
+        { create: "true", delete: renderDrainAndRemove(), environment: { NODE_ID: nodeId } },
+        { ...childOpts, dependsOn: [join] },
+      );
+      this.ready.push(join, membership);
+    }
+    for (const node of args.nodes) {
+      const labels = runStep(
+        { ...lead, name: `${lead.name}-for-${node.name}` },
+        "swarm-labels",
+        { create: renderLabels(node.labels), environment: { NODE_ID: this.nodeIds[node.name]! }, triggers: [JSON.stringify(node.labels)] },
+        { ...childOpts, dependsOn: this.ready },
+      );
+      this.ready.push(labels);
+    }
+    this.registerOutputs({ nodeIds: this.nodeIds });
+  }
+}

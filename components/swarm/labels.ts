@@ -1,0 +1,35 @@
+import type { WorkloadRoute } from "../workload";
+
+/** Traefik's certificate resolver name, shared by the static config and every route. */
+export const CERT_RESOLVER = "le";
+
+/** Traefik rule for a route: Host, plus PathPrefix when the path is not /. */
+export const renderRule = (route: WorkloadRoute): string =>
+  route.path === "/" ? `Host(\`${route.host}\`)` : `Host(\`${route.host}\`) && PathPrefix(\`${route.path}\`)`;
+
+/**
+ * Traefik labels that route a Swarm service. Router and service names carry the physical service
+ * name, so two stacks behind one Traefik never share a router.
+ */
+export const renderRouteLabels = (service: string, network: string, routes: WorkloadRoute[]): Record<string, string> => {
+  if (routes.length === 0) return {};
+  const labels: Record<string, string> = {
+    "traefik.enable": "true",
+    "traefik.swarm.network": network,
+  };
+  routes.forEach((route, i) => {
+    const router = `${service}-${i}`;
+    const backend = `${service}-${route.port}`;
+    labels[`traefik.http.routers.${router}.rule`] = renderRule(route);
+    labels[`traefik.http.routers.${router}.entrypoints`] = "websecure";
+    labels[`traefik.http.routers.${router}.tls.certresolver`] = CERT_RESOLVER;
+    labels[`traefik.http.routers.${router}.service`] = backend;
+    labels[`traefik.http.services.${backend}.loadbalancer.server.port`] = String(route.port);
+  });
+  return labels;
+};
+
+export const toLabelList = (labels: Record<string, string>) =>
+  Object.keys(labels)
+    .sort()
+    .map((label) => ({ label, value: labels[label]! }));

@@ -1,0 +1,56 @@
+/**
+ * The idempotent shell steps of a Swarm bootstrap. Each checks `docker info` state first, so a
+ * re-run of `pulumi up` (or a step re-created by a trigger) changes nothing that is already right.
+ */
+
+const state = "docker info --format '{{.Swarm.LocalNodeState}}'";
+
+/** Initialises the swarm on the first manager unless the node is already in one; prints its node id. */
+export const renderInit = (advertise: string, autolock: boolean): string =>
+  [
+    `if [ "$(${state})" != active ]; then`,
+    `  docker swarm init --advertise-addr ${advertise}${autolock ? " --autolock" : ""} >/dev/null`,
+    "fi",
+    "docker info --format '{{.Swarm.NodeID}}'",
+  ].join("\n");
+
+/** Prints the join token for a role (run on a manager; the output is a secret). */
+export const renderJoinToken = (role: "manager" | "worker"): string => `docker swarm join-token -q ${role}`;
+
+/** Joins a node with the token in $JOIN_TOKEN unless it is already in a swarm; prints its node id. */
+export const renderJoin = (managerAddress: string): string =>
+  [
+    `if [ "$(${state})" != active ]; then`,
+    `  docker swarm join --token "$JOIN_TOKEN" --advertise-addr "$ADVERTISE_ADDR" ${managerAddress}:2377 >/dev/null`,
+    "fi",
+    "docker info --format '{{.Swarm.NodeID}}'",
+  ].join("\n");
+
+/** Run on the leaving node: leave the swarm (its tasks are already drained). */
+export const renderLeave = (): string => `if [ "$(${state})" = active ]; then docker swarm leave --force; fi`;
+
+/** Run on a manager: set the node's labels exactly (removes labels the recipe no longer has). */
+export const renderLabels = (labels: Record<string, string>): string => {
+  const keys = Object.keys(labels).sort();
+  const add = keys.map((k) => `--label-add ${k}=${labels[k]}`).join(" ");
+  return [
+    'current=$(docker node inspect "$NODE_ID" --format \'{{range $k, $v := .Spec.Labels}}{{$k}} {{end}}\')',
+    "for k in $current; do",
+    `  case " ${keys.join(" ")} " in *" $k "*) ;; *) docker node update --label-rm "$k" "$NODE_ID" >/dev/null ;; esac`,
+    "done",
+    add ? `docker node update ${add} "$NODE_ID" >/dev/null` : "true",
+  ].join("\n");
+};
+
+/** Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it. */
+export const renderDrainAndRemove = (): string =>
+  [
+    'if docker node inspect "$NODE_ID" >/dev/null 2>&1; then',
+    '  docker node update --availability drain "$NODE_ID" >/dev/null',
+    "  for _ in $(seq 1 30); do",
+    '    [ -z "$(docker node ps "$NODE_ID" --filter desired-state=running -q)" ] && break',
+    "    sleep 2",
+    "  done",
+    '  docker node rm --force "$NODE_ID" >/dev/null',
+    "fi",
+  ].join("\n");

@@ -1,0 +1,96 @@
+import type * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { Workload } from "../workload";
+import { renderRouteLabels, toLabelList } from "./labels";
+
+export const DOCKER_SOCKET = "/var/run/docker.sock";
+
+/** What the target resolved for one workload: physical names of its network, volumes, configs, secrets. */
+export interface ServiceContext {
+  serviceName: string;
+  networkName: pulumi.Input<string>;
+  /** The routing mesh is usable (IPVS present): vip endpoints and ingress publishing. */
+  mesh: pulumi.Input<boolean>;
+  labels: Record<string, string>;
+  volumes: { source: string; target: string }[];
+  configs: { id: pulumi.Input<string>; name: pulumi.Input<string>; path: string; mode: number }[];
+  secrets: { id: pulumi.Input<string>; name: pulumi.Input<string>; path: string; mode: number }[];
+}
+
+const MiB = 1024 * 1024;
+
+/** Swarm constraints from the workload's placement (the article's "affinities"). */
+export const renderConstraints = (w: Workload): string[] => {
+  const constraints = Object.keys(w.placement.labels)
+    .sort()
+    .map((k) => `node.labels.${k}==${w.placement.labels[k]}`);
+  const role = w.readsOrchestrator ? "manager" : w.placement.role;
+  if (role !== "any") constraints.push(`node.role==${role}`);
+  return constraints;
+};
+
+export const renderHealthcheck = (w: Workload) => {
+  const h = w.health;
+  if (!h) return undefined;
+  const tests = h.command
+    ? ["CMD", ...h.command]
+    : ["CMD-SHELL", `curl -fsS -o /dev/null http://127.0.0.1:${h.http!.port}${h.http!.path} || exit 1`];
+  return { tests, interval: h.interval, timeout: h.timeout, retries: h.retries, startPeriod: h.startPeriod };
+};
+
+/** Published ports: host mode keeps client addresses and is the only mode that works without IPVS. */
+export const renderEndpointSpec = (w: Workload, mesh: boolean) => ({
+  mode: mesh ? "vip" : "dnsrr",
+  ports: w.published.map((p) => ({
+    targetPort: p.target,
+    publishedPort: p.published,
+    protocol: p.protocol,
+    publishMode: mesh && !w.preserveClientIp ? "ingress" : "host",
+  })),
+});
+
+/** The complete docker.Service arguments for a workload: the mapping tests assert on. */
+export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.ServiceArgs => {
+  const mounts = ctx.volumes.map((v) => ({ type: "volume", source: v.source, target: v.target }));
+  if (w.readsOrchestrator) mounts.push({ type: "bind", source: DOCKER_SOCKET, target: DOCKER_SOCKET, readOnly: true } as never);
+  const limits = {
+    ...(w.resources.memoryMiB ? { memoryBytes: w.resources.memoryMiB * MiB } : {}),
+    ...(w.resources.cpus ? { nanoCpus: Math.round(w.resources.cpus * 1e9) } : {}),
+  };
+  const routeLabels = pulumi.output(ctx.networkName).apply((net) => renderRouteLabels(ctx.serviceName, net, w.routes));
+  return {
+    name: ctx.serviceName,
+    labels: routeLabels.apply((r) => toLabelList({ ...ctx.labels, ...r })),
+    mode: { replicated: { replicas: w.replicas } },
+    taskSpec: {
+      containerSpec: {
+        image: w.image,
+        ...(w.args ? { args: w.args } : {}),
+        env: w.env,
+        mounts,
+        configs: ctx.configs.map((c) => ({ configId: c.id, configName: c.name, fileName: c.path, fileMode: c.mode })),
+        secrets: ctx.secrets.map((s) => ({ secretId: s.id, secretName: s.name, fileName: s.path, fileMode: s.mode })),
+        healthcheck: renderHealthcheck(w),
+        labels: toLabelList(ctx.labels),
+        // Swarm stops a task with SIGTERM, then SIGKILL after this grace period.
+        stopGracePeriod: "10s",
+      },
+      networksAdvanceds: [{ name: ctx.networkName, aliases: w.aliases }],
+      placement: { constraints: renderConstraints(w) },
+      resources: {
+        ...(Object.keys(limits).length ? { limits } : {}),
+        ...(w.resources.reserveMemoryMiB ? { reservation: { memoryBytes: w.resources.reserveMemoryMiB * MiB } } : {}),
+      },
+      restartPolicy: { condition: "any", delay: "5s", window: "60s" },
+    },
+    updateConfig: {
+      parallelism: w.update.parallelism,
+      delay: w.update.delay,
+      order: w.update.order,
+      failureAction: "rollback",
+      monitor: "15s",
+    },
+    rollbackConfig: { parallelism: w.update.parallelism, delay: "0s", order: w.update.order, failureAction: "pause", monitor: "15s" },
+    endpointSpec: pulumi.output(ctx.mesh).apply((mesh) => renderEndpointSpec(w, mesh)),
+  };
+};

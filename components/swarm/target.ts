@@ -1,0 +1,144 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { contentName, physicalName, stackLabels, stackSubnet, type Naming } from "../naming";
+import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import { toLabelList } from "./labels";
+import { renderServiceSpec } from "./service-spec";
+
+export interface TargetArgs {
+  naming: Naming;
+  /** Docker provider talking to a manager (local socket or ssh://). */
+  provider: docker.Provider;
+  /** True when every node has IPVS (routing mesh usable); false selects host publishing + dnsrr. */
+  mesh: pulumi.Input<boolean>;
+  /** Encrypt the overlay network (IPsec between nodes). Defaults to false. */
+  encryptOverlay?: boolean;
+  /** Stateful volumes are also `protect`ed (prod). They are always retained on delete. Defaults to false. */
+  protectVolumes?: boolean;
+  /** What must be ready before any Docker object is created (the swarm bootstrap). Defaults to none. */
+  dependsOn?: pulumi.Resource[];
+}
+
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+
+/**
+ * Runs Workloads on a Docker Swarm: one attachable overlay network per stack, then per workload its
+ * volumes, configs, secrets and a docker.Service.
+ */
+export class Target extends pulumi.ComponentResource implements WorkloadTarget {
+  readonly kind = "swarm" as const;
+  readonly network: docker.Network;
+  readonly networkName: pulumi.Output<string>;
+  private readonly args: TargetArgs;
+
+  constructor(name: string, args: TargetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("recette:swarm:Target", name, {}, opts);
+    this.args = args;
+    this.network = new docker.Network(
+      `${name}-network`,
+      {
+        name: physicalName(args.naming, "net"),
+        driver: "overlay",
+        attachable: true,
+        ipamConfigs: [{ subnet: stackSubnet(args.naming) }],
+        options: args.encryptOverlay ? { encrypted: "true" } : {},
+        labels: toLabelList(stackLabels(args.naming)),
+      },
+      { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] },
+    );
+    this.networkName = this.network.name;
+    this.registerOutputs({ networkName: this.networkName });
+  }
+
+  traefikProviders(): Record<string, unknown> {
+    return {
+      swarm: {
+        endpoint: "unix:///var/run/docker.sock",
+        exposedByDefault: false,
+        network: physicalName(this.args.naming, "net"),
+        // Only this stack's services: two stacks on one engine never route each other's hosts.
+        constraints: `Label(\`recette.stack\`,\`${stackLabels(this.args.naming)["recette.stack"]}\`)`,
+      },
+    };
+  }
+
+  networkCidrs(): string[] {
+    return [stackSubnet(this.args.naming)];
+  }
+
+  serviceHost(logical: string): string {
+    return physicalName(this.args.naming, logical);
+  }
+
+  deploy(w: Workload, parent: pulumi.Resource): DeployedWorkload {
+    const { naming, provider } = this.args;
+    const opts = { parent, provider, dependsOn: [this.network] };
+    const labels = { ...stackLabels(naming), "recette.workload": w.name };
+    const resources: pulumi.Resource[] = [];
+
+    const volumes = w.volumes.map((v) => {
+      const volume = new docker.Volume(
+        `${w.name}-${v.name}`,
+        { name: physicalName(naming, `${w.name}-${v.name}`), labels: toLabelList({ ...labels, "recette.keep": String(v.keep) }) },
+        // Kept volumes hold the data that must survive (PluXml's data/, acme.json): destroy leaves them
+        // in place, and prod also protects them so no preview can replace them unnoticed.
+        { ...opts, retainOnDelete: v.keep, protect: v.keep && this.args.protectVolumes === true },
+      );
+      resources.push(volume);
+      return { source: physicalName(naming, `${w.name}-${v.name}`), target: v.path, resource: volume };
+    });
+
+    const configs = w.files.map((f) => {
+      const content = pulumi.output(f.content);
+      const config = new docker.ServiceConfig(
+        `${w.name}-${f.name}`,
+        {
+          // Swarm configs are immutable: new content gets a new name, created before the old one goes.
+          name: content.apply((c) => contentName(naming, `${w.name}-${f.name.replace(/\./g, "-")}`, c)),
+          data: content.apply(b64),
+          labels: toLabelList({ ...labels, "recette.file": `${w.name}/${f.name}` }),
+        },
+        opts,
+      );
+      resources.push(config);
+      return { id: config.id, name: config.name, path: f.path, mode: f.mode ?? 0o444, resource: config };
+    });
+
+    const secrets = w.secrets.map((s) => {
+      const content = pulumi.secret(pulumi.output(s.content));
+      // The suffix changes when the secret does (Swarm secrets are immutable) without putting any
+      // digest of the secret in a name: the keeper is stored encrypted in the state.
+      const suffix = new random.RandomId(`${w.name}-${s.name}-suffix`, { byteLength: 4, keepers: { content } }, { parent });
+      const secret = new docker.Secret(
+        `${w.name}-${s.name}`,
+        {
+          name: suffix.hex.apply((h) => physicalName(naming, `${w.name}-${s.name.replace(/\./g, "-")}-${h}`)),
+          data: content.apply(b64),
+          labels: toLabelList({ ...labels, "recette.secret": `${w.name}/${s.name}` }),
+        },
+        opts,
+      );
+      resources.push(suffix, secret);
+      return { id: secret.id, name: secret.name, path: s.path, mode: s.mode ?? 0o400, resource: secret };
+    });
+
+    const serviceName = physicalName(naming, w.name);
+    const spec = renderServiceSpec(w, {
+      serviceName,
+      networkName: this.networkName,
+      mesh: this.args.mesh,
+      labels,
+      volumes,
+      configs,
+      secrets,
+    });
+    const service = new docker.Service(w.name, spec, {
+      ...opts,
+      dependsOn: [this.network, ...volumes.map((v) => v.resource), ...configs.map((c) => c.resource), ...secrets.map((s) => s.resource)],
+    });
+    resources.push(service);
+    return { name: service.name, resources };
+  }
+}
+

@@ -1,0 +1,78 @@
+import * as pulumi from "@pulumi/pulumi";
+import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
+import { DASHBOARD_USERS_FILE, DYNAMIC_FILE, renderDynamicConfig, renderStaticConfig, STATIC_FILE } from "./config";
+
+export interface TraefikArgs {
+  target: WorkloadTarget;
+  image: string;
+  /** ACME account e-mail. */
+  email: pulumi.Input<string>;
+  /** ACME directory URL (see resolveCaServer). */
+  caServer: string;
+  /** HTTP-01 or TLS-ALPN-01. Defaults to http. */
+  challenge?: "http" | "tls";
+  /** Minimum TLS version. Defaults to 1.2. */
+  minTls?: "1.2" | "1.3";
+  /** Dashboard host and htpasswd lines (a secret). Off when undefined. */
+  dashboard?: { host: string; users: pulumi.Input<string> };
+  /** Must be 1: acme.json cannot be shared between replicas. Defaults to 1. */
+  replicas?: number;
+  /** Host names that resolve to Traefik on the stack network (local ACME validation). Defaults to none. */
+  aliases?: string[];
+  /** Extra CA certificate (PEM) Traefik trusts for the ACME directory, e.g. the local Pebble CA. */
+  acmeCaCertificate?: pulumi.Input<string>;
+}
+
+export const validateTraefikArgs = (a: TraefikArgs): string | undefined =>
+  (a.replicas ?? 1) !== 1 ? `${a.replicas} replicas cannot share acme.json (file storage allows one replica)` : undefined;
+
+/** The Traefik Workload: static and dynamic config files, acme.json on a kept volume, ports 80/443. */
+export const traefikWorkload = (a: TraefikArgs): Workload => {
+  const challenge = a.challenge ?? "http";
+  const staticConfig = pulumi.output(a.email).apply((email) =>
+    renderStaticConfig({ email, caServer: a.caServer, challenge, providers: a.target.traefikProviders(), dashboard: a.dashboard !== undefined }),
+  );
+  const caFile = "/etc/traefik/acme-ca.pem";
+  return {
+    ...workloadDefaults(),
+    name: "traefik",
+    image: a.image,
+    args: [`--configFile=${STATIC_FILE}`],
+    env: a.acmeCaCertificate ? { LEGO_CA_CERTIFICATES: caFile } : {},
+    files: [
+      { name: "traefik.yml", path: STATIC_FILE, content: staticConfig },
+      { name: "dynamic.yml", path: DYNAMIC_FILE, content: renderDynamicConfig(a.minTls ?? "1.2", a.dashboard?.host) },
+      ...(a.acmeCaCertificate ? [{ name: "acme-ca.pem", path: caFile, content: a.acmeCaCertificate }] : []),
+    ],
+    secrets: a.dashboard ? [{ name: "dashboard-users", path: DASHBOARD_USERS_FILE, content: a.dashboard.users }] : [],
+    // acme.json lives here; losing it means re-issuing every certificate (and meeting rate limits).
+    volumes: [{ name: "acme", path: "/data", sizeMiB: 64, keep: true }],
+    published: [
+      { published: 80, target: 80, protocol: "tcp" },
+      { published: 443, target: 443, protocol: "tcp" },
+    ],
+    ports: [80, 443],
+    health: { command: ["traefik", "healthcheck", `--configFile=${STATIC_FILE}`], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+    replicas: 1,
+    // One replica with host ports: the old task must stop before the new one can bind 80/443.
+    update: { parallelism: 1, delay: "5s", order: "stop-first" },
+    resources: { memoryMiB: 256 },
+    aliases: a.aliases ?? [],
+    readsOrchestrator: true,
+    preserveClientIp: true,
+  };
+};
+
+/** Traefik v3 as the edge router with ACME certificates, on Swarm or k3s. */
+export class Traefik extends pulumi.ComponentResource {
+  readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: TraefikArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("recette:traefik:Traefik", name, {}, opts);
+    const problem = validateTraefikArgs(args);
+    if (problem) throw new Error(`recette:traefik:Traefik ${name}: ${problem}`);
+    const deployed = args.target.deploy(traefikWorkload(args), this);
+    this.serviceName = deployed.name;
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

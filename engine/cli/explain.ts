@@ -1,0 +1,87 @@
+import { KERNELS } from "../../components/scaleway/kernels";
+import { ORCHESTRATOR, OS, placeDemands, type NodeLoad } from "../capacity";
+import { recipeDemands } from "../demands";
+import { formatProblem, loadRecipe, RecipeError } from "../load";
+import type { Recipe } from "../schema";
+import { planNodes } from "../topology";
+
+export const summary = "print nodes, their RAM, the predicted RAM of the orchestrator and each workload, headroom and kernel needs";
+export const usage = "recette explain <recipe.yaml>   e.g. recette explain recipes/blog.yaml";
+
+const mib = (n: number | undefined) => (n === undefined ? "?" : `${Math.round(n)} MiB`);
+
+export const renderTable = (rows: string[][]): string => {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd()).join("\n");
+};
+
+const loadRows = (loads: NodeLoad[]) => [
+  ["node", "role", "RAM", "OS", "orchestrator", "workloads", "headroom"],
+  ...loads.map((l) => [
+    l.node.name,
+    l.node.role,
+    mib(l.node.memoryMiB),
+    mib(l.os),
+    mib(l.orchestrator),
+    l.workloads.map((w) => `${w.name} ${Math.round(w.mib)}`).join(", ") || "-",
+    mib(l.headroom),
+  ]),
+];
+
+/** Kernel features the recipe needs, and how they are proven. */
+export const kernelNeeds = (r: Recipe): string[] => {
+  const lines = [`VXLAN: required (${r.orchestrator.kind === "swarm" ? "overlay networks" : "flannel"}); checked by the preflight on every node`];
+  if (r.orchestrator.kind === "swarm") {
+    lines.push(
+      r.orchestrator.routingMesh === "required"
+        ? "IPVS: required (routing mesh: ingress publishing and service VIPs); a node without it fails the deployment"
+        : "IPVS: optional (routingMesh: fallback); without it services use host-mode publishing and dnsrr endpoints",
+    );
+  }
+  const n = r.nodes;
+  if (n.provider === "scaleway") {
+    const k = KERNELS.find((e) => e.key === n.kernel);
+    if (k) lines.push(`kernel ${k.key}: ${k.boot.bootType === "local" ? `bootType local, image ${k.boot.image}` : `bootscript ${k.boot.bootscript}`}; IPVS ${k.features.ipvs ? "yes" : "no"}, VXLAN ${k.features.vxlan ? "yes" : "no"}`);
+  }
+  return lines;
+};
+
+export const explainRecipe = (r: Recipe): string => {
+  const nodes = planNodes(r.nodes);
+  const demands = recipeDemands(r, nodes);
+  const loads = placeDemands(nodes, r.orchestrator.kind, demands);
+  const other = r.orchestrator.kind === "swarm" ? "k3s" : "swarm";
+  const alt = placeDemands(nodes, other, demands);
+  const total = (ls: NodeLoad[]) => ls.reduce((s, l) => s + l.os + l.orchestrator + l.workloads.reduce((a, w) => a + w.mib, 0), 0);
+  const estimates = demands.filter((d) => d.source === "estimate").map((d) => d.name);
+  return [
+    `recipe ${r.name}: ${r.orchestrator.kind} on ${r.nodes.provider}${r.nodes.provider === "scaleway" ? ` (${r.nodes.type})` : ""}`,
+    "",
+    renderTable(loadRows(loads)),
+    "",
+    `total: ${mib(total(loads))} with ${r.orchestrator.kind}; the same apps on ${other} would take ${mib(total(alt))}.`,
+    `anchors (MISSION.md, measured on a 2 GiB DEV1-S): OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB, Traefik + PluXml 54 MiB on Swarm, 59 MiB on k3s.`,
+    ...(estimates.length ? [`estimates (not measured): ${[...new Set(estimates)].join(", ")}; a k3s agent is estimated at ${ORCHESTRATOR["k3s-agent"].mib} MiB.`] : []),
+    "",
+    "kernel features:",
+    ...kernelNeeds(r).map((l) => `  ${l}`),
+  ].join("\n");
+};
+
+export const explainCommand = (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): number => {
+  const [file] = args;
+  if (!file || args.length !== 1) {
+    io.err(`usage: ${usage}`);
+    return 2;
+  }
+  try {
+    const loaded = loadRecipe(file);
+    for (const w of loaded.warnings) io.err(formatProblem(w));
+    io.out(explainRecipe(loaded.recipe));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof RecipeError)) throw e;
+    for (const p of e.problems) io.err(formatProblem(p));
+    return 1;
+  }
+};

@@ -1,0 +1,126 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { opensmtpdImage, pebbleImage, pluxmlImage, traefikImage } from "../../components/images";
+import { Opensmtpd } from "../../components/opensmtpd";
+import { Pebble } from "../../components/pebble";
+import { Pluxml } from "../../components/pluxml";
+import { Service } from "../../components/service";
+import { resolveCaServer, Traefik } from "../../components/traefik";
+import type { Workload, WorkloadTarget } from "../../components/workload";
+import { parseSizeMiB, type Opensmtpd as OpensmtpdSpec, type Recipe, type Service as ServiceSpec } from "../schema";
+import type { StackContext } from "./context";
+
+const common = (s: { replicas: number; update: Workload["update"]; placement: Workload["placement"]; resources: { cpus?: number; memory?: string; reserveMemory?: string } }) => ({
+  replicas: s.replicas,
+  update: s.update,
+  placement: s.placement,
+  resources: {
+    ...(s.resources.cpus ? { cpus: s.resources.cpus } : {}),
+    ...(s.resources.memory ? { memoryMiB: parseSizeMiB(s.resources.memory) } : {}),
+    ...(s.resources.reserveMemory ? { reserveMemoryMiB: parseSizeMiB(s.resources.reserveMemory) } : {}),
+  },
+});
+
+/** The recipe's `service` entry as a Workload. */
+export const serviceWorkload = (s: ServiceSpec, ctx: StackContext): Partial<Workload> & Pick<Workload, "name" | "image"> => {
+  const firstPort = s.routes[0]?.port;
+  return {
+    name: s.name,
+    image: s.image,
+    ...(s.command ? { args: s.command } : {}),
+    env: Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, ctx.resolve.text(v)])),
+    secrets: Object.entries(s.secrets).map(([name, ref]) => ({ name, path: `/run/secrets/${name}`, content: ctx.resolve.secret(ref) })),
+    volumes: s.volumes.map((v) => ({ name: v.name, path: v.path, sizeMiB: parseSizeMiB(v.size), keep: v.keep })),
+    routes: s.routes,
+    published: s.ports,
+    ports: [...new Set(s.routes.map((r) => r.port))],
+    ...(s.health
+      ? {
+          health: {
+            ...(s.health.http && firstPort ? { http: { path: s.health.http, port: firstPort } } : {}),
+            ...(s.health.command ? { command: s.health.command } : {}),
+            interval: s.health.interval,
+            timeout: s.health.timeout,
+            retries: s.health.retries,
+            startPeriod: s.health.startPeriod,
+          },
+        }
+      : {}),
+    ...(s.autoscale ? { autoscale: s.autoscale } : {}),
+    ...common(s),
+  };
+};
+
+const relayArgs = (s: OpensmtpdSpec, ctx: StackContext) => ({
+  name: s.name,
+  image: opensmtpdImage({ registry: ctx.imageRegistry }),
+  recipient: ctx.resolve.text(s.deliverTo),
+  delivery: s.delivery,
+  ...(s.smarthost
+    ? { smarthost: { host: s.smarthost.host, port: s.smarthost.port, tls: s.smarthost.tls, user: ctx.resolve.text(s.smarthost.user), password: ctx.resolve.secret(s.smarthost.password) } }
+    : {}),
+  ...(s.publish ? { publish: s.publish } : {}),
+  replicas: s.replicas,
+  placement: s.placement,
+});
+
+/** Creates the edge router and every app of the recipe on a target. Keys are recipe names, never indexes. */
+export const composeApps = (recipe: Recipe, target: WorkloadTarget, ctx: StackContext, parent: pulumi.Resource): { urls: string[] } => {
+  const opts = { parent };
+  const relays = new Map<string, { host: string; recipient: pulumi.Input<string> }>();
+  for (const app of recipe.apps) {
+    if (!app.opensmtpd) continue;
+    const relay = new Opensmtpd(app.opensmtpd.name, { target, ...relayArgs(app.opensmtpd, ctx) }, opts);
+    relays.set(app.opensmtpd.name, { host: relay.host, recipient: ctx.resolve.text(app.opensmtpd.deliverTo) });
+  }
+  const urls: string[] = [];
+  for (const app of recipe.apps) {
+    if (app.pluxml) {
+      const p = app.pluxml;
+      const relay = p.mail ? relays.get(p.mail) : undefined;
+      const local = recipe.nodes.provider === "local";
+      const blog = new Pluxml(
+        p.name,
+        {
+          target,
+          image: pluxmlImage({ registry: ctx.imageRegistry }, p.version, (p.source ?? (local ? "standin" : "release")) === "standin"),
+          name: p.name,
+          host: p.host,
+          ...(relay ? { relayHost: relay.host, contactTo: relay.recipient } : {}),
+          dataSizeMiB: parseSizeMiB(p.dataSize),
+          ...common(p),
+        },
+        opts,
+      );
+      urls.push(blog.url);
+    }
+    if (app.service) {
+      new Service(app.service.name, { target, workload: serviceWorkload(app.service, ctx) }, opts);
+      urls.push(...app.service.routes.map((r) => `https://${r.host}${r.path}`));
+    }
+  }
+  return { urls };
+};
+
+/** Traefik (and, for the pebble CA, the local Pebble it trusts). */
+export const composeEdge = (recipe: Recipe, target: WorkloadTarget, ctx: StackContext, parent: pulumi.Resource): Traefik | undefined => {
+  const t = recipe.edge?.traefik;
+  if (!t) return undefined;
+  const pebble = t.acme.ca === "pebble" ? new Pebble("pebble", { target, image: pebbleImage() }, { parent }) : undefined;
+  const hosts = recipe.apps.flatMap((a) => [...(a.pluxml ? [a.pluxml.host] : []), ...(a.service?.routes.map((r) => r.host) ?? [])]);
+  return new Traefik(
+    "traefik",
+    {
+      target,
+      image: traefikImage({ registry: ctx.imageRegistry }, t.version),
+      email: ctx.resolve.text(t.acme.email),
+      caServer: resolveCaServer(t.acme.ca, ctx.naming.stack, pebble?.directory),
+      challenge: t.acme.challenge,
+      minTls: t.minTls,
+      replicas: t.replicas,
+      ...(t.dashboard ? { dashboard: { host: t.dashboard.host, users: ctx.resolve.secret(t.dashboard.users) } } : {}),
+      // With the local CA, Pebble must find Traefik under every routed host name to validate HTTP-01.
+      ...(pebble ? { aliases: [...new Set(hosts)].sort(), acmeCaCertificate: pebble.caCertificate } : {}),
+    },
+    { parent, ...(pebble ? { dependsOn: [pebble] } : {}) },
+  );
+};

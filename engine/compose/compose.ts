@@ -1,0 +1,139 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { hostNodes, localNode } from "../../components/hosts";
+import * as k3s from "../../components/k3s";
+import type { ClusterNode } from "../../components/node";
+import { Preflight } from "../../components/preflight";
+import { findKernel, Fleet } from "../../components/scaleway";
+import * as swarm from "../../components/swarm";
+import type { WorkloadTarget } from "../../components/workload";
+import { OS, placeDemands } from "../capacity";
+import { recipeDemands } from "../demands";
+import { parseSizeMiB, type Recipe } from "../schema";
+import { planNodes } from "../topology";
+import { composeApps, composeEdge } from "./apps";
+import type { StackContext } from "./context";
+
+export interface StackOutputs {
+  recipe: string;
+  stack: string;
+  urls: string[];
+  nodes: Record<string, { role: string; publicAddress: pulumi.Input<string>; privateAddress: pulumi.Input<string> }>;
+  /** Whether Swarm publishes through the routing mesh (false: host mode + dnsrr). */
+  routingMesh?: pulumi.Output<boolean>;
+  kubeconfig?: pulumi.Output<string>;
+}
+
+/** The recipe's nodes, created (Scaleway) or described (hosts, local). */
+export const composeNodes = (recipe: Recipe, ctx: StackContext, parent: pulumi.Resource): ClusterNode[] => {
+  const n = recipe.nodes;
+  switch (n.provider) {
+    case "local":
+      return [localNode(n.labels.local ?? {})];
+    case "hosts":
+      return hostNodes({ hosts: n.hosts, privateKey: ctx.resolve.secret(n.ssh.privateKey), labels: n.labels });
+    case "scaleway":
+      return new Fleet(
+        "nodes",
+        {
+          naming: ctx.naming,
+          zone: n.zone,
+          type: n.type,
+          kernel: n.kernel,
+          ...(n.image !== "debian_bookworm" ? { image: n.image } : {}),
+          managers: n.managers,
+          workers: n.workers,
+          orchestrator: recipe.orchestrator.kind,
+          ...(recipe.orchestrator.kind === "swarm" ? { dockerVersion: recipe.orchestrator.version } : {}),
+          rootVolumeGb: Math.ceil(parseSizeMiB(n.rootVolume) / 1024),
+          privateCidr: n.privateNetwork,
+          sshPublicKey: ctx.resolve.text(n.ssh.publicKey),
+          sshPrivateKey: ctx.resolve.secret(n.ssh.privateKey),
+          sshAllowFrom: n.ssh.allowFrom,
+          labels: n.labels,
+        },
+        { parent },
+      ).nodes;
+  }
+};
+
+/** One preflight per node, with the memory the capacity model places there. */
+const composePreflight = (recipe: Recipe, nodes: ClusterNode[], parent: pulumi.Resource): Preflight[] => {
+  const planned = planNodes(recipe.nodes);
+  const loads = placeDemands(planned, recipe.orchestrator.kind, recipeDemands(recipe, planned));
+  const expectedIpvs = recipe.nodes.provider === "scaleway" ? findKernel(recipe.nodes.kernel)?.features.ipvs : undefined;
+  return nodes.map((node) => {
+    const load = loads.find((l) => l.node.name === node.name);
+    const requiredMiB = load ? load.orchestrator + load.workloads.reduce((s, w) => s + w.mib, 0) + OS.mib : OS.mib;
+    return new Preflight(
+      `preflight-${node.name}`,
+      {
+        node,
+        orchestrator: recipe.orchestrator.kind,
+        routingMesh: recipe.orchestrator.kind === "swarm" ? recipe.orchestrator.routingMesh : "fallback",
+        requiredMiB,
+        ...(recipe.orchestrator.kind === "swarm" ? { dockerVersion: recipe.orchestrator.version } : {}),
+        ...(expectedIpvs !== undefined ? { expectedIpvs } : {}),
+      },
+      { parent },
+    );
+  });
+};
+
+/** The Docker endpoint of the first manager: the local socket, or ssh:// (key loaded in ssh-agent). */
+const dockerHost = (node: ClusterNode): pulumi.Input<string> =>
+  node.connection ? pulumi.interpolate`ssh://${node.connection.user ?? "root"}@${node.publicAddress}` : "unix:///var/run/docker.sock";
+
+/**
+ * The whole environment from a validated recipe: nodes → preflight → orchestrator → edge → apps.
+ * This is the only place that decides resources; `pulumi up`, `recette render` and the tests run it.
+ */
+export class Environment extends pulumi.ComponentResource {
+  readonly outputs: StackOutputs;
+
+  constructor(name: string, args: { recipe: Recipe; context: StackContext }, opts?: pulumi.ComponentResourceOptions) {
+    super("recette:index:Environment", name, {}, opts);
+    const { recipe, context: ctx } = args;
+    const nodes = composeNodes(recipe, ctx, this);
+    const preflight = composePreflight(recipe, nodes, this);
+    const checked = preflight.map((p) => p.step);
+    const manager = nodes.find((n) => n.role === "manager")!;
+    let target: WorkloadTarget;
+    let routingMesh: pulumi.Output<boolean> | undefined;
+    let kubeconfig: pulumi.Output<string> | undefined;
+    if (recipe.orchestrator.kind === "swarm") {
+      const cluster = new swarm.Cluster("swarm", { nodes, autolock: recipe.orchestrator.autolock, dependsOn: checked }, { parent: this });
+      const provider = new docker.Provider(
+        "docker",
+        { host: dockerHost(manager), sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes"] },
+        { parent: this, dependsOn: cluster.ready },
+      );
+      // The routing mesh is used only when every node has IPVS.
+      routingMesh = pulumi.all(preflight.map((p) => p.mesh)).apply((all) => all.every(Boolean));
+      target = new swarm.Target(
+        "swarm",
+        { naming: ctx.naming, provider, mesh: routingMesh, encryptOverlay: recipe.orchestrator.encryptOverlay, protectVolumes: ctx.isProd, dependsOn: cluster.ready },
+        { parent: this },
+      );
+    } else {
+      const cluster = new k3s.Cluster(
+        "k3s",
+        { nodes, version: recipe.orchestrator.version, ...(recipe.orchestrator.datastore ? { datastore: recipe.orchestrator.datastore } : {}), dependsOn: checked },
+        { parent: this },
+      );
+      kubeconfig = cluster.kubeconfig;
+      target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
+    }
+    composeEdge(recipe, target, ctx, this);
+    const { urls } = composeApps(recipe, target, ctx, this);
+    this.outputs = {
+      recipe: recipe.name,
+      stack: ctx.naming.stack,
+      urls,
+      nodes: Object.fromEntries(nodes.map((n) => [n.name, { role: n.role, publicAddress: n.publicAddress, privateAddress: n.privateAddress }])),
+      ...(routingMesh ? { routingMesh } : {}),
+      ...(kubeconfig ? { kubeconfig } : {}),
+    };
+    this.registerOutputs({ urls });
+  }
+}

@@ -1,0 +1,14 @@
+import type { Naming } from "../../components/naming";
+import type { Resolver } from "./refs";
+
+/** Where and with what the recipe is composed: everything that comes from the stack, not the recipe. */
+export interface StackContext {
+  naming: Naming;
+  /** The recipe file as given in the stack config, for messages. */
+  recipeFile: string;
+  /** prod: Let's Encrypt production by default and protected volumes. */
+  isProd: boolean;
+  resolve: Resolver;
+  /** `local`: images built by scripts/build-images; otherwise the registry holding recette's images. */
+  imageRegistry: string;
+}

@@ -1,0 +1,3 @@
+export { Environment, type StackOutputs } from "./compose";
+export type { StackContext } from "./context";
+export { checkRefs, collectRefs, configResolver, type RefUse, type Resolver } from "./refs";

@@ -1,0 +1,38 @@
+import { WORKLOAD, type Demand } from "./capacity";
+import { parseSizeMiB, type Recipe } from "./schema";
+import type { PlannedNode } from "./topology";
+
+type Placement = { labels: Record<string, string>; role: "manager" | "worker" | "any" };
+
+/** Nodes that satisfy a placement (labels and role). Empty when none does. */
+export const nodesFor = (nodes: PlannedNode[], placement: Placement): PlannedNode[] =>
+  nodes.filter(
+    (n) =>
+      (placement.role === "any" || n.role === placement.role) &&
+      Object.entries(placement.labels).every(([k, v]) => n.labels[k] === v),
+  );
+
+const figure = (kind: string, memory: string | undefined) =>
+  memory ? { mib: parseSizeMiB(memory), source: "measured" as const } : (WORKLOAD[kind] ?? WORKLOAD.service!);
+
+/** What each workload of the recipe asks of the nodes, for the capacity model. */
+export const recipeDemands = (recipe: Recipe, nodes: PlannedNode[]): Demand[] => {
+  const out: Demand[] = [];
+  const traefik = recipe.edge?.traefik;
+  if (traefik) {
+    const managers = recipe.orchestrator.kind === "swarm" ? nodes.filter((n) => n.role === "manager").map((n) => n.name) : [];
+    const f = WORKLOAD.traefik!;
+    out.push({ name: "traefik", mib: f.mib, source: f.source, replicas: traefik.replicas, nodes: managers });
+    if (traefik.acme.ca === "pebble") {
+      const p = WORKLOAD.pebble!;
+      out.push({ name: "pebble", mib: p.mib, source: p.source, replicas: 1, nodes: [] });
+    }
+  }
+  for (const app of recipe.apps) {
+    const [kind, spec] = Object.entries(app)[0] as [string, { name: string; replicas: number; resources: { memory?: string }; placement: Placement }];
+    const f = figure(kind, spec.resources.memory);
+    const allowed = nodesFor(nodes, spec.placement).map((n) => n.name);
+    out.push({ name: spec.name, mib: f.mib, source: f.source, replicas: spec.replicas, nodes: allowed });
+  }
+  return out;
+};

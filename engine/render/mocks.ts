@@ -1,0 +1,126 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** One registered resource as `recette render` and the tests see it. */
+export interface Registration {
+  type: string;
+  name: string;
+  /** `type::name` of the parent, or "" at the top. */
+  parent: string;
+  /** Inputs with every secret replaced by "[secret]". */
+  inputs: Record<string, unknown>;
+  custom: boolean;
+}
+
+export const SECRET = "[secret]";
+
+// The mock monitor deserialises secrets as tagged objects; this is how the SDK marks them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { isRpcSecret(v: unknown): boolean; deserializeProperties(s: unknown): Record<string, unknown> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (m: pulumi.runtime.Mocks) => MockMonitorLike };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
+  waitForRPCs(): Promise<void>;
+};
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
+
+interface MockMonitorLike {
+  registerResource(req: RegisterRequest, cb: (err: unknown, res?: unknown) => void): Promise<void>;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): unknown;
+}
+
+/** Replaces secret values (and anything below them) by "[secret]". */
+export const redact = (v: unknown): unknown => {
+  if (rpc.isRpcSecret(v)) return SECRET;
+  if (Array.isArray(v)) return v.map(redact);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x)]));
+  return v;
+};
+
+const parentOf = (urn: string): string => {
+  if (!urn) return "";
+  const parts = urn.split("::");
+  const type = (parts[2] ?? "").split("$").pop() ?? "";
+  return `${type}::${parts[3] ?? ""}`;
+};
+
+const digest = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
+const octet = (s: string) => (Number.parseInt(digest(s, 2), 16) % 200) + 10;
+
+const FAKE_KUBECONFIG = [
+  "apiVersion: v1",
+  "kind: Config",
+  "clusters: [{name: default, cluster: {server: 'https://192.0.2.10:6443'}}]",
+  "users: [{name: default, user: {token: mock}}]",
+  "contexts: [{name: default, context: {cluster: default, user: default}}]",
+  "current-context: default",
+].join("\n");
+
+/** What a resource's provider would return, deterministically, so outputs flow through the program. */
+export const mockState = (type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> => {
+  if (type.startsWith("command:")) {
+    let stdout = "";
+    if (name.endsWith("-swarm-init") || name.endsWith("-swarm-join")) stdout = `mocknode${digest(name, 12)}`;
+    else if (name.includes("-swarm-token-")) stdout = "SWMTKN-mock";
+    else if (name.endsWith("-k3s-kubeconfig")) stdout = FAKE_KUBECONFIG;
+    else if (name.endsWith("-ca")) stdout = "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----";
+    // The preflight answers nothing under mocks: the program then falls back to the kernel catalogue or the recipe.
+    return { ...inputs, stdout, stderr: "" };
+  }
+  switch (type) {
+    case "scaleway:instance/ip:Ip":
+      return { ...inputs, address: `192.0.2.${octet(name)}` };
+    case "scaleway:instance/privateNic:PrivateNic":
+      return { ...inputs, privateIps: [{ id: `ip-${digest(name, 8)}`, address: `172.16.16.${octet(name)}` }] };
+    case "random:index/randomId:RandomId":
+      return { ...inputs, hex: digest(name, 8), b64Std: "", dec: "" };
+    case "random:index/randomPassword:RandomPassword":
+      return { ...inputs, result: `mock-${digest(name, 16)}` };
+    default:
+      return { ...inputs };
+  }
+};
+
+/**
+ * Installs Pulumi mocks that record every registration. Returns the list, filled as the program runs,
+ * and a function that waits for the program to finish registering.
+ */
+export const installRecorder = (project: string, stack: string, preview = false) => {
+  const registrations: Registration[] = [];
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) }),
+    call: (args) => args.inputs,
+  };
+  const monitor = new MockMonitor(mocks);
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = async (req, cb) => {
+    registrations.push({
+      type: req.getType(),
+      name: req.getName(),
+      parent: parentOf(req.getParent()),
+      inputs: redact(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
+      custom: req.getCustom(),
+    });
+    return register(req, cb);
+  };
+  settings.setMockOptions(monitor, project, stack, preview);
+  // The same feature switches pulumi.runtime.setMocks turns on.
+  Object.assign(state.getStore(), {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsAliasSpecs: true,
+  });
+  return { registrations, settle: () => settings.waitForRPCs() };
+};

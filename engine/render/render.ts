@@ -1,0 +1,84 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { collectRefs } from "../compose";
+import { loadRecipe } from "../load";
+import { runProgram } from "../program";
+import { renderArtifacts, type Artifact } from "./artifacts";
+import { installRecorder, SECRET, type Registration } from "./mocks";
+
+export const PROJECT = "recette";
+
+export interface RenderOptions {
+  /** Repository root (stacks/ and recipes/ live there). */
+  root: string;
+  stack: string;
+  /** Recipe file; defaults to the stack's `recette:recipe`. */
+  recipe?: string;
+}
+
+export interface Rendered {
+  registrations: Registration[];
+  artifacts: Artifact[];
+  outputs: Record<string, unknown>;
+}
+
+/** The stack's config as Pulumi would read it; `secure:` values become "[secret]" (render never decrypts). */
+export const readStackConfig = (root: string, stack: string): { config: Record<string, string>; secretKeys: string[] } => {
+  const file = path.join(root, "stacks", `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(root, file)} (create it, or pick one of: ${listStacks(root).join(", ")})`);
+  const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+    if (value !== null && typeof value === "object" && "secure" in value) {
+      config[full] = SECRET;
+      secretKeys.push(full);
+    } else config[full] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { config, secretKeys };
+};
+
+export const listStacks = (root: string): string[] =>
+  fs
+    .readdirSync(path.join(root, "stacks"))
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+
+/**
+ * Runs the real Pulumi program under mocks and returns what it declares. Secrets the stack would
+ * hold encrypted are given a placeholder, marked secret, so they show as "[secret]" everywhere.
+ */
+export const renderStack = async (opts: RenderOptions): Promise<Rendered> => {
+  const { config, secretKeys } = readStackConfig(opts.root, opts.stack);
+  if (opts.recipe) config[`${PROJECT}:recipe`] = path.relative(opts.root, path.resolve(opts.recipe)) || opts.recipe;
+  const recipeFile = config[`${PROJECT}:recipe`];
+  if (!recipeFile) throw new Error(`stack ${opts.stack} names no recipe (set recette:recipe in stacks/Pulumi.${opts.stack}.yaml or pass a recipe)`);
+  const { recipe } = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(opts.root, recipeFile));
+  for (const ref of collectRefs(recipe).filter((r) => r.kind === "secret")) {
+    const full = `${PROJECT}:${ref.key}`;
+    if (!(full in config)) {
+      config[full] = SECRET;
+      secretKeys.push(full);
+    }
+  }
+  const recorder = installRecorder(PROJECT, opts.stack);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  const outputs = runProgram();
+  const resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs).apply((o) => resolve(o as Record<string, unknown>)));
+  await recorder.settle();
+  return { registrations: recorder.registrations, artifacts: renderArtifacts(recorder.registrations), outputs: resolved };
+};
+
+/** Writes the artifacts under `out`, replacing what a previous render left there. */
+export const writeArtifacts = (out: string, artifacts: Artifact[]): void => {
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const a of artifacts) {
+    const file = path.join(out, a.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, a.content);
+  }
+};

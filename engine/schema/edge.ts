@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { email, hostname, httpsUrl } from "./formats";
+import { ConfigRef, secret } from "./refs";
+
+const Acme = z
+  .object({
+    email: z.union([email(), ConfigRef]).describe("Account e-mail for the ACME CA (usually { config: acmeEmail })."),
+    ca: z
+      .union([z.enum(["auto", "production", "staging", "pebble"]), httpsUrl()])
+      .default("auto")
+      .describe(
+        "ACME CA: `auto` (Let's Encrypt production on the prod stack, staging elsewhere, to stay clear of rate limits), `production`, `staging`, `pebble` (the local test CA, local provider only) or an https:// directory URL. Defaults to auto.",
+      ),
+    challenge: z
+      .enum(["http", "tls"])
+      .default("http")
+      .describe("HTTP-01 (port 80) or TLS-ALPN-01 (port 443). Defaults to http."),
+    storage: z
+      .enum(["file"])
+      .default("file")
+      .describe("Where certificates live: `file` is acme.json (0600) on a kept volume; it allows one Traefik replica only. Defaults to file."),
+  })
+  .strict();
+
+const Dashboard = z
+  .object({
+    host: hostname().describe("Host name the dashboard is routed on (HTTPS only)."),
+    users: secret("htpasswd lines (user:hash) for basic auth, from a stack secret."),
+  })
+  .strict();
+
+const Traefik = z
+  .object({
+    version: z.string().optional().describe("Traefik image version. Defaults to the version pinned in images/versions.env."),
+    acme: Acme,
+    dashboard: z
+      .union([z.literal(false), Dashboard])
+      .default(false)
+      .describe("Off (false) by default; when on, only behind basic auth from a stack secret."),
+    replicas: z.number().int().min(1).default(1).describe("Traefik replicas. File ACME storage allows exactly 1. Defaults to 1."),
+    minTls: z.enum(["1.2", "1.3"]).default("1.2").describe("Minimum TLS version. Defaults to 1.2."),
+  })
+  .strict();
+
+export const Edge = z
+  .object({ traefik: Traefik.describe("Traefik v3 as the edge router, with ACME certificates.") })
+  .strict()
+  .describe("The edge router in front of every HTTP route.");
+
+export type Edge = z.infer<typeof Edge>;

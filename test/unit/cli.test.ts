@@ -1,0 +1,54 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { LOCAL_MINIMAL, ROOT, tempRecipe } from "../helpers";
+
+const recette = (...args: string[]) => spawnSync(path.join(ROOT, "bin", "recette"), args, { cwd: ROOT, encoding: "utf8" });
+
+describe("recette CLI", () => {
+  it("validate exits 0 on a good recipe", () => {
+    const r = recette("validate", "recipes/blog.yaml");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("recipes/blog.yaml: valid recipe blog (swarm on scaleway, 3 apps)\n");
+  });
+
+  it("validate exits 1 with every error on stderr", () => {
+    const file = tempRecipe(`${LOCAL_MINIMAL}colour: blue\napps:\n  - service: { name: Web, image: nginx }\n`);
+    const r = recette("validate", file);
+    expect(r.status).toBe(1);
+    expect(r.stderr.split("\n").filter(Boolean)).toEqual([
+      `${file}:4:1 colour: unknown key "colour" (allowed here: name, description, nodes, orchestrator, edge, apps)`,
+      `${file}:6:22 apps[0].service.name: "Web" is not a valid name (lower-case letters, digits and -, starting with a letter, at most 32 characters; e.g. relay)`,
+      `${file}: 2 errors`,
+    ]);
+  });
+
+  it("validate exits 1 on a missing file and 2 on bad usage", () => {
+    expect(recette("validate", "recipes/nope.yaml").status).toBe(1);
+    expect(recette("validate").status).toBe(2);
+    expect(recette("frobnicate").status).toBe(2);
+  });
+
+  it("render writes the declared resources and artifacts", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-render-"));
+    const r = recette("render", "recipes/local.yaml", "--stack", "local", "--out", out);
+    expect(r.status, r.stderr).toBe(0);
+    const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string }[];
+    const services = resources.filter((x) => x.type === "docker:index/service:Service").map((x) => x.name).sort();
+    expect(services).toEqual(["blog", "pebble", "relay", "traefik"]);
+    for (const f of ["swarm/traefik.json", "files/traefik/traefik.yml", "files/relay/smtpd.conf"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+  });
+
+  it("explain prints the capacity table and kernel needs", () => {
+    const r = recette("explain", "recipes/blog.yaml");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("manager-1  manager  2048 MiB  71 MiB  84 MiB");
+    expect(r.stdout).toContain("IPVS: required (routing mesh");
+  });
+
+  it("schema --check passes: the checked-in JSON Schema and docs are current", () => {
+    expect(() => execFileSync(path.join(ROOT, "bin", "recette"), ["schema", "--check"], { cwd: ROOT })).not.toThrow();
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { renderStack } from "../../engine/render";
+import { ROOT } from "../helpers";
+
+const physicalNames = (regs: { inputs: Record<string, unknown>; type: string }[]) =>
+  new Set(
+    regs.flatMap((r) => {
+      const meta = r.inputs.metadata as { name?: string } | undefined;
+      const name = typeof r.inputs.name === "string" ? r.inputs.name : meta?.name;
+      return name ? [name] : [];
+    }),
+  );
+
+describe("recette render", () => {
+  it("is byte-identical for the same input", async () => {
+    const a = await renderStack({ root: ROOT, stack: "dev" });
+    const b = await renderStack({ root: ROOT, stack: "dev" });
+    expect(a.artifacts.map((x) => x.content).join("\n")).toBe(b.artifacts.map((x) => x.content).join("\n"));
+    expect(a.artifacts.map((x) => x.path)).toContain("nodes/manager-1/cloud-init.yaml");
+  });
+
+  it("derives every physical name from project and stack: two stacks never share one", async () => {
+    const dev = await renderStack({ root: ROOT, stack: "dev" });
+    const staging = await renderStack({ root: ROOT, stack: "staging" });
+    const a = physicalNames(dev.registrations);
+    const b = physicalNames(staging.registrations);
+    expect(a.size).toBeGreaterThan(15);
+    expect([...a].filter((n) => b.has(n))).toEqual([]);
+    for (const n of a) expect(n).toMatch(/^recette-dev-/);
+  });
+
+  it("never lets a secret reach the rendered files", async () => {
+    const k3s = await renderStack({ root: ROOT, stack: "staging", recipe: `${ROOT}/recipes/blog-k3s.yaml` });
+    const all = k3s.artifacts.map((a) => a.content).join("\n");
+    // The mocks' token and password values must only ever appear redacted.
+    expect(all).not.toMatch(/mock-[0-9a-f]{16}/);
+    expect(all).not.toContain("SWMTKN");
+    const secret = k3s.artifacts.find((a) => a.path === "k8s/Secret-recette-staging-relay-secrets.yaml");
+    expect(secret?.content).toContain('stringData: "[secret]"');
+  });
+
+  it("reports unset stack config with the command that sets it", async () => {
+    await expect(renderStack({ root: ROOT, stack: "local", recipe: `${ROOT}/recipes/blog.yaml` })).rejects.toThrow(
+      /recipes\/blog.yaml:\d+:\d+ nodes.ssh.publicKey: stack local does not set config "sshPublicKey" \(run: pulumi config set sshPublicKey <value> -s local\)/,
+    );
+  });
+});
