@@ -41,6 +41,7 @@ export const renderStep = (node: string, step: string, script: string, timeoutSe
     "    exit 1",
     "  fi",
     "}",
+    "# shellcheck disable=SC2016 # the step's script is passed verbatim, expanded by the inner shell",
     `recette_step ${shellQuote(script)}`,
   ].join("\n");
 

@@ -35,8 +35,9 @@ export const renderLabels = (labels: Record<string, string>): string => {
   const add = keys.map((k) => `--label-add ${k}=${labels[k]}`).join(" ");
   return [
     'current=$(docker node inspect "$NODE_ID" --format \'{{range $k, $v := .Spec.Labels}}{{$k}} {{end}}\')',
+    `keep=" ${keys.join(" ")} "`,
     "for k in $current; do",
-    `  case " ${keys.join(" ")} " in *" $k "*) ;; *) docker node update --label-rm "$k" "$NODE_ID" >/dev/null ;; esac`,
+    '  case "$keep" in *" $k "*) ;; *) docker node update --label-rm "$k" "$NODE_ID" >/dev/null ;; esac',
     "done",
     add ? `docker node update ${add} "$NODE_ID" >/dev/null` : "true",
   ].join("\n");

@@ -1,0 +1,526 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { installRecorder, SECRET, type Registration } from "../../engine/render/mocks";
+import { contentName, type Naming } from "../naming";
+import type { ClusterNode } from "../node";
+import { workloadDefaults, type Workload } from "../workload";
+import {
+  CERT_RESOLVER,
+  Cluster,
+  renderConstraints,
+  renderEndpointSpec,
+  renderHealthcheck,
+  renderRouteLabels,
+  renderRule,
+  renderServiceSpec,
+  Target,
+  validateClusterArgs,
+  type ServiceContext,
+} from "./index";
+
+const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
+const SUBNET = "10.188.129.0/24"; // stackSubnet(recette, test)
+const MiB = 1024 * 1024;
+
+const workload = (over: Partial<Workload> = {}): Workload => ({ ...workloadDefaults(), name: "blog", image: "example/blog:1", ...over });
+
+/** Resolves every Output nested in a value (the spec mixes plain values and Outputs). */
+const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
+
+const byType = (regs: Registration[], type: string) => regs.filter((r) => r.type === type);
+const one = (regs: Registration[], type: string, name: string): Registration => {
+  const found = regs.filter((r) => r.type === type && r.name === name);
+  expect(found, `${type}::${name}`).toHaveLength(1);
+  return found[0]!;
+};
+
+describe("renderRule", () => {
+  it.each([
+    [{ host: "blog.example.org", path: "/", port: 80 }, "Host(`blog.example.org`)"],
+    [{ host: "blog.example.org", path: "/admin", port: 80 }, "Host(`blog.example.org`) && PathPrefix(`/admin`)"],
+  ])("%o → %s", (route, rule) => expect(renderRule(route)).toBe(rule));
+});
+
+describe("renderRouteLabels", () => {
+  it("routes nothing without routes", () => {
+    expect(renderRouteLabels("recette-test-blog", "recette-test-net", [])).toEqual({});
+  });
+
+  it("names routers and backends after the physical service, on websecure with the le resolver", () => {
+    expect(CERT_RESOLVER).toBe("le");
+    expect(
+      renderRouteLabels("recette-test-blog", "recette-test-net", [
+        { host: "blog.example.org", path: "/", port: 80 },
+        { host: "api.example.org", path: "/v1", port: 8080 },
+      ]),
+    ).toEqual({
+      "traefik.enable": "true",
+      "traefik.swarm.network": "recette-test-net",
+      "traefik.http.routers.recette-test-blog-0.rule": "Host(`blog.example.org`)",
+      "traefik.http.routers.recette-test-blog-0.entrypoints": "websecure",
+      "traefik.http.routers.recette-test-blog-0.tls.certresolver": "le",
+      "traefik.http.routers.recette-test-blog-0.service": "recette-test-blog-80",
+      "traefik.http.services.recette-test-blog-80.loadbalancer.server.port": "80",
+      "traefik.http.routers.recette-test-blog-1.rule": "Host(`api.example.org`) && PathPrefix(`/v1`)",
+      "traefik.http.routers.recette-test-blog-1.entrypoints": "websecure",
+      "traefik.http.routers.recette-test-blog-1.tls.certresolver": "le",
+      "traefik.http.routers.recette-test-blog-1.service": "recette-test-blog-8080",
+      "traefik.http.services.recette-test-blog-8080.loadbalancer.server.port": "8080",
+    });
+  });
+});
+
+describe("renderEndpointSpec", () => {
+  const published = [
+    { published: 80, target: 8080, protocol: "tcp" as const },
+    { published: 53, target: 53, protocol: "udp" as const },
+  ];
+  it.each([
+    // mesh, preserveClientIp → endpoint mode, publish mode
+    [true, false, "vip", "ingress"],
+    [true, true, "vip", "host"],
+    [false, false, "dnsrr", "host"],
+    [false, true, "dnsrr", "host"],
+  ])("mesh %s, preserveClientIp %s → %s endpoints, %s publishing", (mesh, preserveClientIp, mode, publishMode) => {
+    expect(renderEndpointSpec(workload({ published, preserveClientIp }), mesh)).toEqual({
+      mode,
+      ports: [
+        { targetPort: 8080, publishedPort: 80, protocol: "tcp", publishMode },
+        { targetPort: 53, publishedPort: 53, protocol: "udp", publishMode },
+      ],
+    });
+  });
+
+  it("publishes no port for a workload without published ports", () => {
+    expect(renderEndpointSpec(workload(), true)).toEqual({ mode: "vip", ports: [] });
+  });
+});
+
+describe("renderConstraints", () => {
+  it.each<[string, Partial<Workload>, string[]]>([
+    ["anywhere", {}, []],
+    ["sorted labels", { placement: { labels: { zone: "a", disk: "ssd" }, role: "any" } }, ["node.labels.disk==ssd", "node.labels.zone==a"]],
+    ["a worker", { placement: { labels: {}, role: "worker" } }, ["node.role==worker"]],
+    ["a manager with a label", { placement: { labels: { edge: "true" }, role: "manager" } }, ["node.labels.edge==true", "node.role==manager"]],
+    ["the orchestrator reader on a manager", { readsOrchestrator: true }, ["node.role==manager"]],
+    ["the orchestrator reader even when placed on workers", { readsOrchestrator: true, placement: { labels: {}, role: "worker" } }, ["node.role==manager"]],
+  ])("%s", (_, over, constraints) => {
+    expect(renderConstraints(workload(over))).toEqual(constraints);
+  });
+});
+
+describe("renderHealthcheck", () => {
+  const timing = { interval: "10s", timeout: "5s", retries: 3, startPeriod: "20s" };
+  it.each<[string, Workload["health"], ReturnType<typeof renderHealthcheck>]>([
+    ["none", undefined, undefined],
+    ["a command", { command: ["smtpctl", "show", "status"], ...timing }, { tests: ["CMD", "smtpctl", "show", "status"], ...timing }],
+    [
+      "an HTTP path",
+      { http: { path: "/health", port: 8080 }, ...timing },
+      { tests: ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/health || exit 1"], ...timing },
+    ],
+  ])("%s", (_, health, expected) => {
+    expect(renderHealthcheck(workload({ health }))).toEqual(expected);
+  });
+});
+
+describe("renderServiceSpec", () => {
+  const ctx = (over: Partial<ServiceContext> = {}): ServiceContext => ({
+    serviceName: "recette-test-blog",
+    networkName: "recette-test-net",
+    mesh: true,
+    labels: { "recette.stack": "recette-test", "recette.workload": "blog" },
+    volumes: [{ source: "recette-test-blog-data", target: "/var/www/html/data" }],
+    configs: [{ id: "cfg-id", name: "recette-test-blog-a-yml-0123456789", path: "/etc/a.yml", mode: 0o444 }],
+    secrets: [{ id: "sec-id", name: "recette-test-blog-pw-abcd", path: "/run/secrets/pw", mode: 0o400 }],
+    ...over,
+  });
+
+  it("maps a complete workload to the exact docker.Service arguments", async () => {
+    const w = workload({
+      args: ["--verbose"],
+      env: { A: "1" },
+      routes: [{ host: "blog.example.org", path: "/", port: 80 }],
+      published: [{ published: 8443, target: 443, protocol: "tcp" }],
+      health: { command: ["true"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+      replicas: 3,
+      update: { parallelism: 2, delay: "10s", order: "stop-first" },
+      resources: { cpus: 0.5, memoryMiB: 256, reserveMemoryMiB: 128 },
+      placement: { labels: { zone: "a" }, role: "worker" },
+      aliases: ["blog.example.org"],
+    });
+    expect(await resolve(renderServiceSpec(w, ctx()))).toEqual({
+      name: "recette-test-blog",
+      labels: [
+        { label: "recette.stack", value: "recette-test" },
+        { label: "recette.workload", value: "blog" },
+        { label: "traefik.enable", value: "true" },
+        { label: "traefik.http.routers.recette-test-blog-0.entrypoints", value: "websecure" },
+        { label: "traefik.http.routers.recette-test-blog-0.rule", value: "Host(`blog.example.org`)" },
+        { label: "traefik.http.routers.recette-test-blog-0.service", value: "recette-test-blog-80" },
+        { label: "traefik.http.routers.recette-test-blog-0.tls.certresolver", value: "le" },
+        { label: "traefik.http.services.recette-test-blog-80.loadbalancer.server.port", value: "80" },
+        { label: "traefik.swarm.network", value: "recette-test-net" },
+      ],
+      mode: { replicated: { replicas: 3 } },
+      taskSpec: {
+        containerSpec: {
+          image: "example/blog:1",
+          args: ["--verbose"],
+          env: { A: "1" },
+          mounts: [{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data" }],
+          configs: [{ configId: "cfg-id", configName: "recette-test-blog-a-yml-0123456789", fileName: "/etc/a.yml", fileMode: 0o444 }],
+          secrets: [{ secretId: "sec-id", secretName: "recette-test-blog-pw-abcd", fileName: "/run/secrets/pw", fileMode: 0o400 }],
+          healthcheck: { tests: ["CMD", "true"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+          labels: [
+            { label: "recette.stack", value: "recette-test" },
+            { label: "recette.workload", value: "blog" },
+          ],
+          stopGracePeriod: "10s",
+        },
+        networksAdvanceds: [{ name: "recette-test-net", aliases: ["blog.example.org"] }],
+        placement: { constraints: ["node.labels.zone==a", "node.role==worker"] },
+        resources: {
+          limits: { memoryBytes: 256 * MiB, nanoCpus: 500_000_000 },
+          reservation: { memoryBytes: 128 * MiB },
+        },
+        restartPolicy: { condition: "any", delay: "5s", window: "60s" },
+      },
+      updateConfig: { parallelism: 2, delay: "10s", order: "stop-first", failureAction: "rollback", monitor: "15s" },
+      rollbackConfig: { parallelism: 2, delay: "0s", order: "stop-first", failureAction: "pause", monitor: "15s" },
+      endpointSpec: { mode: "vip", ports: [{ targetPort: 443, publishedPort: 8443, protocol: "tcp", publishMode: "ingress" }] },
+    });
+  });
+
+  it("mounts the Docker socket read-only and pins to a manager for the orchestrator reader", async () => {
+    const spec = await resolve(renderServiceSpec(workload({ readsOrchestrator: true }), ctx({ volumes: [] })));
+    expect(spec.taskSpec.containerSpec.mounts).toEqual([
+      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+    ]);
+    expect(spec.taskSpec.placement?.constraints).toEqual(["node.role==manager"]);
+  });
+
+  it("sets no limits, no reservation, no args, no healthcheck and no route labels when the workload has none", async () => {
+    const spec = await resolve(renderServiceSpec(workload(), ctx({ volumes: [], configs: [], secrets: [] })));
+    expect(spec.taskSpec.resources).toEqual({});
+    expect(spec.taskSpec.containerSpec).not.toHaveProperty("args");
+    expect(spec.taskSpec.containerSpec.healthcheck).toBeUndefined();
+    expect(spec.labels).toEqual([
+      { label: "recette.stack", value: "recette-test" },
+      { label: "recette.workload", value: "blog" },
+    ]);
+    expect(spec.updateConfig).toEqual({ parallelism: 1, delay: "5s", order: "start-first", failureAction: "rollback", monitor: "15s" });
+  });
+
+  it.each([
+    [{ cpus: 2 }, { nanoCpus: 2_000_000_000 }],
+    [{ cpus: 0.25 }, { nanoCpus: 250_000_000 }],
+    [{ memoryMiB: 64 }, { memoryBytes: 67_108_864 }],
+  ])("resources %o → limits %o", async (resources, limits) => {
+    const spec = await resolve(renderServiceSpec(workload({ resources }), ctx()));
+    expect(spec.taskSpec.resources).toEqual({ limits });
+  });
+
+  it("takes the mesh as an Output: dnsrr and host publishing without it", async () => {
+    const w = workload({ published: [{ published: 25, target: 25, protocol: "tcp" }] });
+    const spec = await resolve(renderServiceSpec(w, ctx({ mesh: pulumi.output(false) })));
+    expect(spec.endpointSpec).toEqual({ mode: "dnsrr", ports: [{ targetPort: 25, publishedPort: 25, protocol: "tcp", publishMode: "host" }] });
+  });
+});
+
+describe("Target under mocks", () => {
+  const deployBlog = (files: { name: string; content: string }[], mesh: pulumi.Input<boolean> = true) => {
+    const recorder = installRecorder("recette", "test");
+    const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
+    const target = new Target("swarm", { naming, provider, mesh });
+    const parent = new pulumi.ComponentResource("recette:test:App", "app");
+    const deployed = target.deploy(
+      workload({
+        volumes: [{ name: "data", path: "/var/www/html/data", sizeMiB: 1024, keep: true }],
+        files: files.map((f) => ({ ...f, path: `/etc/blog/${f.name}` })),
+        secrets: [{ name: "db.pass", path: "/run/secrets/db.pass", content: "hunter2" }],
+        routes: [{ host: "blog.example.org", path: "/", port: 80 }],
+        published: [{ published: 8080, target: 80, protocol: "tcp" }],
+      }),
+      parent,
+    );
+    return { ...recorder, target, deployed };
+  };
+  const twoFiles = [
+    { name: "a.yml", content: "A" },
+    { name: "b.conf", content: "B" },
+  ];
+
+  it("creates one attachable overlay network named after the stack, with the stack subnet", async () => {
+    const { registrations, settle, target } = deployBlog(twoFiles);
+    await settle();
+    const networks = byType(registrations, "docker:index/network:Network");
+    expect(networks).toHaveLength(1);
+    expect(networks[0]).toEqual({
+      type: "docker:index/network:Network",
+      name: "swarm-network",
+      parent: "recette:swarm:Target::swarm",
+      custom: true,
+      inputs: {
+        name: "recette-test-net",
+        driver: "overlay",
+        attachable: true,
+        ipamConfigs: [{ subnet: SUBNET }],
+        options: {},
+        labels: [
+          { label: "recette.recipe", value: "blog" },
+          { label: "recette.stack", value: "recette-test" },
+        ],
+      },
+    });
+    expect(target.networkCidrs()).toEqual([SUBNET]);
+    expect(target.serviceHost("relay")).toBe("recette-test-relay");
+    expect(target.traefikProviders()).toEqual({
+      swarm: {
+        endpoint: "unix:///var/run/docker.sock",
+        exposedByDefault: false,
+        network: "recette-test-net",
+        constraints: "Label(`recette.stack`,`recette-test`)",
+      },
+    });
+  });
+
+  it("registers exactly a volume, two configs, a secret with its suffix, and the service for the workload", async () => {
+    const { registrations, settle } = deployBlog(twoFiles);
+    await settle();
+    const children = registrations.filter((r) => r.parent === "recette:test:App::app");
+    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+      "docker:index/secret:Secret::blog-db.pass",
+      "docker:index/service:Service::blog",
+      "docker:index/serviceConfig:ServiceConfig::blog-a.yml",
+      "docker:index/serviceConfig:ServiceConfig::blog-b.conf",
+      "docker:index/volume:Volume::blog-data",
+      "random:index/randomId:RandomId::blog-db.pass-suffix",
+    ]);
+    // Everything a stack owns: the provider, the target and its network, the test's parent and the six.
+    expect(registrations).toHaveLength(10);
+  });
+
+  it("names and labels the kept volume", async () => {
+    const { registrations, settle } = deployBlog(twoFiles);
+    await settle();
+    expect(one(registrations, "docker:index/volume:Volume", "blog-data").inputs).toEqual({
+      name: "recette-test-blog-data",
+      labels: [
+        { label: "recette.keep", value: "true" },
+        { label: "recette.recipe", value: "blog" },
+        { label: "recette.stack", value: "recette-test" },
+        { label: "recette.workload", value: "blog" },
+      ],
+    });
+  });
+
+  it("names configs with a hash of their content and stores the content base64-encoded", async () => {
+    const { registrations, settle } = deployBlog(twoFiles);
+    await settle();
+    expect(one(registrations, "docker:index/serviceConfig:ServiceConfig", "blog-a.yml").inputs).toEqual({
+      name: contentName(naming, "blog-a-yml", "A"),
+      data: Buffer.from("A").toString("base64"),
+      labels: [
+        { label: "recette.file", value: "blog/a.yml" },
+        { label: "recette.recipe", value: "blog" },
+        { label: "recette.stack", value: "recette-test" },
+        { label: "recette.workload", value: "blog" },
+      ],
+    });
+    expect(one(registrations, "docker:index/serviceConfig:ServiceConfig", "blog-b.conf").inputs.name).toBe(contentName(naming, "blog-b-conf", "B"));
+    expect(contentName(naming, "blog-a-yml", "A")).toMatch(/^recette-test-blog-a-yml-[0-9a-f]{10}$/);
+  });
+
+  it("gives a config a new name when its content changes", async () => {
+    const first = deployBlog(twoFiles);
+    await first.settle();
+    const before = one(first.registrations, "docker:index/serviceConfig:ServiceConfig", "blog-a.yml").inputs.name;
+    const second = deployBlog([{ name: "a.yml", content: "A changed" }, twoFiles[1]!]);
+    await second.settle();
+    const after = one(second.registrations, "docker:index/serviceConfig:ServiceConfig", "blog-a.yml").inputs.name;
+    expect(before).toMatch(/^recette-test-blog-a-yml-[0-9a-f]{10}$/);
+    expect(after).toMatch(/^recette-test-blog-a-yml-[0-9a-f]{10}$/);
+    expect(after).not.toBe(before);
+    // The unchanged file keeps its name.
+    expect(one(second.registrations, "docker:index/serviceConfig:ServiceConfig", "blog-b.conf").inputs.name).toBe(
+      one(first.registrations, "docker:index/serviceConfig:ServiceConfig", "blog-b.conf").inputs.name,
+    );
+  });
+
+  it("redacts the secret's data, keeps its suffix keeper secret, and puts no digest of it in the name", async () => {
+    const { registrations, settle } = deployBlog(twoFiles);
+    await settle();
+    const secret = one(registrations, "docker:index/secret:Secret", "blog-db.pass");
+    expect(secret.inputs.data).toBe(SECRET);
+    // The mock RandomId's hex is derived from the resource name, never from the content.
+    expect(secret.inputs.name).toMatch(/^recette-test-blog-db-pass-[0-9a-f]{8}$/);
+    expect(secret.inputs.labels).toEqual([
+      { label: "recette.recipe", value: "blog" },
+      { label: "recette.secret", value: "blog/db.pass" },
+      { label: "recette.stack", value: "recette-test" },
+      { label: "recette.workload", value: "blog" },
+    ]);
+    expect(one(registrations, "random:index/randomId:RandomId", "blog-db.pass-suffix").inputs).toEqual({ byteLength: 4, keepers: SECRET });
+    expect(JSON.stringify(registrations)).not.toContain("hunter2");
+    expect(JSON.stringify(registrations)).not.toContain(Buffer.from("hunter2").toString("base64"));
+  });
+
+  it("wires the service to its volume, configs and secret by physical name and id", async () => {
+    const { registrations, settle, deployed } = deployBlog(twoFiles);
+    await settle();
+    const service = one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>;
+    const secretName = one(registrations, "docker:index/secret:Secret", "blog-db.pass").inputs.name;
+    expect(service.name).toBe("recette-test-blog");
+    expect(await resolve(deployed.name)).toBe("recette-test-blog");
+    expect(service.taskSpec.containerSpec.mounts).toEqual([{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data" }]);
+    expect(service.taskSpec.containerSpec.configs).toEqual([
+      { configId: "blog-a.yml-id", configName: contentName(naming, "blog-a-yml", "A"), fileName: "/etc/blog/a.yml", fileMode: 0o444 },
+      { configId: "blog-b.conf-id", configName: contentName(naming, "blog-b-conf", "B"), fileName: "/etc/blog/b.conf", fileMode: 0o444 },
+    ]);
+    expect(service.taskSpec.containerSpec.secrets).toEqual([
+      { secretId: "blog-db.pass-id", secretName, fileName: "/run/secrets/db.pass", fileMode: 0o400 },
+    ]);
+    expect(service.taskSpec.networksAdvanceds).toEqual([{ name: "recette-test-net", aliases: [] }]);
+    expect(service.endpointSpec).toEqual({ mode: "vip", ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "ingress" }] });
+    expect(service.labels).toContainEqual({ label: "recette.stack", value: "recette-test" });
+    expect(service.labels).toContainEqual({ label: "traefik.swarm.network", value: "recette-test-net" });
+  });
+
+  it("publishes in host mode with dnsrr endpoints when the mesh is off", async () => {
+    const { registrations, settle } = deployBlog(twoFiles, pulumi.output(false));
+    await settle();
+    const service = one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>;
+    expect(service.endpointSpec).toEqual({ mode: "dnsrr", ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "host" }] });
+  });
+
+  it("encrypts the overlay when asked", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
+    new Target("swarm", { naming, provider, mesh: true, encryptOverlay: true });
+    await settle();
+    expect(one(registrations, "docker:index/network:Network", "swarm-network").inputs.options).toEqual({ encrypted: "true" });
+  });
+});
+
+describe("Cluster under mocks", () => {
+  const node = (name: string, role: "manager" | "worker", host: string, labels: Record<string, string> = {}): ClusterNode => ({
+    name,
+    role,
+    labels,
+    connection: { host, user: "root", privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nMOCK") },
+    privateAddress: host.replace("192.0.2.", "172.16.16."),
+    publicAddress: host,
+    dependsOn: [],
+  });
+  const threeNodes = () => [
+    node("manager-1", "manager", "192.0.2.1", { edge: "true" }),
+    node("worker-1", "worker", "192.0.2.2", { zone: "a" }),
+    node("worker-2", "worker", "192.0.2.3"),
+  ];
+  const commands = (regs: Registration[]) => regs.filter((r) => r.type === "command:remote:Command");
+
+  it("registers exactly init, two token reads, and per joined node a join and a membership, then labels for every node", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    new Cluster("swarm", { nodes: threeNodes() });
+    await settle();
+    expect(commands(registrations).map((r) => r.name).sort()).toEqual([
+      "manager-1-for-manager-1-swarm-labels",
+      "manager-1-for-worker-1-swarm-labels",
+      "manager-1-for-worker-1-swarm-membership",
+      "manager-1-for-worker-2-swarm-labels",
+      "manager-1-for-worker-2-swarm-membership",
+      "manager-1-swarm-init",
+      "manager-1-swarm-token-manager",
+      "manager-1-swarm-token-worker",
+      "worker-1-swarm-join",
+      "worker-2-swarm-join",
+    ]);
+    expect(registrations).toHaveLength(11);
+    expect(registrations.filter((r) => r.type === "recette:swarm:Cluster")).toHaveLength(1);
+    for (const c of commands(registrations)) {
+      expect(c.parent).toBe("recette:swarm:Cluster::swarm");
+      expect(c.inputs.connection).toBe(SECRET);
+    }
+  });
+
+  it("registers each step after the steps it waits for", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    new Cluster("swarm", { nodes: threeNodes() });
+    await settle();
+    const order = commands(registrations).map((r) => r.name);
+    const at = (n: string) => order.indexOf(n);
+    expect(at("manager-1-swarm-init")).toBe(0);
+    for (const later of ["manager-1-swarm-token-manager", "manager-1-swarm-token-worker", "worker-1-swarm-join", "worker-2-swarm-join"])
+      expect(at(later)).toBeGreaterThan(at("manager-1-swarm-init"));
+    expect(at("manager-1-for-worker-1-swarm-membership")).toBeGreaterThan(at("worker-1-swarm-join"));
+    expect(at("manager-1-for-worker-2-swarm-membership")).toBeGreaterThan(at("worker-2-swarm-join"));
+    const lastJoinOrMembership = Math.max(...order.filter((n) => /join|membership/.test(n)).map(at));
+    for (const labels of order.filter((n) => n.endsWith("-swarm-labels"))) expect(at(labels)).toBeGreaterThan(lastJoinOrMembership);
+  });
+
+  it("keeps join environments (the join token) secret and initialises on the first manager's private address", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const cluster = new Cluster("swarm", { nodes: threeNodes() });
+    await settle();
+    for (const name of ["worker-1-swarm-join", "worker-2-swarm-join"]) {
+      const join = one(registrations, "command:remote:Command", name);
+      expect(join.inputs.environment).toBe(SECRET);
+      expect(join.inputs.create).toContain("172.16.16.1:2377");
+      expect(join.inputs.delete).toContain("docker swarm leave --force");
+    }
+    expect(one(registrations, "command:remote:Command", "manager-1-swarm-init").inputs.create).toContain("docker swarm init --advertise-addr 172.16.16.1 >");
+    expect(JSON.stringify(registrations)).not.toContain("SWMTKN");
+    expect(await pulumi.isSecret(cluster.managerToken)).toBe(true);
+    expect(await pulumi.isSecret(cluster.workerToken)).toBe(true);
+  });
+
+  it("labels each node exactly from the lead manager, by node id", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const cluster = new Cluster("swarm", { nodes: threeNodes() });
+    await settle();
+    const labels = one(registrations, "command:remote:Command", "manager-1-for-worker-1-swarm-labels");
+    expect(labels.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-1"]!) });
+    expect(labels.inputs.triggers).toEqual(['{"zone":"a"}']);
+    expect(labels.inputs.create).toContain('docker node update --label-add zone=a "$NODE_ID" >/dev/null');
+    const noLabels = one(registrations, "command:remote:Command", "manager-1-for-worker-2-swarm-labels");
+    expect(noLabels.inputs.triggers).toEqual(["{}"]);
+    expect(Object.keys(cluster.nodeIds).sort()).toEqual(["manager-1", "worker-1", "worker-2"]);
+    const membership = one(registrations, "command:remote:Command", "manager-1-for-worker-2-swarm-membership");
+    expect(membership.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-2"]!) });
+    expect(membership.inputs.delete).toContain("docker node update --availability drain");
+  });
+
+  it("joins extra managers with the manager token, after the first manager whatever the node order", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    new Cluster("swarm", {
+      nodes: [node("worker-1", "worker", "192.0.2.4"), node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2"), node("manager-3", "manager", "192.0.2.3")],
+    });
+    await settle();
+    const names = commands(registrations).map((r) => r.name);
+    expect(names[0]).toBe("manager-1-swarm-init");
+    expect(names.filter((n) => n.endsWith("-swarm-join")).sort()).toEqual(["manager-2-swarm-join", "manager-3-swarm-join", "worker-1-swarm-join"]);
+    expect(names).toHaveLength(3 + 3 * 2 + 4);
+  });
+
+  it.each<[string, ("manager" | "worker")[], string | undefined]>([
+    ["no manager", ["worker", "worker"], "a swarm needs at least one manager"],
+    ["1 manager", ["manager", "worker", "worker"], undefined],
+    ["2 managers", ["manager", "manager", "worker"], "2 managers cannot keep a Raft quorum through a failure (use an odd number)"],
+    ["3 managers", ["manager", "manager", "manager"], undefined],
+    ["4 managers", ["manager", "manager", "manager", "manager"], "4 managers cannot keep a Raft quorum through a failure (use an odd number)"],
+  ])("validateClusterArgs: %s", (_, roles, message) => {
+    const nodes = roles.map((role, i) => node(`${role}-${i + 1}`, role, `192.0.2.${i + 1}`));
+    expect(validateClusterArgs({ nodes })).toBe(message);
+  });
+
+  it("refuses 2 managers before registering any step", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    expect(() => new Cluster("bad", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")] })).toThrow(
+      new Error("recette:swarm:Cluster bad: 2 managers cannot keep a Raft quorum through a failure (use an odd number)"),
+    );
+    await settle();
+    expect(commands(registrations)).toEqual([]);
+  });
+});

@@ -1,0 +1,152 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderAgentInstall, renderKubeconfig, renderServerInstall } from "../../components/k3s";
+import { renderStep } from "../../components/node";
+import { renderPreflightScript } from "../../components/preflight";
+import { renderBootstrapScript } from "../../components/scaleway";
+import { renderDrainAndRemove, renderInit, renderJoin, renderLabels, renderLeave } from "../../components/swarm/scripts";
+import { renderStack, type Artifact } from "../../engine/render";
+import { ROOT } from "../helpers";
+
+// Real validators on real rendered output: cloud-init's own schema, shellcheck, smtpd -n.
+// `npm test` installs them first (scripts/ensure-validators).
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "recette-artifacts-"));
+const write = (name: string, content: string) => {
+  const file = path.join(tmp, name.replace(/\//g, "_"));
+  fs.writeFileSync(file, content);
+  return file;
+};
+const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
+
+let swarm: Artifact[];
+let k3s: Artifact[];
+let local: Artifact[];
+beforeAll(async () => {
+  swarm = (await renderStack({ root: ROOT, stack: "dev" })).artifacts;
+  k3s = (await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })).artifacts;
+  local = (await renderStack({ root: ROOT, stack: "local" })).artifacts;
+});
+
+const pick = (artifacts: Artifact[], prefix: string) => artifacts.filter((a) => a.path.startsWith(prefix));
+
+describe("cloud-init", () => {
+  it("every rendered node passes `cloud-init schema` (Swarm and k3s)", () => {
+    const nodes = [...pick(swarm, "nodes/"), ...pick(k3s, "nodes/")];
+    expect(nodes.map((a) => a.path)).toEqual([
+      "nodes/manager-1/cloud-init.yaml",
+      "nodes/worker-1/cloud-init.yaml",
+      "nodes/worker-2/cloud-init.yaml",
+      "nodes/manager-1/cloud-init.yaml",
+      "nodes/worker-1/cloud-init.yaml",
+    ]);
+    for (const a of nodes) {
+      const r = run("cloud-init", ["schema", "--config-file", write(`${a.path}-${Math.random()}`, a.content)]);
+      expect(r.status, `${a.path}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain("Valid cloud-config");
+    }
+  });
+
+  it("a broken cloud-config is refused by the same validator (the check can fail)", () => {
+    const r = run("cloud-init", ["schema", "--config-file", write("bad.yaml", "#cloud-config\npackages: 12\nssh_pwauth: maybe\n")]);
+    expect(r.status).not.toBe(0);
+  });
+
+  it("the shell parts pass shellcheck", () => {
+    for (const a of pick(swarm, "nodes/").concat(pick(k3s, "nodes/"))) {
+      const doc = parse(a.content.replace(/^#cloud-config\n/, "")) as { write_files: { path: string; content: string }[] };
+      const script = doc.write_files.find((f) => f.path === "/usr/local/sbin/recette-bootstrap");
+      expect(script, a.path).toBeDefined();
+      const r = run("shellcheck", ["--shell=bash", write(`${a.path}.sh`, script!.content)]);
+      expect(r.status, r.stdout).toBe(0);
+    }
+  });
+});
+
+describe("shellcheck on every generated script", () => {
+  // Each step is checked twice: its own script, and the wrapper that runs it with a timeout.
+  const wrap = (s: string) => `#!/bin/bash\nset -euo pipefail\n${s}\n#---\n${renderStep("node-1", "step", s, 60)}\n`;
+  it.each([
+    ["preflight swarm/required", renderPreflightScript({ node: "n", orchestrator: "swarm", routingMesh: "required", requiredMiB: 300, dockerVersion: "20.10" })],
+    ["preflight k3s", renderPreflightScript({ node: "n", orchestrator: "k3s", routingMesh: "fallback", requiredMiB: 700 })],
+    ["swarm init", wrap(renderInit("10.0.0.1", true))],
+    ["swarm join", wrap(renderJoin("10.0.0.1"))],
+    ["swarm leave", wrap(renderLeave())],
+    ["swarm labels", wrap(renderLabels({ disk: "ssd", zone: "a" }))],
+    ["swarm drain", wrap(renderDrainAndRemove())],
+    ["k3s first server", wrap(renderServerInstall({ version: "v1.31.4+k3s1", first: true, datastore: "etcd" }))],
+    ["k3s joining server", wrap(renderServerInstall({ version: "v1.31.4+k3s1", first: false, datastore: "etcd", joinAddress: "10.0.0.1" }))],
+    ["k3s agent", wrap(renderAgentInstall("v1.31.4+k3s1", "10.0.0.1"))],
+    ["k3s kubeconfig", wrap(renderKubeconfig())],
+    ["bootstrap swarm", renderBootstrapScript({ orchestrator: "swarm", dockerVersion: "20.10", hostname: "h" })],
+  ])("%s", (name, script) => {
+    const r = run("shellcheck", ["--shell=bash", write(`${name}.sh`, script)]);
+    expect(r.status, r.stdout).toBe(0);
+  });
+
+  it("the repository's own scripts", () => {
+    const scripts = ["scripts", ".ci"].flatMap((d) =>
+      fs
+        .readdirSync(path.join(ROOT, d))
+        .filter((f) => !f.includes("."))
+        .concat(fs.readdirSync(path.join(ROOT, d)).filter((f) => f.endsWith(".sh")))
+        .map((f) => path.join(ROOT, d, f)),
+    );
+    expect(scripts.length).toBeGreaterThan(2);
+    const r = run("shellcheck", ["--shell=bash", "-x", ...scripts]);
+    expect(r.status, r.stdout).toBe(0);
+  });
+});
+
+describe("smtpd -n", () => {
+  const check = (conf: string) => {
+    // The smarthost's credentials are a Docker secret at run time: point the check at a stand-in file.
+    const cred = write("credentials", "relay user:password\n");
+    fs.chmodSync(cred, 0o600);
+    return run("smtpd", ["-n", "-f", write(`smtpd-${Math.random()}.conf`, conf.replace("/run/secrets/smtpd-credentials", cred))]);
+  };
+  it.each([
+    ["smarthost (blog on Scaleway)", () => swarm],
+    ["smarthost (blog on k3s)", () => k3s],
+    ["mailbox (local)", () => local],
+  ])("accepts the rendered smtpd.conf: %s", (_name, artifacts) => {
+    const conf = artifacts().find((a) => a.path === "files/relay/smtpd.conf");
+    expect(conf).toBeDefined();
+    const r = check(conf!.content);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("configuration OK");
+  });
+
+  it("refuses a broken configuration (the check can fail)", () => {
+    expect(check("match from any for any action nowhere\n").status).not.toBe(0);
+  });
+});
+
+describe("Traefik static configuration", () => {
+  // The Traefik binary scripts/build-images compiles from its Go module, when it has been built.
+  const binary = (() => {
+    const env = fs.existsSync(path.join(ROOT, "images/versions.env")) ? fs.readFileSync(path.join(ROOT, "images/versions.env"), "utf8") : "";
+    const version = /^TRAEFIK_VERSION=(.+)$/m.exec(env)?.[1];
+    const cache = process.env.RECETTE_CACHE ?? path.join(os.homedir(), ".cache", "recette");
+    const file = version ? path.join(cache, "traefik", version, "traefik") : "";
+    return file && fs.existsSync(file) ? file : undefined;
+  })();
+
+  it.skipIf(!binary)("is loaded by the real Traefik binary without a configuration error", () => {
+    const conf = local.find((a) => a.path === "files/traefik/traefik.yml")!;
+    const file = write("traefik.yml", conf.content.replace("/etc/traefik/dynamic.yml", write("dynamic.yml", local.find((a) => a.path === "files/traefik/dynamic.yml")!.content)).replace(/address: :(80|443)/g, (_m, p) => `address: 127.0.0.1:${Number(p) + 20000}`).replace("/data/acme.json", path.join(tmp, "acme.json")));
+    // Traefik has no dry-run: start it for a few seconds and read what it says about the file.
+    const r = spawnSync("timeout", ["5", binary!, `--configFile=${file}`, "--log.level=DEBUG"], { encoding: "utf8" });
+    const log = `${r.stdout}${r.stderr}`;
+    expect(log).toContain("Configuration loaded from file");
+    expect(log).not.toMatch(/field not found|command traefik error|cannot unmarshal/);
+  });
+});
+
+it("the shellcheck binary exists (npm test installs it)", () => {
+  expect(() => execFileSync("shellcheck", ["--version"])).not.toThrow();
+});
