@@ -116,7 +116,8 @@ export const checkRoutes: Rule = (r) => {
 export const checkPorts: Rule = (r) => {
   const claims: Claim[] = [];
   if (r.edge?.traefik) {
-    claims.push({ path: ["edge", "traefik"], key: "tcp/80", what: "traefik" }, { path: ["edge", "traefik"], key: "tcp/443", what: "traefik" });
+    const { http, https } = r.edge.traefik.ports;
+    claims.push({ path: ["edge", "traefik", "ports"], key: `tcp/${http}`, what: "traefik" }, { path: ["edge", "traefik", "ports"], key: `tcp/${https}`, what: "traefik" });
   }
   for (const { index, kind, spec } of appEntries(r)) {
     if (kind === "opensmtpd" && spec.publish) claims.push({ path: ["apps", index, kind, "publish"], key: `tcp/${String(spec.publish)}`, what: spec.name });

@@ -19,6 +19,8 @@ export interface TraefikArgs {
   replicas?: number;
   /** Host names that resolve to Traefik on the stack network (local ACME validation). Defaults to none. */
   aliases?: string[];
+  /** Node ports for HTTP and HTTPS. Defaults to 80 and 443. */
+  ports?: { http: number; https: number };
   /** Extra CA certificate (PEM) Traefik trusts for the ACME directory, e.g. the local Pebble CA. */
   acmeCaCertificate?: pulumi.Input<string>;
 }
@@ -48,8 +50,8 @@ export const traefikWorkload = (a: TraefikArgs): Workload => {
     // acme.json lives here; losing it means re-issuing every certificate (and meeting rate limits).
     volumes: [{ name: "acme", path: "/data", sizeMiB: 64, keep: true }],
     published: [
-      { published: 80, target: 80, protocol: "tcp" },
-      { published: 443, target: 443, protocol: "tcp" },
+      { published: a.ports?.http ?? 80, target: 80, protocol: "tcp" },
+      { published: a.ports?.https ?? 443, target: 443, protocol: "tcp" },
     ],
     ports: [80, 443],
     health: { command: ["traefik", "healthcheck", `--configFile=${STATIC_FILE}`], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },

@@ -116,6 +116,7 @@ export const composeEdge = (recipe: Recipe, target: WorkloadTarget, ctx: StackCo
       caServer: resolveCaServer(t.acme.ca, ctx.naming.stack, pebble?.directory),
       challenge: t.acme.challenge,
       minTls: t.minTls,
+      ports: t.ports,
       replicas: t.replicas,
       ...(t.dashboard ? { dashboard: { host: t.dashboard.host, users: ctx.resolve.secret(t.dashboard.users) } } : {}),
       // With the local CA, Pebble must find Traefik under every routed host name to validate HTTP-01.

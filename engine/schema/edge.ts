@@ -39,6 +39,14 @@ const Traefik = z
       .describe("Off (false) by default; when on, only behind basic auth from a stack secret."),
     replicas: z.number().int().min(1).default(1).describe("Traefik replicas. File ACME storage allows exactly 1. Defaults to 1."),
     minTls: z.enum(["1.2", "1.3"]).default("1.2").describe("Minimum TLS version. Defaults to 1.2."),
+    ports: z
+      .object({
+        http: z.number().int().min(1).max(65535).default(80).describe("Node port for HTTP (redirects to HTTPS). Defaults to 80."),
+        https: z.number().int().min(1).max(65535).default(443).describe("Node port for HTTPS. Defaults to 443."),
+      })
+      .strict()
+      .default({ http: 80, https: 443 })
+      .describe("Ports Traefik publishes on the nodes (host mode, client addresses kept). ACME HTTP-01 needs 80 reachable from the CA."),
   })
   .strict();
 

@@ -1,0 +1,273 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { installRecorder, SECRET, type Registration } from "../../engine/render/mocks";
+import * as swarm from "../swarm";
+import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import { LETS_ENCRYPT, renderDynamicConfig, renderStaticConfig, resolveCaServer, Traefik, traefikWorkload, validateTraefikArgs, type TraefikArgs } from "./index";
+
+const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
+
+const PROVIDERS = { swarm: { endpoint: "unix:///var/run/docker.sock", exposedByDefault: false, network: "recette-test-net" } };
+
+/** A target that only answers questions; deploy is not exercised by the pure tests. */
+const stubTarget: WorkloadTarget = {
+  kind: "swarm",
+  deploy: (): DeployedWorkload => {
+    throw new Error("not deployed in pure tests");
+  },
+  traefikProviders: () => PROVIDERS,
+  networkCidrs: () => ["10.188.129.0/24"],
+  serviceHost: (logical) => `recette-test-${logical}`,
+};
+
+const args = (over: Partial<TraefikArgs> = {}): TraefikArgs => ({
+  target: stubTarget,
+  image: "traefik:v3.3",
+  email: "ops@example.org",
+  caServer: LETS_ENCRYPT.staging,
+  ...over,
+});
+
+describe("resolveCaServer", () => {
+  it.each<[string, string, string | undefined, string]>([
+    ["auto", "prod", undefined, "https://acme-v02.api.letsencrypt.org/directory"],
+    ["auto", "staging", undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
+    ["auto", "dev", undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
+    ["auto", "production", undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
+    ["production", "dev", undefined, "https://acme-v02.api.letsencrypt.org/directory"],
+    ["staging", "prod", undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
+    ["pebble", "local", "https://pebble:14000/dir", "https://pebble:14000/dir"],
+    ["https://ca.example.org/acme/directory", "prod", undefined, "https://ca.example.org/acme/directory"],
+  ])("ca %s on stack %s (pebble %s) → %s", (ca, stack, pebble, url) => {
+    expect(resolveCaServer(ca, stack, pebble)).toBe(url);
+  });
+
+  it("refuses pebble without the local Pebble service", () => {
+    expect(() => resolveCaServer("pebble", "local")).toThrow(new Error("the pebble CA needs the local Pebble service"));
+  });
+});
+
+describe("renderStaticConfig", () => {
+  const render = (over: { challenge?: "http" | "tls"; dashboard?: boolean; caServer?: string } = {}) =>
+    parse(renderStaticConfig({ email: "ops@example.org", caServer: LETS_ENCRYPT.production, challenge: "http", providers: PROVIDERS, dashboard: false, ...over })) as Record<string, any>;
+
+  it("is exactly the expected document with HTTP-01 and no dashboard", () => {
+    expect(render()).toEqual({
+      global: { checkNewVersion: false, sendAnonymousUsage: false },
+      log: { level: "INFO" },
+      accessLog: {},
+      ping: {},
+      entryPoints: {
+        web: { address: ":80", http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } },
+        websecure: { address: ":443", http: { middlewares: ["security-headers@file"], tls: { certResolver: "le" } } },
+      },
+      providers: { ...PROVIDERS, file: { filename: "/etc/traefik/dynamic.yml", watch: false } },
+      certificatesResolvers: {
+        le: { acme: { email: "ops@example.org", storage: "/data/acme.json", caServer: LETS_ENCRYPT.production, httpChallenge: { entryPoint: "web" } } },
+      },
+    });
+  });
+
+  it.each([
+    ["http", { httpChallenge: { entryPoint: "web" } }],
+    ["tls", { tlsChallenge: {} }],
+  ] as const)("challenge %s → %o and not the other", (challenge, expected) => {
+    const acme = render({ challenge }).certificatesResolvers.le.acme as Record<string, unknown>;
+    expect(acme).toMatchObject(expected);
+    expect(Object.keys(acme).filter((k) => k.endsWith("Challenge"))).toEqual(Object.keys(expected));
+  });
+
+  it.each([
+    [true, { dashboard: true }],
+    [false, undefined],
+  ])("dashboard %s → api %o", (dashboard, api) => {
+    expect(render({ dashboard }).api).toEqual(api);
+  });
+
+  it("carries the CA server it is given", () => {
+    expect(render({ caServer: LETS_ENCRYPT.staging }).certificatesResolvers.le.acme.caServer).toBe(LETS_ENCRYPT.staging);
+  });
+});
+
+describe("renderDynamicConfig", () => {
+  const headers = {
+    stsSeconds: 31536000,
+    stsIncludeSubdomains: true,
+    contentTypeNosniff: true,
+    frameDeny: true,
+    referrerPolicy: "strict-origin-when-cross-origin",
+  };
+
+  it.each([
+    ["1.2", "VersionTLS12"],
+    ["1.3", "VersionTLS13"],
+  ] as const)("minimum TLS %s → %s", (min, version) => {
+    expect(parse(renderDynamicConfig(min))).toEqual({
+      http: { middlewares: { "security-headers": { headers } } },
+      tls: { options: { default: { minVersion: version } } },
+    });
+  });
+
+  it("puts the dashboard behind basic auth from the users file only when it has a host", () => {
+    expect(parse(renderDynamicConfig("1.2", "traefik.example.org"))).toEqual({
+      http: {
+        middlewares: {
+          "security-headers": { headers },
+          "dashboard-auth": { basicAuth: { usersFile: "/run/secrets/dashboard-users" } },
+        },
+        routers: {
+          dashboard: {
+            rule: "Host(`traefik.example.org`)",
+            entryPoints: ["websecure"],
+            service: "api@internal",
+            middlewares: ["dashboard-auth"],
+            tls: { certResolver: "le" },
+          },
+        },
+      },
+      tls: { options: { default: { minVersion: "VersionTLS12" } } },
+    });
+  });
+});
+
+describe("traefikWorkload", () => {
+  it("is one stop-first replica with a kept acme volume, host-published 80/443, reading the orchestrator", async () => {
+    const w = traefikWorkload(args());
+    const { files, ...rest } = w;
+    expect(rest).toEqual({
+      name: "traefik",
+      image: "traefik:v3.3",
+      args: ["--configFile=/etc/traefik/traefik.yml"],
+      env: {},
+      secrets: [],
+      volumes: [{ name: "acme", path: "/data", sizeMiB: 64, keep: true }],
+      routes: [],
+      published: [
+        { published: 80, target: 80, protocol: "tcp" },
+        { published: 443, target: 443, protocol: "tcp" },
+      ],
+      ports: [80, 443],
+      health: { command: ["traefik", "healthcheck", "--configFile=/etc/traefik/traefik.yml"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+      replicas: 1,
+      update: { parallelism: 1, delay: "5s", order: "stop-first" },
+      resources: { memoryMiB: 256 },
+      placement: { labels: {}, role: "any" },
+      aliases: [],
+      readsOrchestrator: true,
+      preserveClientIp: true,
+    } satisfies Omit<Workload, "files">);
+    expect(files.map((f) => [f.name, f.path])).toEqual([
+      ["traefik.yml", "/etc/traefik/traefik.yml"],
+      ["dynamic.yml", "/etc/traefik/dynamic.yml"],
+    ]);
+    expect(await resolve(files[0]!.content)).toBe(
+      renderStaticConfig({ email: "ops@example.org", caServer: LETS_ENCRYPT.staging, challenge: "http", providers: PROVIDERS, dashboard: false }),
+    );
+    expect(files[1]!.content).toBe(renderDynamicConfig("1.2"));
+  });
+
+  it("publishes 80/443 in host mode even with the routing mesh (clients' addresses are kept)", () => {
+    expect(swarm.renderEndpointSpec(traefikWorkload(args()), true)).toEqual({
+      mode: "vip",
+      ports: [
+        { targetPort: 80, publishedPort: 80, protocol: "tcp", publishMode: "host" },
+        { targetPort: 443, publishedPort: 443, protocol: "tcp", publishMode: "host" },
+      ],
+    });
+  });
+
+  it("trusts an extra ACME CA through LEGO_CA_CERTIFICATES only when given one", async () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----";
+    const w = traefikWorkload(args({ acmeCaCertificate: pem }));
+    expect(w.env).toEqual({ LEGO_CA_CERTIFICATES: "/etc/traefik/acme-ca.pem" });
+    expect(w.files.map((f) => f.name)).toEqual(["traefik.yml", "dynamic.yml", "acme-ca.pem"]);
+    expect(w.files[2]).toEqual({ name: "acme-ca.pem", path: "/etc/traefik/acme-ca.pem", content: pem });
+    expect(traefikWorkload(args()).env).toEqual({});
+  });
+
+  it("adds the dashboard: api on, the router, and the users as a secret file", async () => {
+    const users = pulumi.secret("admin:$apr1$x$y");
+    const w = traefikWorkload(args({ dashboard: { host: "traefik.example.org", users }, minTls: "1.3", challenge: "tls", aliases: ["blog.local"] }));
+    expect(w.secrets).toEqual([{ name: "dashboard-users", path: "/run/secrets/dashboard-users", content: users }]);
+    expect(w.aliases).toEqual(["blog.local"]);
+    const staticDoc = parse(await resolve(w.files[0]!.content)) as Record<string, any>;
+    expect(staticDoc.api).toEqual({ dashboard: true });
+    expect(staticDoc.certificatesResolvers.le.acme.tlsChallenge).toEqual({});
+    expect(w.files[1]!.content).toBe(renderDynamicConfig("1.3", "traefik.example.org"));
+  });
+
+  it("takes the e-mail as an Output", async () => {
+    const w = traefikWorkload(args({ email: pulumi.output("acme@example.org") }));
+    expect((parse(await resolve(w.files[0]!.content)) as Record<string, any>).certificatesResolvers.le.acme.email).toBe("acme@example.org");
+  });
+});
+
+describe("validateTraefikArgs", () => {
+  it.each<[number | undefined, string | undefined]>([
+    [undefined, undefined],
+    [1, undefined],
+    [2, "2 replicas cannot share acme.json (file storage allows one replica)"],
+    [3, "3 replicas cannot share acme.json (file storage allows one replica)"],
+  ])("replicas %s → %s", (replicas, message) => {
+    expect(validateTraefikArgs(args(replicas === undefined ? {} : { replicas }))).toBe(message);
+  });
+
+  it("refuses 2 replicas in the constructor with the component's name, before deploying anything", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    expect(() => new Traefik("two", args({ replicas: 2 }))).toThrow(new Error("recette:traefik:Traefik two: 2 replicas cannot share acme.json (file storage allows one replica)"));
+    await settle();
+    expect(registrations.map((r) => r.type)).toEqual(["recette:traefik:Traefik"]);
+  });
+});
+
+describe("Traefik on a Swarm target under mocks", () => {
+  const one = (regs: Registration[], type: string, name: string): Registration => {
+    const found = regs.filter((r) => r.type === type && r.name === name);
+    expect(found, `${type}::${name}`).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it("registers the acme volume, three configs, the users secret and one service on a manager with the socket", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
+    const target = new swarm.Target("swarm", { naming: { project: "recette", stack: "test", recipe: "blog" }, provider, mesh: true });
+    const traefik = new Traefik("edge", {
+      target,
+      image: "traefik:v3.3",
+      email: "ops@example.org",
+      caServer: LETS_ENCRYPT.staging,
+      dashboard: { host: "traefik.example.org", users: pulumi.secret("admin:hash") },
+      acmeCaCertificate: "PEM",
+    });
+    await settle();
+    const children = registrations.filter((r) => r.parent === "recette:traefik:Traefik::edge");
+    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+      "docker:index/secret:Secret::traefik-dashboard-users",
+      "docker:index/service:Service::traefik",
+      "docker:index/serviceConfig:ServiceConfig::traefik-acme-ca.pem",
+      "docker:index/serviceConfig:ServiceConfig::traefik-dynamic.yml",
+      "docker:index/serviceConfig:ServiceConfig::traefik-traefik.yml",
+      "docker:index/volume:Volume::traefik-acme",
+      "random:index/randomId:RandomId::traefik-dashboard-users-suffix",
+    ]);
+    expect(await resolve(traefik.serviceName)).toBe("recette-test-traefik");
+    expect(one(registrations, "docker:index/secret:Secret", "traefik-dashboard-users").inputs.data).toBe(SECRET);
+    const service = one(registrations, "docker:index/service:Service", "traefik").inputs as Record<string, any>;
+    expect(service.mode).toEqual({ replicated: { replicas: 1 } });
+    expect(service.updateConfig).toEqual({ parallelism: 1, delay: "5s", order: "stop-first", failureAction: "rollback", monitor: "15s" });
+    expect(service.taskSpec.placement.constraints).toEqual(["node.role==manager"]);
+    expect(service.taskSpec.containerSpec.mounts).toEqual([
+      { type: "volume", source: "recette-test-traefik-acme", target: "/data" },
+      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+    ]);
+    expect(service.taskSpec.containerSpec.env).toEqual({ LEGO_CA_CERTIFICATES: "/etc/traefik/acme-ca.pem" });
+    expect(service.endpointSpec.ports.map((p: { publishMode: string }) => p.publishMode)).toEqual(["host", "host"]);
+    // The static config the service mounts is the one rendered with this target's providers.
+    const config = one(registrations, "docker:index/serviceConfig:ServiceConfig", "traefik-traefik.yml").inputs;
+    const staticDoc = parse(Buffer.from(config.data as string, "base64").toString("utf8")) as Record<string, any>;
+    expect(staticDoc.providers.swarm).toEqual(target.traefikProviders().swarm);
+    expect(staticDoc.api).toEqual({ dashboard: true });
+  });
+});

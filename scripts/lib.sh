@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+# Shared by the local scripts: logging with elapsed time, and the environment every step needs
+# (Docker client pinned to the daemon's API, the cached Pulumi engine, the local file backend).
+RECETTE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export RECETTE_ROOT
+__recette_t0=$SECONDS
+say() { printf '[%s +%ds] %s\n' "${RECETTE_STEP:-recette}" "$((SECONDS - __recette_t0))" "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+# Everything a Pulumi command on the local stack needs, from a fresh clone: npm packages, the Docker
+# engine, the locally built images, the Pulumi engine built from Go modules (all cached).
+recette_prepare() {
+  cd "$RECETTE_ROOT" || exit 1
+  if [ ! -d node_modules/@pulumi/pulumi ]; then say "npm ci"; npm ci --no-audit --no-fund >&2; fi
+  say "Docker engine"; bash scripts/ensure-docker >/dev/null
+  # shellcheck source=scripts/docker-env.sh
+  . scripts/docker-env.sh
+  say "images"; bash scripts/build-images >&2
+  say "Pulumi engine"; bash scripts/ensure-pulumi >&2
+  # shellcheck source=scripts/pulumi-env.sh
+  . scripts/pulumi-env.sh
+}
+
+# Selects (creating if needed) a stack on the local file backend.
+recette_stack() {
+  local stack=$1
+  pulumi stack select "$stack" --non-interactive 2>/dev/null || pulumi stack init "$stack" --non-interactive >&2
+}

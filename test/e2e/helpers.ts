@@ -1,0 +1,105 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import * as path from "node:path";
+import * as tls from "node:tls";
+
+export const ROOT = path.resolve(__dirname, "../..");
+
+/** Runs a command, returning its status and output (never throws). */
+export const sh = (cmd: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}) => {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: process.env, input: opts.input, timeout: opts.timeoutMs ?? 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "", output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+};
+
+export const pulumi = (stack: string, ...args: string[]) => sh("pulumi", [...args, "-s", stack, "--non-interactive"]);
+
+/** A stack of its own for a test, with its recipe in a temporary file: never touches the checked-in stacks. */
+export const makeStack = (stack: string, recipe: string): { recipeFile: string; stackFile: string } => {
+  const dir = fs.mkdtempSync(path.join(ROOT, ".recette", `${stack}-`));
+  const recipeFile = path.join(dir, "recipe.yaml");
+  fs.writeFileSync(recipeFile, recipe);
+  const stackFile = path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`);
+  fs.writeFileSync(stackFile, `config:\n  recette:recipe: ${recipeFile}\n  recette:imageRegistry: local\n`);
+  sh("pulumi", ["stack", "rm", stack, "--yes", "--force", "--preserve-config", "--non-interactive"]);
+  const init = sh("pulumi", ["stack", "init", stack, "--non-interactive"]);
+  if (init.status !== 0) throw new Error(`pulumi stack init ${stack}: ${init.output}`);
+  return { recipeFile, stackFile };
+};
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** An HTTP(S) request to loopback, with the Host/SNI a browser would send for `host`. */
+export const request = (scheme: "http" | "https", host: string, port: number, urlPath: string, opts: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> =>
+  new Promise((resolve, reject) => {
+    const lib = scheme === "https" ? https : http;
+    const req = lib.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: urlPath,
+        method: opts.method ?? "GET",
+        headers: { Host: host, ...(opts.headers ?? {}) },
+        servername: host,
+        // The certificate is checked separately against Pebble's issuer; Pebble's roots are per run.
+        rejectUnauthorized: false,
+        timeout: 10_000,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on("error", reject);
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    if (opts.body) req.write(opts.body);
+    req.end();
+  });
+
+/** The certificate served for `host` on a loopback port. */
+export const peerCertificate = (host: string, port: number): Promise<tls.PeerCertificate> =>
+  new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port, servername: host, rejectUnauthorized: false }, () => {
+      const cert = socket.getPeerCertificate();
+      socket.end();
+      resolve(cert);
+    });
+    socket.on("error", reject);
+  });
+
+/** Polls `check` until it returns a value or the time is up (bounded: no endless loops). */
+export const waitFor = async <T>(what: string, check: () => Promise<T | undefined>, seconds: number): Promise<T> => {
+  const deadline = Date.now() + seconds * 1000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  throw new Error(`${what}: not ready after ${seconds}s${last ? ` (last error: ${String(last)})` : ""}`);
+};
+
+/** Docker objects of a stack, by the label every recette object carries. */
+export const stackObjects = (stackLabel: string) => {
+  const list = (args: string[]) => sh("docker", args).stdout.split("\n").filter(Boolean);
+  const filter = `label=recette.stack=${stackLabel}`;
+  return {
+    services: list(["service", "ls", "-q", "--filter", filter]),
+    containers: list(["ps", "-aq", "--filter", filter]),
+    networks: list(["network", "ls", "-q", "--filter", filter]),
+    secrets: list(["secret", "ls", "-q", "--filter", filter]),
+    configs: list(["config", "ls", "-q", "--filter", filter]),
+    volumes: list(["volume", "ls", "-q", "--filter", filter]),
+  };
+};

@@ -1,0 +1,127 @@
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { noIpvsMessage } from "../../components/preflight";
+import { makeStack, peerCertificate, pulumi, request, ROOT, sh, stackObjects, waitFor } from "./helpers";
+
+// The `local` recipe, deployed by the real Pulumi engine onto this machine's Docker Swarm, on a
+// stack of its own (e2e) with Traefik on ports 18080/18443 so it never meets a running `local`.
+const STACK = "e2e";
+const LABEL = `recette-${STACK}`;
+const HOST = "blog.local.test";
+const HTTP = 18080;
+const HTTPS = 18443;
+
+const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
+  const r = parse(fs.readFileSync(`${ROOT}/recipes/local.yaml`, "utf8")) as Record<string, any>;
+  r.edge.traefik.ports = { http: HTTP, https: HTTPS };
+  mutate(r);
+  return stringify(r);
+};
+
+describe("the local environment on the real engine", () => {
+  let files: { recipeFile: string; stackFile: string };
+  beforeAll(() => {
+    files = makeStack(STACK, recipe());
+  });
+  afterAll(() => {
+    pulumi(STACK, "destroy", "--yes", "--skip-preview");
+    fs.rmSync(files.stackFile, { force: true });
+  });
+
+  it("pulumi up from nothing brings the blog up behind Traefik with a Pebble certificate", async () => {
+    const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output).toBe(0);
+    const answer = await waitFor("HTTPS 200 from the blog", async () => {
+      const a = await request("https", HOST, HTTPS, "/");
+      return a.status === 200 ? a : undefined;
+    }, 240);
+    expect(answer.body).toContain("PluXml stand-in");
+    const cert = await peerCertificate(HOST, HTTPS);
+    expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
+    expect(String(cert.issuer.CN)).toMatch(/^Pebble Intermediate CA/);
+  });
+
+  it("redirects HTTP to HTTPS", async () => {
+    const a = await request("http", HOST, HTTP, "/some/page");
+    expect([301, 308]).toContain(a.status);
+    expect(a.headers.location).toBe(`https://${HOST}/some/page`);
+  });
+
+  it("delivers a contact-form message through OpenSMTPD into the mailbox", async () => {
+    const marker = `recette-e2e-${Date.now()}`;
+    const form = new URLSearchParams({ name: "E2E", email: "e2e@example.org", message: marker }).toString();
+    const a = await request("https", HOST, HTTPS, "/contact.php", {
+      method: "POST",
+      body: form,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(form)) },
+    });
+    expect(a.status, a.body).toBe(200);
+    const relay = sh("docker", ["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${LABEL}-relay`]).stdout.trim();
+    expect(relay).not.toBe("");
+    const mail = await waitFor("the message in the relay's Maildir", async () => {
+      const r = sh("docker", ["exec", relay, "sh", "-c", "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true"]);
+      return r.stdout.includes(marker) ? r.stdout : undefined;
+    }, 60);
+    expect(mail).toMatch(/^To: .*contact@blog\.local\.test/m);
+  });
+
+  it("a second preview finds nothing to change", () => {
+    const p = pulumi(STACK, "preview", "--expect-no-changes", "--suppress-progress");
+    expect(p.status, p.output).toBe(0);
+  });
+
+  it("a new PluXml image tag updates exactly the blog service", () => {
+    const current = sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]).stdout.trim();
+    const versions = fs.readFileSync(`${ROOT}/images/versions.env`, "utf8");
+    const v = /^PLUXML_VERSION=(.+)$/m.exec(versions)![1]!;
+    expect(current).toBe(`recette/pluxml:${v}-standin`);
+    expect(sh("docker", ["tag", current, "recette/pluxml:e2e-next-standin"]).status).toBe(0);
+    fs.writeFileSync(files.recipeFile, recipe((r) => (r.apps[0].pluxml.version = "e2e-next")));
+    const preview = pulumi(STACK, "preview", "--json", "--suppress-progress");
+    expect(preview.status, preview.output).toBe(0);
+    const steps = (JSON.parse(preview.stdout).steps ?? []) as { op: string; urn: string }[];
+    const changed = steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").pop()}`);
+    expect(changed).toEqual(["update blog"]);
+    const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output).toBe(0);
+    expect(sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]).stdout.trim()).toBe("recette/pluxml:e2e-next-standin");
+  });
+
+  it("destroy leaves no service, container, network, secret or config behind; kept volumes stay", () => {
+    const d = pulumi(STACK, "destroy", "--yes", "--skip-preview", "--suppress-progress");
+    expect(d.status, d.output).toBe(0);
+    const left = stackObjects(LABEL);
+    expect({ services: left.services, containers: left.containers, networks: left.networks, secrets: left.secrets, configs: left.configs }).toEqual({
+      services: [],
+      containers: [],
+      networks: [],
+      secrets: [],
+      configs: [],
+    });
+    const volumes = sh("docker", ["volume", "ls", "--filter", `label=recette.stack=${LABEL}`, "--format", "{{.Name}}"]).stdout.split("\n").filter(Boolean).sort();
+    expect(volumes).toEqual([`${LABEL}-blog-data`, `${LABEL}-relay-mail`, `${LABEL}-relay-spool`, `${LABEL}-traefik-acme`]);
+  });
+});
+
+describe("the kernel lesson on this machine (no IPVS)", () => {
+  const STRICT = "e2e-strict";
+  let files: { recipeFile: string; stackFile: string };
+  beforeAll(() => {
+    files = makeStack(STRICT, recipe((r) => {
+      r.orchestrator.routingMesh = "required";
+      r.edge.traefik.ports = { http: 28080, https: 28443 };
+    }));
+  });
+  afterAll(() => {
+    pulumi(STRICT, "destroy", "--yes", "--skip-preview");
+    fs.rmSync(files.stackFile, { force: true });
+  });
+
+  it("a recipe that requires the routing mesh fails at the preflight, naming the node, the fix and the fallback", () => {
+    const up = pulumi(STRICT, "up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status).not.toBe(0);
+    expect(up.output).toContain(noIpvsMessage("local"));
+    expect(stackObjects(`recette-${STRICT}`).services).toEqual([]);
+  });
+});
