@@ -41,6 +41,14 @@ export const checkSwarmQuorum: Rule = (r) => {
   return [error(path, `${managers} Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)`)];
 };
 
+export const checkK3sQuorum: Rule = (r) => {
+  if (r.orchestrator.kind !== "k3s") return [];
+  const servers = planNodes(r.nodes).filter((n) => n.role === "manager").length;
+  if (servers === 1 || servers % 2 === 1) return [];
+  const path = r.nodes.provider === "hosts" ? ["nodes", "hosts"] : ["nodes", "managers"];
+  return [error(path, `${servers} k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd)`)];
+};
+
 export const checkK3sMemory: Rule = (r) => {
   if (r.orchestrator.kind !== "k3s") return [];
   const path = r.nodes.provider === "scaleway" ? ["nodes", "type"] : r.nodes.provider === "hosts" ? ["nodes", "hosts"] : ["nodes"];
@@ -193,6 +201,7 @@ export const RULES: readonly Rule[] = [
   checkNodeType,
   checkKernel,
   checkSwarmQuorum,
+  checkK3sQuorum,
   checkK3sMemory,
   checkAutoscale,
   checkTraefikReplicas,

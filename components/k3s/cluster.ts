@@ -18,6 +18,7 @@ export const validateK3sArgs = (a: ClusterArgs): string | undefined => {
   const servers = a.nodes.filter((n) => n.role === "manager").length;
   if (servers === 0) return "k3s needs at least one server";
   if ((a.datastore ?? (servers >= 3 ? "etcd" : "sqlite")) === "sqlite" && servers > 1) return "several servers need datastore etcd";
+  if (servers > 1 && servers % 2 === 0) return `${servers} servers cannot keep an etcd quorum through a failure (use 1 or 3)`;
   return undefined;
 };
 

@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { CERT_RESOLVER } from "../swarm/labels";
 import { durationSeconds, type Workload } from "../workload";
 
@@ -18,6 +19,21 @@ export interface ObjectContext {
   /** ServiceAccount name, for workloads that read the orchestrator's API. */
   serviceAccount?: string;
 }
+
+/**
+ * Digest of the files' and secrets' content, put on the pod template so a change rolls the pods
+ * (subPath mounts never see a new ConfigMap/Secret otherwise; Swarm gets the same by new config names).
+ * A digest, never the content: secret files must not leak into an annotation.
+ */
+export const contentDigest = (w: Workload): pulumi.Output<string> | undefined =>
+  w.files.length || w.secrets.length
+    ? pulumi
+        .all([...w.files, ...w.secrets].map((f) => pulumi.output(f.content)))
+        .apply((all) => createHash("sha256").update(all.join("\0")).digest("hex").slice(0, 16))
+    : undefined;
+
+/** CPU requested by an autoscaled workload without resources.cpus: the HPA's utilisation is a share of it. */
+export const DEFAULT_CPU_REQUEST = "100m";
 
 const fileKey = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "-");
 
@@ -63,6 +79,7 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
   if (w.resources.cpus) limits.cpu = `${Math.round(w.resources.cpus * 1000)}m`;
   const requests: Record<string, string> = {};
   if (w.resources.reserveMemoryMiB) requests.memory = `${w.resources.reserveMemoryMiB}Mi`;
+  if (w.autoscale) requests.cpu = w.resources.cpus ? `${Math.round(w.resources.cpus * 1000)}m` : DEFAULT_CPU_REQUEST;
   const resources = {
     ...(Object.keys(limits).length ? { limits } : {}),
     ...(Object.keys(requests).length ? { requests } : {}),
@@ -76,7 +93,10 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
       selector: { matchLabels: renderSelector(ctx) },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: startFirst ? w.update.parallelism : 0, maxUnavailable: startFirst ? 0 : w.update.parallelism } },
       template: {
-        metadata: { labels: { ...ctx.labels, ...renderSelector(ctx) } },
+        metadata: {
+          labels: { ...ctx.labels, ...renderSelector(ctx) },
+          ...(contentDigest(w) ? { annotations: { "recette.content-digest": contentDigest(w)! } } : {}),
+        },
         spec: {
           ...(ctx.serviceAccount ? { serviceAccountName: ctx.serviceAccount } : { automountServiceAccountToken: false }),
           ...(renderAffinity(w) ? { affinity: renderAffinity(w) } : {}),

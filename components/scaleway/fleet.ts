@@ -3,7 +3,7 @@ import * as scaleway from "@pulumiverse/scaleway";
 import { physicalName, stackLabels, type Naming } from "../naming";
 import type { ClusterNode } from "../node";
 import { renderCloudInit } from "./cloud-init";
-import { findKernel } from "./kernels";
+import { findKernel, validateKernel } from "./kernels";
 import { renderInboundRules } from "./security-group";
 
 export interface FleetArgs {
@@ -29,12 +29,11 @@ export interface FleetArgs {
   labels: Record<string, Record<string, string>>;
 }
 
-export const validateFleetArgs = (a: FleetArgs): string | undefined => {
-  const kernel = findKernel(a.kernel ?? "default");
-  if (!kernel) return `unknown kernel ${a.kernel}`;
-  if (kernel.status !== "good") return `kernel ${kernel.key}: ${kernel.note}`;
-  return undefined;
-};
+/** The same kernel rule as recipe validation, so a recipe that validates is one the Fleet can boot. */
+export const validateFleetArgs = (a: FleetArgs): string | undefined => validateKernel(a.kernel ?? "default", a.orchestrator);
+
+/** Scaleway regions are zones without their number: fr-par-1 → fr-par. */
+export const regionOf = (zone: string): string => zone.replace(/-\d+$/, "");
 
 const tags = (n: Naming) => Object.entries(stackLabels(n)).map(([k, v]) => `${k}=${v}`);
 
@@ -70,7 +69,8 @@ export class Fleet extends pulumi.ComponentResource {
     );
     const network = new scaleway.network.PrivateNetwork(
       `${name}-pn`,
-      { name: physicalName(naming, "private"), ipv4Subnet: { subnet: args.privateCidr }, tags: tags(naming) },
+      // Private networks are regional: the one the zone belongs to, not the provider's default region.
+      { name: physicalName(naming, "private"), region: regionOf(zone), ipv4Subnet: { subnet: args.privateCidr }, tags: tags(naming) },
       parent,
     );
     const key = new scaleway.iam.SshKey(`${name}-key`, { name: physicalName(naming, "bootstrap"), publicKey: args.sshPublicKey }, parent);
@@ -84,8 +84,8 @@ export class Fleet extends pulumi.ComponentResource {
     this.nodes = plan.map(({ name: node, role }) => {
       const hostname = physicalName(naming, node);
       const ip = new scaleway.instance.Ip(`${node}-ip`, { zone, tags: tags(naming) }, parent);
-      const boot =
-        kernel.boot.bootType === "local" ? { bootType: "local", image: args.image ?? kernel.boot.image } : { bootType: "bootscript", image: args.image ?? "debian_bookworm" };
+      // validateKernel admits only bootType local entries: Scaleway retired bootscripts.
+      const boot = { bootType: "local", image: args.image ?? (kernel.boot.bootType === "local" ? kernel.boot.image : "debian_bookworm") };
       const server = new scaleway.instance.Server(
         node,
         {

@@ -77,7 +77,7 @@ export const validateKernel = (key: string, orchestrator: "swarm" | "k3s"): stri
   if (entry.status === "bad" && orchestrator === "swarm") {
     return `${JSON.stringify(key)} is known bad for Swarm: ${entry.note.replace(/\.$/, "")} (use kernel: default, which boots the image's own kernel)`;
   }
-  if (entry.status === "retired") {
+  if (entry.status === "retired" || entry.boot.bootType === "bootscript") {
     return `${JSON.stringify(key)} is a retired Scaleway bootscript: ${entry.note.replace(/\.$/, "")}`;
   }
   if (!entry.features.vxlan) {

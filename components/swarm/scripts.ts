@@ -48,6 +48,8 @@ export const renderDrainAndRemove = (): string =>
   [
     'if docker node inspect "$NODE_ID" >/dev/null 2>&1; then',
     '  docker node update --availability drain "$NODE_ID" >/dev/null',
+    "  # A manager must leave the Raft group before it can be removed.",
+    '  if [ "$(docker node inspect "$NODE_ID" --format \'{{.Spec.Role}}\')" = manager ]; then docker node demote "$NODE_ID" >/dev/null; fi',
     "  for _ in $(seq 1 30); do",
     '    [ -z "$(docker node ps "$NODE_ID" --filter desired-state=running -q)" ] && break',
     "    sleep 2",

@@ -178,6 +178,15 @@ describe("traefikWorkload", () => {
     });
   });
 
+  it("publishes on the node ports it is given, still to container ports 80/443", () => {
+    const w = traefikWorkload(args({ ports: { http: 8080, https: 8443 } }));
+    expect(w.published).toEqual([
+      { published: 8080, target: 80, protocol: "tcp" },
+      { published: 8443, target: 443, protocol: "tcp" },
+    ]);
+    expect(w.ports).toEqual([80, 443]);
+  });
+
   it("trusts an extra ACME CA through LEGO_CA_CERTIFICATES only when given one", async () => {
     const pem = "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----";
     const w = traefikWorkload(args({ acmeCaCertificate: pem }));

@@ -1,0 +1,537 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { installRecorder, SECRET, type Registration } from "../../engine/render/mocks";
+import type { Naming } from "../naming";
+import type { ClusterNode } from "../node";
+import { workloadDefaults, type Workload } from "../workload";
+import {
+  Cluster,
+  renderAffinity,
+  renderAgentInstall,
+  renderDeployment,
+  renderHpa,
+  renderIngress,
+  renderProbe,
+  renderServerInstall,
+  renderServices,
+  Target,
+  TRAEFIK_RULES,
+  validateK3sArgs,
+  type ObjectContext,
+} from "./index";
+
+const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
+const LABELS = { "recette.stack": "recette-test", "recette.recipe": "blog", "recette.workload": "blog" };
+const SELECTOR = { "app.kubernetes.io/name": "recette-test-blog" };
+
+const workload = (over: Partial<Workload> = {}): Workload => ({ ...workloadDefaults(), name: "blog", image: "example/blog:1", ...over });
+const ctx = (over: Partial<ObjectContext> = {}): ObjectContext => ({ namespace: "recette-test", name: "recette-test-blog", labels: LABELS, claims: {}, ...over });
+const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
+const timing = { interval: "10s", timeout: "500ms", retries: 4, startPeriod: "1m" };
+
+describe("renderProbe", () => {
+  it.each<[string, Workload["health"], ReturnType<typeof renderProbe>]>([
+    ["none", undefined, undefined],
+    [
+      "an HTTP path",
+      { http: { path: "/ping", port: 8080 }, ...timing },
+      { httpGet: { path: "/ping", port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 4, initialDelaySeconds: 60 },
+    ],
+    [
+      "a command",
+      { command: ["smtpctl", "show", "status"], interval: "30s", timeout: "5s", retries: 3, startPeriod: "10s" },
+      { exec: { command: ["smtpctl", "show", "status"] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3, initialDelaySeconds: 10 },
+    ],
+  ])("%s", (_, health, probe) => {
+    expect(renderProbe(workload({ health }))).toEqual(probe);
+  });
+});
+
+describe("renderAffinity", () => {
+  const term = (matchExpressions: { key: string; operator: string; values?: string[] }[]) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } } });
+  it.each<[string, Workload["placement"], ReturnType<typeof renderAffinity>]>([
+    ["anywhere", { labels: {}, role: "any" }, undefined],
+    ["servers", { labels: {}, role: "manager" }, term([{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }])],
+    ["agents", { labels: {}, role: "worker" }, term([{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }])],
+    [
+      "sorted labels on agents",
+      { labels: { zone: "a", disk: "ssd" }, role: "worker" },
+      term([
+        { key: "disk", operator: "In", values: ["ssd"] },
+        { key: "zone", operator: "In", values: ["a"] },
+        { key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" },
+      ]),
+    ],
+  ])("%s", (_, placement, affinity) => {
+    expect(renderAffinity(workload({ placement }))).toEqual(affinity);
+  });
+});
+
+describe("renderDeployment", () => {
+  it("maps a bare workload to the minimal Deployment", () => {
+    expect(renderDeployment(workload({ ports: [80] }), ctx())).toEqual({
+      metadata: { name: "recette-test-blog", namespace: "recette-test", labels: LABELS },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: SELECTOR },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: { labels: { ...LABELS, ...SELECTOR } },
+          spec: {
+            automountServiceAccountToken: false,
+            containers: [{ name: "blog", image: "example/blog:1", env: [], ports: [{ containerPort: 80 }], volumeMounts: [] }],
+            volumes: [],
+          },
+        },
+      },
+    });
+  });
+
+  it("maps a complete workload: claims, files, secrets, env, limits, probes, affinity, service account", async () => {
+    const w = workload({
+      args: ["--configFile=/etc/traefik/traefik.yml"],
+      env: { B: "2", A: "1" },
+      volumes: [{ name: "data", path: "/data", sizeMiB: 64, keep: true }],
+      files: [{ name: "traefik.yml", path: "/etc/traefik/traefik.yml", content: "x" }],
+      secrets: [{ name: "dashboard users", path: "/run/secrets/dashboard-users", content: "y" }],
+      ports: [80, 443],
+      published: [
+        { published: 443, target: 443, protocol: "tcp" },
+        { published: 8443, target: 8443, protocol: "tcp" },
+      ],
+      health: { command: ["traefik", "healthcheck"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+      replicas: 2,
+      update: { parallelism: 1, delay: "5s", order: "stop-first" },
+      resources: { cpus: 1.5, memoryMiB: 256, reserveMemoryMiB: 128 },
+      placement: { labels: {}, role: "manager" },
+    });
+    const probe = { exec: { command: ["traefik", "healthcheck"] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, initialDelaySeconds: 10 };
+    const d = renderDeployment(w, ctx({ claims: { data: "recette-test-blog-data" }, configMap: "recette-test-blog-files", secret: "recette-test-blog-secrets", serviceAccount: "recette-test-blog" }));
+    expect(await resolve(d.spec)).toEqual({
+      replicas: 2,
+      selector: { matchLabels: SELECTOR },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+      template: {
+        // sha256("x" NUL "y"): the file's and the secret's content, never the content itself.
+        metadata: { labels: { ...LABELS, ...SELECTOR }, annotations: { "recette.content-digest": "ce3890a816f5237a" } },
+        spec: {
+          serviceAccountName: "recette-test-blog",
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }] }] } } },
+          containers: [
+            {
+              name: "blog",
+              image: "example/blog:1",
+              args: ["--configFile=/etc/traefik/traefik.yml"],
+              env: [
+                { name: "A", value: "1" },
+                { name: "B", value: "2" },
+              ],
+              ports: [{ containerPort: 80 }, { containerPort: 443 }, { containerPort: 8443 }],
+              volumeMounts: [
+                { name: "data", mountPath: "/data" },
+                { name: "files", mountPath: "/etc/traefik/traefik.yml", subPath: "traefik.yml", readOnly: true },
+                { name: "secrets", mountPath: "/run/secrets/dashboard-users", subPath: "dashboard-users", readOnly: true },
+              ],
+              resources: { limits: { memory: "256Mi", cpu: "1500m" }, requests: { memory: "128Mi" } },
+              livenessProbe: probe,
+              readinessProbe: probe,
+            },
+          ],
+          volumes: [
+            { name: "data", persistentVolumeClaim: { claimName: "recette-test-blog-data" } },
+            { name: "files", configMap: { name: "recette-test-blog-files" } },
+            { name: "secrets", secret: { secretName: "recette-test-blog-secrets", defaultMode: 0o400 } },
+          ],
+        },
+      },
+    });
+  });
+
+  it.each([
+    ["start-first", 2, { maxSurge: 2, maxUnavailable: 0 }],
+    ["stop-first", 2, { maxSurge: 0, maxUnavailable: 2 }],
+  ] as const)("update order %s with parallelism %i → %o", (order, parallelism, rollingUpdate) => {
+    const d = renderDeployment(workload({ update: { order, parallelism, delay: "5s" } }), ctx());
+    expect(d.spec).toMatchObject({ strategy: { type: "RollingUpdate", rollingUpdate } });
+  });
+
+  it("starts an autoscaled workload at its minimum", () => {
+    const d = renderDeployment(workload({ replicas: 5, autoscale: { min: 2, max: 6, cpuPercent: 70 } }), ctx());
+    expect((d.spec as { replicas: number }).replicas).toBe(2);
+  });
+
+  it("requests CPU for an autoscaled workload, which the HPA's utilisation target needs", () => {
+    const d = renderDeployment(workload({ autoscale: { min: 1, max: 3, cpuPercent: 80 } }), ctx());
+    const container = (d.spec as { template: { spec: { containers: { resources?: { requests?: { cpu?: string } } }[] } } }).template.spec.containers[0]!;
+    expect(container.resources?.requests?.cpu).toBeDefined();
+  });
+
+  it("changes the pod template when a file's content changes, so pods restart with it", async () => {
+    const withContent = (content: string) =>
+      renderDeployment(workload({ files: [{ name: "smtpd.conf", path: "/etc/smtpd/smtpd.conf", content }] }), ctx({ configMap: "recette-test-blog-files" }));
+    expect(await resolve(withContent("B"))).not.toEqual(await resolve(withContent("A")));
+  });
+});
+
+describe("renderServices", () => {
+  it("makes nothing for a workload without ports or routes", () => {
+    expect(renderServices(workload(), ctx())).toEqual([]);
+  });
+
+  it("makes a ClusterIP service over ports and route ports, deduplicated", () => {
+    const w = workload({ ports: [80, 25], routes: [{ host: "blog.example.org", path: "/", port: 80 }, { host: "blog.example.org", path: "/api", port: 8080 }] });
+    expect(renderServices(w, ctx())).toEqual([
+      {
+        name: "recette-test-blog",
+        metadata: { name: "recette-test-blog", namespace: "recette-test", labels: LABELS },
+        spec: {
+          type: "ClusterIP",
+          selector: SELECTOR,
+          ports: [
+            { name: "p80", port: 80, targetPort: 80 },
+            { name: "p25", port: 25, targetPort: 25 },
+            { name: "p8080", port: 8080, targetPort: 8080 },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it.each([
+    [true, "Local"],
+    [false, "Cluster"],
+  ])("publishes through a LoadBalancer; preserveClientIp %s → externalTrafficPolicy %s", (preserveClientIp, policy) => {
+    const w = workload({ preserveClientIp, published: [{ published: 2525, target: 25, protocol: "tcp" }, { published: 53, target: 53, protocol: "udp" }] });
+    expect(renderServices(w, ctx())).toEqual([
+      {
+        name: "recette-test-blog-published",
+        metadata: { name: "recette-test-blog-published", namespace: "recette-test", labels: LABELS },
+        spec: {
+          type: "LoadBalancer",
+          externalTrafficPolicy: policy,
+          selector: SELECTOR,
+          ports: [
+            { name: "tcp2525", port: 2525, targetPort: 25, protocol: "TCP" },
+            { name: "udp53", port: 53, targetPort: 53, protocol: "UDP" },
+          ],
+        },
+      },
+    ]);
+  });
+});
+
+describe("renderIngress", () => {
+  it("makes no Ingress without routes", () => {
+    expect(renderIngress(workload(), ctx())).toBeUndefined();
+  });
+
+  it("groups routes by host, on websecure with TLS from the le resolver", () => {
+    const w = workload({
+      routes: [
+        { host: "blog.example.org", path: "/", port: 80 },
+        { host: "www.example.org", path: "/", port: 80 },
+        { host: "blog.example.org", path: "/api", port: 8080 },
+      ],
+    });
+    const backend = (number: number) => ({ service: { name: "recette-test-blog", port: { number } } });
+    expect(renderIngress(w, ctx())).toEqual({
+      metadata: {
+        name: "recette-test-blog",
+        namespace: "recette-test",
+        labels: LABELS,
+        annotations: {
+          "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
+          "traefik.ingress.kubernetes.io/router.tls": "true",
+          "traefik.ingress.kubernetes.io/router.tls.certresolver": "le",
+        },
+      },
+      spec: {
+        rules: [
+          {
+            host: "blog.example.org",
+            http: {
+              paths: [
+                { path: "/", pathType: "Prefix", backend: backend(80) },
+                { path: "/api", pathType: "Prefix", backend: backend(8080) },
+              ],
+            },
+          },
+          { host: "www.example.org", http: { paths: [{ path: "/", pathType: "Prefix", backend: backend(80) }] } },
+        ],
+      },
+    });
+  });
+});
+
+describe("renderHpa", () => {
+  it("makes no HPA without autoscale", () => {
+    expect(renderHpa(workload(), ctx())).toBeUndefined();
+  });
+
+  it("scales the Deployment on CPU utilisation between min and max", () => {
+    expect(renderHpa(workload({ autoscale: { min: 2, max: 5, cpuPercent: 70 } }), ctx())).toEqual({
+      metadata: { name: "recette-test-blog", namespace: "recette-test", labels: LABELS },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "recette-test-blog" },
+        minReplicas: 2,
+        maxReplicas: 5,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      },
+    });
+  });
+});
+
+describe("install scripts", () => {
+  it.each([
+    [{ version: "v1.31.4+k3s1", first: true, datastore: "sqlite" as const }, [], ["--cluster-init", "--server "]],
+    [{ version: "v1.31.4+k3s1", first: true, datastore: "etcd" as const }, ["  --cluster-init \\"], ["--server "]],
+    [{ version: "v1.31.4+k3s1", first: false, datastore: "etcd" as const, joinAddress: "172.16.16.1" }, ['  --server "https://172.16.16.1:6443" \\'], ["--cluster-init"]],
+  ])("server %o", (s, present, absent) => {
+    const script = renderServerInstall(s);
+    expect(script).toContain('INSTALL_K3S_VERSION="v1.31.4+k3s1" sh -s - server \\');
+    expect(script).toContain("  --disable traefik \\");
+    expect(script.split("\n").pop()).toBe('  --token "$K3S_TOKEN"');
+    for (const line of present) expect(script.split("\n")).toContain(line);
+    for (const text of absent) expect(script).not.toContain(text);
+  });
+
+  it("joins agents to the first server", () => {
+    expect(renderAgentInstall("v1.31.4+k3s1", "172.16.16.1")).toContain('INSTALL_K3S_VERSION="v1.31.4+k3s1" K3S_URL="https://172.16.16.1:6443" sh -s - agent \\');
+  });
+});
+
+const byType = (regs: Registration[], type: string) => regs.filter((r) => r.type === type);
+const one = (regs: Registration[], type: string, name: string): Registration => {
+  const found = regs.filter((r) => r.type === type && r.name === name);
+  expect(found, `${type}::${name}`).toHaveLength(1);
+  return found[0]!;
+};
+
+describe("Target under mocks", () => {
+  const deploy = (ws: Workload[], storageClass?: string) => {
+    const recorder = installRecorder("recette", "test");
+    const provider = new k8s.Provider("k8s", { kubeconfig: "apiVersion: v1" });
+    const target = new Target("k3s", { naming, provider, ...(storageClass ? { storageClass } : {}) });
+    const parent = new pulumi.ComponentResource("recette:test:App", "app");
+    const deployed = ws.map((w) => target.deploy(w, parent));
+    return { ...recorder, target, deployed };
+  };
+  const blog = () =>
+    workload({
+      volumes: [{ name: "data", path: "/var/www/html/data", sizeMiB: 1024, keep: true }],
+      files: [
+        { name: "php.ini", path: "/usr/local/etc/php/php.ini", content: "memory_limit=64M" },
+        { name: "site conf", path: "/etc/site.conf", content: "x" },
+      ],
+      secrets: [{ name: "db.pass", path: "/run/secrets/db.pass", content: "hunter2" }],
+      routes: [{ host: "blog.example.org", path: "/", port: 80 }],
+      ports: [80],
+    });
+  const traefik = () =>
+    workload({
+      name: "traefik",
+      readsOrchestrator: true,
+      published: [{ published: 443, target: 443, protocol: "tcp" }],
+      preserveClientIp: true,
+      autoscale: { min: 1, max: 1, cpuPercent: 50 },
+    });
+
+  it("creates the stack's namespace and answers the target questions", async () => {
+    const { registrations, settle, target } = deploy([]);
+    await settle();
+    expect(byType(registrations, "kubernetes:core/v1:Namespace")).toEqual([
+      {
+        type: "kubernetes:core/v1:Namespace",
+        name: "k3s-namespace",
+        parent: "recette:k3s:Target::k3s",
+        custom: true,
+        inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "recette-test", labels: { "recette.stack": "recette-test", "recette.recipe": "blog" } } },
+      },
+    ]);
+    expect(target.traefikProviders()).toEqual({ kubernetesIngress: { namespaces: ["recette-test"] } });
+    expect(target.networkCidrs()).toEqual(["10.42.0.0/16"]);
+    expect(target.serviceHost("relay")).toBe("recette-test-relay");
+  });
+
+  it("registers exactly a PVC, ConfigMap, Secret, Deployment, Service and Ingress for the blog; no RBAC, no HPA", async () => {
+    const { registrations, settle, deployed } = deploy([blog()]);
+    await settle();
+    const children = registrations.filter((r) => r.parent === "recette:test:App::app");
+    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+      "kubernetes:apps/v1:Deployment::blog",
+      "kubernetes:core/v1:ConfigMap::blog-files",
+      "kubernetes:core/v1:PersistentVolumeClaim::blog-data",
+      "kubernetes:core/v1:Secret::blog-secrets",
+      "kubernetes:core/v1:Service::blog-service",
+      "kubernetes:networking.k8s.io/v1:Ingress::blog-ingress",
+    ]);
+    expect(await resolve(deployed[0]!.name)).toBe("recette-test-blog");
+  });
+
+  it("claims local-path storage for a volume, labelled kept", async () => {
+    const { registrations, settle } = deploy([blog()]);
+    await settle();
+    expect(one(registrations, "kubernetes:core/v1:PersistentVolumeClaim", "blog-data").inputs).toEqual({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "recette-test-blog-data", namespace: "recette-test", labels: { ...LABELS, "recette.keep": "true" } },
+      spec: { accessModes: ["ReadWriteOnce"], storageClassName: "local-path", resources: { requests: { storage: "1024Mi" } } },
+    });
+  });
+
+  it("uses the storage class it is given", async () => {
+    const { registrations, settle } = deploy([blog()], "longhorn");
+    await settle();
+    expect((one(registrations, "kubernetes:core/v1:PersistentVolumeClaim", "blog-data").inputs.spec as { storageClassName: string }).storageClassName).toBe("longhorn");
+  });
+
+  it("keys the ConfigMap by file name and redacts the Secret's stringData", async () => {
+    const { registrations, settle } = deploy([blog()]);
+    await settle();
+    expect(one(registrations, "kubernetes:core/v1:ConfigMap", "blog-files").inputs).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "recette-test-blog-files", namespace: "recette-test", labels: { ...LABELS, "recette.files": "blog" } },
+      data: { "php.ini": "memory_limit=64M", "site-conf": "x" },
+    });
+    expect(one(registrations, "kubernetes:core/v1:Secret", "blog-secrets").inputs).toEqual({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "recette-test-blog-secrets", namespace: "recette-test", labels: LABELS },
+      stringData: SECRET,
+    });
+    expect(JSON.stringify(registrations)).not.toContain("hunter2");
+  });
+
+  it("mounts the claim, the files and the secrets in the Deployment", async () => {
+    const { registrations, settle } = deploy([blog()]);
+    await settle();
+    const spec = (one(registrations, "kubernetes:apps/v1:Deployment", "blog").inputs as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.volumes).toEqual([
+      { name: "data", persistentVolumeClaim: { claimName: "recette-test-blog-data" } },
+      { name: "files", configMap: { name: "recette-test-blog-files" } },
+      { name: "secrets", secret: { secretName: "recette-test-blog-secrets", defaultMode: 0o400 } },
+    ]);
+    expect((spec.containers as { volumeMounts: unknown[] }[])[0]!.volumeMounts).toEqual([
+      { name: "data", mountPath: "/var/www/html/data" },
+      { name: "files", mountPath: "/usr/local/etc/php/php.ini", subPath: "php.ini", readOnly: true },
+      { name: "files", mountPath: "/etc/site.conf", subPath: "site-conf", readOnly: true },
+      { name: "secrets", mountPath: "/run/secrets/db.pass", subPath: "db.pass", readOnly: true },
+    ]);
+  });
+
+  it("gives only the orchestrator reader a ServiceAccount, ClusterRole and binding, and only the autoscaled one an HPA", async () => {
+    const { registrations, settle } = deploy([blog(), traefik()]);
+    await settle();
+    const children = registrations.filter((r) => r.parent === "recette:test:App::app" && r.name.startsWith("traefik"));
+    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+      "kubernetes:apps/v1:Deployment::traefik",
+      "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::traefik-hpa",
+      "kubernetes:core/v1:Service::traefik-published",
+      "kubernetes:core/v1:ServiceAccount::traefik-sa",
+      "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::traefik-role",
+      "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::traefik-binding",
+    ]);
+    for (const type of ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "HorizontalPodAutoscaler"]) {
+      expect(registrations.filter((r) => r.type.endsWith(`:${type}`)).map((r) => r.name)).toEqual([`traefik-${{ ServiceAccount: "sa", ClusterRole: "role", ClusterRoleBinding: "binding", HorizontalPodAutoscaler: "hpa" }[type]}`]);
+    }
+    const traefikLabels = { ...LABELS, "recette.workload": "traefik" };
+    expect(one(registrations, "kubernetes:core/v1:ServiceAccount", "traefik-sa").inputs.metadata).toEqual({ name: "recette-test-traefik", namespace: "recette-test", labels: traefikLabels });
+    expect(one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "traefik-role").inputs.rules).toEqual(TRAEFIK_RULES);
+    expect(one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "traefik-binding").inputs).toMatchObject({
+      metadata: { name: "recette-test-traefik", labels: traefikLabels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "recette-test-traefik" },
+      subjects: [{ kind: "ServiceAccount", name: "recette-test-traefik", namespace: "recette-test" }],
+    });
+    const dep = one(registrations, "kubernetes:apps/v1:Deployment", "traefik").inputs as { spec: { template: { spec: Record<string, unknown> } } };
+    expect(dep.spec.template.spec.serviceAccountName).toBe("recette-test-traefik");
+    expect(dep.spec.template.spec).not.toHaveProperty("automountServiceAccountToken");
+    expect((one(registrations, "kubernetes:core/v1:Service", "traefik-published").inputs.spec as { externalTrafficPolicy: string }).externalTrafficPolicy).toBe("Local");
+  });
+});
+
+describe("Cluster under mocks", () => {
+  const node = (name: string, role: "manager" | "worker", host: string): ClusterNode => ({
+    name,
+    role,
+    labels: {},
+    connection: { host, user: "root", privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nMOCK") },
+    privateAddress: host.replace("192.0.2.", "172.16.16."),
+    publicAddress: host,
+    dependsOn: [],
+  });
+  const commandNames = (regs: Registration[]) => regs.filter((r) => r.type === "command:remote:Command").map((r) => r.name);
+
+  it("installs servers one at a time, then agents one at a time, and reads the kubeconfig from the first server", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const nodes = [node("worker-1", "worker", "192.0.2.4"), node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2"), node("manager-3", "manager", "192.0.2.3"), node("worker-2", "worker", "192.0.2.5")];
+    new Cluster("k3s", { nodes, version: "v1.31.4+k3s1" });
+    await settle();
+    const installs = commandNames(registrations).filter((n) => !n.endsWith("-kubeconfig"));
+    expect(installs).toEqual(["manager-1-k3s-server", "manager-2-k3s-server", "manager-3-k3s-server", "worker-1-k3s-agent", "worker-2-k3s-agent"]);
+    expect(commandNames(registrations).filter((n) => n.endsWith("-kubeconfig"))).toEqual(["manager-1-k3s-kubeconfig"]);
+    // Three servers default to etcd: the first initialises it, the others join it.
+    const create = (name: string) => one(registrations, "command:remote:Command", name).inputs.create as string;
+    expect(create("manager-1-k3s-server")).toContain("--cluster-init");
+    expect(create("manager-2-k3s-server")).toContain('--server "https://172.16.16.1:6443"');
+    expect(create("worker-2-k3s-agent")).toContain('K3S_URL="https://172.16.16.1:6443"');
+  });
+
+  it("registers one token, one provider and exactly the install and kubeconfig steps for 1 server + 2 agents", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2"), node("worker-2", "worker", "192.0.2.3")], version: "v1.31.4+k3s1" });
+    await settle();
+    expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+      "command:remote:Command::manager-1-k3s-kubeconfig",
+      "command:remote:Command::manager-1-k3s-server",
+      "command:remote:Command::worker-1-k3s-agent",
+      "command:remote:Command::worker-2-k3s-agent",
+      "pulumi:providers:kubernetes::k3s-provider",
+      "random:index/randomPassword:RandomPassword::k3s-token",
+      "recette:k3s:Cluster::k3s",
+    ]);
+    expect(one(registrations, "random:index/randomPassword:RandomPassword", "k3s-token").inputs).toEqual({ length: 48, special: false });
+    // One sqlite server: no etcd initialisation.
+    expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain("--cluster-init");
+  });
+
+  it("keeps the token and the kubeconfig secret", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const cluster = new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2")], version: "v1.31.4+k3s1" });
+    await settle();
+    expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
+    expect(await resolve(cluster.kubeconfig)).toContain("apiVersion: v1");
+    expect(one(registrations, "pulumi:providers:kubernetes", "k3s-provider").inputs.kubeconfig).toBe(SECRET);
+    for (const name of ["manager-1-k3s-server", "worker-1-k3s-agent"]) {
+      const step = one(registrations, "command:remote:Command", name);
+      expect(step.inputs.environment).toBe(SECRET);
+      expect(step.inputs.connection).toBe(SECRET);
+      expect(step.inputs.triggers).toEqual(["v1.31.4+k3s1"]);
+    }
+    expect(one(registrations, "command:remote:Command", "manager-1-k3s-kubeconfig").inputs.environment).toEqual({ PUBLIC_IP: "192.0.2.1" });
+    expect(JSON.stringify(registrations)).not.toMatch(/mock-[0-9a-f]{16}/);
+  });
+
+  it.each<[string, ("manager" | "worker")[], "sqlite" | "etcd" | undefined, string | undefined]>([
+    ["no server", ["worker"], undefined, "k3s needs at least one server"],
+    ["1 server", ["manager", "worker"], undefined, undefined],
+    ["2 servers on the default sqlite", ["manager", "manager"], undefined, "several servers need datastore etcd"],
+    ["3 servers on sqlite", ["manager", "manager", "manager"], "sqlite", "several servers need datastore etcd"],
+    ["3 servers on the default etcd", ["manager", "manager", "manager"], undefined, undefined],
+    ["1 server on etcd", ["manager"], "etcd", undefined],
+  ])("validateK3sArgs: %s", (_, roles, datastore, message) => {
+    const nodes = roles.map((role, i) => node(`${role}-${i + 1}`, role, `192.0.2.${i + 1}`));
+    expect(validateK3sArgs({ nodes, version: "v1.31.4+k3s1", ...(datastore ? { datastore } : {}) })).toBe(message);
+  });
+
+  it("refuses several sqlite servers with the exact message, before any step", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    expect(() => new Cluster("bad", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")], version: "v1.31.4+k3s1" })).toThrow(
+      new Error("recette:k3s:Cluster bad: several servers need datastore etcd"),
+    );
+    await settle();
+    expect(registrations.map((r) => r.type)).toEqual(["recette:k3s:Cluster"]);
+  });
+});

@@ -1,0 +1,134 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { installRecorder, type Registration } from "../../engine/render/mocks";
+import * as swarm from "../swarm";
+import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import { DATA_PATH, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./index";
+
+const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
+
+const stubTarget: WorkloadTarget = {
+  kind: "swarm",
+  deploy: (): DeployedWorkload => {
+    throw new Error("not deployed in pure tests");
+  },
+  traefikProviders: () => ({}),
+  networkCidrs: () => ["10.188.129.0/24"],
+  serviceHost: (logical) => `recette-test-${logical}`,
+};
+
+const args = (over: Partial<PluxmlArgs> = {}): PluxmlArgs => ({ target: stubTarget, image: "recette/pluxml:5.8.9", host: "blog.example.org", ...over });
+
+const HEALTH = {
+  command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"],
+  interval: "10s",
+  timeout: "5s",
+  retries: 3,
+  startPeriod: "10s",
+};
+
+describe("pluxmlWorkload", () => {
+  it("is exactly the blog workload without mail", () => {
+    expect(pluxmlWorkload(args())).toEqual({
+      name: "blog",
+      image: "recette/pluxml:5.8.9",
+      env: { MAIL_FROM: "blog@blog.example.org" },
+      secrets: [],
+      files: [],
+      volumes: [{ name: "data", path: "/var/www/html/data", sizeMiB: 1024, keep: true }],
+      routes: [{ host: "blog.example.org", path: "/", port: 80 }],
+      published: [],
+      ports: [80],
+      health: HEALTH,
+      replicas: 1,
+      update: { parallelism: 1, delay: "5s", order: "start-first" },
+      resources: { memoryMiB: 256 },
+      placement: { labels: {}, role: "any" },
+      aliases: [],
+      readsOrchestrator: false,
+      preserveClientIp: false,
+    } satisfies Workload);
+    expect(DATA_PATH).toBe("/var/www/html/data");
+  });
+
+  it.each<[string, Partial<PluxmlArgs>, Record<string, string>]>([
+    ["no relay", {}, { MAIL_FROM: "blog@blog.example.org" }],
+    ["a relay", { relayHost: "recette-test-relay" }, { SMTP_HOST: "recette-test-relay", SMTP_PORT: "25", MAIL_FROM: "blog@blog.example.org" }],
+    [
+      "a relay and a contact",
+      { relayHost: "recette-test-relay", contactTo: "me@example.org" },
+      { SMTP_HOST: "recette-test-relay", SMTP_PORT: "25", MAIL_FROM: "blog@blog.example.org", CONTACT_TO: "me@example.org" },
+    ],
+  ])("env with %s", (_, over, env) => {
+    expect(pluxmlWorkload(args(over)).env).toEqual(env);
+  });
+
+  it("routes its own host to port 80 and never publishes a node port", () => {
+    const w = pluxmlWorkload(args({ host: "www.example.net" }));
+    expect(w.routes).toEqual([{ host: "www.example.net", path: "/", port: 80 }]);
+    expect(w.published).toEqual([]);
+    expect(w.env.MAIL_FROM).toBe("blog@www.example.net");
+  });
+
+  it("checks health with PHP itself (the image has no curl)", () => {
+    const w = pluxmlWorkload(args());
+    expect(w.health).toEqual(HEALTH);
+    expect(w.health?.http).toBeUndefined();
+  });
+
+  it("takes the caller's name, size, replicas, update, placement and resources", () => {
+    const w = pluxmlWorkload(
+      args({
+        name: "journal",
+        dataSizeMiB: 2048,
+        replicas: 2,
+        update: { parallelism: 1, delay: "10s", order: "stop-first" },
+        placement: { labels: { disk: "ssd" }, role: "worker" },
+        resources: { memoryMiB: 512, cpus: 1 },
+      }),
+    );
+    expect(w).toMatchObject({
+      name: "journal",
+      volumes: [{ name: "data", path: DATA_PATH, sizeMiB: 2048, keep: true }],
+      replicas: 2,
+      update: { parallelism: 1, delay: "10s", order: "stop-first" },
+      placement: { labels: { disk: "ssd" }, role: "worker" },
+      resources: { memoryMiB: 512, cpus: 1 },
+    });
+  });
+});
+
+describe("Pluxml on a Swarm target under mocks", () => {
+  const one = (regs: Registration[], type: string, name: string): Registration => {
+    const found = regs.filter((r) => r.type === type && r.name === name);
+    expect(found, `${type}::${name}`).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it("registers exactly the kept data volume and the routed service", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
+    const target = new swarm.Target("swarm", { naming: { project: "recette", stack: "test", recipe: "blog" }, provider, mesh: true });
+    const blog = new Pluxml("blog", args({ target, relayHost: target.serviceHost("relay"), contactTo: pulumi.output("me@example.org") }));
+    await settle();
+    expect(blog.url).toBe("https://blog.example.org/");
+    expect(await resolve(blog.serviceName)).toBe("recette-test-blog");
+    const children = registrations.filter((r) => r.parent === "recette:pluxml:Pluxml::blog");
+    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual(["docker:index/service:Service::blog", "docker:index/volume:Volume::blog-data"]);
+    expect(one(registrations, "docker:index/volume:Volume", "blog-data").inputs.name).toBe("recette-test-blog-data");
+    expect(one(registrations, "docker:index/volume:Volume", "blog-data").inputs.labels).toContainEqual({ label: "recette.keep", value: "true" });
+    const service = one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>;
+    expect(service.taskSpec.containerSpec.env).toEqual({
+      SMTP_HOST: "recette-test-relay",
+      SMTP_PORT: "25",
+      MAIL_FROM: "blog@blog.example.org",
+      CONTACT_TO: "me@example.org",
+    });
+    expect(service.taskSpec.containerSpec.mounts).toEqual([{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data" }]);
+    expect(service.taskSpec.containerSpec.healthcheck).toEqual({ tests: ["CMD", ...HEALTH.command], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" });
+    expect(service.labels).toContainEqual({ label: "traefik.http.routers.recette-test-blog-0.rule", value: "Host(`blog.example.org`)" });
+    expect(service.labels).toContainEqual({ label: "traefik.http.services.recette-test-blog-80.loadbalancer.server.port", value: "80" });
+    expect(service.endpointSpec).toEqual({ mode: "vip", ports: [] });
+  });
+});
