@@ -113,8 +113,8 @@ describe("renderDeployment", () => {
       selector: { matchLabels: SELECTOR },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
       template: {
-        // sha256("x" NUL "y"): the file's and the secret's content, never the content itself.
-        metadata: { labels: { ...LABELS, ...SELECTOR }, annotations: { "recette.content-digest": "ce3890a816f5237a" } },
+        // sha256("x"): the file's content; secrets are never digested.
+        metadata: { labels: { ...LABELS, ...SELECTOR }, annotations: { "recette.content-digest": "2d711642b726b044" } },
         spec: {
           serviceAccountName: "recette-test-blog",
           affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }] }] } } },
@@ -284,12 +284,12 @@ describe("renderHpa", () => {
 
 describe("install scripts", () => {
   it.each([
-    [{ version: "v1.31.4+k3s1", first: true, datastore: "sqlite" as const }, [], ["--cluster-init", "--server "]],
-    [{ version: "v1.31.4+k3s1", first: true, datastore: "etcd" as const }, ["  --cluster-init \\"], ["--server "]],
-    [{ version: "v1.31.4+k3s1", first: false, datastore: "etcd" as const, joinAddress: "172.16.16.1" }, ['  --server "https://172.16.16.1:6443" \\'], ["--cluster-init"]],
+    [{ version: "v1.32.1+k3s1", first: true, datastore: "sqlite" as const }, [], ["--cluster-init", "--server "]],
+    [{ version: "v1.32.1+k3s1", first: true, datastore: "etcd" as const }, ["  --cluster-init \\"], ["--server "]],
+    [{ version: "v1.32.1+k3s1", first: false, datastore: "etcd" as const, joinAddress: "172.16.16.1" }, ['  --server "https://172.16.16.1:6443" \\'], ["--cluster-init"]],
   ])("server %o", (s, present, absent) => {
     const script = renderServerInstall(s);
-    expect(script).toContain('INSTALL_K3S_VERSION="v1.31.4+k3s1" sh -s - server \\');
+    expect(script).toContain('INSTALL_K3S_VERSION="v1.32.1+k3s1" sh -s - server \\');
     expect(script).toContain("  --disable traefik \\");
     expect(script.split("\n").pop()).toBe('  --token "$K3S_TOKEN"');
     for (const line of present) expect(script.split("\n")).toContain(line);
@@ -297,7 +297,7 @@ describe("install scripts", () => {
   });
 
   it("joins agents to the first server", () => {
-    expect(renderAgentInstall("v1.31.4+k3s1", "172.16.16.1")).toContain('INSTALL_K3S_VERSION="v1.31.4+k3s1" K3S_URL="https://172.16.16.1:6443" sh -s - agent \\');
+    expect(renderAgentInstall("v1.32.1+k3s1", "172.16.16.1")).toContain('INSTALL_K3S_VERSION="v1.32.1+k3s1" K3S_URL="https://172.16.16.1:6443" sh -s - agent \\');
   });
 });
 
@@ -354,7 +354,7 @@ describe("Target under mocks", () => {
     expect(target.serviceHost("relay")).toBe("recette-test-relay");
   });
 
-  it("registers exactly a PVC, ConfigMap, Secret, Deployment, Service and Ingress for the blog; no RBAC, no HPA", async () => {
+  it("registers exactly a PVC, ConfigMap, Secret (and its version), Deployment, Service and Ingress for the blog; no RBAC, no HPA", async () => {
     const { registrations, settle, deployed } = deploy([blog()]);
     await settle();
     const children = registrations.filter((r) => r.parent === "recette:test:App::app");
@@ -365,6 +365,7 @@ describe("Target under mocks", () => {
       "kubernetes:core/v1:Secret::blog-secrets",
       "kubernetes:core/v1:Service::blog-service",
       "kubernetes:networking.k8s.io/v1:Ingress::blog-ingress",
+      "random:index/randomId:RandomId::blog-secrets-version",
     ]);
     expect(await resolve(deployed[0]!.name)).toBe("recette-test-blog");
   });
@@ -467,7 +468,7 @@ describe("Cluster under mocks", () => {
   it("installs servers one at a time, then agents one at a time, and reads the kubeconfig from the first server", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const nodes = [node("worker-1", "worker", "192.0.2.4"), node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2"), node("manager-3", "manager", "192.0.2.3"), node("worker-2", "worker", "192.0.2.5")];
-    new Cluster("k3s", { nodes, version: "v1.31.4+k3s1" });
+    new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
     await settle();
     const installs = commandNames(registrations).filter((n) => !n.endsWith("-kubeconfig"));
     expect(installs).toEqual(["manager-1-k3s-server", "manager-2-k3s-server", "manager-3-k3s-server", "worker-1-k3s-agent", "worker-2-k3s-agent"]);
@@ -481,7 +482,7 @@ describe("Cluster under mocks", () => {
 
   it("registers one token, one provider and exactly the install and kubeconfig steps for 1 server + 2 agents", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2"), node("worker-2", "worker", "192.0.2.3")], version: "v1.31.4+k3s1" });
+    new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2"), node("worker-2", "worker", "192.0.2.3")], version: "v1.32.1+k3s1" });
     await settle();
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
       "command:remote:Command::manager-1-k3s-kubeconfig",
@@ -499,7 +500,7 @@ describe("Cluster under mocks", () => {
 
   it("keeps the token and the kubeconfig secret", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    const cluster = new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2")], version: "v1.31.4+k3s1" });
+    const cluster = new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2")], version: "v1.32.1+k3s1" });
     await settle();
     expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
     expect(await resolve(cluster.kubeconfig)).toContain("apiVersion: v1");
@@ -508,7 +509,7 @@ describe("Cluster under mocks", () => {
       const step = one(registrations, "command:remote:Command", name);
       expect(step.inputs.environment).toBe(SECRET);
       expect(step.inputs.connection).toBe(SECRET);
-      expect(step.inputs.triggers).toEqual(["v1.31.4+k3s1"]);
+      expect(step.inputs.triggers).toEqual(["v1.32.1+k3s1"]);
     }
     expect(one(registrations, "command:remote:Command", "manager-1-k3s-kubeconfig").inputs.environment).toEqual({ PUBLIC_IP: "192.0.2.1" });
     expect(JSON.stringify(registrations)).not.toMatch(/mock-[0-9a-f]{16}/);
@@ -523,12 +524,12 @@ describe("Cluster under mocks", () => {
     ["1 server on etcd", ["manager"], "etcd", undefined],
   ])("validateK3sArgs: %s", (_, roles, datastore, message) => {
     const nodes = roles.map((role, i) => node(`${role}-${i + 1}`, role, `192.0.2.${i + 1}`));
-    expect(validateK3sArgs({ nodes, version: "v1.31.4+k3s1", ...(datastore ? { datastore } : {}) })).toBe(message);
+    expect(validateK3sArgs({ nodes, version: "v1.32.1+k3s1", ...(datastore ? { datastore } : {}) })).toBe(message);
   });
 
   it("refuses several sqlite servers with the exact message, before any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    expect(() => new Cluster("bad", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")], version: "v1.31.4+k3s1" })).toThrow(
+    expect(() => new Cluster("bad", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")], version: "v1.32.1+k3s1" })).toThrow(
       new Error("recette:k3s:Cluster bad: several servers need datastore etcd"),
     );
     await settle();

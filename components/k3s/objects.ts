@@ -18,17 +18,19 @@ export interface ObjectContext {
   claims: Record<string, string>;
   /** ServiceAccount name, for workloads that read the orchestrator's API. */
   serviceAccount?: string;
+  /** Changes whenever a secret's content does (a random id kept by the content), to roll the pods. */
+  secretVersion?: pulumi.Input<string>;
 }
 
 /**
- * Digest of the files' and secrets' content, put on the pod template so a change rolls the pods
- * (subPath mounts never see a new ConfigMap/Secret otherwise; Swarm gets the same by new config names).
- * A digest, never the content: secret files must not leak into an annotation.
+ * Digest of the files' content, put on the pod template so a change rolls the pods (subPath mounts
+ * never see a new ConfigMap otherwise; Swarm gets the same by new config names). Secrets are not
+ * digested (a hash of a password is an offline oracle): the target passes a random version instead.
  */
 export const contentDigest = (w: Workload): pulumi.Output<string> | undefined =>
-  w.files.length || w.secrets.length
+  w.files.length
     ? pulumi
-        .all([...w.files, ...w.secrets].map((f) => pulumi.output(f.content)))
+        .all(w.files.map((f) => pulumi.output(f.content)))
         .apply((all) => createHash("sha256").update(all.join("\0")).digest("hex").slice(0, 16))
     : undefined;
 
@@ -95,7 +97,14 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
       template: {
         metadata: {
           labels: { ...ctx.labels, ...renderSelector(ctx) },
-          ...(contentDigest(w) ? { annotations: { "recette.content-digest": contentDigest(w)! } } : {}),
+          ...(contentDigest(w) || ctx.secretVersion
+            ? {
+                annotations: {
+                  ...(contentDigest(w) ? { "recette.content-digest": contentDigest(w)! } : {}),
+                  ...(ctx.secretVersion ? { "recette.secret-version": ctx.secretVersion } : {}),
+                },
+              }
+            : {}),
         },
         spec: {
           ...(ctx.serviceAccount ? { serviceAccountName: ctx.serviceAccount } : { automountServiceAccountToken: false }),

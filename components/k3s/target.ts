@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { physicalName, stackLabels, stackPrefix, type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { fileKeyOf, renderDeployment, renderHpa, renderIngress, renderServices, TRAEFIK_RULES, type ObjectContext } from "./objects";
@@ -88,6 +89,14 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     }
     if (w.secrets.length) {
       ctx.secret = `${name}-secrets`;
+      // Its keeper is stored encrypted; the hex id is not secret, so the Deployment stays readable in previews.
+      const version = new random.RandomId(
+        `${w.name}-secrets-version`,
+        { byteLength: 4, keepers: { content: pulumi.secret(pulumi.all(w.secrets.map((x) => pulumi.output(x.content))).apply((all) => all.join("\0"))) } },
+        { parent },
+      );
+      ctx.secretVersion = version.hex;
+      resources.push(version);
       resources.push(
         new k8s.core.v1.Secret(
           `${w.name}-secrets`,

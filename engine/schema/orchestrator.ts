@@ -24,9 +24,9 @@ const K3s = z
     kind: z.literal("k3s"),
     version: z
       .string()
-      .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a k3s version (expected e.g. v1.31.4+k3s1)` })
-      .default("v1.31.4+k3s1")
-      .describe("Pinned k3s release. Changing it upgrades servers first, then agents. Defaults to v1.31.4+k3s1."),
+      .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a k3s version (expected e.g. v1.32.1+k3s1)` })
+      .default("v1.32.1+k3s1")
+      .describe("Pinned k3s release. Changing it upgrades servers first, then agents. Defaults to v1.32.1+k3s1."),
     datastore: z
       .enum(["sqlite", "etcd"])
       .optional()

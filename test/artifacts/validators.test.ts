@@ -78,9 +78,9 @@ describe("shellcheck on every generated script", () => {
     ["swarm leave", wrap(renderLeave())],
     ["swarm labels", wrap(renderLabels({ disk: "ssd", zone: "a" }))],
     ["swarm drain", wrap(renderDrainAndRemove())],
-    ["k3s first server", wrap(renderServerInstall({ version: "v1.31.4+k3s1", first: true, datastore: "etcd" }))],
-    ["k3s joining server", wrap(renderServerInstall({ version: "v1.31.4+k3s1", first: false, datastore: "etcd", joinAddress: "10.0.0.1" }))],
-    ["k3s agent", wrap(renderAgentInstall("v1.31.4+k3s1", "10.0.0.1"))],
+    ["k3s first server", wrap(renderServerInstall({ version: "v1.32.1+k3s1", first: true, datastore: "etcd" }))],
+    ["k3s joining server", wrap(renderServerInstall({ version: "v1.32.1+k3s1", first: false, datastore: "etcd", joinAddress: "10.0.0.1" }))],
+    ["k3s agent", wrap(renderAgentInstall("v1.32.1+k3s1", "10.0.0.1"))],
     ["k3s kubeconfig", wrap(renderKubeconfig())],
     ["bootstrap swarm", renderBootstrapScript({ orchestrator: "swarm", dockerVersion: "20.10", hostname: "h" })],
   ])("%s", (name, script) => {

@@ -1,0 +1,99 @@
+import * as path from "node:path";
+import * as models from "@kubernetes/client-node/dist/gen/models/all.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderStack, type Artifact } from "../../engine/render";
+import { ROOT } from "../helpers";
+
+/*
+ * Every Kubernetes object `recette render` writes is checked against the API's own schema:
+ * - unknown fields: walked against the models generated from the Kubernetes v1.32 OpenAPI spec
+ *   (@kubernetes/client-node 1.0.0; the k3s pin is v1.32), so a misspelt or misplaced field fails;
+ * - types, formats and required fields: kubernetes-models' validators (generated from the same spec).
+ */
+
+type AttributeMap = { name: string; baseName: string; type: string }[];
+type Model = { getAttributeTypeMap(): AttributeMap };
+const registry = models as unknown as Record<string, Model | undefined>;
+
+const PRIMITIVES = new Set(["string", "number", "boolean", "Date", "any", "object", "IntOrString", "RawExtension"]);
+
+/** Paths of every field the schema does not know, walking model by model. */
+export const unknownFields = (value: unknown, type: string, at: string): string[] => {
+  if (value === null || value === undefined || PRIMITIVES.has(type)) return [];
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array) return Array.isArray(value) ? value.flatMap((v, i) => unknownFields(v, array[1]!, `${at}[${i}]`)) : [`${at}: expected a list`];
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map) return Object.entries(value as object).flatMap(([k, v]) => unknownFields(v, map[1]!, `${at}.${k}`));
+  const model = registry[type];
+  if (!model) return [];
+  if (typeof value !== "object" || Array.isArray(value)) return [`${at}: expected an object (${type})`];
+  const known = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+    known.has(k) ? unknownFields(v, known.get(k)!, `${at}.${k}`) : [`${at}.${k}: unknown field in ${type}`],
+  );
+};
+
+/** apps/v1 Deployment → V1Deployment; autoscaling/v2 HorizontalPodAutoscaler → V2HorizontalPodAutoscaler. */
+const modelName = (apiVersion: string, kind: string) => {
+  const version = apiVersion.split("/").pop()!;
+  return `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
+};
+
+let objects: { file: string; doc: Record<string, unknown> }[];
+beforeAll(async () => {
+  const rendered: Artifact[] = (await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })).artifacts;
+  objects = rendered.filter((a) => a.path.startsWith("k8s/")).map((a) => ({ file: a.path, doc: parse(a.content) as Record<string, unknown> }));
+  // render redacts a Secret's data as a whole ("[secret]"); its shape is checked with an empty map.
+  for (const o of objects) if (o.doc.kind === "Secret" && o.doc.stringData === "[secret]") o.doc.stringData = {};
+});
+
+describe("rendered Kubernetes objects (blog-k3s)", () => {
+  it("cover every kind the k3s target makes", () => {
+    expect([...new Set(objects.map((o) => o.doc.kind))].sort()).toEqual([
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ConfigMap",
+      "Deployment",
+      "HorizontalPodAutoscaler",
+      "Ingress",
+      "Namespace",
+      "PersistentVolumeClaim",
+      "Secret",
+      "Service",
+      "ServiceAccount",
+    ]);
+  });
+
+  it("have no field the Kubernetes v1.32 schema does not know", () => {
+    for (const { file, doc } of objects) {
+      const type = modelName(String(doc.apiVersion), String(doc.kind));
+      expect(registry[type], `${file}: no model ${type}`).toBeDefined();
+      expect(unknownFields(doc, type, file)).toEqual([]);
+    }
+  });
+
+  it("pass the API's type, format and required-field validation", async () => {
+    for (const { file, doc } of objects) {
+      const apiVersion = String(doc.apiVersion);
+      const mod = (await import(`kubernetes-models/${apiVersion}`)) as Record<string, new (o: unknown) => { validate(): void }>;
+      const Kind = mod[String(doc.kind)];
+      expect(Kind, `${file}: kubernetes-models has no ${apiVersion} ${String(doc.kind)}`).toBeDefined();
+      expect(() => new Kind!(doc).validate(), file).not.toThrow();
+    }
+  });
+
+  it("the validators refuse a wrong type (the check can fail)", async () => {
+    const { Deployment } = (await import("kubernetes-models/apps/v1")) as Record<string, new (o: unknown) => { validate(): void }>;
+    const broken = structuredClone(objects.find((o) => o.doc.kind === "Deployment")!.doc) as { spec: { replicas: unknown } };
+    broken.spec.replicas = "two";
+    expect(() => new Deployment!(broken).validate()).toThrow(/replicas must be integer/);
+  });
+
+  it("the walk catches a misplaced field (the check can fail)", () => {
+    const deployment = objects.find((o) => o.doc.kind === "Deployment")!;
+    const broken = structuredClone(deployment.doc) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    broken.spec.template.spec.containers[0]!.replicas = 2;
+    expect(unknownFields(broken, "V1Deployment", "d")).toEqual(["d.spec.template.spec.containers[0].replicas: unknown field in V1Container"]);
+  });
+});
