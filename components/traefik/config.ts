@@ -43,13 +43,15 @@ export const renderStaticConfig = (a: TraefikConfigArgs): string =>
       ping: {},
       ...(a.dashboard ? { api: { dashboard: true } } : {}),
       entryPoints: {
+        // aliasHeadersStrategy delete: PHP (PluXml) reads X_Foo as X-Foo, so a client could spoof
+        // headers Traefik manages; Traefik itself warns about it for such backends.
         web: {
           address: ":80",
-          http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } },
+          http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } }, aliasHeadersStrategy: "delete" },
         },
         websecure: {
           address: ":443",
-          http: { middlewares: ["security-headers@file"], tls: { certResolver: CERT_RESOLVER } },
+          http: { middlewares: ["security-headers@file"], tls: { certResolver: CERT_RESOLVER }, aliasHeadersStrategy: "delete" },
         },
       },
       providers: { ...a.providers, file: { filename: DYNAMIC_FILE, watch: false } },

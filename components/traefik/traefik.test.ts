@@ -60,8 +60,8 @@ describe("renderStaticConfig", () => {
       accessLog: {},
       ping: {},
       entryPoints: {
-        web: { address: ":80", http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } },
-        websecure: { address: ":443", http: { middlewares: ["security-headers@file"], tls: { certResolver: "le" } } },
+        web: { address: ":80", http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } }, aliasHeadersStrategy: "delete" } },
+        websecure: { address: ":443", http: { middlewares: ["security-headers@file"], tls: { certResolver: "le" }, aliasHeadersStrategy: "delete" } },
       },
       providers: { ...PROVIDERS, file: { filename: "/etc/traefik/dynamic.yml", watch: false } },
       certificatesResolvers: {
