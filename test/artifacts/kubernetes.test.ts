@@ -84,7 +84,7 @@ describe("rendered Kubernetes objects (blog-k3s)", () => {
   });
 
   it("the validators refuse a wrong type (the check can fail)", async () => {
-    const { Deployment } = (await import("kubernetes-models/apps/v1")) as Record<string, new (o: unknown) => { validate(): void }>;
+    const { Deployment } = (await import("kubernetes-models/apps/v1")) as unknown as Record<string, new (o: unknown) => { validate(): void }>;
     const broken = structuredClone(objects.find((o) => o.doc.kind === "Deployment")!.doc) as { spec: { replicas: unknown } };
     broken.spec.replicas = "two";
     expect(() => new Deployment!(broken).validate()).toThrow(/replicas must be integer/);
