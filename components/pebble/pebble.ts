@@ -21,7 +21,8 @@ export const pebbleWorkload = (a: PebbleArgs): Workload => ({
   image: a.image,
   args: ["pebble", "-config", "/etc/pebble/pebble-config.json", "-dnsserver", "127.0.0.11:53"],
   // Keep the test CA honest: no nonce rejection noise, and never skip validation.
-  env: { PEBBLE_WFE_NONCEREJECT: "0", PEBBLE_VA_NOSLEEP: "1" },
+  // The listener certificate must name the service as Traefik reaches it (the image issues it at start).
+  env: { PEBBLE_WFE_NONCEREJECT: "0", PEBBLE_VA_NOSLEEP: "1", PEBBLE_EXTRA_NAMES: a.target.serviceHost("pebble") },
   ports: [14000, 15000],
   replicas: 1,
   update: { parallelism: 1, delay: "0s", order: "stop-first" },
