@@ -52,3 +52,6 @@ export const stackSubnet = (n: Naming): string => {
   const h = createHash("sha256").update(stackPrefix(n)).digest();
   return `10.${128 + ((h[0] ?? 0) % 64)}.${h[1] ?? 0}.0/24`;
 };
+
+/** The gateway Docker gives the stack's subnet (its first address), stated so a refresh finds no difference. */
+export const stackGateway = (n: Naming): string => stackSubnet(n).replace(/\.0\/24$/, ".1");

@@ -23,6 +23,8 @@ export const renderSmtpdConf = (a: SmtpdConfigArgs): string => {
     `table contact { "${a.recipient}" }`,
   ];
   if (a.delivery === "smarthost") lines.push(`table secrets file:${CREDENTIALS_FILE}`);
+  // The recipient is no system user of the relay: map it onto the mailbox's owner.
+  if (a.delivery === "mailbox") lines.push(`table mailbox { "${a.recipient}" = "${MAILBOX_USER}" }`);
   lines.push(`listen on 0.0.0.0 port 25 hostname "${a.hostname}"`);
   if (a.delivery === "smarthost") {
     const sh = a.smarthost!;
@@ -31,7 +33,7 @@ export const renderSmtpdConf = (a: SmtpdConfigArgs): string => {
   } else if (a.delivery === "direct") {
     lines.push('action "relay" relay');
   } else {
-    lines.push(`action "relay" maildir "/var/mail/${MAILBOX_USER}/Maildir" user ${MAILBOX_USER}`);
+    lines.push(`action "relay" maildir "/var/mail/${MAILBOX_USER}/Maildir" virtual <mailbox>`);
   }
   lines.push('match from src <stack_networks> for rcpt-to <contact> action "relay"');
   return `${lines.join("\n")}\n`;

@@ -72,8 +72,9 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
         secrets: ctx.secrets.map((s) => ({ secretId: s.id, secretName: s.name, fileName: s.path, fileMode: s.mode })),
         healthcheck: renderHealthcheck(w),
         labels: toLabelList(ctx.labels),
-        // Swarm stops a task with SIGTERM, then SIGKILL after this grace period.
-        stopGracePeriod: "10s",
+        // Swarm stops a task with SIGTERM, then SIGKILL after this grace period. The Docker provider also waits
+        // this long for a deleted service's containers to go, which takes seconds on slow storage drivers.
+        stopGracePeriod: "30s",
       },
       networksAdvanceds: [{ name: ctx.networkName, aliases: w.aliases }],
       placement: { constraints: renderConstraints(w) },
@@ -81,7 +82,7 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
         ...(Object.keys(limits).length ? { limits } : {}),
         ...(w.resources.reserveMemoryMiB ? { reservation: { memoryBytes: w.resources.reserveMemoryMiB * MiB } } : {}),
       },
-      restartPolicy: { condition: "any", delay: "5s", window: "60s" },
+      restartPolicy: { condition: "any", delay: "5s", window: "1m" },
     },
     updateConfig: {
       parallelism: w.update.parallelism,

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { contentName, physicalName, stackLabels, stackSubnet, type Naming } from "../naming";
+import { contentName, physicalName, stackGateway, stackLabels, stackSubnet, type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { toLabelList } from "./labels";
 import { renderServiceSpec } from "./service-spec";
@@ -19,6 +19,9 @@ export interface TargetArgs {
   /** What must be ready before any Docker object is created (the swarm bootstrap). Defaults to none. */
   dependsOn?: pulumi.Resource[];
 }
+
+/** The stack network's name; an encrypted overlay has its own, so switching creates it before the old one goes. */
+export const networkName = (a: Pick<TargetArgs, "naming" | "encryptOverlay">) => physicalName(a.naming, a.encryptOverlay ? "net-encrypted" : "net");
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
@@ -38,14 +41,17 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     this.network = new docker.Network(
       `${name}-network`,
       {
-        name: physicalName(args.naming, "net"),
+        name: networkName(args),
         driver: "overlay",
         attachable: true,
-        ipamConfigs: [{ subnet: stackSubnet(args.naming) }],
-        options: args.encryptOverlay ? { encrypted: "true" } : {},
+        ipamConfigs: [{ subnet: stackSubnet(args.naming), gateway: stackGateway(args.naming) }],
+        ...(args.encryptOverlay ? { options: { encrypted: "true" } } : {}),
         labels: toLabelList(stackLabels(args.naming)),
       },
-      { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] },
+      // Docker adds its own options (the overlay's vxlanid_list) that would otherwise replace the network on every
+      // run. Encryption is carried by the name instead: toggling it creates the new network, moves the services, then
+      // deletes the old one.
+      { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [], ignoreChanges: ["options"] },
     );
     this.networkName = this.network.name;
     this.registerOutputs({ networkName: this.networkName });
@@ -56,7 +62,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       swarm: {
         endpoint: "unix:///var/run/docker.sock",
         exposedByDefault: false,
-        network: physicalName(this.args.naming, "net"),
+        network: networkName(this.args),
         // Only this stack's services: two stacks on one engine never route each other's hosts.
         constraints: `Label(\`recette.stack\`,\`${stackLabels(this.args.naming)["recette.stack"]}\`)`,
       },
