@@ -103,3 +103,18 @@ export const stackObjects = (stackLabel: string) => {
     volumes: list(["volume", "ls", "-q", "--filter", filter]),
   };
 };
+
+/** Every service of the stack runs all its replicas (docker service ls says n/n). */
+export const converged = (stackLabel: string): Promise<string[]> =>
+  waitFor(
+    `services of ${stackLabel} converged`,
+    async () => {
+      const lines = sh("docker", ["service", "ls", "--filter", `label=recette.stack=${stackLabel}`, "--format", "{{.Name}} {{.Replicas}}"]).stdout.split("\n").filter(Boolean);
+      const done = lines.length > 0 && lines.every((l) => {
+        const m = / (\d+)\/(\d+)/.exec(l);
+        return m !== null && m[1] === m[2] && m[2] !== "0";
+      });
+      return done ? lines : undefined;
+    },
+    240,
+  );

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { noIpvsMessage } from "../../components/preflight";
-import { makeStack, peerCertificate, pulumi, request, ROOT, sh, stackObjects, waitFor } from "./helpers";
+import { converged, makeStack, peerCertificate, pulumi, request, ROOT, sh, stackObjects, waitFor } from "./helpers";
 
 // The `local` recipe, deployed by the real Pulumi engine onto this machine's Docker Swarm, on a
 // stack of its own (e2e) with Traefik on ports 18080/18443 so it never meets a running `local`.
@@ -32,14 +32,18 @@ describe("the local environment on the real engine", () => {
   it("pulumi up from nothing brings the blog up behind Traefik with a Pebble certificate", async () => {
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
+    expect((await converged(LABEL)).length).toBe(4);
     const answer = await waitFor("HTTPS 200 from the blog", async () => {
       const a = await request("https", HOST, HTTPS, "/");
       return a.status === 200 ? a : undefined;
     }, 240);
     expect(answer.body).toContain("PluXml stand-in");
-    const cert = await peerCertificate(HOST, HTTPS);
+    // Until ACME completes Traefik serves its default certificate; then Pebble's must replace it.
+    const cert = await waitFor("a certificate issued by Pebble", async () => {
+      const c = await peerCertificate(HOST, HTTPS);
+      return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
+    }, 180);
     expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
-    expect(String(cert.issuer.CN)).toMatch(/^Pebble Intermediate CA/);
   });
 
   it("redirects HTTP to HTTPS", async () => {
