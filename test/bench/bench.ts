@@ -55,7 +55,8 @@ const pssMiB = (pid: string) => {
   return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) / 1024;
 };
 
-const pidsOf = (name: string) => sh("pgrep", ["-x", name]).stdout.split("\n").filter(Boolean);
+// pgrep -x matches the 15-character kernel name; the shims are matched on their command line.
+const pidsOf = (name: string) => sh("pgrep", name.length > 15 ? ["-f", `^\\S*${name} `] : ["-x", name]).stdout.split("\n").filter(Boolean);
 
 const memory = () => {
   console.log("\n## memory of the deployed local stack (article: Swarm + Traefik + PluXml = 209 MiB on a 2 GiB DEV1-S, 70.9 of it the OS)\n");
