@@ -72,8 +72,11 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
         secrets: ctx.secrets.map((s) => ({ secretId: s.id, secretName: s.name, fileName: s.path, fileMode: s.mode })),
         healthcheck: renderHealthcheck(w),
         labels: toLabelList(ctx.labels),
+        // A minimal init as PID 1 forwards SIGTERM: images whose command is a shell script (apache2ctl)
+        // would otherwise ignore it and only die at the end of the grace period.
+        init: true,
         // Swarm stops a task with SIGTERM, then SIGKILL after this grace period. The Docker provider also waits
-        // this long for a deleted service's containers to go, which takes seconds on slow storage drivers.
+        // this long for a deleted service's containers to go.
         stopGracePeriod: "30s",
       },
       networksAdvanceds: [{ name: ctx.networkName, aliases: w.aliases }],

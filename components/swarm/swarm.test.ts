@@ -177,6 +177,7 @@ describe("renderServiceSpec", () => {
             { label: "recette.stack", value: "recette-test" },
             { label: "recette.workload", value: "blog" },
           ],
+          init: true,
           stopGracePeriod: "30s",
         },
         networksAdvanceds: [{ name: "recette-test-net", aliases: ["blog.example.org"] }],
@@ -280,6 +281,7 @@ describe("Target under mocks", () => {
         endpoint: "unix:///var/run/docker.sock",
         exposedByDefault: false,
         network: "recette-test-net",
+        refreshSeconds: 2,
         constraints: "Label(`recette.stack`,`recette-test`)",
       },
     });

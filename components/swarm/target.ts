@@ -63,6 +63,9 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
         endpoint: "unix:///var/run/docker.sock",
         exposedByDefault: false,
         network: networkName(this.args),
+        // Tasks are discovered by polling: a short period lets a rolling update's new task receive
+        // traffic before the old one stops (with the retry middleware, no request is lost).
+        refreshSeconds: 2,
         // Only this stack's services: two stacks on one engine never route each other's hosts.
         constraints: `Label(\`recette.stack\`,\`${stackLabels(this.args.naming)["recette.stack"]}\`)`,
       },

@@ -51,7 +51,7 @@ export const renderStaticConfig = (a: TraefikConfigArgs): string =>
         },
         websecure: {
           address: ":443",
-          http: { middlewares: ["security-headers@file"], tls: { certResolver: CERT_RESOLVER }, aliasHeadersStrategy: "delete" },
+          http: { middlewares: ["security-headers@file", "retry@file"], tls: { certResolver: CERT_RESOLVER }, aliasHeadersStrategy: "delete" },
         },
       },
       providers: { ...a.providers, file: { filename: DYNAMIC_FILE, watch: false } },
@@ -84,6 +84,9 @@ export const renderDynamicConfig = (minTls: "1.2" | "1.3", dashboardHost?: strin
               referrerPolicy: "strict-origin-when-cross-origin",
             },
           },
+          // A task stopped by a rolling update refuses connections until the provider drops it:
+          // Traefik retries such requests on another server (only when the backend sent nothing).
+          retry: { retry: { attempts: 3, initialInterval: "100ms" } },
           ...(dashboardHost ? { "dashboard-auth": { basicAuth: { usersFile: DASHBOARD_USERS_FILE } } } : {}),
         },
         ...(dashboardHost

@@ -9,6 +9,7 @@ import { LETS_ENCRYPT, renderDynamicConfig, renderStaticConfig, resolveCaServer,
 
 const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
+const RETRY = { retry: { attempts: 3, initialInterval: "100ms" } };
 const PROVIDERS = { swarm: { endpoint: "unix:///var/run/docker.sock", exposedByDefault: false, network: "recette-test-net" } };
 
 /** A target that only answers questions; deploy is not exercised by the pure tests. */
@@ -61,7 +62,7 @@ describe("renderStaticConfig", () => {
       ping: {},
       entryPoints: {
         web: { address: ":80", http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } }, aliasHeadersStrategy: "delete" } },
-        websecure: { address: ":443", http: { middlewares: ["security-headers@file"], tls: { certResolver: "le" }, aliasHeadersStrategy: "delete" } },
+        websecure: { address: ":443", http: { middlewares: ["security-headers@file", "retry@file"], tls: { certResolver: "le" }, aliasHeadersStrategy: "delete" } },
       },
       providers: { ...PROVIDERS, file: { filename: "/etc/traefik/dynamic.yml", watch: false } },
       certificatesResolvers: {
@@ -105,7 +106,7 @@ describe("renderDynamicConfig", () => {
     ["1.3", "VersionTLS13"],
   ] as const)("minimum TLS %s → %s", (min, version) => {
     expect(parse(renderDynamicConfig(min))).toEqual({
-      http: { middlewares: { "security-headers": { headers } } },
+      http: { middlewares: { "security-headers": { headers }, retry: RETRY } },
       tls: { options: { default: { minVersion: version } } },
     });
   });
@@ -115,6 +116,7 @@ describe("renderDynamicConfig", () => {
       http: {
         middlewares: {
           "security-headers": { headers },
+          retry: RETRY,
           "dashboard-auth": { basicAuth: { usersFile: "/run/secrets/dashboard-users" } },
         },
         routers: {

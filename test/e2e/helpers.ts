@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -118,3 +118,13 @@ export const converged = (stackLabel: string): Promise<string[]> =>
     },
     240,
   );
+
+/** Like sh, but without blocking the event loop, so requests can run while it does. */
+export const shAsync = (cmd: string, args: string[]): Promise<{ status: number; output: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: process.env });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (code) => resolve({ status: code ?? -1, output }));
+  });

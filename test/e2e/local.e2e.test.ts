@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { noIpvsMessage } from "../../components/preflight";
-import { converged, makeStack, peerCertificate, pulumi, request, ROOT, sh, stackObjects, waitFor } from "./helpers";
+import { converged, makeStack, peerCertificate, pulumi, request, ROOT, sh, shAsync, stackObjects, waitFor } from "./helpers";
 
 // The `local` recipe, deployed by the real Pulumi engine onto this machine's Docker Swarm, on a
 // stack of its own (e2e) with Traefik on ports 18080/18443 so it never meets a running `local`.
@@ -12,12 +12,27 @@ const HOST = "blog.local.test";
 const HTTP = 18080;
 const HTTPS = 18443;
 
+const WEB = "web.local.test";
+const PLUXML_IMAGE = /^PLUXML_IMAGE=(.+)$/m.exec(fs.readFileSync(`${ROOT}/images/versions.env`, "utf8"))![1]!;
+
+/** The local recipe plus a stateless service that rolls start-first (the zero-downtime check). */
 const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
   const r = parse(fs.readFileSync(`${ROOT}/recipes/local.yaml`, "utf8")) as Record<string, any>;
   r.edge.traefik.ports = { http: HTTP, https: HTTPS };
+  r.apps.push({
+    service: {
+      name: "web",
+      image: PLUXML_IMAGE,
+      env: { RELEASE: "1" },
+      routes: [{ host: WEB, port: 80 }],
+      health: { command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"], interval: "2s", timeout: "2s", retries: 3, startPeriod: "2s" },
+      update: { order: "start-first", delay: "1s" },
+    },
+  });
   mutate(r);
   return stringify(r);
 };
+const webRelease = (release: string) => (r: Record<string, any>) => (r.apps[2].service.env.RELEASE = release);
 
 describe("the local environment on the real engine", () => {
   let files: { recipeFile: string; stackFile: string };
@@ -25,14 +40,14 @@ describe("the local environment on the real engine", () => {
     files = makeStack(STACK, recipe());
   });
   afterAll(() => {
-    pulumi(STACK, "destroy", "--yes", "--skip-preview");
+    pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview");
     fs.rmSync(files.stackFile, { force: true });
   });
 
   it("pulumi up from nothing brings the blog up behind Traefik with a Pebble certificate", async () => {
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
-    expect((await converged(LABEL)).length).toBe(4);
+    expect((await converged(LABEL)).length).toBe(5);
     const answer = await waitFor("HTTPS 200 from the blog", async () => {
       const a = await request("https", HOST, HTTPS, "/");
       return a.status === 200 ? a : undefined;
@@ -75,13 +90,44 @@ describe("the local environment on the real engine", () => {
     expect(p.status, p.output).toBe(0);
   });
 
+  it("a rolling update of a start-first service loses no request", async () => {
+    await waitFor("the web service answering", async () => ((await request("https", WEB, HTTPS, "/")).status === 200 ? true : undefined), 120);
+    const taskBefore = sh("docker", ["service", "ps", "-q", "--filter", "desired-state=running", `${LABEL}-web`]).stdout.trim();
+    fs.writeFileSync(files.recipeFile, recipe(webRelease("2")));
+    let done = false;
+    const answers: number[] = [];
+    const poll = (async () => {
+      while (!done) {
+        answers.push(await request("https", WEB, HTTPS, "/").then((a) => a.status, () => 0));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const up = await shAsync("pulumi", ["up", "--yes", "--skip-preview", "--suppress-progress", "-s", STACK, "--non-interactive"]);
+    expect(up.status, up.output).toBe(0);
+    await waitFor("the update completed", async () => {
+      const state = sh("docker", ["service", "inspect", `${LABEL}-web`, "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}"]).stdout.trim();
+      return state === "completed" ? state : undefined;
+    }, 180);
+    // Keep asking while the old task stops and Traefik forgets it.
+    await new Promise((r) => setTimeout(r, 6000));
+    done = true;
+    await poll;
+    const taskAfter = sh("docker", ["service", "ps", "-q", "--filter", "desired-state=running", `${LABEL}-web`]).stdout.trim();
+    expect(taskAfter).not.toBe(taskBefore);
+    expect(answers.length).toBeGreaterThan(30);
+    expect(answers.filter((s) => s !== 200)).toEqual([]);
+  });
+
   it("a new PluXml image tag updates exactly the blog service", () => {
     const current = sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]).stdout.trim();
     const versions = fs.readFileSync(`${ROOT}/images/versions.env`, "utf8");
     const v = /^PLUXML_VERSION=(.+)$/m.exec(versions)![1]!;
     expect(current).toBe(`recette/pluxml:${v}-standin`);
     expect(sh("docker", ["tag", current, "recette/pluxml:e2e-next-standin"]).status).toBe(0);
-    fs.writeFileSync(files.recipeFile, recipe((r) => (r.apps[0].pluxml.version = "e2e-next")));
+    fs.writeFileSync(files.recipeFile, recipe((r) => {
+      webRelease("2")(r);
+      r.apps[0].pluxml.version = "e2e-next";
+    }));
     const preview = pulumi(STACK, "preview", "--json", "--suppress-progress");
     expect(preview.status, preview.output).toBe(0);
     const steps = (JSON.parse(preview.stdout).steps ?? []) as { op: string; urn: string }[];
@@ -93,7 +139,7 @@ describe("the local environment on the real engine", () => {
   });
 
   it("destroy leaves no service, container, network, secret or config behind; kept volumes stay", () => {
-    const d = pulumi(STACK, "destroy", "--yes", "--skip-preview", "--suppress-progress");
+    const d = pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
     expect(d.status, d.output).toBe(0);
     const left = stackObjects(LABEL);
     expect({ services: left.services, containers: left.containers, networks: left.networks, secrets: left.secrets, configs: left.configs }).toEqual({
