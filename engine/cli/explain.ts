@@ -1,9 +1,9 @@
 import { KERNELS } from "../../components/scaleway/kernels";
 import { ORCHESTRATOR, OS, placeDemands, type NodeLoad } from "../capacity";
 import { recipeDemands } from "../demands";
-import { formatProblem, loadRecipe, RecipeError } from "../load";
 import type { Recipe } from "../schema";
 import { planNodes } from "../topology";
+import { withRecipe, type Io } from "./io";
 
 export const summary = "print nodes, their RAM, the predicted RAM of the orchestrator and each workload, headroom and kernel needs";
 export const usage = "recette explain <recipe.yaml>   e.g. recette explain recipes/blog.yaml";
@@ -68,20 +68,5 @@ export const explainRecipe = (r: Recipe): string => {
   ].join("\n");
 };
 
-export const explainCommand = (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): number => {
-  const [file] = args;
-  if (!file || args.length !== 1) {
-    io.err(`usage: ${usage}`);
-    return 2;
-  }
-  try {
-    const loaded = loadRecipe(file);
-    for (const w of loaded.warnings) io.err(formatProblem(w));
-    io.out(explainRecipe(loaded.recipe));
-    return 0;
-  } catch (e) {
-    if (!(e instanceof RecipeError)) throw e;
-    for (const p of e.problems) io.err(formatProblem(p));
-    return 1;
-  }
-};
+export const explainCommand = (args: string[], io: Io): number =>
+  withRecipe(args, usage, io, (loaded) => io.out(explainRecipe(loaded.recipe)));
