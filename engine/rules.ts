@@ -2,6 +2,7 @@ import { findNodeType, NODE_TYPES } from "../components/scaleway/types";
 import { validateKernel } from "../components/scaleway/kernels";
 import { K3S_REFUSE_AT_MIB, K3S_WARN_AT_MIB } from "./capacity";
 import { nodesFor } from "./demands";
+import { formatPath } from "./load/problem";
 import type { Recipe } from "./schema";
 import { planNodes } from "./topology";
 
@@ -103,8 +104,6 @@ const firstClaimWins = (claims: Claim[], explain: (c: Claim, first: Claim) => st
   });
 };
 
-const fmtPath = (p: PropertyKey[]) => p.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
-
 export const checkRoutes: Rule = (r) => {
   const claims: Claim[] = [];
   const dash = r.edge?.traefik.dashboard;
@@ -116,7 +115,7 @@ export const checkRoutes: Rule = (r) => {
   }
   const needsEdge = claims.length > 0 && !r.edge?.traefik;
   return [
-    ...firstClaimWins(claims, (c, first) => `${c.key} is already routed to ${first.what} at ${fmtPath(first.path)} (give each app its own host or path)`),
+    ...firstClaimWins(claims, (c, first) => `${c.key} is already routed to ${first.what} at ${formatPath(first.path)} (give each app its own host or path)`),
     ...(needsEdge ? [error(["apps"], "apps declare HTTP routes but there is no edge router (add edge.traefik)")] : []),
   ];
 };

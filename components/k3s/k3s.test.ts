@@ -20,6 +20,7 @@ import {
   validateK3sArgs,
   type ObjectContext,
 } from "./index";
+import { byType, one } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 const LABELS = { "recette.stack": "recette-test", "recette.recipe": "blog", "recette.workload": "blog" };
@@ -301,12 +302,6 @@ describe("install scripts", () => {
   });
 });
 
-const byType = (regs: Registration[], type: string) => regs.filter((r) => r.type === type);
-const one = (regs: Registration[], type: string, name: string): Registration => {
-  const found = regs.filter((r) => r.type === type && r.name === name);
-  expect(found, `${type}::${name}`).toHaveLength(1);
-  return found[0]!;
-};
 
 describe("Target under mocks", () => {
   const deploy = (ws: Workload[], storageClass?: string) => {

@@ -5,6 +5,7 @@ import { installRecorder, SECRET, type Registration } from "../../engine/render/
 import * as swarm from "../swarm";
 import type { DeployedWorkload, WorkloadTarget } from "../workload";
 import { CREDENTIALS_FILE, MAILBOX_USER, Opensmtpd, opensmtpdWorkload, renderCredentials, renderSmtpdConf, validateOpensmtpdArgs, type OpensmtpdArgs, type SmtpdConfigArgs } from "./index";
+import { one } from "../../test/registrations";
 
 const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
@@ -194,11 +195,6 @@ describe("validateOpensmtpdArgs", () => {
 });
 
 describe("Opensmtpd on a Swarm target under mocks", () => {
-  const one = (regs: Registration[], type: string, name: string): Registration => {
-    const found = regs.filter((r) => r.type === type && r.name === name);
-    expect(found, `${type}::${name}`).toHaveLength(1);
-    return found[0]!;
-  };
 
   it("registers exactly the spool, the config, the credentials secret and the service; the password never shows", async () => {
     const { registrations, settle } = installRecorder("recette", "test");

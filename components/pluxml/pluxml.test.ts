@@ -5,6 +5,7 @@ import { installRecorder, type Registration } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { DATA_PATH, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./index";
+import { one } from "../../test/registrations";
 
 const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
@@ -100,11 +101,6 @@ describe("pluxmlWorkload", () => {
 });
 
 describe("Pluxml on a Swarm target under mocks", () => {
-  const one = (regs: Registration[], type: string, name: string): Registration => {
-    const found = regs.filter((r) => r.type === type && r.name === name);
-    expect(found, `${type}::${name}`).toHaveLength(1);
-    return found[0]!;
-  };
 
   it("registers exactly the kept data volume and the routed service", async () => {
     const { registrations, settle } = installRecorder("recette", "test");

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { installRecorder, type Registration } from "../../engine/render/mocks";
 import type { Naming } from "../naming";
 import { Fleet, KERNEL_MODULES, KERNELS, kernelKeys, renderBootstrapScript, renderCloudInit, renderInboundRules, validateFleetArgs, validateKernel, type FleetArgs } from "./index";
+import { byType } from "../../test/registrations";
 
 const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
@@ -179,7 +180,6 @@ describe("validateFleetArgs", () => {
 });
 
 describe("Fleet under mocks", () => {
-  const byType = (regs: Registration[], type: string) => regs.filter((r) => r.type === type);
   const SERVER = "scaleway:instance/server:Server";
   const TAGS = ["recette.stack=recette-test", "recette.recipe=blog"];
 

@@ -18,6 +18,7 @@ import {
   validateClusterArgs,
   type ServiceContext,
 } from "./index";
+import { byType, one } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 const SUBNET = "10.188.129.0/24"; // stackSubnet(recette, test)
@@ -28,12 +29,6 @@ const workload = (over: Partial<Workload> = {}): Workload => ({ ...workloadDefau
 /** Resolves every Output nested in a value (the spec mixes plain values and Outputs). */
 const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
-const byType = (regs: Registration[], type: string) => regs.filter((r) => r.type === type);
-const one = (regs: Registration[], type: string, name: string): Registration => {
-  const found = regs.filter((r) => r.type === type && r.name === name);
-  expect(found, `${type}::${name}`).toHaveLength(1);
-  return found[0]!;
-};
 
 describe("renderRule", () => {
   it.each([

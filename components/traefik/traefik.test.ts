@@ -6,6 +6,7 @@ import { installRecorder, SECRET, type Registration } from "../../engine/render/
 import * as swarm from "../swarm";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { LETS_ENCRYPT, renderDynamicConfig, renderStaticConfig, resolveCaServer, Traefik, traefikWorkload, validateTraefikArgs, type TraefikArgs } from "./index";
+import { one } from "../../test/registrations";
 
 const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
@@ -234,11 +235,6 @@ describe("validateTraefikArgs", () => {
 });
 
 describe("Traefik on a Swarm target under mocks", () => {
-  const one = (regs: Registration[], type: string, name: string): Registration => {
-    const found = regs.filter((r) => r.type === type && r.name === name);
-    expect(found, `${type}::${name}`).toHaveLength(1);
-    return found[0]!;
-  };
 
   it("registers the acme volume, three configs, the users secret and one service on a manager with the socket", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
