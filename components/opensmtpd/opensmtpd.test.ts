@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { installRecorder, SECRET, type Registration } from "../../engine/render/mocks";
+import { installRecorder, SECRET } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
 import type { DeployedWorkload, WorkloadTarget } from "../workload";
 import { CREDENTIALS_FILE, MAILBOX_USER, Opensmtpd, opensmtpdWorkload, renderCredentials, renderSmtpdConf, validateOpensmtpdArgs, type OpensmtpdArgs, type SmtpdConfigArgs } from "./index";

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { installRecorder, type Registration } from "../../engine/render/mocks";
+import { installRecorder } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { DATA_PATH, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./index";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { installRecorder, type Registration } from "../../engine/render/mocks";
+import { installRecorder } from "../../engine/render/mocks";
 import type { Naming } from "../naming";
 import { Fleet, KERNEL_MODULES, KERNELS, kernelKeys, renderBootstrapScript, renderCloudInit, renderInboundRules, validateFleetArgs, validateKernel, type FleetArgs } from "./index";
 import { byType } from "../../test/registrations";

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { installRecorder, SECRET, type Registration } from "../../engine/render/mocks";
+import { installRecorder, SECRET } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { LETS_ENCRYPT, renderDynamicConfig, renderStaticConfig, resolveCaServer, Traefik, traefikWorkload, validateTraefikArgs, type TraefikArgs } from "./index";
