@@ -20,7 +20,7 @@ import {
   validateK3sArgs,
   type ObjectContext,
 } from "./index";
-import { byType, one } from "../../test/registrations";
+import { byType, one, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 const LABELS = { "recette.stack": "recette-test", "recette.recipe": "blog", "recette.workload": "blog" };
@@ -28,7 +28,6 @@ const SELECTOR = { "app.kubernetes.io/name": "recette-test-blog" };
 
 const workload = (over: Partial<Workload> = {}): Workload => ({ ...workloadDefaults(), name: "blog", image: "example/blog:1", ...over });
 const ctx = (over: Partial<ObjectContext> = {}): ObjectContext => ({ namespace: "recette-test", name: "recette-test-blog", labels: LABELS, claims: {}, ...over });
-const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 const timing = { interval: "10s", timeout: "500ms", retries: 4, startPeriod: "1m" };
 
 describe("renderProbe", () => {

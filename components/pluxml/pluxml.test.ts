@@ -3,23 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { installRecorder } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
-import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import type { Workload } from "../workload";
 import { DATA_PATH, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./index";
-import { one } from "../../test/registrations";
+import { one, resolve, stubTarget } from "../../test/registrations";
 
-const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
-const stubTarget: WorkloadTarget = {
-  kind: "swarm",
-  deploy: (): DeployedWorkload => {
-    throw new Error("not deployed in pure tests");
-  },
-  traefikProviders: () => ({}),
-  networkCidrs: () => ["10.188.129.0/24"],
-  serviceHost: (logical) => `recette-test-${logical}`,
-};
+const target = stubTarget();
 
-const args = (over: Partial<PluxmlArgs> = {}): PluxmlArgs => ({ target: stubTarget, image: "recette/pluxml:5.8.9", host: "blog.example.org", ...over });
+const args = (over: Partial<PluxmlArgs> = {}): PluxmlArgs => ({ target, image: "recette/pluxml:5.8.9", host: "blog.example.org", ...over });
 
 const HEALTH = {
   command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"],

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { installRecorder } from "../../engine/render/mocks";
 import type { ClusterNode } from "../node";
 import { noIpvsMessage, parsePreflight, Preflight, renderPreflightScript, shouldUseMesh, type PreflightChecks, type PreflightReport } from "./index";
+import { resolve } from "../../test/registrations";
 
-const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
 const report = (ipvs: boolean): PreflightReport => ({ node: "worker-1", ipvs, vxlan: true, cgroup: "v2", memoryMiB: 1967, docker: "20.10.24" });
 const LINE = '{"node":"worker-1","ipvs":true,"vxlan":true,"cgroup":"v2","memoryMiB":1967,"docker":"20.10.24"}';

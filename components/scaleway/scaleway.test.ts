@@ -4,9 +4,8 @@ import { parse } from "yaml";
 import { installRecorder } from "../../engine/render/mocks";
 import type { Naming } from "../naming";
 import { Fleet, KERNEL_MODULES, KERNELS, kernelKeys, renderBootstrapScript, renderCloudInit, renderInboundRules, validateFleetArgs, validateKernel, type FleetArgs } from "./index";
-import { byType } from "../../test/registrations";
+import { byType, resolve } from "../../test/registrations";
 
-const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 
 const RETIRED = '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 (published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)';

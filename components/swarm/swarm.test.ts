@@ -18,7 +18,7 @@ import {
   validateClusterArgs,
   type ServiceContext,
 } from "./index";
-import { byType, one } from "../../test/registrations";
+import { byType, one, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 const SUBNET = "10.188.129.0/24"; // stackSubnet(recette, test)
@@ -27,7 +27,6 @@ const MiB = 1024 * 1024;
 const workload = (over: Partial<Workload> = {}): Workload => ({ ...workloadDefaults(), name: "blog", image: "example/blog:1", ...over });
 
 /** Resolves every Output nested in a value (the spec mixes plain values and Outputs). */
-const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
 
 describe("renderRule", () => {

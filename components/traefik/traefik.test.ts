@@ -4,28 +4,18 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { installRecorder, SECRET } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
-import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import type { Workload } from "../workload";
 import { LETS_ENCRYPT, renderDynamicConfig, renderStaticConfig, resolveCaServer, Traefik, traefikWorkload, validateTraefikArgs, type TraefikArgs } from "./index";
-import { one } from "../../test/registrations";
+import { one, resolve, stubTarget } from "../../test/registrations";
 
-const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
 const RETRY = { retry: { attempts: 3, initialInterval: "100ms" } };
 const PROVIDERS = { swarm: { endpoint: "unix:///var/run/docker.sock", exposedByDefault: false, network: "recette-test-net" } };
 
-/** A target that only answers questions; deploy is not exercised by the pure tests. */
-const stubTarget: WorkloadTarget = {
-  kind: "swarm",
-  deploy: (): DeployedWorkload => {
-    throw new Error("not deployed in pure tests");
-  },
-  traefikProviders: () => PROVIDERS,
-  networkCidrs: () => ["10.188.129.0/24"],
-  serviceHost: (logical) => `recette-test-${logical}`,
-};
+const target = stubTarget(PROVIDERS);
 
 const args = (over: Partial<TraefikArgs> = {}): TraefikArgs => ({
-  target: stubTarget,
+  target,
   image: "traefik:v3.3",
   email: "ops@example.org",
   caServer: LETS_ENCRYPT.staging,
