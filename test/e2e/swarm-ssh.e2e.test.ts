@@ -1,0 +1,86 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, sh } from "./helpers";
+import { startSwarmHosts, type SwarmHost } from "./swarm-hosts";
+
+// swarm.Cluster over real SSH: two network-namespace hosts, each with its own sshd and dockerd.
+const PROGRAM = (root: string) => `import * as pulumi from "@pulumi/pulumi";
+import { hostNodes } from "${root}/components/hosts";
+import { Cluster } from "${root}/components/swarm";
+
+const config = new pulumi.Config();
+const hosts: { name: string; address: string; user: string; port: number; role: "manager" | "worker" }[] = [
+  { name: "s1", address: "10.252.1.2", user: "root", port: 22, role: "manager" },
+];
+if (config.requireNumber("workers") > 0) hosts.push({ name: "s2", address: "10.252.1.3", user: "root", port: 22, role: "worker" });
+const nodes = hostNodes({ hosts, privateKey: config.requireSecret("sshPrivateKey"), labels: { s2: { disk: "ssd" } } });
+const cluster = new Cluster("swarm", { nodes });
+export const nodeIds = cluster.nodeIds;
+`;
+
+describe("a Swarm bootstrapped over SSH on two hosts", () => {
+  let hosts: SwarmHost[];
+  let stop: () => void;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const pulumi = (...args: string[]) => {
+    const r = spawnSync("pulumi", ["--non-interactive", ...args], { cwd: dir, env, encoding: "utf8", timeout: 600_000 });
+    return { status: r.status ?? -1, output: `${r.stdout ?? ""}${r.stderr ?? ""}`, stdout: r.stdout ?? "" };
+  };
+  const docker = (h: SwarmHost, ...args: string[]) => sh("docker", ["-H", `unix://${h.socket}`, ...args]).stdout.trim();
+
+  beforeAll(async () => {
+    const started = await startSwarmHosts(2);
+    hosts = started.hosts;
+    stop = started.stop;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-swarm-program-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: recette-swarm-test\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: \"--import=tsx\"\n");
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "recette-swarm-test", main: "index.ts" }));
+    fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM(ROOT));
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    fs.mkdirSync(path.join(dir, "state"));
+    env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}` };
+    expect(pulumi("stack", "init", "swarm").status).toBe(0);
+    expect(pulumi("config", "set", "--secret", "sshPrivateKey", "--", started.privateKey).status).toBe(0);
+  });
+  afterAll(() => {
+    pulumi("destroy", "--yes", "--skip-preview");
+    stop?.();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("initialises the swarm on the manager and joins the worker, labelled", () => {
+    expect(pulumi("config", "set", "workers", "1").status).toBe(0);
+    const up = pulumi("up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output).toBe(0);
+    const [s1, s2] = hosts as [SwarmHost, SwarmHost];
+    expect(docker(s1, "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")).toBe("active true");
+    expect(docker(s2, "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")).toBe("active false");
+    const worker = docker(s2, "info", "--format", "{{.Swarm.NodeID}}");
+    expect(docker(s1, "node", "ls", "--format", "{{.ID}} {{.Status}}").split("\n").sort()).toEqual(
+      [`${docker(s1, "info", "--format", "{{.Swarm.NodeID}}")} Ready`, `${worker} Ready`].sort(),
+    );
+    expect(docker(s1, "node", "inspect", worker, "--format", "{{index .Spec.Labels \"disk\"}}")).toBe("ssd");
+    // The join tokens are secrets: never in the state in clear.
+    const token = docker(s1, "swarm", "join-token", "-q", "worker");
+    const state = fs.readdirSync(path.join(dir, "state"), { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
+    for (const f of state) expect(fs.readFileSync(path.join(dir, "state", f), "utf8")).not.toContain(token);
+  });
+
+  it("a second up changes nothing", () => {
+    const p = pulumi("preview", "--expect-no-changes", "--suppress-progress");
+    expect(p.status, p.output).toBe(0);
+  });
+
+  it("a worker removed from the program is drained, removed and leaves", () => {
+    expect(pulumi("config", "set", "workers", "0").status).toBe(0);
+    const up = pulumi("up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output).toBe(0);
+    const [s1, s2] = hosts as [SwarmHost, SwarmHost];
+    expect(docker(s1, "node", "ls", "-q").split("\n").filter(Boolean)).toHaveLength(1);
+    expect(docker(s2, "info", "--format", "{{.Swarm.LocalNodeState}}")).toBe("inactive");
+  });
+});
