@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as http from "node:http";
 import * as https from "node:https";
 import * as path from "node:path";
@@ -128,3 +129,41 @@ export const shAsync = (cmd: string, args: string[]): Promise<{ status: number; 
     child.stderr.on("data", (d) => (output += d));
     child.on("close", (code) => resolve({ status: code ?? -1, output }));
   });
+
+/**
+ * A small Pulumi program of its own (as another team would write one with recette's components),
+ * on a file backend in a temporary directory, with the SSH key set as a secret.
+ */
+export const makeProgram = (name: string, source: string, privateKey: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `recette-${name}-program-`));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: recette-${name}-test\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import=tsx"\n`);
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `recette-${name}-test`, main: "index.ts" }));
+  fs.writeFileSync(path.join(dir, "index.ts"), source);
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  fs.mkdirSync(path.join(dir, "state"));
+  const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}` };
+  const run = (...args: string[]) => {
+    const r = spawnSync("pulumi", ["--non-interactive", ...args], { cwd: dir, env, encoding: "utf8", timeout: 600_000 });
+    return { status: r.status ?? -1, output: `${r.stdout ?? ""}${r.stderr ?? ""}`, stdout: r.stdout ?? "" };
+  };
+  for (const args of [["stack", "init", name], ["config", "set", "--secret", "sshPrivateKey", "--", privateKey]]) {
+    const r = run(...args);
+    if (r.status !== 0) throw new Error(`pulumi ${args.slice(0, 3).join(" ")}: ${r.output}`);
+  }
+  /** Every state file's text, to prove no secret is stored in clear. */
+  const stateText = () =>
+    fs
+      .readdirSync(path.join(dir, "state"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => fs.readFileSync(path.join(dir, "state", f), "utf8"))
+      .join("\n");
+  return {
+    pulumi: run,
+    stateText,
+    cleanup: () => {
+      run("destroy", "--yes", "--skip-preview");
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};

@@ -1,9 +1,5 @@
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, sh } from "./helpers";
+import { makeProgram, ROOT, sh } from "./helpers";
 import { startSwarmHosts, type SwarmHost } from "./swarm-hosts";
 
 // swarm.Cluster over real SSH: two network-namespace hosts, each with its own sshd and dockerd.
@@ -24,32 +20,19 @@ export const nodeIds = cluster.nodeIds;
 describe("a Swarm bootstrapped over SSH on two hosts", () => {
   let hosts: SwarmHost[];
   let stop: () => void;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-  const pulumi = (...args: string[]) => {
-    const r = spawnSync("pulumi", ["--non-interactive", ...args], { cwd: dir, env, encoding: "utf8", timeout: 600_000 });
-    return { status: r.status ?? -1, output: `${r.stdout ?? ""}${r.stderr ?? ""}`, stdout: r.stdout ?? "" };
-  };
+  let program: ReturnType<typeof makeProgram>;
+  const pulumi = (...args: string[]) => program.pulumi(...args);
   const docker = (h: SwarmHost, ...args: string[]) => sh("docker", ["-H", `unix://${h.socket}`, ...args]).stdout.trim();
 
   beforeAll(async () => {
     const started = await startSwarmHosts(2);
     hosts = started.hosts;
     stop = started.stop;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-swarm-program-"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: recette-swarm-test\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: \"--import=tsx\"\n");
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "recette-swarm-test", main: "index.ts" }));
-    fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM(ROOT));
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-    fs.mkdirSync(path.join(dir, "state"));
-    env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}` };
-    expect(pulumi("stack", "init", "swarm").status).toBe(0);
-    expect(pulumi("config", "set", "--secret", "sshPrivateKey", "--", started.privateKey).status).toBe(0);
+    program = makeProgram("swarm", PROGRAM(ROOT), started.privateKey);
   });
   afterAll(() => {
-    pulumi("destroy", "--yes", "--skip-preview");
+    program?.cleanup();
     stop?.();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("initialises the swarm on the manager and joins the worker, labelled", () => {
@@ -66,8 +49,7 @@ describe("a Swarm bootstrapped over SSH on two hosts", () => {
     expect(docker(s1, "node", "inspect", worker, "--format", "{{index .Spec.Labels \"disk\"}}")).toBe("ssd");
     // The join tokens are secrets: never in the state in clear.
     const token = docker(s1, "swarm", "join-token", "-q", "worker");
-    const state = fs.readdirSync(path.join(dir, "state"), { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
-    for (const f of state) expect(fs.readFileSync(path.join(dir, "state", f), "utf8")).not.toContain(token);
+    expect(program.stateText()).not.toContain(token);
   });
 
   it("a second up changes nothing", () => {
