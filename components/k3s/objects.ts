@@ -87,6 +87,11 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
     ...(Object.keys(requests).length ? { requests } : {}),
   };
   const probe = renderProbe(w);
+  const digest = contentDigest(w);
+  const annotations: Record<string, pulumi.Input<string>> = {
+    ...(digest ? { "recette.content-digest": digest } : {}),
+    ...(ctx.secretVersion ? { "recette.secret-version": ctx.secretVersion } : {}),
+  };
   const startFirst = w.update.order === "start-first";
   return {
     metadata: { name: ctx.name, namespace: ctx.namespace, labels: ctx.labels },
@@ -97,14 +102,7 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
       template: {
         metadata: {
           labels: { ...ctx.labels, ...renderSelector(ctx) },
-          ...(contentDigest(w) || ctx.secretVersion
-            ? {
-                annotations: {
-                  ...(contentDigest(w) ? { "recette.content-digest": contentDigest(w)! } : {}),
-                  ...(ctx.secretVersion ? { "recette.secret-version": ctx.secretVersion } : {}),
-                },
-              }
-            : {}),
+          ...(Object.keys(annotations).length ? { annotations } : {}),
         },
         spec: {
           ...(ctx.serviceAccount ? { serviceAccountName: ctx.serviceAccount } : { automountServiceAccountToken: false }),

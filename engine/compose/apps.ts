@@ -69,8 +69,9 @@ export const composeApps = (recipe: Recipe, target: WorkloadTarget, ctx: StackCo
   const relays = new Map<string, { host: string; recipient: pulumi.Input<string> }>();
   for (const app of recipe.apps) {
     if (!app.opensmtpd) continue;
-    const relay = new Opensmtpd(app.opensmtpd.name, { target, ...relayArgs(app.opensmtpd, ctx) }, opts);
-    relays.set(app.opensmtpd.name, { host: relay.host, recipient: ctx.resolve.text(app.opensmtpd.deliverTo) });
+    const args = relayArgs(app.opensmtpd, ctx);
+    const relay = new Opensmtpd(app.opensmtpd.name, { target, ...args }, opts);
+    relays.set(app.opensmtpd.name, { host: relay.host, recipient: args.recipient });
   }
   const urls: string[] = [];
   for (const app of recipe.apps) {
