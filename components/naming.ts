@@ -12,22 +12,29 @@ export interface Naming {
   recipe: string;
 }
 
-const clean = (s: string) =>
+export const cleanName = (s: string) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "");
 
 /** The prefix shared by every object of a stack. */
-export const stackPrefix = (n: Naming): string => `${clean(n.project)}-${clean(n.stack)}`;
+export const stackPrefix = (n: Naming): string => `${cleanName(n.project)}-${cleanName(n.stack)}`;
 
 /** `<project>-<stack>-<logical>`, DNS-label safe; long names keep a hash suffix so they stay unique. */
 export const physicalName = (n: Naming, logical: string, maxLength = 63): string => {
-  const full = `${stackPrefix(n)}-${clean(logical)}`;
+  const full = `${stackPrefix(n)}-${cleanName(logical)}`;
   if (full.length <= maxLength) return full;
   const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
   return `${full.slice(0, maxLength - 9).replace(/-+$/, "")}-${hash}`;
 };
+
+/**
+ * The logical name of a workload's child object (its volumes, secrets, files): `<workload>-<child>`.
+ * Workload names hold dashes, so two pairs can meet (`a` + `b-data`, `a-b` + `data`): recipe
+ * validation (engine/rules.ts checkPhysicalNames) refuses that before any object is named.
+ */
+export const childName = (workload: string, child: string): string => `${workload}-${child.replace(/\./g, "-")}`;
 
 /** Labels put on every object so it can be traced back to its stack and recipe. */
 export const stackLabels = (n: Naming): Record<string, string> => ({

@@ -1,19 +1,36 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { checkRefs, collectRefs, configResolver, Environment, type StackOutputs } from "./compose";
+import { configResolver, Environment, type StackOutputs } from "./compose";
+import { resolveConfig, type StackValues } from "./compose/stack-values";
 import { formatProblem, loadRecipe, RecipeError } from "./load";
 import { ROOT } from "./root";
+import { isRegistry } from "./schema/formats";
+import { isProductionStack, stackFile, validateStackName } from "./stack-name";
 
 export { ROOT };
 
+// The SDK knows which keys the stack holds encrypted; it only exports this from its runtime module.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/** The stack's configuration as the engine (or render's mocks) hands it to the program. */
+export const engineStackValues = (project: string, stack: string): StackValues => ({
+  stack,
+  file: stackFile(stack),
+  get: (key) => pulumi.runtime.getConfig(`${project}:${key}`),
+  isSecret: (key) => runtimeConfig.isConfigSecret(`${project}:${key}`),
+});
+
 /**
- * The Pulumi program: read the stack's config, load and validate the recipe, compose the environment.
- * `pulumi up`, `recette render` and the unit tests all run this function.
+ * The Pulumi program: read the stack's config, load and validate the recipe, resolve its stack values,
+ * compose the environment. `pulumi up`, `recette render` and the unit tests all run this function.
  */
 export const runProgram = (): StackOutputs => {
   const config = new pulumi.Config();
   const project = pulumi.getProject();
   const stack = pulumi.getStack();
+  const badStack = validateStackName(stack);
+  if (badStack) throw new pulumi.RunError(`stack ${badStack}; create a stack with such a name (pulumi stack init <name>)`);
   const recipeFile = config.require("recipe");
   let loaded;
   try {
@@ -23,11 +40,15 @@ export const runProgram = (): StackOutputs => {
     throw e;
   }
   const file = path.relative(ROOT, loaded.file) || loaded.file;
-  for (const w of loaded.warnings) pulumi.log.warn(formatProblem({ ...w, file }));
-  const { recipe } = loaded;
-  const missing = checkRefs(collectRefs(recipe), (key) => pulumi.runtime.getConfig(`${project}:${key}`) !== undefined, file, stack, loaded.at);
-  if (missing.length > 0) throw new pulumi.RunError(`the stack's configuration is incomplete:\n${missing.map(formatProblem).join("\n")}`);
+  const { recipe, problems, warnings } = resolveConfig(loaded, engineStackValues(project, stack), file);
+  for (const w of warnings) pulumi.log.warn(formatProblem(w));
+  if (!recipe) throw new pulumi.RunError(`the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`);
   const imageRegistry = config.get("imageRegistry") ?? (recipe.nodes.provider === "local" ? "local" : undefined);
+  if (imageRegistry && imageRegistry !== "local" && !isRegistry(imageRegistry)) {
+    throw new pulumi.RunError(
+      `${stackFile(stack)} imageRegistry: ${JSON.stringify(imageRegistry)} is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: pulumi config set imageRegistry <registry> -s ${stack})`,
+    );
+  }
   if (!imageRegistry) {
     throw new pulumi.RunError(
       `${file}: nodes.provider ${recipe.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: pulumi config set imageRegistry <registry> -s ${stack}`,
@@ -38,7 +59,7 @@ export const runProgram = (): StackOutputs => {
     context: {
       naming: { project, stack, recipe: recipe.name },
       recipeFile: file,
-      isProd: stack === "prod",
+      isProd: isProductionStack(stack),
       resolve: configResolver(config),
       imageRegistry,
     },

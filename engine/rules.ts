@@ -3,7 +3,9 @@ import { validateKernel } from "../components/scaleway/kernels";
 import { K3S_REFUSE_AT_MIB, K3S_WARN_AT_MIB } from "./capacity";
 import { nodesFor } from "./demands";
 import { formatPath } from "./load/problem";
+import { childName, cleanName } from "../components/naming";
 import type { Recipe } from "./schema";
+import { cidrsOverlap, parseSizeMiB } from "./schema/formats";
 import { planNodes } from "./topology";
 
 /** A cross-field finding; the loader turns its path into file:line:col. */
@@ -191,10 +193,161 @@ export const checkHealth: Rule = (r) =>
   appEntries(r).flatMap(({ index, kind, spec }) => {
     const h = spec.health as { http?: string; command?: string[] } | undefined;
     if (h && h.http && h.command) return [error(["apps", index, kind, "health"], "give either http or command, not both")];
+    if (h && !h.http && !h.command)
+      return [error(["apps", index, kind, "health"], "a health check needs http (a path probed on the first route's port) or command (an argument list run in the container)")];
     if (h && h.http && ((spec.routes ?? []) as unknown[]).length === 0)
       return [error(["apps", index, kind, "health", "http"], "an http health check probes the first route's port: add a route or use command")];
     return [];
   });
+
+export const checkMemory: Rule = (r) =>
+  appEntries(r).flatMap(({ index, kind, spec }) => {
+    const res = spec.resources as { memory?: string; reserveMemory?: string };
+    if (!res.memory || !res.reserveMemory || parseSizeMiB(res.reserveMemory) <= parseSizeMiB(res.memory)) return [];
+    return [error(["apps", index, kind, "resources", "reserveMemory"], `${res.reserveMemory} reserved is more than the ${res.memory} limit (reserve at most the limit)`)];
+  });
+
+/** Ports the nodes themselves listen on: a published service there would break SSH or the cluster. */
+export const RESERVED_PORTS: Record<"swarm" | "k3s", Record<string, string>> = {
+  swarm: { "tcp/22": "SSH", "tcp/2377": "Swarm's cluster management", "tcp/7946": "Swarm's node gossip", "udp/7946": "Swarm's node gossip", "udp/4789": "Swarm's overlay (VXLAN)" },
+  k3s: {
+    "tcp/22": "SSH",
+    "tcp/6443": "the Kubernetes API",
+    "tcp/10250": "the kubelet",
+    "udp/8472": "flannel's VXLAN",
+    "tcp/2379": "etcd",
+    "tcp/2380": "etcd",
+  },
+};
+
+export const checkReservedPorts: Rule = (r) => {
+  const reserved = { ...RESERVED_PORTS[r.orchestrator.kind] };
+  if (r.nodes.provider === "hosts") for (const h of r.nodes.hosts) reserved[`tcp/${h.port}`] = `SSH on ${h.name}`;
+  const claims: { path: PropertyKey[]; key: string }[] = [];
+  const t = r.edge?.traefik;
+  if (t) claims.push({ path: ["edge", "traefik", "ports", "http"], key: `tcp/${t.ports.http}` }, { path: ["edge", "traefik", "ports", "https"], key: `tcp/${t.ports.https}` });
+  for (const { index, kind, spec } of appEntries(r)) {
+    if (kind === "opensmtpd" && spec.publish) claims.push({ path: ["apps", index, kind, "publish"], key: `tcp/${String(spec.publish)}` });
+    ((spec.ports ?? []) as { published: number; protocol: string }[]).forEach((p, i) =>
+      claims.push({ path: ["apps", index, kind, "ports", i, "published"], key: `${p.protocol}/${p.published}` }),
+    );
+  }
+  return claims
+    .filter((c) => reserved[c.key])
+    .map((c) => error(c.path, `port ${c.key} is ${reserved[c.key]} on the nodes (pick another published port)`));
+};
+
+/** Address ranges the orchestrator uses on every node; the private network must not overlap them. */
+export const CLUSTER_RANGES: Record<"swarm" | "k3s", Record<string, string>> = {
+  swarm: {
+    "10.128.0.0/10": "recette's per-stack overlay subnets",
+    "10.0.0.0/24": "Swarm's ingress network",
+    "172.17.0.0/16": "Docker's bridge",
+    "172.18.0.0/16": "Swarm's docker_gwbridge",
+  },
+  k3s: { "10.42.0.0/16": "the k3s pod network", "10.43.0.0/16": "the k3s service network" },
+};
+
+export const checkPrivateNetwork: Rule = (r) => {
+  if (r.nodes.provider !== "scaleway") return [];
+  const net = r.nodes.privateNetwork;
+  return Object.entries(CLUSTER_RANGES[r.orchestrator.kind])
+    .filter(([range]) => cidrsOverlap(net, range))
+    .map(([range, what]) => error(["nodes", "privateNetwork"], `${net} overlaps ${range}, ${what} (pick a private range outside it, e.g. 172.16.16.0/24)`));
+};
+
+export const checkApiExposure: Rule = (r) => {
+  if (r.nodes.provider !== "scaleway") return [];
+  const allow = r.nodes.apiAllowFrom;
+  if (r.orchestrator.kind !== "k3s")
+    return allow.length ? [error(["nodes", "apiAllowFrom"], "only k3s has an API to open (remove apiAllowFrom, or use orchestrator kind: k3s)")] : [];
+  if (allow.length === 0)
+    return [
+      error(
+        ["nodes", "apiAllowFrom"],
+        "k3s on Scaleway needs the CIDRs allowed to reach the Kubernetes API on 6443, i.e. where pulumi up runs (e.g. apiAllowFrom: [203.0.113.7/32]); it is never opened to the internet by default",
+      ),
+    ];
+  return allow.flatMap((c, i) =>
+    c === "0.0.0.0/0" ? [warning(["nodes", "apiAllowFrom", i], "0.0.0.0/0 exposes the Kubernetes API to the whole internet (list the addresses pulumi up runs from)")] : [],
+  );
+};
+
+export const checkNodes: Rule = (r) => {
+  if (r.nodes.provider !== "hosts") return [];
+  const hosts = r.nodes.hosts;
+  return [
+    ...firstClaimWins(
+      hosts.map((h, i) => ({ path: ["nodes", "hosts", i, "name"], key: h.name, what: h.name })),
+      (c, first) => `two hosts are named ${JSON.stringify(c.key)} (the other is ${formatPath(first.path)}; node names must be unique)`,
+    ),
+    ...firstClaimWins(
+      hosts.map((h, i) => ({ path: ["nodes", "hosts", i, "address"], key: `${h.address}:${h.port}`, what: h.name })),
+      (c, first) => `${c.key} is already host ${first.what} (each host is listed once)`,
+    ),
+  ];
+};
+
+
+
+interface NameClaim {
+  /** The logical name (the physical one is <project>-<stack>-<logical>). */
+  logical: string;
+  path: PropertyKey[];
+  what: string;
+  /** Claims of one app never clash with each other (k8s suffixes an app always takes). */
+  owner: string;
+}
+
+/** Names recette itself takes in every stack. */
+const FIXED_NAMES = ["net", "net-encrypted", "traefik", "pebble", "traefik-acme", "traefik-files", "traefik-secrets", "traefik-published", "pebble-files"];
+
+/** Every logical name an app's objects take: its own, its volumes', secrets' and files', and the Kubernetes suffixes. */
+const appNameClaims = (index: number, kind: string, spec: Record<string, unknown> & { name: string }): NameClaim[] => {
+  const base = ["apps", index, kind];
+  const owner = `app ${spec.name}`;
+  const claim = (child: string, path: PropertyKey[], what: string): NameClaim => ({ logical: childName(spec.name, child), path, what, owner });
+  const claims: NameClaim[] = [
+    { logical: spec.name, path: [...base, "name"], what: `${kind} ${spec.name}`, owner },
+    ...["files", "secrets", "published"].map((suffix) => claim(suffix, [...base, "name"], `${kind} ${spec.name}'s Kubernetes ${suffix} object`)),
+  ];
+  if (kind === "pluxml") claims.push(claim("data", [...base, "name"], `${spec.name}'s data volume`));
+  if (kind === "opensmtpd") {
+    claims.push(claim("spool", [...base, "name"], `${spec.name}'s spool volume`), claim("mail", [...base, "name"], `${spec.name}'s mailbox volume`));
+    claims.push(claim("smtpd-conf", [...base, "name"], `${spec.name}'s smtpd.conf`), claim("smtpd-credentials", [...base, "name"], `${spec.name}'s credentials`));
+  }
+  ((spec.volumes ?? []) as { name: string }[]).forEach((v, i) =>
+    claims.push(claim(v.name, [...base, "volumes", i, "name"], `volume ${JSON.stringify(v.name)} of ${spec.name}`)),
+  );
+  for (const key of Object.keys((spec.secrets ?? {}) as object)) claims.push(claim(key, [...base, "secrets", key], `secret ${JSON.stringify(key)} of ${spec.name}`));
+  return claims;
+};
+
+/**
+ * The naming lesson inside one stack: service `a` with volume `b-data` and service `a-b` with volume
+ * `data` would both make `<project>-<stack>-a-b-data`. Two objects never share a name: refused here,
+ * naming both places.
+ */
+export const checkPhysicalNames: Rule = (r) => {
+  const seen = new Map<string, NameClaim>(FIXED_NAMES.map((n) => [n, { logical: n, path: [], what: `recette's own ${n}`, owner: "recette" }]));
+  const out: Finding[] = [];
+  for (const { index, kind, spec } of appEntries(r)) {
+    for (const c of appNameClaims(index, kind, spec)) {
+      const key = cleanName(c.logical);
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, c);
+        continue;
+      }
+      if (first.owner === c.owner) continue;
+      // Two apps with the same name are reported once, by checkNames.
+      if (first.path.length && formatPath(first.path).endsWith(".name") && formatPath(c.path).endsWith(".name") && key === cleanName(spec.name)) continue;
+      const where = first.path.length ? ` at ${formatPath(first.path)}` : "";
+      out.push(error(c.path, `${c.what} would be named <project>-<stack>-${key}, like ${first.what}${where} (rename one of them: two objects never share a name)`));
+    }
+  }
+  return out;
+};
 
 export const RULES: readonly Rule[] = [
   checkNodeType,
@@ -213,6 +366,12 @@ export const RULES: readonly Rule[] = [
   checkPluxmlSource,
   checkPlacement,
   checkHealth,
+  checkMemory,
+  checkReservedPorts,
+  checkPrivateNetwork,
+  checkApiExposure,
+  checkNodes,
+  checkPhysicalNames,
 ];
 
 export const validateRecipe = (recipe: Recipe): Finding[] => RULES.flatMap((rule) => rule(recipe));

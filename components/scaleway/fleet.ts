@@ -26,6 +26,8 @@ export interface FleetArgs {
   sshPrivateKey: pulumi.Input<string>;
   /** CIDR allowed on port 22. Defaults to 0.0.0.0/0. */
   sshAllowFrom?: string;
+  /** k3s: CIDRs allowed to reach the Kubernetes API (6443) on public addresses. Defaults to none (private network only). */
+  apiAllowFrom?: string[];
   labels: Record<string, Record<string, string>>;
 }
 
@@ -62,7 +64,7 @@ export class Fleet extends pulumi.ComponentResource {
         inboundDefaultPolicy: "drop",
         outboundDefaultPolicy: "accept",
         stateful: true,
-        inboundRules: renderInboundRules(args.orchestrator, args.sshAllowFrom ?? "0.0.0.0/0", args.privateCidr),
+        inboundRules: renderInboundRules(args.orchestrator, args.sshAllowFrom ?? "0.0.0.0/0", args.privateCidr, args.apiAllowFrom ?? []),
         tags: tags(naming),
       },
       parent,

@@ -70,9 +70,19 @@ describe("renderInboundRules", () => {
     ]);
   });
 
-  it("opens the k3s API from the SSH range and the k3s ports only from the private network", () => {
-    expect(renderInboundRules("k3s", "203.0.113.0/24", "172.16.16.0/24")).toEqual([
-      ...publicRules("203.0.113.0/24"),
+  it("keeps the k3s API off public addresses by default: the k3s ports only from the private network", () => {
+    expect(renderInboundRules("k3s", "0.0.0.0/0", "172.16.16.0/24")).toEqual([
+      ...publicRules("0.0.0.0/0"),
+      { action: "accept", protocol: "TCP", port: 6443, ipRange: "172.16.16.0/24" },
+      { action: "accept", protocol: "UDP", port: 8472, ipRange: "172.16.16.0/24" },
+      { action: "accept", protocol: "TCP", port: 10250, ipRange: "172.16.16.0/24" },
+    ]);
+  });
+
+  it("opens the k3s API only to the listed CIDRs, never the SSH range", () => {
+    expect(renderInboundRules("k3s", "0.0.0.0/0", "172.16.16.0/24", ["198.51.100.7/32", "203.0.113.0/24"])).toEqual([
+      ...publicRules("0.0.0.0/0"),
+      { action: "accept", protocol: "TCP", port: 6443, ipRange: "198.51.100.7/32" },
       { action: "accept", protocol: "TCP", port: 6443, ipRange: "203.0.113.0/24" },
       { action: "accept", protocol: "TCP", port: 6443, ipRange: "172.16.16.0/24" },
       { action: "accept", protocol: "UDP", port: 8472, ipRange: "172.16.16.0/24" },

@@ -20,11 +20,15 @@ export const CLUSTER_PORTS: Record<"swarm" | "k3s", { protocol: "TCP" | "UDP"; p
   ],
 };
 
-export const renderInboundRules = (orchestrator: "swarm" | "k3s", sshFrom: string, privateCidr: string): InboundRule[] => [
+/**
+ * `apiFrom` opens the k3s API (6443) to those CIDRs only (where `pulumi up` and kubectl run); with
+ * none, the API answers only on the private network. Never the SSH range by default: SSH is usually
+ * open to the world, the Kubernetes API must not be.
+ */
+export const renderInboundRules = (orchestrator: "swarm" | "k3s", sshFrom: string, privateCidr: string, apiFrom: string[] = []): InboundRule[] => [
   { action: "accept", protocol: "TCP", port: 22, ipRange: sshFrom },
   { action: "accept", protocol: "TCP", port: 80, ipRange: "0.0.0.0/0" },
   { action: "accept", protocol: "TCP", port: 443, ipRange: "0.0.0.0/0" },
-  // k3s: the API is also reached from outside (kubeconfig points at the public IP), but only from the SSH CIDR.
-  ...(orchestrator === "k3s" ? [{ action: "accept" as const, protocol: "TCP" as const, port: 6443, ipRange: sshFrom }] : []),
+  ...(orchestrator === "k3s" ? apiFrom.map((ipRange) => ({ action: "accept" as const, protocol: "TCP" as const, port: 6443, ipRange })) : []),
   ...CLUSTER_PORTS[orchestrator].map((p) => ({ action: "accept" as const, ...p, ipRange: privateCidr })),
 ];

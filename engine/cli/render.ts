@@ -1,18 +1,25 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblem, RecipeError } from "../load";
+import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
-import { renderStack, writeArtifacts } from "../render";
+import { checkRenderTarget, listStacks, OutputRefused, renderStack, writeArtifacts } from "../render";
+import { validateStackName } from "../stack-name";
 
 export const summary = "run the Pulumi program under mocks and write what it declares (never deploys)";
 export const usage = "recette render [recipe.yaml] --stack <name> --out <dir>   e.g. recette render recipes/blog.yaml --stack dev --out out/dev";
 
+/**
+ * Exit 0 with the files written; 1 when the recipe, the stack's values or the output directory are
+ * refused (nothing is written then); 2 on a usage error. `--out` must be new, empty, or a previous
+ * render's directory (see engine/render/output.ts): render never removes what it did not create.
+ */
 export const renderCommand = async (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> => {
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, options: { stack: { type: "string" }, out: { type: "string" } } });
   } catch (e) {
-    io.err(`${(e as Error).message}\nusage: ${usage}`);
+    io.err(`${escapeControls((e as Error).message)}\nusage: ${usage}`);
     return 2;
   }
   const { stack, out } = parsed.values;
@@ -20,17 +27,27 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
     io.err(`usage: ${usage}`);
     return 2;
   }
+  const badStack = validateStackName(stack);
+  if (badStack) {
+    io.err(`recette render: --stack ${badStack} (stacks here: ${listStacks(ROOT).join(", ")})`);
+    return 2;
+  }
   try {
+    checkRenderTarget(out);
     const rendered = await renderStack({ root: ROOT, stack, ...(parsed.positionals[0] ? { recipe: parsed.positionals[0] } : {}) });
     writeArtifacts(out, rendered.artifacts);
-    io.out(`${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${path.relative(process.cwd(), out) || "."} (secrets shown as [secret])`);
+    io.out(`${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`);
     return 0;
   } catch (e) {
     if (e instanceof RecipeError) {
       for (const p of e.problems) io.err(formatProblem(p));
       return 1;
     }
-    io.err(`recette render: ${(e as Error).message}`);
+    if (e instanceof OutputRefused) {
+      io.err(`recette render: ${e.message}`);
+      return 1;
+    }
+    io.err(`recette render: ${escapeLines((e as Error).message)}`);
     return 1;
   }
 };

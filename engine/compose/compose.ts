@@ -50,6 +50,7 @@ export const composeNodes = (recipe: Recipe, ctx: StackContext, parent: pulumi.R
           sshPublicKey: ctx.resolve.text(n.ssh.publicKey),
           sshPrivateKey: ctx.resolve.secret(n.ssh.privateKey),
           sshAllowFrom: n.ssh.allowFrom,
+          apiAllowFrom: n.apiAllowFrom.map((c) => ctx.resolve.text(c)),
           labels: n.labels,
         },
         { parent },

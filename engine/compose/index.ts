@@ -1,3 +1,4 @@
 export { Environment, type StackOutputs } from "./compose";
 export type { StackContext } from "./context";
-export { checkRefs, collectRefs, configResolver, type RefUse, type Resolver } from "./refs";
+export { collectRefs, configResolver, type RefUse, type Resolver } from "./refs";
+export { resolveConfig, type StackValues } from "./stack-values";

@@ -1,6 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../load";
-import { formatPath } from "../load/problem";
 import type { ConfigRef, SecretRef } from "../schema";
 
 export interface RefUse {
@@ -20,27 +18,10 @@ export const collectRefs = (value: unknown, path: PropertyKey[] = []): RefUse[] 
   return keys.flatMap((k) => collectRefs(v[k], [...path, k]));
 };
 
-/** Problems for references the stack does not set, each with the command that fixes it. */
-export const checkRefs = (
-  refs: RefUse[],
-  has: (key: string) => boolean,
-  file: string,
-  stack: string,
-  at: (path: PropertyKey[]) => { line: number; col: number },
-): Problem[] =>
-  refs
-    .filter((r) => !has(r.key))
-    .map((r) => ({
-      file,
-      ...at(r.path),
-      path: formatPath(r.path),
-      severity: "error" as const,
-      message: `stack ${stack} does not set ${r.kind === "secret" ? "secret" : "config"} ${JSON.stringify(r.key)} (run: pulumi config set ${r.kind === "secret" ? "--secret " : ""}${r.key} <value> -s ${stack})`,
-    }));
-
 /** Resolves recipe values against the stack's configuration. */
 export interface Resolver {
-  text(v: string | ConfigRef): pulumi.Input<string>;
+  /** A plain value: a literal, or a `{ config: key }` the stack holds in plain text. */
+  text(v: string | ConfigRef): string;
   secret(v: SecretRef): pulumi.Output<string>;
 }
 

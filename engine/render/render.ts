@@ -2,6 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { readFailure } from "../load/load";
+import { readSmallTextFile } from "../load/text";
+import { stackFile, validateStackName } from "../stack-name";
 import { collectRefs } from "../compose";
 import { loadRecipe } from "../load";
 import { runProgram } from "../program";
@@ -26,9 +29,17 @@ export interface Rendered {
 
 /** The stack's config as Pulumi would read it; `secure:` values become "[secret]" (render never decrypts). */
 export const readStackConfig = (root: string, stack: string): { config: Record<string, string>; secretKeys: string[] } => {
-  const file = path.join(root, "stacks", `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(root, file)} (create it, or pick one of: ${listStacks(root).join(", ")})`);
-  const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const bad = validateStackName(stack);
+  if (bad) throw new Error(`--stack ${bad} (stacks: ${listStacks(root).join(", ")})`);
+  const file = path.join(root, stackFile(stack));
+  if (!fs.existsSync(file)) throw new Error(`no stack file ${stackFile(stack)} (create it, or pick one of: ${listStacks(root).join(", ")})`);
+  let text: string;
+  try {
+    text = readSmallTextFile(file);
+  } catch (e) {
+    throw new Error(`${stackFile(stack)}: ${readFailure(e)}`);
+  }
+  const doc = (parse(text, { schema: "core", maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(doc.config ?? {})) {
@@ -45,7 +56,7 @@ export const listStacks = (root: string): string[] =>
   fs
     .readdirSync(path.join(root, "stacks"))
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
+    .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
     .sort();
 
 /**
@@ -71,14 +82,4 @@ export const renderStack = async (opts: RenderOptions): Promise<Rendered> => {
   const resolved = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(outputs).apply((o) => resolve(o as Record<string, unknown>)));
   await recorder.settle();
   return { registrations: recorder.registrations, artifacts: renderArtifacts(recorder.registrations), outputs: resolved };
-};
-
-/** Writes the artifacts under `out`, replacing what a previous render left there. */
-export const writeArtifacts = (out: string, artifacts: Artifact[]): void => {
-  fs.rmSync(out, { recursive: true, force: true });
-  for (const a of artifacts) {
-    const file = path.join(out, a.path);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, a.content);
-  }
 };

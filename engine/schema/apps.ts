@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { email, hostname, name, port, size } from "./formats";
+import { email, hostname, login, name, port, size, version } from "./formats";
 import { ConfigRef, secret } from "./refs";
 import { Service, common } from "./service";
 
@@ -7,14 +7,14 @@ export const Pluxml = z
   .object({
     name: name().default("blog").describe("App name. Defaults to blog."),
     host: hostname().describe("Host name the blog answers on."),
-    version: z.string().optional().describe("PluXml release. Defaults to the version pinned in images/versions.env."),
+    version: version().optional().describe("PluXml release. Defaults to the version pinned in images/versions.env."),
     source: z
       .string()
       .optional()
       .describe("PluXml release URL (https://…zip) or `standin` (offline PHP stand-in, tests only). Defaults to standin on local, the release URL elsewhere."),
     sha256: z.string().regex(/^[a-f0-9]{64}$/).optional().describe("SHA-256 of the release archive; required with a URL source."),
     mail: name().optional().describe("Name of the opensmtpd app the contact form sends through."),
-    dataSize: size().default("1Gi").describe("Size of the data/ volume (articles, comments, config, medias). Defaults to 1Gi."),
+    dataSize: size("16Ti").default("1Gi").describe("Size of the data/ volume (articles, comments, config, medias). Defaults to 1Gi."),
     ...common,
   })
   .strict();
@@ -24,7 +24,7 @@ export const Smarthost = z
     host: hostname().describe("Relay host, e.g. smtp.tem.scw.cloud."),
     port: port().default(587).describe("Defaults to 587 (Scaleway's transactional e-mail also listens on 2587)."),
     tls: z.enum(["starttls", "smtps"]).default("starttls").describe("Defaults to starttls."),
-    user: z.union([z.string().min(1), ConfigRef]).describe("Login on the relay."),
+    user: z.union([login(), ConfigRef]).describe("Login on the relay."),
     password: secret("Password on the relay, from a stack secret."),
   })
   .strict();

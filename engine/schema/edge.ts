@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { email, hostname, httpsUrl } from "./formats";
+import { count, email, hostname, httpsUrl, version } from "./formats";
 import { ConfigRef, secret } from "./refs";
 
 const Acme = z
@@ -31,13 +31,13 @@ const Dashboard = z
 
 const Traefik = z
   .object({
-    version: z.string().optional().describe("Traefik image version. Defaults to the version pinned in images/versions.env."),
+    version: version().optional().describe("Traefik image version. Defaults to the version pinned in images/versions.env."),
     acme: Acme,
     dashboard: z
       .union([z.literal(false), Dashboard])
       .default(false)
       .describe("Off (false) by default; when on, only behind basic auth from a stack secret."),
-    replicas: z.number().int().min(1).default(1).describe("Traefik replicas. File ACME storage allows exactly 1. Defaults to 1."),
+    replicas: count(1, 10, "replicas").default(1).describe("Traefik replicas. File ACME storage allows exactly 1. Defaults to 1."),
     minTls: z.enum(["1.2", "1.3"]).default("1.2").describe("Minimum TLS version. Defaults to 1.2."),
     ports: z
       .object({

@@ -9,11 +9,11 @@ import { Orchestrator } from "./orchestrator";
 export const Recipe = z
   .object({
     name: name().describe("Recipe name; recorded on every object as the recette.recipe label."),
-    description: z.string().optional().describe("Free text."),
+    description: z.string().max(4096).optional().describe("Free text (at most 4096 characters)."),
     nodes: Nodes,
     orchestrator: Orchestrator,
     edge: Edge.optional(),
-    apps: z.array(App).default([]).describe("Workloads, each the same on Swarm and k3s."),
+    apps: z.array(App).max(50).default([]).describe("Workloads, each the same on Swarm and k3s."),
   })
   .strict()
   .describe("A recette recipe: one environment's nodes, orchestrator, edge router and apps.");
