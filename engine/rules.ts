@@ -3,7 +3,11 @@ import { validateKernel } from "../components/scaleway/kernels";
 import { K3S_REFUSE_AT_MIB, K3S_WARN_AT_MIB } from "./capacity";
 import { nodesFor } from "./demands";
 import { formatPath } from "./load/problem";
+import { validateK3sTopology } from "../components/k3s/validate";
 import { childName, cleanName } from "../components/naming";
+import { validateRelayDelivery } from "../components/opensmtpd/validate";
+import { validateSwarmNodes } from "../components/swarm/validate";
+import { validateTraefikReplicas } from "../components/traefik/validate";
 import type { Recipe } from "./schema";
 import { cidrsOverlap, parseSizeMiB } from "./schema/formats";
 import { planNodes } from "./topology";
@@ -36,20 +40,20 @@ export const checkKernel: Rule = (r) => {
   return why ? [error(["nodes", "kernel"], why)] : [];
 };
 
-export const checkSwarmQuorum: Rule = (r) => {
-  if (r.orchestrator.kind !== "swarm") return [];
-  const managers = planNodes(r.nodes).filter((n) => n.role === "manager").length;
-  if (managers % 2 === 1) return [];
-  const path = r.nodes.provider === "hosts" ? ["nodes", "hosts"] : ["nodes", "managers"];
-  return [error(path, `${managers} Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)`)];
-};
+/** Where the recipe says how many managers (k3s servers) there are. */
+const managersPath = (r: Recipe): PropertyKey[] => (r.nodes.provider === "hosts" ? ["nodes", "hosts"] : ["nodes", "managers"]);
 
-export const checkK3sQuorum: Rule = (r) => {
-  if (r.orchestrator.kind !== "k3s") return [];
-  const servers = planNodes(r.nodes).filter((n) => n.role === "manager").length;
-  if (servers === 1 || servers % 2 === 1) return [];
-  const path = r.nodes.provider === "hosts" ? ["nodes", "hosts"] : ["nodes", "managers"];
-  return [error(path, `${servers} k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd)`)];
+/** The Swarm component's own check (components/swarm/validate.ts), located in the recipe. */
+export const checkSwarmQuorum: Rule = (r) =>
+  r.orchestrator.kind !== "swarm" ? [] : validateSwarmNodes(planNodes(r.nodes)).map((p) => error(managersPath(r), p.reason));
+
+/** The k3s component's own check (components/k3s/validate.ts), located in the recipe. */
+export const checkK3sTopology: Rule = (r) => {
+  const o = r.orchestrator;
+  if (o.kind !== "k3s") return [];
+  return validateK3sTopology({ nodes: planNodes(r.nodes), ...(o.datastore ? { datastore: o.datastore } : {}) }).map((p) =>
+    error(p.propertyPath === "datastore" ? (o.datastore ? ["orchestrator", "datastore"] : managersPath(r)) : managersPath(r), p.reason),
+  );
 };
 
 export const checkK3sMemory: Rule = (r) => {
@@ -75,10 +79,11 @@ export const checkAutoscale: Rule = (r) =>
     return auto.min > auto.max ? [error(path, `min (${auto.min}) is greater than max (${auto.max})`)] : [];
   });
 
+/** The Traefik component's own check (components/traefik/validate.ts), located in the recipe. */
 export const checkTraefikReplicas: Rule = (r) => {
   const t = r.edge?.traefik;
-  if (!t || t.acme.storage !== "file" || t.replicas === 1) return [];
-  return [error(["edge", "traefik", "replicas"], `${t.replicas} replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)`)];
+  if (!t) return [];
+  return validateTraefikReplicas({ replicas: t.replicas }).map((p) => error(["edge", "traefik", p.propertyPath], p.reason));
 };
 
 export const checkAcmeCa: Rule = (r) => {
@@ -159,8 +164,9 @@ export const checkSmtp: Rule = (r) =>
   appEntries(r).flatMap(({ index, kind, spec }) => {
     if (kind !== "opensmtpd") return [];
     const path = ["apps", index, kind];
-    if (spec.delivery === "smarthost" && !spec.smarthost)
-      return [error([...path, "delivery"], "delivery smarthost needs a smarthost block (host, port, user, password: { secret: key }), or set delivery: direct | mailbox")];
+    const relay = spec as unknown as Parameters<typeof validateRelayDelivery>[0];
+    const problems = validateRelayDelivery(relay).map((p) => error([...path, p.propertyPath], p.reason));
+    if (problems.length) return problems;
     if (spec.delivery === "direct" && r.nodes.provider === "scaleway")
       return [warning([...path, "delivery"], "Scaleway blocks outbound SMTP (25, 465, 587) on new accounts: direct delivery silently loses mail until the account is verified and the security group opened (prefer a smarthost, e.g. Scaleway TEM on port 2587)")];
     return [];
@@ -222,7 +228,8 @@ export const RESERVED_PORTS: Record<"swarm" | "k3s", Record<string, string>> = {
 
 export const checkReservedPorts: Rule = (r) => {
   const reserved = { ...RESERVED_PORTS[r.orchestrator.kind] };
-  if (r.nodes.provider === "hosts") for (const h of r.nodes.hosts) reserved[`tcp/${h.port}`] = `SSH on ${h.name}`;
+  const where = Object.fromEntries(Object.entries(reserved).map(([k, v]) => [k, `${v} on the nodes`]));
+  if (r.nodes.provider === "hosts") for (const h of r.nodes.hosts) where[`tcp/${h.port}`] ??= `SSH on host ${h.name}`;
   const claims: { path: PropertyKey[]; key: string }[] = [];
   const t = r.edge?.traefik;
   if (t) claims.push({ path: ["edge", "traefik", "ports", "http"], key: `tcp/${t.ports.http}` }, { path: ["edge", "traefik", "ports", "https"], key: `tcp/${t.ports.https}` });
@@ -232,9 +239,7 @@ export const checkReservedPorts: Rule = (r) => {
       claims.push({ path: ["apps", index, kind, "ports", i, "published"], key: `${p.protocol}/${p.published}` }),
     );
   }
-  return claims
-    .filter((c) => reserved[c.key])
-    .map((c) => error(c.path, `port ${c.key} is ${reserved[c.key]} on the nodes (pick another published port)`));
+  return claims.filter((c) => where[c.key]).map((c) => error(c.path, `port ${c.key} is ${where[c.key]} (pick another published port)`));
 };
 
 /** Address ranges the orchestrator uses on every node; the private network must not overlap them. */
@@ -297,6 +302,8 @@ interface NameClaim {
   what: string;
   /** Claims of one app never clash with each other (k8s suffixes an app always takes). */
   owner: string;
+  /** The app's own name: two apps of one name are checkNames' to report. */
+  appName?: boolean;
 }
 
 /** Names recette itself takes in every stack. */
@@ -308,7 +315,7 @@ const appNameClaims = (index: number, kind: string, spec: Record<string, unknown
   const owner = `app ${spec.name}`;
   const claim = (child: string, path: PropertyKey[], what: string): NameClaim => ({ logical: childName(spec.name, child), path, what, owner });
   const claims: NameClaim[] = [
-    { logical: spec.name, path: [...base, "name"], what: `${kind} ${spec.name}`, owner },
+    { logical: spec.name, path: [...base, "name"], what: `${kind} ${spec.name}`, owner, appName: true },
     ...["files", "secrets", "published"].map((suffix) => claim(suffix, [...base, "name"], `${kind} ${spec.name}'s Kubernetes ${suffix} object`)),
   ];
   if (kind === "pluxml") claims.push(claim("data", [...base, "name"], `${spec.name}'s data volume`));
@@ -341,7 +348,7 @@ export const checkPhysicalNames: Rule = (r) => {
       }
       if (first.owner === c.owner) continue;
       // Two apps with the same name are reported once, by checkNames.
-      if (first.path.length && formatPath(first.path).endsWith(".name") && formatPath(c.path).endsWith(".name") && key === cleanName(spec.name)) continue;
+      if (first.appName && c.appName) continue;
       const where = first.path.length ? ` at ${formatPath(first.path)}` : "";
       out.push(error(c.path, `${c.what} would be named <project>-<stack>-${key}, like ${first.what}${where} (rename one of them: two objects never share a name)`));
     }
@@ -353,7 +360,7 @@ export const RULES: readonly Rule[] = [
   checkNodeType,
   checkKernel,
   checkSwarmQuorum,
-  checkK3sQuorum,
+  checkK3sTopology,
   checkK3sMemory,
   checkAutoscale,
   checkTraefikReplicas,

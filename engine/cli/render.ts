@@ -1,10 +1,20 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblem, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
-import { checkRenderTarget, listStacks, OutputRefused, renderStack, writeArtifacts } from "../render";
+import { checkRenderTarget, OutputRefused, writeArtifacts } from "../render/output";
 import { validateStackName } from "../stack-name";
+
+/** The stacks in stacks/, for messages (read without loading Pulumi). */
+const stacksHere = (): string =>
+  fs
+    .readdirSync(path.join(ROOT, "stacks"))
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
+    .sort()
+    .join(", ");
 
 export const summary = "run the Pulumi program under mocks and write what it declares (never deploys)";
 export const usage = "recette render [recipe.yaml] --stack <name> --out <dir>   e.g. recette render recipes/blog.yaml --stack dev --out out/dev";
@@ -29,11 +39,14 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
   }
   const badStack = validateStackName(stack);
   if (badStack) {
-    io.err(`recette render: --stack ${badStack} (stacks here: ${listStacks(ROOT).join(", ")})`);
+    io.err(`recette render: --stack ${badStack} (stacks here: ${stacksHere()})`);
     return 2;
   }
   try {
     checkRenderTarget(out);
+    // Loaded only now: usage errors and refused directories answer without loading Pulumi and the providers.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { renderStack } = require("../render/render") as typeof import("../render/render");
     const rendered = await renderStack({ root: ROOT, stack, ...(parsed.positionals[0] ? { recipe: parsed.positionals[0] } : {}) });
     writeArtifacts(out, rendered.artifacts);
     io.out(`${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`);

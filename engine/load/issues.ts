@@ -69,6 +69,9 @@ export const translate = (issue: Issue, schema: JsonSchema, data: unknown): Loca
       if (issue.message && !issue.message.startsWith("Invalid input")) return [{ path, atKey: false, message: issue.message }];
       return [{ path, atKey: false, message: `expected ${article(issue.expected)}, got ${show(input)}` }];
     }
+    case "invalid_key":
+      // A record's key: the key's own grammar says what is wrong with it.
+      return issue.issues.map((i) => ({ path, atKey: true, message: i.message }));
     case "invalid_value":
       return [
         {

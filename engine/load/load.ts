@@ -27,24 +27,29 @@ const pathOf = (ancestors: readonly unknown[], node: unknown): PropertyKey[] => 
   const chain = [...ancestors.slice(1), node];
   const out: PropertyKey[] = [];
   chain.forEach((n, i) => {
-    if (isPair(n) && isScalar(n.key) && chain[i + 1] !== n.key) out.push(String(n.key.value));
+    if (isPair(n) && isScalar(n.key)) out.push(String(n.key.value));
     if (isSeq(n) && chain[i + 1] !== undefined) out.push(n.items.indexOf(chain[i + 1] as never));
   });
   return out;
 };
 
-/** Problems the YAML layer finds before any schema: syntax, unknown tags, control characters, alias bombs. */
-const yamlProblems = (doc: Document, lines: LineCounter, file: string): Problem[] => {
+/**
+ * Problems the YAML layer finds before any schema. Syntax errors and alias bombs are `fatal` (there
+ * is no data to check further); unknown tags and control characters are reported with the schema's
+ * own problems, all at once.
+ */
+const yamlProblems = (doc: Document, lines: LineCounter, file: string): { fatal: Problem[]; values: Problem[] } => {
   const at = (offset: number, message: string, path: PropertyKey[] = []): Problem => {
     const pos = lines.linePos(offset);
     return { file, line: pos.line, col: pos.col, path: formatPath(path), message, severity: "error" };
   };
   // Unresolved tags are reported below, with their path, for every non-core tag.
-  const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")].map((e) => at(e.pos[0], `YAML: ${e.message.split("\n")[0]}`));
+  const fatal = [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")].map((e) => at(e.pos[0], `YAML: ${e.message.split("\n")[0]}`));
+  const problems: Problem[] = [];
   let aliases = 0;
   visit(doc, (_key, node, ancestors) => {
     if (isAlias(node) && ++aliases === MAX_ALIASES + 1)
-      problems.push(at(node.range?.[0] ?? 0, `YAML: more than ${MAX_ALIASES} aliases (*name); write the values out instead`));
+      fatal.push(at(node.range?.[0] ?? 0, `YAML: more than ${MAX_ALIASES} aliases (*name); write the values out instead`));
     if (!isNode(node)) return;
     if (node.tag && !CORE_TAGS.has(node.tag))
       problems.push(
@@ -52,13 +57,18 @@ const yamlProblems = (doc: Document, lines: LineCounter, file: string): Problem[
       );
     if (isScalar(node) && typeof node.value === "string") {
       const bad = CONTROL.exec(node.value);
+      const isKey = isPair(ancestors[ancestors.length - 1]) && (ancestors[ancestors.length - 1] as { key: unknown }).key === node;
       if (bad)
         problems.push(
-          at(node.range?.[0] ?? 0, `contains the control character ${codePoint(bad[0])} (only printable text, tabs and newlines are allowed)`, pathOf(ancestors, node)),
+          at(
+            node.range?.[0] ?? 0,
+            `${isKey ? "the key " : ""}contains the control character ${codePoint(bad[0])} (only printable text, tabs and newlines are allowed)`,
+            pathOf(ancestors, node),
+          ),
         );
     }
   });
-  return problems;
+  return { fatal, values: problems };
 };
 
 /**
@@ -72,7 +82,7 @@ export const parseRecipe = (text: string, file: string): Loaded => {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, schema: "core", merge: false });
   const early = yamlProblems(doc, lines, file);
-  if (early.length > 0) throw new RecipeError(dedupe(early).sort(byPosition));
+  if (early.fatal.length > 0) throw new RecipeError(dedupe([...early.fatal, ...early.values]).sort(byPosition));
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -96,11 +106,14 @@ export const parseRecipe = (text: string, file: string): Loaded => {
     throw new RecipeError([locate([], false, "a recipe is a YAML mapping with name, nodes, orchestrator, edge and apps", "error")]);
   }
   const parsed = Recipe.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    const problems = parsed.error.issues
+  if (!parsed.success || early.values.length > 0) {
+    // A value already refused for its characters or tag is not reported a second time by the schema.
+    const flagged = new Set(early.values.map((p) => p.path));
+    const problems = (parsed.error?.issues ?? [])
       .flatMap((issue) => translate(issue, recipeJsonSchema(), data))
-      .map((l) => locate(l.path, l.atKey, l.message, "error"));
-    throw new RecipeError(dedupe(problems).sort(byPosition));
+      .map((l) => locate(l.path, l.atKey, l.message, "error"))
+      .filter((p) => !flagged.has(p.path));
+    throw new RecipeError(dedupe([...early.values, ...problems]).sort(byPosition));
   }
   const findings = validateRecipe(parsed.data).map((f) => locate(f.path, false, f.message, f.severity));
   const errors = findings.filter((f) => f.severity === "error");

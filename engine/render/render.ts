@@ -7,7 +7,7 @@ import { readSmallTextFile } from "../load/text";
 import { stackFile, validateStackName } from "../stack-name";
 import { collectRefs } from "../compose";
 import { loadRecipe } from "../load";
-import { runProgram } from "../program";
+import { ROOT, runProgram } from "../program";
 import { renderArtifacts, type Artifact } from "./artifacts";
 import { installRecorder, SECRET, type Registration } from "./mocks";
 
@@ -39,6 +39,11 @@ export const readStackConfig = (root: string, stack: string): { config: Record<s
   } catch (e) {
     throw new Error(`${stackFile(stack)}: ${readFailure(e)}`);
   }
+  return parseStackConfig(text);
+};
+
+/** A stack file's `config:` as Pulumi hands it to the program; `secure:` values become "[secret]". */
+export const parseStackConfig = (text: string): { config: Record<string, string>; secretKeys: string[] } => {
   const doc = (parse(text, { schema: "core", maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -52,6 +57,7 @@ export const readStackConfig = (root: string, stack: string): { config: Record<s
   return { config, secretKeys };
 };
 
+/** The stack names of stacks/Pulumi.<name>.yaml files that recette accepts. */
 export const listStacks = (root: string): string[] =>
   fs
     .readdirSync(path.join(root, "stacks"))
@@ -65,10 +71,15 @@ export const listStacks = (root: string): string[] =>
  */
 export const renderStack = async (opts: RenderOptions): Promise<Rendered> => {
   const { config, secretKeys } = readStackConfig(opts.root, opts.stack);
-  if (opts.recipe) config[`${PROJECT}:recipe`] = path.relative(opts.root, path.resolve(opts.recipe)) || opts.recipe;
+  if (opts.recipe) {
+    // The program resolves relative recipe paths against the repository (engine/program.ts).
+    const abs = path.resolve(opts.recipe);
+    const rel = path.relative(ROOT, abs);
+    config[`${PROJECT}:recipe`] = rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel;
+  }
   const recipeFile = config[`${PROJECT}:recipe`];
   if (!recipeFile) throw new Error(`stack ${opts.stack} names no recipe (set recette:recipe in stacks/Pulumi.${opts.stack}.yaml or pass a recipe)`);
-  const { recipe } = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(opts.root, recipeFile));
+  const { recipe } = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(ROOT, recipeFile));
   for (const ref of collectRefs(recipe).filter((r) => r.kind === "secret")) {
     const full = `${PROJECT}:${ref.key}`;
     if (!(full in config)) {

@@ -35,7 +35,7 @@ const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,127}$/;
 
 /** A value shown in a message: quoted, control characters escaped, long values cut. */
 export const show = (v: unknown): string => {
-  const s = JSON.stringify(v) ?? String(v);
+  const s = typeof v === "number" && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}…"` : s;
 };
 
@@ -87,7 +87,7 @@ const sizeText = (mib: number) => (mib % (1024 * 1024) === 0 ? `${mib / 1024 / 1
 export const size = (max: string) =>
   z
     .string()
-    .regex(SIZE, { error: (iss) => `${show(iss.input)} is not a size (expected e.g. 512Mi or 1Gi)` })
+    .regex(SIZE, { error: (iss) => `${show(iss.input)} is not a size (expected e.g. 512Mi or 1Gi)`, abort: true })
     .refine((s) => parseSizeMiB(s) <= parseSizeMiB(max), {
       error: (iss) => `${show(iss.input)} is too large (at most ${sizeText(parseSizeMiB(max))})`,
     });
@@ -105,8 +105,8 @@ export const parseDurationMs = (d: string): number => {
 export const duration = (positive = false) =>
   z
     .string()
-    .regex(DURATION, { error: (iss) => `${show(iss.input)} is not a duration (expected e.g. 10s, 500ms or 1m)` })
-    .refine((d) => parseDurationMs(d) <= 24 * 3_600_000, { error: (iss) => `${show(iss.input)} is too long (at most 24h)` })
+    .regex(DURATION, { error: (iss) => `${show(iss.input)} is not a duration (expected e.g. 10s, 500ms or 1m)`, abort: true })
+    .refine((d) => parseDurationMs(d) <= 24 * 3_600_000, { error: (iss) => `${show(iss.input)} is too long (at most 24h)`, abort: true })
     .refine((d) => !positive || parseDurationMs(d) > 0, { error: (iss) => `${show(iss.input)} must be longer than 0 (e.g. 10s)` });
 
 export const ipv4ToInt = (ip: string): number => ip.split(".").reduce((acc, o) => acc * 256 + Number.parseInt(o, 10), 0);
@@ -118,7 +118,7 @@ export const cidr = () =>
     .refine((s) => {
       const [ip, bits, ...rest] = s.split("/");
       return rest.length === 0 && IPV4.test(ip ?? "") && /^([0-9]|[12][0-9]|3[0-2])$/.test(bits ?? "");
-    }, { error: (iss) => `${show(iss.input)} is not an IPv4 CIDR (expected e.g. 203.0.113.0/24 or 0.0.0.0/0)` })
+    }, { error: (iss) => `${show(iss.input)} is not an IPv4 CIDR (expected e.g. 203.0.113.0/24 or 0.0.0.0/0)`, abort: true })
     .refine((s) => hostBits(s) === 0, {
       error: (iss) => `${show(iss.input)} has host bits set (the network is ${networkOf(String(iss.input))})`,
     });
@@ -208,6 +208,7 @@ export const absolutePath = () =>
     .string()
     .refine((s) => s === "/" || (s.length <= 1024 && ABSOLUTE_PATH.test(s) && !s.split("/").some((seg) => seg === "." || seg === "..")), {
       error: (iss) => `${show(iss.input)} is not an absolute path (letters, digits and . _ ~ @ + - between slashes; e.g. /var/lib/app)`,
+      abort: true,
     })
     .refine(
       (s) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, count, duration, hostname, image, labelKey, labelValue, name, port, size, urlPath } from "./formats";
+import { absolutePath, count, duration, hostname, image, labelKey, labelValue, name, port, show, size, urlPath } from "./formats";
 import { ConfigRef, secret } from "./refs";
 
 export const Route = z
@@ -56,9 +56,9 @@ export const Update = z
 export const Resources = z
   .object({
     cpus: z
-      .number({ error: (iss) => `expected a number of CPUs, got ${JSON.stringify(iss.input)}` })
-      .min(0.001, { error: (iss) => `${JSON.stringify(iss.input)} is too small: at least 0.001 CPU (1 millicore)` })
-      .max(64, { error: (iss) => `${JSON.stringify(iss.input)} is too large: at most 64 CPUs` })
+      .number({ error: (iss) => `expected a number of CPUs, got ${show(iss.input)}` })
+      .min(0.001, { error: (iss) => `${show(iss.input)} is too small: at least 0.001 CPU (1 millicore)` })
+      .max(64, { error: (iss) => `${show(iss.input)} is too large: at most 64 CPUs` })
       .optional()
       .describe("CPU limit (0.001 to 64, e.g. 0.5)."),
     memory: size("256Gi").optional().describe("Memory limit (e.g. 256Mi); also the capacity model's figure for this app."),
