@@ -164,14 +164,6 @@ export const checkSmtp: Rule = (r) =>
     return [];
   });
 
-export const checkPluxmlSource: Rule = (r) =>
-  appEntries(r).flatMap(({ index, kind, spec }) => {
-    if (kind !== "pluxml" || !spec.source || spec.source === "standin") return [];
-    if (!/^https:\/\//.test(spec.source as string))
-      return [error(["apps", index, kind, "source"], `${JSON.stringify(spec.source)} is neither an https:// release URL nor standin`)];
-    return spec.sha256 ? [] : [error(["apps", index, kind, "sha256"], "a release URL needs its sha256 so the image build can verify it")];
-  });
-
 export const checkPlacement: Rule = (r) => {
   const nodes = planNodes(r.nodes);
   const names = new Set(nodes.map((n) => n.name));
@@ -210,7 +202,6 @@ export const RULES: readonly Rule[] = [
   checkNames,
   checkMailLinks,
   checkSmtp,
-  checkPluxmlSource,
   checkPlacement,
   checkHealth,
 ];

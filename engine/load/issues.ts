@@ -70,6 +70,8 @@ export const translate = (issue: Issue, schema: JsonSchema, data: unknown): Loca
       return [{ path, atKey: false, message: `expected ${article(issue.expected)}, got ${show(input)}` }];
     }
     case "invalid_value":
+      // a schema's own message (long lists such as PluXml's time zones name a few and where the rest is)
+      if (issue.message && !issue.message.startsWith("Invalid option")) return [{ path, atKey: false, message: issue.message }];
       return [
         {
           path,
