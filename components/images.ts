@@ -40,9 +40,8 @@ export interface ImageSource {
 export const traefikImage = (src: ImageSource, version?: string): string =>
   src.registry === "local" ? (version ? `recette/traefik:${version}` : pinned("TRAEFIK_IMAGE")) : `traefik:${version ?? pinned("TRAEFIK_VERSION")}`;
 
-export const pluxmlImage = (src: ImageSource, version: string | undefined, standin: boolean): string => {
-  const v = version ?? pinned("PLUXML_VERSION");
-  const tag = standin ? `${v}-standin` : v;
+export const pluxmlImage = (src: ImageSource, version?: string): string => {
+  const tag = tagOf(version ?? pinned("PLUXML_VERSION"));
   return src.registry === "local" ? `recette/pluxml:${tag}` : `${src.registry}/pluxml:${tag}`;
 };
 

@@ -172,14 +172,6 @@ export const checkSmtp: Rule = (r) =>
     return [];
   });
 
-export const checkPluxmlSource: Rule = (r) =>
-  appEntries(r).flatMap(({ index, kind, spec }) => {
-    if (kind !== "pluxml" || !spec.source || spec.source === "standin") return [];
-    if (!/^https:\/\//.test(spec.source as string))
-      return [error(["apps", index, kind, "source"], `${JSON.stringify(spec.source)} is neither an https:// release URL nor standin`)];
-    return spec.sha256 ? [] : [error(["apps", index, kind, "sha256"], "a release URL needs its sha256 so the image build can verify it")];
-  });
-
 export const checkPlacement: Rule = (r) => {
   const nodes = planNodes(r.nodes);
   const names = new Set(nodes.map((n) => n.name));
@@ -318,7 +310,7 @@ const appNameClaims = (index: number, kind: string, spec: Record<string, unknown
     { logical: spec.name, path: [...base, "name"], what: `${kind} ${spec.name}`, owner, appName: true },
     ...["files", "secrets", "published"].map((suffix) => claim(suffix, [...base, "name"], `${kind} ${spec.name}'s Kubernetes ${suffix} object`)),
   ];
-  if (kind === "pluxml") claims.push(claim("data", [...base, "name"], `${spec.name}'s data volume`));
+  if (kind === "pluxml") claims.push(claim("data", [...base, "name"], `${spec.name}'s data volume`), claim("admin-password", [...base, "admin", "password"], `${spec.name}'s admin password`));
   if (kind === "opensmtpd") {
     claims.push(claim("spool", [...base, "name"], `${spec.name}'s spool volume`), claim("mail", [...base, "name"], `${spec.name}'s mailbox volume`));
     claims.push(claim("smtpd-conf", [...base, "name"], `${spec.name}'s smtpd.conf`), claim("smtpd-credentials", [...base, "name"], `${spec.name}'s credentials`));
@@ -370,7 +362,6 @@ export const RULES: readonly Rule[] = [
   checkNames,
   checkMailLinks,
   checkSmtp,
-  checkPluxmlSource,
   checkPlacement,
   checkHealth,
   checkMemory,

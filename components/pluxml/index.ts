@@ -1,1 +1,1 @@
-export { DATA_PATH, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./pluxml";
+export { ADMIN_PASSWORD_PATH, DATA_PATH, installEnv, Pluxml, pluxmlWorkload, type PluxmlArgs, type PluxmlInstall } from "./pluxml";

@@ -66,27 +66,36 @@ const relayArgs = (s: OpensmtpdSpec, ctx: StackContext) => ({
 /** Creates the edge router and every app of the recipe on a target. Keys are recipe names, never indexes. */
 export const composeApps = (recipe: Recipe, target: WorkloadTarget, ctx: StackContext, parent: pulumi.Resource): { urls: string[] } => {
   const opts = { parent };
-  const relays = new Map<string, { host: string; recipient: pulumi.Input<string> }>();
+  const relays = new Map<string, { host: string }>();
   for (const app of recipe.apps) {
     if (!app.opensmtpd) continue;
     const args = relayArgs(app.opensmtpd, ctx);
     const relay = new Opensmtpd(app.opensmtpd.name, { target, ...args }, opts);
-    relays.set(app.opensmtpd.name, { host: relay.host, recipient: args.recipient });
+    relays.set(app.opensmtpd.name, { host: relay.host });
   }
   const urls: string[] = [];
   for (const app of recipe.apps) {
     if (app.pluxml) {
       const p = app.pluxml;
       const relay = p.mail ? relays.get(p.mail) : undefined;
-      const local = recipe.nodes.provider === "local";
       const blog = new Pluxml(
         p.name,
         {
           target,
-          image: pluxmlImage({ registry: ctx.imageRegistry }, p.version, (p.source ?? (local ? "standin" : "release")) === "standin"),
+          image: pluxmlImage({ registry: ctx.imageRegistry }, p.version),
           name: p.name,
           host: p.host,
-          ...(relay ? { relayHost: relay.host, contactTo: relay.recipient } : {}),
+          install: {
+            title: ctx.resolve.text(p.title),
+            locale: p.locale,
+            timezone: p.timezone,
+            adminName: ctx.resolve.text(p.admin.name),
+            adminLogin: ctx.resolve.text(p.admin.login),
+            adminEmail: ctx.resolve.text(p.admin.email),
+            adminPassword: ctx.resolve.secret(p.admin.password),
+            sampleContent: p.sampleContent,
+          },
+          ...(relay ? { relayHost: relay.host } : {}),
           dataSizeMiB: parseSizeMiB(p.dataSize),
           ...common(p),
         },

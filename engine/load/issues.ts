@@ -73,6 +73,8 @@ export const translate = (issue: Issue, schema: JsonSchema, data: unknown): Loca
       // A record's key: the key's own grammar says what is wrong with it.
       return issue.issues.map((i) => ({ path, atKey: true, message: i.message }));
     case "invalid_value":
+      // a schema's own message (long lists such as PluXml's time zones name a few and where the rest is)
+      if (issue.message && !issue.message.startsWith("Invalid option")) return [{ path, atKey: false, message: issue.message }];
       return [
         {
           path,

@@ -7,8 +7,13 @@ interface Row {
   description: string;
 }
 
+const LONG_ENUM = 12;
+
 const typeOf = (s: Schema): string => {
   if (s.const !== undefined) return JSON.stringify(s.const);
+  // Long lists (PluXml's time zones) would drown the table: the first few, the count, the schema.
+  if (Array.isArray(s.enum) && s.enum.length > LONG_ENUM)
+    return `${s.enum.slice(0, 3).map((v) => JSON.stringify(v)).join(" \\| ")} \\| … (${s.enum.length} values, listed in recipe.schema.json)`;
   if (Array.isArray(s.enum)) return s.enum.map((v) => JSON.stringify(v)).join(" \\| ");
   const branches = (s.anyOf ?? s.oneOf) as Schema[] | undefined;
   if (branches) return branches.map(typeOf).join(" \\| ");

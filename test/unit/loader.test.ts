@@ -17,12 +17,40 @@ describe("checked-in recipes", () => {
   });
 });
 
+/** What every pluxml app needs: the administrator PluXml is installed with. */
+const ADMIN = "admin: { name: A, login: a, email: a@b.org, password: { secret: p } }";
+
 describe("shape errors", () => {
   it("reports a bad host name with file, line, column, path and the expected form", () => {
-    const text = `${LOCAL_MINIMAL}edge: { traefik: { acme: { email: a@b.org } } }\napps:\n  - pluxml: { host: blog_example }\n`;
+    const text = `${LOCAL_MINIMAL}edge: { traefik: { acme: { email: a@b.org } } }\napps:\n  - pluxml: { host: blog_example, ${ADMIN} }\n`;
     expect(problemsOf(text)).toEqual([
       'recipes/x.yaml:6:21 apps[0].pluxml.host: "blog_example" is not a hostname (expected e.g. blog.example.org)',
     ]);
+  });
+
+  it.each<[string, string, string[]]>([
+    [
+      "a literal admin password",
+      "pluxml: { host: blog.example.org, admin: { name: A, login: a, email: a@b.org, password: hunter2 } }",
+      ["recipes/x.yaml:6:93 apps[0].pluxml.admin.password: a literal secret is not allowed in a recipe (write { secret: <key> } and run `pulumi config set --secret <key> <value>`)"],
+    ],
+    [
+      "no admin",
+      "pluxml: { host: blog.example.org }",
+      ["recipes/x.yaml:6:13 apps[0].pluxml.admin: is required (The administrator account created at install; the blog is installed from these values on its first start, never reinstalled)"],
+    ],
+    [
+      "a locale PluXml does not have",
+      `pluxml: { host: blog.example.org, locale: en-GB, ${ADMIN} }`,
+      ['recipes/x.yaml:6:47 apps[0].pluxml.locale: "en-GB" is not a PluXml language (one of de, en, es, fr, it, nl, oc, pl, pt, ro, ru)'],
+    ],
+    [
+      "a time zone outside PluXml's list",
+      `pluxml: { host: blog.example.org, timezone: Europe/Atlantis, ${ADMIN} }`,
+      ['recipes/x.yaml:6:49 apps[0].pluxml.timezone: "Europe/Atlantis" is not one of PluXml\'s time zones (e.g. Europe/Paris, Europe/London, US/Eastern; the list is in recipe.schema.json)'],
+    ],
+  ])("refuses a blog with %s", (_, app, problems) => {
+    expect(problemsOf(`${LOCAL_MINIMAL}edge: { traefik: { acme: { email: a@b.org } } }\napps:\n  - ${app}\n`)).toEqual(problems);
   });
 
   it("refuses unknown keys and lists the allowed ones", () => {
@@ -93,7 +121,7 @@ describe("cross-field rules", () => {
     ],
     [
       "two apps on the same host and path",
-      `${LOCAL_MINIMAL}${edge}apps:\n  - pluxml: { host: blog.example.org }\n  - service: { name: web, image: nginx, routes: [{ host: blog.example.org, port: 80 }] }\n`,
+      `${LOCAL_MINIMAL}${edge}apps:\n  - pluxml: { host: blog.example.org, ${ADMIN} }\n  - service: { name: web, image: nginx, routes: [{ host: blog.example.org, port: 80 }] }\n`,
       "recipes/x.yaml:7:50 apps[1].service.routes[0]: blog.example.org/ is already routed to blog at apps[0].pluxml.host (give each app its own host or path)",
     ],
     [
@@ -108,7 +136,7 @@ describe("cross-field rules", () => {
     ],
     [
       "a blog mailing through a relay that does not exist",
-      `${LOCAL_MINIMAL}${edge}apps:\n  - pluxml: { host: blog.example.org, mail: relay }\n`,
+      `${LOCAL_MINIMAL}${edge}apps:\n  - pluxml: { host: blog.example.org, mail: relay, ${ADMIN} }\n`,
       'recipes/x.yaml:6:45 apps[0].pluxml.mail: no opensmtpd app is named "relay" (known: none; add one)',
     ],
     [
@@ -123,7 +151,7 @@ describe("cross-field rules", () => {
     ],
     [
       "routes without an edge router",
-      `${LOCAL_MINIMAL}apps:\n  - pluxml: { host: blog.example.org }\n`,
+      `${LOCAL_MINIMAL}apps:\n  - pluxml: { host: blog.example.org, ${ADMIN} }\n`,
       "recipes/x.yaml:5:3 apps: apps declare HTTP routes but there is no edge router (add edge.traefik)",
     ],
     [

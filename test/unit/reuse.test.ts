@@ -1,4 +1,5 @@
 import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { Pluxml } from "../../components/pluxml";
 import { Service } from "../../components/service";
@@ -13,7 +14,14 @@ describe("reusing the components without a recipe", () => {
     const naming = { project: "shop", stack: "prod", recipe: "shop" };
     const provider = new docker.Provider("manager", { host: "ssh://root@192.0.2.10" });
     const target = new swarm.Target("apps", { naming, provider, mesh: true, protectVolumes: true });
-    new Pluxml("blog", { target, image: "registry.example.org/pluxml:5.8.16", host: "blog.shop.example" });
+    // in the team's program: new pulumi.Config().requireSecret("blogAdminPassword")
+    const adminPassword = pulumi.secret("the-team's-secret");
+    new Pluxml("blog", {
+      target,
+      image: "registry.example.org/pluxml:5.8.21",
+      host: "blog.shop.example",
+      install: { title: "Shop news", adminName: "Shop", adminLogin: "shop", adminEmail: "web@shop.example", adminPassword },
+    });
     new Service("api", {
       target,
       workload: { name: "api", image: "registry.example.org/api:1.4", routes: [{ host: "api.shop.example", path: "/", port: 8080 }], ports: [8080], replicas: 2 },
