@@ -1,6 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Workload } from "../workload";
+import { durationSeconds, type Workload } from "../workload";
 import { renderRouteLabels, toLabelList } from "./labels";
 
 export const DOCKER_SOCKET = "/var/run/docker.sock";
@@ -29,12 +29,16 @@ export const renderConstraints = (w: Workload): string[] => {
   return constraints;
 };
 
+/**
+ * The exec form: Docker runs curl with these arguments and no shell, so nothing in the path can end
+ * the command or mask its exit status. `--globoff` keeps curl from expanding `{}`/`[]` in the URL.
+ */
 export const renderHealthcheck = (w: Workload) => {
   const h = w.health;
   if (!h) return undefined;
   const tests = h.command
     ? ["CMD", ...h.command]
-    : ["CMD-SHELL", `curl -fsS -o /dev/null http://127.0.0.1:${h.http!.port}${h.http!.path} || exit 1`];
+    : ["CMD", "curl", "-fsS", "--globoff", "-o", "/dev/null", "--max-time", String(durationSeconds(h.timeout)), `http://127.0.0.1:${h.http!.port}${h.http!.path}`];
   return { tests, interval: h.interval, timeout: h.timeout, retries: h.retries, startPeriod: h.startPeriod };
 };
 
