@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { runStep, type ClusterNode } from "../node";
-import { renderAgentInstall, renderKubeconfig, renderServerInstall, renderUninstall } from "./scripts";
+import { renderAgentInstall, renderKubeconfig, renderNodeLabels, renderServerInstall, renderUninstall } from "./scripts";
 
 export interface ClusterArgs {
   nodes: ClusterNode[];
@@ -35,6 +35,14 @@ export class Cluster extends pulumi.ComponentResource {
     super("recette:k3s:Cluster", name, {}, opts);
     const problem = validateK3sArgs(args);
     if (problem) throw new Error(`recette:k3s:Cluster ${name}: ${problem}`);
+    // Label scripts first: a label Kubernetes would refuse stops the cluster before any resource exists.
+    const labelScripts = args.nodes.map((node) => {
+      try {
+        return renderNodeLabels(node.labels);
+      } catch (e) {
+        throw new Error(`recette:k3s:Cluster ${name}: node ${node.name}: ${(e as Error).message.replace(/^recette: /, "")}`);
+      }
+    });
     const servers = args.nodes.filter((n) => n.role === "manager");
     const agents = args.nodes.filter((n) => n.role === "worker");
     const datastore = args.datastore ?? (servers.length >= 3 ? "etcd" : "sqlite");
@@ -62,11 +70,25 @@ export class Cluster extends pulumi.ComponentResource {
     servers.forEach((node, i) =>
       install(
         node,
-        pulumi.output(first.privateAddress).apply((joinAddress) => renderServerInstall({ version: args.version, first: i === 0, datastore, joinAddress })),
+        pulumi.output(first.privateAddress).apply((joinAddress) => renderServerInstall({ version: args.version, first: i === 0, datastore, joinAddress, labels: node.labels })),
         "server",
       ),
     );
-    agents.forEach((node) => install(node, pulumi.output(first.privateAddress).apply((a) => renderAgentInstall(args.version, a)), "agent"));
+    agents.forEach((node) => install(node, pulumi.output(first.privateAddress).apply((a) => renderAgentInstall(args.version, a, node.labels)), "agent"));
+
+    // Labels registered at install time stay as they were: this step, on the first server, keeps every
+    // node's labels equal to the recipe's (placement labels become required node affinity).
+    const installs = [...steps];
+    args.nodes.forEach((node, i) =>
+      steps.push(
+        runStep(
+          { ...first, name: `${first.name}-for-${node.name}` },
+          "k3s-labels",
+          { create: labelScripts[i]!, environment: { NODE_IP: node.privateAddress }, triggers: [JSON.stringify(node.labels)] },
+          { parent: this, dependsOn: installs },
+        ),
+      ),
+    );
 
     const kubeconfig = runStep(
       first,
