@@ -123,6 +123,12 @@ describe("renderDynamicConfig", () => {
       tls: { options: { default: { minVersion: "VersionTLS12" } } },
     });
   });
+
+  it("refuses a dashboard host that would end the rule's string (an unauthenticated second rule)", () => {
+    expect(() => renderDynamicConfig("1.2", "x`) || PathPrefix(`/")).toThrow(
+      new Error('recette: dashboard host "x`) || PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string'),
+    );
+  });
 });
 
 describe("traefikWorkload", () => {
