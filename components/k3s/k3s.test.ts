@@ -450,7 +450,7 @@ describe("Target under mocks", () => {
     expect(() => target.deploy(w, parent)).toThrow(
       new Error(
         'recette:k3s:Target: workload "Blog!" cannot run on Kubernetes: ' +
-          "workload name \"Blog!\" (the recette.workload label): a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; " +
+          "workload name \"Blog!\" (container name and recette.workload label): a DNS label (1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit); " +
           "placement label key \"disk;x\": a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; " +
           "placement label \"disk;x\" value \"a b\": a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; " +
           'route path "admin": an Ingress path starts with / and has no blanks or control characters',

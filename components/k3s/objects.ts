@@ -61,18 +61,24 @@ export const renderProbe = (w: Workload) => {
  * problem names the value (escaped) and the rule. The loader reports the same rules at the recipe's
  * line; a component used on its own still never sends such a value to the API.
  */
+const INGRESS_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 export const kubernetesProblems = (w: Workload): string[] => {
   const problems: string[] = [];
-  const value = kubernetesLabelValueProblem(w.name);
-  if (value) problems.push(`workload name ${visible(w.name)} (the recette.workload label): ${value}`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(w.name))
+    problems.push(`workload name ${visible(w.name)} (container name and recette.workload label): a DNS label (1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit)`);
   for (const [key, v] of Object.entries(w.placement.labels)) {
     const keyProblem = kubernetesLabelKeyProblem(key);
     if (keyProblem) problems.push(`placement label key ${visible(key)}: ${keyProblem}`);
     const valueProblem = kubernetesLabelValueProblem(v);
     if (valueProblem) problems.push(`placement label ${visible(key)} value ${visible(v)}: ${valueProblem}`);
   }
-  for (const r of w.routes)
-    if (!r.path.startsWith("/") || controlCharacter(r.path) || /\s/.test(r.path)) problems.push(`route path ${visible(r.path)}: an Ingress path starts with / and has no blanks or control characters`);
+  const badPath = (p: string) => !p.startsWith("/") || controlCharacter(p) !== undefined || /\s/.test(p);
+  for (const r of w.routes) {
+    if (r.host.length > 253 || !INGRESS_HOST.test(r.host)) problems.push(`route host ${visible(r.host)}: an Ingress host is a lower-case DNS name, optionally starting with *.`);
+    if (badPath(r.path)) problems.push(`route path ${visible(r.path)}: an Ingress path starts with / and has no blanks or control characters`);
+  }
+  if (w.health?.http && badPath(w.health.http.path)) problems.push(`health path ${visible(w.health.http.path)}: an HTTP probe path starts with / and has no blanks or control characters`);
   return problems;
 };
 
