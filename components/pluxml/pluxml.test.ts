@@ -41,7 +41,6 @@ describe("pluxmlWorkload", () => {
       readsOrchestrator: false,
       preserveClientIp: false,
     } satisfies Workload);
-    expect(DATA_PATH).toBe("/var/www/html/data");
   });
 
   it.each<[string, Partial<PluxmlArgs>, Record<string, string>]>([

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { installRecorder } from "../../engine/render/mocks";
 import type { Naming } from "../naming";
-import { Fleet, KERNEL_MODULES, KERNELS, kernelKeys, renderBootstrapScript, renderCloudInit, renderInboundRules, validateFleetArgs, validateKernel, type FleetArgs } from "./index";
+import { Fleet, KERNELS, kernelKeys, renderBootstrapScript, renderCloudInit, renderInboundRules, validateFleetArgs, validateKernel, type FleetArgs } from "./index";
 import { byType, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
@@ -118,7 +118,6 @@ describe("renderCloudInit", () => {
       permissions: "0644",
       content: "ip_vs\nip_vs_rr\nip_vs_wrr\nip_vs_sh\nvxlan\noverlay\nbr_netfilter\n",
     });
-    expect(KERNEL_MODULES).toEqual(["ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_sh", "vxlan", "overlay", "br_netfilter"]);
     expect(file(d, "/etc/sysctl.d/90-recette.conf")?.content).toBe("net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\n");
     expect(file(d, "/usr/local/sbin/recette-bootstrap")).toEqual({
       path: "/usr/local/sbin/recette-bootstrap",
