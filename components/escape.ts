@@ -111,3 +111,22 @@ export const traefikRuleLiteral = (s: string, what = "value"): string => {
   if (s.includes("`")) throw refusal(format, what, s, "it contains a backtick, which ends a Traefik rule string");
   return `\`${s}\``;
 };
+
+// ------------------------------------------------------------------------------- Swarm constraints
+
+// swarmkit's own grammar (manager/constraint/constraint.go): what it would refuse at deploy time.
+const CONSTRAINT_KEY = /^[a-z_][a-z0-9\-_.]+$/i;
+const CONSTRAINT_VALUE = /^[a-z0-9:\-_\s.*()?+[\]\\^$|/]+$/i;
+
+/**
+ * `node.labels.<key>==<value>`: a Swarm placement constraint on a node label. swarmkit splits the
+ * expression at its operator and has no quoting, so a key or value outside its grammar is refused
+ * here, with the value named, instead of by the manager after the stack is half deployed.
+ */
+export const swarmConstraint = (key: string, value: string): string => {
+  const format = "a Swarm placement constraint";
+  if (!CONSTRAINT_KEY.test(`node.labels.${key}`)) throw refusal(format, "label key", key, "swarmkit accepts letters, digits, '-', '_' and '.'");
+  if (!CONSTRAINT_VALUE.test(value) || value.trim() !== value)
+    throw refusal(format, `value of label ${key}`, value, "swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/");
+  return `node.labels.${key}==${value}`;
+};

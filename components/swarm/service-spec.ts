@@ -1,5 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { swarmConstraint } from "../escape";
 import { durationSeconds, type Workload } from "../workload";
 import { renderRouteLabels, toLabelList } from "./labels";
 
@@ -23,7 +24,7 @@ const MiB = 1024 * 1024;
 export const renderConstraints = (w: Workload): string[] => {
   const constraints = Object.keys(w.placement.labels)
     .sort()
-    .map((k) => `node.labels.${k}==${w.placement.labels[k]}`);
+    .map((k) => swarmConstraint(k, w.placement.labels[k]!));
   const role = w.readsOrchestrator ? "manager" : w.placement.role;
   if (role !== "any") constraints.push(`node.role==${role}`);
   return constraints;

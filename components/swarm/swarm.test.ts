@@ -142,6 +142,14 @@ describe("renderConstraints", () => {
   ])("%s", (_, over, constraints) => {
     expect(renderConstraints(workload(over))).toEqual(constraints);
   });
+
+  it.each([
+    [{ "disk==ssd,node.role": "x" }, 'recette: label key "disk==ssd,node.role" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, \'-\', \'_\' and \'.\''],
+    [{ disk: "ssd!=x" }, 'recette: value of label disk "ssd!=x" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/'],
+    [{ disk: " ssd" }, 'recette: value of label disk " ssd" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/'],
+  ])("refuses the placement labels %o", (labels, message) => {
+    expect(() => renderConstraints(workload({ placement: { labels, role: "any" } }))).toThrow(new Error(message));
+  });
 });
 
 describe("renderHealthcheck", () => {
