@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { shellCommand, shellVar, visible } from "./escape";
 
 /** A machine the orchestrator runs on, whatever created it (Scaleway, an existing host, this machine). */
 export interface ClusterNode {
@@ -32,20 +33,21 @@ export interface StepArgs {
  * Wraps a script so a hang becomes a failure that names the node and the step (bootstrap hanging on
  * SSH or on a join is the complaint users of similar tools make most).
  */
-export const renderStep = (node: string, step: string, script: string, timeoutSeconds: number): string =>
-  [
+export const renderStep = (node: string, step: string, script: string, timeoutSeconds: number): string => {
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`recette: node ${visible(node)}: step ${visible(step)}: timeout ${timeoutSeconds} is not a positive number of seconds`);
+  const failure = `recette: node ${node}: step ${step} failed or timed out after ${timeoutSeconds}s`;
+  return [
     "set -euo pipefail",
     `recette_step() {`,
-    `  if ! timeout ${timeoutSeconds} bash -euo pipefail -c "$1"; then`,
-    `    echo "recette: node ${node}: step ${step} failed or timed out after ${timeoutSeconds}s" >&2`,
+    `  if ! ${shellCommand(["timeout", String(timeoutSeconds), "bash", "-euo", "pipefail", "-c", shellVar("1")])}; then`,
+    `    ${shellCommand(["echo", failure])} >&2`,
     "    exit 1",
     "  fi",
     "}",
     "# shellcheck disable=SC2016 # the step's script is passed verbatim, expanded by the inner shell",
-    `recette_step ${shellQuote(script)}`,
+    shellCommand(["recette_step", script]),
   ].join("\n");
-
-export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+};
 
 /** Runs a step on a node: `local.Command` for this machine, `remote.Command` over SSH otherwise. */
 export const runStep = (

@@ -2,7 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { runStep, type ClusterNode } from "../node";
-import { renderAgentInstall, renderKubeconfig, renderServerInstall, renderUninstall } from "./scripts";
+import { renderAgentInstall, renderKubeconfig, renderNodeLabels, renderServerInstall, renderUninstall } from "./scripts";
+import { argumentsError, type ArgProblem } from "../problems";
+import { validateK3sTopology } from "./validate";
 
 export interface ClusterArgs {
   nodes: ClusterNode[];
@@ -14,13 +16,8 @@ export interface ClusterArgs {
   dependsOn?: pulumi.Resource[];
 }
 
-export const validateK3sArgs = (a: ClusterArgs): string | undefined => {
-  const servers = a.nodes.filter((n) => n.role === "manager").length;
-  if (servers === 0) return "k3s needs at least one server";
-  if ((a.datastore ?? (servers >= 3 ? "etcd" : "sqlite")) === "sqlite" && servers > 1) return "several servers need datastore etcd";
-  if (servers > 1 && servers % 2 === 0) return `${servers} servers cannot keep an etcd quorum through a failure (use 1 or 3)`;
-  return undefined;
-};
+/** Every problem with the arguments (the same check recipe validation runs, in components/k3s/validate.ts). */
+export const validateK3sArgs = (a: ClusterArgs): ArgProblem[] => validateK3sTopology(a);
 
 /**
  * A k3s cluster: servers first (one at a time), then agents (one at a time), so a changed version
@@ -33,8 +30,16 @@ export class Cluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:k3s:Cluster", name, {}, opts);
-    const problem = validateK3sArgs(args);
-    if (problem) throw new Error(`recette:k3s:Cluster ${name}: ${problem}`);
+    const problems = validateK3sArgs(args);
+    if (problems.length) throw argumentsError("recette:k3s:Cluster", name, problems);
+    // Label scripts first: a label Kubernetes would refuse stops the cluster before any resource exists.
+    const labelScripts = args.nodes.map((node) => {
+      try {
+        return renderNodeLabels(node.labels);
+      } catch (e) {
+        throw new Error(`recette:k3s:Cluster ${name}: node ${node.name}: ${(e as Error).message.replace(/^recette: /, "")}`);
+      }
+    });
     const servers = args.nodes.filter((n) => n.role === "manager");
     const agents = args.nodes.filter((n) => n.role === "worker");
     const datastore = args.datastore ?? (servers.length >= 3 ? "etcd" : "sqlite");
@@ -62,11 +67,25 @@ export class Cluster extends pulumi.ComponentResource {
     servers.forEach((node, i) =>
       install(
         node,
-        pulumi.output(first.privateAddress).apply((joinAddress) => renderServerInstall({ version: args.version, first: i === 0, datastore, joinAddress })),
+        pulumi.output(first.privateAddress).apply((joinAddress) => renderServerInstall({ version: args.version, first: i === 0, datastore, joinAddress, labels: node.labels })),
         "server",
       ),
     );
-    agents.forEach((node) => install(node, pulumi.output(first.privateAddress).apply((a) => renderAgentInstall(args.version, a)), "agent"));
+    agents.forEach((node) => install(node, pulumi.output(first.privateAddress).apply((a) => renderAgentInstall(args.version, a, node.labels)), "agent"));
+
+    // Labels registered at install time stay as they were: this step, on the first server, keeps every
+    // node's labels equal to the recipe's (placement labels become required node affinity).
+    const installs = [...steps];
+    args.nodes.forEach((node, i) =>
+      steps.push(
+        runStep(
+          { ...first, name: `${first.name}-for-${node.name}` },
+          "k3s-labels",
+          { create: labelScripts[i]!, environment: { NODE_IP: node.privateAddress }, triggers: [JSON.stringify(node.labels)] },
+          { parent: this, dependsOn: installs },
+        ),
+      ),
+    );
 
     const kubeconfig = runStep(
       first,

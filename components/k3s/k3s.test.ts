@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
@@ -13,6 +17,7 @@ import {
   renderHpa,
   renderIngress,
   renderProbe,
+  renderNodeLabels,
   renderServerInstall,
   renderServices,
   Target,
@@ -164,7 +169,7 @@ describe("renderDeployment", () => {
   it("requests CPU for an autoscaled workload, which the HPA's utilisation target needs", () => {
     const d = renderDeployment(workload({ autoscale: { min: 1, max: 3, cpuPercent: 80 } }), ctx());
     const container = (d.spec as { template: { spec: { containers: { resources?: { requests?: { cpu?: string } } }[] } } }).template.spec.containers[0]!;
-    expect(container.resources?.requests?.cpu).toBeDefined();
+    expect(container.resources?.requests?.cpu).toBe("100m");
   });
 
   it("changes the pod template when a file's content changes, so pods restart with it", async () => {
@@ -286,21 +291,95 @@ describe("install scripts", () => {
   it.each([
     [{ version: "v1.32.1+k3s1", first: true, datastore: "sqlite" as const }, [], ["--cluster-init", "--server "]],
     [{ version: "v1.32.1+k3s1", first: true, datastore: "etcd" as const }, ["  --cluster-init \\"], ["--server "]],
-    [{ version: "v1.32.1+k3s1", first: false, datastore: "etcd" as const, joinAddress: "172.16.16.1" }, ['  --server "https://172.16.16.1:6443" \\'], ["--cluster-init"]],
+    [{ version: "v1.32.1+k3s1", first: false, datastore: "etcd" as const, joinAddress: "172.16.16.1" }, ["  --server https://172.16.16.1:6443 \\"], ["--cluster-init"]],
+    [
+      { version: "v1.32.1+k3s1", first: true, datastore: "sqlite" as const, labels: { zone: "a", "example.org/disk": "ssd" } },
+      ["  --node-label example.org/disk=ssd \\", "  --node-label zone=a \\"],
+      ["--server "],
+    ],
   ])("server %o", (s, present, absent) => {
     const script = renderServerInstall(s);
-    expect(script).toContain('INSTALL_K3S_VERSION="v1.32.1+k3s1" sh -s - server \\');
-    expect(script).toContain("  --disable traefik \\");
+    expect(script).toContain("| INSTALL_K3S_VERSION=v1.32.1+k3s1 sh -s - server \\\n  --disable traefik \\\n");
     expect(script.split("\n").pop()).toBe('  --token "$K3S_TOKEN"');
     for (const line of present) expect(script.split("\n")).toContain(line);
     for (const text of absent) expect(script).not.toContain(text);
   });
 
-  it("joins agents to the first server", () => {
-    expect(renderAgentInstall("v1.32.1+k3s1", "172.16.16.1")).toContain('INSTALL_K3S_VERSION="v1.32.1+k3s1" K3S_URL="https://172.16.16.1:6443" sh -s - agent \\');
+  it("joins agents to the first server, with their labels", () => {
+    expect(renderAgentInstall("v1.32.1+k3s1", "172.16.16.1", { disk: "ssd" }).split("\n").slice(3)).toEqual([
+      "curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.32.1+k3s1 K3S_URL=https://172.16.16.1:6443 sh -s - agent \\",
+      '  --node-ip "$NODE_IP" \\',
+      '  --flannel-iface "$iface" \\',
+      "  --node-label disk=ssd \\",
+      '  --token "$K3S_TOKEN"',
+    ]);
+  });
+
+  it("quotes the version and the addresses as single words", () => {
+    const script = renderAgentInstall("v1; touch /tmp/x", "10.0.0.1 #&", {});
+    expect(script.split("\n")[0]).toBe("if command -v k3s >/dev/null 2>&1 && k3s --version | grep -qF -- 'v1; touch /tmp/x' && systemctl is-active --quiet k3s-agent; then exit 0; fi");
+    expect(script).toContain("| INSTALL_K3S_VERSION='v1; touch /tmp/x' K3S_URL='https://10.0.0.1 #&:6443' sh -s - agent \\");
+  });
+
+  it.each([
+    [{ "disk;id": "ssd" }, 'recette: label key "disk;id" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit'],
+    [{ disk: "ssd\n" }, 'recette: value of label disk "ssd\\n" cannot go into a Kubernetes node label: a label value is at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit'],
+    [{ "node-role.kubernetes.io/control-plane": "true" }, 'recette: label key "node-role.kubernetes.io/control-plane" cannot go into a Kubernetes node label: the prefix node-role.kubernetes.io belongs to Kubernetes'],
+  ])("refuses the labels %o before writing any script", (labels, message) => {
+    expect(() => renderAgentInstall("v1.32.1+k3s1", "172.16.16.1", labels)).toThrow(new Error(message));
+    expect(() => renderServerInstall({ version: "v1.32.1+k3s1", first: true, datastore: "sqlite", labels })).toThrow(new Error(message));
+    expect(() => renderNodeLabels(labels)).toThrow(new Error(message));
   });
 });
 
+describe("renderNodeLabels", () => {
+  // The script under bash with a stand-in `k3s` that records its arguments (NUL-separated) and answers
+  // like the API: two nodes, and the annotation of labels recette set before.
+  const run = (labels: Record<string, string>, previous: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k3s-labels-"));
+    const stub = [
+      "k3s() {",
+      `  printf '%s\\0' "$@" >> ${JSON.stringify(path.join(dir, "calls"))}; printf '\\n' >> ${JSON.stringify(path.join(dir, "calls"))}`,
+      '  case "$2 $3" in',
+      "    'get nodes') printf 'server-1 172.16.16.1\\nagent-7 172.16.16.2 fd00::2\\n' ;;",
+      `    'get node') printf '%s' ${JSON.stringify(previous)} ;;`,
+      "  esac",
+      "}",
+    ].join("\n");
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", `${stub}\n${renderNodeLabels(labels)}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, NODE_IP: "172.16.16.2" } });
+    const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").split("\n").filter(Boolean).map((c) => c.split("\0").slice(0, -1)) : [];
+    fs.rmSync(dir, { recursive: true });
+    return { status: r.status, stderr: r.stderr, calls };
+  };
+  const lookup = ["kubectl", "get", "nodes", "-o", expect.stringContaining("InternalIP")];
+  const annotation = ["kubectl", "get", "node", "agent-7", "-o", "jsonpath={.metadata.annotations.recette\\.labels}"];
+
+  it("removes only the labels recette set before and the recipe dropped, sets the others, records the keys", () => {
+    expect(run({ disk: "ssd", zone: "a" }, "disk,old,example.org/gone")).toEqual({
+      status: 0,
+      stderr: "",
+      calls: [
+        lookup,
+        annotation,
+        ["kubectl", "label", "node", "agent-7", "old-"],
+        ["kubectl", "label", "node", "agent-7", "example.org/gone-"],
+        ["kubectl", "label", "node", "agent-7", "--overwrite", "disk=ssd", "zone=a"],
+        ["kubectl", "annotate", "node", "agent-7", "--overwrite", "recette.labels=disk,zone"],
+      ],
+    });
+  });
+
+  it("a node recette never labelled: nothing removed; no labels: only the (empty) annotation", () => {
+    expect(run({ disk: "ssd" }, "").calls.slice(2)).toEqual([
+      ["kubectl", "label", "node", "agent-7", "--overwrite", "disk=ssd"],
+      ["kubectl", "annotate", "node", "agent-7", "--overwrite", "recette.labels=disk"],
+    ]);
+    expect(run({}, "disk").calls.slice(2)).toEqual([
+      ["kubectl", "label", "node", "agent-7", "disk-"],
+      ["kubectl", "annotate", "node", "agent-7", "--overwrite", "recette.labels="],
+    ]);
+  });
+});
 
 describe("Target under mocks", () => {
   const deploy = (ws: Workload[], storageClass?: string) => {
@@ -362,6 +441,23 @@ describe("Target under mocks", () => {
       "random:index/randomId:RandomId::blog-secrets-version",
     ]);
     expect(await resolve(deployed[0]!.name)).toBe("recette-test-blog");
+  });
+
+  it("refuses a workload whose values Kubernetes would refuse, naming each, before registering its objects", async () => {
+    const { registrations, settle, target } = deploy([]);
+    const parent = new pulumi.ComponentResource("recette:test:App", "bad");
+    const w = workload({ name: "Blog!", placement: { labels: { "disk;x": "a b" }, role: "any" }, routes: [{ host: "blog.example.org", path: "admin", port: 80 }] });
+    expect(() => target.deploy(w, parent)).toThrow(
+      new Error(
+        'recette:k3s:Target: workload "Blog!" cannot run on Kubernetes: ' +
+          "workload name \"Blog!\" (container name and recette.workload label): a DNS label (1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit); " +
+          "placement label key \"disk;x\": a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; " +
+          "placement label \"disk;x\" value \"a b\": a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; " +
+          'route path "admin": an Ingress path starts with / and has no blanks or control characters',
+      ),
+    );
+    await settle();
+    expect(registrations.filter((r) => r.parent === "recette:test:App::bad")).toEqual([]);
   });
 
   it("claims local-path storage for a volume, labelled kept", async () => {
@@ -464,14 +560,14 @@ describe("Cluster under mocks", () => {
     const nodes = [node("worker-1", "worker", "192.0.2.4"), node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2"), node("manager-3", "manager", "192.0.2.3"), node("worker-2", "worker", "192.0.2.5")];
     new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
     await settle();
-    const installs = commandNames(registrations).filter((n) => !n.endsWith("-kubeconfig"));
+    const installs = commandNames(registrations).filter((n) => /-k3s-(server|agent)$/.test(n));
     expect(installs).toEqual(["manager-1-k3s-server", "manager-2-k3s-server", "manager-3-k3s-server", "worker-1-k3s-agent", "worker-2-k3s-agent"]);
     expect(commandNames(registrations).filter((n) => n.endsWith("-kubeconfig"))).toEqual(["manager-1-k3s-kubeconfig"]);
     // Three servers default to etcd: the first initialises it, the others join it.
     const create = (name: string) => one(registrations, "command:remote:Command", name).inputs.create as string;
     expect(create("manager-1-k3s-server")).toContain("--cluster-init");
-    expect(create("manager-2-k3s-server")).toContain('--server "https://172.16.16.1:6443"');
-    expect(create("worker-2-k3s-agent")).toContain('K3S_URL="https://172.16.16.1:6443"');
+    expect(create("manager-2-k3s-server")).toContain("  --server https://172.16.16.1:6443 \\");
+    expect(create("worker-2-k3s-agent")).toContain(" K3S_URL=https://172.16.16.1:6443 sh -s - agent \\");
   });
 
   it("registers one token, one provider and exactly the install and kubeconfig steps for 1 server + 2 agents", async () => {
@@ -479,6 +575,9 @@ describe("Cluster under mocks", () => {
     new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2"), node("worker-2", "worker", "192.0.2.3")], version: "v1.32.1+k3s1" });
     await settle();
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+      "command:remote:Command::manager-1-for-manager-1-k3s-labels",
+      "command:remote:Command::manager-1-for-worker-1-k3s-labels",
+      "command:remote:Command::manager-1-for-worker-2-k3s-labels",
       "command:remote:Command::manager-1-k3s-kubeconfig",
       "command:remote:Command::manager-1-k3s-server",
       "command:remote:Command::worker-1-k3s-agent",
@@ -490,6 +589,42 @@ describe("Cluster under mocks", () => {
     expect(one(registrations, "random:index/randomPassword:RandomPassword", "k3s-token").inputs).toEqual({ length: 48, special: false });
     // One sqlite server: no etcd initialisation.
     expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain("--cluster-init");
+  });
+
+  it("applies each node's recipe labels: at install, and by a labels step on the first server after every install", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const nodes = [node("manager-1", "manager", "192.0.2.1"), { ...node("worker-1", "worker", "192.0.2.2"), labels: { zone: "a", disk: "ssd" } }];
+    new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
+    await settle();
+    // A step registers once the steps it depends on are registered: the labels come after every install.
+    const order = commandNames(registrations).filter((n) => !n.endsWith("-kubeconfig"));
+    expect(order.slice(0, 2)).toEqual(["manager-1-k3s-server", "worker-1-k3s-agent"]);
+    expect(order.slice(2, 4).sort()).toEqual(["manager-1-for-manager-1-k3s-labels", "manager-1-for-worker-1-k3s-labels"]);
+    const agent = one(registrations, "command:remote:Command", "worker-1-k3s-agent").inputs.create as string;
+    expect(agent).toContain("  --node-label disk=ssd \\\n  --node-label zone=a \\\n");
+    expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain("--node-label");
+    const labels = one(registrations, "command:remote:Command", "manager-1-for-worker-1-k3s-labels");
+    expect(labels.parent).toBe("recette:k3s:Cluster::k3s");
+    // Runs on the first server (its connection), for the worker's private address.
+    expect(labels.inputs.connection).toBe(SECRET);
+    expect(labels.inputs.environment).toEqual({ NODE_IP: "172.16.16.2" });
+    expect(labels.inputs.triggers).toEqual(['{"zone":"a","disk":"ssd"}']);
+    expect(labels.inputs.create).toContain('k3s kubectl label node "$node" --overwrite disk=ssd zone=a >/dev/null');
+    expect(labels.inputs.create).toContain('k3s kubectl annotate node "$node" --overwrite recette.labels=disk,zone >/dev/null');
+    const none = one(registrations, "command:remote:Command", "manager-1-for-manager-1-k3s-labels");
+    expect(none.inputs.environment).toEqual({ NODE_IP: "172.16.16.1" });
+    expect(none.inputs.triggers).toEqual(["{}"]);
+    expect(none.inputs.create).toContain('k3s kubectl annotate node "$node" --overwrite recette.labels= >/dev/null');
+  });
+
+  it("refuses a node label Kubernetes would refuse before registering any step", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const nodes = [{ ...node("manager-1", "manager", "192.0.2.1"), labels: { "disk; reboot": "ssd" } }];
+    expect(() => new Cluster("bad", { nodes, version: "v1.32.1+k3s1" })).toThrow(
+      new Error('recette:k3s:Cluster bad: node manager-1: label key "disk; reboot" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit'),
+    );
+    await settle();
+    expect(registrations.map((r) => r.type)).toEqual(["recette:k3s:Cluster"]);
   });
 
   it("keeps the token and the kubeconfig secret", async () => {
@@ -509,22 +644,27 @@ describe("Cluster under mocks", () => {
     expect(JSON.stringify(registrations)).not.toMatch(/mock-[0-9a-f]{16}/);
   });
 
-  it.each<[string, ("manager" | "worker")[], "sqlite" | "etcd" | undefined, string | undefined]>([
-    ["no server", ["worker"], undefined, "k3s needs at least one server"],
-    ["1 server", ["manager", "worker"], undefined, undefined],
-    ["2 servers on the default sqlite", ["manager", "manager"], undefined, "several servers need datastore etcd"],
-    ["3 servers on sqlite", ["manager", "manager", "manager"], "sqlite", "several servers need datastore etcd"],
-    ["3 servers on the default etcd", ["manager", "manager", "manager"], undefined, undefined],
-    ["1 server on etcd", ["manager"], "etcd", undefined],
-  ])("validateK3sArgs: %s", (_, roles, datastore, message) => {
+  const quorum = (n: number) => ({ propertyPath: "nodes", reason: `${n} k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd)` });
+  const sqlite = (n: number) => ({ propertyPath: "datastore", reason: `${n} k3s servers cannot share sqlite, which holds one server's state (use datastore: etcd, or remove it)` });
+  it.each<[string, ("manager" | "worker")[], "sqlite" | "etcd" | undefined, { propertyPath: string; reason: string }[]]>([
+    ["no server", ["worker"], undefined, [{ propertyPath: "nodes", reason: "k3s needs at least one server" }]],
+    ["1 server", ["manager", "worker"], undefined, []],
+    ["2 servers on the default sqlite", ["manager", "manager"], undefined, [quorum(2), sqlite(2)]],
+    ["2 servers on etcd", ["manager", "manager"], "etcd", [quorum(2)]],
+    ["3 servers on sqlite", ["manager", "manager", "manager"], "sqlite", [sqlite(3)]],
+    ["3 servers on the default etcd", ["manager", "manager", "manager"], undefined, []],
+    ["1 server on etcd", ["manager"], "etcd", []],
+  ])("validateK3sArgs: %s", (_, roles, datastore, problems) => {
     const nodes = roles.map((role, i) => node(`${role}-${i + 1}`, role, `192.0.2.${i + 1}`));
-    expect(validateK3sArgs({ nodes, version: "v1.32.1+k3s1", ...(datastore ? { datastore } : {}) })).toBe(message);
+    expect(validateK3sArgs({ nodes, version: "v1.32.1+k3s1", ...(datastore ? { datastore } : {}) })).toEqual(problems);
   });
 
   it("refuses several sqlite servers with the exact message, before any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     expect(() => new Cluster("bad", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")], version: "v1.32.1+k3s1" })).toThrow(
-      new Error("recette:k3s:Cluster bad: several servers need datastore etcd"),
+      new Error(
+        "recette:k3s:Cluster bad: nodes: 2 k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd); datastore: 2 k3s servers cannot share sqlite, which holds one server's state (use datastore: etcd, or remove it)",
+      ),
     );
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:k3s:Cluster"]);

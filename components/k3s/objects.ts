@@ -2,6 +2,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { CERT_RESOLVER } from "../swarm/labels";
+import { controlCharacter, visible } from "../escape";
+import { kubernetesLabelKeyProblem, kubernetesLabelValueProblem } from "../formats";
 import { durationSeconds, type Workload } from "../workload";
 
 /** Everything a workload's Kubernetes objects need to know besides the workload itself. */
@@ -52,6 +54,32 @@ export const renderProbe = (w: Workload) => {
     failureThreshold: h.retries,
     initialDelaySeconds: durationSeconds(h.startPeriod),
   };
+};
+
+/**
+ * Why a workload's recipe values cannot become Kubernetes labels, selectors or Ingress paths: each
+ * problem names the value (escaped) and the rule. The loader reports the same rules at the recipe's
+ * line; a component used on its own still never sends such a value to the API.
+ */
+const INGRESS_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const kubernetesProblems = (w: Workload): string[] => {
+  const problems: string[] = [];
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(w.name))
+    problems.push(`workload name ${visible(w.name)} (container name and recette.workload label): a DNS label (1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit)`);
+  for (const [key, v] of Object.entries(w.placement.labels)) {
+    const keyProblem = kubernetesLabelKeyProblem(key);
+    if (keyProblem) problems.push(`placement label key ${visible(key)}: ${keyProblem}`);
+    const valueProblem = kubernetesLabelValueProblem(v);
+    if (valueProblem) problems.push(`placement label ${visible(key)} value ${visible(v)}: ${valueProblem}`);
+  }
+  const badPath = (p: string) => !p.startsWith("/") || controlCharacter(p) !== undefined || /\s/.test(p);
+  for (const r of w.routes) {
+    if (r.host.length > 253 || !INGRESS_HOST.test(r.host)) problems.push(`route host ${visible(r.host)}: an Ingress host is a lower-case DNS name, optionally starting with *.`);
+    if (badPath(r.path)) problems.push(`route path ${visible(r.path)}: an Ingress path starts with / and has no blanks or control characters`);
+  }
+  if (w.health?.http && badPath(w.health.http.path)) problems.push(`health path ${visible(w.health.http.path)}: an HTTP probe path starts with / and has no blanks or control characters`);
+  return problems;
 };
 
 /** Node affinity from placement labels and role (k3s marks servers with node-role.kubernetes.io/control-plane). */

@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { visible } from "../escape";
+import { kubernetesLabelValueProblem } from "../formats";
 import { physicalName, stackLabels, stackPrefix, type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
-import { fileKeyOf, renderDeployment, renderHpa, renderIngress, renderServices, TRAEFIK_RULES, type ObjectContext } from "./objects";
+import { fileKeyOf, kubernetesProblems, renderDeployment, renderHpa, renderIngress, renderServices, TRAEFIK_RULES, type ObjectContext } from "./objects";
 
 export interface TargetArgs {
   naming: Naming;
@@ -29,6 +31,8 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
 
   constructor(name: string, args: TargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:k3s:Target", name, {}, opts);
+    const recipe = kubernetesLabelValueProblem(args.naming.recipe);
+    if (recipe) throw new Error(`recette:k3s:Target ${name}: recipe name ${visible(args.naming.recipe)} (the recette.recipe label): ${recipe}`);
     this.args = args;
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
@@ -51,6 +55,8 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
   }
 
   deploy(w: Workload, parent: pulumi.Resource): DeployedWorkload {
+    const problems = kubernetesProblems(w);
+    if (problems.length) throw new Error(`recette:k3s:Target: workload ${visible(w.name)} cannot run on Kubernetes: ${problems.join("; ")}`);
     const { naming, provider } = this.args;
     const ns = stackPrefix(naming);
     const opts = { parent, provider, dependsOn: [this.namespace] };

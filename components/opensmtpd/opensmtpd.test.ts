@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { installRecorder, SECRET } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
-import { CREDENTIALS_FILE, MAILBOX_USER, Opensmtpd, opensmtpdWorkload, renderCredentials, renderSmtpdConf, validateOpensmtpdArgs, type OpensmtpdArgs, type SmtpdConfigArgs } from "./index";
+import { Opensmtpd, opensmtpdWorkload, renderCredentials, renderSmtpdConf, validateOpensmtpdArgs, type OpensmtpdArgs, type SmtpdConfigArgs } from "./index";
 import { one, resolve, stubTarget } from "../../test/registrations";
 
 
@@ -21,7 +21,7 @@ describe("renderSmtpdConf", () => {
         'table contact { "contact@example.org" }',
         "table secrets file:/run/secrets/smtpd-credentials",
         'listen on 0.0.0.0 port 25 hostname "recette-test-relay"',
-        'action "relay" relay host smtp+tls://relay@smtp.tem.scw.cloud:2587 auth <secrets>',
+        'action "relay" relay host "smtp+tls://relay@smtp.tem.scw.cloud:2587" auth <secrets> helo "recette-test-relay"',
         'match from src <stack_networks> for rcpt-to <contact> action "relay"',
       ],
     ],
@@ -34,7 +34,7 @@ describe("renderSmtpdConf", () => {
         'table contact { "contact@example.org" }',
         "table secrets file:/run/secrets/smtpd-credentials",
         'listen on 0.0.0.0 port 25 hostname "recette-test-relay"',
-        'action "relay" relay host smtps://relay@smtp.tem.scw.cloud:465 auth <secrets>',
+        'action "relay" relay host "smtps://relay@smtp.tem.scw.cloud:465" auth <secrets> helo "recette-test-relay"',
         'match from src <stack_networks> for rcpt-to <contact> action "relay"',
       ],
     ],
@@ -46,7 +46,7 @@ describe("renderSmtpdConf", () => {
         'table stack_networks { "10.188.129.0/24" }',
         'table contact { "contact@example.org" }',
         'listen on 0.0.0.0 port 25 hostname "recette-test-relay"',
-        'action "relay" relay',
+        'action "relay" relay helo "recette-test-relay"',
         'match from src <stack_networks> for rcpt-to <contact> action "relay"',
       ],
     ],
@@ -87,10 +87,36 @@ describe("renderSmtpdConf", () => {
     expect(conf).not.toMatch(/:[^/\s]+@/);
   });
 
-  it("exports the constants the workload mounts", () => {
-    expect(CREDENTIALS_FILE).toBe("/run/secrets/smtpd-credentials");
-    expect(MAILBOX_USER).toBe("mailsink");
-    expect(renderCredentials("user", "p@ss")).toBe("relay user:p@ss\n");
+  // A recipient with a newline used to add `match from any for any action "relay"`: an open relay.
+  it.each<[string, Partial<SmtpdConfigArgs>, string]>([
+    ["a recipient that adds a match line", { recipient: 'x" }\nmatch from any for any action "relay' }, 'recette: recipient "x\\" }\\nmatch from any for any action \\"relay" cannot go into smtpd.conf: it contains a newline'],
+    ["a recipient that closes its table", { recipient: "a@b.org\" } table x { \"y" }, 'recette: recipient "a@b.org\\" } table x { \\"y" cannot go into smtpd.conf: it contains "\\"", which a quoted smtpd.conf string cannot carry'],
+    ["a sender network that references a table", { senders: ["<any>"] }, 'recette: sender network "<any>" cannot go into smtpd.conf: it contains "<", which a quoted smtpd.conf string cannot carry'],
+    ["a host name with a carriage return", { hostname: "relay\rmatch" }, 'recette: relay host name "relay\\rmatch" cannot go into smtpd.conf: it contains a carriage return'],
+    ["a smarthost host that ends the URL", { delivery: "smarthost", smarthost: { host: 'smtp.example.org" auth <x>', port: 587, tls: "starttls" } }, 'recette: smarthost host "smtp+tls://relay@smtp.example.org\\" auth <x>:587" cannot go into smtpd.conf: it contains "\\"", which a quoted smtpd.conf string cannot carry'],
+    ["a smarthost port that is no port", { delivery: "smarthost", smarthost: { host: "smtp.example.org", port: 0.5, tls: "starttls" } }, 'recette: smarthost port "0.5" cannot go into smtpd.conf: it is not a port number (1-65535)'],
+  ])("refuses %s", (_, over, message) => {
+    expect(() => renderSmtpdConf({ ...base, delivery: "direct", ...over })).toThrow(new Error(message));
+  });
+});
+
+describe("renderCredentials", () => {
+  it("writes the one table line smtpd reads for auth <secrets>", () => {
+    expect(renderCredentials("user", "p@ss: with spaces and # sign")).toBe("relay user:p@ss: with spaces and # sign\n");
+  });
+
+  it.each([
+    ["user:x", "pw", 'recette: smarthost user "user:x" cannot go into the smarthost credentials table: it contains a blank or \':\', which separate the user from the password'],
+    ["us er", "pw", 'recette: smarthost user "us er" cannot go into the smarthost credentials table: it contains a blank or \':\', which separate the user from the password'],
+    ["user\nrelay evil", "pw", 'recette: smarthost user "user\\nrelay evil" cannot go into the smarthost credentials table: it contains a newline'],
+    ["", "pw", 'recette: smarthost user "" cannot go into the smarthost credentials table: it is empty'],
+    ["user", "SECRET\nrelay evil:x", "recette: the smarthost password cannot go into the smarthost credentials table: it contains a newline"],
+    ["user", "SECRET\r", "recette: the smarthost password cannot go into the smarthost credentials table: it contains a carriage return"],
+    ["user", "SECRET ", "recette: the smarthost password cannot go into the smarthost credentials table: it ends with a blank, which smtpd trims"],
+    ["user", "", "recette: the smarthost password cannot go into the smarthost credentials table: it is empty"],
+  ])("refuses user %j (the password is never printed)", (user, password, message) => {
+    expect(() => renderCredentials(user, password)).toThrow(new Error(message));
+    expect(message).not.toContain("SECRET");
   });
 });
 
@@ -170,17 +196,24 @@ describe("opensmtpdWorkload", () => {
 describe("validateOpensmtpdArgs", () => {
   it.each<[string, Partial<OpensmtpdArgs>, string | undefined]>([
     ["smarthost with settings", {}, undefined],
-    ["smarthost without settings", { smarthost: undefined }, "delivery smarthost needs smarthost settings"],
+    ["smarthost without settings", { smarthost: undefined }, "delivery smarthost needs a smarthost block (host, port, user, password: { secret: key }), or set delivery: direct | mailbox"],
     ["direct", { delivery: "direct", smarthost: undefined }, undefined],
     ["mailbox", { delivery: "mailbox", smarthost: undefined }, undefined],
   ])("%s", (_, over, message) => {
-    expect(validateOpensmtpdArgs(args(over))).toBe(message);
+    expect(validateOpensmtpdArgs(args(over))).toEqual(message ? [{ propertyPath: "delivery", reason: message }] : []);
   });
 
   it("refuses a smarthost delivery without settings in the constructor", async () => {
-    const { settle } = installRecorder("recette", "test");
-    expect(() => new Opensmtpd("bad", args({ smarthost: undefined }))).toThrow(new Error("recette:opensmtpd:Opensmtpd bad: delivery smarthost needs smarthost settings"));
+    const { registrations, settle } = installRecorder("recette", "test");
+    // A real target, so a refusal that came too late would show as registered volumes and configs.
+    const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
+    const swarmTarget = new swarm.Target("swarm", { naming: { project: "recette", stack: "test", recipe: "blog" }, provider, mesh: true });
+    expect(() => new Opensmtpd("bad", args({ target: swarmTarget, smarthost: undefined }))).toThrow(
+      new Error("recette:opensmtpd:Opensmtpd bad: delivery: delivery smarthost needs a smarthost block (host, port, user, password: { secret: key }), or set delivery: direct | mailbox"),
+    );
     await settle();
+    expect(registrations.filter((r) => r.type === "recette:opensmtpd:Opensmtpd").map((r) => r.name)).toEqual(["bad"]);
+    expect(registrations.filter((r) => r.parent === "recette:opensmtpd:Opensmtpd::bad")).toEqual([]);
   });
 });
 

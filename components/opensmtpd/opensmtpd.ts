@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
 import { CREDENTIALS_FILE, renderCredentials, renderSmtpdConf } from "./config";
+import { argumentsError, type ArgProblem } from "../problems";
+import { validateRelayDelivery } from "./validate";
 
 export interface OpensmtpdArgs {
   target: WorkloadTarget;
@@ -10,14 +12,16 @@ export interface OpensmtpdArgs {
   recipient: pulumi.Input<string>;
   delivery: "smarthost" | "direct" | "mailbox";
   smarthost?: { host: string; port: number; tls: "starttls" | "smtps"; user: pulumi.Input<string>; password: pulumi.Input<string> };
+  /** Host name the relay presents (banner, HELO to the smarthost or MX). Defaults to its service name on the stack network. */
+  hostname?: string;
   /** Publish port 25 on the nodes at this port. Not published by default. */
   publish?: number;
   replicas?: number;
   placement?: Workload["placement"];
 }
 
-export const validateOpensmtpdArgs = (a: OpensmtpdArgs): string | undefined =>
-  a.delivery === "smarthost" && !a.smarthost ? "delivery smarthost needs smarthost settings" : undefined;
+/** Every problem with the arguments (the same check recipe validation runs, in components/opensmtpd/validate.ts). */
+export const validateOpensmtpdArgs = (a: OpensmtpdArgs): ArgProblem[] => validateRelayDelivery(a);
 
 export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
   const name = a.name ?? "relay";
@@ -27,7 +31,7 @@ export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
       recipient,
       delivery: a.delivery,
       smarthost: a.smarthost,
-      hostname: a.target.serviceHost(name),
+      hostname: a.hostname ?? a.target.serviceHost(name),
     }),
   );
   const credentials = a.smarthost
@@ -62,8 +66,8 @@ export class Opensmtpd extends pulumi.ComponentResource {
 
   constructor(name: string, args: OpensmtpdArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:opensmtpd:Opensmtpd", name, {}, opts);
-    const problem = validateOpensmtpdArgs(args);
-    if (problem) throw new Error(`recette:opensmtpd:Opensmtpd ${name}: ${problem}`);
+    const problems = validateOpensmtpdArgs(args);
+    if (problems.length) throw argumentsError("recette:opensmtpd:Opensmtpd", name, problems);
     const workload = opensmtpdWorkload(args);
     this.host = args.target.serviceHost(workload.name);
     this.serviceName = args.target.deploy(workload, this).name;

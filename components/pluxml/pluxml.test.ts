@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { installRecorder, SECRET } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
 import type { Workload } from "../workload";
-import { ADMIN_PASSWORD_PATH, DATA_PATH, installEnv, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./index";
+import { DATA_PATH, installEnv, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./index";
 import { one, resolve, stubTarget } from "../../test/registrations";
 
 
@@ -55,11 +55,9 @@ describe("pluxmlWorkload", () => {
       readsOrchestrator: false,
       preserveClientIp: false,
     } satisfies Omit<Workload, "secrets">);
-    expect(DATA_PATH).toBe("/var/www/html/data");
     // the admin password: one secret file, read only by root, never an environment variable
     expect(secrets).toHaveLength(1);
-    expect({ ...secrets[0], content: undefined }).toEqual({ name: "admin-password", path: ADMIN_PASSWORD_PATH, mode: 0o400, content: undefined });
-    expect(ADMIN_PASSWORD_PATH).toBe("/run/secrets/admin-password");
+    expect({ ...secrets[0], content: undefined }).toEqual({ name: "admin-password", path: "/run/secrets/admin-password", mode: 0o400, content: undefined });
     expect(pulumi.Output.isInstance(secrets[0]!.content)).toBe(true);
     expect(await pulumi.isSecret(secrets[0]!.content as pulumi.Output<string>)).toBe(true);
     expect(await resolve(secrets[0]!.content)).toBe("s3cret");

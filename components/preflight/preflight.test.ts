@@ -40,7 +40,7 @@ describe("shouldUseMesh", () => {
 
 describe("renderPreflightScript", () => {
   const checks = (over: Partial<PreflightChecks> = {}): PreflightChecks => ({ node: "worker-1", orchestrator: "swarm", routingMesh: "required", requiredMiB: 900.2, ...over });
-  const ipvsFailure = `[ "$ipvs" = true ] || fail ${JSON.stringify(noIpvsMessage("worker-1"))}`;
+  const ipvsFailure = `[ "$ipvs" = true ] || fail '${noIpvsMessage("worker-1").replace("'", "'\\''")}'`;
 
   it.each<[string, Partial<PreflightChecks>, boolean]>([
     ["swarm, mesh required", {}, true],
@@ -66,11 +66,11 @@ describe("renderPreflightScript", () => {
 
   it("checks Docker only for Swarm and the overlay filesystem only for k3s", () => {
     const s = renderPreflightScript(checks({ dockerVersion: "20.10" }));
-    expect(s).toContain('[ "$docker_version" != none ] || fail "recette: node worker-1: no Docker Engine answers (install docker.io 20.10; cloud-init does it on Scaleway)"');
+    expect(s).toContain('docker_pin=20.10\n[ "$docker_version" != none ] || fail "recette: node $node: no Docker Engine answers (install docker.io $docker_pin; cloud-init does it on Scaleway)"');
     expect(s).not.toContain("grep -qw overlay /proc/filesystems");
     const k = renderPreflightScript(checks({ orchestrator: "k3s" }));
     expect(k).not.toContain("no Docker Engine answers");
-    expect(k).toContain('grep -qw overlay /proc/filesystems || has_module overlay || fail "recette: node worker-1: no overlay filesystem for containerd"');
+    expect(k).toContain('grep -qw overlay /proc/filesystems || has_module overlay || fail "recette: node $node: no overlay filesystem for containerd"');
   });
 
   it.each([
@@ -78,12 +78,12 @@ describe("renderPreflightScript", () => {
     ["k3s", "flannel"],
   ] as const)("%s: VXLAN, cgroups and memory (rounded up) are always required", (orchestrator, vxlanUser) => {
     const s = renderPreflightScript(checks({ orchestrator }));
-    expect(s.startsWith(`#!/bin/bash\n# recette preflight for node worker-1 (${orchestrator})\nset -euo pipefail\n`)).toBe(true);
-    expect(s).toContain(`[ "$vxlan" = true ] || fail "recette: node worker-1: the kernel has no VXLAN, which ${vxlanUser} need (boot a kernel with the vxlan module; see docs/kernels.md)"`);
-    expect(s).toContain('[ "$cgroup" != none ] || fail "recette: node worker-1: no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"');
-    expect(s).toContain('[ "$memory_mib" -ge 901 ] || fail "recette: node worker-1: $memory_mib MiB of RAM, the capacity model needs 901 MiB');
+    expect(s.startsWith(`#!/bin/bash\n# recette preflight for node "worker-1" (${orchestrator})\nset -euo pipefail\nnode=worker-1\n`)).toBe(true);
+    expect(s).toContain(`[ "$vxlan" = true ] || fail "recette: node $node: the kernel has no VXLAN, which ${vxlanUser} need (boot a kernel with the vxlan module; see docs/kernels.md)"`);
+    expect(s).toContain('[ "$cgroup" != none ] || fail "recette: node $node: no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"');
+    expect(s).toContain('[ "$memory_mib" -ge 901 ] || fail "recette: node $node: $memory_mib MiB of RAM, the capacity model needs 901 MiB');
     expect(s.trimEnd().split("\n").pop()).toBe(
-      `printf '{"node":"%s","ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n' "worker-1" "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"`,
+      `printf '{"node":%s,"ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n' '"worker-1"' "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"`,
     );
   });
 });

@@ -1,3 +1,5 @@
+import { shellAssign, shellQuote, visible } from "../escape";
+
 /** What a node must offer before the orchestrator is bootstrapped. */
 export interface PreflightChecks {
   node: string;
@@ -31,10 +33,15 @@ export const noIpvsMessage = (node: string) =>
  * the reason. It changes nothing on the node except loading kernel modules that exist.
  */
 export const renderPreflightScript = (c: PreflightChecks): string => {
+  if (!Number.isFinite(c.requiredMiB) || c.requiredMiB < 0) throw new Error(`recette: node ${visible(c.node)}: required memory ${c.requiredMiB} MiB is not a number of MiB`);
+  const required = Math.ceil(c.requiredMiB);
+  // The node name and the version pin are data: assigned once as literal words, expanded in messages.
+  const node = '"recette: node $node: ';
   const lines = [
     "#!/bin/bash",
-    `# recette preflight for node ${c.node} (${c.orchestrator})`,
+    `# recette preflight for node ${visible(c.node)} (${c.orchestrator})`,
     "set -euo pipefail",
+    shellAssign("node", c.node),
     "fail() { echo \"$1\" >&2; exit 1; }",
     "has_module() {",
     '  [ -d "/sys/module/$1" ] && return 0',
@@ -53,20 +60,20 @@ export const renderPreflightScript = (c: PreflightChecks): string => {
     "memory_mib=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))",
     "docker_version=none",
     "if command -v docker >/dev/null 2>&1; then docker_version=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo none); fi",
-    `[ "$vxlan" = true ] || fail "recette: node ${c.node}: the kernel has no VXLAN, which ${c.orchestrator === "swarm" ? "Swarm overlay networks" : "flannel"} need (boot a kernel with the vxlan module; see docs/kernels.md)"`,
-    `[ "$cgroup" != none ] || fail "recette: node ${c.node}: no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"`,
-    `[ "$memory_mib" -ge ${Math.ceil(c.requiredMiB)} ] || fail "recette: node ${c.node}: $memory_mib MiB of RAM, the capacity model needs ${Math.ceil(c.requiredMiB)} MiB (use a larger node type or fewer apps; see recette explain)"`,
+    `[ "$vxlan" = true ] || fail ${node}the kernel has no VXLAN, which ${c.orchestrator === "swarm" ? "Swarm overlay networks" : "flannel"} need (boot a kernel with the vxlan module; see docs/kernels.md)"`,
+    `[ "$cgroup" != none ] || fail ${node}no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"`,
+    `[ "$memory_mib" -ge ${required} ] || fail ${node}$memory_mib MiB of RAM, the capacity model needs ${required} MiB (use a larger node type or fewer apps; see recette explain)"`,
   ];
   if (c.orchestrator === "swarm") {
-    lines.push(
-      `[ "$docker_version" != none ] || fail "recette: node ${c.node}: no Docker Engine answers (install docker.io${c.dockerVersion ? ` ${c.dockerVersion}` : ""}; cloud-init does it on Scaleway)"`,
-    );
-    if (c.routingMesh === "required") lines.push(`[ "$ipvs" = true ] || fail ${JSON.stringify(noIpvsMessage(c.node))}`);
+    if (c.dockerVersion) lines.push(shellAssign("docker_pin", c.dockerVersion));
+    lines.push(`[ "$docker_version" != none ] || fail ${node}no Docker Engine answers (install docker.io${c.dockerVersion ? " $docker_pin" : ""}; cloud-init does it on Scaleway)"`);
+    if (c.routingMesh === "required") lines.push(`[ "$ipvs" = true ] || fail ${shellQuote(noIpvsMessage(c.node), "node name")}`);
   } else {
-    lines.push(`grep -qw overlay /proc/filesystems || has_module overlay || fail "recette: node ${c.node}: no overlay filesystem for containerd"`);
+    lines.push(`grep -qw overlay /proc/filesystems || has_module overlay || fail ${node}no overlay filesystem for containerd"`);
   }
+  // The node name is a JSON string literal passed as printf's argument: never part of the format.
   lines.push(
-    `printf '{"node":"%s","ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n' ${JSON.stringify(c.node)} "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"`,
+    `printf '{"node":%s,"ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n' ${shellQuote(JSON.stringify(c.node), "node name")} "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"`,
   );
   return `${lines.join("\n")}\n`;
 };

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { shellAssign, shellCommand } from "../escape";
 
 export interface CloudInitArgs {
   orchestrator: "swarm" | "k3s";
@@ -23,10 +24,13 @@ export const renderBootstrapScript = (a: CloudInitArgs): string => {
     "systemctl enable --now unattended-upgrades",
   ];
   if (a.orchestrator === "swarm") {
+    const pin = a.dockerVersion ?? "20.10";
+    // The pin is data: a literal prefix compared by awk (index, not a regex), read from the environment.
     lines.push(
       "apt-get update",
-      `version=$(apt-cache madison docker.io | awk '$3 ~ /^${(a.dockerVersion ?? "20.10").replace(/\./g, "\\.")}/ {print $3; exit}')`,
-      'if [ -z "$version" ]; then echo "recette: docker.io ' + (a.dockerVersion ?? "20.10") + ' is not in the archive" >&2; exit 1; fi',
+      shellAssign("docker_pin", pin),
+      `version=$(apt-cache madison docker.io | docker_pin="$docker_pin" awk 'index($3, ENVIRON["docker_pin"]) == 1 {print $3; exit}')`,
+      `if [ -z "$version" ]; then ${shellCommand(["echo", `recette: docker.io ${pin} is not in the archive`])} >&2; exit 1; fi`,
       'apt-get install -y --no-install-recommends "docker.io=$version"',
       "apt-mark hold docker.io",
       "systemctl enable --now docker",

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runStep, type ClusterNode } from "../node";
 import { renderDrainAndRemove, renderInit, renderJoin, renderJoinToken, renderLabels, renderLeave } from "./scripts";
+import { argumentsError, type ArgProblem } from "../problems";
+import { validateSwarmNodes } from "./validate";
 
 export interface ClusterArgs {
   /** Nodes in recipe order; the first manager initialises the swarm. Needs an odd number of managers. */
@@ -11,13 +13,8 @@ export interface ClusterArgs {
   dependsOn?: pulumi.Resource[];
 }
 
-/** Why the arguments cannot make a healthy swarm, or undefined. */
-export const validateClusterArgs = (args: ClusterArgs): string | undefined => {
-  const managers = args.nodes.filter((n) => n.role === "manager").length;
-  if (managers === 0) return "a swarm needs at least one manager";
-  if (managers % 2 === 0) return `${managers} managers cannot keep a Raft quorum through a failure (use an odd number)`;
-  return undefined;
-};
+/** Every problem with the arguments (the same check recipe validation runs, in components/swarm/validate.ts). */
+export const validateClusterArgs = (args: ClusterArgs): ArgProblem[] => validateSwarmNodes(args.nodes);
 
 /**
  * A Docker Swarm bootstrapped on the nodes: `swarm init` on the first manager, joins for the rest,
@@ -35,8 +32,8 @@ export class Cluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:swarm:Cluster", name, {}, opts);
-    const problem = validateClusterArgs(args);
-    if (problem) throw new Error(`recette:swarm:Cluster ${name}: ${problem}`);
+    const problems = validateClusterArgs(args);
+    if (problems.length) throw argumentsError("recette:swarm:Cluster", name, problems);
 
     const [first, ...others] = [...args.nodes.filter((n) => n.role === "manager"), ...args.nodes.filter((n) => n.role === "worker")];
     const lead = first!;

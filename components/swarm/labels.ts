@@ -1,11 +1,14 @@
+import { traefikRuleLiteral } from "../escape";
 import type { WorkloadRoute } from "../workload";
 
 /** Traefik's certificate resolver name, shared by the static config and every route. */
 export const CERT_RESOLVER = "le";
 
 /** Traefik rule for a route: Host, plus PathPrefix when the path is not /. */
-export const renderRule = (route: WorkloadRoute): string =>
-  route.path === "/" ? `Host(\`${route.host}\`)` : `Host(\`${route.host}\`) && PathPrefix(\`${route.path}\`)`;
+export const renderRule = (route: WorkloadRoute): string => {
+  const host = `Host(${traefikRuleLiteral(route.host, "route host")})`;
+  return route.path === "/" ? host : `${host} && PathPrefix(${traefikRuleLiteral(route.path, "route path")})`;
+};
 
 /**
  * Traefik labels that route a Swarm service. Router and service names carry the physical service

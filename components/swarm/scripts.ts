@@ -2,6 +2,8 @@
  * The idempotent shell steps of a Swarm bootstrap. Each checks `docker info` state first, so a
  * re-run of `pulumi up` (or a step re-created by a trigger) changes nothing that is already right.
  */
+import { refusal, shellCommand, shellQuote, shellVar } from "../escape";
+import { swarmLabelKeyProblem } from "../formats";
 
 const state = "docker info --format '{{.Swarm.LocalNodeState}}'";
 
@@ -9,19 +11,20 @@ const state = "docker info --format '{{.Swarm.LocalNodeState}}'";
 export const renderInit = (advertise: string, autolock: boolean): string =>
   [
     `if [ "$(${state})" != active ]; then`,
-    `  docker swarm init --advertise-addr ${advertise}${autolock ? " --autolock" : ""} >/dev/null`,
+    `  ${shellCommand(["docker", "swarm", "init", "--advertise-addr", advertise, ...(autolock ? ["--autolock"] : [])])} >/dev/null`,
     "fi",
     "docker info --format '{{.Swarm.NodeID}}'",
   ].join("\n");
 
 /** Prints the join token for a role (run on a manager; the output is a secret). */
-export const renderJoinToken = (role: "manager" | "worker"): string => `docker swarm join-token -q ${role}`;
+export const renderJoinToken = (role: "manager" | "worker"): string => shellCommand(["docker", "swarm", "join-token", "-q", role]);
 
 /** Joins a node with the token in $JOIN_TOKEN unless it is already in a swarm; prints its node id. */
 export const renderJoin = (managerAddress: string): string =>
   [
     `if [ "$(${state})" != active ]; then`,
-    `  docker swarm join --token "$JOIN_TOKEN" --advertise-addr "$ADVERTISE_ADDR" ${managerAddress}:2377 >/dev/null`,
+    // `--` ends the options: the address is the one operand whatever it starts with.
+    `  ${shellCommand(["docker", "swarm", "join", "--token", shellVar("JOIN_TOKEN"), "--advertise-addr", shellVar("ADVERTISE_ADDR"), "--", `${managerAddress}:2377`])} >/dev/null`,
     "fi",
     "docker info --format '{{.Swarm.NodeID}}'",
   ].join("\n");
@@ -29,17 +32,27 @@ export const renderJoin = (managerAddress: string): string =>
 /** Run on the leaving node: leave the swarm (its tasks are already drained). */
 export const renderLeave = (): string => `if [ "$(${state})" = active ]; then docker swarm leave --force; fi`;
 
-/** Run on a manager: set the node's labels exactly (removes labels the recipe no longer has). */
+/**
+ * Run on a manager: set the node's labels exactly (removes labels the recipe no longer has). Keys
+ * and values are single arguments whatever they contain; the current keys are read one per line
+ * and compared as literal `case` patterns, so no key is a glob or a word list.
+ */
 export const renderLabels = (labels: Record<string, string>): string => {
   const keys = Object.keys(labels).sort();
-  const add = keys.map((k) => `--label-add ${k}=${labels[k]}`).join(" ");
+  for (const k of keys) {
+    const problem = swarmLabelKeyProblem(k);
+    if (problem) throw refusal("a Swarm node label", "label key", k, problem);
+  }
+  const remove = `${shellCommand(["docker", "node", "update", "--label-rm", shellVar("k"), shellVar("NODE_ID")])} >/dev/null`;
   return [
-    'current=$(docker node inspect "$NODE_ID" --format \'{{range $k, $v := .Spec.Labels}}{{$k}} {{end}}\')',
-    `keep=" ${keys.join(" ")} "`,
-    "for k in $current; do",
-    '  case "$keep" in *" $k "*) ;; *) docker node update --label-rm "$k" "$NODE_ID" >/dev/null ;; esac',
-    "done",
-    add ? `docker node update ${add} "$NODE_ID" >/dev/null` : "true",
+    'current=$(docker node inspect --format \'{{range $k, $v := .Spec.Labels}}{{println $k}}{{end}}\' "$NODE_ID")',
+    "while IFS= read -r k; do",
+    '  [ -n "$k" ] || continue',
+    keys.length ? `  case "$k" in ${keys.map((k) => shellQuote(k, "label key")).join("|")}) ;; *) ${remove} ;; esac` : `  ${remove}`,
+    'done <<< "$current"',
+    keys.length
+      ? `${shellCommand(["docker", "node", "update", ...keys.flatMap((k) => ["--label-add", `${k}=${labels[k]}`]), shellVar("NODE_ID")])} >/dev/null`
+      : "true",
   ].join("\n");
 };
 

@@ -1,6 +1,7 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Workload } from "../workload";
+import { swarmConstraint } from "../escape";
+import { durationSeconds, type Workload } from "../workload";
 import { renderRouteLabels, toLabelList } from "./labels";
 
 export const DOCKER_SOCKET = "/var/run/docker.sock";
@@ -23,18 +24,22 @@ const MiB = 1024 * 1024;
 export const renderConstraints = (w: Workload): string[] => {
   const constraints = Object.keys(w.placement.labels)
     .sort()
-    .map((k) => `node.labels.${k}==${w.placement.labels[k]}`);
+    .map((k) => swarmConstraint(k, w.placement.labels[k]!));
   const role = w.readsOrchestrator ? "manager" : w.placement.role;
   if (role !== "any") constraints.push(`node.role==${role}`);
   return constraints;
 };
 
+/**
+ * The exec form: Docker runs curl with these arguments and no shell, so nothing in the path can end
+ * the command or mask its exit status. `--globoff` keeps curl from expanding `{}`/`[]` in the URL.
+ */
 export const renderHealthcheck = (w: Workload) => {
   const h = w.health;
   if (!h) return undefined;
   const tests = h.command
     ? ["CMD", ...h.command]
-    : ["CMD-SHELL", `curl -fsS -o /dev/null http://127.0.0.1:${h.http!.port}${h.http!.path} || exit 1`];
+    : ["CMD", "curl", "-fsS", "--globoff", "-o", "/dev/null", "--max-time", String(durationSeconds(h.timeout)), `http://127.0.0.1:${h.http!.port}${h.http!.path}`];
   return { tests, interval: h.interval, timeout: h.timeout, retries: h.retries, startPeriod: h.startPeriod };
 };
 

@@ -6,7 +6,6 @@ import { contentName, type Naming } from "../naming";
 import type { ClusterNode } from "../node";
 import { workloadDefaults, type Workload } from "../workload";
 import {
-  CERT_RESOLVER,
   Cluster,
   renderConstraints,
   renderEndpointSpec,
@@ -18,6 +17,7 @@ import {
   validateClusterArgs,
   type ServiceContext,
 } from "./index";
+import { renderLabels } from "./scripts";
 import { byType, one, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
@@ -33,7 +33,48 @@ describe("renderRule", () => {
   it.each([
     [{ host: "blog.example.org", path: "/", port: 80 }, "Host(`blog.example.org`)"],
     [{ host: "blog.example.org", path: "/admin", port: 80 }, "Host(`blog.example.org`) && PathPrefix(`/admin`)"],
+    // Inside backticks, parentheses, quotes and || are bytes of the string, not rule syntax.
+    [{ host: "blog.example.org", path: "/a') || Host(\"x", port: 80 }, "Host(`blog.example.org`) && PathPrefix(`/a') || Host(\"x`)"],
   ])("%o → %s", (route, rule) => expect(renderRule(route)).toBe(rule));
+
+  it.each([
+    [{ host: "evil.org`) || Host(`blog.example.org", path: "/", port: 80 }, 'recette: route host "evil.org`) || Host(`blog.example.org" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string'],
+    [{ host: "blog.example.org", path: "/a`)||PathPrefix(`/", port: 80 }, 'recette: route path "/a`)||PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string'],
+    [{ host: "blog.example.org\u001b[2J", path: "/", port: 80 }, 'recette: route host "blog.example.org\\u001b[2J" cannot go into a Traefik rule: it contains an escape (ESC)'],
+  ])("refuses %o", (route, message) => expect(() => renderRule(route)).toThrow(new Error(message)));
+});
+
+describe("renderLabels", () => {
+  const read = `current=$(docker node inspect --format '{{range $k, $v := .Spec.Labels}}{{println $k}}{{end}}' "$NODE_ID")`;
+  it.each<[string, Record<string, string>, string[]]>([
+    [
+      "no labels: removes every label",
+      {},
+      [read, "while IFS= read -r k; do", '  [ -n "$k" ] || continue', '  docker node update --label-rm "$k" "$NODE_ID" >/dev/null', 'done <<< "$current"', "true"],
+    ],
+    [
+      "keys and values are single words whatever they contain; keys are literal case patterns",
+      { zone: "a", "disk*": "ssd; touch /tmp/x", "it's": "$(id)" },
+      [
+        read,
+        "while IFS= read -r k; do",
+        '  [ -n "$k" ] || continue',
+        `  case "$k" in 'disk*'|'it'\\''s'|zone) ;; *) docker node update --label-rm "$k" "$NODE_ID" >/dev/null ;; esac`,
+        'done <<< "$current"',
+        `docker node update --label-add 'disk*=ssd; touch /tmp/x' --label-add 'it'\\''s=$(id)' --label-add zone=a "$NODE_ID" >/dev/null`,
+      ],
+    ],
+  ])("%s", (_, labels, lines) => expect(renderLabels(labels).split("\n")).toEqual(lines));
+
+  it.each([
+    ["a=b", 'recette: label key "a=b" cannot go into a Swarm node label: it contains \'=\', where `docker node update --label-add` splits key from value'],
+    ["a\nb", 'recette: label key "a\\nb" cannot go into a Swarm node label: it contains a control character (the labels step reads keys one per line)'],
+    ["", 'recette: label key "" cannot go into a Swarm node label: it is empty'],
+  ])("refuses the key %j", (key, message) => expect(() => renderLabels({ [key]: "x" })).toThrow(new Error(message)));
+
+  it("refuses a NUL byte in a value, which no shell argument can carry", () => {
+    expect(() => renderLabels({ disk: "ssd\0" })).toThrow(new Error('recette: argument "disk=ssd\\u0000" cannot go into a shell script: it contains a NUL byte, which no shell argument can carry'));
+  });
 });
 
 describe("renderRouteLabels", () => {
@@ -42,7 +83,6 @@ describe("renderRouteLabels", () => {
   });
 
   it("names routers and backends after the physical service, on websecure with the le resolver", () => {
-    expect(CERT_RESOLVER).toBe("le");
     expect(
       renderRouteLabels("recette-test-blog", "recette-test-net", [
         { host: "blog.example.org", path: "/", port: 80 },
@@ -102,6 +142,14 @@ describe("renderConstraints", () => {
   ])("%s", (_, over, constraints) => {
     expect(renderConstraints(workload(over))).toEqual(constraints);
   });
+
+  it.each([
+    [{ "disk==ssd,node.role": "x" }, 'recette: label key "disk==ssd,node.role" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, \'-\', \'_\' and \'.\''],
+    [{ disk: "ssd!=x" }, 'recette: value of label disk "ssd!=x" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/'],
+    [{ disk: " ssd" }, 'recette: value of label disk " ssd" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/'],
+  ])("refuses the placement labels %o", (labels, message) => {
+    expect(() => renderConstraints(workload({ placement: { labels, role: "any" } }))).toThrow(new Error(message));
+  });
 });
 
 describe("renderHealthcheck", () => {
@@ -112,7 +160,13 @@ describe("renderHealthcheck", () => {
     [
       "an HTTP path",
       { http: { path: "/health", port: 8080 }, ...timing },
-      { tests: ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/health || exit 1"], ...timing },
+      { tests: ["CMD", "curl", "-fsS", "--globoff", "-o", "/dev/null", "--max-time", "5", "http://127.0.0.1:8080/health"], ...timing },
+    ],
+    [
+      // No shell: `#`, `&`, `||` and `$()` are bytes of the URL, they cannot end the command or mask its status.
+      "a hostile HTTP path stays one argument",
+      { http: { path: "/a#b&c || true $(id)", port: 80 }, ...timing, timeout: "500ms" },
+      { tests: ["CMD", "curl", "-fsS", "--globoff", "-o", "/dev/null", "--max-time", "1", "http://127.0.0.1:80/a#b&c || true $(id)"], ...timing, timeout: "500ms" },
     ],
   ])("%s", (_, health, expected) => {
     expect(renderHealthcheck(workload({ health }))).toEqual(expected);
@@ -502,18 +556,18 @@ describe("Cluster under mocks", () => {
   it.each<[string, ("manager" | "worker")[], string | undefined]>([
     ["no manager", ["worker", "worker"], "a swarm needs at least one manager"],
     ["1 manager", ["manager", "worker", "worker"], undefined],
-    ["2 managers", ["manager", "manager", "worker"], "2 managers cannot keep a Raft quorum through a failure (use an odd number)"],
+    ["2 managers", ["manager", "manager", "worker"], "2 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)"],
     ["3 managers", ["manager", "manager", "manager"], undefined],
-    ["4 managers", ["manager", "manager", "manager", "manager"], "4 managers cannot keep a Raft quorum through a failure (use an odd number)"],
+    ["4 managers", ["manager", "manager", "manager", "manager"], "4 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)"],
   ])("validateClusterArgs: %s", (_, roles, message) => {
     const nodes = roles.map((role, i) => node(`${role}-${i + 1}`, role, `192.0.2.${i + 1}`));
-    expect(validateClusterArgs({ nodes })).toBe(message);
+    expect(validateClusterArgs({ nodes })).toEqual(message ? [{ propertyPath: "nodes", reason: message }] : []);
   });
 
   it("refuses 2 managers before registering any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     expect(() => new Cluster("bad", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")] })).toThrow(
-      new Error("recette:swarm:Cluster bad: 2 managers cannot keep a Raft quorum through a failure (use an odd number)"),
+      new Error("recette:swarm:Cluster bad: nodes: 2 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)"),
     );
     await settle();
     expect(commands(registrations)).toEqual([]);

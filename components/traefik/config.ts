@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { traefikRuleLiteral } from "../escape";
 import { CERT_RESOLVER } from "../swarm/labels";
 
 export const LETS_ENCRYPT = {
@@ -93,7 +94,7 @@ export const renderDynamicConfig = (minTls: "1.2" | "1.3", dashboardHost?: strin
           ? {
               routers: {
                 dashboard: {
-                  rule: `Host(\`${dashboardHost}\`)`,
+                  rule: `Host(${traefikRuleLiteral(dashboardHost, "dashboard host")})`,
                   entryPoints: ["websecure"],
                   service: "api@internal",
                   middlewares: ["dashboard-auth"],

@@ -123,6 +123,12 @@ describe("renderDynamicConfig", () => {
       tls: { options: { default: { minVersion: "VersionTLS12" } } },
     });
   });
+
+  it("refuses a dashboard host that would end the rule's string (an unauthenticated second rule)", () => {
+    expect(() => renderDynamicConfig("1.2", "x`) || PathPrefix(`/")).toThrow(
+      new Error('recette: dashboard host "x`) || PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string'),
+    );
+  });
 });
 
 describe("traefikWorkload", () => {
@@ -210,15 +216,15 @@ describe("validateTraefikArgs", () => {
   it.each<[number | undefined, string | undefined]>([
     [undefined, undefined],
     [1, undefined],
-    [2, "2 replicas cannot share acme.json (file storage allows one replica)"],
-    [3, "3 replicas cannot share acme.json (file storage allows one replica)"],
+    [2, "2 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)"],
+    [3, "3 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)"],
   ])("replicas %s → %s", (replicas, message) => {
-    expect(validateTraefikArgs(args(replicas === undefined ? {} : { replicas }))).toBe(message);
+    expect(validateTraefikArgs(args(replicas === undefined ? {} : { replicas }))).toEqual(message ? [{ propertyPath: "replicas", reason: message }] : []);
   });
 
   it("refuses 2 replicas in the constructor with the component's name, before deploying anything", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    expect(() => new Traefik("two", args({ replicas: 2 }))).toThrow(new Error("recette:traefik:Traefik two: 2 replicas cannot share acme.json (file storage allows one replica)"));
+    expect(() => new Traefik("two", args({ replicas: 2 }))).toThrow(new Error("recette:traefik:Traefik two: replicas: 2 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)"));
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:traefik:Traefik"]);
   });

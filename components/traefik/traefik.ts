@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
 import { DASHBOARD_USERS_FILE, DYNAMIC_FILE, renderDynamicConfig, renderStaticConfig, STATIC_FILE } from "./config";
+import { argumentsError, type ArgProblem } from "../problems";
+import { validateTraefikReplicas } from "./validate";
 
 export interface TraefikArgs {
   target: WorkloadTarget;
@@ -25,8 +27,8 @@ export interface TraefikArgs {
   acmeCaCertificate?: pulumi.Input<string>;
 }
 
-export const validateTraefikArgs = (a: TraefikArgs): string | undefined =>
-  (a.replicas ?? 1) !== 1 ? `${a.replicas} replicas cannot share acme.json (file storage allows one replica)` : undefined;
+/** Every problem with the arguments (the same check recipe validation runs, in components/traefik/validate.ts). */
+export const validateTraefikArgs = (a: TraefikArgs): ArgProblem[] => validateTraefikReplicas(a);
 
 /** The Traefik Workload: static and dynamic config files, acme.json on a kept volume, ports 80/443. */
 export const traefikWorkload = (a: TraefikArgs): Workload => {
@@ -71,8 +73,8 @@ export class Traefik extends pulumi.ComponentResource {
 
   constructor(name: string, args: TraefikArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:traefik:Traefik", name, {}, opts);
-    const problem = validateTraefikArgs(args);
-    if (problem) throw new Error(`recette:traefik:Traefik ${name}: ${problem}`);
+    const problems = validateTraefikArgs(args);
+    if (problems.length) throw argumentsError("recette:traefik:Traefik", name, problems);
     const deployed = args.target.deploy(traefikWorkload(args), this);
     this.serviceName = deployed.name;
     this.registerOutputs({ serviceName: this.serviceName });

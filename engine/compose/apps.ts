@@ -59,6 +59,7 @@ const relayArgs = (s: OpensmtpdSpec, ctx: StackContext) => ({
     ? { smarthost: { host: s.smarthost.host, port: s.smarthost.port, tls: s.smarthost.tls, user: ctx.resolve.text(s.smarthost.user), password: ctx.resolve.secret(s.smarthost.password) } }
     : {}),
   ...(s.publish ? { publish: s.publish } : {}),
+  ...(s.domain ? { hostname: s.domain } : {}),
   replicas: s.replicas,
   placement: s.placement,
 });

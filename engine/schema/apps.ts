@@ -65,7 +65,9 @@ export const Opensmtpd = z
         "smarthost: through `smarthost` (needed on Scaleway, which blocks outbound SMTP); direct: MX delivery; mailbox: kept in the relay's own Maildir volume (tests, local). Defaults to smarthost.",
       ),
     smarthost: Smarthost.optional().describe("Authenticated relay used when delivery is smarthost."),
-    domain: hostname().optional().describe("Mail domain the relay accepts for. Defaults to the deliverTo address's domain."),
+    domain: hostname()
+      .optional()
+      .describe("Host name the relay presents: its SMTP banner and its HELO to the smarthost or the MX (direct delivery needs a name that resolves to the node). Defaults to the relay's service name on the stack network."),
     publish: port().optional().describe("Publish SMTP on this node port. Not published by default (only the stack's network may send)."),
     ...common,
   })

@@ -1,44 +1,11 @@
 import * as path from "node:path";
-import * as models from "@kubernetes/client-node/dist/gen/models/all.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderStack, type Artifact } from "../../engine/render";
 import { ROOT } from "../helpers";
+import { modelName, modelOf, unknownFields } from "./k8s-schema";
 
-/*
- * Every Kubernetes object `recette render` writes is checked against the API's own schema:
- * - unknown fields: walked against the models generated from the Kubernetes v1.32 OpenAPI spec
- *   (@kubernetes/client-node 1.0.0; the k3s pin is v1.32), so a misspelt or misplaced field fails;
- * - types, formats and required fields: kubernetes-models' validators (generated from the same spec).
- */
-
-type AttributeMap = { name: string; baseName: string; type: string }[];
-type Model = { getAttributeTypeMap(): AttributeMap };
-const registry = models as unknown as Record<string, Model | undefined>;
-
-const PRIMITIVES = new Set(["string", "number", "boolean", "Date", "any", "object", "IntOrString", "RawExtension"]);
-
-/** Paths of every field the schema does not know, walking model by model. */
-export const unknownFields = (value: unknown, type: string, at: string): string[] => {
-  if (value === null || value === undefined || PRIMITIVES.has(type)) return [];
-  const array = /^Array<(.+)>$/.exec(type);
-  if (array) return Array.isArray(value) ? value.flatMap((v, i) => unknownFields(v, array[1]!, `${at}[${i}]`)) : [`${at}: expected a list`];
-  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-  if (map) return Object.entries(value as object).flatMap(([k, v]) => unknownFields(v, map[1]!, `${at}.${k}`));
-  const model = registry[type];
-  if (!model) return [];
-  if (typeof value !== "object" || Array.isArray(value)) return [`${at}: expected an object (${type})`];
-  const known = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-    known.has(k) ? unknownFields(v, known.get(k)!, `${at}.${k}`) : [`${at}.${k}: unknown field in ${type}`],
-  );
-};
-
-/** apps/v1 Deployment → V1Deployment; autoscaling/v2 HorizontalPodAutoscaler → V2HorizontalPodAutoscaler. */
-const modelName = (apiVersion: string, kind: string) => {
-  const version = apiVersion.split("/").pop()!;
-  return `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
-};
+// Every Kubernetes object `recette render` writes is checked against the API's own schema (./k8s-schema.ts).
 
 let objects: { file: string; doc: Record<string, unknown> }[];
 beforeAll(async () => {
@@ -68,7 +35,7 @@ describe("rendered Kubernetes objects (blog-k3s)", () => {
   it("have no field the Kubernetes v1.32 schema does not know", () => {
     for (const { file, doc } of objects) {
       const type = modelName(String(doc.apiVersion), String(doc.kind));
-      expect(registry[type], `${file}: no model ${type}`).toBeDefined();
+      expect(modelOf(String(doc.apiVersion), String(doc.kind)), `${file}: no model ${type}`).toBeDefined();
       expect(unknownFields(doc, type, file)).toEqual([]);
     }
   });

@@ -4,13 +4,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderAgentInstall, renderKubeconfig, renderServerInstall } from "../../components/k3s";
+import { renderAgentInstall, renderKubeconfig, renderNodeLabels, renderServerInstall } from "../../components/k3s";
 import { renderStep } from "../../components/node";
 import { renderPreflightScript } from "../../components/preflight";
 import { renderBootstrapScript } from "../../components/scaleway";
 import { renderDrainAndRemove, renderInit, renderJoin, renderLabels, renderLeave } from "../../components/swarm/scripts";
 import { renderStack, type Artifact } from "../../engine/render";
 import { ROOT } from "../helpers";
+import { withTraefik } from "./traefik-binary";
 
 // Real validators on real rendered output: cloud-init's own schema, shellcheck, smtpd -n.
 // `npm test` installs them first (scripts/ensure-validators).
@@ -82,6 +83,10 @@ describe("shellcheck on every generated script", () => {
     ["k3s joining server", wrap(renderServerInstall({ version: "v1.32.1+k3s1", first: false, datastore: "etcd", joinAddress: "10.0.0.1" }))],
     ["k3s agent", wrap(renderAgentInstall("v1.32.1+k3s1", "10.0.0.1"))],
     ["k3s kubeconfig", wrap(renderKubeconfig())],
+    ["k3s node labels", wrap(renderNodeLabels({ disk: "ssd", "example.org/zone": "a" }))],
+    ["k3s node labels (none)", wrap(renderNodeLabels({}))],
+    ["k3s labelled agent", wrap(renderAgentInstall("v1.32.1+k3s1", "10.0.0.1", { disk: "ssd" }))],
+    ["swarm labels (none)", wrap(renderLabels({}))],
     ["bootstrap swarm", renderBootstrapScript({ orchestrator: "swarm", dockerVersion: "20.10", hostname: "h" })],
   ])("%s", (name, script) => {
     const r = run("shellcheck", ["--shell=bash", write(`${name}.sh`, script)]);
@@ -128,19 +133,10 @@ describe("smtpd -n", () => {
 });
 
 describe("Traefik static configuration", () => {
-  // The Traefik binary scripts/build-images compiles from its Go module, when it has been built.
-  const binary = (() => {
-    const env = fs.existsSync(path.join(ROOT, "images/versions.env")) ? fs.readFileSync(path.join(ROOT, "images/versions.env"), "utf8") : "";
-    const version = /^TRAEFIK_VERSION=(.+)$/m.exec(env)?.[1];
-    const cache = process.env.RECETTE_CACHE ?? path.join(os.homedir(), ".cache", "recette");
-    const file = version ? path.join(cache, "traefik", version, "traefik") : "";
-    return file && fs.existsSync(file) ? file : undefined;
-  })();
-
   // Traefik has no dry-run: start it for a few seconds on loopback ports and read what it says.
-  const start = (content: string) => {
+  const start = (binary: string, content: string) => {
     const file = write(`traefik-${Math.random()}.yml`, content);
-    const r = spawnSync("timeout", ["5", binary!, `--configFile=${file}`], { encoding: "utf8" });
+    const r = spawnSync("timeout", ["5", binary, `--configFile=${file}`], { encoding: "utf8" });
     return `${r.stdout}${r.stderr}`;
   };
   const loopback = () => {
@@ -152,15 +148,15 @@ describe("Traefik static configuration", () => {
       .replace("/data/acme.json", path.join(tmp, "acme.json"));
   };
 
-  it.skipIf(!binary)("is loaded by the real Traefik binary: both entry points start, no configuration error", () => {
-    const log = start(loopback());
+  withTraefik("is loaded by the real Traefik binary: both entry points start, no configuration error", (binary) => {
+    const log = start(binary, loopback());
     expect(log).toMatch(/Traefik version v3/);
     expect(log).not.toMatch(/command traefik error|field not found|cannot unmarshal|aliasHeadersStrategy is not configured.*entryPointName=web/);
     expect(log).toMatch(/Starting provider \*file\.Provider/);
   });
 
-  it.skipIf(!binary)("the same binary refuses an unknown key (the check can fail)", () => {
-    expect(start(loopback().replace("  web:\n", "  web:\n    bogusOption: 1\n"))).toMatch(/command traefik error: field not found, node: bogusOption/);
+  withTraefik("the same binary refuses an unknown key (the check can fail)", (binary) => {
+    expect(start(binary, loopback().replace("  web:\n", "  web:\n    bogusOption: 1\n"))).toMatch(/command traefik error: field not found, node: bogusOption/);
   });
 });
 

@@ -239,8 +239,50 @@ describe("7. names: two objects never share a physical name", () => {
   it.each(caseTable("7-names"))("%s", (_name, file) => expect(caseOutput(file)).toEqual(expectedOf(file)));
 });
 
+/** Renders a recipe text with a stack of its own, in a scratch repository (the real program under mocks). */
+const renderRecipe = async (recipe: string, config: Record<string, string> = {}) => {
+  const root = tmpdir("render-root");
+  fs.mkdirSync(path.join(root, "stacks"));
+  const file = path.join(root, "recipe.yaml");
+  fs.writeFileSync(file, recipe);
+  const lines = Object.entries({ recipe: file, imageRegistry: "registry.example.org/recette", ...config }).map(([k, v]) => `  recette:${k}: ${JSON.stringify(v)}`);
+  fs.writeFileSync(path.join(root, "stacks", "Pulumi.t.yaml"), `config:\n${lines.join("\n")}\n`);
+  return renderStack({ root, stack: "t" });
+};
+
 describe("8. validate catches what render would fail on; nothing is silently ignored", () => {
   it.each(caseTable("8-validate"))("%s", (_name, file) => expect(caseOutput(file)).toEqual(expectedOf(file)));
+
+  it("opensmtpd.domain reaches smtpd.conf: the relay's banner and its HELO", async () => {
+    const { artifacts } = await renderRecipe(
+      "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\napps:\n  - opensmtpd: { name: relay, deliverTo: a@example.org, delivery: direct, domain: mail.example.org }\n",
+    );
+    const conf = artifacts.find((a) => a.path === "files/relay/smtpd.conf")!.content.split("\n");
+    expect(conf).toContain('listen on 0.0.0.0 port 25 hostname "mail.example.org"');
+    expect(conf).toContain('action "relay" relay helo "mail.example.org"');
+  });
+
+  it("nodes.labels are applied on k3s nodes (placement labels would otherwise never schedule)", async () => {
+    const { registrations } = await renderRecipe(
+      [
+        "name: t",
+        "nodes:",
+        "  provider: scaleway",
+        "  type: DEV1-M",
+        "  workers: 1",
+        "  ssh: { publicKey: { config: key } }",
+        "  apiAllowFrom: [203.0.113.7/32]",
+        "  labels: { worker-1: { disk: ssd } }",
+        "orchestrator: { kind: k3s }",
+        "",
+      ].join("\n"),
+      { key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ops@example.org" },
+    );
+    const agent = registrations.find((r) => r.name === "worker-1-k3s-agent")!;
+    expect(agent.inputs.create).toContain("--node-label disk=ssd");
+    const labels = registrations.find((r) => r.name === "manager-1-for-worker-1-k3s-labels")!;
+    expect(labels.inputs.triggers).toEqual([JSON.stringify({ disk: "ssd" })]);
+  });
 });
 
 describe("9. the k3s API is not open to the internet by default", () => {
@@ -251,5 +293,18 @@ describe("9. the k3s API is not open to the internet by default", () => {
     const sg = registrations.find((r) => r.type === "scaleway:instance/securityGroup:SecurityGroup")!;
     const rules = sg.inputs.inboundRules as { port: number; ipRange: string }[];
     expect(rules.filter((r) => r.port === 6443).map((r) => r.ipRange)).toEqual(["203.0.113.7/32", "172.16.16.0/24"]);
+  });
+});
+
+describe("10. tests that cannot fail: the Traefik binary checks fail in CI when the binary is missing", () => {
+  it("runs the validator tests with CI=true and an empty cache: they fail, naming the missing binary", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "test/artifacts/validators.test.ts", "-t", "Traefik"], {
+      encoding: "utf8",
+      cwd: ROOT,
+      timeout: 300_000,
+      env: { ...process.env, CI: "true", RECETTE_CACHE: tmpdir("empty-cache") },
+    });
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/CI must run the Traefik checks: no binary at /);
   });
 });
