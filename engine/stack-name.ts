@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 /**
  * Stack names recette accepts: lower-case DNS labels. Physical names and labels derive from the
  * stack (components/naming.ts), where case and punctuation do not count, so `DEV`, `dev_` and `dev`
@@ -17,3 +20,11 @@ export const isProductionStack = (stack: string): boolean => stack === "prod";
 
 /** The stack's configuration file, relative to the repository (Pulumi.yaml: stackConfigDir stacks). */
 export const stackFile = (stack: string): string => `stacks/Pulumi.${stack}.yaml`;
+
+/** The stack names of stacks/Pulumi.<name>.yaml files under `root` that recette accepts. */
+export const listStacks = (root: string): string[] =>
+  fs
+    .readdirSync(path.join(root, "stacks"))
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
+    .sort();

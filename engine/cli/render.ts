@@ -1,20 +1,11 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblem, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
 import { checkRenderTarget, OutputRefused, writeArtifacts } from "../render/output";
-import { validateStackName } from "../stack-name";
+import { listStacks, validateStackName } from "../stack-name";
 
-/** The stacks in stacks/, for messages (read without loading Pulumi). */
-const stacksHere = (): string =>
-  fs
-    .readdirSync(path.join(ROOT, "stacks"))
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
-    .sort()
-    .join(", ");
 
 export const summary = "run the Pulumi program under mocks and write what it declares (never deploys)";
 export const usage = "recette render [recipe.yaml] --stack <name> --out <dir>   e.g. recette render recipes/blog.yaml --stack dev --out out/dev";
@@ -39,7 +30,7 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
   }
   const badStack = validateStackName(stack);
   if (badStack) {
-    io.err(`recette render: --stack ${badStack} (stacks here: ${stacksHere()})`);
+    io.err(`recette render: --stack ${badStack} (stacks here: ${listStacks(ROOT).join(", ")})`);
     return 2;
   }
   try {

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { readFailure } from "../load/load";
 import { readSmallTextFile } from "../load/text";
-import { stackFile, validateStackName } from "../stack-name";
+import { listStacks, stackFile, validateStackName } from "../stack-name";
+
+export { listStacks };
 import { collectRefs } from "../compose";
 import { loadRecipe } from "../load";
 import { ROOT, runProgram } from "../program";
@@ -57,13 +59,6 @@ export const parseStackConfig = (text: string): { config: Record<string, string>
   return { config, secretKeys };
 };
 
-/** The stack names of stacks/Pulumi.<name>.yaml files that recette accepts. */
-export const listStacks = (root: string): string[] =>
-  fs
-    .readdirSync(path.join(root, "stacks"))
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
-    .sort();
 
 /**
  * Runs the real Pulumi program under mocks and returns what it declares. Secrets the stack would
