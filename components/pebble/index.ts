@@ -1,1 +1,1 @@
-export { Pebble, pebbleDirectory, pebbleWorkload, type PebbleArgs } from "./pebble";
+export { Pebble, pebbleDirectory, pebbleWorkload, renderWaitHealthy, type PebbleArgs } from "./pebble";

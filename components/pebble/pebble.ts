@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { shellCommand, shellQuote } from "../escape";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
 
 export interface PebbleArgs {
@@ -24,10 +25,23 @@ export const pebbleWorkload = (a: PebbleArgs): Workload => ({
   // The listener certificate must name the service as Traefik reaches it (the image issues it at start).
   env: { PEBBLE_WFE_NONCEREJECT: "0", PEBBLE_VA_NOSLEEP: "1", PEBBLE_EXTRA_NAMES: a.target.serviceHost("pebble") },
   ports: [14000, 15000],
+  // Healthy once the ACME directory's port accepts connections (the image has bash, no curl).
+  health: { command: ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/14000"], interval: "2s", timeout: "2s", retries: 30, startPeriod: "2s" },
   replicas: 1,
   update: { parallelism: 1, delay: "0s", order: "stop-first" },
   resources: { memoryMiB: 128 },
 });
+
+/** Waits (up to 3 minutes) until a task of the Swarm service runs and reports healthy on this machine. */
+export const renderWaitHealthy = (service: string): string =>
+  [
+    "for _ in $(seq 1 90); do",
+    `  if [ -n "$(${shellCommand(["docker", "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}`, "--filter", "health=healthy"])})" ]; then exit 0; fi`,
+    "  sleep 2",
+    "done",
+    `echo ${shellQuote(`recette: ${service} is not healthy after 180 s (see: docker service ps ${service})`)} >&2`,
+    "exit 1",
+  ].join("\n");
 
 export class Pebble extends pulumi.ComponentResource {
   readonly directory: string;
@@ -36,14 +50,23 @@ export class Pebble extends pulumi.ComponentResource {
 
   constructor(name: string, args: PebbleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:pebble:Pebble", name, {}, opts);
-    args.target.deploy(pebbleWorkload(args), this);
+    const deployed = args.target.deploy(pebbleWorkload(args), this);
     this.directory = pebbleDirectory(args.target);
     // Read from the image itself, so the certificate always matches the Pebble that runs.
     const ca = new command.local.Command(
       `${name}-ca`,
-      { create: `docker run --rm --entrypoint cat ${args.image} /etc/pebble/ca.pem`, triggers: [args.image] },
+      { create: shellCommand(["docker", "run", "--rm", "--entrypoint", "cat", args.image, "/etc/pebble/ca.pem"]), triggers: [args.image] },
       { parent: this },
     );
+    // Traefik asks for its certificates once, at start: if Pebble is not answering yet, it does not ask
+    // again until its configuration changes. Callers depend on this component, so they start after it.
+    if (args.target.kind === "swarm") {
+      new command.local.Command(
+        `${name}-ready`,
+        { create: deployed.name.apply(renderWaitHealthy), triggers: [args.image] },
+        { parent: this, dependsOn: deployed.resources, customTimeouts: { create: "5m", update: "5m" } },
+      );
+    }
     this.caCertificate = ca.stdout.apply((s) => `${s.trim()}\n`);
     this.registerOutputs({ directory: this.directory });
   }

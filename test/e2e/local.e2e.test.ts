@@ -167,6 +167,9 @@ describe("the kernel lesson on this machine (no IPVS)", () => {
       r.orchestrator.routingMesh = "required";
       r.edge.traefik.ports = { http: 28080, https: 28443 };
     }));
+    // Everything the stack needs is set, so the only thing that can stop it is the preflight.
+    const set = pulumi(STRICT, "config", "set", "--secret", "blogAdminPassword", ADMIN_PASSWORD);
+    if (set.status !== 0) throw new Error(`pulumi config set --secret blogAdminPassword: ${set.output}`);
   });
   afterAll(() => {
     pulumi(STRICT, "destroy", "--yes", "--skip-preview");
