@@ -7,6 +7,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as https from "node:https";
 import * as path from "node:path";
 import { loadRecipe } from "../../engine/load";
 import { renderStack } from "../../engine/render";
@@ -79,7 +80,35 @@ const memory = () => {
   console.log(`${"stack's own containers (Traefik, PluXml, OpenSMTPD)".padEnd(44)} ${`${own.toFixed(1)} MiB`.padStart(10)}  (target: under 80 MiB at idle)`);
 };
 
-const engine = (full: boolean, uncached: boolean) => {
+/** One GET of the blog's home page over HTTPS on loopback (SNI = the blog's host); resolves its duration in ms. */
+const getHome = (host: string, port: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const req = https.get({ host: "127.0.0.1", port, servername: host, path: "/", headers: { Host: host }, rejectUnauthorized: false, agent: false, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on("end", () => (res.statusCode === 200 ? resolve(ms(t)) : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out after 10 s")));
+    req.on("error", reject);
+  });
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** The home page's latency: a bounded loop of sequential requests (the real PluXml behind Traefik). */
+const latency = async (count = 200) => {
+  const host = "blog.local.test";
+  console.log(`\n## the blog's home page over HTTPS on loopback (${count} sequential requests through Traefik to PluXml)\n`);
+  const times: number[] = [];
+  let failed = 0;
+  for (let i = 0; i < count; i++) await getHome(host, 443).then((t) => times.push(t), () => failed++);
+  times.sort((a, b) => a - b);
+  if (times.length === 0) return console.log(`no answer from https://${host}/ (is the local stack up? npm run local:up)`);
+  console.log(`${"p50".padEnd(44)} ${fmt(percentile(times, 50)).padStart(10)}`);
+  console.log(`${"p95".padEnd(44)} ${fmt(percentile(times, 95)).padStart(10)}`);
+  console.log(`${"failed requests".padEnd(44)} ${String(failed).padStart(10)}`);
+};
+
+const engine = async (full: boolean, uncached: boolean) => {
   console.log("## engine (the local stack; targets: local:up to first HTTPS 200 under 3 min warm, no-op preview under 20 s)\n");
   if (uncached) {
     // A cache of its own, empty: every Go module downloaded and every binary built (about 30 min here).
@@ -95,13 +124,14 @@ const engine = (full: boolean, uncached: boolean) => {
   }
   timed("no-op pulumi preview -s local", "bash", ["-c", ". scripts/pulumi-env.sh && pulumi preview -s local --expect-no-changes --non-interactive"]);
   memory();
+  await latency();
 };
 
 const main = async () => {
   const args = process.argv.slice(2);
   console.log(`recette bench — ${new Date().toISOString()} — ${execFileSync("nproc").toString().trim()} cores\n`);
   await recipes();
-  if (args.includes("--engine") || args.includes("--full") || args.includes("--uncached")) engine(args.includes("--full"), args.includes("--uncached"));
+  if (args.includes("--engine") || args.includes("--full") || args.includes("--uncached")) await engine(args.includes("--full"), args.includes("--uncached"));
   else console.log("(engine figures: npm run bench -- --engine; --full adds local:up from nothing; --uncached adds a from-scratch engine build, ~30 min)");
 };
 

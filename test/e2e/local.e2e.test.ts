@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { noIpvsMessage } from "../../components/preflight";
 import { converged, makeStack, peerCertificate, pulumi, request, ROOT, sh, shAsync, stackObjects, waitFor } from "./helpers";
-import { PluxmlBrowser } from "./pluxml";
+import { publishArticle, PluxmlBrowser } from "./pluxml";
 
 // The `local` recipe, deployed by the real Pulumi engine onto this machine's Docker Swarm, on a
 // stack of its own (e2e) with Traefik on ports 18080/18443 so it never meets a running `local`.
@@ -36,6 +36,12 @@ const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
   });
   mutate(r);
   return stringify(r);
+};
+/** The article the admin publishes; it must survive updates. */
+const ARTICLE = "Recette e2e: written through the admin";
+const homeShowsArticle = async () => {
+  const home = await request("https", HOST, HTTPS, "/");
+  return home.status === 200 && home.body.includes(ARTICLE);
 };
 const webRelease = (release: string) => (r: Record<string, any>) => (r.apps[2].service.env.RELEASE = release);
 
@@ -90,6 +96,30 @@ describe("the local environment on the real engine", () => {
     expect(mail).toMatch(/^To: .*contact@blog\.local\.test/m);
   });
 
+  it("the admin logs in over HTTPS with the stack's secret (not another), publishes an article through its own form, and the home page shows it", async () => {
+    const wrong = new PluxmlBrowser("https", HOST, HTTPS, false);
+    expect((await wrong.login("admin", "not-the-secret")).body).toContain('<p class="alert red">Incorrect login or password</p>');
+    const b = new PluxmlBrowser("https", HOST, HTTPS, false);
+    const login = await b.login("admin", ADMIN_PASSWORD);
+    expect(login.status).toBe(302);
+    const published = await publishArticle(b, ARTICLE, "<p>Published by the end-to-end suite with PluXml's CSRF token.</p>");
+    expect(published.status, published.body.slice(0, 400)).toBe(302);
+    expect(published.headers.location).toMatch(/^article\.php\?a=\d{4}$/);
+    expect(await homeShowsArticle()).toBe(true);
+  });
+
+  it.each([
+    ["/data/configuration/users.xml", 403],
+    ["/data/configuration/parametres.xml", 403],
+    ["/core/lib/class.plx.admin.php", 403],
+    ["/install.php", 403],
+    ["/readme/", 404],
+  ])("does not serve %s through Traefik (%d)", async (path, status) => {
+    const a = await request("https", HOST, HTTPS, path);
+    expect(a.status).toBe(status);
+    expect(a.body).not.toContain("<password>");
+  });
+
   it("a second preview finds nothing to change", () => {
     const p = pulumi(STACK, "preview", "--expect-no-changes", "--suppress-progress");
     expect(p.status, p.output).toBe(0);
@@ -123,7 +153,7 @@ describe("the local environment on the real engine", () => {
     expect(answers.filter((s) => s !== 200)).toEqual([]);
   });
 
-  it("a new PluXml image tag updates exactly the blog service", () => {
+  it("a new PluXml image tag updates exactly the blog service, and the article stays", async () => {
     const current = sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]).stdout.trim();
     const versions = fs.readFileSync(`${ROOT}/images/versions.env`, "utf8");
     const v = /^PLUXML_VERSION=(.+)$/m.exec(versions)![1]!;
@@ -141,6 +171,8 @@ describe("the local environment on the real engine", () => {
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
     expect(sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]).stdout.trim()).toBe("recette/pluxml:e2e-next");
+    // The data volume outlives the task: the article is still there, served by the new image.
+    expect(await waitFor("the article on the updated blog", async () => ((await homeShowsArticle()) ? true : undefined), 120)).toBe(true);
   });
 
   it("destroy leaves no service, container, network, secret or config behind; kept volumes stay", () => {

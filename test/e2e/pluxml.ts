@@ -77,3 +77,38 @@ export const pluxmlPasswordHash = (salt: string, password: string): string =>
 /** The fields of the first user in PluXml's users.xml. */
 export const firstUser = (usersXml: string): Record<string, string> =>
   Object.fromEntries([...usersXml.matchAll(/<(login|name|password|salt|email|lang)><!\[CDATA\[(.*?)\]\]><\/\1>/g)].map((m) => [m[1]!, m[2]!]));
+
+const decodeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#0?39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/**
+ * The values a browser would send for a form's fields as the page fills them: text and hidden
+ * inputs, the selected option of each select, textareas. Buttons, checkboxes and files are left out.
+ */
+export const formFields = (html: string): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [, attrs] of html.matchAll(/<input\b([^>]*)>/g)) {
+    const name = /\bname="([^"]+)"/.exec(attrs!)?.[1];
+    const type = /\btype="([^"]+)"/.exec(attrs!)?.[1] ?? "text";
+    if (!name || ["submit", "button", "checkbox", "radio", "file", "image", "reset"].includes(type)) continue;
+    out[name] = decodeHtml(/\bvalue="([^"]*)"/.exec(attrs!)?.[1] ?? "");
+  }
+  for (const [, name, body] of html.matchAll(/<select\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const selected = /<option\b[^>]*\bvalue="([^"]*)"[^>]*\bselected/.exec(body!) ?? /<option\b[^>]*\bvalue="([^"]*)"/.exec(body!);
+    if (selected) out[name!] = decodeHtml(selected[1]!);
+  }
+  for (const [, name, body] of html.matchAll(/<textarea\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[name!] = decodeHtml(body!);
+  return out;
+};
+
+/**
+ * Publishes an article through PluXml's own article form (core/admin/article.php), as the admin's
+ * "Publish" button does: the form's own fields and CSRF token, a title, a body, no category. Needs a
+ * logged-in browser. Answers PluXml's reply (302 to the saved article on success).
+ */
+export const publishArticle = async (b: PluxmlBrowser, title: string, content: string): Promise<Answer> => {
+  const page = await b.get("/core/admin/article.php");
+  const token = csrfToken(page.body);
+  if (!token) throw new Error(`no CSRF token in core/admin/article.php (status ${page.status})`);
+  const fields = { ...formFields(page.body), token, title, chapo: "", content, "catId[]": "000", publish: "Publish" };
+  return b.post("/core/admin/article.php", fields);
+};
