@@ -43,7 +43,9 @@ export const resolvePlace = (
 
 /** Refusals and Docker failures exit 1 with their message; anything else is a bug and is thrown. */
 export const reportFailure = (command: string, e: unknown, err: (s: string) => void): number => {
-  if (e instanceof Refused || e instanceof ArchiveRefused || e instanceof DockerFailed) {
+  // System errors (EACCES, ENOSPC on the output file…) are the machine's answer, not a bug: exit 1 with it.
+  const system = e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string";
+  if (e instanceof Refused || e instanceof ArchiveRefused || e instanceof DockerFailed || system) {
     err(`recette ${command}: ${escapeLines(e.message)}`);
     return 1;
   }
