@@ -44,6 +44,9 @@ const snapshot = (stack: string) =>
 const cleanUp = () => {
   docker("service", "rm", SERVICE);
   docker("rm", "--force", USER);
+  // A removed service's task lets go of its volume a moment later: wait for it (bounded), or the volume stays.
+  const deadline = Date.now() + 60_000;
+  while (docker("ps", "--all", "--quiet", "--filter", `volume=${volumesOf("rbtest")[0]}`).stdout.trim() && Date.now() < deadline) sh("sleep", ["1"]);
   for (const s of STACKS) for (const v of volumesOf(s)) docker("volume", "rm", "--force", v);
 };
 
