@@ -9,6 +9,9 @@ import * as path from "node:path";
  */
 const STACK = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
+/** The Pulumi project (Pulumi.yaml's name): the first part of every physical name and `recette.stack` label. */
+export const PROJECT = "recette";
+
 /** Why a stack name is refused, or undefined. */
 export const validateStackName = (stack: string): string | undefined =>
   STACK.test(stack)

@@ -22,6 +22,16 @@ const COMMANDS: Record<string, () => Command> = {
     const m = require("./explain") as typeof import("./explain");
     return { summary: m.summary, usage: m.usage, run: m.explainCommand };
   },
+  backup: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./backup") as typeof import("./backup");
+    return { summary: m.summary, usage: m.usage, run: m.backupCommand };
+  },
+  restore: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./restore") as typeof import("./restore");
+    return { summary: m.summary, usage: m.usage, run: m.restoreCommand };
+  },
   schema: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require("./schema") as typeof import("./schema");

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { readFailure } from "../load/load";
 import { readSmallTextFile } from "../load/text";
-import { listStacks, stackFile, validateStackName } from "../stack-name";
+import { listStacks, PROJECT, stackFile, validateStackName } from "../stack-name";
 
 export { listStacks };
 import { collectRefs } from "../compose";
@@ -13,7 +13,7 @@ import { ROOT, runProgram } from "../program";
 import { renderArtifacts, type Artifact } from "./artifacts";
 import { installRecorder, SECRET, type Registration } from "./mocks";
 
-export const PROJECT = "recette";
+export { PROJECT };
 
 export interface RenderOptions {
   /** Repository root (stacks/ and recipes/ live there). */

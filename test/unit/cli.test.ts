@@ -51,4 +51,17 @@ describe("recette CLI", () => {
   it("schema --check passes: the checked-in JSON Schema and docs are current", () => {
     expect(() => execFileSync(path.join(ROOT, "bin", "recette"), ["schema", "--check"], { cwd: ROOT })).not.toThrow();
   });
+  it("help lists backup and restore; both answer usage errors with exit 2 before touching Docker", () => {
+    const help = recette("help");
+    expect(help.stdout).toMatch(/^  backup {4}write a \.tar\.gz of a running stack's blog data/m);
+    expect(help.stdout).toMatch(/^  restore {3}put a backup back into a stack's volumes/m);
+    const r = recette("backup", "--stack", "local");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^usage: recette backup --stack <name> /);
+    const bad = recette("restore", "--stack", "dev_", "x.tar.gz");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(
+      'recette restore: --stack "dev_" is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count) (stacks here: dev, local, prod, staging)\n',
+    );
+  });
 });

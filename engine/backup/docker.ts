@@ -1,0 +1,145 @@
+import { spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { escapeControls } from "../load/text";
+
+/**
+ * One Docker engine, reached by the `docker` CLI: `host` is what DOCKER_HOST would say (unix:///…,
+ * ssh://user@node, tcp://…); undefined keeps the caller's environment (DOCKER_HOST or the local socket).
+ * Every command is an argument list: nothing reaches a shell on this machine.
+ */
+export interface Engine {
+  host?: string;
+}
+
+export const engineName = (e: Engine): string => e.host ?? process.env.DOCKER_HOST ?? "the local Docker engine";
+
+export class DockerFailed extends Error {}
+
+export interface Run {
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs `docker <args>`; rejects with DockerFailed (the command and its stderr) on a non-zero exit. */
+export const docker = (e: Engine, args: string[], opts: { input?: string | Buffer | Readable; stdout?: Writable } = {}): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn("docker", args, {
+      env: { ...process.env, ...(e.host ? { DOCKER_HOST: e.host } : {}) },
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [];
+    let err = "";
+    if (opts.stdout) child.stdout!.pipe(opts.stdout);
+    else child.stdout!.on("data", (c: Buffer) => out.push(c));
+    child.stderr!.on("data", (c: Buffer) => (err += c.toString("utf8")));
+    if (opts.input !== undefined && child.stdin) {
+      child.stdin.on("error", () => undefined); // the command's own exit status says what went wrong
+      if (typeof opts.input === "string" || Buffer.isBuffer(opts.input)) child.stdin.end(opts.input);
+      else opts.input.pipe(child.stdin);
+    }
+    child.on("error", (x) => reject(new DockerFailed(`docker ${args[0]}: ${x.message} (is the docker CLI installed?)`)));
+    child.on("close", (code) => {
+      if (code === 0) resolve({ stdout: Buffer.concat(out), stderr: err });
+      else reject(new DockerFailed(`docker ${args.slice(0, 2).join(" ")} on ${engineName(e)} failed (exit ${code}): ${escapeControls(err.trim().split("\n").slice(-3).join(" | "))}`));
+    });
+  });
+
+const lines = (r: Run) => r.stdout.toString("utf8").split("\n").filter(Boolean);
+
+export interface StackVolume {
+  name: string;
+  /** The name without `<project>-<stack>-`: blog-data, traefik-acme. */
+  logical: string;
+  workload: string;
+  recipe: string;
+}
+
+/**
+ * The stack's kept volumes of the given workloads, found by their labels (`recette.stack`,
+ * `recette.workload`, `recette.keep=true`) on one engine; a volume whose name does not start with
+ * the stack's prefix is ignored, so a stray label cannot pull in someone else's volume.
+ */
+export const findVolumes = async (e: Engine, prefix: string, workloads: string[]): Promise<StackVolume[]> => {
+  const names = lines(await docker(e, ["volume", "ls", "--quiet", "--filter", `label=recette.stack=${prefix}`, "--filter", "label=recette.keep=true"]));
+  if (names.length === 0) return [];
+  const inspected = JSON.parse((await docker(e, ["volume", "inspect", ...names])).stdout.toString("utf8")) as { Name: string; Labels: Record<string, string> | null }[];
+  return inspected
+    .map((v) => ({ name: v.Name, logical: v.Name.slice(prefix.length + 1), workload: v.Labels?.["recette.workload"] ?? "", recipe: v.Labels?.["recette.recipe"] ?? "" }))
+    .filter((v) => v.name.startsWith(`${prefix}-`) && workloads.includes(v.workload))
+    .sort((a, b) => a.name.localeCompare(b.name));
+};
+
+export interface VolumeUser {
+  container: string;
+  /** The Swarm service the container is a task of, if any. */
+  service?: string;
+}
+
+/** Running containers that mount the volume on this engine. */
+export const volumeUsers = async (e: Engine, volume: string): Promise<VolumeUser[]> =>
+  lines(await docker(e, ["ps", "--filter", `volume=${volume}`, "--format", '{{.Names}}\t{{.Label "com.docker.swarm.service.name"}}'])).map((l) => {
+    const [container, service] = l.split("\t");
+    return { container: container!, ...(service ? { service } : {}) };
+  });
+
+/** The stack's Swarm services of a workload with their replicas; [] when the engine is not a Swarm manager. */
+export const workloadServices = async (manager: Engine, prefix: string, workload: string): Promise<{ name: string; replicas: number }[]> => {
+  let names: string[];
+  try {
+    names = lines(await docker(manager, ["service", "ls", "--filter", `label=recette.stack=${prefix}`, "--filter", `label=recette.workload=${workload}`, "--format", "{{.Name}}"]));
+  } catch (x) {
+    if (/not a swarm manager/i.test((x as Error).message)) return [];
+    throw x;
+  }
+  const out = [];
+  for (const name of names) {
+    const r = (await docker(manager, ["service", "inspect", "--format", "{{if .Spec.Mode.Replicated}}{{.Spec.Mode.Replicated.Replicas}}{{else}}-1{{end}}", name])).stdout.toString().trim();
+    out.push({ name, replicas: Number(r) });
+  }
+  return out;
+};
+
+/** The nodes running a service's tasks. */
+export const taskNodes = async (manager: Engine, service: string): Promise<string[]> =>
+  [...new Set(lines(await docker(manager, ["service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}}", service])))];
+
+/** The engine's node name, as `docker service ps` shows it. */
+export const nodeName = async (e: Engine): Promise<string> => (await docker(e, ["info", "--format", "{{.Name}}"])).stdout.toString().trim();
+
+export const scaleService = (manager: Engine, service: string, replicas: number) => docker(manager, ["service", "scale", "--detach=false", `${service}=${replicas}`]);
+
+/** A short-lived helper container holding the volumes; it removes itself when its bounded sleep ends. */
+export interface Helper {
+  engine: Engine;
+  name: string;
+}
+
+export const HELPER_SECONDS = 3 * 3600;
+
+export const startHelper = async (e: Engine, a: { name: string; image: string; labels: Record<string, string>; mounts: { volume: string; target: string; readOnly: boolean }[] }): Promise<Helper> => {
+  await docker(e, [
+    "run",
+    "--detach",
+    "--rm",
+    "--name",
+    a.name,
+    ...Object.entries(a.labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+    "--network",
+    "none",
+    "--user",
+    "0:0",
+    ...a.mounts.flatMap((m) => ["--mount", `type=volume,source=${m.volume},target=${m.target}${m.readOnly ? ",readonly" : ""}`]),
+    "--entrypoint",
+    "sleep",
+    a.image,
+    String(HELPER_SECONDS),
+  ]);
+  return { engine: e, name: a.name };
+};
+
+export const exec = (h: Helper, argv: string[], opts: { input?: string | Buffer | Readable; stdout?: Writable } = {}) =>
+  docker(h.engine, ["exec", ...(opts.input !== undefined ? ["--interactive"] : []), h.name, ...argv], opts);
+
+export const removeHelper = async (h: Helper): Promise<void> => {
+  await docker(h.engine, ["rm", "--force", h.name]).catch(() => undefined);
+};

@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { backupStack } from "../backup/backup";
+import type { Manifest } from "../backup/manifest";
+import { escapeControls } from "../load/text";
+import { DEFAULT_HELPER_IMAGE, ENGINE_OPTIONS, recetteVersion, reportFailure, resolvePlace, size } from "./volumes";
+
+export const summary = "write a .tar.gz of a running stack's blog data and acme.json (manifest, sha256 of every file) without stopping it";
+export const usage =
+  "recette backup --stack <name> [--host <docker host>] [--manager <docker host>] [--workload <name>]... [--force] <file.tar.gz>   e.g. recette backup --stack local backups/local.tar.gz";
+
+/** One line per volume: what went into the archive. */
+export const describeVolumes = (m: Manifest): string =>
+  m.volumes
+    .map((v) => {
+      const files = m.files.filter((e) => e.volume === v.logical && e.type === "file");
+      return `${v.logical} (${files.length} file${files.length === 1 ? "" : "s"}, ${size(files.reduce((s, e) => s + (e.size ?? 0), 0))})`;
+    })
+    .join(", ");
+
+/** Exit 0 written; 1 refused (existing file, no volumes, changing data, k3s, Docker failure); 2 usage. */
+export const backupCommand = async (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { ...ENGINE_OPTIONS, workload: { type: "string", multiple: true }, force: { type: "boolean" } } });
+  } catch (e) {
+    io.err(`${escapeControls((e as Error).message)}\nusage: ${usage}`);
+    return 2;
+  }
+  const v = parsed.values;
+  const where = resolvePlace("backup", v);
+  if ("code" in where || parsed.positionals.length !== 1) {
+    io.err(("message" in where && where.message) || `usage: ${usage}`);
+    return "code" in where ? where.code : 2;
+  }
+  const file = parsed.positionals[0]!;
+  try {
+    const m = await backupStack({
+      place: where.place,
+      file,
+      force: v.force === true,
+      // The blog's data and Traefik's certificates; the relay's spool and mailbox only when asked for.
+      workloads: v.workload ?? ["blog", "traefik"],
+      image: v["helper-image"] ?? DEFAULT_HELPER_IMAGE,
+      version: recetteVersion(),
+      log: (s) => io.err(`recette backup: ${escapeControls(s)}`),
+    });
+    const sha = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    io.out(`wrote ${escapeControls(file)}: stack ${m.stack} (recipe ${escapeControls(m.recipe)}), ${describeVolumes(m)}; sha256 ${sha}`);
+    return 0;
+  } catch (e) {
+    return reportFailure("backup", e, io.err);
+  }
+};

@@ -1,0 +1,55 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DockerFailed, type Engine } from "../backup/docker";
+import { ArchiveRefused } from "../backup/manifest";
+import { stackOrchestrator } from "../backup/orchestrator";
+import { placeOf, Refused, type Place } from "../backup/stack";
+import { escapeControls, escapeLines } from "../load/text";
+import { ROOT } from "../root";
+import { listStacks, validateStackName } from "../stack-name";
+
+/** What backup and restore share: the stack, where its volumes are, and the helper image. */
+export const ENGINE_OPTIONS = {
+  stack: { type: "string" },
+  host: { type: "string" },
+  manager: { type: "string" },
+  "helper-image": { type: "string" },
+} as const;
+
+/** The helper runs GNU tar, coreutils and findutils; recette's base image has them and is on every node built by scripts/build-images. */
+export const DEFAULT_HELPER_IMAGE = "recette/debian-base:bookworm";
+
+export const recetteVersion = (): string => (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+
+/** The place a command acts on, or the message to print (usage problems exit 2, k3s exits 1). */
+export const resolvePlace = (
+  command: string,
+  v: { stack?: string; host?: string; manager?: string },
+): { place: Place } | { code: number; message: string } => {
+  if (!v.stack) return { code: 2, message: "" };
+  const bad = validateStackName(v.stack);
+  if (bad) return { code: 2, message: `recette ${command}: --stack ${bad} (stacks here: ${listStacks(ROOT).join(", ")})` };
+  const orchestrator = stackOrchestrator(ROOT, v.stack);
+  if (orchestrator?.kind === "k3s") {
+    return {
+      code: 1,
+      message: `recette ${command}: stack ${v.stack} runs on k3s (${escapeControls(orchestrator.recipeFile)}): ${command} of its PersistentVolumeClaims is not implemented yet, nothing was done (README.md "Backup and restore" gives the kubectl steps)`,
+    };
+  }
+  const engine: Engine = v.host ? { host: v.host } : {};
+  const manager: Engine = v.manager ? { host: v.manager } : engine;
+  return { place: placeOf(v.stack, engine, manager) };
+};
+
+/** Refusals and Docker failures exit 1 with their message; anything else is a bug and is thrown. */
+export const reportFailure = (command: string, e: unknown, err: (s: string) => void): number => {
+  // System errors (EACCES, ENOSPC on the output file…) are the machine's answer, not a bug: exit 1 with it.
+  const system = e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string";
+  if (e instanceof Refused || e instanceof ArchiveRefused || e instanceof DockerFailed || system) {
+    err(`recette ${command}: ${escapeLines(e.message)}`);
+    return 1;
+  }
+  throw e;
+};
+
+export const size = (n: number): string => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
