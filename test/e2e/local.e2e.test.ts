@@ -1,4 +1,6 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { noIpvsMessage } from "../../components/preflight";
@@ -43,6 +45,8 @@ const homeShowsArticle = async () => {
   const home = await request("https", HOST, HTTPS, "/");
   return home.status === 200 && home.body.includes(ARTICLE);
 };
+/** The backup the suite takes of the running stack, restored after the data volume is removed. */
+const BACKUP = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "recette-e2e-backup-")), "e2e.tar.gz");
 const webRelease = (release: string) => (r: Record<string, any>) => (r.apps[2].service.env.RELEASE = release);
 
 describe("the local environment on the real engine", () => {
@@ -175,6 +179,17 @@ describe("the local environment on the real engine", () => {
     expect(await waitFor("the article on the updated blog", async () => ((await homeShowsArticle()) ? true : undefined), 120)).toBe(true);
   });
 
+  it("backs up the running blog and acme.json without stopping them (recette backup)", () => {
+    const b = sh(process.execPath, [`${ROOT}/bin/recette`, "backup", "--stack", STACK, BACKUP]);
+    expect(b.status, b.output).toBe(0);
+    expect(b.stdout).toMatch(/^wrote .*: stack e2e \(recipe local\), blog-data \(\d+ files?, .*\), traefik-acme \(1 file, /);
+    expect(fs.statSync(BACKUP).mode & 0o777).toBe(0o600);
+    const listing = sh("tar", ["-tvzf", BACKUP]).stdout;
+    expect(listing.split("\n")[0]).toMatch(/ manifest\.json$/);
+    expect(listing).toMatch(/^-rw------- \S+ +\d+ .* volumes\/traefik-acme\/acme\.json$/m);
+    expect(listing).toMatch(/ volumes\/blog-data\/configuration\/users\.xml$/m);
+  });
+
   it("destroy leaves no service, container, network, secret or config behind; kept volumes stay", () => {
     const d = pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
     expect(d.status, d.output).toBe(0);
@@ -188,6 +203,20 @@ describe("the local environment on the real engine", () => {
     });
     const volumes = sh("docker", ["volume", "ls", "--filter", `label=recette.stack=${LABEL}`, "--format", "{{.Name}}"]).stdout.split("\n").filter(Boolean).sort();
     expect(volumes).toEqual([`${LABEL}-blog-data`, `${LABEL}-relay-mail`, `${LABEL}-relay-spool`, `${LABEL}-traefik-acme`]);
+  });
+
+  it("with the data volume removed, up installs a fresh blog; restore brings the article back", async () => {
+    expect(sh("docker", ["volume", "rm", `${LABEL}-blog-data`]).status).toBe(0);
+    const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output).toBe(0);
+    await waitFor("the fresh blog answering", async () => ((await request("https", HOST, HTTPS, "/")).status === 200 ? true : undefined), 240);
+    expect(await homeShowsArticle()).toBe(false);
+    // The blog runs: restore swaps the data in while the stack's services are scaled to 0 (--stop).
+    const r = sh(process.execPath, [`${ROOT}/bin/recette`, "restore", "--stack", STACK, "--stop", BACKUP]);
+    expect(r.status, r.output).toBe(0);
+    expect(await waitFor("the article back on the home page", async () => ((await homeShowsArticle()) ? true : undefined), 180)).toBe(true);
+    const login = await new PluxmlBrowser("https", HOST, HTTPS, false).login("admin", ADMIN_PASSWORD);
+    expect(login.status).toBe(302);
   });
 });
 
