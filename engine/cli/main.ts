@@ -22,6 +22,11 @@ const COMMANDS: Record<string, () => Command> = {
     const m = require("./explain") as typeof import("./explain");
     return { summary: m.summary, usage: m.usage, run: m.explainCommand };
   },
+  images: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./images") as typeof import("./images");
+    return { summary: m.summary, usage: m.usage, run: m.imagesCommand };
+  },
   schema: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require("./schema") as typeof import("./schema");
