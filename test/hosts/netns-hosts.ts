@@ -222,10 +222,18 @@ export const cmdline = (pid: number) => {
 /** Stops the given pids (TERM, then KILL after `graceSeconds`), waiting until they are gone. */
 export const stopPids = async (pids: number[], graceSeconds = 20) => {
   const live = () => pids.filter(alive);
-  for (const pid of live()) process.kill(pid, "SIGTERM");
+  // A process may exit between the check and the signal (ESRCH): that is what we want anyway.
+  const signal = (pid: number, sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* gone already */
+    }
+  };
+  for (const pid of live()) signal(pid, "SIGTERM");
   const deadline = Date.now() + graceSeconds * 1000;
   while (live().length > 0 && Date.now() < deadline) await sleep(250);
-  for (const pid of live()) process.kill(pid, "SIGKILL");
+  for (const pid of live()) signal(pid, "SIGKILL");
   while (live().length > 0) await sleep(100);
 };
 
