@@ -30,22 +30,40 @@ export const tagOf = (version: string) => version.replace(/[+~]/g, "-");
 
 /**
  * Where images come from. `local`: the tags scripts/build-images makes on this machine. Otherwise a
- * registry the user pushed recette's images to (stack config `imageRegistry`); Traefik comes from
- * its official image there.
+ * registry the user pushed recette's images to (stack config `imageRegistry`, e.g.
+ * rg.fr-par.scw.cloud/recette or the lab's 10.253.1.1:5000): `<registry>/<name>:<tag>` for every
+ * image, Traefik included (scripts/build-images --push REGISTRY pushes exactly these names, as
+ * `recette images --registry REGISTRY` lists them).
  */
 export interface ImageSource {
   registry: "local" | string;
 }
 
-export const traefikImage = (src: ImageSource, version?: string): string =>
-  src.registry === "local" ? (version ? `recette/traefik:${version}` : pinned("TRAEFIK_IMAGE")) : `traefik:${version ?? pinned("TRAEFIK_VERSION")}`;
+const inRegistry = (src: ImageSource, name: string, tag: string) => (src.registry === "local" ? `recette/${name}:${tag}` : `${src.registry}/${name}:${tag}`);
 
-export const pluxmlImage = (src: ImageSource, version?: string): string => {
-  const tag = tagOf(version ?? pinned("PLUXML_VERSION"));
-  return src.registry === "local" ? `recette/pluxml:${tag}` : `${src.registry}/pluxml:${tag}`;
-};
+export const traefikImage = (src: ImageSource, version?: string): string =>
+  src.registry === "local" && !version ? pinned("TRAEFIK_IMAGE") : inRegistry(src, "traefik", tagOf(version ?? pinned("TRAEFIK_VERSION")));
+
+export const pluxmlImage = (src: ImageSource, version?: string): string => inRegistry(src, "pluxml", tagOf(version ?? pinned("PLUXML_VERSION")));
 
 export const opensmtpdImage = (src: ImageSource): string =>
-  src.registry === "local" ? pinned("OPENSMTPD_IMAGE") : `${src.registry}/opensmtpd:${tagOf(pinned("OPENSMTPD_VERSION"))}`;
+  src.registry === "local" ? pinned("OPENSMTPD_IMAGE") : inRegistry(src, "opensmtpd", tagOf(pinned("OPENSMTPD_VERSION")));
 
-export const pebbleImage = (): string => pinned("PEBBLE_IMAGE");
+/** The local test ACME CA (edge.traefik.acme.ca: pebble). */
+export const pebbleImage = (src: ImageSource): string =>
+  src.registry === "local" ? pinned("PEBBLE_IMAGE") : inRegistry(src, "pebble", tagOf(pinned("PEBBLE_VERSION")));
+
+/**
+ * Every image a stack pulls that scripts/build-images makes, as [the local tag, its name in
+ * `registry`]: what `build-images --push` tags and pushes. The Debian base is not pulled by stacks.
+ */
+export const registryImages = (registry: string): [local: string, remote: string][] => {
+  const local: ImageSource = { registry: "local" };
+  const remote: ImageSource = { registry };
+  return [
+    [traefikImage(local), traefikImage(remote)],
+    [pebbleImage(local), pebbleImage(remote)],
+    [pluxmlImage(local), pluxmlImage(remote)],
+    [opensmtpdImage(local), opensmtpdImage(remote)],
+  ];
+};

@@ -26,3 +26,17 @@ recette_stack() {
   local stack=$1
   pulumi stack select "$stack" --non-interactive 2>/dev/null || pulumi stack init "$stack" --non-interactive >&2
 }
+
+# What the lab (scripts/lab-up) runs besides Docker: sshd, ip/nsenter, iptables, the CNCF registry,
+# skopeo (pushes to the lab's plain-HTTP registry). Debian packages; no daemon is started by apt.
+recette_lab_packages() {
+  local missing=() c pkg
+  for c in sshd:openssh-server ip:iproute2 nsenter:util-linux iptables:iptables docker-registry:docker-registry skopeo:skopeo; do
+    pkg=${c#*:}
+    command -v "${c%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${c%%:*}" ] || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" = 0 ] && return 0
+  say "installing ${missing[*]}"
+  [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

@@ -32,6 +32,11 @@ const COMMANDS: Record<string, () => Command> = {
     const m = require("./restore") as typeof import("./restore");
     return { summary: m.summary, usage: m.usage, run: m.restoreCommand };
   },
+  images: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./images") as typeof import("./images");
+    return { summary: m.summary, usage: m.usage, run: m.imagesCommand };
+  },
   schema: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require("./schema") as typeof import("./schema");

@@ -116,7 +116,7 @@ export const composeApps = (recipe: Recipe, target: WorkloadTarget, ctx: StackCo
 export const composeEdge = (recipe: Recipe, target: WorkloadTarget, ctx: StackContext, parent: pulumi.Resource): Traefik | undefined => {
   const t = recipe.edge?.traefik;
   if (!t) return undefined;
-  const pebble = t.acme.ca === "pebble" ? new Pebble("pebble", { target, image: pebbleImage() }, { parent }) : undefined;
+  const pebble = t.acme.ca === "pebble" ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }) }, { parent }) : undefined;
   const hosts = recipe.apps.flatMap((a) => [...(a.pluxml ? [a.pluxml.host] : []), ...(a.service?.routes.map((r) => r.host) ?? [])]);
   return new Traefik(
     "traefik",

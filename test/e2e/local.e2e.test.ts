@@ -40,7 +40,7 @@ const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
   return stringify(r);
 };
 /** The article the admin publishes; it must survive updates. */
-const ARTICLE = "Recette e2e: written through the admin";
+const ARTICLE = `Recette e2e ${Date.now()}: written through the admin`;
 const homeShowsArticle = async () => {
   const home = await request("https", HOST, HTTPS, "/");
   return home.status === 200 && home.body.includes(ARTICLE);
@@ -52,6 +52,8 @@ const webRelease = (release: string) => (r: Record<string, any>) => (r.apps[2].s
 describe("the local environment on the real engine", () => {
   let files: { recipeFile: string; stackFile: string };
   beforeAll(() => {
+    // From nothing: the volumes a previous run kept on purpose (retainOnDelete) are this test stack's own.
+    for (const v of sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`]).stdout.split("\n").filter(Boolean)) sh("docker", ["volume", "rm", v]);
     files = makeStack(STACK, recipe());
     const set = pulumi(STACK, "config", "set", "--secret", "blogAdminPassword", ADMIN_PASSWORD);
     if (set.status !== 0) throw new Error(`pulumi config set --secret blogAdminPassword: ${set.output}`);

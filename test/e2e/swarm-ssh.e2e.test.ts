@@ -19,7 +19,7 @@ export const nodeIds = cluster.nodeIds;
 
 describe("a Swarm bootstrapped over SSH on two hosts", () => {
   let hosts: SwarmHost[];
-  let stop: () => void;
+  let stop: () => Promise<void>;
   let program: ReturnType<typeof makeProgram>;
   const pulumi = (...args: string[]) => program.pulumi(...args);
   const docker = (h: SwarmHost, ...args: string[]) => sh("docker", ["-H", `unix://${h.socket}`, ...args]).stdout.trim();
@@ -30,9 +30,9 @@ describe("a Swarm bootstrapped over SSH on two hosts", () => {
     stop = started.stop;
     program = makeProgram("swarm", PROGRAM(ROOT), started.privateKey);
   });
-  afterAll(() => {
+  afterAll(async () => {
     program?.cleanup();
-    stop?.();
+    await stop?.();
   });
 
   it("initialises the swarm on the manager and joins the worker, labelled", () => {

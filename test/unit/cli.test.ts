@@ -48,6 +48,32 @@ describe("recette CLI", () => {
     expect(r.stdout).toContain("IPVS: required (routing mesh");
   });
 
+  it("images lists every pulled image with its registry name, as components/images.ts names them", () => {
+    const r = recette("images", "--registry", "10.253.1.1:5000");
+    expect(r.status, r.stderr).toBe(0);
+    const v: Record<string, string> = Object.fromEntries(
+      fs
+        .readFileSync(path.join(ROOT, "images", "versions.env"), "utf8")
+        .split("\n")
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
+    const tag = (image: string) => image.slice(image.indexOf(":") + 1);
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual(
+      ["TRAEFIK_IMAGE", "PEBBLE_IMAGE", "PLUXML_IMAGE", "OPENSMTPD_IMAGE"].map((k) => {
+        const local = v[k] ?? "";
+        return `${local} 10.253.1.1:5000/${local.slice("recette/".length, local.indexOf(":"))}:${tag(local)}`;
+      }),
+    );
+  });
+
+  it("images refuses a missing or malformed registry (exit 2)", () => {
+    expect(recette("images").status).toBe(2);
+    const r = recette("images", "--registry", "not a registry");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('recette images: --registry "not a registry" is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000)\n');
+  });
+
   it("schema --check passes: the checked-in JSON Schema and docs are current", () => {
     expect(() => execFileSync(path.join(ROOT, "bin", "recette"), ["schema", "--check"], { cwd: ROOT })).not.toThrow();
   });

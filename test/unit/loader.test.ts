@@ -160,9 +160,9 @@ describe("cross-field rules", () => {
       "recipes/x.yaml:5:52 apps[0].service.placement: no node matches this placement, so web would never start (set the labels in nodes.labels or relax it)",
     ],
     [
-      "the pebble CA outside the local provider",
+      "the pebble CA on Scaleway nodes",
       `${SCALEWAY_MINIMAL}edge: { traefik: { acme: { email: a@b.org, ca: pebble } } }\n`,
-      "recipes/x.yaml:6:48 edge.traefik.acme.ca: the pebble test CA exists only with nodes.provider: local (use auto, staging or production)",
+      "recipes/x.yaml:6:48 edge.traefik.acme.ca: the pebble test CA exists only with nodes.provider: local or hosts (use auto, staging or production)",
     ],
   ])("refuses %s", (_what, text, expected) => {
     expect(problemsOf(text)).toContain(expected);

@@ -1,0 +1,157 @@
+import { spawn, spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadRecipe } from "../../engine/load";
+import { ROOT } from "../../engine/root";
+import { cmdline, createNetnsHosts, destroyNetnsHosts, must, run, stopPids, waitUntil, type NetnsHostsSpec } from "../hosts/netns-hosts";
+
+/**
+ * The lab: the hosts recipes/lab.yaml lists, made on this machine as network namespaces on the
+ * bridge recette-lab-br (10.253.1.0/24, the bridge .1), a plain-HTTP registry on the bridge address
+ * holding recette's images, and the stack `lab` (stacks/Pulumi.lab.yaml) that deploys the recipe
+ * there. `labDown` removes all of it, whatever state a failed `labUp` left.
+ */
+export const LAB = {
+  recipe: "recipes/lab.yaml",
+  stack: "lab",
+  stackFile: path.join(ROOT, "stacks", "Pulumi.lab.yaml"),
+  stateDir: path.join(ROOT, ".recette", "lab"),
+  bridge: "recette-lab-br",
+  bridgeAddress: "10.253.1.1",
+  registry: "10.253.1.1:5000",
+  /** Registry storage: a cache like the image builds (kept by lab:down, so a new lab pushes only what changed). */
+  registryStorage: path.join(process.env.RECETTE_CACHE ?? path.join(os.homedir(), ".cache", "recette"), "lab-registry"),
+  nsPrefix: "recette-lab-",
+} as const;
+
+export interface LabHost {
+  name: string;
+  role: "manager" | "worker";
+  address: string;
+  ns: string;
+}
+
+/** The lab's hosts: exactly those recipes/lab.yaml lists (one source for names and addresses). */
+export const labHosts = (recipeFile = path.join(ROOT, LAB.recipe)): LabHost[] => {
+  const { nodes } = loadRecipe(recipeFile).recipe;
+  if (nodes.provider !== "hosts") throw new Error(`${recipeFile}: the lab needs nodes.provider: hosts (found ${nodes.provider})`);
+  const prefix = LAB.bridgeAddress.slice(0, LAB.bridgeAddress.lastIndexOf(".") + 1);
+  return nodes.hosts.map((h) => {
+    if (!h.address.startsWith(prefix) || h.address === LAB.bridgeAddress)
+      throw new Error(`${recipeFile}: host ${h.name} has address ${h.address}, outside the lab's ${prefix}0/24 (or the bridge's own ${LAB.bridgeAddress})`);
+    return { name: h.name, role: h.role, address: h.address, ns: `${LAB.nsPrefix}${h.name}` };
+  });
+};
+
+export const labSpec = (hosts: LabHost[] = labHosts()): NetnsHostsSpec => ({
+  hosts: hosts.map((h) => ({ ns: h.ns, address: h.address })),
+  bridge: LAB.bridge,
+  bridgeAddress: LAB.bridgeAddress,
+  veth: "recette-lab",
+  stateDir: LAB.stateDir,
+  ruleComment: "recette-lab",
+  // Swarm's host-mode publishing needs dockerd's NAT rules; they live in each host's own namespace.
+  iptables: true,
+  insecureRegistries: [LAB.registry],
+});
+
+/** distribution's configuration (YAML; JSON is YAML): storage in the cache, HTTP on the bridge only. */
+export const renderRegistryConfig = (storage: string, addr: string): string =>
+  `${JSON.stringify({ version: 0.1, log: { level: "warn" }, storage: { filesystem: { rootdirectory: storage }, delete: { enabled: true } }, http: { addr } }, null, 2)}\n`;
+
+const registryPidfile = () => path.join(LAB.stateDir, "registry.pid");
+const registryConfig = () => path.join(LAB.stateDir, "registry.yml");
+
+const registryAnswers = () =>
+  new Promise<boolean>((resolve) => {
+    const req = http.get({ host: LAB.bridgeAddress, port: 5000, path: "/v2/", timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+  });
+
+const startRegistry = async () => {
+  fs.mkdirSync(LAB.registryStorage, { recursive: true });
+  fs.writeFileSync(registryConfig(), renderRegistryConfig(LAB.registryStorage, LAB.registry));
+  const fd = fs.openSync(path.join(LAB.stateDir, "registry.log"), "a");
+  const child = spawn("docker-registry", ["serve", registryConfig()], { detached: true, stdio: ["ignore", fd, fd] });
+  child.unref();
+  fs.closeSync(fd);
+  fs.writeFileSync(registryPidfile(), `${child.pid}\n`);
+  await waitUntil(`the registry on http://${LAB.registry}/v2/ (log: ${path.join(LAB.stateDir, "registry.log")})`, registryAnswers, 30);
+};
+
+const stopRegistry = async () => {
+  const pid = fs.existsSync(registryPidfile()) ? Number.parseInt(fs.readFileSync(registryPidfile(), "utf8"), 10) : NaN;
+  // Only the process that serves our configuration (a pid may have been reused since).
+  if (Number.isInteger(pid) && cmdline(pid).includes(registryConfig())) await stopPids([pid], 10);
+};
+
+/** `pulumi` on the local file backend (the caller sourced scripts/pulumi-env.sh). */
+const pulumi = (args: string[], input?: string) => run("pulumi", [...args, "--non-interactive"], input);
+
+const writeStack = (keyFile: string) => {
+  fs.rmSync(LAB.stackFile, { force: true });
+  pulumi(["stack", "rm", LAB.stack, "--yes", "--force"]);
+  must("pulumi", ["stack", "init", LAB.stack, "--non-interactive"]);
+  must("pulumi", ["config", "set", "recipe", LAB.recipe, "-s", LAB.stack, "--non-interactive"]);
+  must("pulumi", ["config", "set", "imageRegistry", LAB.registry, "-s", LAB.stack, "--non-interactive"]);
+  // Values on stdin, not argv (visible to every user in ps); encrypted by the Pulumi CLI.
+  must("pulumi", ["config", "set", "--secret", "sshPrivateKey", "-s", LAB.stack, "--non-interactive"], fs.readFileSync(keyFile, "utf8"));
+  must("pulumi", ["config", "set", "--secret", "blogAdminPassword", "-s", LAB.stack, "--non-interactive"], crypto.randomBytes(18).toString("base64url"));
+};
+
+/** Test hook: RECETTE_LAB_FAIL_AFTER=<step> stops lab:up with an error after that step (proves lab:down cleans a half-made lab). */
+const step = (name: string, log: (s: string) => void) => {
+  log(`${name}: done`);
+  if (process.env.RECETTE_LAB_FAIL_AFTER === name) throw new Error(`RECETTE_LAB_FAIL_AFTER=${name}: stopping here on purpose`);
+};
+
+/** Is any part of a lab there (state, bridge, a namespace)? */
+export const labTraces = (hosts: LabHost[] = labHosts()): string[] => [
+  ...(fs.existsSync(LAB.stateDir) ? [LAB.stateDir] : []),
+  ...(run("ip", ["link", "show", LAB.bridge]).status === 0 ? [`bridge ${LAB.bridge}`] : []),
+  ...hosts.filter((h) => fs.existsSync(`/run/netns/${h.ns}`)).map((h) => `namespace ${h.ns}`),
+  ...(fs.existsSync(LAB.stackFile) ? [path.relative(ROOT, LAB.stackFile)] : []),
+];
+
+/** Makes the lab; returns the manager's address. Refuses when a lab (or part of one) is there. */
+export const labUp = async (log: (s: string) => void): Promise<string> => {
+  const hosts = labHosts();
+  const traces = labTraces(hosts);
+  if (traces.length > 0) throw new Error(`a lab is already (partly) there: ${traces.join(", ")}; run npm run lab:down first`);
+  log(`hosts from ${LAB.recipe}: ${hosts.map((h) => `${h.name} ${h.address}`).join(", ")}`);
+  await createNetnsHosts(labSpec(hosts));
+  step("hosts", log);
+  await startRegistry();
+  step("registry", log);
+  // build-images makes what is missing (cached), then tags and pushes every image the stack pulls.
+  const push = spawnSync("bash", [path.join(ROOT, "scripts", "build-images"), "--push", LAB.registry, "--plain-http"], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+  if (push.status !== 0) throw new Error(`scripts/build-images --push ${LAB.registry} --plain-http failed (exit ${push.status})`);
+  step("images", log);
+  writeStack(path.join(LAB.stateDir, "id_ed25519"));
+  step("stack", log);
+  const manager = hosts.find((h) => h.role === "manager");
+  if (!manager) throw new Error(`${LAB.recipe} lists no manager`);
+  return manager.address;
+};
+
+/** Removes the lab: stack, stack file, registry, hosts (processes, mounts, data, links, rules), state. */
+export const labDown = async (log: (s: string) => void): Promise<void> => {
+  const hosts = labHosts();
+  if (run("pulumi", ["version"]).status === 0) {
+    const rm = pulumi(["stack", "rm", LAB.stack, "--yes", "--force"]);
+    if (rm.status === 0) log(`pulumi stack rm ${LAB.stack}`);
+  }
+  fs.rmSync(LAB.stackFile, { force: true });
+  await stopRegistry();
+  await destroyNetnsHosts(labSpec(hosts));
+  const left = labTraces(hosts);
+  if (left.length > 0) throw new Error(`still there after lab:down: ${left.join(", ")}`);
+  log(`removed ${hosts.map((h) => h.ns).join(", ")}, ${LAB.bridge}, the registry and ${path.relative(ROOT, LAB.stateDir)} (registry storage kept in ${LAB.registryStorage})`);
+};
