@@ -76,7 +76,12 @@ describe("the local environment on the real engine", () => {
     const cert = await waitFor("a certificate issued by Pebble", async () => {
       const c = await peerCertificate(HOST, HTTPS);
       return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
-    }, 180);
+    }, 180).catch((e: Error) => {
+      // What Traefik and Pebble said about ACME, so a failure here can be understood from CI's log.
+      const logs = (svc: string) => sh("docker", ["service", "logs", "--no-task-ids", "--tail", "60", `${LABEL}-${svc}`]).output;
+      const acme = logs("traefik").split("\n").filter((l) => /acme|certificate|error|level=(warn|error)/i.test(l) && !/"GET /.test(l));
+      throw new Error(`${e.message}\n--- traefik (ACME lines) ---\n${acme.join("\n")}\n--- pebble ---\n${logs("pebble")}`);
+    });
     expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
   });
 
