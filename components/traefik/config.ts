@@ -15,6 +15,13 @@ export interface TraefikConfigArgs {
   /** The orchestrator's provider section (from the WorkloadTarget). */
   providers: Record<string, unknown>;
   dashboard: boolean;
+  /**
+   * Wait between publishing a challenge and asking the CA to validate it, e.g. "10s". Traefik asks
+   * once and does not retry a failed validation until its configuration changes, so a CA that
+   * resolves names through Docker's DNS (the local Pebble) must not ask before the new task's aliases
+   * are known there. Defaults to none.
+   */
+  challengeDelay?: string;
 }
 
 export const ACME_STORAGE = "/data/acme.json";
@@ -62,7 +69,9 @@ export const renderStaticConfig = (a: TraefikConfigArgs): string =>
             email: a.email,
             storage: ACME_STORAGE,
             caServer: a.caServer,
-            ...(a.challenge === "http" ? { httpChallenge: { entryPoint: "web" } } : { tlsChallenge: {} }),
+            ...(a.challenge === "http"
+              ? { httpChallenge: { entryPoint: "web", ...(a.challengeDelay ? { delay: a.challengeDelay } : {}) } }
+              : { tlsChallenge: a.challengeDelay ? { delay: a.challengeDelay } : {} }),
           },
         },
       },

@@ -23,6 +23,8 @@ export interface TraefikArgs {
   aliases?: string[];
   /** Node ports for HTTP and HTTPS. Defaults to 80 and 443. */
   ports?: { http: number; https: number };
+  /** Wait between publishing an ACME challenge and its validation (see TraefikConfigArgs). Defaults to none. */
+  challengeDelay?: string;
   /** Extra CA certificate (PEM) Traefik trusts for the ACME directory, e.g. the local Pebble CA. */
   acmeCaCertificate?: pulumi.Input<string>;
 }
@@ -34,7 +36,14 @@ export const validateTraefikArgs = (a: TraefikArgs): ArgProblem[] => validateTra
 export const traefikWorkload = (a: TraefikArgs): Workload => {
   const challenge = a.challenge ?? "http";
   const staticConfig = pulumi.output(a.email).apply((email) =>
-    renderStaticConfig({ email, caServer: a.caServer, challenge, providers: a.target.traefikProviders(), dashboard: a.dashboard !== undefined }),
+    renderStaticConfig({
+      email,
+      caServer: a.caServer,
+      challenge,
+      providers: a.target.traefikProviders(),
+      dashboard: a.dashboard !== undefined,
+      ...(a.challengeDelay ? { challengeDelay: a.challengeDelay } : {}),
+    }),
   );
   const caFile = "/etc/traefik/acme-ca.pem";
   return {

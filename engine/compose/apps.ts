@@ -131,7 +131,9 @@ export const composeEdge = (recipe: Recipe, target: WorkloadTarget, ctx: StackCo
       replicas: t.replicas,
       ...(t.dashboard ? { dashboard: { host: t.dashboard.host, users: ctx.resolve.secret(t.dashboard.users) } } : {}),
       // With the local CA, Pebble must find Traefik under every routed host name to validate HTTP-01.
-      ...(pebble ? { aliases: [...new Set(hosts)].sort(), acmeCaCertificate: pebble.caCertificate } : {}),
+      // Pebble resolves them through Docker's DNS, which learns a new task's aliases seconds after it starts:
+      // Traefik, which asks only once, waits before each validation.
+      ...(pebble ? { aliases: [...new Set(hosts)].sort(), acmeCaCertificate: pebble.caCertificate, challengeDelay: "10s" } : {}),
     },
     { parent, ...(pebble ? { dependsOn: [pebble] } : {}) },
   );
