@@ -76,7 +76,9 @@ describe("1. render never removes what it did not create", () => {
       "set -e",
       "mount --make-rprivate /",
       "for m in $(findmnt -rn -o TARGET | sort -r); do mount -o remount,bind,ro \"$m\" 2>/dev/null || true; done",
-      "mount -t tmpfs tmpfs /tmp",
+      // A writable scratch place for the tools (tsx's cache) that hides nothing the CLI needs (the clone may live in /tmp).
+      "mount -t tmpfs tmpfs /mnt",
+      'export TMPDIR=/mnt',
       `exec "$0" "$@"`,
     ].join("\n");
     const listing = fs.readdirSync("/").sort();
