@@ -125,7 +125,7 @@ export class Environment extends pulumi.ComponentResource {
       kubeconfig = cluster.kubeconfig;
       target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
     }
-    composeEdge(recipe, target, ctx, this);
+    composeEdge(recipe, target, ctx, manager, this);
     const { urls } = composeApps(recipe, target, ctx, this);
     this.outputs = {
       recipe: recipe.name,

@@ -35,13 +35,19 @@ export interface Answer {
   body: string;
 }
 
-/** An HTTP(S) request to loopback, with the Host/SNI a browser would send for `host`. */
-export const request = (scheme: "http" | "https", host: string, port: number, urlPath: string, opts: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> =>
+/** An HTTP(S) request to loopback (or `opts.address`: a lab host), with the Host/SNI a browser would send for `host`. */
+export const request = (
+  scheme: "http" | "https",
+  host: string,
+  port: number,
+  urlPath: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string>; address?: string; timeoutMs?: number } = {},
+): Promise<Answer> =>
   new Promise((resolve, reject) => {
     const lib = scheme === "https" ? https : http;
     const req = lib.request(
       {
-        host: "127.0.0.1",
+        host: opts.address ?? "127.0.0.1",
         port,
         path: urlPath,
         method: opts.method ?? "GET",
@@ -49,7 +55,7 @@ export const request = (scheme: "http" | "https", host: string, port: number, ur
         servername: host,
         // The certificate is checked separately against Pebble's issuer; Pebble's roots are per run.
         rejectUnauthorized: false,
-        timeout: 10_000,
+        timeout: opts.timeoutMs ?? 10_000,
       },
       (res) => {
         let body = "";
@@ -64,10 +70,10 @@ export const request = (scheme: "http" | "https", host: string, port: number, ur
     req.end();
   });
 
-/** The certificate served for `host` on a loopback port. */
-export const peerCertificate = (host: string, port: number): Promise<tls.PeerCertificate> =>
+/** The certificate served for `host` on a loopback port (or on `address`). */
+export const peerCertificate = (host: string, port: number, address = "127.0.0.1"): Promise<tls.PeerCertificate> =>
   new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: "127.0.0.1", port, servername: host, rejectUnauthorized: false }, () => {
+    const socket = tls.connect({ host: address, port, servername: host, rejectUnauthorized: false }, () => {
       const cert = socket.getPeerCertificate();
       socket.end();
       resolve(cert);

@@ -15,6 +15,8 @@ export class PluxmlBrowser {
     private readonly host: string,
     private readonly port: number,
     private readonly viaHttps = true,
+    /** Where to connect (a lab host); loopback by default. */
+    private readonly address?: string,
   ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -32,7 +34,7 @@ export class PluxmlBrowser {
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.keep(await request(this.scheme, this.host, this.port, path, { headers: this.headers(headers) }));
+    return this.keep(await request(this.scheme, this.host, this.port, path, { headers: this.headers(headers), ...(this.address ? { address: this.address } : {}) }));
   }
 
   async post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
@@ -42,6 +44,7 @@ export class PluxmlBrowser {
         method: "POST",
         body,
         headers: this.headers({ "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)), ...headers }),
+        ...(this.address ? { address: this.address } : {}),
       }),
     );
   }

@@ -56,6 +56,8 @@ export const labSpec = (hosts: LabHost[] = labHosts()): NetnsHostsSpec => ({
   // Swarm's host-mode publishing needs dockerd's NAT rules; they live in each host's own namespace.
   iptables: true,
   insecureRegistries: [LAB.registry],
+  // As on a real server, Traefik's bind mount of the Docker socket reaches its own host's engine.
+  socketAlias: "/var/run/docker.sock",
 });
 
 /** distribution's configuration (YAML; JSON is YAML): storage in the cache, HTTP on the bridge only. */
@@ -141,6 +143,16 @@ export const labUp = async (log: (s: string) => void): Promise<string> => {
   return manager.address;
 };
 
+/**
+ * Forgets the lab hosts' SSH keys in this user's known_hosts. Pulumi's Docker provider reaches the
+ * manager over ssh:// with StrictHostKeyChecking=accept-new, so ssh records the key there; every lab
+ * has new keys, and ssh would refuse the next lab's manager as an impostor.
+ */
+const forgetHostKeys = (hosts: LabHost[]) => {
+  if (!fs.existsSync(path.join(os.homedir(), ".ssh", "known_hosts"))) return;
+  for (const h of hosts) run("ssh-keygen", ["-R", h.address]);
+};
+
 /** Removes the lab: stack, stack file, registry, hosts (processes, mounts, data, links, rules), state. */
 export const labDown = async (log: (s: string) => void): Promise<void> => {
   const hosts = labHosts();
@@ -151,6 +163,7 @@ export const labDown = async (log: (s: string) => void): Promise<void> => {
   fs.rmSync(LAB.stackFile, { force: true });
   await stopRegistry();
   await destroyNetnsHosts(labSpec(hosts));
+  forgetHostKeys(hosts);
   const left = labTraces(hosts);
   if (left.length > 0) throw new Error(`still there after lab:down: ${left.join(", ")}`);
   log(`removed ${hosts.map((h) => h.ns).join(", ")}, ${LAB.bridge}, the registry and ${path.relative(ROOT, LAB.stateDir)} (registry storage kept in ${LAB.registryStorage})`);
