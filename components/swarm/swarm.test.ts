@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
@@ -17,7 +21,7 @@ import {
   validateClusterArgs,
   type ServiceContext,
 } from "./index";
-import { renderLabels } from "./scripts";
+import { parseJoin, renderDrainAndRemove, renderJoin, renderLeave, renderLabels } from "./scripts";
 import { byType, one, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
@@ -537,7 +541,7 @@ describe("Cluster under mocks", () => {
     expect(noLabels.inputs.triggers).toEqual(["{}"]);
     expect(Object.keys(cluster.nodeIds).sort()).toEqual(["manager-1", "worker-1", "worker-2"]);
     const membership = one(registrations, "command:remote:Command", "manager-1-for-worker-2-swarm-membership");
-    expect(membership.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-2"]!) });
+    expect(membership.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-2"]!), MEMBERSHIP: "joined" });
     expect(membership.inputs.delete).toContain("docker node update --availability drain");
   });
 
@@ -571,5 +575,57 @@ describe("Cluster under mocks", () => {
     );
     await settle();
     expect(commands(registrations)).toEqual([]);
+  });
+});
+
+/**
+ * The join, leave and drain scripts run by real bash against a stand-in `docker` that logs its
+ * arguments and answers `docker info` with the node's swarm state.
+ */
+describe("a node another stack joined stays in the swarm when this stack goes", () => {
+  const runScript = (script: string, state: "active" | "inactive", env: Record<string, string> = {}) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-swarm-script-"));
+    const log = path.join(dir, "calls");
+    fs.writeFileSync(
+      path.join(dir, "docker"),
+      `#!/bin/bash\necho "$*" >> ${JSON.stringify(log)}\ncase "$1 $2" in\n  "info --format") [[ "$3" == *LocalNodeState* ]] && echo ${state} || echo node-1 ;;\n  "node inspect") [[ "$*" == *Spec.Role* ]] && echo worker ;;\nesac\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, ...env } });
+    const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { status: r.status, stdout: r.stdout, calls: calls.filter((c) => !c.startsWith("info ")) };
+  };
+  const joinEnv = { JOIN_TOKEN: "SWMTKN-1-x", ADVERTISE_ADDR: "10.0.0.3" };
+
+  it.each([
+    ["inactive", "joined", ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"]],
+    ["active", "adopted", []],
+  ] as const)("a node %s before the join step is %s", (state, membership, calls) => {
+    const r = runScript(renderJoin("10.0.0.2"), state, joinEnv);
+    expect(r.status).toBe(0);
+    expect(parseJoin(r.stdout)).toEqual({ nodeId: "node-1", membership });
+    expect(r.calls).toEqual(calls);
+  });
+
+  it.each([
+    ["node-1\njoined", ["swarm leave --force"]],
+    // a step created before the membership line existed joined its node itself
+    ["node-1", ["swarm leave --force"]],
+    ["node-1\nadopted", []],
+  ])("leave after a join that printed %j runs %j", (stdout, calls) => {
+    const r = runScript(renderLeave(), "active", { PULUMI_COMMAND_STDOUT: stdout });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual(calls);
+  });
+
+  it.each([
+    ["joined", true],
+    ["adopted", false],
+  ])("the lead drains and removes a %s node: %s", (membership, removes) => {
+    const r = runScript(renderDrainAndRemove().replace("sleep 2", "true"), "active", { NODE_ID: "node-9", MEMBERSHIP: membership });
+    expect(r.status).toBe(0);
+    expect(r.calls.includes("node rm --force node-9")).toBe(removes);
+    expect(r.calls.some((c) => c.startsWith("node update --availability drain"))).toBe(removes);
   });
 });

@@ -330,4 +330,70 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(inside).toContain(adminPassword);
     figure("secrets", `${Object.keys(secrets).length} values absent from ${Object.keys(places).join(", ")} (${services.length} services, ${configs.length} files)`);
   });
+
+  it("isolation: a second stack of the same recipe on the same hosts serves too; destroying it leaves every resource of the first intact", async () => {
+    const OTHER = "lab-iso";
+    const otherLabel = `recette-${OTHER}`;
+    const other = (...args: string[]) => {
+      const r = sh("pulumi", [...args, "-s", OTHER, "--non-interactive"]);
+      engineLogs.push(r.output);
+      return r;
+    };
+    const otherDir = fs.mkdtempSync(path.join(ROOT, ".recette", `${OTHER}-`));
+    const otherStackFile = path.join(ROOT, "stacks", `Pulumi.${OTHER}.yaml`);
+    try {
+      // recipes/lab.yaml as it is, but for Traefik's node ports: the manager's 80 and 443 are the first stack's.
+      const r = parse(fs.readFileSync(path.join(ROOT, LAB.recipe), "utf8")) as Record<string, any>;
+      r.edge.traefik.ports = { http: 8080, https: 8443 };
+      fs.writeFileSync(path.join(otherDir, "recipe.yaml"), stringify(r));
+      sh("pulumi", ["stack", "rm", OTHER, "--yes", "--force", "--non-interactive"]);
+      fs.rmSync(otherStackFile, { force: true });
+      expect(sh("pulumi", ["stack", "init", OTHER, "--non-interactive"]).status).toBe(0);
+      expect(other("config", "set", "recipe", path.join(otherDir, "recipe.yaml")).status).toBe(0);
+      expect(other("config", "set", "imageRegistry", LAB.registry).status).toBe(0);
+      for (const [key, value] of [["sshPrivateKey", fs.readFileSync(path.join(LAB.stateDir, "id_ed25519"), "utf8")], ["blogAdminPassword", `${adminPassword}-iso`]] as const) {
+        const set = sh("pulumi", ["config", "set", "--secret", key, "-s", OTHER, "--non-interactive"], { input: value });
+        expect(set.status, set.output).toBe(0);
+      }
+      /** Everything of the first stack Swarm knows, with the version of each service and the tasks that run. */
+      const snapshot = () => {
+        const list = (...args: string[]) => onManager(...args).split("\n").filter(Boolean).sort();
+        const filter = `label=recette.stack=${LABEL}`;
+        const services = list("service", "ls", "-q", "--filter", filter);
+        return {
+          services: services.map((id) => onManager("service", "inspect", id, "--format", "{{.ID}} {{.Spec.Name}} v{{.Version.Index}}")).sort(),
+          tasks: services.flatMap((id) => list("service", "ps", "-q", "--filter", "desired-state=running", id)).sort(),
+          networks: list("network", "ls", "-q", "--filter", filter),
+          configs: list("config", "ls", "-q", "--filter", filter),
+          secrets: list("secret", "ls", "-q", "--filter", filter),
+          volumes: list("volume", "ls", "-q", "--filter", filter),
+          nodes: list("node", "ls", "--format", "{{.ID}} {{.Hostname}} {{.Status}} {{.Availability}}"),
+        };
+      };
+      const before = snapshot();
+      expect(before.services).toHaveLength(5);
+      const made = other("up", "--yes", "--skip-preview", "--suppress-progress");
+      expect(made.status, made.output.slice(-4000)).toBe(0);
+      const both = await waitFor("both stacks serving the blog", async () => {
+        const mine = await https(HOST).catch(() => undefined);
+        const theirs = await request("https", HOST, 8443, "/", { address: manager.address, timeoutMs: 5000 }).catch(() => undefined);
+        return mine?.status === 200 && theirs?.status === 200 ? { mine, theirs } : undefined;
+      }, 300);
+      // Two blogs, each with its own data: only the first has the article.
+      expect(both.mine.body).toContain(ARTICLE);
+      expect(both.theirs.body).not.toContain(ARTICLE);
+      expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`).split("\n").filter(Boolean)).toHaveLength(4);
+      const destroyed = other("destroy", "--yes", "--skip-preview", "--suppress-progress");
+      expect(destroyed.status, destroyed.output.slice(-4000)).toBe(0);
+      expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`)).toBe("");
+      expect(snapshot()).toEqual(before);
+      expect(await homeShowsArticle()).toBe(true);
+      figure("isolation", `second stack up, serving and destroyed; the first stack's ${before.services.length} services, ${before.tasks.length} tasks, networks, configs, secrets, volumes and ${before.nodes.length} nodes unchanged`);
+    } finally {
+      other("destroy", "--yes", "--skip-preview", "--suppress-progress");
+      sh("pulumi", ["stack", "rm", OTHER, "--yes", "--force", "--non-interactive"]);
+      fs.rmSync(otherStackFile, { force: true });
+      fs.rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
 });

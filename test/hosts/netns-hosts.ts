@@ -37,6 +37,12 @@ export interface NetnsHostsSpec {
    * machine (it is bind-mounted over, inside the daemon's namespace only). Defaults to none.
    */
   socketAlias?: string;
+  /**
+   * dockerd's storage driver. vfs works everywhere but copies every image layer in full: a lab host
+   * holding the blog's images writes (and on removal deletes) gigabytes. overlay2 needs overlayfs in
+   * the kernel. Defaults to vfs.
+   */
+  storageDriver?: "vfs" | "overlay2";
 }
 
 export interface NetnsHost {
@@ -88,7 +94,7 @@ export const renderDockerdArgs = (spec: NetnsHostsSpec, ns: string): string[] =>
     "dockerd",
     // Not /etc/docker/daemon.json: it belongs to this machine's own engine.
     `--config-file=${path.join(spec.stateDir, `${ns}-daemon.json`)}`,
-    "--storage-driver=vfs",
+    `--storage-driver=${spec.storageDriver ?? "vfs"}`,
     `--data-root=${p.dataRoot}`,
     `--exec-root=${p.execRoot}`,
     `--pidfile=${p.pidfile}`,
