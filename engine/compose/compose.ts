@@ -73,7 +73,7 @@ const composePreflight = (recipe: Recipe, nodes: ClusterNode[], parent: pulumi.R
         orchestrator: recipe.orchestrator.kind,
         routingMesh: recipe.orchestrator.kind === "swarm" ? recipe.orchestrator.routingMesh : "fallback",
         requiredMiB,
-        ...(recipe.orchestrator.kind === "swarm" ? { dockerVersion: recipe.orchestrator.version } : {}),
+        ...(recipe.orchestrator.kind === "swarm" ? { dockerVersion: recipe.orchestrator.version, encryptedOverlay: recipe.orchestrator.encryptOverlay } : {}),
         ...(expectedIpvs !== undefined ? { expectedIpvs } : {}),
       },
       { parent },
