@@ -35,7 +35,9 @@ const spec: NetnsHostsSpec = {
   stateDir: path.join(dir, "hosts"),
   ruleComment: "recette-e2e-backup-ssh",
 };
-const socket = (address: string) => `unix:///run/${spec.hosts.find((h) => h.address === address)!.ns}.sock`;
+/** Each host's Docker socket as this machine sees it (createNetnsHosts says where). */
+const sockets = new Map<string, string>();
+const socket = (address: string) => `unix://${sockets.get(address)}`;
 
 /** docker on one host's own daemon, straight through its socket (the test's side door, not SSH). */
 const on = (address: string, ...args: string[]) => {
@@ -65,6 +67,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   await destroyNetnsHosts({ ...spec, stateDir: path.join(dir, "old") });
   const made = await createNetnsHosts(spec);
+  for (const h of made.hosts) sockets.set(h.address, h.socket);
   // The client side: an ssh that trusts exactly these hosts' key, with the hosts' key pair.
   const hostKey = fs.readFileSync(path.join(spec.stateDir, "hostkey.pub"), "utf8").trim();
   fs.writeFileSync(path.join(dir, "known_hosts"), `${MANAGER},${WORKER} ${hostKey}\n`);
