@@ -129,19 +129,26 @@ export const checkRoutes: Rule = (r) => {
   ];
 };
 
-export const checkPorts: Rule = (r) => {
+/** Every port a recipe publishes on the nodes, where it says so, and who publishes it. */
+const publishedPorts = (r: Recipe): Claim[] => {
   const claims: Claim[] = [];
-  if (r.edge?.traefik) {
-    const { http, https } = r.edge.traefik.ports;
-    claims.push({ path: ["edge", "traefik", "ports"], key: `tcp/${http}`, what: "traefik" }, { path: ["edge", "traefik", "ports"], key: `tcp/${https}`, what: "traefik" });
-  }
+  const t = r.edge?.traefik;
+  if (t)
+    claims.push(
+      { path: ["edge", "traefik", "ports", "http"], key: `tcp/${t.ports.http}`, what: "traefik" },
+      { path: ["edge", "traefik", "ports", "https"], key: `tcp/${t.ports.https}`, what: "traefik" },
+    );
   for (const { index, kind, spec } of appEntries(r)) {
     if (kind === "opensmtpd" && spec.publish) claims.push({ path: ["apps", index, kind, "publish"], key: `tcp/${String(spec.publish)}`, what: spec.name });
-    const ports = (spec.ports ?? []) as { published: number; protocol: string }[];
-    ports.forEach((p, i) => claims.push({ path: ["apps", index, kind, "ports", i, "published"], key: `${p.protocol}/${p.published}`, what: spec.name }));
+    ((spec.ports ?? []) as { published: number; protocol: string }[]).forEach((p, i) =>
+      claims.push({ path: ["apps", index, kind, "ports", i, "published"], key: `${p.protocol}/${p.published}`, what: spec.name }),
+    );
   }
-  return firstClaimWins(claims, (c, first) => `port ${c.key} is already published by ${first.what} (pick another published port)`);
+  return claims;
 };
+
+export const checkPorts: Rule = (r) =>
+  firstClaimWins(publishedPorts(r), (c, first) => `port ${c.key} is already published by ${first.what} (pick another published port)`);
 
 export const checkNames: Rule = (r) =>
   firstClaimWins(
@@ -224,16 +231,7 @@ export const checkReservedPorts: Rule = (r) => {
   const reserved = { ...RESERVED_PORTS[r.orchestrator.kind] };
   const where = Object.fromEntries(Object.entries(reserved).map(([k, v]) => [k, `${v} on the nodes`]));
   if (r.nodes.provider === "hosts") for (const h of r.nodes.hosts) where[`tcp/${h.port}`] ??= `SSH on host ${h.name}`;
-  const claims: { path: PropertyKey[]; key: string }[] = [];
-  const t = r.edge?.traefik;
-  if (t) claims.push({ path: ["edge", "traefik", "ports", "http"], key: `tcp/${t.ports.http}` }, { path: ["edge", "traefik", "ports", "https"], key: `tcp/${t.ports.https}` });
-  for (const { index, kind, spec } of appEntries(r)) {
-    if (kind === "opensmtpd" && spec.publish) claims.push({ path: ["apps", index, kind, "publish"], key: `tcp/${String(spec.publish)}` });
-    ((spec.ports ?? []) as { published: number; protocol: string }[]).forEach((p, i) =>
-      claims.push({ path: ["apps", index, kind, "ports", i, "published"], key: `${p.protocol}/${p.published}` }),
-    );
-  }
-  return claims.filter((c) => where[c.key]).map((c) => error(c.path, `port ${c.key} is ${where[c.key]} (pick another published port)`));
+  return publishedPorts(r).filter((c) => where[c.key]).map((c) => error(c.path, `port ${c.key} is ${where[c.key]} (pick another published port)`));
 };
 
 /** Address ranges the orchestrator uses on every node; the private network must not overlap them. */

@@ -99,12 +99,27 @@ export const workloadServices = async (manager: Engine, prefix: string, workload
   return out;
 };
 
-/** The nodes running a service's tasks. */
-export const taskNodes = async (manager: Engine, service: string): Promise<string[]> =>
-  [...new Set(lines(await docker(manager, ["service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}}", service])))];
+/** A Swarm node: its ID (what decides) and its host name (what people read; two nodes may share one). */
+export interface SwarmNode {
+  id: string;
+  name: string;
+}
 
-/** The engine's node name, as `docker service ps` shows it. */
-export const nodeName = async (e: Engine): Promise<string> => (await docker(e, ["info", "--format", "{{.Name}}"])).stdout.toString().trim();
+/** The nodes running a service's tasks. */
+export const taskNodes = async (manager: Engine, service: string): Promise<SwarmNode[]> => {
+  const tasks = lines(await docker(manager, ["service", "ps", "--no-trunc", "--filter", "desired-state=running", "--format", "{{.ID}}\t{{.Node}}", service])).map((l) => l.split("\t"));
+  if (tasks.length === 0) return [];
+  const ids = lines(await docker(manager, ["inspect", "--type", "task", "--format", "{{.NodeID}}", ...tasks.map(([id]) => id!)]));
+  const nodes = new Map<string, SwarmNode>();
+  tasks.forEach(([, name], i) => nodes.set(ids[i]!, { id: ids[i]!, name: name ?? "" }));
+  return [...nodes.values()];
+};
+
+/** The Swarm node an engine is ("" for the ID when it is not in a Swarm). */
+export const engineNode = async (e: Engine): Promise<SwarmNode> => {
+  const [id, name] = (await docker(e, ["info", "--format", "{{.Swarm.NodeID}}\t{{.Name}}"])).stdout.toString().trim().split("\t");
+  return { id: id ?? "", name: name ?? "" };
+};
 
 export const scaleService = (manager: Engine, service: string, replicas: number) => docker(manager, ["service", "scale", "--detach=false", `${service}=${replicas}`]);
 

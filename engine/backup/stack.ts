@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { stackPrefix } from "../../components/naming";
 import { PROJECT } from "../stack-name";
-import { docker, engineName, exec, findVolumes, nodeName, taskNodes, workloadServices, type Engine, type Helper, type StackVolume } from "./docker";
+import { docker, engineName, exec, engineNode, findVolumes, taskNodes, workloadServices, type Engine, type Helper, type StackVolume } from "./docker";
 import { ArchiveRefused } from "./manifest";
 import { LEFTOVERS } from "./scripts";
 
@@ -42,14 +42,14 @@ export const stackVolumes = async (p: Place, workloads: string[]): Promise<Stack
  * on any other node (it would be stale, or not the one the service mounts).
  */
 export const checkPlacement = async (p: Place, workloads: string[]): Promise<void> => {
-  const here = await nodeName(p.engine);
+  const here = await engineNode(p.engine);
   for (const w of workloads) {
     for (const s of await workloadServices(p.manager, p.prefix, w)) {
-      const nodes = await taskNodes(p.manager, s.name);
-      const elsewhere = nodes.filter((n) => n !== here);
+      const elsewhere = (await taskNodes(p.manager, s.name)).filter((n) => n.id !== here.id);
       if (elsewhere.length) {
+        const node = (n: { id: string; name: string }) => `${n.name} (node ${n.id.slice(0, 12) || "outside the Swarm"})`;
         throw new Refused(
-          `service ${s.name} runs on node ${elsewhere.join(", ")}, but --host reaches node ${here}: its volume there is not the one the service uses. Pass --host ssh://<user>@${elsewhere[0]} and --manager ${engineName(p.manager)}`,
+          `service ${s.name} runs on ${elsewhere.map(node).join(", ")}, but --host reaches ${node(here)}: its volume there is not the one the service uses. Pass --host ssh://<user>@<that node's address> and --manager ${engineName(p.manager)}`,
         );
       }
     }

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
 import { backupStack } from "../backup/backup";
 import type { Manifest } from "../backup/manifest";
 import { escapeControls } from "../load/text";
-import { DEFAULT_HELPER_IMAGE, ENGINE_OPTIONS, recetteVersion, reportFailure, resolvePlace, size } from "./volumes";
+import { parseVolumeCommand, recetteVersion, reportFailure, size } from "./volumes";
 
 export const summary = "write a .tar.gz of a running stack's blog data and acme.json (manifest, sha256 of every file) without stopping it";
 export const usage =
@@ -21,28 +20,17 @@ export const describeVolumes = (m: Manifest): string =>
 
 /** Exit 0 written; 1 refused (existing file, no volumes, changing data, k3s, Docker failure); 2 usage. */
 export const backupCommand = async (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { ...ENGINE_OPTIONS, workload: { type: "string", multiple: true }, force: { type: "boolean" } } });
-  } catch (e) {
-    io.err(`${escapeControls((e as Error).message)}\nusage: ${usage}`);
-    return 2;
-  }
-  const v = parsed.values;
-  const where = resolvePlace("backup", v);
-  if ("code" in where || parsed.positionals.length !== 1) {
-    io.err(("message" in where && where.message) || `usage: ${usage}`);
-    return "code" in where ? where.code : 2;
-  }
-  const file = parsed.positionals[0]!;
+  const cmd = parseVolumeCommand("backup", usage, args, { workload: { type: "string", multiple: true }, force: { type: "boolean" } }, io);
+  if (typeof cmd === "number") return cmd;
+  const { values: v, place, file, image } = cmd;
   try {
     const m = await backupStack({
-      place: where.place,
+      place,
       file,
       force: v.force === true,
       // The blog's data and Traefik's certificates; the relay's spool and mailbox only when asked for.
       workloads: v.workload ?? ["blog", "traefik"],
-      image: v["helper-image"] ?? DEFAULT_HELPER_IMAGE,
+      image,
       version: recetteVersion(),
       log: (s) => io.err(`recette backup: ${escapeControls(s)}`),
     });

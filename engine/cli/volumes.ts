@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DockerFailed, type Engine } from "../backup/docker";
 import { ArchiveRefused } from "../backup/manifest";
 import { stackOrchestrator } from "../backup/orchestrator";
@@ -39,6 +40,38 @@ export const resolvePlace = (
   const engine: Engine = v.host ? { host: v.host } : {};
   const manager: Engine = v.manager ? { host: v.manager } : engine;
   return { place: placeOf(v.stack, engine, manager) };
+};
+
+type Io = { err: (s: string) => void };
+
+/**
+ * The command line both commands share: the engine options plus `extra`, exactly one positional (the
+ * archive). Returns the parsed values, the place and the file, or the exit code after printing why
+ * (2 usage, 1 refused such as a k3s stack).
+ */
+export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["options"]>>(
+  command: string,
+  usage: string,
+  args: string[],
+  extra: O,
+  io: Io,
+) => {
+  const options = { ...ENGINE_OPTIONS, ...extra };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options });
+  } catch (e) {
+    io.err(`${escapeControls((e as Error).message)}\nusage: ${usage}`);
+    return 2;
+  }
+  const values = parsed.values;
+  const where = resolvePlace(command, values as { stack?: string; host?: string; manager?: string });
+  if ("code" in where || parsed.positionals.length !== 1) {
+    io.err(("message" in where && where.message) || `usage: ${usage}`);
+    return "code" in where ? where.code : 2;
+  }
+  const image = (values as { "helper-image"?: string })["helper-image"] ?? DEFAULT_HELPER_IMAGE;
+  return { values, place: where.place, file: parsed.positionals[0]!, image };
 };
 
 /** Refusals and Docker failures exit 1 with their message; anything else is a bug and is thrown. */

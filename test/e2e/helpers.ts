@@ -9,8 +9,8 @@ import * as tls from "node:tls";
 export const ROOT = path.resolve(__dirname, "../..");
 
 /** Runs a command, returning its status and output (never throws). */
-export const sh = (cmd: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}) => {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: process.env, input: opts.input, timeout: opts.timeoutMs ?? 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+export const sh = (cmd: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) => {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: opts.env ?? process.env, input: opts.input, timeout: opts.timeoutMs ?? 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "", output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
 };
 

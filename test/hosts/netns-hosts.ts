@@ -214,7 +214,8 @@ export const createNetnsHosts = async (spec: NetnsHostsSpec): Promise<NetnsHosts
   must("ip", ["addr", "add", `${spec.bridgeAddress}/24`, "dev", spec.bridge]);
   must("ip", ["link", "set", spec.bridge, "up"]);
   // This machine's own dockerd sets the FORWARD policy to DROP: let the hosts talk across the bridge.
-  must("iptables", ["-I", "FORWARD", "-i", spec.bridge, "-o", spec.bridge, "-m", "comment", "--comment", spec.ruleComment, "-j", "ACCEPT"]);
+  // -w: wait for the xtables lock (dockerd, kubelet or another suite may hold it), never fail on it.
+  must("iptables", ["-w", "-I", "FORWARD", "-i", spec.bridge, "-o", spec.bridge, "-m", "comment", "--comment", spec.ruleComment, "-j", "ACCEPT"]);
 
   const hosts = spec.hosts.map((h, i) => {
     const { outside, inside } = vethNames(spec, i);
@@ -333,6 +334,6 @@ export const destroyNetnsHosts = async (spec: NetnsHostsSpec): Promise<void> => 
     if (del.status !== 0 && !del.output.includes("Cannot find device")) throw new Error(`ip link del ${outside}: ${del.output.trim()}`);
   }
   if (run("ip", ["link", "show", spec.bridge]).status === 0) must("ip", ["link", "del", spec.bridge]);
-  for (const rule of rulesWithComment(run("iptables-save", []).output, spec.ruleComment)) must("iptables", rule);
+  for (const rule of rulesWithComment(run("iptables-save", []).output, spec.ruleComment)) must("iptables", ["-w", ...rule]);
   fs.rmSync(spec.stateDir, { recursive: true, force: true });
 };
