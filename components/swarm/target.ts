@@ -144,6 +144,10 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     });
     const service = new docker.Service(w.name, spec, {
       ...opts,
+      // The service's name is fixed (naming.ts), so a replacement (the provider replaces a service whose
+      // networks or aliases change, e.g. Traefik when a route's host is added) cannot create the new one
+      // first: Swarm refuses the name while the old one exists, and `up` failed.
+      deleteBeforeReplace: true,
       dependsOn: [this.network, ...volumes.map((v) => v.resource), ...configs.map((c) => c.resource), ...secrets.map((s) => s.resource)],
     });
     resources.push(service);
