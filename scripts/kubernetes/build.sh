@@ -20,8 +20,10 @@ staging_replaces() { # staging_replaces <go.mod> <staging version>
   sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\)[[:space:]]*=>[[:space:]]*\./staging/.*#replace \1 => \1 '"$2"'#p' "$1"
 }
 
-build_kubernetes() { # build_kubernetes <out dir>
+build_kubernetes() { # build_kubernetes <out dir> <command...>: the commands (k8s.io/kubernetes/cmd/<c>) into <out dir>
   local out="$1" dir json gomod staging ldf t=$SECONDS
+  shift
+  local commands=("$@")
   go_env
   dir="$(mktemp -d "${TMPDIR:-/tmp}/ensure-kubernetes.XXXXXX")"
   json="$(cd "$CACHE" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION")" ||
@@ -34,7 +36,7 @@ build_kubernetes() { # build_kubernetes <out dir>
   } >"$dir/go.mod"
   {
     printf '//go:build tools\n\npackage tools\n\nimport (\n'
-    for c in "${K8S_COMMANDS[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$c"; done
+    for c in "${commands[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$c"; done
     printf ')\n'
   } >"$dir/tools.go"
   local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
@@ -43,14 +45,16 @@ build_kubernetes() { # build_kubernetes <out dir>
     ldf+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
     ldf+=" -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  mkdir -p "$out.partial"
-  local pkgs=()
-  for c in "${K8S_COMMANDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
+  rm -rf "$out.partial"
+  mkdir -p "$out.partial" "$out"
+  local pkgs=() c
+  for c in "${commands[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
   (cd "$dir" && go mod tidy && go build -trimpath -ldflags "$ldf" -o "$out.partial/" "${pkgs[@]}") >&2 ||
     die "go build of k8s.io/kubernetes@$K8S_VERSION failed (see above)"
-  rm -rf "$dir" "$out"
-  mv "$out.partial" "$out"
-  log "built ${K8S_COMMANDS[*]} $K8S_VERSION in $((SECONDS - t))s"
+  # A binary lands in the cache only once it is whole (the directory is keyed by the version pin).
+  for c in "${commands[@]}"; do mv "$out.partial/$c" "$out/$c"; done
+  rm -rf "$dir" "$out.partial"
+  log "built ${commands[*]} $K8S_VERSION in $((SECONDS - t))s"
 }
 
 # build_module <module> <version> <main> <out>: a main package built in a wrapper module that requires

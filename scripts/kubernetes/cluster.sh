@@ -45,7 +45,7 @@ host_packages() { # Debian packages the node needs (no daemon is started by apt 
 build_images() {
   # shellcheck source=scripts/docker-env.sh
   . "$REPO/scripts/docker-env.sh"
-  local spec ref bin dir
+  local spec ref bin dir out
   for spec in "$PAUSE_IMAGE=$PAUSE_DIR/pause" "$COREDNS_IMAGE=$COREDNS_DIR/coredns" \
     "$LOCAL_PATH_IMAGE=$LOCAL_PATH_DIR/local-path-provisioner"; do
     ref="${spec%%=*}" bin="${spec#*=}"
@@ -53,7 +53,7 @@ build_images() {
     dir="$(mktemp -d)"
     cp "$bin" "$dir/"
     printf 'FROM scratch\nCOPY %s /%s\nENTRYPOINT ["/%s"]\n' "$(basename "$bin")" "$(basename "$bin")" "$(basename "$bin")" >"$dir/Dockerfile"
-    docker build -q -t "$ref" "$dir" >/dev/null || die "docker build of $ref failed"
+    out="$(docker build -q -t "$ref" "$dir" 2>&1)" || die "docker build of $ref failed: $out"
     rm -rf "$dir"
     log "image $ref built"
   done
@@ -67,10 +67,12 @@ import_images() {
   refs+=($(sed -n 's/^[A-Z_]*_IMAGE=//p' "$REPO/images/versions.env"))
   refs+=(${RECETTE_K8S_EXTRA_IMAGES:-})
   mkdir -p "$KCACHE/imported"
+  local have
+  have="$(ctr_ images ls -q)"
   for ref in "${refs[@]}"; do
     id="$(docker image inspect -f '{{.Id}}' "$ref" 2>/dev/null)" || { log "warning: image $ref is not in Docker (scripts/build-images builds it): not imported"; continue; }
     mark="$KCACHE/imported/$(printf '%s' "$ref" | tr '/:' '__')"
-    if [ "$(cat "$mark" 2>/dev/null)" = "$id" ] && ctr_ images ls -q | grep -qx "docker.io/$ref"; then continue; fi
+    if [ "$(cat "$mark" 2>/dev/null)" = "$id" ] && grep -qx "docker.io/$ref" <<<"$have"; then continue; fi
     docker save "$ref" | ctr_ images import --no-unpack=false - >/dev/null || die "importing $ref into containerd failed"
     printf '%s\n' "$id" >"$mark"
     log "image $ref imported into the cluster's containerd"
@@ -125,7 +127,7 @@ cluster_up() {
   # The node's own address, on an interface of its own.
   # A bridge without ports: this kernel has no dummy interfaces, and a bridge holds an address as well.
   ip link show "$NODE_IF" >/dev/null 2>&1 || ip link add "$NODE_IF" type bridge
-  ip addr show dev "$NODE_IF" | grep -q "inet $NODE_IP/" || ip addr add "$NODE_IP/32" dev "$NODE_IF"
+  [[ "$(ip -o -4 addr show dev "$NODE_IF")" == *" inet $NODE_IP/"* ]] || ip addr add "$NODE_IP/32" dev "$NODE_IF"
   ip link set "$NODE_IF" up
   sysctl -qw net.ipv4.ip_forward=1
   [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] || modprobe br_netfilter 2>/dev/null || true

@@ -18,14 +18,17 @@ const { bins, missing } = findKubernetesBinaries(["kube-apiserver", "kubectl"]);
 const etcd = etcdBinary();
 const absent = [...missing, ...(etcd ? [] : ["etcd (Debian's etcd-server)"])];
 const inCi = process.env.CI === "true";
+// .ci/run builds the binaries in the background and runs this file on its own once they exist; its
+// `npm test` sets RECETTE_K8S_DEFERRED=1 so that this file does not fail there meanwhile.
+const deferred = process.env.RECETTE_K8S_DEFERRED === "1";
 
-describe.runIf(inCi && absent.length > 0)("real API server (CI)", () => {
+describe.runIf(inCi && !deferred && absent.length > 0)("real API server (CI)", () => {
   it("has its binaries (build them with scripts/ensure-kubernetes --build-only)", () => {
     expect(absent).toEqual([]);
   });
 });
 
-describe.skipIf(absent.length > 0)("rendered Kubernetes objects (blog-k3s) on the real API server", () => {
+describe.skipIf(absent.length > 0 || deferred)("rendered Kubernetes objects (blog-k3s) on the real API server", () => {
   let api: ApiServer;
   let objects: { file: string; doc: Record<string, unknown> }[];
 
@@ -78,7 +81,8 @@ describe.skipIf(absent.length > 0)("rendered Kubernetes objects (blog-k3s) on th
     broken.spec.template.spec.containers[0]!.replicas = 2;
     const r = dryRun(broken as unknown as Record<string, unknown>);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/unknown field "spec\.template\.spec\.containers\[0\]\.replicas"/);
+    // Server-side apply checks the object against the API's own schema (structured-merge-diff).
+    expect(r.stderr).toContain('.spec.template.spec.containers[name="blog"].replicas: field not declared in schema');
   });
 
   it("refuses an invalid value (the check can fail)", () => {

@@ -18,8 +18,9 @@ const HTTPS = 18443;
 const NODE = process.env.RECETTE_K8S_NODE_IP || "10.41.0.1";
 const ADMIN_PASSWORD = "e2e-k3s-admin-password";
 const PLUXML_IMAGE = /^PLUXML_IMAGE=(.+)$/m.exec(fs.readFileSync(`${ROOT}/images/versions.env`, "utf8"))![1]!;
-/** The image the "image change" test switches the blog to: the same image under another tag (build-images makes it). */
+/** The image the "image change" test switches the blog to: the same image under another tag, tagged in the cluster's containerd. */
 const PLUXML_NEXT = PLUXML_IMAGE.replace(/:[^:]+$/, ":e2e-next");
+const CONTAINERD = "/run/recette-k8s/containerd.sock";
 
 const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
   const r = parse(fs.readFileSync(`${ROOT}/recipes/local-k3s.yaml`, "utf8")) as Record<string, any>;
@@ -165,14 +166,16 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
   });
 
   it("an image change updates exactly one Deployment, and the article survives it", async () => {
+    const tag = sh("ctr", ["--address", CONTAINERD, "--namespace", "k8s.io", "images", "tag", "--force", `docker.io/${PLUXML_IMAGE}`, `docker.io/${PLUXML_NEXT}`]);
+    expect(tag.status, tag.output).toBe(0);
     fs.writeFileSync(files.recipeFile, recipe((r) => {
       web(r).env.RELEASE = "2";
-      blog(r).image = PLUXML_NEXT;
+      blog(r).version = "e2e-next";
     }));
-    const preview = pulumi(STACK, "preview", "--json");
+    const preview = pulumi(STACK, "preview", "--json", "--suppress-progress");
     expect(preview.status, preview.output.slice(-3000)).toBe(0);
     const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps.filter((s) => s.op !== "same");
-    expect(steps.map((s) => `${s.op} ${s.urn.split("::")[2]}`)).toEqual(["update kubernetes:apps/v1:Deployment"]);
+    expect(steps.map((s) => `${s.op} ${s.urn.split("::")[2]!.split("$").pop()}::${s.urn.split("::").pop()}`)).toEqual(["update kubernetes:apps/v1:Deployment::blog"]);
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output.slice(-3000)).toBe(0);
     expect(kubectl("-n", NS, "get", "deployment", `${NS}-blog`, "-o", "jsonpath={.spec.template.spec.containers[0].image}").stdout).toBe(PLUXML_NEXT);
@@ -186,7 +189,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
   it("autoscaling: the HorizontalPodAutoscaler is accepted by the cluster", () => {
     fs.writeFileSync(files.recipeFile, recipe((r) => {
       web(r).env.RELEASE = "2";
-      blog(r).image = PLUXML_NEXT;
+      blog(r).version = "e2e-next";
       web(r).autoscale = { min: 1, max: 3, cpuPercent: 75 };
     }));
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
