@@ -88,7 +88,9 @@ describe("renderDeployment", () => {
           metadata: { labels: { ...LABELS, ...SELECTOR } },
           spec: {
             automountServiceAccountToken: false,
-            containers: [{ name: "blog", image: "example/blog:1", env: [], ports: [{ containerPort: 80 }], volumeMounts: [] }],
+            containers: [
+              { name: "blog", image: "example/blog:1", env: [], ports: [{ containerPort: 80 }], volumeMounts: [], lifecycle: { preStop: { sleep: { seconds: 5 } } } },
+            ],
             volumes: [],
           },
         },
@@ -162,6 +164,15 @@ describe("renderDeployment", () => {
   ] as const)("update order %s with parallelism %i → %o", (order, parallelism, rollingUpdate) => {
     const d = renderDeployment(workload({ update: { order, parallelism, delay: "5s" } }), ctx());
     expect(d.spec).toMatchObject({ strategy: { type: "RollingUpdate", rollingUpdate } });
+  });
+
+  it.each([
+    ["start-first", { preStop: { sleep: { seconds: 5 } } }],
+    ["stop-first", undefined],
+  ] as const)("update order %s → the old pod's preStop %o (serves while Traefik learns it is leaving)", (order, lifecycle) => {
+    const d = renderDeployment(workload({ update: { order, parallelism: 1, delay: "1s" } }), ctx());
+    const container = (d.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0]!;
+    expect(container.lifecycle).toEqual(lifecycle);
   });
 
   it("starts an autoscaled workload at its minimum", () => {

@@ -7,14 +7,15 @@ import { publishArticle, PluxmlBrowser } from "./pluxml";
 
 // The local recipe through the k3s target, deployed by the real Pulumi engine onto the one-node
 // Kubernetes cluster scripts/ensure-kubernetes runs on this machine, on a stack of its own (e2e-k3s)
-// with Traefik's LoadBalancer on the node's address, ports 18080/18443, so it never meets a running
-// local-k3s (80/443 on the same address) nor the Swarm stacks (loopback/host ports).
+// with Traefik's LoadBalancer on the node's address, never on the host's ports (the Swarm stacks keep
+// those). It takes the node's ports 80/443: Pebble validates HTTP-01 on port 80 of the address the
+// blog's name resolves to, as a real CA does, so a running local-k3s stack must be down first.
 const STACK = "e2e-k3s";
 const NS = `recette-${STACK}`;
 const HOST = "blog.local.test";
 const WEB = "web.local.test";
-const HTTP = 18080;
-const HTTPS = 18443;
+const HTTP = 80;
+const HTTPS = 443;
 const NODE = process.env.RECETTE_K8S_NODE_IP || "10.41.0.1";
 const ADMIN_PASSWORD = "e2e-k3s-admin-password";
 const PLUXML_IMAGE = /^PLUXML_IMAGE=(.+)$/m.exec(fs.readFileSync(`${ROOT}/images/versions.env`, "utf8"))![1]!;
@@ -25,7 +26,6 @@ const CONTAINERD = "/run/recette-k8s/containerd.sock";
 const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
   const r = parse(fs.readFileSync(`${ROOT}/recipes/local-k3s.yaml`, "utf8")) as Record<string, any>;
   r.name = "e2e-k3s";
-  r.edge.traefik.ports = { http: HTTP, https: HTTPS };
   r.apps.push({
     service: {
       name: "web",
@@ -64,6 +64,9 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     console.log(`cluster up (ensure-kubernetes, images cached) in ${Math.round((Date.now() - t0) / 1000)}s`);
     kubeconfig = ensureKubernetes("--kubeconfig").stdout.trim();
     process.env.KUBECONFIG = kubeconfig;
+    const holders = kubectl("get", "services", "-A", "-o", "jsonpath={range .items[?(@.spec.type==\"LoadBalancer\")]}{.metadata.namespace}/{.metadata.name} {end}").stdout.trim();
+    const others = holders.split(" ").filter((h) => h && !h.startsWith(`${NS}/`));
+    if (others.length) throw new Error(`the node's ports are held by ${others.join(", ")}: take that stack down first (npm run local:down -- --stack local-k3s)`);
     // From nothing: the claims a previous run kept on purpose (retainOnDelete) are this stack's own.
     kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=true");
     files = makeStack(STACK, recipe());
