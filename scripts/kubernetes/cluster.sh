@@ -79,9 +79,18 @@ import_images() {
   done
 }
 
+# Host paths kubelet and containerd's CNI code use whatever their configuration says (kubelet's
+# device-plugins socket, libcni's result cache, the container log links): removed by --down when
+# they did not exist before the first start.
+FIXED_PATHS=(/var/lib/kubelet /var/lib/cni /var/log/containers /var/log/pods)
+
 record_host() { # once per cluster lifetime: what --down restores
   mkdir -p "$KSTATE/host"
-  local s v
+  local s v p
+  if [ ! -e "$KSTATE/host/absent" ]; then
+    for p in "${FIXED_PATHS[@]}"; do [ -e "$p" ] || printf '%s\n' "$p"; done >"$KSTATE/host/absent.partial"
+    mv "$KSTATE/host/absent.partial" "$KSTATE/host/absent"
+  fi
   if [ ! -e "$KSTATE/host/sysctl" ]; then
     for s in "${SYSCTLS[@]}"; do
       v="$(sysctl -n "$s" 2>/dev/null)" && printf '%s=%s\n' "$s" "$v"
@@ -184,7 +193,7 @@ cluster_up() {
 
   render kubelet.yaml "$KSTATE/kubelet.yaml"
   start kubelet "$KBIN/kubelet" --config "$KSTATE/kubelet.yaml" --kubeconfig "$KCONF/kubelet.conf" \
-    --root-dir "$KSTATE/kubelet" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP"
+    --root-dir "$KSTATE/kubelet" --cert-dir "$KSTATE/kubelet/pki" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP"
   render kube-proxy.yaml "$KSTATE/kube-proxy.yaml"
   start kube-proxy "$KBIN/kube-proxy" --config "$KSTATE/kube-proxy.yaml"
   wait_for "node $NODE_NAME" 120 kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=2s
@@ -279,10 +288,15 @@ cluster_down() {
   if [ -s "$KSTATE/host/sysctl" ]; then
     while IFS='=' read -r k v; do sysctl -qw "$k=$v" 2>/dev/null || log "warning: cannot restore $k=$v"; done <"$KSTATE/host/sysctl"
   fi
-  # /var/log/containers is kubelet's fixed symlink directory; removed when only our links were in it.
+  # /var/log/containers is kubelet's fixed symlink directory: our links go in any case.
   if [ -d /var/log/containers ]; then
     find /var/log/containers -maxdepth 1 -type l -lname "$KSTATE/*" -delete 2>/dev/null || true
-    rmdir /var/log/containers 2>/dev/null || true
+  fi
+  local p
+  if [ -s "$KSTATE/host/absent" ]; then
+    while read -r p; do
+      case "$p" in /var/lib/kubelet | /var/lib/cni | /var/log/containers | /var/log/pods) rm -rf "$p" ;; esac
+    done <"$KSTATE/host/absent"
   fi
   rm -rf "$KRUN" "$KSTATE"
   if [ -d "$CROOT" ]; then
