@@ -171,7 +171,7 @@ describe("renderDeployment", () => {
     ["stop-first", undefined],
   ] as const)("update order %s → the old pod's preStop %o (serves while Traefik learns it is leaving)", (order, lifecycle) => {
     const d = renderDeployment(workload({ update: { order, parallelism: 1, delay: "1s" } }), ctx());
-    const container = (d.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0]!;
+    const container = (d.spec as unknown as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0]!;
     expect(container.lifecycle).toEqual(lifecycle);
   });
 
