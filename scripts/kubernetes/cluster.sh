@@ -261,11 +261,18 @@ cluster_down() {
     for id in $(ctr_ containers ls -q 2>/dev/null); do ctr_ containers delete "$id" >/dev/null 2>&1 || true; done
   fi
   stop_pid containerd
-  # Shims of our containerd that outlived it (a half-way failure): by the pids they recorded in
-  # our containerd's state directory.
-  local f
-  for f in "$KRUN"/containerd/io.containerd.runtime.v2.task/*/*/shim.pid; do
-    [ -s "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null || true
+  # Shims of our containerd that outlived it (a half-way failure), with their containers: each task
+  # directory of our containerd's state records its container's pid (init.pid), whose parent is the
+  # shim (checked to be one of ours by its command line).
+  local f pid ppid
+  for f in "$KRUN"/containerd/io.containerd.runtime.v2.task/*/*/init.pid; do
+    [ -s "$f" ] || continue
+    pid="$(cat "$f")"
+    ppid="$(awk '/^PPid:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+    kill -KILL "$pid" 2>/dev/null || true
+    if [ -n "$ppid" ] && tr '\0' ' ' <"/proc/$ppid/cmdline" 2>/dev/null | grep -q -- "-address $CSOCK"; then
+      kill -KILL "$ppid" 2>/dev/null || true
+    fi
   done
   stop_pid kube-apiserver
   stop_pid etcd

@@ -152,10 +152,19 @@ const kubernetesMemory = () => {
     total += pss;
     console.log(`${`${name}, PSS`.padEnd(44)} ${mib(pss)}`);
   }
-  const shims = fs.existsSync(`${K8S_RUN}/containerd/io.containerd.runtime.v2.task/k8s.io`)
-    ? fs.readdirSync(`${K8S_RUN}/containerd/io.containerd.runtime.v2.task/k8s.io`).map((id) => `${K8S_RUN}/containerd/io.containerd.runtime.v2.task/k8s.io/${id}/shim.pid`).filter((f) => fs.existsSync(f))
-    : [];
-  const shimPss = shims.reduce((s, f) => s + pssMiB(fs.readFileSync(f, "utf8").trim()), 0);
+  // Each task directory records its container's pid (init.pid); the container's parent is its shim.
+  const tasks = `${K8S_RUN}/containerd/io.containerd.runtime.v2.task/k8s.io`;
+  const parentOf = (pid: string) => /^PPid:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  const shims = [
+    ...new Set(
+      (fs.existsSync(tasks) ? fs.readdirSync(tasks) : [])
+        .map((id) => `${tasks}/${id}/init.pid`)
+        .filter((f) => fs.existsSync(f) && fs.existsSync(`/proc/${fs.readFileSync(f, "utf8").trim()}`))
+        .map((f) => parentOf(fs.readFileSync(f, "utf8").trim()))
+        .filter((p): p is string => p !== undefined),
+    ),
+  ];
+  const shimPss = shims.reduce((s, pid) => s + pssMiB(pid), 0);
   total += shimPss;
   console.log(`${`containerd shims (${shims.length}), PSS`.padEnd(44)} ${mib(shimPss)}`);
   console.log(`${"cluster processes together".padEnd(44)} ${mib(total)}`);

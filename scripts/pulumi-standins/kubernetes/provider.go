@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -311,38 +312,39 @@ func (s *server) await(ctx context.Context, gvk schema.GroupVersionKind, ri dyna
 	}
 }
 
+// createOrUpdate is Create and Update: in a preview the inputs stand for the outputs; otherwise
+// the object is applied and the live object returned.
+func (s *server) createOrUpdate(ctx context.Context, urn string, props *structpb.Struct, preview bool) (string, *structpb.Struct, error) {
+	in, err := unmarshal(props)
+	if err != nil {
+		return "", nil, err
+	}
+	if preview {
+		out, err := marshal(in)
+		return "", out, err
+	}
+	id, live, err := s.apply(ctx, urn, in)
+	if err != nil {
+		return "", nil, err
+	}
+	out, err := marshal(live)
+	return id, out, err
+}
+
 func (s *server) Create(ctx context.Context, r *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	in, err := unmarshal(r.GetProperties())
+	id, props, err := s.createOrUpdate(ctx, r.GetUrn(), r.GetProperties(), r.GetPreview())
 	if err != nil {
 		return nil, err
 	}
-	if r.GetPreview() {
-		props, err := marshal(in)
-		return &pulumirpc.CreateResponse{Properties: props}, err
-	}
-	id, out, err := s.apply(ctx, r.GetUrn(), in)
-	if err != nil {
-		return nil, err
-	}
-	props, err := marshal(out)
-	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
+	return &pulumirpc.CreateResponse{Id: id, Properties: props}, nil
 }
 
 func (s *server) Update(ctx context.Context, r *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	news, err := unmarshal(r.GetNews())
+	_, props, err := s.createOrUpdate(ctx, r.GetUrn(), r.GetNews(), r.GetPreview())
 	if err != nil {
 		return nil, err
 	}
-	if r.GetPreview() {
-		props, err := marshal(news)
-		return &pulumirpc.UpdateResponse{Properties: props}, err
-	}
-	_, out, err := s.apply(ctx, r.GetUrn(), news)
-	if err != nil {
-		return nil, err
-	}
-	props, err := marshal(out)
-	return &pulumirpc.UpdateResponse{Properties: props}, err
+	return &pulumirpc.UpdateResponse{Properties: props}, nil
 }
 
 // Read (refresh): the live object, or an empty id when it is gone.
