@@ -65,7 +65,9 @@ import_images() {
   local refs=("$PAUSE_IMAGE" "$COREDNS_IMAGE" "$LOCAL_PATH_IMAGE") ref id mark
   # shellcheck disable=SC2207
   refs+=($(sed -n 's/^[A-Z_]*_IMAGE=//p' "$REPO/images/versions.env"))
-  refs+=(${RECETTE_K8S_EXTRA_IMAGES:-})
+  local extra
+  read -r -a extra <<<"${RECETTE_K8S_EXTRA_IMAGES:-}"
+  refs+=("${extra[@]}")
   mkdir -p "$KCACHE/imported"
   local have
   have="$(ctr_ images ls -q)"
@@ -229,12 +231,12 @@ check_cluster() {
 # stop_pid <name>: TERM, then KILL after 15 s, the process recorded in <name>.pid and its process
 # group (start runs each under setsid: the group is that process and its own children).
 stop_pid() {
-  local f="$KRUN/$1.pid" pid i
+  local f="$KRUN/$1.pid" pid
   [ -s "$f" ] || return 0
   pid="$(cat "$f")"
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$f"
@@ -285,7 +287,7 @@ cluster_down() {
   # The cgroups kubelet made (cgroupfs driver): every hierarchy's kubepods tree, leaves first.
   local c
   for c in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
-    [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    if [ -d "$c" ]; then find "$c" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
   iptables_cleanup iptables
   iptables_cleanup ip6tables
