@@ -116,6 +116,10 @@ export class Environment extends pulumi.ComponentResource {
         { naming: ctx.naming, provider, mesh: routingMesh, encryptOverlay: recipe.orchestrator.encryptOverlay, protectVolumes: ctx.isProd, dependsOn: cluster.ready },
         { parent: this },
       );
+    } else if (recipe.nodes.provider === "local") {
+      // This machine: the cluster scripts/ensure-kubernetes runs (k3s itself cannot be had here).
+      const cluster = new k3s.LocalCluster("k3s", {}, { parent: this, dependsOn: checked });
+      target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
     } else {
       const cluster = new k3s.Cluster(
         "k3s",

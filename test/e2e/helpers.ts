@@ -35,13 +35,22 @@ export interface Answer {
   body: string;
 }
 
-/** An HTTP(S) request to loopback, with the Host/SNI a browser would send for `host`. */
-export const request = (scheme: "http" | "https", host: string, port: number, urlPath: string, opts: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> =>
+/**
+ * An HTTP(S) request to loopback (or to `opts.address`, an address of this machine such as the local
+ * Kubernetes node's), with the Host/SNI a browser would send for `host`.
+ */
+export const request = (
+  scheme: "http" | "https",
+  host: string,
+  port: number,
+  urlPath: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string>; address?: string } = {},
+): Promise<Answer> =>
   new Promise((resolve, reject) => {
     const lib = scheme === "https" ? https : http;
     const req = lib.request(
       {
-        host: "127.0.0.1",
+        host: opts.address ?? "127.0.0.1",
         port,
         path: urlPath,
         method: opts.method ?? "GET",
@@ -64,10 +73,10 @@ export const request = (scheme: "http" | "https", host: string, port: number, ur
     req.end();
   });
 
-/** The certificate served for `host` on a loopback port. */
-export const peerCertificate = (host: string, port: number): Promise<tls.PeerCertificate> =>
+/** The certificate served for `host` on a loopback port (or on `address`). */
+export const peerCertificate = (host: string, port: number, address = "127.0.0.1"): Promise<tls.PeerCertificate> =>
   new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: "127.0.0.1", port, servername: host, rejectUnauthorized: false }, () => {
+    const socket = tls.connect({ host: address, port, servername: host, rejectUnauthorized: false }, () => {
       const cert = socket.getPeerCertificate();
       socket.end();
       resolve(cert);

@@ -15,6 +15,8 @@ export class PluxmlBrowser {
     private readonly host: string,
     private readonly port: number,
     private readonly viaHttps = true,
+    /** Where the requests go: loopback, or the address the stack listens on (the local Kubernetes node). */
+    private readonly address = "127.0.0.1",
   ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -32,13 +34,14 @@ export class PluxmlBrowser {
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.keep(await request(this.scheme, this.host, this.port, path, { headers: this.headers(headers) }));
+    return this.keep(await request(this.scheme, this.host, this.port, path, { headers: this.headers(headers), address: this.address }));
   }
 
   async post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
     const body = new URLSearchParams(fields).toString();
     return this.keep(
       await request(this.scheme, this.host, this.port, path, {
+        address: this.address,
         method: "POST",
         body,
         headers: this.headers({ "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)), ...headers }),

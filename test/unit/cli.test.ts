@@ -87,7 +87,7 @@ describe("recette CLI", () => {
     const bad = recette("restore", "--stack", "dev_", "x.tar.gz");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe(
-      'recette restore: --stack "dev_" is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count) (stacks here: dev, local, prod, staging)\n',
+      'recette restore: --stack "dev_" is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count) (stacks here: dev, local, local-k3s, prod, staging)\n',
     );
   });
 });
