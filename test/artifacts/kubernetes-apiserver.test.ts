@@ -11,15 +11,15 @@ import { etcdBinary, findKubernetesBinaries } from "../kubernetes/binaries";
 // recipes/blog-k3s.yaml, with server-side dry-run and strict field validation. The schema walk in
 // kubernetes.test.ts stays as the fast check that needs no binaries.
 //
-// Runs when the binaries are cached; in CI (CI=true) their absence fails the suite: .ci/run builds
-// them first (scripts/ensure-kubernetes --build-only).
+// Runs when the binaries are cached; in CI (CI=true) their absence fails the suite (they are built by
+// scripts/ensure-kubernetes --build-only).
 
 const { bins, missing } = findKubernetesBinaries(["kube-apiserver", "kubectl"]);
 const etcd = etcdBinary();
 const absent = [...missing, ...(etcd ? [] : ["etcd (Debian's etcd-server)"])];
 const inCi = process.env.CI === "true";
-// .ci/run builds the binaries in the background and runs this file on its own once they exist; its
-// `npm test` sets RECETTE_K8S_DEFERRED=1 so that this file does not fail there meanwhile.
+// .ci/run's `npm test` sets RECETTE_K8S_DEFERRED=1: this file then runs in the e2e suite's kubernetes
+// lane (test/e2e/run), right after that lane has built the binaries.
 const deferred = process.env.RECETTE_K8S_DEFERRED === "1";
 
 describe.runIf(inCi && !deferred && absent.length > 0)("real API server (CI)", () => {
