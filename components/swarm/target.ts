@@ -136,6 +136,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     const spec = renderServiceSpec(w, {
       serviceName,
       networkName: this.networkName,
+      networkId: this.network.id,
       mesh: this.args.mesh,
       labels,
       volumes,
@@ -144,6 +145,9 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     });
     const service = new docker.Service(w.name, spec, {
       ...opts,
+      // Swarm service names are unique: a replacement created before the old service is deleted would
+      // be refused ("name conflicts with an existing object"), so the old one goes first.
+      deleteBeforeReplace: true,
       dependsOn: [this.network, ...volumes.map((v) => v.resource), ...configs.map((c) => c.resource), ...secrets.map((s) => s.resource)],
     });
     resources.push(service);

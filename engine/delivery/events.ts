@@ -9,6 +9,15 @@ export interface PropertyDiff {
   inputDiff: boolean;
 }
 
+export interface StepState {
+  id?: string;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  /** Present in the engine's log; recorded fixtures drop them for size. */
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
 export interface StepMetadata {
   op: string;
   urn: string;
@@ -19,8 +28,8 @@ export interface StepMetadata {
   diffs?: string[];
   /** Property paths that differ (`taskSpec.containerSpec.image`), when the provider reports them. */
   detailedDiff?: Record<string, PropertyDiff> | null;
-  old?: { protect?: boolean; retainOnDelete?: boolean } | null;
-  new?: { protect?: boolean; retainOnDelete?: boolean } | null;
+  old?: StepState | null;
+  new?: StepState | null;
 }
 
 export interface EngineEvent {
