@@ -89,7 +89,8 @@ export const summarizePreview = (events: EngineEvent[]): PreviewSummary => {
     for (const s of [e.policyAnalyzeStackSummaryEvent, e.policyAnalyzeSummaryEvent]) if (s) packs.set(s.policyPackName, s.policyPackVersion);
     const sum = e.summaryEvent;
     if (sum) engineSame = sum.resourceChanges.same ?? 0;
-    if (sum) for (const [name, version] of Object.entries(sum.policyPacks ?? sum.PolicyPacks ?? {})) packs.set(name, version);
+    // The summary keys packs as "<name>|<stack>|<path>": only the name is worth showing.
+    if (sum) for (const [key, version] of Object.entries(sum.policyPacks ?? sum.PolicyPacks ?? {})) packs.set(key.split("|")[0]!, version);
     const d = e.diagnosticEvent;
     if (d && !d.ephemeral) {
       // The engine repeats a failed program's message as an error on the stack; keep each text once.
