@@ -43,9 +43,18 @@ export const badKernel = (r: Res): string[] => {
 
 /** Services published through the routing mesh while a node's preflight found no IPVS. */
 export const meshWithoutIpvs = (resources: Res[]): string[] => {
+  // During a preview that re-runs the preflight its report is not known yet (@pulumi/policy throws on
+  // reading an unknown value): the check then happens at up, when the report exists.
+  const known = (r: Res) => {
+    try {
+      return r.props.report as { node?: string; ipvs?: boolean } | undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const noIpvs = resources
     .filter((r) => r.type === "recette:preflight:Preflight")
-    .map((r) => r.props.report as { node?: string; ipvs?: boolean } | undefined)
+    .map(known)
     .filter((rep): rep is { node: string; ipvs: boolean } => rep?.ipvs === false)
     .map((rep) => rep.node);
   if (noIpvs.length === 0) return [];

@@ -45,8 +45,12 @@ export const renderStackMarkdown = (r: StackReport): string => {
     if (p.policyPacks.length === 0) lines.push("No policy pack ran.");
     else lines.push(`Packs: ${p.policyPacks.map((k) => `${markdownCode(k.name)} ${markdownText(k.version)}`).join(", ")}.`);
     if (p.policyPacks.length > 0 && p.violations.length === 0) lines.push("", "Every policy passed.");
-    for (const v of p.violations)
-      lines.push(`- **${markdownText(v.level)}** ${markdownCode(v.policy)}${v.resource ? ` on ${markdownCode(v.resource)}` : ""}: ${markdownText(v.message.split("\n")[0] ?? "")}`);
+    // The engine's message is the policy's description, then what the policy reported.
+    for (const v of p.violations) {
+      const [description = "", ...reported] = v.message.split("\n").map((l) => l.trim());
+      const text = reported.filter(Boolean).join(" ") || description;
+      lines.push(`- **${markdownText(v.level)}** ${markdownCode(v.policy)}${v.resource ? ` on ${markdownCode(v.resource)}` : ""}: ${markdownText(text)}`);
+    }
     if (p.errors.length) lines.push("", "### Errors", "", markdownBlock(p.errors.join("\n")));
     if (p.warnings.length) lines.push("", "<details><summary>Engine warnings</summary>", "", markdownBlock(p.warnings.join("\n")), "", "</details>");
   }

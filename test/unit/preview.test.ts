@@ -65,13 +65,13 @@ describe("the preview summary, from the engine's recorded events", () => {
 
   it("policy violations and the pack are listed; the engine's errors are quoted in a block", () => {
     const events: EngineEvent[] = [
-      { policyEvent: { resourceUrn: "urn:pulumi:prod::recette::docker:index/volume:Volume::blog-data", message: "prod data must be protected\nmore", policyName: "prod-data-protected", policyPackName: "recette", policyPackVersion: "0.1.0", enforcementLevel: "mandatory" } },
+      { policyEvent: { resourceUrn: "urn:pulumi:prod::recette::docker:index/volume:Volume::blog-data", message: "On prod, volumes that keep data are protected.\nblog-data is not protected", policyName: "prod-data-protected", policyPackName: "recette", policyPackVersion: "0.1.0", enforcementLevel: "mandatory" } },
       { diagnosticEvent: { message: "<{%reset%}>error: preview failed<{%reset%}>\n", severity: "error" } },
       { summaryEvent: { resourceChanges: { same: 3 }, PolicyPacks: { recette: "0.1.0" } } },
     ];
     const md = renderStackMarkdown({ stack: "prod", reason: "r", preview: summarizePreview(events), recipeProblems: [], failed: true });
     expect(md).toContain("Packs: `recette` 0.1.0.");
-    expect(md).toContain("- **mandatory** `prod-data-protected` on `blog-data`: prod data must be protected\n");
+    expect(md).toContain("- **mandatory** `prod-data-protected` on `blog-data`: blog-data is not protected\n");
     expect(md).toContain("### Errors\n\n```text\nerror: preview failed\n```");
     expect(md).toContain("**The preview failed**");
   });
