@@ -331,7 +331,7 @@ describe("Target under mocks", () => {
         exposedByDefault: false,
         network: "recette-test-net",
         refreshSeconds: 2,
-        constraints: "Label(`recette.stack`,`recette-test`)",
+        constraints: "Label(`recette.stack`,`recette-test`) || Label(`recette.edge`,`recette-test`)",
       },
     });
   });

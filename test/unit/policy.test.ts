@@ -52,7 +52,7 @@ beforeAll(() => {
   dev = render("recipes/blog.yaml", "dev");
   k3s = render("recipes/blog-k3s.yaml", "prod");
   local = render("recipes/local.yaml", "local");
-}, 120_000);
+}, 300_000);
 
 describe("the policy pack, on what recette declares and on one change to it", () => {
   it("every policy of the issue is in the pack, mandatory", () => {
