@@ -133,4 +133,37 @@ describe("delivery on the running local stack: preview, policy, drift", () => {
     await converged(LABEL);
     await waitFor("HTTPS 200 after the repair", async () => ((await request("https", HOST, 443, "/")).status === 200 ? true : undefined), 180);
   });
+
+  it("examples/team-app, a separate project reading the stack's outputs, answers HTTPS 200 on its own host behind the shared Traefik; destroying it leaves the shared stack untouched", async () => {
+    const dir = path.join(ROOT, "examples/team-app");
+    const team = (...args: string[]) => {
+      const r = spawnSync("pulumi", [...args, "-s", "local", "--non-interactive"], { cwd: dir, encoding: "utf8", env: process.env, timeout: 10 * 60_000 });
+      return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}`, stdout: r.stdout ?? "" };
+    };
+    const servicesBefore = services().sort();
+    team("stack", "init", "local");
+    try {
+      const up = team("up", "--yes", "--skip-preview", "--suppress-progress");
+      expect(up.status, up.output).toBe(0);
+      expect(team("stack", "output", "url").stdout.trim()).toBe("https://hello.local.test/ping");
+      const answer = await waitFor("HTTPS 200 from the team's service", async () => {
+        const a = await request("https", "hello.local.test", 443, "/ping");
+        return a.status === 200 ? a : undefined;
+      }, 180);
+      expect(answer.body).toBe("OK");
+      // The team's service is its own: not counted among the shared stack's services.
+      expect(services().sort()).toEqual(servicesBefore);
+      expect(sh("docker", ["service", "inspect", "team-app-local-hello", "--format", '{{index .Spec.Labels "recette.stack"}} {{index .Spec.Labels "recette.edge"}}']).stdout.trim()).toBe("team-app-local recette-local");
+    } finally {
+      const down = team("destroy", "--yes", "--skip-preview", "--suppress-progress");
+      expect(down.status, down.output).toBe(0);
+      team("stack", "rm", "--yes");
+    }
+    expect(sh("docker", ["service", "ls", "-q", "--filter", "name=team-app-local-hello"]).stdout.trim()).toBe("");
+    expect(services().sort()).toEqual(servicesBefore);
+    const drift = clone.recette("drift", "--stack", STACK);
+    expect(drift.status, drift.output).toBe(0);
+    expect((await request("https", HOST, 443, "/")).status).toBe(200);
+    expect((await request("https", "hello.local.test", 443, "/ping")).status).toBe(404);
+  });
 });
