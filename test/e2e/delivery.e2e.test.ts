@@ -157,7 +157,7 @@ describe("delivery on the running local stack: preview, policy, drift", () => {
     } finally {
       const down = team("destroy", "--yes", "--skip-preview", "--suppress-progress");
       expect(down.status, down.output).toBe(0);
-      team("stack", "rm", "--yes");
+      team("stack", "rm", "--yes", "--preserve-config");
     }
     expect(sh("docker", ["service", "ls", "-q", "--filter", "name=team-app-local-hello"]).stdout.trim()).toBe("");
     expect(services().sort()).toEqual(servicesBefore);
