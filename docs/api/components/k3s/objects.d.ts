@@ -24,6 +24,12 @@ export interface ObjectContext {
  * digested (a hash of a password is an offline oracle): the target passes a random version instead.
  */
 export declare const contentDigest: (w: Workload) => pulumi.Output<string> | undefined;
+/**
+ * Seconds a start-first workload's old pod keeps serving after it is told to stop: the Ingress
+ * controller (Traefik) learns that the endpoint is gone only once the endpoints change reaches it, and
+ * would send requests to a stopped pod meanwhile (502s seen in the k3s e2e suite without it).
+ */
+export declare const PRESTOP_SECONDS = 5;
 /** CPU requested by an autoscaled workload without resources.cpus: the HPA's utilisation is a share of it. */
 export declare const DEFAULT_CPU_REQUEST = "100m";
 export declare const renderSelector: (ctx: ObjectContext) => {

@@ -7,6 +7,13 @@ export interface PebbleArgs {
 /** Pebble's ACME directory inside the stack network. */
 export declare const pebbleDirectory: (target: WorkloadTarget) => string;
 /**
+ * The DNS server Pebble asks for the names it validates: Docker's embedded DNS on Swarm (Traefik
+ * carries the hosts as network aliases); on Kubernetes the cluster DNS at its conventional address
+ * (10.43.0.10 on k3s and on the local cluster, whose DNS answers the local test zone with the node's
+ * address, where Traefik's LoadBalancer Service listens).
+ */
+export declare const pebbleDnsServer: (target: WorkloadTarget) => "127.0.0.11:53" | "10.43.0.10:53";
+/**
  * Pebble, Let's Encrypt's test CA, for the `local` environment only. It validates HTTP-01 for real:
  * it resolves the blog's host through Docker's embedded DNS (where Traefik carries the host as a
  * network alias) and fetches the challenge on port 80.
