@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { makeStack, peerCertificate, pulumi, request, ROOT, sh, shAsync, waitFor } from "./helpers";
+import { makeStack, peerCertificate, pulumi, request, rollingWebService, ROOT, sh, shAsync, waitFor } from "./helpers";
 import { hostSnapshot } from "./host-snapshot";
 import { publishArticle, PluxmlBrowser } from "./pluxml";
 
@@ -26,18 +26,7 @@ const CONTAINERD = "/run/recette-k8s/containerd.sock";
 const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
   const r = parse(fs.readFileSync(`${ROOT}/recipes/local-k3s.yaml`, "utf8")) as Record<string, any>;
   r.name = "e2e-k3s";
-  r.apps.push({
-    service: {
-      name: "web",
-      // the PluXml image as a plain web server: it installs a blog of its own in each pod's volume
-      image: PLUXML_IMAGE,
-      env: { RELEASE: "1", PLUXML_ADMIN_NAME: "Web", PLUXML_ADMIN_LOGIN: "web", PLUXML_ADMIN_EMAIL: "web@web.local.test" },
-      secrets: { "admin-password": { secret: "blogAdminPassword" } },
-      routes: [{ host: WEB, port: 80 }],
-      health: { command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"], interval: "2s", timeout: "2s", retries: 3, startPeriod: "2s" },
-      update: { order: "start-first", delay: "1s" },
-    },
-  });
+  r.apps.push({ service: rollingWebService(WEB, PLUXML_IMAGE) });
   mutate(r);
   return stringify(r);
 };
