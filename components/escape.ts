@@ -130,3 +130,36 @@ export const swarmConstraint = (key: string, value: string): string => {
     throw refusal(format, `value of label ${key}`, value, "swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/");
   return `node.labels.${key}==${value}`;
 };
+
+// -------------------------------------------------------------------------------------- Markdown
+// The preview summaries (recette preview, posted on pull requests) quote resource names, property
+// paths, policy messages and engine errors: text a recipe or a provider chose. In Markdown such text
+// could open a link, an image, raw HTML or a table cell, so it only enters through these functions.
+
+const longestBackticks = (s: string): number => Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+const oneLine = (s: string): string => s.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** Plain text on one Markdown line: control characters shown escaped, Markdown's punctuation backslash-escaped. */
+export const markdownText = (s: string): string => oneLine(s).replace(/[\\`*_[\]<>|~&#!]/g, "\\$&");
+
+/**
+ * An inline code span: delimited by more backticks than the value's longest run, so the value cannot
+ * close it. In a table cell a `|` would still end the cell (GFM splits cells first), so it is escaped.
+ */
+export const markdownCode = (s: string, where: "inline" | "table" = "inline"): string => {
+  const fence = "`".repeat(longestBackticks(s) + 1);
+  let body = oneLine(s);
+  if (where === "table") body = body.replace(/\|/g, "\\|");
+  const pad = body.startsWith("`") || body.endsWith("`") || body === "" ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+};
+
+/** A fenced block of several lines (an engine error, a recipe's problems): the fence is longer than any run inside. */
+export const markdownBlock = (s: string): string => {
+  const fence = "`".repeat(Math.max(3, longestBackticks(s) + 1));
+  const body = s
+    .split("\n")
+    .map((l) => oneLine(l))
+    .join("\n");
+  return `${fence}text\n${body}\n${fence}`;
+};

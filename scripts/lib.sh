@@ -41,3 +41,31 @@ recette_lab_packages() {
   [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# The stack named by --stack NAME (or --stack=NAME) among a script's arguments; default local.
+recette_stack_arg() {
+  local stack=local
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --stack) [ $# -ge 2 ] || die "--stack needs a name"; stack=$2; shift 2 ;;
+      --stack=*) stack=${1#--stack=}; shift ;;
+      *) die "unknown argument '$1' (usage: --stack NAME)" ;;
+    esac
+  done
+  [[ "$stack" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die "stack name '$stack': lower-case letters, digits and '-'"
+  [ -f "$RECETTE_ROOT/stacks/Pulumi.$stack.yaml" ] || die "no stacks/Pulumi.$stack.yaml (the local stacks are local and local-k3s)"
+  printf '%s\n' "$stack"
+}
+
+# The recipe file a stack names (recette:recipe in stacks/Pulumi.<stack>.yaml), and its orchestrator kind.
+recette_recipe_file() {
+  node -e 'const y=require("yaml");const s=y.parse(require("fs").readFileSync(process.argv[1],"utf8"));const r=s.config&&s.config["recette:recipe"];if(!r){console.error(process.argv[1]+": no recette:recipe");process.exit(1)}console.log(r)' \
+    "$RECETTE_ROOT/stacks/Pulumi.$1.yaml"
+}
+recette_orchestrator() {
+  node -e 'const y=require("yaml");const r=y.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.orchestrator.kind)' \
+    "$RECETTE_ROOT/$(recette_recipe_file "$1")"
+}
+
+# The local Kubernetes node's address (scripts/kubernetes/cluster.sh), where Traefik's LoadBalancer listens.
+recette_k8s_node_ip() { printf '%s\n' "${RECETTE_K8S_NODE_IP:-10.41.0.1}"; }

@@ -11,6 +11,9 @@ import type { ClusterNode } from "../node";
 import { workloadDefaults, type Workload } from "../workload";
 import {
   Cluster,
+  LOCAL_KUBECONFIG,
+  LocalCluster,
+  localKubeconfigPath,
   renderAffinity,
   renderAgentInstall,
   renderDeployment,
@@ -85,7 +88,9 @@ describe("renderDeployment", () => {
           metadata: { labels: { ...LABELS, ...SELECTOR } },
           spec: {
             automountServiceAccountToken: false,
-            containers: [{ name: "blog", image: "example/blog:1", env: [], ports: [{ containerPort: 80 }], volumeMounts: [] }],
+            containers: [
+              { name: "blog", image: "example/blog:1", env: [], ports: [{ containerPort: 80 }], volumeMounts: [], lifecycle: { preStop: { sleep: { seconds: 5 } } } },
+            ],
             volumes: [],
           },
         },
@@ -159,6 +164,15 @@ describe("renderDeployment", () => {
   ] as const)("update order %s with parallelism %i → %o", (order, parallelism, rollingUpdate) => {
     const d = renderDeployment(workload({ update: { order, parallelism, delay: "5s" } }), ctx());
     expect(d.spec).toMatchObject({ strategy: { type: "RollingUpdate", rollingUpdate } });
+  });
+
+  it.each([
+    ["start-first", { preStop: { sleep: { seconds: 5 } } }],
+    ["stop-first", undefined],
+  ] as const)("update order %s → the old pod's preStop %o (serves while Traefik learns it is leaving)", (order, lifecycle) => {
+    const d = renderDeployment(workload({ update: { order, parallelism: 1, delay: "1s" } }), ctx());
+    const container = (d.spec as unknown as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0]!;
+    expect(container.lifecycle).toEqual(lifecycle);
   });
 
   it("starts an autoscaled workload at its minimum", () => {
@@ -668,5 +682,24 @@ describe("Cluster under mocks", () => {
     );
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:k3s:Cluster"]);
+  });
+});
+
+describe("LocalCluster (the cluster scripts/ensure-kubernetes runs on this machine)", () => {
+  it.each<[string, { kubeconfigPath?: string }, NodeJS.ProcessEnv, string]>([
+    ["the argument first", { kubeconfigPath: "/tmp/a.conf" }, { KUBECONFIG: "/tmp/b.conf" }, "/tmp/a.conf"],
+    ["then $KUBECONFIG", {}, { KUBECONFIG: "/tmp/b.conf" }, "/tmp/b.conf"],
+    ["then ensure-kubernetes's default", {}, {}, LOCAL_KUBECONFIG],
+    ["an empty $KUBECONFIG is unset", {}, { KUBECONFIG: "" }, LOCAL_KUBECONFIG],
+  ])("takes the kubeconfig path from %s", (_, args, env, path) => {
+    expect(localKubeconfigPath(args, env)).toBe(path);
+  });
+
+  it("installs nothing: one provider pointed at the kubeconfig's path (never its content)", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    new LocalCluster("k3s", { kubeconfigPath: "/var/lib/recette-k8s/pki/kubeconfig/super-admin.conf" });
+    await settle();
+    expect(registrations.map((r) => `${r.type}::${r.name}`)).toEqual(["recette:k3s:LocalCluster::k3s", "pulumi:providers:kubernetes::k3s-provider"]);
+    expect(one(registrations, "pulumi:providers:kubernetes", "k3s-provider").inputs.kubeconfig).toBe("/var/lib/recette-k8s/pki/kubeconfig/super-admin.conf");
   });
 });

@@ -36,6 +36,13 @@ export const contentDigest = (w: Workload): pulumi.Output<string> | undefined =>
         .apply((all) => createHash("sha256").update(all.join("\0")).digest("hex").slice(0, 16))
     : undefined;
 
+/**
+ * Seconds a start-first workload's old pod keeps serving after it is told to stop: the Ingress
+ * controller (Traefik) learns that the endpoint is gone only once the endpoints change reaches it, and
+ * would send requests to a stopped pod meanwhile (502s seen in the k3s e2e suite without it).
+ */
+export const PRESTOP_SECONDS = 5;
+
 /** CPU requested by an autoscaled workload without resources.cpus: the HPA's utilisation is a share of it. */
 export const DEFAULT_CPU_REQUEST = "100m";
 
@@ -147,6 +154,7 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
               volumeMounts: mounts,
               ...(Object.keys(resources).length ? { resources } : {}),
               ...(probe ? { livenessProbe: probe, readinessProbe: probe } : {}),
+              ...(startFirst ? { lifecycle: { preStop: { sleep: { seconds: PRESTOP_SECONDS } } } } : {}),
             },
           ],
           volumes,

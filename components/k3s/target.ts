@@ -37,7 +37,9 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: stackPrefix(args.naming), labels: { ...stackLabels(args.naming) } } },
-      { parent: this, provider: args.provider },
+      // Kept on destroy: deleting a namespace deletes every claim in it, and the claims that hold data
+      // (retainOnDelete) must outlive the stack as Swarm's kept volumes do.
+      { parent: this, provider: args.provider, retainOnDelete: true },
     );
     this.registerOutputs({ namespace: this.namespace.metadata.name });
   }

@@ -18,6 +18,14 @@ export interface PebbleArgs {
 export const pebbleDirectory = (target: WorkloadTarget) => `https://${target.serviceHost("pebble")}:14000/dir`;
 
 /**
+ * The DNS server Pebble asks for the names it validates: Docker's embedded DNS on Swarm (Traefik
+ * carries the hosts as network aliases); on Kubernetes the cluster DNS at its conventional address
+ * (10.43.0.10 on k3s and on the local cluster, whose DNS answers the local test zone with the node's
+ * address, where Traefik's LoadBalancer Service listens).
+ */
+export const pebbleDnsServer = (target: WorkloadTarget) => (target.kind === "swarm" ? "127.0.0.11:53" : "10.43.0.10:53");
+
+/**
  * Pebble, Let's Encrypt's test CA, for the `local` environment only. It validates HTTP-01 for real:
  * it resolves the blog's host through Docker's embedded DNS (where Traefik carries the host as a
  * network alias) and fetches the challenge on port 80.
@@ -26,7 +34,7 @@ export const pebbleWorkload = (a: PebbleArgs): Workload => ({
   ...workloadDefaults(),
   name: "pebble",
   image: a.image,
-  args: ["pebble", "-config", "/etc/pebble/pebble-config.json", "-dnsserver", "127.0.0.11:53"],
+  args: ["pebble", "-config", "/etc/pebble/pebble-config.json", "-dnsserver", pebbleDnsServer(a.target)],
   // Keep the test CA honest: no nonce rejection noise, and never skip validation.
   // The listener certificate must name the service as Traefik reaches it (the image issues it at start).
   env: { PEBBLE_WFE_NONCEREJECT: "0", PEBBLE_VA_NOSLEEP: "1", PEBBLE_EXTRA_NAMES: a.target.serviceHost("pebble") },

@@ -3,6 +3,18 @@ import type { WorkloadRoute } from "../workload";
 
 /** Traefik's certificate resolver name, shared by the static config and every route. */
 export const CERT_RESOLVER = "le";
+/** Traefik's HTTPS entry point: routers of every workload (and of other teams' services) attach to it. */
+export const ENTRYPOINT = "websecure";
+
+/**
+ * The label another program's Swarm service carries to be routed by a stack's Traefik, with the
+ * stack's `recette.stack` value (the stack output `edge.label`). Its own `recette.stack` stays its own.
+ */
+export const EDGE_LABEL = "recette.edge";
+
+/** Traefik's Swarm provider constraint: the stack's own services and those that ask for its edge. */
+export const renderEdgeConstraint = (stackLabel: string): string =>
+  `Label(${traefikRuleLiteral("recette.stack")},${traefikRuleLiteral(stackLabel, "stack label")}) || Label(${traefikRuleLiteral(EDGE_LABEL)},${traefikRuleLiteral(stackLabel, "stack label")})`;
 
 /** Traefik rule for a route: Host, plus PathPrefix when the path is not /. */
 export const renderRule = (route: WorkloadRoute): string => {
@@ -24,7 +36,7 @@ export const renderRouteLabels = (service: string, network: string, routes: Work
     const router = `${service}-${i}`;
     const backend = `${service}-${route.port}`;
     labels[`traefik.http.routers.${router}.rule`] = renderRule(route);
-    labels[`traefik.http.routers.${router}.entrypoints`] = "websecure";
+    labels[`traefik.http.routers.${router}.entrypoints`] = ENTRYPOINT;
     labels[`traefik.http.routers.${router}.tls.certresolver`] = CERT_RESOLVER;
     labels[`traefik.http.routers.${router}.service`] = backend;
     labels[`traefik.http.services.${backend}.loadbalancer.server.port`] = String(route.port);

@@ -9,7 +9,13 @@ export const DOCKER_SOCKET = "/var/run/docker.sock";
 /** What the target resolved for one workload: physical names of its network, volumes, configs, secrets. */
 export interface ServiceContext {
   serviceName: string;
+  /** The stack network's name (Traefik's `traefik.swarm.network` label). */
   networkName: pulumi.Input<string>;
+  /**
+   * The stack network's ID. The Docker provider reads attachments back by ID (its `name` is
+   * deprecated): by name, every refresh would plan a replacement of every service.
+   */
+  networkId: pulumi.Input<string>;
   /** The routing mesh is usable (IPVS present): vip endpoints and ingress publishing. */
   mesh: pulumi.Input<boolean>;
   labels: Record<string, string>;
@@ -84,7 +90,7 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
         // this long for a deleted service's containers to go.
         stopGracePeriod: "30s",
       },
-      networksAdvanceds: [{ name: ctx.networkName, aliases: w.aliases }],
+      networksAdvanceds: [{ id: ctx.networkId, aliases: w.aliases }],
       placement: { constraints: renderConstraints(w) },
       resources: {
         ...(Object.keys(limits).length ? { limits } : {}),

@@ -181,6 +181,7 @@ describe("renderServiceSpec", () => {
   const ctx = (over: Partial<ServiceContext> = {}): ServiceContext => ({
     serviceName: "recette-test-blog",
     networkName: "recette-test-net",
+    networkId: "recette-test-net-id",
     mesh: true,
     labels: { "recette.stack": "recette-test", "recette.workload": "blog" },
     volumes: [{ source: "recette-test-blog-data", target: "/var/www/html/data" }],
@@ -232,7 +233,7 @@ describe("renderServiceSpec", () => {
           init: true,
           stopGracePeriod: "30s",
         },
-        networksAdvanceds: [{ name: "recette-test-net", aliases: ["blog.example.org"] }],
+        networksAdvanceds: [{ id: "recette-test-net-id", aliases: ["blog.example.org"] }],
         placement: { constraints: ["node.labels.zone==a", "node.role==worker"] },
         resources: {
           limits: { memoryBytes: 256 * MiB, nanoCpus: 500_000_000 },
@@ -334,7 +335,7 @@ describe("Target under mocks", () => {
         exposedByDefault: false,
         network: "recette-test-net",
         refreshSeconds: 2,
-        constraints: "Label(`recette.stack`,`recette-test`)",
+        constraints: "Label(`recette.stack`,`recette-test`) || Label(`recette.edge`,`recette-test`)",
       },
     });
   });
@@ -435,7 +436,8 @@ describe("Target under mocks", () => {
     expect(service.taskSpec.containerSpec.secrets).toEqual([
       { secretId: "blog-db.pass-id", secretName, fileName: "/run/secrets/db.pass", fileMode: 0o400 },
     ]);
-    expect(service.taskSpec.networksAdvanceds).toEqual([{ name: "recette-test-net", aliases: [] }]);
+    // By the network resource's ID (the mocks give a resource the ID <name>-id), never by name.
+    expect(service.taskSpec.networksAdvanceds).toEqual([{ id: "swarm-network-id", aliases: [] }]);
     expect(service.endpointSpec).toEqual({ mode: "vip", ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "ingress" }] });
     expect(service.labels).toContainEqual({ label: "recette.stack", value: "recette-test" });
     expect(service.labels).toContainEqual({ label: "traefik.swarm.network", value: "recette-test-net" });

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { contentName, physicalName, stackGateway, stackLabels, stackSubnet, type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
-import { toLabelList } from "./labels";
+import { renderEdgeConstraint, toLabelList } from "./labels";
 import { renderServiceSpec } from "./service-spec";
 
 export interface TargetArgs {
@@ -66,8 +66,9 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
         // Tasks are discovered by polling: a short period lets a rolling update's new task receive
         // traffic before the old one stops (with the retry middleware, no request is lost).
         refreshSeconds: 2,
-        // Only this stack's services: two stacks on one engine never route each other's hosts.
-        constraints: `Label(\`recette.stack\`,\`${stackLabels(this.args.naming)["recette.stack"]}\`)`,
+        // Only this stack's services, and services of other programs that ask for this stack's edge
+        // (label recette.edge, docs/reuse.md): two stacks on one engine never route each other's hosts.
+        constraints: renderEdgeConstraint(stackLabels(this.args.naming)["recette.stack"]!),
       },
     };
   }
@@ -136,6 +137,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     const spec = renderServiceSpec(w, {
       serviceName,
       networkName: this.networkName,
+      networkId: this.network.id,
       mesh: this.args.mesh,
       labels,
       volumes,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { stackPrefix } from "../../components/naming";
 import { PROJECT } from "../stack-name";
-import { docker, engineName, exec, engineNode, findVolumes, taskNodes, workloadServices, type Engine, type Helper, type StackVolume } from "./docker";
+import { docker, engineName, exec, engineNode, findVolumes, taskNodes, workloadServices, type Engine, type Helper, type StackVolume, type SwarmNode } from "./docker";
 import { ArchiveRefused } from "./manifest";
 import { LEFTOVERS } from "./scripts";
 
@@ -47,7 +47,7 @@ export const checkPlacement = async (p: Place, workloads: string[]): Promise<voi
     for (const s of await workloadServices(p.manager, p.prefix, w)) {
       const elsewhere = (await taskNodes(p.manager, s.name)).filter((n) => n.id !== here.id);
       if (elsewhere.length) {
-        const node = (n: { id: string; name: string }) => `${n.name} (node ${n.id.slice(0, 12) || "outside the Swarm"})`;
+        const node = (n: SwarmNode) => `${n.name} (node ${n.id.slice(0, 12) || "outside the Swarm"})`;
         throw new Refused(
           `service ${s.name} runs on ${elsewhere.map(node).join(", ")}, but --host reaches ${node(here)}: its volume there is not the one the service uses. Pass --host ssh://<user>@<that node's address> and --manager ${engineName(p.manager)}`,
         );

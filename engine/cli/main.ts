@@ -37,6 +37,16 @@ const COMMANDS: Record<string, () => Command> = {
     const m = require("./images") as typeof import("./images");
     return { summary: m.summary, usage: m.usage, run: m.imagesCommand };
   },
+  preview: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./preview") as typeof import("./preview");
+    return { summary: m.summary, usage: m.usage, run: (args, io) => m.previewCommand(args, io) };
+  },
+  drift: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./drift") as typeof import("./drift");
+    return { summary: m.summary, usage: m.usage, run: (args, io) => m.driftCommand(args, io) };
+  },
   schema: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require("./schema") as typeof import("./schema");

@@ -2,10 +2,12 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { hostNodes, localNode } from "../../components/hosts";
 import * as k3s from "../../components/k3s";
+import { stackLabels, stackPrefix } from "../../components/naming";
 import type { ClusterNode } from "../../components/node";
 import { Preflight } from "../../components/preflight";
 import { findKernel, Fleet } from "../../components/scaleway";
 import * as swarm from "../../components/swarm";
+import { CERT_RESOLVER, EDGE_LABEL, ENTRYPOINT } from "../../components/swarm/labels";
 import type { WorkloadTarget } from "../../components/workload";
 import { OS, placeDemands } from "../capacity";
 import { recipeDemands } from "../demands";
@@ -22,6 +24,23 @@ export interface StackOutputs {
   /** Whether Swarm publishes through the routing mesh (false: host mode + dnsrr). */
   routingMesh?: pulumi.Output<boolean>;
   kubeconfig?: pulumi.Output<string>;
+  /**
+   * The shared edge other teams' programs route through (docs/reuse.md): the orchestrator, the Swarm
+   * network Traefik watches (or the k3s namespace), Traefik's entry point and certificate resolver,
+   * and the parent domain of the stack's first route (e.g. local.test for blog.local.test).
+   */
+  edge: {
+    orchestrator: "swarm" | "k3s";
+    network?: pulumi.Output<string>;
+    /** Swarm: the label (name and value) a service carries to be routed by this stack's Traefik. */
+    label?: { name: string; value: string };
+    namespace?: string;
+    entrypoint: string;
+    certResolver: string;
+    domain?: string;
+  };
+  /** The Swarm manager's Docker endpoint (a secret: it names a host and how to reach it). */
+  dockerHost?: pulumi.Output<string>;
 }
 
 /** The recipe's nodes, created (Scaleway) or described (hosts, local). */
@@ -102,6 +121,8 @@ export class Environment extends pulumi.ComponentResource {
     let target: WorkloadTarget;
     let routingMesh: pulumi.Output<boolean> | undefined;
     let kubeconfig: pulumi.Output<string> | undefined;
+    let edge: StackOutputs["edge"];
+    let sharedDockerHost: pulumi.Output<string> | undefined;
     if (recipe.orchestrator.kind === "swarm") {
       const cluster = new swarm.Cluster("swarm", { nodes, autolock: recipe.orchestrator.autolock, dependsOn: checked }, { parent: this });
       const provider = new docker.Provider(
@@ -111,11 +132,25 @@ export class Environment extends pulumi.ComponentResource {
       );
       // The routing mesh is used only when every node has IPVS.
       routingMesh = pulumi.all(preflight.map((p) => p.mesh)).apply((all) => all.every(Boolean));
-      target = new swarm.Target(
+      const swarmTarget = new swarm.Target(
         "swarm",
         { naming: ctx.naming, provider, mesh: routingMesh, encryptOverlay: recipe.orchestrator.encryptOverlay, protectVolumes: ctx.isProd, dependsOn: cluster.ready },
         { parent: this },
       );
+      target = swarmTarget;
+      edge = {
+        orchestrator: "swarm",
+        network: swarmTarget.networkName,
+        label: { name: EDGE_LABEL, value: stackLabels(ctx.naming)["recette.stack"]! },
+        entrypoint: ENTRYPOINT,
+        certResolver: CERT_RESOLVER,
+      };
+      sharedDockerHost = pulumi.secret(pulumi.output(dockerHost(manager)));
+    } else if (recipe.nodes.provider === "local") {
+      // This machine: the cluster scripts/ensure-kubernetes runs (k3s itself cannot be had here).
+      const cluster = new k3s.LocalCluster("k3s", {}, { parent: this, dependsOn: checked });
+      target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
+      edge = { orchestrator: "k3s", namespace: stackPrefix(ctx.naming), entrypoint: ENTRYPOINT, certResolver: CERT_RESOLVER };
     } else {
       const cluster = new k3s.Cluster(
         "k3s",
@@ -124,9 +159,12 @@ export class Environment extends pulumi.ComponentResource {
       );
       kubeconfig = cluster.kubeconfig;
       target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
+      edge = { orchestrator: "k3s", namespace: stackPrefix(ctx.naming), entrypoint: ENTRYPOINT, certResolver: CERT_RESOLVER };
     }
     composeEdge(recipe, target, ctx, manager, this);
     const { urls } = composeApps(recipe, target, ctx, this);
+    const firstHost = urls[0] ? new URL(urls[0]).hostname : undefined;
+    if (firstHost && firstHost.includes(".")) edge.domain = firstHost.slice(firstHost.indexOf(".") + 1);
     this.outputs = {
       recipe: recipe.name,
       stack: ctx.naming.stack,
@@ -134,6 +172,8 @@ export class Environment extends pulumi.ComponentResource {
       nodes: Object.fromEntries(nodes.map((n) => [n.name, { role: n.role, publicAddress: n.publicAddress, privateAddress: n.privateAddress }])),
       ...(routingMesh ? { routingMesh } : {}),
       ...(kubeconfig ? { kubeconfig } : {}),
+      edge,
+      ...(sharedDockerHost ? { dockerHost: sharedDockerHost } : {}),
     };
     this.registerOutputs({ urls });
   }

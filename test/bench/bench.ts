@@ -4,6 +4,9 @@
  *   engine (with --engine): engine bootstrap (cached), no-op preview of `local`, memory of the stack
  *   full   (with --full): also `local` from nothing to the first HTTPS 200, and a no-op `up`
  *   uncached (with --uncached): also the engine built from nothing in an empty cache (about 30 min)
+ *   --stack local-k3s: the same on the local Kubernetes cluster (scripts/ensure-kubernetes): cluster
+ *     start to Ready, `up` to the first HTTPS 200 (with --full), the memory of each cluster component
+ *     and pod, and the home page's latency through Traefik's LoadBalancer on the node's address
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -81,10 +84,10 @@ const memory = () => {
 };
 
 /** One GET of the blog's home page over HTTPS on loopback (SNI = the blog's host); resolves its duration in ms. */
-const getHome = (host: string, port: number): Promise<number> =>
+const getHome = (host: string, port: number, address = "127.0.0.1"): Promise<number> =>
   new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
-    const req = https.get({ host: "127.0.0.1", port, servername: host, path: "/", headers: { Host: host }, rejectUnauthorized: false, agent: false, timeout: 10_000 }, (res) => {
+    const req = https.get({ host: address, port, servername: host, path: "/", headers: { Host: host }, rejectUnauthorized: false, agent: false, timeout: 10_000 }, (res) => {
       res.resume();
       res.on("end", () => (res.statusCode === 200 ? resolve(ms(t)) : reject(new Error(`HTTP ${res.statusCode}`))));
     });
@@ -95,12 +98,12 @@ const getHome = (host: string, port: number): Promise<number> =>
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** The home page's latency: a bounded loop of sequential requests (the real PluXml behind Traefik). */
-const latency = async (count = 200) => {
+const latency = async (count = 200, address = "127.0.0.1") => {
   const host = "blog.local.test";
-  console.log(`\n## the blog's home page over HTTPS on loopback (${count} sequential requests through Traefik to PluXml)\n`);
+  console.log(`\n## the blog's home page over HTTPS on ${address} (${count} sequential requests through Traefik to PluXml)\n`);
   const times: number[] = [];
   let failed = 0;
-  for (let i = 0; i < count; i++) await getHome(host, 443).then((t) => times.push(t), () => failed++);
+  for (let i = 0; i < count; i++) await getHome(host, 443, address).then((t) => times.push(t), () => failed++);
   times.sort((a, b) => a - b);
   if (times.length === 0) return console.log(`no answer from https://${host}/ (is the local stack up? npm run local:up)`);
   console.log(`${"p50".padEnd(44)} ${fmt(percentile(times, 50)).padStart(10)}`);
@@ -127,11 +130,81 @@ const engine = async (full: boolean, uncached: boolean) => {
   await latency();
 };
 
+const K8S_RUN = "/run/recette-k8s";
+const K8S_NODE = process.env.RECETTE_K8S_NODE_IP || "10.41.0.1";
+const mib = (n: number) => `${n.toFixed(1)} MiB`.padStart(10);
+
+/** Working set of a memory cgroup (v1), as kubelet counts it: usage minus inactive file pages. */
+const workingSetMiB = (dir: string) => {
+  const usage = Number(fs.readFileSync(`${dir}/memory.usage_in_bytes`, "utf8"));
+  const inactive = Number(/^total_inactive_file (\d+)$/m.exec(fs.readFileSync(`${dir}/memory.stat`, "utf8"))?.[1] ?? 0);
+  return Math.max(0, usage - inactive) / 1048576;
+};
+
+/** The local cluster's memory: each component by the pid ensure-kubernetes recorded, then each pod's cgroup. */
+const kubernetesMemory = () => {
+  console.log("\n## memory of the local Kubernetes node (article: k3s 619 MiB, k3s + Traefik + PluXml 678 MiB on a 2 GiB DEV1-S; Swarm 155 / 209 MiB)\n");
+  let total = 0;
+  for (const name of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "containerd"]) {
+    const file = `${K8S_RUN}/${name}.pid`;
+    if (!fs.existsSync(file)) return console.log(`no ${file}: is the cluster up? (npm run local:up -- --stack local-k3s)`);
+    const pss = pssMiB(fs.readFileSync(file, "utf8").trim());
+    total += pss;
+    console.log(`${`${name}, PSS`.padEnd(44)} ${mib(pss)}`);
+  }
+  // Each task directory records its container's pid (init.pid); the container's parent is its shim.
+  const tasks = `${K8S_RUN}/containerd/io.containerd.runtime.v2.task/k8s.io`;
+  const parentOf = (pid: string) => /^PPid:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  const shims = [
+    ...new Set(
+      (fs.existsSync(tasks) ? fs.readdirSync(tasks) : [])
+        .map((id) => `${tasks}/${id}/init.pid`)
+        .filter((f) => fs.existsSync(f) && fs.existsSync(`/proc/${fs.readFileSync(f, "utf8").trim()}`))
+        .map((f) => parentOf(fs.readFileSync(f, "utf8").trim()))
+        .filter((p): p is string => p !== undefined),
+    ),
+  ];
+  const shimPss = shims.reduce((s, pid) => s + pssMiB(pid), 0);
+  total += shimPss;
+  console.log(`${`containerd shims (${shims.length}), PSS`.padEnd(44)} ${mib(shimPss)}`);
+  console.log(`${"cluster processes together".padEnd(44)} ${mib(total)}`);
+  const kubectl = path.join(process.env.RECETTE_CACHE || `${process.env.HOME}/.cache/recette`, "kubernetes", `kubernetes-${/^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(path.join(ROOT, "scripts/kubernetes/versions.env"), "utf8"))![1]}`, "kubectl");
+  const pods = sh(kubectl, ["--kubeconfig", "/var/lib/recette-k8s/pki/kubeconfig/super-admin.conf", "get", "pods", "-A", "-o", "jsonpath={range .items[*]}{.metadata.uid} {.metadata.namespace}/{.metadata.name}{\"\\n\"}{end}"]).stdout.split("\n").filter(Boolean);
+  const root = "/sys/fs/cgroup/memory/kubepods";
+  const dirs = fs.existsSync(root) ? [root, ...["burstable", "besteffort"].map((q) => `${root}/${q}`).filter((d) => fs.existsSync(d))] : [];
+  let podsTotal = 0;
+  for (const line of pods) {
+    const [uid, name] = line.split(" ");
+    const dir = dirs.map((d) => `${d}/pod${uid}`).find((d) => fs.existsSync(d));
+    if (!dir) continue;
+    const ws = workingSetMiB(dir);
+    podsTotal += ws;
+    console.log(`${`pod ${name}, working set`.padEnd(44)} ${mib(ws)}`);
+  }
+  console.log(`${"pods together".padEnd(44)} ${mib(podsTotal)}`);
+  console.log(`${"node: cluster processes + pods".padEnd(44)} ${mib(total + podsTotal)}`);
+};
+
+const kubernetes = async (full: boolean) => {
+  console.log("## engine on the local Kubernetes cluster (stack local-k3s)\n");
+  timed("Kubernetes binaries (ensure-kubernetes --build-only, cached)", "bash", ["scripts/ensure-kubernetes", "--build-only"]);
+  if (full) {
+    timed("local:down -- --stack local-k3s (stack and cluster)", "bash", ["scripts/local-down", "--stack", "local-k3s"]);
+    timed("cluster start to Ready (DNS + PVC checked)", "bash", ["scripts/ensure-kubernetes"]);
+    timed("local:up -- --stack local-k3s to the first HTTPS 200", "bash", ["scripts/local-up", "--stack", "local-k3s"]);
+  }
+  timed("no-op pulumi preview -s local-k3s", "bash", ["-c", ". scripts/pulumi-env.sh && KUBECONFIG=$(bash scripts/ensure-kubernetes --kubeconfig 2>/dev/null) pulumi preview -s local-k3s --expect-no-changes --non-interactive"]);
+  kubernetesMemory();
+  await latency(200, K8S_NODE);
+};
+
 const main = async () => {
   const args = process.argv.slice(2);
   console.log(`recette bench — ${new Date().toISOString()} — ${execFileSync("nproc").toString().trim()} cores\n`);
   await recipes();
-  if (args.includes("--engine") || args.includes("--full") || args.includes("--uncached")) await engine(args.includes("--full"), args.includes("--uncached"));
+  const stack = args.includes("--stack") ? args[args.indexOf("--stack") + 1] : "local";
+  if (stack === "local-k3s") await kubernetes(args.includes("--full"));
+  else if (args.includes("--engine") || args.includes("--full") || args.includes("--uncached")) await engine(args.includes("--full"), args.includes("--uncached"));
   else console.log("(engine figures: npm run bench -- --engine; --full adds local:up from nothing; --uncached adds a from-scratch engine build, ~30 min)");
 };
 

@@ -35,7 +35,10 @@ export interface Answer {
   body: string;
 }
 
-/** An HTTP(S) request to loopback (or `opts.address`: a lab host), with the Host/SNI a browser would send for `host`. */
+/**
+ * An HTTP(S) request to loopback (or to `opts.address`: an address of this machine such as the local
+ * Kubernetes node's, or a lab host's), with the Host/SNI a browser would send for `host`.
+ */
 export const request = (
   scheme: "http" | "https",
   host: string,
@@ -173,3 +176,18 @@ export const makeProgram = (name: string, source: string, privateKey: string) =>
     },
   };
 };
+
+/**
+ * A stateless service that rolls start-first (the zero-downtime checks, on Swarm and on Kubernetes):
+ * the PluXml image as a plain web server, installing a blog of its own in each task's or pod's
+ * volume, healthy once it answers on port 80, routed on `host`.
+ */
+export const rollingWebService = (host: string, image: string) => ({
+  name: "web",
+  image,
+  env: { RELEASE: "1", PLUXML_ADMIN_NAME: "Web", PLUXML_ADMIN_LOGIN: "web", PLUXML_ADMIN_EMAIL: "web@web.local.test" },
+  secrets: { "admin-password": { secret: "blogAdminPassword" } },
+  routes: [{ host, port: 80 }],
+  health: { command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"], interval: "2s", timeout: "2s", retries: 3, startPeriod: "2s" },
+  update: { order: "start-first", delay: "1s" },
+});

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { noIpvsMessage } from "../../components/preflight";
-import { converged, makeStack, peerCertificate, pulumi, request, ROOT, sh, shAsync, stackObjects, waitFor } from "./helpers";
+import { converged, makeStack, peerCertificate, pulumi, request, rollingWebService, ROOT, sh, shAsync, stackObjects, waitFor } from "./helpers";
 import { publishArticle, PluxmlBrowser } from "./pluxml";
 
 // The `local` recipe, deployed by the real Pulumi engine onto this machine's Docker Swarm, on a
@@ -24,18 +24,7 @@ const ADMIN_PASSWORD = "e2e-admin-password";
 const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
   const r = parse(fs.readFileSync(`${ROOT}/recipes/local.yaml`, "utf8")) as Record<string, any>;
   r.edge.traefik.ports = { http: HTTP, https: HTTPS };
-  r.apps.push({
-    service: {
-      name: "web",
-      // the PluXml image as a plain web server: it installs a blog of its own in each task's volume
-      image: PLUXML_IMAGE,
-      env: { RELEASE: "1", PLUXML_ADMIN_NAME: "Web", PLUXML_ADMIN_LOGIN: "web", PLUXML_ADMIN_EMAIL: "web@web.local.test" },
-      secrets: { "admin-password": { secret: "blogAdminPassword" } },
-      routes: [{ host: WEB, port: 80 }],
-      health: { command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"], interval: "2s", timeout: "2s", retries: 3, startPeriod: "2s" },
-      update: { order: "start-first", delay: "1s" },
-    },
-  });
+  r.apps.push({ service: rollingWebService(WEB, PLUXML_IMAGE) });
   mutate(r);
   return stringify(r);
 };

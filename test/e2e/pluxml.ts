@@ -15,8 +15,8 @@ export class PluxmlBrowser {
     private readonly host: string,
     private readonly port: number,
     private readonly viaHttps = true,
-    /** Where to connect (a lab host); loopback by default. */
-    private readonly address?: string,
+    /** Where the requests go: loopback, or the address the stack listens on (the local Kubernetes node or a lab host). */
+    private readonly address = "127.0.0.1",
   ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -34,17 +34,17 @@ export class PluxmlBrowser {
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.keep(await request(this.scheme, this.host, this.port, path, { headers: this.headers(headers), ...(this.address ? { address: this.address } : {}) }));
+    return this.keep(await request(this.scheme, this.host, this.port, path, { headers: this.headers(headers), address: this.address }));
   }
 
   async post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
     const body = new URLSearchParams(fields).toString();
     return this.keep(
       await request(this.scheme, this.host, this.port, path, {
+        address: this.address,
         method: "POST",
         body,
         headers: this.headers({ "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)), ...headers }),
-        ...(this.address ? { address: this.address } : {}),
       }),
     );
   }

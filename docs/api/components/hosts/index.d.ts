@@ -1,0 +1,2 @@
+export { hostNodes, type HostsArgs, type HostSpec } from "./hosts";
+export { localNode } from "./local";

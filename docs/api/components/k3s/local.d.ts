@@ -1,0 +1,21 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+/** Where scripts/ensure-kubernetes keeps the local cluster's admin kubeconfig (its default state directory). */
+export declare const LOCAL_KUBECONFIG = "/var/lib/recette-k8s/pki/kubeconfig/super-admin.conf";
+export interface LocalClusterArgs {
+    /** Path of the cluster's kubeconfig. Defaults to $KUBECONFIG, then LOCAL_KUBECONFIG. */
+    kubeconfigPath?: string;
+}
+/** The kubeconfig path a LocalCluster uses: the argument, then $KUBECONFIG, then ensure-kubernetes's default. */
+export declare const localKubeconfigPath: (a: LocalClusterArgs, env?: NodeJS.ProcessEnv) => string;
+/**
+ * The k3s target on `nodes.provider: local`: the one-node Kubernetes cluster scripts/ensure-kubernetes
+ * builds and runs on this machine (upstream Kubernetes, not k3s: `npm run local:up -- --stack local-k3s`
+ * starts it). Nothing is installed by this component: it only points a provider at that cluster.
+ * On Scaleway and hosts nodes, Cluster installs real k3s instead.
+ */
+export declare class LocalCluster extends pulumi.ComponentResource {
+    readonly provider: k8s.Provider;
+    readonly kubeconfigPath: string;
+    constructor(name: string, args: LocalClusterArgs, opts?: pulumi.ComponentResourceOptions);
+}

@@ -1,0 +1,143 @@
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type Workload } from "../workload";
+/** Everything a workload's Kubernetes objects need to know besides the workload itself. */
+export interface ObjectContext {
+    namespace: string;
+    /** Physical name of the Deployment, Service and friends. */
+    name: string;
+    labels: Record<string, string>;
+    /** Name of the ConfigMap holding the workload's files, when it has files. */
+    configMap?: string;
+    /** Name of the Secret holding the workload's secret files, when it has secrets. */
+    secret?: string;
+    /** PVC names by volume name. */
+    claims: Record<string, string>;
+    /** ServiceAccount name, for workloads that read the orchestrator's API. */
+    serviceAccount?: string;
+    /** Changes whenever a secret's content does (a random id kept by the content), to roll the pods. */
+    secretVersion?: pulumi.Input<string>;
+}
+/**
+ * Digest of the files' content, put on the pod template so a change rolls the pods (subPath mounts
+ * never see a new ConfigMap otherwise; Swarm gets the same by new config names). Secrets are not
+ * digested (a hash of a password is an offline oracle): the target passes a random version instead.
+ */
+export declare const contentDigest: (w: Workload) => pulumi.Output<string> | undefined;
+/**
+ * Seconds a start-first workload's old pod keeps serving after it is told to stop: the Ingress
+ * controller (Traefik) learns that the endpoint is gone only once the endpoints change reaches it, and
+ * would send requests to a stopped pod meanwhile (502s seen in the k3s e2e suite without it).
+ */
+export declare const PRESTOP_SECONDS = 5;
+/** CPU requested by an autoscaled workload without resources.cpus: the HPA's utilisation is a share of it. */
+export declare const DEFAULT_CPU_REQUEST = "100m";
+export declare const renderSelector: (ctx: ObjectContext) => {
+    "app.kubernetes.io/name": string;
+};
+export declare const renderProbe: (w: Workload) => {
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+    initialDelaySeconds: number;
+    exec: {
+        command: string[];
+    };
+    httpGet?: undefined;
+} | {
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+    initialDelaySeconds: number;
+    httpGet: {
+        path: string;
+        port: number;
+    };
+    exec?: undefined;
+} | undefined;
+export declare const kubernetesProblems: (w: Workload) => string[];
+/** Node affinity from placement labels and role (k3s marks servers with node-role.kubernetes.io/control-plane). */
+export declare const renderAffinity: (w: Workload) => {
+    nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: {
+                matchExpressions: {
+                    key: string;
+                    operator: string;
+                    values?: string[];
+                }[];
+            }[];
+        };
+    };
+} | undefined;
+export declare const renderDeployment: (w: Workload, ctx: ObjectContext) => k8s.apps.v1.DeploymentArgs;
+/** ClusterIP for the stack's own traffic; LoadBalancer (k3s servicelb) for published ports. */
+export declare const renderServices: (w: Workload, ctx: ObjectContext) => {
+    name: string;
+    spec: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+}[];
+export declare const renderIngress: (w: Workload, ctx: ObjectContext) => {
+    metadata: {
+        name: string;
+        namespace: string;
+        labels: Record<string, string>;
+        annotations: {
+            "traefik.ingress.kubernetes.io/router.entrypoints": string;
+            "traefik.ingress.kubernetes.io/router.tls": string;
+            "traefik.ingress.kubernetes.io/router.tls.certresolver": string;
+        };
+    };
+    spec: {
+        rules: {
+            host: string;
+            http: {
+                paths: {
+                    path: string;
+                    pathType: string;
+                    backend: {
+                        service: {
+                            name: string;
+                            port: {
+                                number: number;
+                            };
+                        };
+                    };
+                }[];
+            };
+        }[];
+    };
+} | undefined;
+export declare const renderHpa: (w: Workload, ctx: ObjectContext) => {
+    metadata: {
+        name: string;
+        namespace: string;
+        labels: Record<string, string>;
+    };
+    spec: {
+        scaleTargetRef: {
+            apiVersion: string;
+            kind: string;
+            name: string;
+        };
+        minReplicas: number;
+        maxReplicas: number;
+        metrics: {
+            type: string;
+            resource: {
+                name: string;
+                target: {
+                    type: string;
+                    averageUtilization: number;
+                };
+            };
+        }[];
+    };
+} | undefined;
+/** What Traefik's Kubernetes Ingress provider reads. */
+export declare const TRAEFIK_RULES: {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+}[];
+export declare const fileKeyOf: (name: string) => string;

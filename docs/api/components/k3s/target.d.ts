@@ -1,0 +1,25 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type Naming } from "../naming";
+import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+export interface TargetArgs {
+    naming: Naming;
+    provider: k8s.Provider;
+    /** PVC storage class. Defaults to local-path (k3s's provisioner). */
+    storageClass?: string;
+    /** Stateful claims are also `protect`ed (prod). They are always retained on delete. Defaults to false. */
+    protectVolumes?: boolean;
+    /** k3s pod network, from which the relay accepts mail. Defaults to 10.42.0.0/16 (k3s's default). */
+    podCidr?: string;
+}
+/** Runs Workloads on Kubernetes (k3s): a Namespace per stack, then Deployments, Services, PVCs, Ingresses. */
+export declare class Target extends pulumi.ComponentResource implements WorkloadTarget {
+    readonly kind: "k3s";
+    readonly namespace: k8s.core.v1.Namespace;
+    private readonly args;
+    constructor(name: string, args: TargetArgs, opts?: pulumi.ComponentResourceOptions);
+    traefikProviders(): Record<string, unknown>;
+    networkCidrs(): string[];
+    serviceHost(logical: string): string;
+    deploy(w: Workload, parent: pulumi.Resource): DeployedWorkload;
+}

@@ -1,0 +1,27 @@
+/**
+ * smtpd.conf for a relay that only accepts mail from the stack's own network, only for the
+ * configured recipient: never an open relay.
+ */
+export interface SmtpdConfigArgs {
+    /** CIDRs allowed to send (the stack's overlay network or pod network). */
+    senders: string[];
+    /** The one address mail is accepted for. */
+    recipient: string;
+    delivery: "smarthost" | "direct" | "mailbox";
+    smarthost?: {
+        host: string;
+        port: number;
+        tls: "starttls" | "smtps";
+    };
+    /** Host name the relay presents in its banner and in HELO to the smarthost or the MX. */
+    hostname: string;
+}
+export declare const CREDENTIALS_FILE = "/run/secrets/smtpd-credentials";
+export declare const MAILBOX_USER = "mailsink";
+export declare const renderSmtpdConf: (a: SmtpdConfigArgs) => string;
+/**
+ * The credentials table line smtpd reads for `auth <secrets>` (label relay). The table is line based
+ * (`label user:password`, trailing blanks trimmed): what would change the line's meaning is refused.
+ * The password is never part of an error message.
+ */
+export declare const renderCredentials: (user: string, password: string) => string;

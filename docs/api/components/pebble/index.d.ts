@@ -1,0 +1,1 @@
+export { Pebble, pebbleDirectory, pebbleWorkload, renderWaitHealthy, type PebbleArgs } from "./pebble";

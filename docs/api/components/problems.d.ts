@@ -1,0 +1,13 @@
+/**
+ * A component argument that cannot work, with the argument's path and the reason. Components throw
+ * these (see argumentsError); recipe validation runs the same checks on the recipe and maps the
+ * path to a position in the recipe file, so each rule is written once, in the component that needs it
+ * (pulumi-eks collects its node group problems the same way before raising InputPropertiesError).
+ */
+export interface ArgProblem {
+    /** Path inside the component's arguments, e.g. "replicas" or "nodes". */
+    propertyPath: string;
+    reason: string;
+}
+/** The error a component constructor throws for its arguments' problems, every one of them. */
+export declare const argumentsError: (type: string, name: string, problems: ArgProblem[]) => Error;

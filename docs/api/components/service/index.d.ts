@@ -1,0 +1,1 @@
+export { Service, type ServiceArgs } from "./service";

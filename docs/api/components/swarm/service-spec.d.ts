@@ -1,0 +1,59 @@
+import type * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { type Workload } from "../workload";
+export declare const DOCKER_SOCKET = "/var/run/docker.sock";
+/** What the target resolved for one workload: physical names of its network, volumes, configs, secrets. */
+export interface ServiceContext {
+    serviceName: string;
+    /** The stack network's name (Traefik's `traefik.swarm.network` label). */
+    networkName: pulumi.Input<string>;
+    /**
+     * The stack network's ID. The Docker provider reads attachments back by ID (its `name` is
+     * deprecated): by name, every refresh would plan a replacement of every service.
+     */
+    networkId: pulumi.Input<string>;
+    /** The routing mesh is usable (IPVS present): vip endpoints and ingress publishing. */
+    mesh: pulumi.Input<boolean>;
+    labels: Record<string, string>;
+    volumes: {
+        source: string;
+        target: string;
+    }[];
+    configs: {
+        id: pulumi.Input<string>;
+        name: pulumi.Input<string>;
+        path: string;
+        mode: number;
+    }[];
+    secrets: {
+        id: pulumi.Input<string>;
+        name: pulumi.Input<string>;
+        path: string;
+        mode: number;
+    }[];
+}
+/** Swarm constraints from the workload's placement (the article's "affinities"). */
+export declare const renderConstraints: (w: Workload) => string[];
+/**
+ * The exec form: Docker runs curl with these arguments and no shell, so nothing in the path can end
+ * the command or mask its exit status. `--globoff` keeps curl from expanding `{}`/`[]` in the URL.
+ */
+export declare const renderHealthcheck: (w: Workload) => {
+    tests: string[];
+    interval: string;
+    timeout: string;
+    retries: number;
+    startPeriod: string;
+} | undefined;
+/** Published ports: host mode keeps client addresses and is the only mode that works without IPVS. */
+export declare const renderEndpointSpec: (w: Workload, mesh: boolean) => {
+    mode: string;
+    ports: {
+        targetPort: number;
+        publishedPort: number;
+        protocol: "tcp" | "udp";
+        publishMode: string;
+    }[];
+};
+/** The complete docker.Service arguments for a workload: the mapping tests assert on. */
+export declare const renderServiceSpec: (w: Workload, ctx: ServiceContext) => docker.ServiceArgs;

@@ -1,0 +1,34 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { type Naming } from "../naming";
+import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+export interface TargetArgs {
+    naming: Naming;
+    /** Docker provider talking to a manager (local socket or ssh://). */
+    provider: docker.Provider;
+    /** True when every node has IPVS (routing mesh usable); false selects host publishing + dnsrr. */
+    mesh: pulumi.Input<boolean>;
+    /** Encrypt the overlay network (IPsec between nodes). Defaults to false. */
+    encryptOverlay?: boolean;
+    /** Stateful volumes are also `protect`ed (prod). They are always retained on delete. Defaults to false. */
+    protectVolumes?: boolean;
+    /** What must be ready before any Docker object is created (the swarm bootstrap). Defaults to none. */
+    dependsOn?: pulumi.Resource[];
+}
+/** The stack network's name; an encrypted overlay has its own, so switching creates it before the old one goes. */
+export declare const networkName: (a: Pick<TargetArgs, "naming" | "encryptOverlay">) => string;
+/**
+ * Runs Workloads on a Docker Swarm: one attachable overlay network per stack, then per workload its
+ * volumes, configs, secrets and a docker.Service.
+ */
+export declare class Target extends pulumi.ComponentResource implements WorkloadTarget {
+    readonly kind: "swarm";
+    readonly network: docker.Network;
+    readonly networkName: pulumi.Output<string>;
+    private readonly args;
+    constructor(name: string, args: TargetArgs, opts?: pulumi.ComponentResourceOptions);
+    traefikProviders(): Record<string, unknown>;
+    networkCidrs(): string[];
+    serviceHost(logical: string): string;
+    deploy(w: Workload, parent: pulumi.Resource): DeployedWorkload;
+}

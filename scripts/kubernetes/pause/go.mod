@@ -1,0 +1,3 @@
+module recette.local/pause
+
+go 1.22

@@ -1,0 +1,214 @@
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { makeStack, peerCertificate, pulumi, request, rollingWebService, ROOT, sh, shAsync, waitFor } from "./helpers";
+import { hostSnapshot } from "./host-snapshot";
+import { publishArticle, PluxmlBrowser } from "./pluxml";
+
+// The local recipe through the k3s target, deployed by the real Pulumi engine onto the one-node
+// Kubernetes cluster scripts/ensure-kubernetes runs on this machine, on a stack of its own (e2e-k3s)
+// with Traefik's LoadBalancer on the node's address, never on the host's ports (the Swarm stacks keep
+// those). It takes the node's ports 80/443: Pebble validates HTTP-01 on port 80 of the address the
+// blog's name resolves to, as a real CA does, so a running local-k3s stack must be down first.
+const STACK = "e2e-k3s";
+const NS = `recette-${STACK}`;
+const HOST = "blog.local.test";
+const WEB = "web.local.test";
+const HTTP = 80;
+const HTTPS = 443;
+const NODE = process.env.RECETTE_K8S_NODE_IP || "10.41.0.1";
+const ADMIN_PASSWORD = "e2e-k3s-admin-password";
+const PLUXML_IMAGE = /^PLUXML_IMAGE=(.+)$/m.exec(fs.readFileSync(`${ROOT}/images/versions.env`, "utf8"))![1]!;
+/** The image the "image change" test switches the blog to: the same image under another tag, tagged in the cluster's containerd. */
+const PLUXML_NEXT = PLUXML_IMAGE.replace(/:[^:]+$/, ":e2e-next");
+const CONTAINERD = "/run/recette-k8s/containerd.sock";
+
+const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
+  const r = parse(fs.readFileSync(`${ROOT}/recipes/local-k3s.yaml`, "utf8")) as Record<string, any>;
+  r.name = "e2e-k3s";
+  r.apps.push({ service: rollingWebService(WEB, PLUXML_IMAGE) });
+  mutate(r);
+  return stringify(r);
+};
+const web = (r: Record<string, any>) => r.apps.find((a: Record<string, any>) => a.service?.name === "web").service;
+const blog = (r: Record<string, any>) => r.apps.find((a: Record<string, any>) => a.pluxml).pluxml;
+
+const ARTICLE = `Recette k3s e2e ${Date.now()}: written through the admin`;
+const ensureKubernetes = (...args: string[]) => sh("bash", [`${ROOT}/scripts/ensure-kubernetes`, ...args], { timeoutMs: 40 * 60_000 });
+let kubeconfig = "";
+const kubectl = (...args: string[]) => sh(`${process.env.RECETTE_CACHE || `${process.env.HOME}/.cache/recette`}/kubernetes/kubernetes-${/^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(`${ROOT}/scripts/kubernetes/versions.env`, "utf8"))![1]}/kubectl`, ["--kubeconfig", kubeconfig, ...args]);
+const podOf = (workload: string) => kubectl("-n", NS, "get", "pods", "-l", `recette.workload=${workload}`, "--field-selector=status.phase=Running", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
+
+describe("the local environment on a real Kubernetes cluster (k3s target)", () => {
+  let files: { recipeFile: string; stackFile: string };
+  /** The host before this suite started the cluster; undefined when a cluster was already running (then it is left running). */
+  let before: ReturnType<typeof hostSnapshot> | undefined;
+
+  beforeAll(() => {
+    const running = ensureKubernetes("--kubeconfig");
+    if (running.status !== 0) before = hostSnapshot();
+    const t0 = Date.now();
+    const up = ensureKubernetes();
+    if (up.status !== 0) throw new Error(`scripts/ensure-kubernetes failed:\n${up.output.slice(-4000)}`);
+    console.log(`cluster up (ensure-kubernetes, images cached) in ${Math.round((Date.now() - t0) / 1000)}s`);
+    kubeconfig = ensureKubernetes("--kubeconfig").stdout.trim();
+    process.env.KUBECONFIG = kubeconfig;
+    const holders = kubectl("get", "services", "-A", "-o", "jsonpath={range .items[?(@.spec.type==\"LoadBalancer\")]}{.metadata.namespace}/{.metadata.name} {end}").stdout.trim();
+    const others = holders.split(" ").filter((h) => h && !h.startsWith(`${NS}/`));
+    if (others.length) throw new Error(`the node's ports are held by ${others.join(", ")}: take that stack down first (npm run local:down -- --stack local-k3s)`);
+    // From nothing: the claims a previous run kept on purpose (retainOnDelete) are this stack's own.
+    kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=true");
+    files = makeStack(STACK, recipe());
+    const set = pulumi(STACK, "config", "set", "--secret", "blogAdminPassword", ADMIN_PASSWORD);
+    if (set.status !== 0) throw new Error(`pulumi config set --secret blogAdminPassword: ${set.output}`);
+  });
+  afterAll(() => {
+    pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview");
+    if (files) fs.rmSync(files.stackFile, { force: true });
+    if (kubeconfig) kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=true");
+  });
+
+  it("pulumi up from nothing brings the blog up behind Traefik with a Pebble certificate", async () => {
+    const t0 = Date.now();
+    const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output.slice(-4000)).toBe(0);
+    const answer = await waitFor("HTTPS 200 from the blog", async () => {
+      const a = await request("https", HOST, HTTPS, "/", { address: NODE });
+      return a.status === 200 ? a : undefined;
+    }, 240);
+    expect(answer.body).toContain("<title>Recette local blog - Blog or CMS, XML powered !</title>");
+    const cert = await waitFor("a certificate issued by Pebble", async () => {
+      const c = await peerCertificate(HOST, HTTPS, NODE);
+      return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
+    }, 180).catch((e: Error) => {
+      const logs = (w: string) => kubectl("-n", NS, "logs", "--tail", "60", "-l", `recette.workload=${w}`).output;
+      throw new Error(`${e.message}\n--- traefik ---\n${logs("traefik")}\n--- pebble ---\n${logs("pebble")}`);
+    });
+    expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
+    console.log(`pulumi up to first HTTPS 200 with Pebble's certificate: ${Math.round((Date.now() - t0) / 1000)}s`);
+    // The objects are the k3s target's: one Deployment per workload, the blog's data on a bound PVC.
+    const deployments = kubectl("-n", NS, "get", "deployments", "-o", "jsonpath={.items[*].metadata.name}").stdout.split(" ").sort();
+    expect(deployments).toEqual(["blog", "pebble", "relay", "traefik", "web"].map((w) => `${NS}-${w}`));
+    expect(kubectl("-n", NS, "get", "pvc", `${NS}-blog-data`, "-o", "jsonpath={.status.phase}").stdout).toBe("Bound");
+  });
+
+  it("redirects HTTP to HTTPS", async () => {
+    const a = await request("http", HOST, HTTP, "/some/page", { address: NODE });
+    expect([301, 308]).toContain(a.status);
+    expect(a.headers.location).toBe(`https://${HOST}/some/page`);
+  });
+
+  it("the blog was installed from the recipe: the admin logs in with the Secret's password (not another) and publishes an article", async () => {
+    const wrong = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
+    expect((await wrong.login("admin", "not-the-secret")).body).toContain('<p class="alert red">Incorrect login or password</p>');
+    const b = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
+    expect((await b.login("admin", ADMIN_PASSWORD)).status).toBe(302);
+    const published = await publishArticle(b, ARTICLE, "<p>Published by the k3s end-to-end suite.</p>");
+    expect(published.status, published.body.slice(0, 400)).toBe(302);
+    const home = await request("https", HOST, HTTPS, "/", { address: NODE });
+    expect(home.body).toContain(ARTICLE);
+    // users.xml (password hashes) is never served
+    expect((await request("https", HOST, HTTPS, "/data/configuration/users.xml", { address: NODE })).status).toBeGreaterThanOrEqual(403);
+  });
+
+  it("delivers PluXml's lost-password mail through OpenSMTPD into the relay's Maildir", async () => {
+    const b = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
+    await b.get("/core/admin/");
+    const a = await b.submit("/core/admin/auth.php?action=lostpassword", { lostpassword_id: "admin" }, { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` });
+    expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
+    const relay = podOf("relay");
+    expect(relay).not.toBe("");
+    const mail = await waitFor("the message in the relay's Maildir", async () => {
+      const r = kubectl("-n", NS, "exec", relay, "--", "sh", "-c", "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true");
+      return r.stdout.includes("Hi admin,") ? r.stdout : undefined;
+    }, 60);
+    expect(mail).toMatch(/^To: .*contact@blog\.local\.test/m);
+  });
+
+  it("a second preview shows no change", () => {
+    const p = pulumi(STACK, "preview", "--expect-no-changes", "--suppress-progress");
+    expect(p.status, p.output.slice(-3000)).toBe(0);
+  });
+
+  it("a start-first rolling update loses no request", async () => {
+    fs.writeFileSync(files.recipeFile, recipe((r) => (web(r).env.RELEASE = "2")));
+    let polling = true;
+    const failures: string[] = [];
+    let ok = 0;
+    const poll = (async () => {
+      while (polling) {
+        try {
+          const a = await request("https", WEB, HTTPS, "/", { address: NODE });
+          if (a.status === 200) ok++;
+          else failures.push(String(a.status));
+        } catch (e) {
+          failures.push(String(e));
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const up = await shAsync("pulumi", ["up", "--yes", "--skip-preview", "--suppress-progress", "-s", STACK, "--non-interactive"]);
+    polling = false;
+    await poll;
+    expect(up.status, up.output.slice(-3000)).toBe(0);
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(10);
+    const env = kubectl("-n", NS, "get", "deployment", `${NS}-web`, "-o", "jsonpath={.spec.template.spec.containers[0].env[?(@.name==\"RELEASE\")].value}");
+    expect(env.stdout).toBe("2");
+  });
+
+  it("an image change updates exactly one Deployment, and the article survives it", async () => {
+    const tag = sh("ctr", ["--address", CONTAINERD, "--namespace", "k8s.io", "images", "tag", "--force", `docker.io/${PLUXML_IMAGE}`, `docker.io/${PLUXML_NEXT}`]);
+    expect(tag.status, tag.output).toBe(0);
+    fs.writeFileSync(files.recipeFile, recipe((r) => {
+      web(r).env.RELEASE = "2";
+      blog(r).version = "e2e-next";
+    }));
+    const preview = pulumi(STACK, "preview", "--json", "--suppress-progress");
+    expect(preview.status, preview.output.slice(-3000)).toBe(0);
+    const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps.filter((s) => s.op !== "same");
+    expect(steps.map((s) => `${s.op} ${s.urn.split("::")[2]!.split("$").pop()}::${s.urn.split("::").pop()}`)).toEqual(["update kubernetes:apps/v1:Deployment::blog"]);
+    const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output.slice(-3000)).toBe(0);
+    expect(kubectl("-n", NS, "get", "deployment", `${NS}-blog`, "-o", "jsonpath={.spec.template.spec.containers[0].image}").stdout).toBe(PLUXML_NEXT);
+    const home = await waitFor("the article after the image update", async () => {
+      const a = await request("https", HOST, HTTPS, "/", { address: NODE });
+      return a.status === 200 && a.body.includes(ARTICLE) ? a : undefined;
+    }, 120);
+    expect(home.body).toContain(ARTICLE);
+  });
+
+  it("autoscaling: the HorizontalPodAutoscaler is accepted by the cluster", () => {
+    fs.writeFileSync(files.recipeFile, recipe((r) => {
+      web(r).env.RELEASE = "2";
+      blog(r).version = "e2e-next";
+      web(r).autoscale = { min: 1, max: 3, cpuPercent: 75 };
+    }));
+    const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output.slice(-3000)).toBe(0);
+    const hpa = kubectl("-n", NS, "get", "hpa", `${NS}-web`, "-o", "jsonpath={.spec.minReplicas} {.spec.maxReplicas} {.spec.scaleTargetRef.name}");
+    expect(hpa.stdout).toBe(`1 3 ${NS}-web`);
+  });
+
+  it("destroy leaves only the retained claims", () => {
+    const down = pulumi(STACK, "destroy", "--yes", "--skip-preview", "--suppress-progress");
+    expect(down.status, down.output.slice(-3000)).toBe(0);
+    // The namespace is kept (deleting it would delete the claims in it); in it, only the claims that
+    // hold data: the blog's data/, Traefik's acme.json, the relay's spool and mailbox.
+    const left = kubectl("get", "deployments,services,ingresses,configmaps,secrets,hpa,serviceaccounts,pvc", "-n", NS, "-l", `recette.stack=${NS}`, "-o", "name");
+    expect(left.stdout.trim().split("\n").sort()).toEqual(
+      ["blog-data", "relay-mail", "relay-spool", "traefik-acme"].map((c) => `persistentvolumeclaim/${NS}-${c}`),
+    );
+    expect(kubectl("get", "clusterroles,clusterrolebindings", "-l", `recette.stack=${NS}`, "-o", "name").stdout.trim()).toBe("");
+  });
+
+  it("stopping the cluster leaves the host as it found it", () => {
+    if (!before) {
+      console.log("the cluster was running before this suite: left running, host comparison skipped");
+      return;
+    }
+    const down = ensureKubernetes("--down");
+    expect(down.status, down.output.slice(-3000)).toBe(0);
+    expect(hostSnapshot()).toEqual(before);
+  });
+});
