@@ -19,7 +19,7 @@ import {
   renderDeployment,
   renderHpa,
   renderIngress,
-  renderProbe,
+  renderProbes,
   renderNodeLabels,
   renderServerInstall,
   renderServices,
@@ -38,21 +38,27 @@ const workload = (over: Partial<Workload> = {}): Workload => ({ ...workloadDefau
 const ctx = (over: Partial<ObjectContext> = {}): ObjectContext => ({ namespace: "recette-test", name: "recette-test-blog", labels: LABELS, claims: {}, ...over });
 const timing = { interval: "10s", timeout: "500ms", retries: 4, startPeriod: "1m" };
 
-describe("renderProbe", () => {
-  it.each<[string, Workload["health"], ReturnType<typeof renderProbe>]>([
+describe("renderProbes", () => {
+  it.each<[string, Workload["health"], ReturnType<typeof renderProbes>]>([
     ["none", undefined, undefined],
     [
       "an HTTP path",
       { http: { path: "/ping", port: 8080 }, ...timing },
-      { httpGet: { path: "/ping", port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 4, initialDelaySeconds: 60 },
+      {
+        livenessProbe: { httpGet: { path: "/ping", port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 4, initialDelaySeconds: 60 },
+        readinessProbe: { httpGet: { path: "/ping", port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 4 },
+      },
     ],
     [
       "a command",
       { command: ["smtpctl", "show", "status"], interval: "30s", timeout: "5s", retries: 3, startPeriod: "10s" },
-      { exec: { command: ["smtpctl", "show", "status"] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3, initialDelaySeconds: 10 },
+      {
+        livenessProbe: { exec: { command: ["smtpctl", "show", "status"] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3, initialDelaySeconds: 10 },
+        readinessProbe: { exec: { command: ["smtpctl", "show", "status"] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+      },
     ],
-  ])("%s", (_, health, probe) => {
-    expect(renderProbe(workload({ health }))).toEqual(probe);
+  ])("%s: the start period delays liveness only; readiness is probed from the start", (_, health, probes) => {
+    expect(renderProbes(workload({ health }))).toEqual(probes);
   });
 });
 
@@ -116,7 +122,7 @@ describe("renderDeployment", () => {
       resources: { cpus: 1.5, memoryMiB: 256, reserveMemoryMiB: 128 },
       placement: { labels: {}, role: "manager" },
     });
-    const probe = { exec: { command: ["traefik", "healthcheck"] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, initialDelaySeconds: 10 };
+    const probe = { exec: { command: ["traefik", "healthcheck"] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
     const d = renderDeployment(w, ctx({ claims: { data: "recette-test-blog-data" }, configMap: "recette-test-blog-files", secret: "recette-test-blog-secrets", serviceAccount: "recette-test-blog" }));
     expect(await resolve(d.spec)).toEqual({
       replicas: 2,
@@ -144,7 +150,7 @@ describe("renderDeployment", () => {
                 { name: "secrets", mountPath: "/run/secrets/dashboard-users", subPath: "dashboard-users", readOnly: true },
               ],
               resources: { limits: { memory: "256Mi", cpu: "1500m" }, requests: { memory: "128Mi" } },
-              livenessProbe: probe,
+              livenessProbe: { ...probe, initialDelaySeconds: 10 },
               readinessProbe: probe,
             },
           ],

@@ -50,17 +50,23 @@ const fileKey = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "-");
 
 export const renderSelector = (ctx: ObjectContext) => ({ "app.kubernetes.io/name": ctx.name });
 
-export const renderProbe = (w: Workload) => {
+/**
+ * The health check as Kubernetes probes. Docker's start period means "failures do not count yet",
+ * not "do not look yet": it becomes the liveness probe's initial delay (no restart while starting),
+ * while readiness is probed from the start, so a workload is in its Service as soon as it answers.
+ * (An edge that waited out the start period before its first readiness probe refused the ACME
+ * HTTP-01 challenge it had itself just asked for: Traefik then retries only on its next change.)
+ */
+export const renderProbes = (w: Workload) => {
   const h = w.health;
   if (!h) return undefined;
-  const action = h.command ? { exec: { command: h.command } } : { httpGet: { path: h.http!.path, port: h.http!.port } };
-  return {
-    ...action,
+  const readinessProbe = {
+    ...(h.command ? { exec: { command: h.command } } : { httpGet: { path: h.http!.path, port: h.http!.port } }),
     periodSeconds: durationSeconds(h.interval),
     timeoutSeconds: durationSeconds(h.timeout),
     failureThreshold: h.retries,
-    initialDelaySeconds: durationSeconds(h.startPeriod),
   };
+  return { livenessProbe: { ...readinessProbe, initialDelaySeconds: durationSeconds(h.startPeriod) }, readinessProbe };
 };
 
 /**
@@ -121,7 +127,7 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
     ...(Object.keys(limits).length ? { limits } : {}),
     ...(Object.keys(requests).length ? { requests } : {}),
   };
-  const probe = renderProbe(w);
+  const probes = renderProbes(w);
   const digest = contentDigest(w);
   const annotations: Record<string, pulumi.Input<string>> = {
     ...(digest ? { "recette.content-digest": digest } : {}),
@@ -153,7 +159,7 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
               ports: [...new Set([...w.ports, ...w.published.map((p) => p.target)])].map((containerPort) => ({ containerPort })),
               volumeMounts: mounts,
               ...(Object.keys(resources).length ? { resources } : {}),
-              ...(probe ? { livenessProbe: probe, readinessProbe: probe } : {}),
+              ...probes,
               ...(startFirst ? { lifecycle: { preStop: { sleep: { seconds: PRESTOP_SECONDS } } } } : {}),
             },
           ],

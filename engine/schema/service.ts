@@ -38,7 +38,7 @@ export const Health = z
     interval: duration(true).default("10s").describe("Defaults to 10s."),
     timeout: duration(true).default("3s").describe("Defaults to 3s."),
     retries: count(1, 100, "retries").default(3).describe("Defaults to 3."),
-    startPeriod: duration().default("10s").describe("Grace period after start. Defaults to 10s."),
+    startPeriod: duration().default("10s").describe("Grace period after start: failed checks do not count yet (Swarm: the health check's start period; k3s: the liveness probe's initial delay, while readiness is probed from the start). Defaults to 10s."),
   })
   .strict();
 

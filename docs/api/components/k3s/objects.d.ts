@@ -35,25 +35,48 @@ export declare const DEFAULT_CPU_REQUEST = "100m";
 export declare const renderSelector: (ctx: ObjectContext) => {
     "app.kubernetes.io/name": string;
 };
-export declare const renderProbe: (w: Workload) => {
-    periodSeconds: number;
-    timeoutSeconds: number;
-    failureThreshold: number;
-    initialDelaySeconds: number;
-    exec: {
-        command: string[];
+/**
+ * The health check as Kubernetes probes. Docker's start period means "failures do not count yet",
+ * not "do not look yet": it becomes the liveness probe's initial delay (no restart while starting),
+ * while readiness is probed from the start, so a workload is in its Service as soon as it answers.
+ * (An edge that waited out the start period before its first readiness probe refused the ACME
+ * HTTP-01 challenge it had itself just asked for: Traefik then retries only on its next change.)
+ */
+export declare const renderProbes: (w: Workload) => {
+    livenessProbe: {
+        initialDelaySeconds: number;
+        periodSeconds: number;
+        timeoutSeconds: number;
+        failureThreshold: number;
+        exec: {
+            command: string[];
+        };
+    } | {
+        initialDelaySeconds: number;
+        periodSeconds: number;
+        timeoutSeconds: number;
+        failureThreshold: number;
+        httpGet: {
+            path: string;
+            port: number;
+        };
     };
-    httpGet?: undefined;
-} | {
-    periodSeconds: number;
-    timeoutSeconds: number;
-    failureThreshold: number;
-    initialDelaySeconds: number;
-    httpGet: {
-        path: string;
-        port: number;
+    readinessProbe: {
+        periodSeconds: number;
+        timeoutSeconds: number;
+        failureThreshold: number;
+        exec: {
+            command: string[];
+        };
+    } | {
+        periodSeconds: number;
+        timeoutSeconds: number;
+        failureThreshold: number;
+        httpGet: {
+            path: string;
+            port: number;
+        };
     };
-    exec?: undefined;
 } | undefined;
 export declare const kubernetesProblems: (w: Workload) => string[];
 /** Node affinity from placement labels and role (k3s marks servers with node-role.kubernetes.io/control-plane). */
