@@ -32,7 +32,7 @@ recette_stack() {
 # Debian packages; no daemon is started by apt.
 recette_lab_packages() {
   local missing=() c pkg
-  for c in sshd:openssh-server ip:iproute2 nsenter:util-linux iptables:iptables docker-registry:docker-registry skopeo:skopeo swaks:swaks; do
+  for c in sshd:openssh-server ip:iproute2 nsenter:util-linux iptables:iptables docker-registry:docker-registry skopeo:skopeo swaks:swaks dnsmasq:dnsmasq-base; do
     pkg=${c#*:}
     command -v "${c%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${c%%:*}" ] || missing+=("$pkg")
   done

@@ -16,6 +16,7 @@ import {
   renderHealthcheck,
   renderRouteLabels,
   renderRule,
+  pinnedImage,
   renderServiceSpec,
   Target,
   validateClusterArgs,
@@ -184,7 +185,7 @@ describe("renderServiceSpec", () => {
     networkId: "recette-test-net-id",
     mesh: true,
     labels: { "recette.stack": "recette-test", "recette.workload": "blog" },
-    volumes: [{ source: "recette-test-blog-data", target: "/var/www/html/data" }],
+    volumes: [{ source: "recette-test-blog-data", target: "/var/www/html/data", labels: { "recette.stack": "recette-test", "recette.keep": "true" } }],
     configs: [{ id: "cfg-id", name: "recette-test-blog-a-yml-0123456789", path: "/etc/a.yml", mode: 0o444 }],
     secrets: [{ id: "sec-id", name: "recette-test-blog-pw-abcd", path: "/run/secrets/pw", mode: 0o400 }],
     ...over,
@@ -222,7 +223,14 @@ describe("renderServiceSpec", () => {
           image: "example/blog:1",
           args: ["--verbose"],
           env: { A: "1" },
-          mounts: [{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data" }],
+          mounts: [
+            {
+              type: "volume",
+              source: "recette-test-blog-data",
+              target: "/var/www/html/data",
+              volumeOptions: { labels: [{ label: "recette.keep", value: "true" }, { label: "recette.stack", value: "recette-test" }] },
+            },
+          ],
           configs: [{ configId: "cfg-id", configName: "recette-test-blog-a-yml-0123456789", fileName: "/etc/a.yml", fileMode: 0o444 }],
           secrets: [{ secretId: "sec-id", secretName: "recette-test-blog-pw-abcd", fileName: "/run/secrets/pw", fileMode: 0o400 }],
           healthcheck: { tests: ["CMD", "true"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
@@ -284,13 +292,14 @@ describe("renderServiceSpec", () => {
 });
 
 describe("Target under mocks", () => {
-  const deployBlog = (files: { name: string; content: string }[], mesh: pulumi.Input<boolean> = true) => {
+  const deployBlog = (files: { name: string; content: string }[], mesh: pulumi.Input<boolean> = true, pin: { pinImages?: boolean; image?: string } = {}) => {
     const recorder = installRecorder("recette", "test");
     const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-    const target = new Target("swarm", { naming, provider, mesh });
+    const target = new Target("swarm", { naming, provider, mesh, ...(pin.pinImages ? { pinImages: true } : {}) });
     const parent = new pulumi.ComponentResource("recette:test:App", "app");
     const deployed = target.deploy(
       workload({
+        ...(pin.image ? { image: pin.image } : {}),
         volumes: [{ name: "data", path: "/var/www/html/data", sizeMiB: 1024, keep: true }],
         files: files.map((f) => ({ ...f, path: `/etc/blog/${f.name}` })),
         secrets: [{ name: "db.pass", path: "/run/secrets/db.pass", content: "hunter2" }],
@@ -421,6 +430,38 @@ describe("Target under mocks", () => {
     expect(JSON.stringify(registrations)).not.toContain(Buffer.from("hunter2").toString("base64"));
   });
 
+  it("pinImages: the service runs the image at the digest the manager's engine pulled, tag kept", async () => {
+    const { registrations, settle } = deployBlog(twoFiles, true, { pinImages: true, image: "10.0.0.1:5000/pluxml:5.8.21" });
+    await settle();
+    const remote = one(registrations, "docker:index/remoteImage:RemoteImage", "blog-image");
+    expect(remote.inputs).toEqual({ name: "10.0.0.1:5000/pluxml:5.8.21", keepLocally: true });
+    const image = (one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image;
+    expect(image).toMatch(/^10\.0\.0\.1:5000\/pluxml:5\.8\.21@sha256:[0-9a-f]{64}$/);
+  });
+
+  it("pinImages: an image given by digest is not pulled again; without pinImages the tag is used as it is", async () => {
+    const byDigest = `10.0.0.1:5000/pluxml@sha256:${"a".repeat(64)}`;
+    const pinned = deployBlog(twoFiles, true, { pinImages: true, image: byDigest });
+    await pinned.settle();
+    expect(byType(pinned.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
+    expect((one(pinned.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image).toBe(byDigest);
+    const local = deployBlog(twoFiles, true, { image: "recette/pluxml:5.8.21" });
+    await local.settle();
+    expect(byType(local.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
+    expect((one(local.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image).toBe("recette/pluxml:5.8.21");
+  });
+
+  it.each([
+    ["registry/pluxml:1", "registry/pluxml@sha256:" + "b".repeat(64), "registry/pluxml:1@sha256:" + "b".repeat(64)],
+    ["registry:5000/a/b:v2", "registry:5000/a/b@sha256:" + "c".repeat(64), "registry:5000/a/b:v2@sha256:" + "c".repeat(64)],
+  ])("pinnedImage(%s, %s) = %s", (image, repoDigest, expected) => {
+    expect(pinnedImage(image, repoDigest)).toBe(expected);
+  });
+
+  it.each(["", "registry/pluxml", "registry/pluxml@sha256:short"])("pinnedImage refuses a repo digest without a sha256 digest (%j), naming the image", (repoDigest) => {
+    expect(() => pinnedImage("registry/pluxml:1", repoDigest)).toThrow(/no digest for registry\/pluxml:1/);
+  });
+
   it("wires the service to its volume, configs and secret by physical name and id", async () => {
     const { registrations, settle, deployed } = deployBlog(twoFiles);
     await settle();
@@ -428,7 +469,12 @@ describe("Target under mocks", () => {
     const secretName = one(registrations, "docker:index/secret:Secret", "blog-db.pass").inputs.name;
     expect(service.name).toBe("recette-test-blog");
     expect(await resolve(deployed.name)).toBe("recette-test-blog");
-    expect(service.taskSpec.containerSpec.mounts).toEqual([{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data" }]);
+    // The mount labels the volume as the Volume resource does: a worker's engine makes its own copy.
+    const volume = one(registrations, "docker:index/volume:Volume", "blog-data").inputs as Record<string, any>;
+    expect(service.taskSpec.containerSpec.mounts).toEqual([
+      { type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data", volumeOptions: { labels: volume.labels } },
+    ]);
+    expect(volume.labels).toContainEqual({ label: "recette.keep", value: "true" });
     expect(service.taskSpec.containerSpec.configs).toEqual([
       { configId: "blog-a.yml-id", configName: contentName(naming, "blog-a-yml", "A"), fileName: "/etc/blog/a.yml", fileMode: 0o444 },
       { configId: "blog-b.conf-id", configName: contentName(naming, "blog-b-conf", "B"), fileName: "/etc/blog/b.conf", fileMode: 0o444 },

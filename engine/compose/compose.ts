@@ -134,7 +134,16 @@ export class Environment extends pulumi.ComponentResource {
       routingMesh = pulumi.all(preflight.map((p) => p.mesh)).apply((all) => all.every(Boolean));
       const swarmTarget = new swarm.Target(
         "swarm",
-        { naming: ctx.naming, provider, mesh: routingMesh, encryptOverlay: recipe.orchestrator.encryptOverlay, protectVolumes: ctx.isProd, dependsOn: cluster.ready },
+        {
+          naming: ctx.naming,
+          provider,
+          mesh: routingMesh,
+          encryptOverlay: recipe.orchestrator.encryptOverlay,
+          protectVolumes: ctx.isProd,
+          // recette's images come from a registry everywhere but on this machine's own engine
+          pinImages: ctx.imageRegistry !== "local",
+          dependsOn: cluster.ready,
+        },
         { parent: this },
       );
       target = swarmTarget;

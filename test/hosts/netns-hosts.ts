@@ -31,6 +31,12 @@ export interface NetnsHostsSpec {
   /** Registries each dockerd may use over plain HTTP. */
   insecureRegistries?: string[];
   /**
+   * DNS servers for the containers (dockerd --dns). Without any, containers ask this machine's
+   * resolvers, unreachable from the hosts: every lookup (OpenSMTPD's of each client's address before
+   * its greeting) waits out its timeouts. Defaults to none.
+   */
+  dns?: string[];
+  /**
    * Each dockerd runs in a mount namespace of its own in which its socket is also at this path
    * (e.g. /var/run/docker.sock), as on a real server: a container that mounts the Docker socket
    * (Traefik) talks to its own host's engine, never to this machine's. The path must exist on this
@@ -102,6 +108,7 @@ export const renderDockerdArgs = (spec: NetnsHostsSpec, ns: string): string[] =>
     `--iptables=${spec.iptables ? "true" : "false"}`,
     "--bridge=none",
     ...(spec.insecureRegistries ?? []).map((r) => `--insecure-registry=${r}`),
+    ...(spec.dns ?? []).map((d) => `--dns=${d}`),
   ];
 };
 
@@ -236,10 +243,15 @@ export const createNetnsHosts = async (spec: NetnsHostsSpec): Promise<NetnsHosts
   return { hosts, keyFile };
 };
 
+/**
+ * The process still runs. A zombie does not: it has exited and waits for its parent to reap it, which
+ * may be a test process blocked in a spawnSync of lab:down itself (a dockerd restarted by a test).
+ */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    // /proc/<pid>/stat: "pid (comm) S …", the state after the last ')' (comm may hold spaces or parentheses)
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\s*[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 1));
   } catch {
     return false;
   }
