@@ -12,8 +12,12 @@ export const nodesFor = (nodes: PlannedNode[], placement: Placement): PlannedNod
       Object.entries(placement.labels).every(([k, v]) => n.labels[k] === v),
   );
 
-const figure = (kind: string, memory: string | undefined) =>
-  memory ? { mib: parseSizeMiB(memory), source: "measured" as const } : (WORKLOAD[kind] ?? WORKLOAD.service!);
+/** A workload's figure on each orchestrator: its resources.memory when the recipe gives one (both). */
+const figure = (kind: string, memory: string | undefined): Pick<Demand, "mib" | "source"> => {
+  if (memory) return { mib: { swarm: parseSizeMiB(memory), k3s: parseSizeMiB(memory) }, source: "measured" };
+  const f = WORKLOAD[kind] ?? WORKLOAD.service!;
+  return { mib: { swarm: f.swarm.mib, k3s: f.k3s.mib }, source: f.swarm.source };
+};
 
 /** What each workload of the recipe asks of the nodes, for the capacity model. */
 export const recipeDemands = (recipe: Recipe, nodes: PlannedNode[]): Demand[] => {
@@ -21,18 +25,14 @@ export const recipeDemands = (recipe: Recipe, nodes: PlannedNode[]): Demand[] =>
   const traefik = recipe.edge?.traefik;
   if (traefik) {
     const managers = recipe.orchestrator.kind === "swarm" ? nodes.filter((n) => n.role === "manager").map((n) => n.name) : [];
-    const f = WORKLOAD.traefik!;
-    out.push({ name: "traefik", mib: f.mib, source: f.source, replicas: traefik.replicas, nodes: managers });
-    if (traefik.acme.ca === "pebble") {
-      const p = WORKLOAD.pebble!;
-      out.push({ name: "pebble", mib: p.mib, source: p.source, replicas: 1, nodes: [] });
-    }
+    out.push({ name: "traefik", ...figure("traefik", undefined), replicas: traefik.replicas, nodes: managers });
+    if (traefik.acme.ca === "pebble") out.push({ name: "pebble", ...figure("pebble", undefined), replicas: 1, nodes: [] });
   }
   for (const app of recipe.apps) {
     const [kind, spec] = Object.entries(app)[0] as [string, { name: string; replicas: number; resources: { memory?: string }; placement: Placement }];
     const f = figure(kind, spec.resources.memory);
     const allowed = nodesFor(nodes, spec.placement).map((n) => n.name);
-    out.push({ name: spec.name, mib: f.mib, source: f.source, replicas: spec.replicas, nodes: allowed });
+    out.push({ name: spec.name, ...f, replicas: spec.replicas, nodes: allowed });
   }
   return out;
 };

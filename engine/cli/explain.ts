@@ -1,5 +1,5 @@
 import { KERNELS } from "../../components/scaleway/kernels";
-import { ORCHESTRATOR, OS, placeDemands, type NodeLoad } from "../capacity";
+import { ORCHESTRATOR, OS, placeDemands, WORKLOAD, type NodeLoad } from "../capacity";
 import { recipeDemands } from "../demands";
 import type { Recipe } from "../schema";
 import { planNodes } from "../topology";
@@ -46,12 +46,15 @@ export const kernelNeeds = (r: Recipe): string[] => {
   return lines;
 };
 
+const MEASURED_APPS = ["traefik", "pluxml", "opensmtpd"];
+
 export const explainRecipe = (r: Recipe): string => {
   const nodes = planNodes(r.nodes);
   const demands = recipeDemands(r, nodes);
-  const loads = placeDemands(nodes, r.orchestrator.kind, demands);
+  const local = { local: r.nodes.provider === "local" };
+  const loads = placeDemands(nodes, r.orchestrator.kind, demands, local);
   const other = r.orchestrator.kind === "swarm" ? "k3s" : "swarm";
-  const alt = placeDemands(nodes, other, demands);
+  const alt = placeDemands(nodes, other, demands, local);
   const total = (ls: NodeLoad[]) => ls.reduce((s, l) => s + l.os + l.orchestrator + l.workloads.reduce((a, w) => a + w.mib, 0), 0);
   const estimates = demands.filter((d) => d.source === "estimate").map((d) => d.name);
   return [
@@ -60,8 +63,10 @@ export const explainRecipe = (r: Recipe): string => {
     renderTable(loadRows(loads)),
     "",
     `total: ${mib(total(loads))} with ${r.orchestrator.kind}; the same apps on ${other} would take ${mib(total(alt))}.`,
-    `anchors (MISSION.md, measured on a 2 GiB DEV1-S): OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB, Traefik + PluXml 54 MiB on Swarm, 59 MiB on k3s.`,
-    ...(estimates.length ? [`estimates (not measured): ${[...new Set(estimates)].join(", ")}; a k3s agent is estimated at ${ORCHESTRATOR["k3s-agent"].mib} MiB.`] : []),
+    `anchors (MISSION.md, measured on a 2 GiB DEV1-S): OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB.`,
+    `measured here (npm run bench, recette's images idle; Swarm / Kubernetes): ${MEASURED_APPS.map((k) => `${k} ${WORKLOAD[k]!.swarm.mib} / ${WORKLOAD[k]!.k3s.mib} MiB`).join(", ")}; a k3s agent ${ORCHESTRATOR["k3s-agent"].mib} MiB (kubelet, kube-proxy, containerd of the local node).`,
+    ...(local.local ? [`k3s on this machine is the local Kubernetes node (upstream v1.34, not k3s): ${ORCHESTRATOR["kubernetes-local"].mib} MiB of cluster processes, measured.`] : []),
+    ...(estimates.length ? [`estimates (not measured): ${[...new Set(estimates)].join(", ")}.`] : []),
     "",
     "kernel features:",
     ...kernelNeeds(r).map((l) => `  ${l}`),

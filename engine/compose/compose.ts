@@ -80,7 +80,7 @@ export const composeNodes = (recipe: Recipe, ctx: StackContext, parent: pulumi.R
 /** One preflight per node, with the memory the capacity model places there. */
 const composePreflight = (recipe: Recipe, nodes: ClusterNode[], parent: pulumi.Resource): Preflight[] => {
   const planned = planNodes(recipe.nodes);
-  const loads = placeDemands(planned, recipe.orchestrator.kind, recipeDemands(recipe, planned));
+  const loads = placeDemands(planned, recipe.orchestrator.kind, recipeDemands(recipe, planned), { local: recipe.nodes.provider === "local" });
   const expectedIpvs = recipe.nodes.provider === "scaleway" ? findKernel(recipe.nodes.kernel)?.features.ipvs : undefined;
   return nodes.map((node) => {
     const load = loads.find((l) => l.node.name === node.name);

@@ -48,6 +48,19 @@ describe("recette CLI", () => {
     expect(r.stdout).toContain("IPVS: required (routing mesh");
   });
 
+  it("explain uses the figures measured here: per orchestrator for recette's images, the local Kubernetes node for k3s on this machine", () => {
+    const k3s = recette("explain", "recipes/blog-k3s.yaml");
+    expect(k3s.status, k3s.stderr).toBe(0);
+    // the agent: kubelet + kube-proxy + containerd measured on the local node; the pods' working sets
+    expect(k3s.stdout).toMatch(/worker-1 +worker +4096 MiB +71 MiB +211 MiB +traefik 42, blog 36, relay 13, whoami 32 /);
+    expect(k3s.stdout).toContain("estimates (not measured): whoami.");
+    const swarm = recette("explain", "recipes/blog.yaml");
+    expect(swarm.stdout).toMatch(/worker-1 +worker +2048 MiB +71 MiB +84 MiB +blog 15, whoami 32 /);
+    const local = recette("explain", "recipes/local-k3s.yaml");
+    expect(local.stdout).toMatch(/local +manager +\d+ MiB +71 MiB +711 MiB +traefik 42, pebble 9, blog 36, relay 13 /);
+    expect(local.stdout).toContain("k3s on this machine is the local Kubernetes node (upstream v1.34, not k3s)");
+  });
+
   it("images lists every pulled image with its registry name, as components/images.ts names them", () => {
     const r = recette("images", "--registry", "10.253.1.1:5000");
     expect(r.status, r.stderr).toBe(0);
