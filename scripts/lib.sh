@@ -28,10 +28,11 @@ recette_stack() {
 }
 
 # What the lab (scripts/lab-up) runs besides Docker: sshd, ip/nsenter, iptables, the CNCF registry,
-# skopeo (pushes to the lab's plain-HTTP registry). Debian packages; no daemon is started by apt.
+# skopeo (pushes to the lab's plain-HTTP registry), swaks (the reliability suite's SMTP client).
+# Debian packages; no daemon is started by apt.
 recette_lab_packages() {
   local missing=() c pkg
-  for c in sshd:openssh-server ip:iproute2 nsenter:util-linux iptables:iptables docker-registry:docker-registry skopeo:skopeo; do
+  for c in sshd:openssh-server ip:iproute2 nsenter:util-linux iptables:iptables docker-registry:docker-registry skopeo:skopeo swaks:swaks dnsmasq:dnsmasq-base; do
     pkg=${c#*:}
     command -v "${c%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${c%%:*}" ] || missing+=("$pkg")
   done

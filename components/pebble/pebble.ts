@@ -1,11 +1,17 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { shellCommand, shellQuote } from "../escape";
+import type { ClusterNode } from "../node";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
 
 export interface PebbleArgs {
   target: WorkloadTarget;
   image: string;
+  /**
+   * A Swarm manager, where the readiness wait asks Swarm about Pebble's task (over SSH when the node
+   * has a connection). Defaults to this machine.
+   */
+  manager?: ClusterNode;
 }
 
 /** Pebble's ACME directory inside the stack network. */
@@ -40,11 +46,14 @@ export const pebbleWorkload = (a: PebbleArgs): Workload => ({
   resources: { memoryMiB: 128 },
 });
 
-/** Waits (up to 3 minutes) until a task of the Swarm service runs and reports healthy on this machine. */
+/**
+ * Waits (up to 3 minutes) until a task of the Swarm service is healthy, wherever it runs: run on a
+ * manager. A task with a health check stays `Starting` until its container is healthy, then `Running`.
+ */
 export const renderWaitHealthy = (service: string): string =>
   [
     "for _ in $(seq 1 90); do",
-    `  if [ -n "$(${shellCommand(["docker", "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}`, "--filter", "health=healthy"])})" ]; then exit 0; fi`,
+    `  if ${shellCommand(["docker", "service", "ps", "--filter", "desired-state=running", "--format", "{{.CurrentState}}", service])} 2>/dev/null | grep -q '^Running'; then exit 0; fi`,
     "  sleep 2",
     "done",
     `echo ${shellQuote(`recette: ${service} is not healthy after 180 s (see: docker service ps ${service})`)} >&2`,
@@ -69,11 +78,11 @@ export class Pebble extends pulumi.ComponentResource {
     // Traefik asks for its certificates once, at start: if Pebble is not answering yet, it does not ask
     // again until its configuration changes. Callers depend on this component, so they start after it.
     if (args.target.kind === "swarm") {
-      new command.local.Command(
-        `${name}-ready`,
-        { create: deployed.name.apply(renderWaitHealthy), triggers: [args.image] },
-        { parent: this, dependsOn: deployed.resources, customTimeouts: { create: "5m", update: "5m" } },
-      );
+      const wait = { create: deployed.name.apply(renderWaitHealthy), triggers: [args.image] };
+      const waitOpts = { parent: this, dependsOn: deployed.resources, customTimeouts: { create: "5m", update: "5m" } };
+      const connection = args.manager?.connection;
+      if (connection) new command.remote.Command(`${name}-ready`, { ...wait, connection }, waitOpts);
+      else new command.local.Command(`${name}-ready`, wait, waitOpts);
     }
     this.caCertificate = ca.stdout.apply((s) => `${s.trim()}\n`);
     this.registerOutputs({ directory: this.directory });

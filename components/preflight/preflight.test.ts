@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as zlib from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { installRecorder } from "../../engine/render/mocks";
 import type { ClusterNode } from "../node";
-import { noIpvsMessage, parsePreflight, Preflight, renderPreflightScript, shouldUseMesh, type PreflightChecks, type PreflightReport } from "./index";
+import { noEspMessage, noIpvsMessage, parsePreflight, Preflight, renderEspProbe, renderPreflightScript, shouldUseMesh, type PreflightChecks, type PreflightReport } from "./index";
 import { resolve } from "../../test/registrations";
 
 
@@ -62,6 +65,28 @@ describe("renderPreflightScript", () => {
         "Fix: boot a kernel with ip_vs (nodes.kernel: default on Scaleway; see docs/kernels.md), " +
         "or accept the fallback with orchestrator.routingMesh: fallback (host-mode publishing and dnsrr endpoints).",
     );
+  });
+
+  it.each<[string, Partial<PreflightChecks>, boolean]>([
+    ["swarm, encrypted overlay", { encryptedOverlay: true }, true],
+    ["swarm, plain overlay", { encryptedOverlay: false }, false],
+    ["swarm, default", {}, false],
+    ["k3s (no Swarm overlay)", { orchestrator: "k3s", encryptedOverlay: true }, false],
+  ])("%s: probes IPsec ESP and fails without it → %s", (_, over, probes) => {
+    const script = renderPreflightScript(checks(over));
+    expect(script.includes(renderEspProbe().join("\n"))).toBe(probes);
+    expect(script.split("\n").includes(`[ "$esp" = true ] || fail '${noEspMessage("worker-1").replace("'", "'\\''")}'`)).toBe(probes);
+  });
+
+  it("runs for real: an encrypted overlay on this kernel passes exactly when the kernel has ESP (in a network namespace of its own)", () => {
+    const script = renderPreflightScript(checks({ encryptedOverlay: true, routingMesh: "fallback", requiredMiB: 0 }));
+    const r = spawnSync("unshare", ["--net", "bash", "-c", script], { encoding: "utf8" });
+    // The kernel's own answer, when it publishes its configuration (this machine's does).
+    const config = fs.existsSync("/proc/config.gz") ? zlib.gunzipSync(fs.readFileSync("/proc/config.gz")).toString("utf8") : "";
+    const hasEsp = /^CONFIG_INET_ESP=[ym]$/m.test(config);
+    expect(config, "no /proc/config.gz: the test cannot know the kernel's answer").not.toBe("");
+    if (hasEsp) expect(r.status, r.stderr).toBe(0);
+    else expect({ status: r.status, stderr: r.stderr.trim() }).toEqual({ status: 1, stderr: noEspMessage("worker-1") });
   });
 
   it("checks Docker only for Swarm and the overlay filesystem only for k3s", () => {

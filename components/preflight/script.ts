@@ -10,6 +10,8 @@ export interface PreflightChecks {
   requiredMiB: number;
   /** Docker Engine version pin, e.g. 20.10 (Swarm only). */
   dockerVersion?: string;
+  /** The stack's overlay is encrypted (IPsec ESP between nodes): a node without ESP fails. Defaults to false. */
+  encryptedOverlay?: boolean;
 }
 
 export interface PreflightReport {
@@ -28,9 +30,29 @@ export const noIpvsMessage = (node: string) =>
   `Fix: boot a kernel with ip_vs (nodes.kernel: default on Scaleway; see docs/kernels.md), ` +
   `or accept the fallback with orchestrator.routingMesh: fallback (host-mode publishing and dnsrr endpoints).`;
 
+/** The message for an encrypted overlay on a kernel without IPsec ESP. */
+export const noEspMessage = (node: string) =>
+  `recette: node ${node}: the kernel has no IPsec ESP (esp4), so an encrypted overlay cannot carry traffic between nodes: ` +
+  `Docker creates it anyway and requests across hosts time out. ` +
+  `Fix: boot a kernel with esp4 (CONFIG_INET_ESP; see docs/kernels.md), ` +
+  `or set orchestrator.encryptOverlay: false where the nodes' private network is trusted.`;
+
+/**
+ * The ESP probe: adds and removes an IPsec state of Docker's kind (AES-GCM, transport mode) between two
+ * documentation addresses (RFC 5737), which no traffic uses. The kernel refuses it without ESP.
+ */
+export const renderEspProbe = (): string[] => [
+  "esp=false",
+  "if has_module esp4 || ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x7265 mode transport aead 'rfc4106(gcm(aes))' 0x0000000000000000000000000000000000000000 64 2>/dev/null; then",
+  "  ip xfrm state del src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x7265 2>/dev/null || true",
+  "  esp=true",
+  "fi",
+];
+
 /**
  * A bash script that inspects the node and prints one JSON line (PreflightReport), or fails with
- * the reason. It changes nothing on the node except loading kernel modules that exist.
+ * the reason. It changes nothing on the node except loading kernel modules that exist (and, for an
+ * encrypted overlay, an IPsec state it adds and removes at once: renderEspProbe).
  */
 export const renderPreflightScript = (c: PreflightChecks): string => {
   if (!Number.isFinite(c.requiredMiB) || c.requiredMiB < 0) throw new Error(`recette: node ${visible(c.node)}: required memory ${c.requiredMiB} MiB is not a number of MiB`);
@@ -68,6 +90,7 @@ export const renderPreflightScript = (c: PreflightChecks): string => {
     if (c.dockerVersion) lines.push(shellAssign("docker_pin", c.dockerVersion));
     lines.push(`[ "$docker_version" != none ] || fail ${node}no Docker Engine answers (install docker.io${c.dockerVersion ? " $docker_pin" : ""}; cloud-init does it on Scaleway)"`);
     if (c.routingMesh === "required") lines.push(`[ "$ipvs" = true ] || fail ${shellQuote(noIpvsMessage(c.node), "node name")}`);
+    if (c.encryptedOverlay) lines.push(...renderEspProbe(), `[ "$esp" = true ] || fail ${shellQuote(noEspMessage(c.node), "node name")}`);
   } else {
     lines.push(`grep -qw overlay /proc/filesystems || has_module overlay || fail ${node}no overlay filesystem for containerd"`);
   }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runStep, type ClusterNode } from "../node";
-import { renderDrainAndRemove, renderInit, renderJoin, renderJoinToken, renderLabels, renderLeave } from "./scripts";
+import { parseJoin, renderDrainAndRemove, renderInit, renderJoin, renderJoinToken, renderLabels, renderLeave } from "./scripts";
 import { argumentsError, type ArgProblem } from "../problems";
 import { validateSwarmNodes } from "./validate";
 
@@ -19,8 +19,9 @@ export const validateClusterArgs = (args: ClusterArgs): ArgProblem[] => validate
 /**
  * A Docker Swarm bootstrapped on the nodes: `swarm init` on the first manager, joins for the rest,
  * node labels for placement; a node removed from the recipe is drained and removed.
- * Leaving the swarm on destroy is deliberate only for joined nodes: the first manager keeps its swarm,
- * which other stacks on the same engine may use.
+ * Leaving the swarm on destroy is deliberate only for nodes this stack joined: the first manager keeps
+ * its swarm, which other stacks on the same engine may use, and a node that was already in the swarm
+ * (another stack of the same hosts joined it) stays for that stack.
  */
 export class Cluster extends pulumi.ComponentResource {
   /** Swarm node ids by node name. */
@@ -60,13 +61,14 @@ export class Cluster extends pulumi.ComponentResource {
         },
         { ...childOpts, dependsOn: [init] },
       );
-      const nodeId = join.stdout.apply((s) => s.trim());
+      const joined = join.stdout.apply(parseJoin);
+      const nodeId = joined.apply((j) => j.nodeId);
       this.nodeIds[node.name] = nodeId;
       // Runs on the lead manager: removing the node from the recipe drains it before it leaves.
       const membership = runStep(
         { ...lead, name: `${lead.name}-for-${node.name}` },
         "swarm-membership",
-        { create: "true", delete: renderDrainAndRemove(), environment: { NODE_ID: nodeId } },
+        { create: "true", delete: renderDrainAndRemove(), environment: { NODE_ID: nodeId, MEMBERSHIP: joined.apply((j) => j.membership) } },
         { ...childOpts, dependsOn: [join] },
       );
       this.ready.push(join, membership);

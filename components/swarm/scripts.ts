@@ -19,18 +19,34 @@ export const renderInit = (advertise: string, autolock: boolean): string =>
 /** Prints the join token for a role (run on a manager; the output is a secret). */
 export const renderJoinToken = (role: "manager" | "worker"): string => shellCommand(["docker", "swarm", "join-token", "-q", role]);
 
-/** Joins a node with the token in $JOIN_TOKEN unless it is already in a swarm; prints its node id. */
+/**
+ * Joins a node with the token in $JOIN_TOKEN unless it is already in a swarm. Prints its node id, then
+ * `joined` when this step made it join, `adopted` when it was in a swarm already (another stack of the
+ * same hosts joined it): only a node a stack joined leaves when that stack goes (see parseJoin).
+ */
 export const renderJoin = (managerAddress: string): string =>
   [
+    "membership=adopted",
     `if [ "$(${state})" != active ]; then`,
     // `--` ends the options: the address is the one operand whatever it starts with.
     `  ${shellCommand(["docker", "swarm", "join", "--token", shellVar("JOIN_TOKEN"), "--advertise-addr", shellVar("ADVERTISE_ADDR"), "--", `${managerAddress}:2377`])} >/dev/null`,
+    "  membership=joined",
     "fi",
     "docker info --format '{{.Swarm.NodeID}}'",
+    'echo "$membership"',
   ].join("\n");
 
-/** Run on the leaving node: leave the swarm (its tasks are already drained). */
-export const renderLeave = (): string => `if [ "$(${state})" = active ]; then docker swarm leave --force; fi`;
+/** The node id and membership a join step printed; a step from before `adopted` existed joined its node. */
+export const parseJoin = (stdout: string): { nodeId: string; membership: "joined" | "adopted" } => {
+  const [nodeId = "", membership] = stdout.trim().split("\n").map((l) => l.trim());
+  return { nodeId, membership: membership === "adopted" ? "adopted" : "joined" };
+};
+
+/** A node another stack joined stays in the swarm when this one goes (the step's own create output says which). */
+const adoptedStays = (variable: string) => `case "\${${variable}:-}" in *adopted*) exit 0 ;; esac`;
+
+/** Run on the leaving node: leave the swarm (its tasks are already drained), unless this stack adopted it. */
+export const renderLeave = (): string => [adoptedStays("PULUMI_COMMAND_STDOUT"), `if [ "$(${state})" = active ]; then docker swarm leave --force; fi`].join("\n");
 
 /**
  * Run on a manager: set the node's labels exactly (removes labels the recipe no longer has). Keys
@@ -56,9 +72,10 @@ export const renderLabels = (labels: Record<string, string>): string => {
   ].join("\n");
 };
 
-/** Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it. */
+/** Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it (not a node $MEMBERSHIP says this stack adopted). */
 export const renderDrainAndRemove = (): string =>
   [
+    adoptedStays("MEMBERSHIP"),
     'if docker node inspect "$NODE_ID" >/dev/null 2>&1; then',
     '  docker node update --availability drain "$NODE_ID" >/dev/null',
     "  # A manager must leave the Raft group before it can be removed.",

@@ -19,7 +19,10 @@ export interface ServiceContext {
   /** The routing mesh is usable (IPVS present): vip endpoints and ingress publishing. */
   mesh: pulumi.Input<boolean>;
   labels: Record<string, string>;
-  volumes: { source: string; target: string }[];
+  /** The image reference the service runs (the workload's, pinned to a digest by the Target). Defaults to the workload's. */
+  image?: pulumi.Input<string>;
+  /** Each kept or scratch volume, with the labels its engine gives it (recette backup finds volumes by them). */
+  volumes: { source: string; target: string; labels: Record<string, string> }[];
   configs: { id: pulumi.Input<string>; name: pulumi.Input<string>; path: string; mode: number }[];
   secrets: { id: pulumi.Input<string>; name: pulumi.Input<string>; path: string; mode: number }[];
 }
@@ -62,7 +65,10 @@ export const renderEndpointSpec = (w: Workload, mesh: boolean) => ({
 
 /** The complete docker.Service arguments for a workload: the mapping tests assert on. */
 export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.ServiceArgs => {
-  const mounts = ctx.volumes.map((v) => ({ type: "volume", source: v.source, target: v.target }));
+  // The volume is made by the engine of the node that runs the task, which may not be the one the
+  // docker.Volume resource was created on (the manager): the mount carries the labels, so a worker's
+  // copy is labelled too and `recette backup` finds it there.
+  const mounts = ctx.volumes.map((v) => ({ type: "volume", source: v.source, target: v.target, volumeOptions: { labels: toLabelList(v.labels) } }));
   if (w.readsOrchestrator) mounts.push({ type: "bind", source: DOCKER_SOCKET, target: DOCKER_SOCKET, readOnly: true } as never);
   const limits = {
     ...(w.resources.memoryMiB ? { memoryBytes: w.resources.memoryMiB * MiB } : {}),
@@ -75,7 +81,7 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
     mode: { replicated: { replicas: w.replicas } },
     taskSpec: {
       containerSpec: {
-        image: w.image,
+        image: ctx.image ?? w.image,
         ...(w.args ? { args: w.args } : {}),
         env: w.env,
         mounts,

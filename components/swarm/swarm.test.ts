@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
@@ -12,12 +16,13 @@ import {
   renderHealthcheck,
   renderRouteLabels,
   renderRule,
+  pinnedImage,
   renderServiceSpec,
   Target,
   validateClusterArgs,
   type ServiceContext,
 } from "./index";
-import { renderLabels } from "./scripts";
+import { parseJoin, renderDrainAndRemove, renderJoin, renderLeave, renderLabels } from "./scripts";
 import { byType, one, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
@@ -180,7 +185,7 @@ describe("renderServiceSpec", () => {
     networkId: "recette-test-net-id",
     mesh: true,
     labels: { "recette.stack": "recette-test", "recette.workload": "blog" },
-    volumes: [{ source: "recette-test-blog-data", target: "/var/www/html/data" }],
+    volumes: [{ source: "recette-test-blog-data", target: "/var/www/html/data", labels: { "recette.stack": "recette-test", "recette.keep": "true" } }],
     configs: [{ id: "cfg-id", name: "recette-test-blog-a-yml-0123456789", path: "/etc/a.yml", mode: 0o444 }],
     secrets: [{ id: "sec-id", name: "recette-test-blog-pw-abcd", path: "/run/secrets/pw", mode: 0o400 }],
     ...over,
@@ -218,7 +223,14 @@ describe("renderServiceSpec", () => {
           image: "example/blog:1",
           args: ["--verbose"],
           env: { A: "1" },
-          mounts: [{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data" }],
+          mounts: [
+            {
+              type: "volume",
+              source: "recette-test-blog-data",
+              target: "/var/www/html/data",
+              volumeOptions: { labels: [{ label: "recette.keep", value: "true" }, { label: "recette.stack", value: "recette-test" }] },
+            },
+          ],
           configs: [{ configId: "cfg-id", configName: "recette-test-blog-a-yml-0123456789", fileName: "/etc/a.yml", fileMode: 0o444 }],
           secrets: [{ secretId: "sec-id", secretName: "recette-test-blog-pw-abcd", fileName: "/run/secrets/pw", fileMode: 0o400 }],
           healthcheck: { tests: ["CMD", "true"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
@@ -280,13 +292,14 @@ describe("renderServiceSpec", () => {
 });
 
 describe("Target under mocks", () => {
-  const deployBlog = (files: { name: string; content: string }[], mesh: pulumi.Input<boolean> = true) => {
+  const deployBlog = (files: { name: string; content: string }[], mesh: pulumi.Input<boolean> = true, pin: { pinImages?: boolean; image?: string } = {}) => {
     const recorder = installRecorder("recette", "test");
     const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-    const target = new Target("swarm", { naming, provider, mesh });
+    const target = new Target("swarm", { naming, provider, mesh, ...(pin.pinImages ? { pinImages: true } : {}) });
     const parent = new pulumi.ComponentResource("recette:test:App", "app");
     const deployed = target.deploy(
       workload({
+        ...(pin.image ? { image: pin.image } : {}),
         volumes: [{ name: "data", path: "/var/www/html/data", sizeMiB: 1024, keep: true }],
         files: files.map((f) => ({ ...f, path: `/etc/blog/${f.name}` })),
         secrets: [{ name: "db.pass", path: "/run/secrets/db.pass", content: "hunter2" }],
@@ -417,6 +430,38 @@ describe("Target under mocks", () => {
     expect(JSON.stringify(registrations)).not.toContain(Buffer.from("hunter2").toString("base64"));
   });
 
+  it("pinImages: the service runs the image at the digest the manager's engine pulled, tag kept", async () => {
+    const { registrations, settle } = deployBlog(twoFiles, true, { pinImages: true, image: "10.0.0.1:5000/pluxml:5.8.21" });
+    await settle();
+    const remote = one(registrations, "docker:index/remoteImage:RemoteImage", "blog-image");
+    expect(remote.inputs).toEqual({ name: "10.0.0.1:5000/pluxml:5.8.21", keepLocally: true });
+    const image = (one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image;
+    expect(image).toMatch(/^10\.0\.0\.1:5000\/pluxml:5\.8\.21@sha256:[0-9a-f]{64}$/);
+  });
+
+  it("pinImages: an image given by digest is not pulled again; without pinImages the tag is used as it is", async () => {
+    const byDigest = `10.0.0.1:5000/pluxml@sha256:${"a".repeat(64)}`;
+    const pinned = deployBlog(twoFiles, true, { pinImages: true, image: byDigest });
+    await pinned.settle();
+    expect(byType(pinned.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
+    expect((one(pinned.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image).toBe(byDigest);
+    const local = deployBlog(twoFiles, true, { image: "recette/pluxml:5.8.21" });
+    await local.settle();
+    expect(byType(local.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
+    expect((one(local.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image).toBe("recette/pluxml:5.8.21");
+  });
+
+  it.each([
+    ["registry/pluxml:1", "registry/pluxml@sha256:" + "b".repeat(64), "registry/pluxml:1@sha256:" + "b".repeat(64)],
+    ["registry:5000/a/b:v2", "registry:5000/a/b@sha256:" + "c".repeat(64), "registry:5000/a/b:v2@sha256:" + "c".repeat(64)],
+  ])("pinnedImage(%s, %s) = %s", (image, repoDigest, expected) => {
+    expect(pinnedImage(image, repoDigest)).toBe(expected);
+  });
+
+  it.each(["", "registry/pluxml", "registry/pluxml@sha256:short"])("pinnedImage refuses a repo digest without a sha256 digest (%j), naming the image", (repoDigest) => {
+    expect(() => pinnedImage("registry/pluxml:1", repoDigest)).toThrow(/no digest for registry\/pluxml:1/);
+  });
+
   it("wires the service to its volume, configs and secret by physical name and id", async () => {
     const { registrations, settle, deployed } = deployBlog(twoFiles);
     await settle();
@@ -424,7 +469,12 @@ describe("Target under mocks", () => {
     const secretName = one(registrations, "docker:index/secret:Secret", "blog-db.pass").inputs.name;
     expect(service.name).toBe("recette-test-blog");
     expect(await resolve(deployed.name)).toBe("recette-test-blog");
-    expect(service.taskSpec.containerSpec.mounts).toEqual([{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data" }]);
+    // The mount labels the volume as the Volume resource does: a worker's engine makes its own copy.
+    const volume = one(registrations, "docker:index/volume:Volume", "blog-data").inputs as Record<string, any>;
+    expect(service.taskSpec.containerSpec.mounts).toEqual([
+      { type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data", volumeOptions: { labels: volume.labels } },
+    ]);
+    expect(volume.labels).toContainEqual({ label: "recette.keep", value: "true" });
     expect(service.taskSpec.containerSpec.configs).toEqual([
       { configId: "blog-a.yml-id", configName: contentName(naming, "blog-a-yml", "A"), fileName: "/etc/blog/a.yml", fileMode: 0o444 },
       { configId: "blog-b.conf-id", configName: contentName(naming, "blog-b-conf", "B"), fileName: "/etc/blog/b.conf", fileMode: 0o444 },
@@ -539,7 +589,7 @@ describe("Cluster under mocks", () => {
     expect(noLabels.inputs.triggers).toEqual(["{}"]);
     expect(Object.keys(cluster.nodeIds).sort()).toEqual(["manager-1", "worker-1", "worker-2"]);
     const membership = one(registrations, "command:remote:Command", "manager-1-for-worker-2-swarm-membership");
-    expect(membership.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-2"]!) });
+    expect(membership.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-2"]!), MEMBERSHIP: "joined" });
     expect(membership.inputs.delete).toContain("docker node update --availability drain");
   });
 
@@ -573,5 +623,57 @@ describe("Cluster under mocks", () => {
     );
     await settle();
     expect(commands(registrations)).toEqual([]);
+  });
+});
+
+/**
+ * The join, leave and drain scripts run by real bash against a stand-in `docker` that logs its
+ * arguments and answers `docker info` with the node's swarm state.
+ */
+describe("a node another stack joined stays in the swarm when this stack goes", () => {
+  const runScript = (script: string, state: "active" | "inactive", env: Record<string, string> = {}) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-swarm-script-"));
+    const log = path.join(dir, "calls");
+    fs.writeFileSync(
+      path.join(dir, "docker"),
+      `#!/bin/bash\necho "$*" >> ${JSON.stringify(log)}\ncase "$1 $2" in\n  "info --format") [[ "$3" == *LocalNodeState* ]] && echo ${state} || echo node-1 ;;\n  "node inspect") [[ "$*" == *Spec.Role* ]] && echo worker ;;\nesac\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, ...env } });
+    const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { status: r.status, stdout: r.stdout, calls: calls.filter((c) => !c.startsWith("info ")) };
+  };
+  const joinEnv = { JOIN_TOKEN: "SWMTKN-1-x", ADVERTISE_ADDR: "10.0.0.3" };
+
+  it.each([
+    ["inactive", "joined", ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"]],
+    ["active", "adopted", []],
+  ] as const)("a node %s before the join step is %s", (state, membership, calls) => {
+    const r = runScript(renderJoin("10.0.0.2"), state, joinEnv);
+    expect(r.status).toBe(0);
+    expect(parseJoin(r.stdout)).toEqual({ nodeId: "node-1", membership });
+    expect(r.calls).toEqual(calls);
+  });
+
+  it.each([
+    ["node-1\njoined", ["swarm leave --force"]],
+    // a step created before the membership line existed joined its node itself
+    ["node-1", ["swarm leave --force"]],
+    ["node-1\nadopted", []],
+  ])("leave after a join that printed %j runs %j", (stdout, calls) => {
+    const r = runScript(renderLeave(), "active", { PULUMI_COMMAND_STDOUT: stdout });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual(calls);
+  });
+
+  it.each([
+    ["joined", true],
+    ["adopted", false],
+  ])("the lead drains and removes a %s node: %s", (membership, removes) => {
+    const r = runScript(renderDrainAndRemove().replace("sleep 2", "true"), "active", { NODE_ID: "node-9", MEMBERSHIP: membership });
+    expect(r.status).toBe(0);
+    expect(r.calls.includes("node rm --force node-9")).toBe(removes);
+    expect(r.calls.some((c) => c.startsWith("node update --availability drain"))).toBe(removes);
   });
 });

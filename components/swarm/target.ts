@@ -18,7 +18,23 @@ export interface TargetArgs {
   protectVolumes?: boolean;
   /** What must be ready before any Docker object is created (the swarm bootstrap). Defaults to none. */
   dependsOn?: pulumi.Resource[];
+  /**
+   * Run each service on its image's digest, as the manager's engine pulls it (docker.RemoteImage),
+   * for images in a registry. Swarm resolves a registry image's tag to a digest (and fills the
+   * placement's platforms) itself: a spec naming only the tag differs from the running service at
+   * every preview, and every `up` restarted every service. A tag is resolved when it is first
+   * deployed; a tag moved in the registry is not followed (deploy a new tag). Leave it off for images
+   * that exist only in the engines' own store (the local stack). Defaults to false.
+   */
+  pinImages?: boolean;
 }
+
+/** `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people reading it. */
+export const pinnedImage = (image: string, repoDigest: string): string => {
+  const at = repoDigest.lastIndexOf("@");
+  if (at < 0 || !/^sha256:[0-9a-f]{64}$/.test(repoDigest.slice(at + 1))) throw new Error(`recette: the engine reported no digest for ${image} (repo digest ${JSON.stringify(repoDigest)}): is it in a registry?`);
+  return `${image.replace(/@.*$/, "")}@${repoDigest.slice(at + 1)}`;
+};
 
 /** The stack network's name; an encrypted overlay has its own, so switching creates it before the old one goes. */
 export const networkName = (a: Pick<TargetArgs, "naming" | "encryptOverlay">) => physicalName(a.naming, a.encryptOverlay ? "net-encrypted" : "net");
@@ -88,15 +104,16 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     const resources: pulumi.Resource[] = [];
 
     const volumes = w.volumes.map((v) => {
+      const volumeLabels = { ...labels, "recette.keep": String(v.keep) };
       const volume = new docker.Volume(
         `${w.name}-${v.name}`,
-        { name: physicalName(naming, `${w.name}-${v.name}`), labels: toLabelList({ ...labels, "recette.keep": String(v.keep) }) },
+        { name: physicalName(naming, `${w.name}-${v.name}`), labels: toLabelList(volumeLabels) },
         // Kept volumes hold the data that must survive (PluXml's data/, acme.json): destroy leaves them
         // in place, and prod also protects them so no preview can replace them unnoticed.
         { ...opts, retainOnDelete: v.keep, protect: v.keep && this.args.protectVolumes === true },
       );
       resources.push(volume);
-      return { source: physicalName(naming, `${w.name}-${v.name}`), target: v.path, resource: volume };
+      return { source: physicalName(naming, `${w.name}-${v.name}`), target: v.path, labels: volumeLabels, resource: volume };
     });
 
     const configs = w.files.map((f) => {
@@ -134,8 +151,14 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     });
 
     const serviceName = physicalName(naming, w.name);
+    // An image already given by digest is pinned as it is.
+    const image =
+      this.args.pinImages && !w.image.includes("@")
+        ? new docker.RemoteImage(`${w.name}-image`, { name: w.image, keepLocally: true }, opts).repoDigest.apply((d) => pinnedImage(w.image, d))
+        : w.image;
     const spec = renderServiceSpec(w, {
       serviceName,
+      image,
       networkName: this.networkName,
       networkId: this.network.id,
       mesh: this.args.mesh,
@@ -146,9 +169,12 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     });
     const service = new docker.Service(w.name, spec, {
       ...opts,
-      // Swarm service names are unique: a replacement created before the old service is deleted would
-      // be refused ("name conflicts with an existing object"), so the old one goes first.
+      // The service's name is fixed (naming.ts), so a replacement (the provider replaces a service whose
+      // networks or aliases change, e.g. Traefik when a route's host is added) cannot create the new one
+      // first: Swarm refuses the name while the old one exists, and `up` failed.
       deleteBeforeReplace: true,
+      // Swarm fills the platforms from the image's manifest; recette never sets them.
+      ignoreChanges: ["taskSpec.placement.platforms"],
       dependsOn: [this.network, ...volumes.map((v) => v.resource), ...configs.map((c) => c.resource), ...secrets.map((s) => s.resource)],
     });
     resources.push(service);

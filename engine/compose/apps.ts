@@ -5,6 +5,7 @@ import { Pebble } from "../../components/pebble";
 import { Pluxml } from "../../components/pluxml";
 import { Service } from "../../components/service";
 import { resolveCaServer, Traefik } from "../../components/traefik";
+import type { ClusterNode } from "../../components/node";
 import type { Workload, WorkloadTarget } from "../../components/workload";
 import { parseSizeMiB, type Opensmtpd as OpensmtpdSpec, type Recipe, type Service as ServiceSpec } from "../schema";
 import type { StackContext } from "./context";
@@ -113,10 +114,10 @@ export const composeApps = (recipe: Recipe, target: WorkloadTarget, ctx: StackCo
 };
 
 /** Traefik (and, for the pebble CA, the local Pebble it trusts). */
-export const composeEdge = (recipe: Recipe, target: WorkloadTarget, ctx: StackContext, parent: pulumi.Resource): Traefik | undefined => {
+export const composeEdge = (recipe: Recipe, target: WorkloadTarget, ctx: StackContext, manager: ClusterNode, parent: pulumi.Resource): Traefik | undefined => {
   const t = recipe.edge?.traefik;
   if (!t) return undefined;
-  const pebble = t.acme.ca === "pebble" ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }) }, { parent }) : undefined;
+  const pebble = t.acme.ca === "pebble" ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }), manager }, { parent }) : undefined;
   const hosts = recipe.apps.flatMap((a) => [...(a.pluxml ? [a.pluxml.host] : []), ...(a.service?.routes.map((r) => r.host) ?? [])]);
   return new Traefik(
     "traefik",

@@ -92,7 +92,7 @@ const composePreflight = (recipe: Recipe, nodes: ClusterNode[], parent: pulumi.R
         orchestrator: recipe.orchestrator.kind,
         routingMesh: recipe.orchestrator.kind === "swarm" ? recipe.orchestrator.routingMesh : "fallback",
         requiredMiB,
-        ...(recipe.orchestrator.kind === "swarm" ? { dockerVersion: recipe.orchestrator.version } : {}),
+        ...(recipe.orchestrator.kind === "swarm" ? { dockerVersion: recipe.orchestrator.version, encryptedOverlay: recipe.orchestrator.encryptOverlay } : {}),
         ...(expectedIpvs !== undefined ? { expectedIpvs } : {}),
       },
       { parent },
@@ -134,7 +134,16 @@ export class Environment extends pulumi.ComponentResource {
       routingMesh = pulumi.all(preflight.map((p) => p.mesh)).apply((all) => all.every(Boolean));
       const swarmTarget = new swarm.Target(
         "swarm",
-        { naming: ctx.naming, provider, mesh: routingMesh, encryptOverlay: recipe.orchestrator.encryptOverlay, protectVolumes: ctx.isProd, dependsOn: cluster.ready },
+        {
+          naming: ctx.naming,
+          provider,
+          mesh: routingMesh,
+          encryptOverlay: recipe.orchestrator.encryptOverlay,
+          protectVolumes: ctx.isProd,
+          // recette's images come from a registry everywhere but on this machine's own engine
+          pinImages: ctx.imageRegistry !== "local",
+          dependsOn: cluster.ready,
+        },
         { parent: this },
       );
       target = swarmTarget;
@@ -161,7 +170,7 @@ export class Environment extends pulumi.ComponentResource {
       target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
       edge = { orchestrator: "k3s", namespace: stackPrefix(ctx.naming), entrypoint: ENTRYPOINT, certResolver: CERT_RESOLVER };
     }
-    composeEdge(recipe, target, ctx, this);
+    composeEdge(recipe, target, ctx, manager, this);
     const { urls } = composeApps(recipe, target, ctx, this);
     const firstHost = urls[0] ? new URL(urls[0]).hostname : undefined;
     if (firstHost && firstHost.includes(".")) edge.domain = firstHost.slice(firstHost.indexOf(".") + 1);

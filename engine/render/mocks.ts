@@ -86,6 +86,12 @@ export const mockState = (type: string, name: string, inputs: Record<string, unk
       return { ...inputs, hex: digest(name, 8), b64Std: "", dec: "" };
     case "random:index/randomPassword:RandomPassword":
       return { ...inputs, result: `mock-${digest(name, 16)}` };
+    case "docker:index/remoteImage:RemoteImage": {
+      // What the engine reports after a pull: the repository (no tag) at the manifest's digest.
+      const image = String(inputs.name ?? "");
+      const repository = image.replace(/@.*$/, "").replace(/:[^:/]+$/, "");
+      return { ...inputs, repoDigest: `${repository}@sha256:${digest(image, 64)}`, imageId: `sha256:${digest(`${image}-id`, 64)}` };
+    }
     default:
       return { ...inputs };
   }

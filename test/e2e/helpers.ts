@@ -36,15 +36,15 @@ export interface Answer {
 }
 
 /**
- * An HTTP(S) request to loopback (or to `opts.address`, an address of this machine such as the local
- * Kubernetes node's), with the Host/SNI a browser would send for `host`.
+ * An HTTP(S) request to loopback (or to `opts.address`: an address of this machine such as the local
+ * Kubernetes node's, or a lab host's), with the Host/SNI a browser would send for `host`.
  */
 export const request = (
   scheme: "http" | "https",
   host: string,
   port: number,
   urlPath: string,
-  opts: { method?: string; body?: string; headers?: Record<string, string>; address?: string } = {},
+  opts: { method?: string; body?: string; headers?: Record<string, string>; address?: string; timeoutMs?: number } = {},
 ): Promise<Answer> =>
   new Promise((resolve, reject) => {
     const lib = scheme === "https" ? https : http;
@@ -58,7 +58,7 @@ export const request = (
         servername: host,
         // The certificate is checked separately against Pebble's issuer; Pebble's roots are per run.
         rejectUnauthorized: false,
-        timeout: 10_000,
+        timeout: opts.timeoutMs ?? 10_000,
       },
       (res) => {
         let body = "";

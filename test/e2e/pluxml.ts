@@ -15,7 +15,7 @@ export class PluxmlBrowser {
     private readonly host: string,
     private readonly port: number,
     private readonly viaHttps = true,
-    /** Where the requests go: loopback, or the address the stack listens on (the local Kubernetes node). */
+    /** Where the requests go: loopback, or the address the stack listens on (the local Kubernetes node or a lab host). */
     private readonly address = "127.0.0.1",
   ) {}
 

@@ -30,6 +30,25 @@ export interface NetnsHostsSpec {
   iptables?: boolean;
   /** Registries each dockerd may use over plain HTTP. */
   insecureRegistries?: string[];
+  /**
+   * DNS servers for the containers (dockerd --dns). Without any, containers ask this machine's
+   * resolvers, unreachable from the hosts: every lookup (OpenSMTPD's of each client's address before
+   * its greeting) waits out its timeouts. Defaults to none.
+   */
+  dns?: string[];
+  /**
+   * Each dockerd runs in a mount namespace of its own in which its socket is also at this path
+   * (e.g. /var/run/docker.sock), as on a real server: a container that mounts the Docker socket
+   * (Traefik) talks to its own host's engine, never to this machine's. The path must exist on this
+   * machine (it is bind-mounted over, inside the daemon's namespace only). Defaults to none.
+   */
+  socketAlias?: string;
+  /**
+   * dockerd's storage driver. vfs works everywhere but copies every image layer in full: a lab host
+   * holding the blog's images writes (and on removal deletes) gigabytes. overlay2 needs overlayfs in
+   * the kernel. Defaults to vfs.
+   */
+  storageDriver?: "vfs" | "overlay2";
 }
 
 export interface NetnsHost {
@@ -81,7 +100,7 @@ export const renderDockerdArgs = (spec: NetnsHostsSpec, ns: string): string[] =>
     "dockerd",
     // Not /etc/docker/daemon.json: it belongs to this machine's own engine.
     `--config-file=${path.join(spec.stateDir, `${ns}-daemon.json`)}`,
-    "--storage-driver=vfs",
+    `--storage-driver=${spec.storageDriver ?? "vfs"}`,
     `--data-root=${p.dataRoot}`,
     `--exec-root=${p.execRoot}`,
     `--pidfile=${p.pidfile}`,
@@ -89,6 +108,7 @@ export const renderDockerdArgs = (spec: NetnsHostsSpec, ns: string): string[] =>
     `--iptables=${spec.iptables ? "true" : "false"}`,
     "--bridge=none",
     ...(spec.insecureRegistries ?? []).map((r) => `--insecure-registry=${r}`),
+    ...(spec.dns ?? []).map((d) => `--dns=${d}`),
   ];
 };
 
@@ -127,6 +147,35 @@ const startIn = (spec: NetnsHostsSpec, ns: string, log: string, argv: string[]) 
   const child = spawn("nsenter", [`--net=/var/run/netns/${ns}`, ...argv], { detached: true, stdio: ["ignore", fd, fd] });
   child.unref();
   fs.closeSync(fd);
+};
+
+/**
+ * The dockerd command, in a mount namespace of its own when the spec asks for a socket alias
+ * (unshare and sh exec dockerd: the pid stays the daemon's; `slave`: this machine's later mounts still
+ * show inside, the daemon's own mounts stay there).
+ */
+const dockerdArgv = (spec: NetnsHostsSpec, ns: string): string[] =>
+  spec.socketAlias
+    ? // and a UTS namespace named after the host, so Swarm's node list tells the hosts apart
+      ["unshare", "--mount", "--uts", "--propagation", "slave", "sh", "-c", 'hostname "$0" && exec "$@"', ns, ...renderDockerdArgs(spec, ns)]
+    : renderDockerdArgs(spec, ns);
+
+/** Starts a host's dockerd (again, after `stopDockerd`) and waits until it answers. */
+export const startDockerd = async (spec: NetnsHostsSpec, ns: string): Promise<void> => {
+  const p = dockerPaths(ns);
+  startIn(spec, ns, `${ns}-dockerd.log`, dockerdArgv(spec, ns));
+  await waitUntil(`dockerd of ${ns} (log: ${path.join(spec.stateDir, `${ns}-dockerd.log`)})`, () => run("docker", ["-H", `unix://${p.socket}`, "info"]).status === 0, 90);
+  if (!spec.socketAlias) return;
+  const pid = readPid(p.pidfile);
+  if (!pid) throw new Error(`dockerd of ${ns}: no pid in ${p.pidfile}`);
+  if (!fs.existsSync(spec.socketAlias)) throw new Error(`dockerd of ${ns}: ${spec.socketAlias} does not exist on this machine, so it cannot stand for the host's socket (start this machine's Docker engine: scripts/ensure-docker)`);
+  must("nsenter", [`--mount=/proc/${pid}/ns/mnt`, "mount", "--bind", p.socket, spec.socketAlias]);
+};
+
+/** Stops a host's dockerd (SIGTERM: it stops its containers, as a stopped service on a server does). */
+export const stopDockerd = async (ns: string): Promise<void> => {
+  const pid = readPid(dockerPaths(ns).pidfile);
+  if (pid && cmdline(pid).includes(ns)) await stopPids([pid], 60);
 };
 
 const canConnect = (host: string, port: number) =>
@@ -185,22 +234,24 @@ export const createNetnsHosts = async (spec: NetnsHostsSpec): Promise<NetnsHosts
     must("ip", ["netns", "exec", h.ns, "ip", "addr", "add", `${h.address}/24`, "dev", inside]);
     must("ip", ["netns", "exec", h.ns, "ip", "link", "set", inside, "up"]);
     must("ip", ["netns", "exec", h.ns, "ip", "link", "set", "lo", "up"]);
-    startIn(spec, h.ns, `${h.ns}-dockerd.log`, renderDockerdArgs(spec, h.ns));
     return { ns: h.ns, address: h.address, socket: dockerPaths(h.ns).socket };
   });
-  for (const h of hosts) {
-    await waitUntil(`dockerd of ${h.ns} (log: ${path.join(spec.stateDir, `${h.ns}-dockerd.log`)})`, () => run("docker", ["-H", `unix://${h.socket}`, "info"]).status === 0, 90);
-  }
+  await Promise.all(hosts.map((h) => startDockerd(spec, h.ns)));
   const api = run("docker", ["-H", `unix://${hosts[0]?.socket}`, "version", "--format", "{{.Server.APIVersion}}"]).output.trim();
   for (const h of hosts) startIn(spec, h.ns, `${h.ns}-sshd.log`, renderSshdArgs(spec, h, /^\d+\.\d+$/.test(api) ? api : undefined));
   for (const h of hosts) await waitUntil(`sshd of ${h.ns} on ${h.address}:22`, () => canConnect(h.address, 22), 30);
   return { hosts, keyFile };
 };
 
+/**
+ * The process still runs. A zombie does not: it has exited and waits for its parent to reap it, which
+ * may be a test process blocked in a spawnSync of lab:down itself (a dockerd restarted by a test).
+ */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    // /proc/<pid>/stat: "pid (comm) S …", the state after the last ')' (comm may hold spaces or parentheses)
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\s*[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 1));
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
+import * as dns from "node:dns";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
@@ -56,11 +57,62 @@ export const labSpec = (hosts: LabHost[] = labHosts()): NetnsHostsSpec => ({
   // Swarm's host-mode publishing needs dockerd's NAT rules; they live in each host's own namespace.
   iptables: true,
   insecureRegistries: [LAB.registry],
+  // The lab's DNS (dnsmasq on the bridge), as a server's network has one.
+  dns: [LAB.bridgeAddress],
+  // As on a real server, Traefik's bind mount of the Docker socket reaches its own host's engine.
+  socketAlias: "/var/run/docker.sock",
+  // The blog's images on three hosts: with vfs, gigabytes per host (minutes to pull, minutes to delete).
+  storageDriver: "overlay2",
 });
 
 /** distribution's configuration (YAML; JSON is YAML): storage in the cache, HTTP on the bridge only. */
 export const renderRegistryConfig = (storage: string, addr: string): string =>
   `${JSON.stringify({ version: 0.1, log: { level: "warn" }, storage: { filesystem: { rootdirectory: storage }, delete: { enabled: true } }, http: { addr } }, null, 2)}\n`;
+
+/**
+ * dnsmasq's command line for the lab's DNS on the bridge address: each host's name under lab.test
+ * (and its reverse), every other private address answered "no such name" at once, nothing forwarded
+ * (the machine is offline). Without it, a lookup from a container waits out its timeouts: OpenSMTPD
+ * looks up each client's address before it greets it, and swaks gave up before the greeting.
+ */
+export const renderDnsmasqArgs = (hosts: LabHost[], stateDir: string): string[] => [
+  "dnsmasq",
+  "--keep-in-foreground",
+  "--conf-file=/dev/null",
+  "--no-resolv",
+  "--no-hosts",
+  "--bogus-priv",
+  "--bind-interfaces",
+  `--listen-address=${LAB.bridgeAddress}`,
+  "--port=53",
+  `--pid-file=${path.join(stateDir, "dns.pid")}`,
+  "--log-facility=-",
+  "--local=/lab.test/",
+  ...hosts.map((h) => `--host-record=${h.name}.lab.test,${h.address}`),
+];
+
+const dnsPidfile = () => path.join(LAB.stateDir, "dns.pid");
+
+const startDns = async (hosts: LabHost[]) => {
+  const fd = fs.openSync(path.join(LAB.stateDir, "dns.log"), "a");
+  const child = spawn("dnsmasq", renderDnsmasqArgs(hosts, LAB.stateDir).slice(1), { detached: true, stdio: ["ignore", fd, fd] });
+  child.unref();
+  fs.closeSync(fd);
+  const first = hosts[0]!;
+  await waitUntil(`the lab's DNS on ${LAB.bridgeAddress}:53 (log: ${path.join(LAB.stateDir, "dns.log")})`, async () => (await labLookup(`${first.name}.lab.test`)).includes(first.address), 15);
+};
+
+/** A name's IPv4 addresses as the lab's DNS answers them ([] when it does not answer). */
+export const labLookup = async (name: string): Promise<string[]> => {
+  const resolver = new dns.promises.Resolver({ timeout: 1000, tries: 1 });
+  resolver.setServers([LAB.bridgeAddress]);
+  return resolver.resolve4(name).catch(() => []);
+};
+
+const stopDns = async () => {
+  const pid = fs.existsSync(dnsPidfile()) ? Number.parseInt(fs.readFileSync(dnsPidfile(), "utf8"), 10) : NaN;
+  if (Number.isInteger(pid) && cmdline(pid).includes(LAB.bridgeAddress)) await stopPids([pid], 10);
+};
 
 const registryPidfile = () => path.join(LAB.stateDir, "registry.pid");
 const registryConfig = () => path.join(LAB.stateDir, "registry.yml");
@@ -128,6 +180,9 @@ export const labUp = async (log: (s: string) => void): Promise<string> => {
   log(`hosts from ${LAB.recipe}: ${hosts.map((h) => `${h.name} ${h.address}`).join(", ")}`);
   await createNetnsHosts(labSpec(hosts));
   step("hosts", log);
+  // Before any container: each dockerd gives this DNS to its containers.
+  await startDns(hosts);
+  step("dns", log);
   await startRegistry();
   step("registry", log);
   // build-images makes what is missing (cached), then tags and pushes every image the stack pulls.
@@ -141,6 +196,16 @@ export const labUp = async (log: (s: string) => void): Promise<string> => {
   return manager.address;
 };
 
+/**
+ * Forgets the lab hosts' SSH keys in this user's known_hosts. Pulumi's Docker provider reaches the
+ * manager over ssh:// with StrictHostKeyChecking=accept-new, so ssh records the key there; every lab
+ * has new keys, and ssh would refuse the next lab's manager as an impostor.
+ */
+const forgetHostKeys = (hosts: LabHost[]) => {
+  if (!fs.existsSync(path.join(os.homedir(), ".ssh", "known_hosts"))) return;
+  for (const h of hosts) run("ssh-keygen", ["-R", h.address]);
+};
+
 /** Removes the lab: stack, stack file, registry, hosts (processes, mounts, data, links, rules), state. */
 export const labDown = async (log: (s: string) => void): Promise<void> => {
   const hosts = labHosts();
@@ -150,7 +215,9 @@ export const labDown = async (log: (s: string) => void): Promise<void> => {
   }
   fs.rmSync(LAB.stackFile, { force: true });
   await stopRegistry();
+  await stopDns();
   await destroyNetnsHosts(labSpec(hosts));
+  forgetHostKeys(hosts);
   const left = labTraces(hosts);
   if (left.length > 0) throw new Error(`still there after lab:down: ${left.join(", ")}`);
   log(`removed ${hosts.map((h) => h.ns).join(", ")}, ${LAB.bridge}, the registry and ${path.relative(ROOT, LAB.stateDir)} (registry storage kept in ${LAB.registryStorage})`);

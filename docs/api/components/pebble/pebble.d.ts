@@ -1,8 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterNode } from "../node";
 import { type Workload, type WorkloadTarget } from "../workload";
 export interface PebbleArgs {
     target: WorkloadTarget;
     image: string;
+    /**
+     * A Swarm manager, where the readiness wait asks Swarm about Pebble's task (over SSH when the node
+     * has a connection). Defaults to this machine.
+     */
+    manager?: ClusterNode;
 }
 /** Pebble's ACME directory inside the stack network. */
 export declare const pebbleDirectory: (target: WorkloadTarget) => string;
@@ -19,7 +25,10 @@ export declare const pebbleDnsServer: (target: WorkloadTarget) => "127.0.0.11:53
  * network alias) and fetches the challenge on port 80.
  */
 export declare const pebbleWorkload: (a: PebbleArgs) => Workload;
-/** Waits (up to 3 minutes) until a task of the Swarm service runs and reports healthy on this machine. */
+/**
+ * Waits (up to 3 minutes) until a task of the Swarm service is healthy, wherever it runs: run on a
+ * manager. A task with a health check stays `Starting` until its container is healthy, then `Running`.
+ */
 export declare const renderWaitHealthy: (service: string) => string;
 export declare class Pebble extends pulumi.ComponentResource {
     readonly directory: string;

@@ -8,6 +8,8 @@ export interface PreflightChecks {
     requiredMiB: number;
     /** Docker Engine version pin, e.g. 20.10 (Swarm only). */
     dockerVersion?: string;
+    /** The stack's overlay is encrypted (IPsec ESP between nodes): a node without ESP fails. Defaults to false. */
+    encryptedOverlay?: boolean;
 }
 export interface PreflightReport {
     node: string;
@@ -19,9 +21,17 @@ export interface PreflightReport {
 }
 /** The message that names the node, the missing feature, the kernel fix and the recipe option. */
 export declare const noIpvsMessage: (node: string) => string;
+/** The message for an encrypted overlay on a kernel without IPsec ESP. */
+export declare const noEspMessage: (node: string) => string;
+/**
+ * The ESP probe: adds and removes an IPsec state of Docker's kind (AES-GCM, transport mode) between two
+ * documentation addresses (RFC 5737), which no traffic uses. The kernel refuses it without ESP.
+ */
+export declare const renderEspProbe: () => string[];
 /**
  * A bash script that inspects the node and prints one JSON line (PreflightReport), or fails with
- * the reason. It changes nothing on the node except loading kernel modules that exist.
+ * the reason. It changes nothing on the node except loading kernel modules that exist (and, for an
+ * encrypted overlay, an IPsec state it adds and removes at once: renderEspProbe).
  */
 export declare const renderPreflightScript: (c: PreflightChecks) => string;
 /** Reads the script's JSON line; undefined when nothing is known yet (preview, mocks). */

@@ -14,8 +14,9 @@ export declare const validateClusterArgs: (args: ClusterArgs) => ArgProblem[];
 /**
  * A Docker Swarm bootstrapped on the nodes: `swarm init` on the first manager, joins for the rest,
  * node labels for placement; a node removed from the recipe is drained and removed.
- * Leaving the swarm on destroy is deliberate only for joined nodes: the first manager keeps its swarm,
- * which other stacks on the same engine may use.
+ * Leaving the swarm on destroy is deliberate only for nodes this stack joined: the first manager keeps
+ * its swarm, which other stacks on the same engine may use, and a node that was already in the swarm
+ * (another stack of the same hosts joined it) stays for that stack.
  */
 export declare class Cluster extends pulumi.ComponentResource {
     /** Swarm node ids by node name. */

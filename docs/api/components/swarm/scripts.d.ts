@@ -2,9 +2,18 @@
 export declare const renderInit: (advertise: string, autolock: boolean) => string;
 /** Prints the join token for a role (run on a manager; the output is a secret). */
 export declare const renderJoinToken: (role: "manager" | "worker") => string;
-/** Joins a node with the token in $JOIN_TOKEN unless it is already in a swarm; prints its node id. */
+/**
+ * Joins a node with the token in $JOIN_TOKEN unless it is already in a swarm. Prints its node id, then
+ * `joined` when this step made it join, `adopted` when it was in a swarm already (another stack of the
+ * same hosts joined it): only a node a stack joined leaves when that stack goes (see parseJoin).
+ */
 export declare const renderJoin: (managerAddress: string) => string;
-/** Run on the leaving node: leave the swarm (its tasks are already drained). */
+/** The node id and membership a join step printed; a step from before `adopted` existed joined its node. */
+export declare const parseJoin: (stdout: string) => {
+    nodeId: string;
+    membership: "joined" | "adopted";
+};
+/** Run on the leaving node: leave the swarm (its tasks are already drained), unless this stack adopted it. */
 export declare const renderLeave: () => string;
 /**
  * Run on a manager: set the node's labels exactly (removes labels the recipe no longer has). Keys
@@ -12,5 +21,5 @@ export declare const renderLeave: () => string;
  * and compared as literal `case` patterns, so no key is a glob or a word list.
  */
 export declare const renderLabels: (labels: Record<string, string>) => string;
-/** Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it. */
+/** Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it (not a node $MEMBERSHIP says this stack adopted). */
 export declare const renderDrainAndRemove: () => string;

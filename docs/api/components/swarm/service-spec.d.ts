@@ -15,9 +15,13 @@ export interface ServiceContext {
     /** The routing mesh is usable (IPVS present): vip endpoints and ingress publishing. */
     mesh: pulumi.Input<boolean>;
     labels: Record<string, string>;
+    /** The image reference the service runs (the workload's, pinned to a digest by the Target). Defaults to the workload's. */
+    image?: pulumi.Input<string>;
+    /** Each kept or scratch volume, with the labels its engine gives it (recette backup finds volumes by them). */
     volumes: {
         source: string;
         target: string;
+        labels: Record<string, string>;
     }[];
     configs: {
         id: pulumi.Input<string>;

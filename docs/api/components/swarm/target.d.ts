@@ -14,7 +14,18 @@ export interface TargetArgs {
     protectVolumes?: boolean;
     /** What must be ready before any Docker object is created (the swarm bootstrap). Defaults to none. */
     dependsOn?: pulumi.Resource[];
+    /**
+     * Run each service on its image's digest, as the manager's engine pulls it (docker.RemoteImage),
+     * for images in a registry. Swarm resolves a registry image's tag to a digest (and fills the
+     * placement's platforms) itself: a spec naming only the tag differs from the running service at
+     * every preview, and every `up` restarted every service. A tag is resolved when it is first
+     * deployed; a tag moved in the registry is not followed (deploy a new tag). Leave it off for images
+     * that exist only in the engines' own store (the local stack). Defaults to false.
+     */
+    pinImages?: boolean;
 }
+/** `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people reading it. */
+export declare const pinnedImage: (image: string, repoDigest: string) => string;
 /** The stack network's name; an encrypted overlay has its own, so switching creates it before the old one goes. */
 export declare const networkName: (a: Pick<TargetArgs, "naming" | "encryptOverlay">) => string;
 /**
