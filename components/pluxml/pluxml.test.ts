@@ -154,7 +154,8 @@ describe("Pluxml on a Swarm target under mocks", () => {
     expect(service.taskSpec.containerSpec.secrets).toEqual([
       { secretId: expect.any(String), secretName: secret.name, fileName: "/run/secrets/admin-password", fileMode: 0o400 },
     ]);
-    expect(service.taskSpec.containerSpec.mounts).toEqual([{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data" }]);
+    const volumeLabels = one(registrations, "docker:index/volume:Volume", "blog-data").inputs.labels;
+    expect(service.taskSpec.containerSpec.mounts).toEqual([{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data", volumeOptions: { labels: volumeLabels } }]);
     expect(service.taskSpec.containerSpec.healthcheck).toEqual({ tests: ["CMD", ...HEALTH.command], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" });
     expect(service.labels).toContainEqual({ label: "traefik.http.routers.recette-test-blog-0.rule", value: "Host(`blog.example.org`)" });
     expect(service.labels).toContainEqual({ label: "traefik.http.services.recette-test-blog-80.loadbalancer.server.port", value: "80" });

@@ -262,7 +262,7 @@ describe("Traefik on a Swarm target under mocks", () => {
     expect(service.updateConfig).toEqual({ parallelism: 1, delay: "5s", order: "stop-first", failureAction: "rollback", monitor: "15s" });
     expect(service.taskSpec.placement.constraints).toEqual(["node.role==manager"]);
     expect(service.taskSpec.containerSpec.mounts).toEqual([
-      { type: "volume", source: "recette-test-traefik-acme", target: "/data" },
+      { type: "volume", source: "recette-test-traefik-acme", target: "/data", volumeOptions: { labels: one(registrations, "docker:index/volume:Volume", "traefik-acme").inputs.labels } },
       { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
     ]);
     expect(service.taskSpec.containerSpec.env).toEqual({ LEGO_CA_CERTIFICATES: "/etc/traefik/acme-ca.pem" });

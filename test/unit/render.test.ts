@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { renderStack } from "../../engine/render";
 import { ROOT } from "../helpers";
 
+/** Names of the objects a stack creates (a RemoteImage's name is the image it pulls, shared by design). */
 const physicalNames = (regs: { inputs: Record<string, unknown>; type: string }[]) =>
   new Set(
     regs.flatMap((r) => {
+      if (r.type === "docker:index/remoteImage:RemoteImage") return [];
       const meta = r.inputs.metadata as { name?: string } | undefined;
       const name = typeof r.inputs.name === "string" ? r.inputs.name : meta?.name;
       return name ? [name] : [];
