@@ -262,6 +262,12 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
   });
 
   it("node loss: the worker running the blog and a web replica loses its dockerd; web answers again within a bound, the blog is unavailable and comes back with its article", async () => {
+    // Swarm may leave both web tasks on one worker after the update (start-first runs three at once):
+    // a forced update reschedules them with its spread, one per worker.
+    for (let i = 0; i < 3 && !runningNodes("web").includes(ssdWorker.ns); i++) {
+      docker(manager, "service", "update", "--force", "--detach=false", "--quiet", `${LABEL}-web`);
+      await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 120);
+    }
     expect(runningNodes("web")).toContain(ssdWorker.ns);
     const stopped = Date.now();
     let webBack = 0;
