@@ -93,8 +93,10 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
         // would otherwise ignore it and only die at the end of the grace period.
         init: true,
         // Swarm stops a task with SIGTERM, then SIGKILL after this grace period. The Docker provider also waits
-        // this long for a deleted service's containers to go.
-        stopGracePeriod: "30s",
+        // this long for a deleted service's containers to be removed, and fails the destroy past it: with
+        // the vfs storage driver on a loaded machine, removing a PluXml container took more than 30 s (the
+        // cold CI run). Processes stop at SIGTERM (init above), so the longer bound costs nothing then.
+        stopGracePeriod: "60s",
       },
       networksAdvanceds: [{ id: ctx.networkId, aliases: w.aliases }],
       placement: { constraints: renderConstraints(w) },

@@ -239,7 +239,7 @@ describe("renderServiceSpec", () => {
             { label: "recette.workload", value: "blog" },
           ],
           init: true,
-          stopGracePeriod: "30s",
+          stopGracePeriod: "60s",
         },
         networksAdvanceds: [{ id: "recette-test-net-id", aliases: ["blog.example.org"] }],
         placement: { constraints: ["node.labels.zone==a", "node.role==worker"] },
