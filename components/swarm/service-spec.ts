@@ -96,7 +96,8 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
         // this long for a deleted service's containers to be removed, and fails the destroy past it: with
         // the vfs storage driver on a loaded machine, removing a PluXml container took more than 30 s (the
         // cold CI run). Processes stop at SIGTERM (init above), so the longer bound costs nothing then.
-        stopGracePeriod: "60s",
+        // "1m", not "60s": the provider reads the period back as Go writes it, shortened ("1m0s" → "1m").
+        stopGracePeriod: "1m",
       },
       networksAdvanceds: [{ id: ctx.networkId, aliases: w.aliases }],
       placement: { constraints: renderConstraints(w) },

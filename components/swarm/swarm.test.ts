@@ -239,7 +239,7 @@ describe("renderServiceSpec", () => {
             { label: "recette.workload", value: "blog" },
           ],
           init: true,
-          stopGracePeriod: "60s",
+          stopGracePeriod: "1m",
         },
         networksAdvanceds: [{ id: "recette-test-net-id", aliases: ["blog.example.org"] }],
         placement: { constraints: ["node.labels.zone==a", "node.role==worker"] },
