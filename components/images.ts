@@ -54,8 +54,15 @@ export const pebbleImage = (src: ImageSource): string =>
   src.registry === "local" ? pinned("PEBBLE_IMAGE") : inRegistry(src, "pebble", tagOf(pinned("PEBBLE_VERSION")));
 
 /**
- * Every image a stack pulls that scripts/build-images makes, as [the local tag, its name in
- * `registry`]: what `build-images --push` tags and pushes. The Debian base is not pulled by stacks.
+ * recette's Debian base: the helper `recette backup` and `restore` run on the node that holds a
+ * stack's volumes (GNU tar, coreutils, findutils), so it is pushed beside the stack's images.
+ */
+export const baseImage = (src: ImageSource): string =>
+  src.registry === "local" ? pinned("BASE_IMAGE") : inRegistry(src, "debian-base", tagOf(pinned("DEBIAN_SUITE")));
+
+/**
+ * Every image a stack's nodes pull that scripts/build-images makes, as [the local tag, its name in
+ * `registry`]: what `build-images --push` tags and pushes (the Debian base for backup and restore).
  */
 export const registryImages = (registry: string): [local: string, remote: string][] => {
   const local: ImageSource = { registry: "local" };
@@ -65,5 +72,6 @@ export const registryImages = (registry: string): [local: string, remote: string
     [pebbleImage(local), pebbleImage(remote)],
     [pluxmlImage(local), pluxmlImage(remote)],
     [opensmtpdImage(local), opensmtpdImage(remote)],
+    [baseImage(local), baseImage(remote)],
   ];
 };

@@ -5,6 +5,7 @@ import { nodesFor } from "./demands";
 import { formatPath } from "./load/problem";
 import { validateK3sTopology } from "../components/k3s/validate";
 import { childName, cleanName } from "../components/naming";
+import { checkCaCertificate } from "../components/opensmtpd/config";
 import { validateRelayDelivery } from "../components/opensmtpd/validate";
 import { validateSwarmNodes } from "../components/swarm/validate";
 import { validateTraefikReplicas } from "../components/traefik/validate";
@@ -176,6 +177,15 @@ export const checkSmtp: Rule = (r) =>
     const relay = spec as unknown as Parameters<typeof validateRelayDelivery>[0];
     const problems = validateRelayDelivery(relay).map((p) => error([...path, p.propertyPath], p.reason));
     if (problems.length) return problems;
+    // A CA written in the recipe is checked here, at its line; one from the stack config when it is read.
+    const ca = (spec as { smarthost?: { caCertificate?: unknown } }).smarthost?.caCertificate;
+    if (typeof ca === "string") {
+      try {
+        checkCaCertificate(ca);
+      } catch (e) {
+        return [error([...path, "smarthost", "caCertificate"], (e as Error).message.replace(/^recette: /, ""))];
+      }
+    }
     if (spec.delivery === "direct" && r.nodes.provider === "scaleway")
       return [warning([...path, "delivery"], "Scaleway blocks outbound SMTP (25, 465, 587) on new accounts: direct delivery silently loses mail until the account is verified and the security group opened (prefer a smarthost, e.g. Scaleway TEM on port 2587)")];
     return [];

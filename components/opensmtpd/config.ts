@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { controlCharacter, refusal, smtpdString } from "../escape";
 
 /**
@@ -16,6 +17,30 @@ export interface SmtpdConfigArgs {
 }
 
 export const CREDENTIALS_FILE = "/run/secrets/smtpd-credentials";
+/** The smarthost's CA, when it is not a public one: the image's entrypoint adds it to the trust store smtpd verifies with. */
+export const SMARTHOST_CA_FILE = "/etc/smtpd/smarthost-ca.pem";
+
+/**
+ * The smarthost's CA certificates as the relay gets them: PEM CERTIFICATE blocks only, each a
+ * certificate Node's X.509 parser reads, nothing between them. Refused otherwise, with why.
+ */
+export const checkCaCertificate = (pem: string): string => {
+  const refuse = (why: string) => {
+    throw new Error(`recette: the smarthost's caCertificate cannot be used: ${why} (fix: give the CA's certificate in PEM, e.g. pulumi config set smarthostCa < ca.pem)`);
+  };
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) refuse("it holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)");
+  const rest = blocks.reduce((left, b) => left.replace(b, ""), pem);
+  if (rest.trim() !== "") refuse("it holds something besides PEM certificates (a private key? text?)");
+  for (const [i, b] of blocks.entries()) {
+    try {
+      new X509Certificate(b);
+    } catch (e) {
+      refuse(`certificate ${i + 1} does not parse (${(e as Error).message})`);
+    }
+  }
+  return `${blocks.join("\n")}\n`;
+};
 export const MAILBOX_USER = "mailsink";
 
 export const renderSmtpdConf = (a: SmtpdConfigArgs): string => {

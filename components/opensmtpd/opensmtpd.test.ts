@@ -1,9 +1,11 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { installRecorder, SECRET } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
-import { Opensmtpd, opensmtpdWorkload, renderCredentials, renderSmtpdConf, validateOpensmtpdArgs, type OpensmtpdArgs, type SmtpdConfigArgs } from "./index";
+import { checkCaCertificate, Opensmtpd, opensmtpdWorkload, renderCredentials, renderSmtpdConf, validateOpensmtpdArgs, type OpensmtpdArgs, type SmtpdConfigArgs } from "./index";
 import { one, resolve, stubTarget } from "../../test/registrations";
 
 
@@ -150,6 +152,27 @@ describe("opensmtpdWorkload", () => {
     expect(await pulumi.isSecret(pulumi.output(secret.content))).toBe(true);
     expect(await resolve(secret.content)).toBe("relay apikey-user:s3cr3t-password\n");
     expect(await resolve(w.files[0]!.content)).not.toContain("s3cr3t-password");
+  });
+
+  it("gives smtpd the smarthost's private CA as a file the entrypoint adds to the trust store, checked", async () => {
+    const ca = fs.readFileSync(path.join(__dirname, "../../test/fixtures/smarthost-ca.pem"), "utf8");
+    const w = opensmtpdWorkload(args({ smarthost: { ...smarthost, caCertificate: `\n${ca}\n` } }));
+    expect(w.files.map((f) => [f.name, f.path])).toEqual([
+      ["smtpd.conf", "/etc/smtpd/smtpd.conf"],
+      ["smarthost-ca.pem", "/etc/smtpd/smarthost-ca.pem"],
+    ]);
+    expect(await resolve(w.files[1]!.content)).toBe(ca);
+    expect(opensmtpdWorkload(args()).files.map((f) => f.name)).toEqual(["smtpd.conf"]);
+  });
+
+  it.each<[string, (ca: string) => string, RegExp]>([
+    ["no certificate at all", () => "not a certificate", /holds no PEM certificate/],
+    ["a private key beside the certificate", (ca) => `${ca}-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n`, /holds something besides PEM certificates/],
+    ["a certificate whose body is damaged", (ca) => ca.replace(/\n[A-Za-z0-9+/]{20}/, "\nAAAAAAAAAAAAAAAAAAAA"), /certificate 1 does not parse/],
+  ])("refuses a caCertificate with %s, saying how to fix it", (_, make, why) => {
+    const ca = fs.readFileSync(path.join(__dirname, "../../test/fixtures/smarthost-ca.pem"), "utf8");
+    expect(() => checkCaCertificate(make(ca))).toThrow(why);
+    expect(() => checkCaCertificate(make(ca))).toThrow(/fix: give the CA's certificate in PEM/);
   });
 
   it.each(["direct", "mailbox"] as const)("has no credentials with %s delivery", (delivery) => {

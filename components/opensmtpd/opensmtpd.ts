@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
-import { CREDENTIALS_FILE, renderCredentials, renderSmtpdConf } from "./config";
+import { checkCaCertificate, CREDENTIALS_FILE, renderCredentials, renderSmtpdConf, SMARTHOST_CA_FILE } from "./config";
 import { argumentsError, type ArgProblem } from "../problems";
 import { validateRelayDelivery } from "./validate";
 
@@ -11,7 +11,15 @@ export interface OpensmtpdArgs {
   name?: string;
   recipient: pulumi.Input<string>;
   delivery: "smarthost" | "direct" | "mailbox";
-  smarthost?: { host: string; port: number; tls: "starttls" | "smtps"; user: pulumi.Input<string>; password: pulumi.Input<string> };
+  smarthost?: {
+    host: string;
+    port: number;
+    tls: "starttls" | "smtps";
+    user: pulumi.Input<string>;
+    password: pulumi.Input<string>;
+    /** PEM of the CA that signed the smarthost's certificate, when it is not a public CA (the relay verifies it either way). */
+    caCertificate?: pulumi.Input<string>;
+  };
   /** Host name the relay presents (banner, HELO to the smarthost or MX). Defaults to its service name on the stack network. */
   hostname?: string;
   /** Publish port 25 on the nodes at this port. Not published by default. */
@@ -41,7 +49,10 @@ export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
     ...workloadDefaults(),
     name,
     image: a.image,
-    files: [{ name: "smtpd.conf", path: "/etc/smtpd/smtpd.conf", content: conf }],
+    files: [
+      { name: "smtpd.conf", path: "/etc/smtpd/smtpd.conf", content: conf },
+      ...(a.smarthost?.caCertificate ? [{ name: "smarthost-ca.pem", path: SMARTHOST_CA_FILE, content: pulumi.output(a.smarthost.caCertificate).apply(checkCaCertificate) }] : []),
+    ],
     // smtpd refuses a secrets table readable by others.
     secrets: credentials ? [{ name: "smtpd-credentials", path: CREDENTIALS_FILE, content: credentials, mode: 0o400 }] : [],
     volumes: [

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { firstDifference } from "./backup";
+import { namesRegistry } from "./stack";
 import type { Observed } from "./manifest";
 import { COPY, LEFTOVERS, LIST, parseInventory, ROLLBACK, SUMS, SWAP, toEntries } from "./scripts";
 
@@ -66,5 +67,17 @@ describe("the helper's scripts", () => {
     expect(fs.readdirSync(root).sort()).toEqual([".recette-restore-1", "old file"]);
     expect(fs.readdirSync(path.join(root, ".recette-restore-1"))).toEqual(["new file"]);
     expect(fs.statSync(root).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe("namesRegistry (a helper image that names a registry is pulled when missing)", () => {
+  it.each([
+    ["10.253.1.1:5000/debian-base:bookworm", true],
+    ["rg.fr-par.scw.cloud/recette/debian-base:bookworm", true],
+    ["localhost/debian-base:bookworm", true],
+    ["recette/debian-base:bookworm", false],
+    ["debian:bookworm", false],
+  ])("%s → %s", (image, expected) => {
+    expect(namesRegistry(image)).toBe(expected);
   });
 });

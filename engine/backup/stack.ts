@@ -64,11 +64,26 @@ export const checkNoLeftovers = async (h: Helper, root: string, volume: string):
   }
 };
 
+/** The image names a registry (its first part is a host: a dot, a port or localhost), as `docker pull` reads it. */
+export const namesRegistry = (image: string): boolean => {
+  const first = image.split("/")[0]!;
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+};
+
+/** The helper image is on the engine: there already, or pulled from its registry as a task's image would be. */
 export const ensureImage = async (e: Engine, image: string): Promise<void> => {
   try {
     await docker(e, ["image", "inspect", "--format", "{{.Id}}", image]);
+    return;
   } catch {
-    throw new Refused(`the helper image ${image} is not on ${engineName(e)}: build or pull it there, or pass --helper-image <any image with GNU tar, coreutils and findutils>`);
+    /* not there: pulled below when it names a registry */
+  }
+  const fix = "or pass --helper-image <any image with GNU tar, coreutils and findutils>";
+  if (!namesRegistry(image)) throw new Refused(`the helper image ${image} is not on ${engineName(e)}: build or pull it there, ${fix}`);
+  try {
+    await docker(e, ["pull", "--quiet", image]);
+  } catch (err) {
+    throw new Refused(`the helper image ${image} is not on ${engineName(e)} and pulling it failed (${(err as Error).message.trim().split("\n").pop()}): push it with scripts/build-images --push, ${fix}`);
   }
 };
 

@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { baseImage } from "../../components/images";
 import { DockerFailed, type Engine } from "../backup/docker";
 import { ArchiveRefused } from "../backup/manifest";
-import { stackOrchestrator } from "../backup/orchestrator";
+import { stackImageRegistry, stackOrchestrator } from "../backup/orchestrator";
 import { placeOf, Refused, type Place } from "../backup/stack";
 import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
@@ -17,8 +18,11 @@ export const ENGINE_OPTIONS = {
   "helper-image": { type: "string" },
 } as const;
 
-/** The helper runs GNU tar, coreutils and findutils; recette's base image has them and is on every node built by scripts/build-images. */
-export const DEFAULT_HELPER_IMAGE = "recette/debian-base:bookworm";
+/**
+ * The helper runs GNU tar, coreutils and findutils: recette's base image, from the stack's registry
+ * when it has one (scripts/build-images --push puts it there), else this machine's own tag.
+ */
+export const defaultHelperImage = (stack: string, root = ROOT): string => baseImage({ registry: stackImageRegistry(root, stack) ?? "local" });
 
 export const recetteVersion = (): string => (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
@@ -70,7 +74,7 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
     io.err(("message" in where && where.message) || `usage: ${usage}`);
     return "code" in where ? where.code : 2;
   }
-  const image = (values as { "helper-image"?: string })["helper-image"] ?? DEFAULT_HELPER_IMAGE;
+  const image = (values as { "helper-image"?: string })["helper-image"] ?? defaultHelperImage(where.place.stack);
   return { values, place: where.place, file: parsed.positionals[0]!, image };
 };
 

@@ -57,7 +57,16 @@ const relayArgs = (s: OpensmtpdSpec, ctx: StackContext) => ({
   recipient: ctx.resolve.text(s.deliverTo),
   delivery: s.delivery,
   ...(s.smarthost
-    ? { smarthost: { host: s.smarthost.host, port: s.smarthost.port, tls: s.smarthost.tls, user: ctx.resolve.text(s.smarthost.user), password: ctx.resolve.secret(s.smarthost.password) } }
+    ? {
+        smarthost: {
+          host: s.smarthost.host,
+          port: s.smarthost.port,
+          tls: s.smarthost.tls,
+          user: ctx.resolve.text(s.smarthost.user),
+          password: ctx.resolve.secret(s.smarthost.password),
+          ...(s.smarthost.caCertificate ? { caCertificate: ctx.resolve.text(s.smarthost.caCertificate) } : {}),
+        },
+      }
     : {}),
   ...(s.publish ? { publish: s.publish } : {}),
   ...(s.domain ? { hostname: s.domain } : {}),

@@ -51,6 +51,12 @@ export const Smarthost = z
     tls: z.enum(["starttls", "smtps"]).default("starttls").describe("Defaults to starttls."),
     user: z.union([login(), ConfigRef]).describe("Login on the relay."),
     password: secret("Password on the relay, from a stack secret."),
+    caCertificate: z
+      .union([z.string().min(1), ConfigRef])
+      .optional()
+      .describe(
+        "PEM of the CA that signed the smarthost's certificate, usually { config: key } (pulumi config set key < ca.pem), for a provider whose certificate no public CA signed. The relay verifies the smarthost's certificate either way. Defaults to the public CAs only.",
+      ),
   })
   .strict();
 

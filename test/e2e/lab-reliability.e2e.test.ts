@@ -334,6 +334,31 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     figure("data survival: article back after destroy + up", seconds(Date.now() - t2));
   });
 
+  it("recette backup over SSH finds the blog's data on the worker that runs it (labelled through the mount), its helper from the lab's registry", () => {
+    const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-backup-"));
+    try {
+      // The worker's copy of the volume (the one the blog mounts) carries the stack's labels.
+      expect(docker(ssdWorker, "volume", "inspect", `${LABEL}-blog-data`, "--format", '{{index .Labels "recette.stack"}} {{index .Labels "recette.keep"}}').stdout.trim()).toBe(`${LABEL} true`);
+      // An ssh that knows exactly the lab's host key, as an operator's known_hosts would.
+      const hostKey = fs.readFileSync(path.join(LAB.stateDir, "hostkey.pub"), "utf8").trim();
+      fs.writeFileSync(path.join(dir, "known_hosts"), `${hosts.map((h) => h.address).join(",")} ${hostKey}\n`);
+      fs.mkdirSync(path.join(dir, "bin"));
+      fs.writeFileSync(path.join(dir, "bin", "ssh"), `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`, { mode: 0o755 });
+      const archive = path.join(dir, "lab.tar.gz");
+      const t0 = Date.now();
+      const r = sh(path.join(ROOT, "bin", "recette"), ["backup", "--stack", STACK, "--host", `ssh://root@${ssdWorker.address}`, "--manager", `ssh://root@${manager.address}`, "--workload", "blog", archive], {
+        env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
+      });
+      expect(r.status, r.output).toBe(0);
+      const listed = sh("tar", ["-tzf", archive]).stdout;
+      expect(listed).toContain("configuration/users.xml");
+      expect(listed).toMatch(/articles\/[^\n]+\.xml/);
+      figure("backup of the blog over SSH (worker's volume, helper pulled from the lab's registry)", `${seconds(Date.now() - t0)}, ${fs.statSync(archive).size} bytes`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("drift: a service edited by hand is reported by pulumi preview --refresh and put back by up", async () => {
     await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 300);
     const edit = docker(manager, "service", "update", "--detach", "--replicas", "1", "--env-add", "HAND_EDIT=1", `${LABEL}-web`);

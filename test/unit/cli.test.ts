@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultHelperImage } from "../../engine/cli/volumes";
 import { LOCAL_MINIMAL, ROOT, tempRecipe } from "../helpers";
 
 const recette = (...args: string[]) => spawnSync(path.join(ROOT, "bin", "recette"), args, { cwd: ROOT, encoding: "utf8" });
@@ -73,11 +74,26 @@ describe("recette CLI", () => {
     );
     const tag = (image: string) => image.slice(image.indexOf(":") + 1);
     expect(r.stdout.split("\n").filter(Boolean)).toEqual(
-      ["TRAEFIK_IMAGE", "PEBBLE_IMAGE", "PLUXML_IMAGE", "OPENSMTPD_IMAGE"].map((k) => {
+      // the Debian base too: recette backup / restore run it on the node that holds the volumes
+      ["TRAEFIK_IMAGE", "PEBBLE_IMAGE", "PLUXML_IMAGE", "OPENSMTPD_IMAGE", "BASE_IMAGE"].map((k) => {
         const local = v[k] ?? "";
         return `${local} 10.253.1.1:5000/${local.slice("recette/".length, local.indexOf(":"))}:${tag(local)}`;
       }),
     );
+  });
+
+  it("backup's helper image is the stack registry's Debian base when the stack has a registry, this machine's otherwise", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "recette-helper-"));
+    try {
+      fs.mkdirSync(path.join(root, "stacks"));
+      fs.writeFileSync(path.join(root, "stacks", "Pulumi.lab.yaml"), "config:\n  recette:recipe: recipes/lab.yaml\n  recette:imageRegistry: 192.0.2.1:5000\n");
+      fs.writeFileSync(path.join(root, "stacks", "Pulumi.local.yaml"), "config:\n  recette:recipe: recipes/local.yaml\n");
+      expect(defaultHelperImage("lab", root)).toBe("192.0.2.1:5000/debian-base:bookworm");
+      expect(defaultHelperImage("local", root)).toBe("recette/debian-base:bookworm");
+      expect(defaultHelperImage("absent", root)).toBe("recette/debian-base:bookworm");
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("images refuses a missing or malformed registry (exit 2)", () => {

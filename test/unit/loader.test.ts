@@ -145,6 +145,11 @@ describe("cross-field rules", () => {
       "recipes/x.yaml:5:16 apps[0].opensmtpd.delivery: delivery smarthost needs a smarthost block (host, port, user, password: { secret: key }), or set delivery: direct | mailbox",
     ],
     [
+      "a smarthost CA in the recipe that is not a certificate",
+      `${LOCAL_MINIMAL}apps:\n  - opensmtpd: { deliverTo: a@b.org, smarthost: { host: smtp.example.org, user: u, password: { secret: p }, caCertificate: "not a cert" } }\n`,
+      "recipes/x.yaml:5:124 apps[0].opensmtpd.smarthost.caCertificate: the smarthost's caCertificate cannot be used: it holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----) (fix: give the CA's certificate in PEM, e.g. pulumi config set smarthostCa < ca.pem)",
+    ],
+    [
       "direct SMTP delivery from Scaleway (warning)",
       `${SCALEWAY_MINIMAL}apps:\n  - opensmtpd: { deliverTo: a@b.org, delivery: direct }\n`,
       "recipes/x.yaml:7:48 warning: apps[0].opensmtpd.delivery: Scaleway blocks outbound SMTP (25, 465, 587) on new accounts: direct delivery silently loses mail until the account is verified and the security group opened (prefer a smarthost, e.g. Scaleway TEM on port 2587)",

@@ -20,7 +20,12 @@ export declare const opensmtpdImage: (src: ImageSource) => string;
 /** The local test ACME CA (edge.traefik.acme.ca: pebble). */
 export declare const pebbleImage: (src: ImageSource) => string;
 /**
- * Every image a stack pulls that scripts/build-images makes, as [the local tag, its name in
- * `registry`]: what `build-images --push` tags and pushes. The Debian base is not pulled by stacks.
+ * recette's Debian base: the helper `recette backup` and `restore` run on the node that holds a
+ * stack's volumes (GNU tar, coreutils, findutils), so it is pushed beside the stack's images.
+ */
+export declare const baseImage: (src: ImageSource) => string;
+/**
+ * Every image a stack's nodes pull that scripts/build-images makes, as [the local tag, its name in
+ * `registry`]: what `build-images --push` tags and pushes (the Debian base for backup and restore).
  */
 export declare const registryImages: (registry: string) => [local: string, remote: string][];

@@ -14,6 +14,8 @@ export interface OpensmtpdArgs {
         tls: "starttls" | "smtps";
         user: pulumi.Input<string>;
         password: pulumi.Input<string>;
+        /** PEM of the CA that signed the smarthost's certificate, when it is not a public CA (the relay verifies it either way). */
+        caCertificate?: pulumi.Input<string>;
     };
     /** Host name the relay presents (banner, HELO to the smarthost or MX). Defaults to its service name on the stack network. */
     hostname?: string;
