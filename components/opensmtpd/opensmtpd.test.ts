@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
@@ -167,7 +168,7 @@ describe("opensmtpdWorkload", () => {
 
   it.each<[string, (ca: string) => string, RegExp]>([
     ["no certificate at all", () => "not a certificate", /holds no PEM certificate/],
-    ["a private key beside the certificate", (ca) => `${ca}-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n`, /holds something besides PEM certificates/],
+    ["a private key beside the certificate", (ca) => `${ca}${generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" })}`, /holds something besides PEM certificates/],
     ["a certificate whose body is damaged", (ca) => ca.replace(/\n[A-Za-z0-9+/]{20}/, "\nAAAAAAAAAAAAAAAAAAAA"), /certificate 1 does not parse/],
   ])("refuses a caCertificate with %s, saying how to fix it", (_, make, why) => {
     const ca = fs.readFileSync(path.join(__dirname, "../../test/fixtures/smarthost-ca.pem"), "utf8");
