@@ -29,6 +29,21 @@ export interface ServiceContext {
 
 const MiB = 1024 * 1024;
 
+/** How often Traefik's Swarm provider lists the tasks (its refreshSeconds). */
+export const TRAEFIK_REFRESH_SECONDS = 2;
+/**
+ * Seconds a stopping task of a start-first routed service keeps serving (RECETTE_DRAIN_SECONDS):
+ * Traefik drops a task once Swarm marks it for shutdown, but only at its next listing plus its
+ * providers' throttle (2 s); until then it still sends requests there. Without it the lab's
+ * start-first update lost requests (a 502, then a 5 s timeout once the task's address was gone).
+ * recette's PluXml image honours the variable; docs/recipe.md tells how another image can.
+ */
+export const DRAIN_SECONDS = TRAEFIK_REFRESH_SECONDS + 2 + 2;
+
+/** The environment a task gets: the workload's, plus the drain period when a start-first update must not lose requests. */
+export const renderEnv = (w: Workload): Record<string, pulumi.Input<string>> =>
+  w.update.order === "start-first" && w.routes.length > 0 ? { RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS), ...w.env } : w.env;
+
 /** Swarm constraints from the workload's placement (the article's "affinities"). */
 export const renderConstraints = (w: Workload): string[] => {
   const constraints = Object.keys(w.placement.labels)
@@ -83,7 +98,7 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
       containerSpec: {
         image: ctx.image ?? w.image,
         ...(w.args ? { args: w.args } : {}),
-        env: w.env,
+        env: renderEnv(w),
         mounts,
         configs: ctx.configs.map((c) => ({ configId: c.id, configName: c.name, fileName: c.path, fileMode: c.mode })),
         secrets: ctx.secrets.map((s) => ({ secretId: s.id, secretName: s.name, fileName: s.path, fileMode: s.mode })),

@@ -18,6 +18,8 @@ import {
   renderRule,
   pinnedImage,
   renderServiceSpec,
+  DRAIN_SECONDS,
+  TRAEFIK_REFRESH_SECONDS,
   Target,
   validateClusterArgs,
   type ServiceContext,
@@ -273,6 +275,21 @@ describe("renderServiceSpec", () => {
       { label: "recette.workload", value: "blog" },
     ]);
     expect(spec.updateConfig).toEqual({ parallelism: 1, delay: "5s", order: "start-first", failureAction: "rollback", monitor: "15s" });
+  });
+
+  it("a start-first routed service drains for as long as Traefik may still route to a stopping task; the workload's own value wins", async () => {
+    const routes = [{ host: "web.example.org", path: "/", port: 80 }];
+    const env = async (over: Partial<Workload>) => (await resolve(renderServiceSpec(workload(over), ctx()))).taskSpec.containerSpec.env;
+    const startFirst = { parallelism: 1, delay: "5s", order: "start-first" as const };
+    expect(DRAIN_SECONDS).toBeGreaterThan(TRAEFIK_REFRESH_SECONDS + 2);
+    // the recipe reference (generated from the schema) gives the same figure
+    expect(fs.readFileSync(path.join(__dirname, "../../docs/recipe.md"), "utf8")).toContain(`RECETTE_DRAIN_SECONDS (${DRAIN_SECONDS})`);
+    expect(await env({ routes, update: startFirst, env: { A: "1" } })).toEqual({ RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS), A: "1" });
+    expect(await env({ routes, update: startFirst, env: { RECETTE_DRAIN_SECONDS: "20" } })).toEqual({ RECETTE_DRAIN_SECONDS: "20" });
+    // stop-first: the old task is gone before the new one starts, draining would only lengthen the gap
+    expect(await env({ routes, update: { ...startFirst, order: "stop-first" }, env: { A: "1" } })).toEqual({ A: "1" });
+    // not behind Traefik (the relay): nothing routes to it by task address
+    expect(await env({ update: startFirst, env: { A: "1" } })).toEqual({ A: "1" });
   });
 
   it.each([

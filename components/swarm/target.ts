@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { contentName, physicalName, stackGateway, stackLabels, stackSubnet, type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { renderEdgeConstraint, toLabelList } from "./labels";
-import { renderServiceSpec } from "./service-spec";
+import { renderServiceSpec, TRAEFIK_REFRESH_SECONDS } from "./service-spec";
 
 export interface TargetArgs {
   naming: Naming;
@@ -80,8 +80,9 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
         exposedByDefault: false,
         network: networkName(this.args),
         // Tasks are discovered by polling: a short period lets a rolling update's new task receive
-        // traffic before the old one stops (with the retry middleware, no request is lost).
-        refreshSeconds: 2,
+        // traffic soon, and a stopping task drains for as long as Traefik may still route to it
+        // (DRAIN_SECONDS, service-spec.ts).
+        refreshSeconds: TRAEFIK_REFRESH_SECONDS,
         // Only this stack's services, and services of other programs that ask for this stack's edge
         // (label recette.edge, docs/reuse.md): two stacks on one engine never route each other's hosts.
         constraints: renderEdgeConstraint(stackLabels(this.args.naming)["recette.stack"]!),

@@ -49,7 +49,7 @@ export const Update = z
     order: z
       .enum(["start-first", "stop-first"])
       .default("start-first")
-      .describe("start-first keeps the old task until the new one is healthy (no downtime). Defaults to start-first; services with a kept volume on one node may need stop-first."),
+      .describe("start-first keeps the old task until the new one is healthy (no downtime). Defaults to start-first; services with a kept volume on one node may need stop-first. The old task of a routed start-first service is asked to keep serving until Traefik forgets it: on Kubernetes a 5 s preStop sleep; on Swarm the variable RECETTE_DRAIN_SECONDS (6), which recette's PluXml image honours. Another image should, on SIGTERM, keep answering that many seconds before it stops, or lose requests while it is replaced."),
   })
   .strict();
 

@@ -106,6 +106,19 @@ describe("shellcheck on every generated script", () => {
     const r = run("shellcheck", ["--shell=bash", "-x", ...scripts]);
     expect(r.status, r.stdout).toBe(0);
   });
+
+  it("the images' scripts (each in the shell its first line names)", () => {
+    const dirs = fs.readdirSync(path.join(ROOT, "images")).map((d) => path.join(ROOT, "images", d)).filter((d) => fs.statSync(d).isDirectory());
+    const scripts = dirs.flatMap((d) =>
+      fs
+        .readdirSync(d)
+        .map((f) => path.join(d, f))
+        .filter((f) => fs.statSync(f).isFile() && fs.readFileSync(f, "utf8").startsWith("#!/bin/")),
+    );
+    expect(scripts.map((f) => path.relative(ROOT, f))).toContain("images/pluxml/pluxml-serve");
+    const r = run("shellcheck", scripts);
+    expect(r.status, r.stdout).toBe(0);
+  });
 });
 
 describe("smtpd -n", () => {

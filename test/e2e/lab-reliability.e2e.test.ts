@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { opensmtpdImage } from "../../components/images";
 import { noEspMessage } from "../../components/preflight";
 import { dockerPaths, startDockerd, stopDockerd } from "../hosts/netns-hosts";
 import { LAB, labHosts, labSpec, labTraces, type LabHost } from "../lab/lab";
@@ -19,6 +20,10 @@ const HOST = "blog.lab.test";
 const WEB = "web.lab.test";
 const RELAY_PORT = 2525;
 const PLUXML_VERSION = /^PLUXML_VERSION=(.+)$/m.exec(fs.readFileSync(`${ROOT}/images/versions.env`, "utf8"))![1]!;
+/** The relay's image as the lab's registry holds it (components/images.ts names it so). */
+const RELAY_IMAGE = opensmtpdImage({ registry: LAB.registry });
+/** The smarthost a provider runs on worker-2 (the lab's DNS names it), as Scaleway's transactional e-mail does on 2587. */
+const SMARTHOST = { host: "worker-2.lab.test", port: 2587, user: "relayuser" };
 const hosts = labHosts();
 const byName = (name: string) => hosts.find((h) => h.name === name)!;
 const manager = hosts.find((h) => h.role === "manager")!;
@@ -160,6 +165,8 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
   let recipeFile = "";
   let agentPid = 0;
   let adminPassword = "";
+  /** Set by the smarthost test: a Pulumi secret the secrets test then looks for too. */
+  let smarthostPassword = "";
 
   beforeAll(async () => {
     // From nothing: a lab left by an interrupted run is removed first (everything of it is ours by name).
@@ -399,10 +406,89 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(mail).toMatch(/^To: .*contact@blog\.lab\.test/m);
   });
 
+  it("the Scaleway mail path: the relay sends the blog's mail through a smarthost that requires STARTTLS + AUTH on 2587, with the password from a Pulumi secret", async () => {
+    // The provider: a second OpenSMTPD on worker-2, its certificate signed by a CA of its own (given
+    // to the relay as smarthost.caCertificate), accepting only authenticated sessions over TLS.
+    const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-provider-"));
+    const openssl = (...args: string[]) => {
+      const r = sh("openssl", args);
+      expect(r.status, r.output).toBe(0);
+    };
+    // RSA: OpenSMTPD 6.8's privilege-separated TLS fails the handshake with an EC key ("EVP lib").
+    const rsa = ["-newkey", "rsa:2048", "-nodes"];
+    openssl("req", "-x509", ...rsa, "-keyout", `${dir}/ca.key`, "-out", `${dir}/ca.pem`, "-days", "2", "-subj", "/CN=recette lab mail provider CA");
+    openssl("req", ...rsa, "-keyout", `${dir}/server.key`, "-out", `${dir}/server.csr`, "-subj", `/CN=${SMARTHOST.host}`);
+    fs.writeFileSync(`${dir}/ext`, `subjectAltName=DNS:${SMARTHOST.host}\n`);
+    openssl("x509", "-req", "-in", `${dir}/server.csr`, "-CA", `${dir}/ca.pem`, "-CAkey", `${dir}/ca.key`, "-CAcreateserial", "-out", `${dir}/server.crt`, "-days", "2", "-extfile", `${dir}/ext`);
+    fs.chmodSync(`${dir}/server.key`, 0o600);
+    smarthostPassword = crypto.randomBytes(18).toString("base64url");
+    // smtpd's credentials table holds the password's hash (smtpctl encrypt, the password on stdin)
+    const hash = sh("docker", ["-H", `unix://${dockerPaths(otherWorker.ns).socket}`, "run", "--rm", "-i", "--entrypoint", "smtpctl", RELAY_IMAGE, "encrypt"], { input: `${smarthostPassword}\n` });
+    expect(hash.status, hash.output).toBe(0);
+    fs.writeFileSync(`${dir}/users`, `${SMARTHOST.user} ${hash.stdout.trim()}\n`, { mode: 0o600 });
+    fs.writeFileSync(
+      `${dir}/smtpd.conf`,
+      [
+        `pki ${SMARTHOST.host} cert "/etc/provider/server.crt"`,
+        `pki ${SMARTHOST.host} key "/etc/provider/server.key"`,
+        "table users file:/etc/provider/users",
+        `listen on ${otherWorker.address} port ${SMARTHOST.port} tls-require pki ${SMARTHOST.host} auth <users> hostname ${SMARTHOST.host}`,
+        'action "inbox" maildir "/var/mail/mailsink/Maildir" user mailsink',
+        'match from any auth for any action "inbox"',
+        "",
+      ].join("\n"),
+    );
+    const provider = "recette-lab-mail-provider";
+    const started = docker(otherWorker, "run", "-d", "--name", provider, "--network", "host", "-v", `${dir}:/etc/provider:ro`, RELAY_IMAGE, "smtpd", "-d", "-f", "/etc/provider/smtpd.conf");
+    expect(started.status, started.output).toBe(0);
+    try {
+      const listening = () => sh("nsenter", [`--net=/run/netns/${manager.ns}`, "bash", "-c", `exec 3<>/dev/tcp/${otherWorker.address}/${SMARTHOST.port}`]).status === 0;
+      await waitFor("the provider listening on 2587", async () => (listening() ? true : undefined), 60).catch((e: Error) => {
+        throw new Error(`${e.message}\n${docker(otherWorker, "logs", provider).output}`);
+      });
+      // The provider refuses a session without TLS: it is the strict kind.
+      const plain = sh("nsenter", [`--net=/run/netns/${manager.ns}`, "swaks", "--server", otherWorker.address, "--port", String(SMARTHOST.port), "--from", "x@blog.lab.test", "--to", "y@example.org", "--timeout", "20"]);
+      expect(plain.output).toMatch(/<\*\* 5\d\d /);
+      // The stack: the relay delivers through the provider, user and CA from the stack's config, the password a secret.
+      expect(sh("pulumi", ["config", "set", "--secret", "smarthostPassword", "-s", STACK, "--non-interactive"], { input: smarthostPassword }).status).toBe(0);
+      expect(sh("pulumi", ["config", "set", "smarthostCa", "-s", STACK, "--non-interactive"], { input: fs.readFileSync(`${dir}/ca.pem`, "utf8") }).status).toBe(0);
+      fs.writeFileSync(
+        recipeFile,
+        reliabilityRecipe((r) => {
+          webRelease("2")(r);
+          r.apps.find((a: Record<string, any>) => a.pluxml).pluxml.version = "e2e-next";
+          const relay = r.apps.find((a: Record<string, any>) => a.opensmtpd).opensmtpd;
+          relay.delivery = "smarthost";
+          relay.smarthost = { host: SMARTHOST.host, port: SMARTHOST.port, tls: "starttls", user: SMARTHOST.user, password: { secret: "smarthostPassword" }, caCertificate: { config: "smarthostCa" } };
+        }),
+      );
+      const t0 = Date.now();
+      const r = up();
+      expect(r.status, r.output.slice(-4000)).toBe(0);
+      // The blog's own mail (PluXml's lost-password message) leaves through the relay to the provider.
+      await waitFor("the relay running with the smarthost", async () => (runningNodes("relay").length === 1 && wantedStates("relay").every((st) => st.startsWith("Running")) ? true : undefined), 120);
+      const b = new PluxmlBrowser("https", HOST, 443, false, manager.address);
+      await b.get("/core/admin/");
+      const a = await b.submit("/core/admin/auth.php?action=lostpassword", { lostpassword_id: "admin" }, { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` });
+      expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
+      const mail = await waitFor("the blog's message in the provider's Maildir", async () => {
+        const m = docker(otherWorker, "exec", provider, "sh", "-c", "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true").stdout;
+        return m.includes("Hi admin,") ? m : undefined;
+      }, 120);
+      // The provider's own Received line: authenticated as the relay's user, over TLS.
+      expect(mail).toMatch(new RegExp(`by ${SMARTHOST.host.replace(/\./g, "\\.")} \\(OpenSMTPD\\) with ESMTPSA id \\S+ \\(TLSv1\\.[23]:[^)]+\\) auth=yes user=${SMARTHOST.user}`));
+      expect(mail).toMatch(/^To: .*contact@blog\.lab\.test/m);
+      figure("Scaleway mail path (relay -> smarthost, STARTTLS + AUTH on 2587)", `delivered ${seconds(Date.now() - t0)} after the up started; the provider refused a plain session (5xx)`);
+    } finally {
+      docker(otherWorker, "rm", "-f", provider);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("secrets: the stack export, the engine's logs, every rendered file and docker inspect of each service hold none of the secret values", () => {
     const key = fs.readFileSync(path.join(LAB.stateDir, "id_ed25519"), "utf8");
     const keyBody = key.split("\n").filter((l) => l && !l.startsWith("-----")).join("");
-    const secrets = { blogAdminPassword: adminPassword, sshPrivateKey: keyBody.slice(0, 60) };
+    const secrets = { blogAdminPassword: adminPassword, sshPrivateKey: keyBody.slice(0, 60), ...(smarthostPassword ? { smarthostPassword } : {}) };
     const exported = pulumi("stack", "export").stdout;
     expect(exported.length).toBeGreaterThan(10_000);
     const services = onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`).split("\n").filter(Boolean);

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { versions } from "../../components/images";
-import { request, sh, waitFor } from "./helpers";
+import { request, sh, shAsync, waitFor } from "./helpers";
 import { firstUser, PluxmlBrowser, pluxmlPasswordHash } from "./pluxml";
 
 const IMAGE = versions().PLUXML_IMAGE!;
@@ -257,5 +257,53 @@ describe("restart and other volumes", () => {
     runBlog(name, `${RUN}-badlocale`, ["-e", "PLUXML_LOCALE=xx", "-v", `${path.join(dir, "admin-password")}:/run/secrets/admin-password:ro`]);
     expect(must("wait", name)).toBe("1");
     expect(logs(name)).toContain('pluxml-install: refusing to install: PLUXML_LOCALE must be one of de, en, es, fr, it, nl, oc, pl, pt, ro, ru (got "xx")');
+  });
+});
+
+describe("stopping", () => {
+  /**
+   * When Apache began its graceful stop (its "caught SIGWINCH" line, as Docker timed it; Docker's
+   * clock is this machine's). Not when `docker stop` returned: vfs takes seconds to tear a container
+   * down, and a graceful stop waits for idle keep-alive connections too.
+   */
+  const gracefulAt = (name: string) => {
+    const line = docker("logs", "-t", name).output.split("\n").find((l) => l.includes("caught SIGWINCH, shutting down gracefully"));
+    expect(line, docker("logs", name).output).toBeDefined();
+    return Date.parse(line!.split(" ")[0]!);
+  };
+  /** A second blog on a volume of its own; `docker stop` of it in the background. */
+  const stopped = async (name: string, extra: string[]) => {
+    must("volume", "create", "--label", RUN, name);
+    runBlog(name, name, [...extra, "-v", `${path.join(dir, "admin-password")}:/run/secrets/admin-password:ro`]);
+    const p = blogPort(name);
+    const answers = () => request("http", HOST, p, "/").then((a) => a.status, () => 0);
+    await waitFor(`${name} answering`, async () => ((await answers()) === 200 ? true : undefined), 60);
+    const t0 = Date.now();
+    const stop = shAsync("docker", ["stop", "-t", "30", name]);
+    return { t0, stop, answers };
+  };
+
+  it("with RECETTE_DRAIN_SECONDS (a start-first Swarm service behind Traefik), keeps serving that long after SIGTERM, then stops gracefully", async () => {
+    const name = `${RUN}-drain`;
+    const { t0, stop, answers } = await stopped(name, ["-e", "RECETTE_DRAIN_SECONDS=4"]);
+    await new Promise((ok) => setTimeout(ok, 2500));
+    expect(await answers()).toBe(200);
+    const r = await stop;
+    expect(r.status, r.output).toBe(0);
+    const took = gracefulAt(name) - t0;
+    expect(took).toBeGreaterThanOrEqual(4000);
+    expect(took).toBeLessThan(10_000);
+    expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("0");
+    expect(logs(name)).toContain("pluxml-serve: stopping in 4s (serving until the proxy forgets this task)");
+  });
+
+  it("without it (or with a value that is not a whole number), stops at once", async () => {
+    const name = `${RUN}-nodrain`;
+    const { t0, stop } = await stopped(name, ["-e", "RECETTE_DRAIN_SECONDS=4; echo x"]);
+    const r = await stop;
+    expect(r.status, r.output).toBe(0);
+    expect(gracefulAt(name) - t0).toBeLessThan(2000);
+    expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("0");
+    expect(logs(name)).not.toContain("pluxml-serve: stopping in");
   });
 });

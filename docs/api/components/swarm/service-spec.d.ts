@@ -36,6 +36,18 @@ export interface ServiceContext {
         mode: number;
     }[];
 }
+/** How often Traefik's Swarm provider lists the tasks (its refreshSeconds). */
+export declare const TRAEFIK_REFRESH_SECONDS = 2;
+/**
+ * Seconds a stopping task of a start-first routed service keeps serving (RECETTE_DRAIN_SECONDS):
+ * Traefik drops a task once Swarm marks it for shutdown, but only at its next listing plus its
+ * providers' throttle (2 s); until then it still sends requests there. Without it the lab's
+ * start-first update lost requests (a 502, then a 5 s timeout once the task's address was gone).
+ * recette's PluXml image honours the variable; docs/recipe.md tells how another image can.
+ */
+export declare const DRAIN_SECONDS: number;
+/** The environment a task gets: the workload's, plus the drain period when a start-first update must not lose requests. */
+export declare const renderEnv: (w: Workload) => Record<string, pulumi.Input<string>>;
 /** Swarm constraints from the workload's placement (the article's "affinities"). */
 export declare const renderConstraints: (w: Workload) => string[];
 /**
