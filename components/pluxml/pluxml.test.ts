@@ -145,6 +145,8 @@ describe("Pluxml on a Swarm target under mocks", () => {
     expect(secret.labels).toContainEqual({ label: "recette.secret", value: "blog/admin-password" });
     const service = one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>;
     expect(service.taskSpec.containerSpec.env).toEqual({
+      // start-first (the default) and routed: the old task drains while Traefik forgets it
+      RECETTE_DRAIN_SECONDS: String(swarm.DRAIN_SECONDS),
       SMTP_HOST: "recette-test-relay",
       SMTP_PORT: "25",
       MAIL_FROM: "blog@blog.example.org",

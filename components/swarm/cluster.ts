@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runStep, type ClusterNode } from "../node";
-import { parseJoin, renderDrainAndRemove, renderInit, renderJoin, renderJoinToken, renderLabels, renderLeave } from "./scripts";
+import { Membership } from "./membership";
+import { parseJoin, renderDrainAndRemove, renderForgetFormerIds, renderInit, renderJoin, renderJoinToken, renderLabels, renderLeave } from "./scripts";
 import { argumentsError, type ArgProblem } from "../problems";
 import { validateSwarmNodes } from "./validate";
 
@@ -18,7 +19,9 @@ export const validateClusterArgs = (args: ClusterArgs): ArgProblem[] => validate
 
 /**
  * A Docker Swarm bootstrapped on the nodes: `swarm init` on the first manager, joins for the rest,
- * node labels for placement; a node removed from the recipe is drained and removed.
+ * node labels for placement; a node removed from the recipe is drained and removed. A joined node that
+ * left by hand (`docker swarm leave`) is seen by the next refresh (its Membership, membership.ts) and
+ * joins again, labelled, at the next `up --refresh`.
  * Leaving the swarm on destroy is deliberate only for nodes this stack joined: the first manager keeps
  * its swarm, which other stacks on the same engine may use, and a node that was already in the swarm
  * (another stack of the same hosts joined it) stays for that stack.
@@ -48,6 +51,14 @@ export class Cluster extends pulumi.ComponentResource {
     this.nodeIds = { [lead.name]: init.stdout.apply((s) => s.trim()) };
     this.ready = [init];
     for (const node of others) {
+      // Over SSH only: a node on this machine's own engine is the lead, never joined.
+      const member = node.connection
+        ? new Membership(
+            `${node.name}-swarm-member`,
+            { sshTarget: pulumi.interpolate`${node.connection.user ?? "root"}@${node.connection.host}`, sshPort: pulumi.output(node.connection.port ?? 22) },
+            { parent: this },
+          )
+        : undefined;
       const join = runStep(
         node,
         "swarm-join",
@@ -57,6 +68,8 @@ export class Cluster extends pulumi.ComponentResource {
           environment: {
             JOIN_TOKEN: node.role === "manager" ? this.managerToken : this.workerToken,
             ADVERTISE_ADDR: node.privateAddress,
+            // a new generation (the node left) runs the join again
+            ...(member ? { MEMBERSHIP_GENERATION: member.generation } : {}),
           },
         },
         { ...childOpts, dependsOn: [init] },
@@ -64,11 +77,16 @@ export class Cluster extends pulumi.ComponentResource {
       const joined = join.stdout.apply(parseJoin);
       const nodeId = joined.apply((j) => j.nodeId);
       this.nodeIds[node.name] = nodeId;
-      // Runs on the lead manager: removing the node from the recipe drains it before it leaves.
+      // Runs on the lead manager: forgets the node's former ids once it (re)joined; removing the node from the
+      // recipe drains it before it leaves.
       const membership = runStep(
         { ...lead, name: `${lead.name}-for-${node.name}` },
         "swarm-membership",
-        { create: "true", delete: renderDrainAndRemove(), environment: { NODE_ID: nodeId, MEMBERSHIP: joined.apply((j) => j.membership) } },
+        {
+          create: renderForgetFormerIds(),
+          delete: renderDrainAndRemove(),
+          environment: { NODE_ID: nodeId, MEMBERSHIP: joined.apply((j) => j.membership), ADVERTISE_ADDR: node.privateAddress },
+        },
         { ...childOpts, dependsOn: [join] },
       );
       this.ready.push(join, membership);

@@ -23,14 +23,18 @@ export const renderJoinToken = (role: "manager" | "worker"): string => shellComm
  * Joins a node with the token in $JOIN_TOKEN unless it is already in a swarm. Prints its node id, then
  * `joined` when this step made it join, `adopted` when it was in a swarm already (another stack of the
  * same hosts joined it): only a node a stack joined leaves when that stack goes (see parseJoin).
+ * Run again (an update: the node's Membership found it had left, see membership.ts), it joins the node
+ * again and keeps what its previous run printed ($PULUMI_COMMAND_STDOUT): who joined it first does not change.
  */
 export const renderJoin = (managerAddress: string): string =>
   [
+    'previous="${PULUMI_COMMAND_STDOUT:-}"',
     "membership=adopted",
+    'case "$previous" in "") ;; *adopted*) membership=adopted ;; *) membership=joined ;; esac',
     `if [ "$(${state})" != active ]; then`,
     // `--` ends the options: the address is the one operand whatever it starts with.
     `  ${shellCommand(["docker", "swarm", "join", "--token", shellVar("JOIN_TOKEN"), "--advertise-addr", shellVar("ADVERTISE_ADDR"), "--", `${managerAddress}:2377`])} >/dev/null`,
-    "  membership=joined",
+    '  [ -n "$previous" ] || membership=joined',
     "fi",
     "docker info --format '{{.Swarm.NodeID}}'",
     'echo "$membership"',
@@ -86,4 +90,19 @@ export const renderDrainAndRemove = (): string =>
     "  done",
     '  docker node rm --force "$NODE_ID" >/dev/null',
     "fi",
+  ].join("\n");
+
+/**
+ * Run on the lead manager after a node (re)joins: a node that left and joined again has a new id, and
+ * Swarm keeps its old one listed, down. Removes every down node at the node's address ($ADVERTISE_ADDR)
+ * but $NODE_ID (a manager is demoted first): they are this host's former identities.
+ */
+export const renderForgetFormerIds = (): string =>
+  [
+    "for id in $(docker node ls -q); do",
+    '  [ "$id" != "$NODE_ID" ] || continue',
+    '  [ "$(docker node inspect --format \'{{.Status.State}} {{.Status.Addr}}\' "$id")" = "down $ADVERTISE_ADDR" ] || continue',
+    '  if [ "$(docker node inspect --format \'{{.Spec.Role}}\' "$id")" = manager ]; then docker node demote "$id" >/dev/null; fi',
+    '  docker node rm --force "$id" >/dev/null',
+    "done",
   ].join("\n");

@@ -24,7 +24,8 @@ import {
   validateClusterArgs,
   type ServiceContext,
 } from "./index";
-import { parseJoin, renderDrainAndRemove, renderJoin, renderLeave, renderLabels } from "./scripts";
+import { MEMBERSHIP_PROBE, membershipDiff, membershipProvider } from "./membership";
+import { parseJoin, renderDrainAndRemove, renderForgetFormerIds, renderJoin, renderLeave, renderLabels } from "./scripts";
 import { byType, one, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
@@ -555,8 +556,15 @@ describe("Cluster under mocks", () => {
       "worker-1-swarm-join",
       "worker-2-swarm-join",
     ]);
-    expect(registrations).toHaveLength(11);
+    expect(registrations).toHaveLength(13);
     expect(registrations.filter((r) => r.type === "recette:swarm:Cluster")).toHaveLength(1);
+    // each joined node's own view of its membership, read again at every refresh
+    const members = registrations.filter((r) => r.type === "pulumi-nodejs:dynamic/swarm:Membership");
+    expect(members.map((m) => [m.name, m.inputs.sshTarget, m.inputs.sshPort, m.inputs.state, m.parent])).toEqual([
+      ["worker-1-swarm-member", "root@192.0.2.2", 22, "active", "recette:swarm:Cluster::swarm"],
+      ["worker-2-swarm-member", "root@192.0.2.3", 22, "active", "recette:swarm:Cluster::swarm"],
+    ]);
+    expect(JSON.stringify(members)).not.toContain("mock-private-key");
     for (const c of commands(registrations)) {
       expect(c.parent).toBe("recette:swarm:Cluster::swarm");
       expect(c.inputs.connection).toBe(SECRET);
@@ -606,7 +614,8 @@ describe("Cluster under mocks", () => {
     expect(noLabels.inputs.triggers).toEqual(["{}"]);
     expect(Object.keys(cluster.nodeIds).sort()).toEqual(["manager-1", "worker-1", "worker-2"]);
     const membership = one(registrations, "command:remote:Command", "manager-1-for-worker-2-swarm-membership");
-    expect(membership.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-2"]!), MEMBERSHIP: "joined" });
+    expect(membership.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-2"]!), MEMBERSHIP: "joined", ADVERTISE_ADDR: "172.16.16.3" });
+    expect(membership.inputs.create).toContain("for id in $(docker node ls -q); do");
     expect(membership.inputs.delete).toContain("docker node update --availability drain");
   });
 
@@ -674,6 +683,20 @@ describe("a node another stack joined stays in the swarm when this stack goes", 
   });
 
   it.each([
+    ["node-1\njoined", "inactive", "joined", ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"]],
+    ["node-1\nadopted", "inactive", "adopted", ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"]],
+    // a step from before the membership line joined its node
+    ["node-1", "inactive", "joined", ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"]],
+    ["node-1\njoined", "active", "joined", []],
+    ["node-1\nadopted", "active", "adopted", []],
+  ] as const)("run again after a join that printed %j, on a node %s: stays %s, runs %j", (previous, state, membership, calls) => {
+    const r = runScript(renderJoin("10.0.0.2"), state, { ...joinEnv, PULUMI_COMMAND_STDOUT: previous });
+    expect(r.status).toBe(0);
+    expect(parseJoin(r.stdout)).toEqual({ nodeId: "node-1", membership });
+    expect(r.calls).toEqual(calls);
+  });
+
+  it.each([
     ["node-1\njoined", ["swarm leave --force"]],
     // a step created before the membership line existed joined its node itself
     ["node-1", ["swarm leave --force"]],
@@ -692,5 +715,76 @@ describe("a node another stack joined stays in the swarm when this stack goes", 
     expect(r.status).toBe(0);
     expect(r.calls.includes("node rm --force node-9")).toBe(removes);
     expect(r.calls.some((c) => c.startsWith("node update --availability drain"))).toBe(removes);
+  });
+});
+
+describe("a node that left by hand", () => {
+  it("is replaced (so joined again) only when it reports inactive; a new address is an update", () => {
+    const olds = { sshTarget: "root@192.0.2.2", sshPort: 22, state: "active", generation: "1" };
+    const news = { sshTarget: "root@192.0.2.2", sshPort: 22, state: "active" };
+    expect(membershipDiff(olds, news)).toEqual({ changes: false });
+    expect(membershipDiff({ ...olds, state: "inactive" }, news)).toEqual({ changes: true, replaces: ["state"], deleteBeforeReplace: true });
+    // a locked or pending node has not left: nothing to join
+    expect(membershipDiff({ ...olds, state: "locked" }, news)).toEqual({ changes: false });
+    expect(membershipDiff(olds, { ...news, sshTarget: "root@192.0.2.9" })).toEqual({ changes: true });
+  });
+
+  it("creates with a fresh generation, and a refresh reads the node's own state over the operator's ssh (kept when the node does not answer)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-member-"));
+    const log = path.join(dir, "calls");
+    const answer = path.join(dir, "answer");
+    fs.writeFileSync(path.join(dir, "ssh"), `#!/bin/bash
+printf '%s\\n' "$@" > ${JSON.stringify(log)}
+[ -s ${JSON.stringify(answer)} ] || exit 255
+cat ${JSON.stringify(answer)}
+`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${dir}:${saved}`;
+    try {
+      const created = await membershipProvider.create!({ sshTarget: "root@192.0.2.2", sshPort: 2222, state: "active" });
+      expect(created.outs).toMatchObject({ sshTarget: "root@192.0.2.2", sshPort: 2222, state: "active" });
+      expect(created.outs.generation).toMatch(/^\d+$/);
+      fs.writeFileSync(answer, "inactive\n");
+      const read = await membershipProvider.read!(created.id, created.outs);
+      expect(read.props).toEqual({ ...created.outs, state: "inactive" });
+      expect(fs.readFileSync(log, "utf8").trim().split("\n")).toEqual([
+        "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=15", "-p", "2222", "--", "root@192.0.2.2", MEMBERSHIP_PROBE,
+      ]);
+      fs.writeFileSync(answer, "");
+      expect((await membershipProvider.read!(created.id, created.outs)).props).toEqual(created.outs);
+      // an answer that is not a state (a banner, an error) changes nothing either
+      fs.writeFileSync(answer, "Warning: something\nactive\n");
+      expect((await membershipProvider.read!(created.id, created.outs)).props).toEqual(created.outs);
+    } finally {
+      process.env.PATH = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the lead forgets the node's former ids (down, at its address), never its current one or another host's", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-forget-"));
+    const log = path.join(dir, "calls");
+    // new-id: this host now; old-id: this host before it left; other-down: another host, down; old-mgr: a former manager identity
+    fs.writeFileSync(
+      path.join(dir, "docker"),
+      `#!/bin/bash
+echo "$*" >> ${JSON.stringify(log)}
+case "$*" in
+  "node ls -q") printf 'new-id\\nold-id\\nother-down\\nold-mgr\\n' ;;
+  *"Status.State"*new-id) echo "ready 10.0.0.3" ;;
+  *"Status.State"*old-id) echo "down 10.0.0.3" ;;
+  *"Status.State"*other-down) echo "down 10.0.0.4" ;;
+  *"Status.State"*old-mgr) echo "down 10.0.0.3" ;;
+  *"Spec.Role"*old-mgr) echo manager ;;
+  *"Spec.Role"*) echo worker ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", renderForgetFormerIds()], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, NODE_ID: "new-id", ADVERTISE_ADDR: "10.0.0.3" } });
+    const calls = fs.readFileSync(log, "utf8").trim().split("\n").filter((c) => !c.startsWith("node inspect") && c !== "node ls -q");
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(r.status, r.stderr).toBe(0);
+    expect(calls).toEqual(["node rm --force old-id", "node demote old-mgr", "node rm --force old-mgr"]);
   });
 });

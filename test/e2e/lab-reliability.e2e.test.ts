@@ -385,6 +385,37 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(clean.status, clean.output.slice(-4000)).toBe(0);
   });
 
+  it("drift: a worker that left the swarm by hand (docker swarm leave) is reported by pulumi preview --refresh; up --refresh joins it again, labelled, and the blog comes back on it with its article", async () => {
+    const left = docker(ssdWorker, "swarm", "leave", "--force");
+    expect(left.status, left.output).toBe(0);
+    const started = Date.now();
+    const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress", "--diff");
+    expect(preview.status).not.toBe(0);
+    expect(preview.output).toMatch(/\+-pulumi-nodejs:dynamic\/swarm:Membership: \(replace\)/);
+    expect(preview.output).toContain(`pulumi-nodejs:dynamic/swarm:Membership::${ssdWorker.name}-swarm-member]`);
+    expect(preview.output).toMatch(/~ state\s*: "inactive" => "active"/);
+    expect(preview.output).toContain(`command:remote:Command::${ssdWorker.name}-swarm-join]`);
+    // the other worker stayed: nothing proposed for it
+    expect(preview.output).not.toContain(`Membership::${otherWorker.name}-swarm-member]`);
+    const repaired = pulumi("up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
+    expect(repaired.status, repaired.output.slice(-4000)).toBe(0);
+    expect(docker(ssdWorker, "info", "--format", "{{.Swarm.LocalNodeState}}").stdout.trim()).toBe("active");
+    // three nodes, all ready: the worker's former identity (down, same address) is forgotten; its label is back
+    const nodes = onManager("node", "ls", "-q")
+      .split("\n")
+      .filter(Boolean)
+      .map((id) => onManager("node", "inspect", "--format", '{{.Status.State}} {{.Status.Addr}} {{index .Spec.Labels "disk"}}', id))
+      .sort();
+    expect(nodes, nodes.join("\n")).toHaveLength(3);
+    expect(nodes.every((n) => n.startsWith("ready ")), nodes.join("\n")).toBe(true);
+    expect(nodes).toEqual(expect.arrayContaining([`ready ${ssdWorker.address} ssd`, `ready ${otherWorker.address} `]));
+    await waitFor("the blog running on worker-1 again", async () => (runningNodes("blog").join() === ssdWorker.ns ? true : undefined), 240);
+    await waitFor("the article, from worker-1's volume", homeShowsArticle, 180);
+    figure("drift: worker-1 left the swarm by hand; up --refresh joined and labelled it, the blog back with its article after", seconds(Date.now() - started));
+    const clean = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress");
+    expect(clean.status, clean.output.slice(-4000)).toBe(0);
+  });
+
   it("open relay: from a lab host outside the stack network, relaying to a foreign domain gets a 5xx; the blog's mail is delivered", async () => {
     const swaks = (to: string) =>
       sh("nsenter", [`--net=/run/netns/${otherWorker.ns}`, "swaks", "--server", manager.address, "--port", String(RELAY_PORT), "--from", "someone@elsewhere.test", "--to", to, "--timeout", "20", "--helo", "outside.test"]);

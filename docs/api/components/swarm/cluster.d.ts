@@ -13,7 +13,9 @@ export interface ClusterArgs {
 export declare const validateClusterArgs: (args: ClusterArgs) => ArgProblem[];
 /**
  * A Docker Swarm bootstrapped on the nodes: `swarm init` on the first manager, joins for the rest,
- * node labels for placement; a node removed from the recipe is drained and removed.
+ * node labels for placement; a node removed from the recipe is drained and removed. A joined node that
+ * left by hand (`docker swarm leave`) is seen by the next refresh (its Membership, membership.ts) and
+ * joins again, labelled, at the next `up --refresh`.
  * Leaving the swarm on destroy is deliberate only for nodes this stack joined: the first manager keeps
  * its swarm, which other stacks on the same engine may use, and a node that was already in the swarm
  * (another stack of the same hosts joined it) stays for that stack.
