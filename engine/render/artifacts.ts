@@ -29,7 +29,9 @@ const K8S_KIND = /^kubernetes:([a-z0-9.]*\/)?[a-z0-9]+:([A-Za-z]+)$/;
 export const renderArtifacts = (regs: Registration[]): Artifact[] => {
   const out: Artifact[] = [];
   const ordered = [...regs].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.parent.localeCompare(b.parent));
-  out.push({ path: "resources.json", content: json(ordered.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }))) });
+  // A dynamic resource's inputs carry its provider's serialized code (__provider): not for review.
+  const reviewable = (inputs: Record<string, unknown>) => Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== "__provider"));
+  out.push({ path: "resources.json", content: json(ordered.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs: reviewable(inputs) }))) });
   for (const r of ordered) {
     if (r.type === "scaleway:instance/server:Server") {
       const userData = (r.inputs.userData ?? {}) as Record<string, string>;

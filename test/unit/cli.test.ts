@@ -42,6 +42,20 @@ describe("recette CLI", () => {
     for (const f of ["swarm/traefik.json", "files/traefik/traefik.yml", "files/relay/smtpd.conf"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
   });
 
+  it("render lists each joined node's Membership with its inputs, not its provider's serialized code", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-render-"));
+    const r = recette("render", "recipes/blog.yaml", "--stack", "dev", "--out", out);
+    expect(r.status, r.stderr).toBe(0);
+    const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; inputs: Record<string, unknown> }[];
+    const members = resources.filter((x) => x.type === "pulumi-nodejs:dynamic/swarm:Membership");
+    expect(members.map((m) => m.name)).toEqual(["worker-1-swarm-member", "worker-2-swarm-member"]);
+    for (const m of members) {
+      expect(m.inputs).toMatchObject({ state: "active", sshPort: 22 });
+      expect(m.inputs).not.toHaveProperty("__provider");
+    }
+    expect(fs.readFileSync(path.join(out, "resources.json"), "utf8")).not.toContain("__provider");
+  });
+
   it("explain prints the capacity table and kernel needs", () => {
     const r = recette("explain", "recipes/blog.yaml");
     expect(r.status).toBe(0);
