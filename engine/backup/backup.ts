@@ -4,10 +4,10 @@ import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import * as zlib from "node:zlib";
 import { verifyArchiveFile } from "./archive";
-import { exec, removeHelper, startHelper, type Helper } from "./docker";
 import { archivePath, entryProblem, FORMAT, type Manifest, type ManifestEntry, type Observed } from "./manifest";
 import { COPY, LIST, parseInventory, SUMS, TAR_ARGS, toEntries } from "./scripts";
-import { checkNoLeftovers, checkPlacement, ensureImage, helperName, PROJECT, Refused, stackVolumes, type Place } from "./stack";
+import { exec, type Helper } from "./site";
+import { checkNoLeftovers, helperName, PROJECT, Refused, stackVolumes, type Place } from "./stack";
 
 export interface BackupOptions {
   place: Place;
@@ -79,12 +79,13 @@ export const backupStack = async (o: BackupOptions): Promise<Manifest> => {
   const volumes = await stackVolumes(o.place, o.workloads);
   const recipes = [...new Set(volumes.map((v) => v.recipe))];
   if (recipes.length !== 1) throw new Refused(`the volumes disagree on their recipe (recette.recipe labels: ${recipes.join(", ")})`);
-  await checkPlacement(o.place, o.workloads);
-  await ensureImage(o.place.engine, o.image);
+  const { site } = o.place;
+  await site.checkPlacement(o.place.prefix, o.workloads);
+  await site.ensureImage(o.image);
 
   const logicals = volumes.map((v) => v.logical);
   const tmp = path.join(path.dirname(path.resolve(o.file)), `.${path.basename(o.file)}.tmp-${process.pid}-${Date.now()}`);
-  const h = await startHelper(o.place.engine, {
+  const h = await site.startHelper({
     name: helperName(o.place, "backup"),
     image: o.image,
     labels: { "recette.stack": o.place.prefix, "recette.helper": "backup" },
@@ -126,6 +127,6 @@ export const backupStack = async (o: BackupOptions): Promise<Manifest> => {
     return manifest;
   } finally {
     fs.rmSync(tmp, { force: true });
-    await removeHelper(h);
+    await site.removeHelper(h);
   }
 };

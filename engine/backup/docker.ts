@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { escapeControls } from "../load/text";
+import { HELPER_SECONDS, ownVolumes, Refused, type Helper, type HelperSpec, type Run, type Site, type StackVolume, type VolumeUser } from "./site";
 
 /**
  * One Docker engine, reached by the `docker` CLI: `host` is what DOCKER_HOST would say (unix:///…,
@@ -14,11 +15,6 @@ export interface Engine {
 export const engineName = (e: Engine): string => e.host ?? process.env.DOCKER_HOST ?? "the local Docker engine";
 
 export class DockerFailed extends Error {}
-
-export interface Run {
-  stdout: Buffer;
-  stderr: string;
-}
 
 /** Runs `docker <args>`; rejects with DockerFailed (the command and its stderr) on a non-zero exit. */
 export const docker = (e: Engine, args: string[], opts: { input?: string | Buffer | Readable; stdout?: Writable } = {}): Promise<Run> =>
@@ -46,14 +42,6 @@ export const docker = (e: Engine, args: string[], opts: { input?: string | Buffe
 
 const lines = (r: Run) => r.stdout.toString("utf8").split("\n").filter(Boolean);
 
-export interface StackVolume {
-  name: string;
-  /** The name without `<project>-<stack>-`: blog-data, traefik-acme. */
-  logical: string;
-  workload: string;
-  recipe: string;
-}
-
 /**
  * The stack's kept volumes of the given workloads, found by their labels (`recette.stack`,
  * `recette.workload`, `recette.keep=true`) on one engine; a volume whose name does not start with
@@ -63,17 +51,8 @@ export const findVolumes = async (e: Engine, prefix: string, workloads: string[]
   const names = lines(await docker(e, ["volume", "ls", "--quiet", "--filter", `label=recette.stack=${prefix}`, "--filter", "label=recette.keep=true"]));
   if (names.length === 0) return [];
   const inspected = JSON.parse((await docker(e, ["volume", "inspect", ...names])).stdout.toString("utf8")) as { Name: string; Labels: Record<string, string> | null }[];
-  return inspected
-    .map((v) => ({ name: v.Name, logical: v.Name.slice(prefix.length + 1), workload: v.Labels?.["recette.workload"] ?? "", recipe: v.Labels?.["recette.recipe"] ?? "" }))
-    .filter((v) => v.name.startsWith(`${prefix}-`) && workloads.includes(v.workload))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return ownVolumes(prefix, workloads, inspected.map((v) => ({ name: v.Name, labels: v.Labels })));
 };
-
-export interface VolumeUser {
-  container: string;
-  /** The Swarm service the container is a task of, if any. */
-  service?: string;
-}
 
 /** Running containers that mount the volume on this engine. */
 export const volumeUsers = async (e: Engine, volume: string): Promise<VolumeUser[]> =>
@@ -124,14 +103,7 @@ export const engineNode = async (e: Engine): Promise<SwarmNode> => {
 export const scaleService = (manager: Engine, service: string, replicas: number) => docker(manager, ["service", "scale", "--detach=false", `${service}=${replicas}`]);
 
 /** A short-lived helper container holding the volumes; it removes itself when its bounded sleep ends. */
-export interface Helper {
-  engine: Engine;
-  name: string;
-}
-
-export const HELPER_SECONDS = 3 * 3600;
-
-export const startHelper = async (e: Engine, a: { name: string; image: string; labels: Record<string, string>; mounts: { volume: string; target: string; readOnly: boolean }[] }): Promise<Helper> => {
+const startHelper = async (site: Site, e: Engine, a: HelperSpec): Promise<Helper> => {
   await docker(e, [
     "run",
     "--detach",
@@ -149,12 +121,71 @@ export const startHelper = async (e: Engine, a: { name: string; image: string; l
     a.image,
     String(HELPER_SECONDS),
   ]);
-  return { engine: e, name: a.name };
+  return { site, name: a.name };
 };
 
-export const exec = (h: Helper, argv: string[], opts: { input?: string | Buffer | Readable; stdout?: Writable } = {}) =>
-  docker(h.engine, ["exec", ...(opts.input !== undefined ? ["--interactive"] : []), h.name, ...argv], opts);
+/**
+ * On a Swarm, a local volume lives on the node that runs the task: refuse to read or write the copy
+ * on any other node (it would be stale, or not the one the service mounts).
+ */
+const checkPlacement = async (engine: Engine, manager: Engine, prefix: string, workloads: string[]): Promise<void> => {
+  const here = await engineNode(engine);
+  for (const w of workloads) {
+    for (const s of await workloadServices(manager, prefix, w)) {
+      const elsewhere = (await taskNodes(manager, s.name)).filter((n) => n.id !== here.id);
+      if (elsewhere.length) {
+        const node = (n: SwarmNode) => `${n.name} (node ${n.id.slice(0, 12) || "outside the Swarm"})`;
+        throw new Refused(
+          `service ${s.name} runs on ${elsewhere.map(node).join(", ")}, but --host reaches ${node(here)}: its volume there is not the one the service uses. Pass --host ssh://<user>@<that node's address> and --manager ${engineName(manager)}`,
+        );
+      }
+    }
+  }
+};
 
-export const removeHelper = async (h: Helper): Promise<void> => {
-  await docker(h.engine, ["rm", "--force", h.name]).catch(() => undefined);
+/** The image names a registry (its first part is a host: a dot, a port or localhost), as `docker pull` reads it. */
+export const namesRegistry = (image: string): boolean => {
+  const first = image.split("/")[0]!;
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+};
+
+/** The helper image is on the engine: there already, or pulled from its registry as a task's image would be. */
+const ensureImage = async (e: Engine, image: string): Promise<void> => {
+  try {
+    await docker(e, ["image", "inspect", "--format", "{{.Id}}", image]);
+    return;
+  } catch {
+    /* not there: pulled below when it names a registry */
+  }
+  const fix = "or pass --helper-image <any image with GNU tar, coreutils and findutils>";
+  if (!namesRegistry(image)) throw new Refused(`the helper image ${image} is not on ${engineName(e)}: build or pull it there, ${fix}`);
+  try {
+    await docker(e, ["pull", "--quiet", image]);
+  } catch (err) {
+    throw new Refused(`the helper image ${image} is not on ${engineName(e)} and pulling it failed (${(err as Error).message.trim().split("\n").pop()}): push it with scripts/build-images --push, ${fix}`);
+  }
+};
+
+/**
+ * A Swarm's (or a lone engine's) volumes: `engine` holds them (the node running the workloads'
+ * tasks), `manager` answers for services (the same engine unless --manager says otherwise).
+ */
+export const dockerSite = (engine: Engine, manager: Engine = engine): Site => {
+  const site: Site = {
+    name: engineName(engine),
+    volumes: (prefix, workloads) => findVolumes(engine, prefix, workloads),
+    checkPlacement: (prefix, workloads) => checkPlacement(engine, manager, prefix, workloads),
+    ensureImage: (image) => ensureImage(engine, image),
+    startHelper: (a) => startHelper(site, engine, a),
+    exec: (h, argv, opts = {}) => docker(engine, ["exec", ...(opts.input !== undefined ? ["--interactive"] : []), h.name, ...argv], opts),
+    removeHelper: async (h) => {
+      await docker(engine, ["rm", "--force", h.name]).catch(() => undefined);
+    },
+    volumeUsers: (volume) => volumeUsers(engine, volume),
+    workloadServices: (prefix, workload) => workloadServices(manager, prefix, workload),
+    scale: async (service, replicas) => {
+      await scaleService(manager, service, replicas);
+    },
+  };
+  return site;
 };

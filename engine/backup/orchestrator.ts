@@ -21,12 +21,12 @@ const stackConfig = (root: string, stack: string): Record<string, unknown> | und
  * or its recipe cannot be read (the Docker labels are then the only source, as on a machine that
  * holds no checkout of the stack).
  */
-export const stackOrchestrator = (root: string, stack: string): { kind: "swarm" | "k3s"; recipeFile: string } | undefined => {
+export const stackOrchestrator = (root: string, stack: string): { kind: "swarm" | "k3s"; recipeFile: string; localNodes: boolean } | undefined => {
   const recipeFile = stackConfig(root, stack)?.[`${PROJECT}:recipe`];
   if (typeof recipeFile !== "string") return undefined;
   try {
     const { recipe } = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(root, recipeFile));
-    return { kind: recipe.orchestrator.kind, recipeFile };
+    return { kind: recipe.orchestrator.kind, recipeFile, localNodes: recipe.nodes.provider === "local" };
   } catch {
     return undefined;
   }

@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import { PassThrough } from "node:stream";
 import { isDeepStrictEqual } from "node:util";
 import { verifyArchiveFile, verifyArchiveStream } from "./archive";
-import { exec, removeHelper, scaleService, startHelper, volumeUsers, workloadServices, type Helper, type StackVolume } from "./docker";
 import { archivePath, compareWithManifest, type Manifest, type Observed } from "./manifest";
 import { inventory } from "./backup";
 import { extractArgs, ROLLBACK, SWAP } from "./scripts";
-import { checkNoLeftovers, checkPlacement, ensureImage, helperName, Refused, stackVolumes, type Place } from "./stack";
+import { exec, type Helper, type StackVolume } from "./site";
+import { checkNoLeftovers, helperName, Refused, stackVolumes, type Place } from "./stack";
 
 export interface RestoreOptions {
   place: Place;
@@ -48,14 +48,15 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
   const foreign = foreignProblem(manifest, o.place.stack, recipe, o.fromStack);
   if (foreign) throw new Refused(foreign);
   const targets = mapVolumes(manifest, have);
-  await checkPlacement(o.place, workloads);
-  await ensureImage(o.place.engine, o.image);
+  const { site } = o.place;
+  await site.checkPlacement(o.place.prefix, workloads);
+  await site.ensureImage(o.image);
 
   // 2. Who uses the volumes: only this stack's services may be stopped, and only with --stop.
   const services = new Map<string, number>();
-  for (const w of workloads) for (const s of await workloadServices(o.place.manager, o.place.prefix, w)) services.set(s.name, s.replicas);
+  for (const w of workloads) for (const s of await site.workloadServices(o.place.prefix, w)) services.set(s.name, s.replicas);
   for (const t of targets) {
-    for (const u of await volumeUsers(o.place.engine, t.name)) {
+    for (const u of await site.volumeUsers(t.name)) {
       if (!u.service || !services.has(u.service)) throw new Refused(`volume ${t.name} is in use by container ${u.container}, which is not a service of stack ${o.place.stack}: stop it, then restore`);
       if (!o.stop) throw new Refused(`volume ${t.name} is in use by service ${u.service}: pass --stop to scale it to 0 for the swap and back afterwards (the data is staged and verified first, while it runs)`);
     }
@@ -65,7 +66,7 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
   const id = randomBytes(4).toString("hex");
   const stage = `.recette-restore-${id}`;
   const previous = `.recette-previous-${id}`;
-  const h = await startHelper(o.place.engine, {
+  const h = await site.startHelper({
     name: helperName(o.place, "restore"),
     image: o.image,
     labels: { "recette.stack": o.place.prefix, "recette.helper": "restore" },
@@ -102,13 +103,13 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
     // 4. Swap, with the stack's services using the volumes scaled to 0 when --stop says so.
     for (const [name, n] of toStop) {
       o.log(`scaling ${name} from ${n} to 0`);
-      await scaleService(o.place.manager, name, 0);
+      await site.scale(name, 0);
       stopped.push([name, n]);
     }
     for (const t of targets) {
       const deadline = Date.now() + 60_000;
       // The helper mounts the volume too; only the others count.
-      while ((await volumeUsers(o.place.engine, t.name)).some((u) => u.container !== h.name)) {
+      while ((await site.volumeUsers(t.name)).some((u) => u.container !== h.name)) {
         if (Date.now() > deadline) throw new Refused(`volume ${t.name} is still in use 60 s after its services were scaled to 0; nothing swapped`);
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -133,9 +134,9 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
   } finally {
     for (const [name, n] of stopped) {
       o.log(`scaling ${name} back to ${n}`);
-      await scaleService(o.place.manager, name, n).catch((x: Error) => o.log(`could not scale ${name} back to ${n}: ${x.message}`));
+      await site.scale(name, n).catch((x: Error) => o.log(`could not scale ${name} back to ${n}: ${x.message}`));
     }
-    await removeHelper(h);
+    await site.removeHelper(h);
   }
 };
 

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { firstDifference } from "./backup";
-import { namesRegistry } from "./stack";
+import { namesRegistry } from "./docker";
 import type { Observed } from "./manifest";
 import { COPY, LEFTOVERS, LIST, parseInventory, ROLLBACK, SUMS, SWAP, toEntries } from "./scripts";
 

@@ -7,7 +7,7 @@ import { parseVolumeCommand, recetteVersion, reportFailure, size } from "./volum
 
 export const summary = "write a .tar.gz of a running stack's blog data and acme.json (manifest, sha256 of every file) without stopping it";
 export const usage =
-  "recette backup --stack <name> [--host <docker host>] [--manager <docker host>] [--workload <name>]... [--force] <file.tar.gz>   e.g. recette backup --stack local backups/local.tar.gz";
+  "recette backup --stack <name> [--host <docker host>] [--manager <docker host>] [--kubeconfig <file>] [--workload <name>]... [--force] <file.tar.gz>   e.g. recette backup --stack local backups/local.tar.gz";
 
 /** One line per volume: what went into the archive. */
 export const describeVolumes = (m: Manifest): string =>
@@ -18,7 +18,7 @@ export const describeVolumes = (m: Manifest): string =>
     })
     .join(", ");
 
-/** Exit 0 written; 1 refused (existing file, no volumes, changing data, k3s, Docker failure); 2 usage. */
+/** Exit 0 written; 1 refused (existing file, no volumes, changing data, Docker or kubectl failure); 2 usage. */
 export const backupCommand = async (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> => {
   const cmd = parseVolumeCommand("backup", usage, args, { workload: { type: "string", multiple: true }, force: { type: "boolean" } }, io);
   if (typeof cmd === "number") return cmd;

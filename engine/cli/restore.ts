@@ -5,9 +5,9 @@ import { parseVolumeCommand, reportFailure } from "./volumes";
 
 export const summary = "put a backup back into a stack's volumes: checked first, staged and verified, then swapped in (--stop if in use)";
 export const usage =
-  "recette restore --stack <name> [--from-stack <name>] [--stop] [--host <docker host>] [--manager <docker host>] <file.tar.gz>   e.g. recette restore --stack local --stop backups/local.tar.gz";
+  "recette restore --stack <name> [--from-stack <name>] [--stop] [--host <docker host>] [--manager <docker host>] [--kubeconfig <file>] <file.tar.gz>   e.g. recette restore --stack local --stop backups/local.tar.gz";
 
-/** Exit 0 restored; 1 refused (corrupt or foreign archive, volume in use without --stop, k3s, Docker failure); 2 usage. */
+/** Exit 0 restored; 1 refused (corrupt or foreign archive, volume in use without --stop, Docker or kubectl failure); 2 usage. */
 export const restoreCommand = async (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> => {
   const cmd = parseVolumeCommand("restore", usage, args, { "from-stack": { type: "string" }, stop: { type: "boolean" } }, io);
   if (typeof cmd === "number") return cmd;

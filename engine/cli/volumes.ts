@@ -1,20 +1,26 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { baseImage } from "../../components/images";
-import { DockerFailed, type Engine } from "../backup/docker";
+import { localKubeconfigPath } from "../../components/k3s/local";
+import { stackPrefix } from "../../components/naming";
+import { dockerSite, DockerFailed, type Engine } from "../backup/docker";
+import { findKubectl, kubeSite, KubectlFailed } from "../backup/kube";
 import { ArchiveRefused } from "../backup/manifest";
 import { stackImageRegistry, stackOrchestrator } from "../backup/orchestrator";
 import { placeOf, Refused, type Place } from "../backup/stack";
 import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
-import { listStacks, validateStackName } from "../stack-name";
+import { listStacks, PROJECT, validateStackName } from "../stack-name";
 
 /** What backup and restore share: the stack, where its volumes are, and the helper image. */
 export const ENGINE_OPTIONS = {
   stack: { type: "string" },
   host: { type: "string" },
   manager: { type: "string" },
+  kubeconfig: { type: "string" },
   "helper-image": { type: "string" },
 } as const;
 
@@ -26,24 +32,49 @@ export const defaultHelperImage = (stack: string, root = ROOT): string => baseIm
 
 export const recetteVersion = (): string => (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
-/** The place a command acts on, or the message to print (usage problems exit 2, k3s exits 1). */
+/**
+ * The kubeconfig of a k3s stack: --kubeconfig, else the local cluster's (nodes.provider: local: $KUBECONFIG
+ * or scripts/ensure-kubernetes's), else $KUBECONFIG, else the stack's `kubeconfig` output (a secret,
+ * written to a 0600 file removed when the command exits).
+ */
+const stackKubeconfig = (stack: string, given: string | undefined, localNodes: boolean): string | { message: string } => {
+  if (given) return given;
+  if (localNodes) return localKubeconfigPath({});
+  if (process.env.KUBECONFIG) return process.env.KUBECONFIG;
+  const out = spawnSync("pulumi", ["stack", "output", "kubeconfig", "--show-secrets", "--stack", stack, "--non-interactive"], { cwd: ROOT, encoding: "utf8" });
+  if (out.status !== 0 || !out.stdout.trim()) {
+    return { message: `no kubeconfig for stack ${stack}: pass --kubeconfig <file> or set KUBECONFIG (pulumi stack output kubeconfig said: ${escapeControls((out.stderr || out.stdout || "nothing").trim().split("\n").pop()!)})` };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-kubeconfig-"));
+  const file = path.join(dir, "kubeconfig");
+  fs.writeFileSync(file, out.stdout, { mode: 0o600 });
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return file;
+};
+
+/** The place a command acts on, or the message to print (usage problems exit 2, refusals 1). */
 export const resolvePlace = (
   command: string,
-  v: { stack?: string; host?: string; manager?: string },
+  v: { stack?: string; host?: string; manager?: string; kubeconfig?: string },
 ): { place: Place } | { code: number; message: string } => {
   if (!v.stack) return { code: 2, message: "" };
   const bad = validateStackName(v.stack);
   if (bad) return { code: 2, message: `recette ${command}: --stack ${bad} (stacks here: ${listStacks(ROOT).join(", ")})` };
   const orchestrator = stackOrchestrator(ROOT, v.stack);
   if (orchestrator?.kind === "k3s") {
-    return {
-      code: 1,
-      message: `recette ${command}: stack ${v.stack} runs on k3s (${escapeControls(orchestrator.recipeFile)}): ${command} of its PersistentVolumeClaims is not implemented yet, nothing was done (README.md "Backup and restore" gives the kubectl steps)`,
-    };
+    if (v.host || v.manager) return { code: 2, message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager` };
+    const kubeconfig = stackKubeconfig(v.stack, v.kubeconfig, orchestrator.localNodes);
+    if (typeof kubeconfig !== "string") return { code: 1, message: `recette ${command}: ${kubeconfig.message}` };
+    const namespace = stackPrefix({ project: PROJECT, stack: v.stack, recipe: "" });
+    const site = kubeSite({ kubectl: findKubectl(ROOT), kubeconfig, namespace });
+    return { place: placeOf(v.stack, site, () => "(is --kubeconfig the stack's cluster?)") };
   }
+  if (v.kubeconfig) return { code: 2, message: `recette ${command}: --kubeconfig is for k3s stacks; stack ${v.stack} runs on Swarm (--host, --manager)` };
   const engine: Engine = v.host ? { host: v.host } : {};
   const manager: Engine = v.manager ? { host: v.manager } : engine;
-  return { place: placeOf(v.stack, engine, manager) };
+  return {
+    place: placeOf(v.stack, dockerSite(engine, manager), (w) => `On a multi-node Swarm point --host at the node that runs ${w} (ssh://user@node), or leave ${w} out with --workload`),
+  };
 };
 
 type Io = { err: (s: string) => void };
@@ -69,7 +100,7 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
     return 2;
   }
   const values = parsed.values;
-  const where = resolvePlace(command, values as { stack?: string; host?: string; manager?: string });
+  const where = resolvePlace(command, values as { stack?: string; host?: string; manager?: string; kubeconfig?: string });
   if ("code" in where || parsed.positionals.length !== 1) {
     io.err(("message" in where && where.message) || `usage: ${usage}`);
     return "code" in where ? where.code : 2;
@@ -82,7 +113,7 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
 export const reportFailure = (command: string, e: unknown, err: (s: string) => void): number => {
   // System errors (EACCES, ENOSPC on the output file…) are the machine's answer, not a bug: exit 1 with it.
   const system = e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string";
-  if (e instanceof Refused || e instanceof ArchiveRefused || e instanceof DockerFailed || system) {
+  if (e instanceof Refused || e instanceof ArchiveRefused || e instanceof DockerFailed || e instanceof KubectlFailed || system) {
     err(`recette ${command}: ${escapeLines(e.message)}`);
     return 1;
   }

@@ -195,18 +195,26 @@ describe("recette backup / restore on the local engine", () => {
     expect(must("service", "inspect", "--format", "{{.Spec.Mode.Replicated.Replicas}}", SERVICE).trim()).toBe("1");
   });
 
-  it("validates the stack name and refuses k3s stacks as not implemented", () => {
+  it("validates the stack name; a k3s stack is reached through its cluster (--kubeconfig), never --host", () => {
     const bad = recette("backup", "--stack", "Prod", path.join(dir, "x.tar.gz"));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^recette backup: --stack "Prod" is not a recette stack name/);
     const stackFile = path.join(ROOT, "stacks", "Pulumi.rbtest-k3s.yaml");
     fs.writeFileSync(stackFile, "config:\n  recette:recipe: recipes/blog-k3s.yaml\n");
     try {
-      const r = recette("restore", "--stack", "rbtest-k3s", archive);
+      const host = recette("restore", "--stack", "rbtest-k3s", "--host", "ssh://root@192.0.2.1", archive);
+      expect(host.status).toBe(2);
+      expect(host.stderr).toBe("recette restore: stack rbtest-k3s runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager\n");
+      // a kubeconfig that reaches no cluster: kubectl's own answer, and nothing done
+      const missing = path.join(dir, "no-such-kubeconfig");
+      const r = recette("backup", "--stack", "rbtest-k3s", "--kubeconfig", missing, path.join(dir, "k3s.tar.gz"));
       expect(r.status).toBe(1);
-      expect(r.stderr).toBe(
-        'recette restore: stack rbtest-k3s runs on k3s (recipes/blog-k3s.yaml): restore of its PersistentVolumeClaims is not implemented yet, nothing was done (README.md "Backup and restore" gives the kubectl steps)\n',
-      );
+      expect(fs.existsSync(path.join(dir, "k3s.tar.gz"))).toBe(false);
+      expect(r.stderr).toMatch(new RegExp(`^recette backup: kubectl get persistentvolumeclaims on namespace recette-rbtest-k3s of the cluster in ${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} failed`));
+      // and --kubeconfig on a Swarm stack is a usage error
+      const swarm = recette("backup", "--stack", "rbtest", "--kubeconfig", missing, path.join(dir, "y.tar.gz"));
+      expect(swarm.status).toBe(2);
+      expect(swarm.stderr).toBe("recette backup: --kubeconfig is for k3s stacks; stack rbtest runs on Swarm (--host, --manager)\n");
     } finally {
       fs.rmSync(stackFile);
     }

@@ -1,4 +1,6 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { makeStack, peerCertificate, pulumi, request, rollingWebService, ROOT, sh, shAsync, waitFor } from "./helpers";
@@ -176,6 +178,59 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       return a.status === 200 && a.body.includes(ARTICLE) ? a : undefined;
     }, 120);
     expect(home.body).toContain(ARTICLE);
+  });
+
+  it("recette backup and restore on the cluster: the claims archived from the running blog; restore --stop puts them back over a later change", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k3s-backup-"));
+    const archive = path.join(dir, "k3s.tar.gz");
+    const recette = (...args: string[]) => sh(path.join(ROOT, "bin", "recette"), args);
+    try {
+      // the stack's kubeconfig: this cluster's (nodes.provider local reads $KUBECONFIG, set above)
+      let t0 = Date.now();
+      const b = recette("backup", "--stack", STACK, archive);
+      expect(b.status, b.output).toBe(0);
+      const backupSeconds = (Date.now() - t0) / 1000;
+      expect(b.stdout).toMatch(new RegExp(`^wrote ${archive.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: stack ${STACK} \\(recipe e2e-k3s\\), blog-data \\(\\d+ files, [^)]+\\), traefik-acme \\(1 file, [^)]+\\); sha256 [0-9a-f]{64}\\n$`));
+      expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
+      const listing = sh("tar", ["--list", "--verbose", "--gzip", "--file", archive]).stdout;
+      expect(listing).toMatch(/^-rw------- \S+ .* volumes\/traefik-acme\/acme\.json$/m);
+      expect(listing).toContain("volumes/blog-data/configuration/users.xml");
+      const article = listing.split("\n").find((l) => /volumes\/blog-data\/articles\/.*\.xml$/.test(l) && l.includes("recette-k3s-e2e"));
+      expect(article, listing).toBeDefined();
+      // no helper pod is left behind
+      expect(kubectl("-n", NS, "get", "pods", "-l", "recette.helper", "-o", "name").stdout.trim()).toBe("");
+
+      // a change after the backup: another article
+      const LATER = `Written after the backup ${Date.now()}`;
+      const a = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
+      expect((await a.login("admin", ADMIN_PASSWORD)).status).toBe(302);
+      expect((await publishArticle(a, LATER, "<p>Not in the backup.</p>")).status).toBe(302);
+      expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(LATER);
+
+      // the blog runs: a restore without --stop is refused, and changes nothing
+      const refused = recette("restore", "--stack", STACK, archive);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(`is in use by service ${NS}-`);
+      expect(refused.stderr).toContain("pass --stop");
+      expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(LATER);
+
+      t0 = Date.now();
+      const r = recette("restore", "--stack", STACK, "--stop", archive);
+      expect(r.status, r.output).toBe(0);
+      expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog from 1 to 0`);
+      expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog back to 1`);
+      expect(r.stdout).toMatch(new RegExp(`^restored .*: blog-data \\(\\d+ files, [^)]+\\), traefik-acme \\(1 file`));
+      const home = await waitFor("the blog back, as it was at the backup", async () => {
+        const h = await request("https", HOST, HTTPS, "/", { address: NODE }).catch(() => undefined);
+        return h?.status === 200 && h.body.includes(ARTICLE) ? h : undefined;
+      }, 180);
+      expect(home.body).not.toContain(LATER);
+      console.log(`[figure] k3s backup of the running blog's claims: ${backupSeconds.toFixed(1)} s; restore --stop until the blog answers as at the backup: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      expect(kubectl("-n", NS, "get", "deployment", `${NS}-blog`, "-o", "jsonpath={.spec.replicas}").stdout).toBe("1");
+      expect(kubectl("-n", NS, "get", "pods", "-l", "recette.helper", "-o", "name").stdout.trim()).toBe("");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("autoscaling: the HorizontalPodAutoscaler is accepted by the cluster", () => {
