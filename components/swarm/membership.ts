@@ -5,12 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
  * for a node that left by hand (`docker swarm leave`). A `command.remote.Command` cannot see it (its
  * refresh changes nothing), so this small dynamic resource sits before the node's join step:
  *
- * - create records the desired state, `active`, and a generation the join step's triggers carry;
+ * - create records the desired state, `active`, and a generation the join step's environment carries;
  * - read (refresh) asks the node over SSH, as the operator's SSH reaches it (the agent, exactly as the
  *   Docker provider reaches the manager): `docker info --format {{.Swarm.LocalNodeState}}`;
  * - diff proposes to replace it when the node reports `inactive` (it left). The replacement has a new
- *   generation, so the join step is replaced too: it joins the node again (delete-before-replace: the
- *   old step's leave finds the node already out), and the labels follow the new node id.
+ *   generation, so the join step is updated: its script runs again and joins the node (keeping who
+ *   joined it first, see renderJoin), and the labels follow the new node id.
  *
  * A node that does not answer (its engine or the network down) keeps the state it had: a refresh
  * reports what it saw, never a guess. Read-only: nothing here changes a node.

@@ -1,7 +1,4 @@
-import { spawn } from "node:child_process";
-import type { Readable, Writable } from "node:stream";
-import { escapeControls } from "../load/text";
-import { HELPER_SECONDS, ownVolumes, Refused, type Helper, type HelperSpec, type Run, type Site, type StackVolume, type VolumeUser } from "./site";
+import { HELPER_SECONDS, ownVolumes, Refused, runCli, type Helper, type HelperSpec, type Run, type RunOptions, type Site, type StackVolume, type VolumeUser } from "./site";
 
 /**
  * One Docker engine, reached by the `docker` CLI: `host` is what DOCKER_HOST would say (unix:///…,
@@ -17,27 +14,10 @@ export const engineName = (e: Engine): string => e.host ?? process.env.DOCKER_HO
 export class DockerFailed extends Error {}
 
 /** Runs `docker <args>`; rejects with DockerFailed (the command and its stderr) on a non-zero exit. */
-export const docker = (e: Engine, args: string[], opts: { input?: string | Buffer | Readable; stdout?: Writable } = {}): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn("docker", args, {
-      env: { ...process.env, ...(e.host ? { DOCKER_HOST: e.host } : {}) },
-      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    let err = "";
-    if (opts.stdout) child.stdout!.pipe(opts.stdout);
-    else child.stdout!.on("data", (c: Buffer) => out.push(c));
-    child.stderr!.on("data", (c: Buffer) => (err += c.toString("utf8")));
-    if (opts.input !== undefined && child.stdin) {
-      child.stdin.on("error", () => undefined); // the command's own exit status says what went wrong
-      if (typeof opts.input === "string" || Buffer.isBuffer(opts.input)) child.stdin.end(opts.input);
-      else opts.input.pipe(child.stdin);
-    }
-    child.on("error", (x) => reject(new DockerFailed(`docker ${args[0]}: ${x.message} (is the docker CLI installed?)`)));
-    child.on("close", (code) => {
-      if (code === 0) resolve({ stdout: Buffer.concat(out), stderr: err });
-      else reject(new DockerFailed(`docker ${args.slice(0, 2).join(" ")} on ${engineName(e)} failed (exit ${code}): ${escapeControls(err.trim().split("\n").slice(-3).join(" | "))}`));
-    });
+export const docker = (e: Engine, args: string[], opts: RunOptions = {}): Promise<Run> =>
+  runCli("docker", args, { ...opts, env: { ...process.env, ...(e.host ? { DOCKER_HOST: e.host } : {}) } }, {
+    start: (x) => new DockerFailed(`docker ${args[0]}: ${x.message} (is the docker CLI installed?)`),
+    exit: (code, stderr) => new DockerFailed(`docker ${args.slice(0, 2).join(" ")} on ${engineName(e)} failed (exit ${code}): ${stderr}`),
   });
 
 const lines = (r: Run) => r.stdout.toString("utf8").split("\n").filter(Boolean);

@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Readable, Writable } from "node:stream";
 import { escapeControls } from "../load/text";
-import { HELPER_SECONDS, ownVolumes, Refused, type HelperSpec, type Run, type Site, type VolumeUser } from "./site";
+import { HELPER_SECONDS, ownVolumes, Refused, runCli, type HelperSpec, type Run, type RunOptions, type Site, type VolumeUser } from "./site";
 
 /**
  * A k3s stack's namespace, reached by the `kubectl` CLI with a kubeconfig: the claims are its
  * PersistentVolumeClaims (labelled as Swarm volumes are), the helper a pod mounting them, exec is
- * `kubectl exec`, every command in the stack's namespace. Every command is an argument list: nothing reaches a shell on this machine.
+ * `kubectl exec`, every command in the stack's namespace and an argument list (runCli).
  */
 export interface Cluster {
   /** The kubectl binary. */
@@ -21,25 +19,11 @@ export class KubectlFailed extends Error {}
 
 const clusterName = (c: Cluster) => `namespace ${c.namespace} of the cluster in ${c.kubeconfig}`;
 
-/** Runs `kubectl --kubeconfig … <args>`; rejects with KubectlFailed (the command and its stderr) on a non-zero exit. */
-export const kubectl = (c: Cluster, args: string[], opts: { input?: string | Buffer | Readable; stdout?: Writable } = {}): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(c.kubectl, ["--kubeconfig", c.kubeconfig, "--namespace", c.namespace, ...args], { stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    let err = "";
-    if (opts.stdout) child.stdout!.pipe(opts.stdout);
-    else child.stdout!.on("data", (b: Buffer) => out.push(b));
-    child.stderr!.on("data", (b: Buffer) => (err += b.toString("utf8")));
-    if (opts.input !== undefined && child.stdin) {
-      child.stdin.on("error", () => undefined); // the command's own exit status says what went wrong
-      if (typeof opts.input === "string" || Buffer.isBuffer(opts.input)) child.stdin.end(opts.input);
-      else opts.input.pipe(child.stdin);
-    }
-    child.on("error", (x) => reject(new KubectlFailed(`kubectl ${args[0]}: ${x.message} (is kubectl installed? set RECETTE_KUBECTL to its path)`)));
-    child.on("close", (code) => {
-      if (code === 0) resolve({ stdout: Buffer.concat(out), stderr: err });
-      else reject(new KubectlFailed(`kubectl ${args.slice(0, 2).join(" ")} on ${clusterName(c)} failed (exit ${code}): ${escapeControls(err.trim().split("\n").slice(-3).join(" | "))}`));
-    });
+/** Runs `kubectl --kubeconfig … --namespace … <args>`; rejects with KubectlFailed (the command and its stderr) on a non-zero exit. */
+export const kubectl = (c: Cluster, args: string[], opts: RunOptions = {}): Promise<Run> =>
+  runCli(c.kubectl, ["--kubeconfig", c.kubeconfig, "--namespace", c.namespace, ...args], opts, {
+    start: (x) => new KubectlFailed(`kubectl ${args[0]}: ${x.message} (is kubectl installed? set RECETTE_KUBECTL to its path)`),
+    exit: (code, stderr) => new KubectlFailed(`kubectl ${args.slice(0, 2).join(" ")} on ${clusterName(c)} failed (exit ${code}): ${stderr}`),
   });
 
 const json = async <T>(c: Cluster, args: string[]): Promise<T> => JSON.parse((await kubectl(c, [...args, "--output", "json"])).stdout.toString("utf8")) as T;
@@ -47,7 +31,6 @@ const json = async <T>(c: Cluster, args: string[]): Promise<T> => JSON.parse((aw
 interface Meta {
   name: string;
   labels?: Record<string, string>;
-  deletionTimestamp?: string;
 }
 interface PodList {
   items: {

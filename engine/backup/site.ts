@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
+import { escapeControls } from "../load/text";
 
 /**
  * Where a stack's kept volumes live and how recette reaches them: a Docker engine (Swarm, the
@@ -18,7 +20,7 @@ export interface Site {
   /** A short-lived helper (container or pod) mounting the volumes, removed by removeHelper or its own time limit. */
   startHelper(a: HelperSpec): Promise<Helper>;
   /** Runs `argv` in the helper (no shell on this machine): rejects with the command and its stderr on failure. */
-  exec(h: Helper, argv: string[], opts?: { input?: string | Buffer | Readable; stdout?: Writable }): Promise<Run>;
+  exec(h: Helper, argv: string[], opts?: RunOptions): Promise<Run>;
   removeHelper(h: Helper): Promise<void>;
   /** Who else mounts the volume: containers or pods, with the service or Deployment they belong to. */
   volumeUsers(volume: string): Promise<VolumeUser[]>;
@@ -44,6 +46,42 @@ export interface Run {
   stderr: string;
 }
 
+/** What a command reads on stdin, and where its stdout goes (collected into Run.stdout when not given). */
+export interface RunOptions {
+  input?: string | Buffer | Readable;
+  stdout?: Writable;
+}
+
+/**
+ * Runs a CLI (docker, kubectl) with an argument list: nothing reaches a shell on this machine. Rejects
+ * with the caller's error: `failed.start` when the program cannot start, `failed.exit` on a non-zero
+ * exit with the last lines of its stderr (control characters escaped).
+ */
+export const runCli = (
+  file: string,
+  argv: string[],
+  opts: RunOptions & { env?: NodeJS.ProcessEnv },
+  failed: { start: (x: Error) => Error; exit: (code: number | null, stderr: string) => Error },
+): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { env: opts.env ?? process.env, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    let err = "";
+    if (opts.stdout) child.stdout!.pipe(opts.stdout);
+    else child.stdout!.on("data", (c: Buffer) => out.push(c));
+    child.stderr!.on("data", (c: Buffer) => (err += c.toString("utf8")));
+    if (opts.input !== undefined && child.stdin) {
+      child.stdin.on("error", () => undefined); // the command's own exit status says what went wrong
+      if (typeof opts.input === "string" || Buffer.isBuffer(opts.input)) child.stdin.end(opts.input);
+      else opts.input.pipe(child.stdin);
+    }
+    child.on("error", (x) => reject(failed.start(x)));
+    child.on("close", (code) => {
+      if (code === 0) resolve({ stdout: Buffer.concat(out), stderr: err });
+      else reject(failed.exit(code, escapeControls(err.trim().split("\n").slice(-3).join(" | "))));
+    });
+  });
+
 export interface StackVolume {
   /** The volume's (claim's) name. */
   name: string;
@@ -64,7 +102,7 @@ export interface VolumeUser {
 export class Refused extends Error {}
 
 /** The helper's own commands, run through its site. */
-export const exec = (h: Helper, argv: string[], opts: { input?: string | Buffer | Readable; stdout?: Writable } = {}) => h.site.exec(h, argv, opts);
+export const exec = (h: Helper, argv: string[], opts: RunOptions = {}) => h.site.exec(h, argv, opts);
 
 /** The stack's volumes found by their labels, keeping only names under the stack's prefix (a stray label cannot pull in someone else's volume). */
 export const ownVolumes = (prefix: string, workloads: string[], found: { name: string; labels: Record<string, string> | null | undefined }[]): StackVolume[] =>

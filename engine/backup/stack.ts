@@ -17,7 +17,10 @@ export interface Place {
   elsewhere: (workload: string) => string;
 }
 
-export const placeOf = (stack: string, site: Site, elsewhere: (workload: string) => string = () => ""): Place => ({ stack, prefix: stackPrefix({ project: PROJECT, stack, recipe: "" }), site, elsewhere });
+/** The prefix of a stack's object names and labels (`recette-<stack>`); on k3s, its namespace too. */
+export const prefixOf = (stack: string): string => stackPrefix({ project: PROJECT, stack, recipe: "" });
+
+export const placeOf = (stack: string, site: Site, elsewhere: (workload: string) => string = () => ""): Place => ({ stack, prefix: prefixOf(stack), site, elsewhere });
 
 export const helperName = (p: Place, what: "backup" | "restore") => `${p.prefix}-${what}-${randomBytes(4).toString("hex")}`;
 

@@ -5,15 +5,14 @@ import * as path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { baseImage } from "../../components/images";
 import { localKubeconfigPath } from "../../components/k3s/local";
-import { stackPrefix } from "../../components/naming";
 import { dockerSite, DockerFailed, type Engine } from "../backup/docker";
 import { findKubectl, kubeSite, KubectlFailed } from "../backup/kube";
 import { ArchiveRefused } from "../backup/manifest";
 import { stackImageRegistry, stackOrchestrator } from "../backup/orchestrator";
-import { placeOf, Refused, type Place } from "../backup/stack";
+import { placeOf, prefixOf, Refused, type Place } from "../backup/stack";
 import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
-import { listStacks, PROJECT, validateStackName } from "../stack-name";
+import { listStacks, validateStackName } from "../stack-name";
 
 /** What backup and restore share: the stack, where its volumes are, and the helper image. */
 export const ENGINE_OPTIONS = {
@@ -65,8 +64,7 @@ export const resolvePlace = (
     if (v.host || v.manager) return { code: 2, message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager` };
     const kubeconfig = stackKubeconfig(v.stack, v.kubeconfig, orchestrator.localNodes);
     if (typeof kubeconfig !== "string") return { code: 1, message: `recette ${command}: ${kubeconfig.message}` };
-    const namespace = stackPrefix({ project: PROJECT, stack: v.stack, recipe: "" });
-    const site = kubeSite({ kubectl: findKubectl(ROOT), kubeconfig, namespace });
+    const site = kubeSite({ kubectl: findKubectl(ROOT), kubeconfig, namespace: prefixOf(v.stack) });
     return { place: placeOf(v.stack, site, () => "(is --kubeconfig the stack's cluster?)") };
   }
   if (v.kubeconfig) return { code: 2, message: `recette ${command}: --kubeconfig is for k3s stacks; stack ${v.stack} runs on Swarm (--host, --manager)` };
