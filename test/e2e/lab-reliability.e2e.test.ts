@@ -250,10 +250,14 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const polling = pollWhile(WEB, () => done, { everyMs: 100, maxRequests: 4000, maxSeconds: 400 });
     const started = Date.now();
     const r = await pulumiAsync("up", "--yes", "--skip-preview", "--suppress-progress");
+    let seen = "";
     await waitFor("the update completed", async () => {
-      const state = onManager("service", "inspect", `${LABEL}-web`, "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}");
-      return state === "completed" ? state : undefined;
-    }, 240).finally(async () => {
+      seen = onManager("service", "inspect", `${LABEL}-web`, "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}: {{.UpdateStatus.Message}}{{end}}");
+      return seen.startsWith("completed:") ? seen : undefined;
+    }, 240).catch((e: Error) => {
+      // what Swarm said of the update (paused, rollback…), the tasks, and pulumi's own output
+      throw new Error(`${e.message}: the update's last state "${seen}"\n${onManager("service", "ps", "--no-trunc", `${LABEL}-web`)}\n${r.output.slice(-2000)}`);
+    }).finally(async () => {
       // keep asking while the old tasks stop and Traefik forgets them
       await new Promise((ok) => setTimeout(ok, 6000));
       done = true;
