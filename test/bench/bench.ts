@@ -14,7 +14,7 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { loadRecipe } from "../../engine/load";
 import { renderStack } from "../../engine/render";
-import { ROOT } from "../../engine/root";
+import { PACKAGE_ROOT as ROOT } from "../../engine/root";
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
