@@ -45,6 +45,15 @@ export const readProject = (root: string): Project => {
   return { root, name };
 };
 
+/** The name in `root`'s Pulumi.yaml, or `fallback` when there is none that recette accepts (its stacks are then not read). */
+export const projectNameOr = (root: string, fallback: string): string => {
+  try {
+    return readProject(root).name;
+  } catch {
+    return fallback;
+  }
+};
+
 /**
  * The project recette works on: the nearest Pulumi.yaml from `from` (the current directory by default).
  * Recipes and stacks resolve against its folder; recette's own files against the package (engine/root.ts).

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { loadRecipe } from "../load";
 import { readSmallTextFile } from "../load/text";
-import { readProject } from "../project";
+import { projectNameOr } from "../project";
 import { stackFile } from "../stack-name";
 
 /** The stack file's `config` (stacks/Pulumi.<stack>.yaml), or undefined when it is not here or cannot be read. */
@@ -17,22 +17,13 @@ const stackConfig = (root: string, stack: string): Record<string, unknown> | und
   }
 };
 
-/** The project's name, or `recette` when `root` holds no readable Pulumi.yaml (the stack file is then not read either). */
-const projectName = (root: string): string => {
-  try {
-    return readProject(root).name;
-  } catch {
-    return "recette";
-  }
-};
-
 /**
  * The orchestrator of a stack, from its stack file's recipe; undefined when the stack has no file here
  * or its recipe cannot be read (the Docker labels are then the only source, as on a machine that
  * holds no checkout of the stack).
  */
 export const stackOrchestrator = (root: string, stack: string): { kind: "swarm" | "k3s"; recipeFile: string; localNodes: boolean } | undefined => {
-  const recipeFile = stackConfig(root, stack)?.[`${projectName(root)}:recipe`];
+  const recipeFile = stackConfig(root, stack)?.[`${projectNameOr(root, "recette")}:recipe`];
   if (typeof recipeFile !== "string") return undefined;
   try {
     const { recipe } = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(root, recipeFile));
@@ -47,6 +38,6 @@ export const stackOrchestrator = (root: string, stack: string): { kind: "swarm" 
  * undefined when its stack file is not here or names none (images are then this machine's own).
  */
 export const stackImageRegistry = (root: string, stack: string): string | undefined => {
-  const registry = stackConfig(root, stack)?.[`${projectName(root)}:imageRegistry`];
+  const registry = stackConfig(root, stack)?.[`${projectNameOr(root, "recette")}:imageRegistry`];
   return typeof registry === "string" && registry !== "local" ? registry : undefined;
 };
