@@ -39,13 +39,14 @@ export const readProject = (root: string): Project => {
     throw new ProjectError(`${file}: ${why} (fix: run recette init in your project's folder, or cd into it)`);
   }
   const name = doc !== null && typeof doc === "object" && "name" in doc ? doc.name : undefined;
-  if (typeof name !== "string") throw new ProjectError(`${file}: name: is missing (fix: name: <your project>, e.g. name: blog)`);
+  if (typeof name !== "string")
+    throw new ProjectError(`${file}: name: is missing (fix: name: <your project>, e.g. name: blog)`);
   const bad = validateProjectName(name);
   if (bad) throw new ProjectError(`${file}: name: ${bad}`);
   return { root, name };
 };
 
-/** The name in `root`'s Pulumi.yaml, or `fallback` when there is none that recette accepts (its stacks are then not read). */
+/** The name in `root`'s Pulumi.yaml, or `fallback` when it has none recette accepts (its stacks are then not read). */
 export const projectNameOr = (root: string, fallback: string): string => {
   try {
     return readProject(root).name;

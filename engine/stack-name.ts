@@ -9,7 +9,7 @@ import * as path from "node:path";
  */
 const STACK = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
-/** An organization or project part of a qualified stack name (`acme/prod`, `acme/blog/prod`), as Pulumi Cloud has them. */
+/** An organization or project part of a qualified stack name (`acme/prod`, `acme/blog/prod`), as Pulumi Cloud has. */
 const QUALIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
@@ -23,11 +23,16 @@ export const validateStackName = (stack: string): string | undefined => {
   const parts = stack.split("/");
   const short = parts.pop() ?? "";
   if (parts.length > 2 || !parts.every((p) => QUALIFIER.test(p))) {
-    return `${JSON.stringify(stack)} is not a stack name recette accepts (a stack, or one qualified as <org>/<stack> or <org>/<project>/<stack>, e.g. acme/prod)`;
+    return (
+      `${JSON.stringify(stack)} is not a stack name recette accepts ` +
+      "(a stack, or one qualified as <org>/<stack> or <org>/<project>/<stack>, e.g. acme/prod)"
+    );
   }
   return STACK.test(short)
     ? undefined
-    : `${JSON.stringify(short)} is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count)`;
+    : `${JSON.stringify(short)} is not a recette stack name (lower-case letters, digits and -, at most 40 ` +
+        "characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other " +
+        "characters do not count)";
 };
 
 /** The stack's configuration file, relative to the project (Pulumi.yaml: stackConfigDir stacks). */
@@ -51,7 +56,8 @@ export const productionOf = (
   const bad = set.find((s) => s.value !== "true" && s.value !== "false");
   if (bad) {
     const fix = `pulumi config set ${bad.key} true -s ${stack}, or false`;
-    return { problem: `${stackFile(stack)} ${bad.key}: ${JSON.stringify(bad.value)} is not true or false (fix: ${fix})` };
+    const why = `${JSON.stringify(bad.value)} is not true or false`;
+    return { problem: `${stackFile(stack)} ${bad.key}: ${why} (fix: ${fix})` };
   }
   if (set.length === 2 && set[0]!.value !== set[1]!.value) {
     return { problem: `${stackFile(stack)}: ${keys.join(" and ")} disagree (fix: keep one of them)` };

@@ -26,7 +26,11 @@ export const policies = [
   perResource("swarm-kernel-known-bad", "Nodes do not boot a kernel the catalogue knows is bad for Swarm (no IPVS) or a retired bootscript.", rules.badKernel),
   perStack("swarm-mesh-needs-ipvs", "Swarm publishes through the routing mesh only when every node's preflight found IPVS; otherwise routingMesh: fallback.", rules.meshWithoutIpvs),
   perResource("traefik-one-replica-with-file-acme", "Traefik keeps acme.json in a file: one replica only.", rules.traefikReplicas),
-  perStack("acme-ca-per-environment", "Let's Encrypt production on production stacks only, never staging there.", rules.acmeCa),
+  perStack(
+    "acme-ca-per-environment",
+    "Let's Encrypt production on production stacks only, never staging there.",
+    rules.acmeCa,
+  ),
   perStack(
     "prod-data-protected",
     "On production stacks, volumes and claims that keep data are protected (no replace or delete).",

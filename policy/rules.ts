@@ -129,7 +129,7 @@ export const acmeCa = (resources: Res[]): string[] => {
 
 const isKept = (r: Res): boolean => isStatefulType(r.type) && labelsOf(r)["recette.keep"] === "true";
 
-/** On production, a volume or claim that keeps data must be protected: the engine then refuses to replace or delete it. */
+/** On production, a volume or claim that keeps data must be protected: the engine refuses to replace or delete it. */
 export const prodDataProtected = (resources: Res[]): string[] =>
   isProductionStack(resources)
     ? resources

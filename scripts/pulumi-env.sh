@@ -8,7 +8,8 @@
 __recette_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 __recette_cache="${RECETTE_CACHE:-$HOME/.cache/recette}"
 # @pulumi/pulumi as Node finds it from the package (hoisted above it when recette is installed in a project).
-__recette_version="$(node -p "require(require.resolve('@pulumi/pulumi/package.json', { paths: [process.argv[1]] })).version" \
+__recette_version="$(node -p \
+  "require(require.resolve('@pulumi/pulumi/package.json', { paths: [process.argv[1]] })).version" \
   "${__recette_root}" 2>/dev/null || true)"
 
 if [ -n "${__recette_version}" ]; then

@@ -23,7 +23,12 @@ export interface Place {
 export const prefixOf = (project: string, stack: string): string =>
   stackPrefix({ project, stack: stackShortName(stack), recipe: "" });
 
-export const placeOf = (project: string, stack: string, site: Site, elsewhere: (workload: string) => string = () => ""): Place => ({
+export const placeOf = (
+  project: string,
+  stack: string,
+  site: Site,
+  elsewhere: (workload: string) => string = () => "",
+): Place => ({
   project,
   stack,
   prefix: prefixOf(project, stack),

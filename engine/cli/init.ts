@@ -33,10 +33,14 @@ type Io = { out: (s: string) => void; err: (s: string) => void };
 export const planProject = (o: InitOptions): { files: { file: string; content: string }[] } | { problem: string } => {
   const template = o.template ?? "local";
   const spec = TEMPLATES[template];
-  if (!spec) return { problem: `--template ${JSON.stringify(template)}: no such template (one of: ${Object.keys(TEMPLATES).join(", ")})` };
+  if (!spec) {
+    const known = Object.keys(TEMPLATES).join(", ");
+    return { problem: `--template ${JSON.stringify(template)}: no such template (one of: ${known})` };
+  }
   const name = o.name ?? path.basename(path.resolve(o.dir));
   const badName = validateProjectName(name);
-  if (badName) return { problem: o.name ? `--name ${badName}` : `the folder's name ${badName} (fix: --name <project>)` };
+  if (badName)
+    return { problem: o.name ? `--name ${badName}` : `the folder's name ${badName} (fix: --name <project>)` };
   const stack = o.stack ?? spec.stack;
   const badStack = validateStackName(stack);
   if (badStack) return { problem: `--stack ${badStack}` };
@@ -70,9 +74,17 @@ export const planProject = (o: InitOptions): { files: { file: string; content: s
       { file: recipeFile, content: fs.readFileSync(source, "utf8") },
       {
         file: `stacks/Pulumi.${stack.slice(stack.lastIndexOf("/") + 1)}.yaml`,
-        content: renderStackFile({ project: name, stack, recipe: recipeFile, settings: stackSettings(collectRefs(recipe), spec) }),
+        content: renderStackFile({
+          project: name,
+          stack,
+          recipe: recipeFile,
+          settings: stackSettings(collectRefs(recipe), spec),
+        }),
       },
-      { file: ".gitignore", content: "node_modules/\n# the local state backend (npx recette, pulumi login file://…)\n.recette/\n" },
+      {
+        file: ".gitignore",
+        content: "node_modules/\n# the local state backend (npx recette, pulumi login file://…)\n.recette/\n",
+      },
     ],
   };
 };
@@ -108,7 +120,9 @@ export const initProject = (o: InitOptions, io: Io): number => {
   const dir = path.resolve(o.dir);
   const shown = (f: string) => escapeControls(path.relative(process.cwd(), path.join(dir, f)) || f);
   if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
-    io.err(`recette init: ${shown("Pulumi.yaml")} exists: this folder is a Pulumi project already; nothing was written`);
+    io.err(
+      `recette init: ${shown("Pulumi.yaml")} exists: this folder is a Pulumi project already; nothing was written`,
+    );
     return 1;
   }
   const taken = plan.files.find((f) => fs.existsSync(path.join(dir, f.file)));
@@ -136,7 +150,12 @@ export const initCommand = (args: string[], io: Io): number => {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { name: { type: "string" }, template: { type: "string" }, stack: { type: "string" }, package: { type: "string" } },
+      options: {
+        name: { type: "string" },
+        template: { type: "string" },
+        stack: { type: "string" },
+        package: { type: "string" },
+      },
     });
   } catch (e) {
     io.err(`${escapeControls((e as Error).message)}\nusage: ${usage}`);

@@ -26,7 +26,11 @@ export const recipeProblems = (root: string, recipe: string | undefined): string
 };
 
 /** Exit 0 every preview ran; 1 a preview failed (engine error, mandatory policy) or the ref is unknown; 2 usage. */
-export const previewCommand = (args: string[], io: { out: (s: string) => void; err: (s: string) => void }, root = projectRootOrHere()): number => {
+export const previewCommand = (
+  args: string[],
+  io: { out: (s: string) => void; err: (s: string) => void },
+  root = projectRootOrHere(),
+): number => {
   let parsed;
   try {
     parsed = parseArgs({ args, options: { stack: { type: "string", multiple: true }, "changed-from": { type: "string" }, out: { type: "string" } } });

@@ -38,7 +38,8 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
     // Loaded only now: usage errors and refused directories answer without loading Pulumi and the providers.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { renderStack } = require("../render/render") as typeof import("../render/render");
-    const rendered = await renderStack({ root: findProject().root, stack, ...(parsed.positionals[0] ? { recipe: parsed.positionals[0] } : {}) });
+    const recipe = parsed.positionals[0];
+    const rendered = await renderStack({ root: findProject().root, stack, ...(recipe ? { recipe } : {}) });
     writeArtifacts(out, rendered.artifacts);
     io.out(`${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`);
     return 0;

@@ -8,7 +8,10 @@ export const summary = "regenerate recipes/recipe.schema.json and docs/recipe.md
 export const usage = "recette schema [--check]";
 
 export const generatedFiles = (): { file: string; content: string }[] => [
-  { file: path.join(PACKAGE_ROOT, "recipes", "recipe.schema.json"), content: `${JSON.stringify(recipeJsonSchema(), null, 2)}\n` },
+  {
+    file: path.join(PACKAGE_ROOT, "recipes", "recipe.schema.json"),
+    content: `${JSON.stringify(recipeJsonSchema(), null, 2)}\n`,
+  },
   { file: path.join(PACKAGE_ROOT, "docs", "recipe.md"), content: renderRecipeDocs(recipeJsonSchema()) },
 ];
 

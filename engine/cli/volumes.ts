@@ -28,7 +28,8 @@ export const ENGINE_OPTIONS = {
  * The helper runs GNU tar, coreutils and findutils: recette's base image, from the stack's registry
  * when it has one (scripts/build-images --push puts it there), else this machine's own tag.
  */
-export const defaultHelperImage = (stack: string, root = projectRootOrHere()): string => baseImage({ registry: stackImageRegistry(root, stack) ?? "local" });
+export const defaultHelperImage = (stack: string, root = projectRootOrHere()): string =>
+  baseImage({ registry: stackImageRegistry(root, stack) ?? "local" });
 
 export const recetteVersion = (): string =>
   (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -43,7 +44,8 @@ const stackKubeconfig = (stack: string, given: string | undefined, localNodes: b
   if (given) return given;
   if (localNodes) return localKubeconfigPath({});
   if (process.env.KUBECONFIG) return process.env.KUBECONFIG;
-  const out = spawnSync("pulumi", ["stack", "output", "kubeconfig", "--show-secrets", "--stack", stack, "--non-interactive"], { cwd: projectRootOrHere(), encoding: "utf8" });
+  const args = ["stack", "output", "kubeconfig", "--show-secrets", "--stack", stack, "--non-interactive"];
+  const out = spawnSync("pulumi", args, { cwd: projectRootOrHere(), encoding: "utf8" });
   if (out.status !== 0 || !out.stdout.trim()) {
     return { message: `no kubeconfig for stack ${stack}: pass --kubeconfig <file> or set KUBECONFIG (pulumi stack output kubeconfig said: ${escapeControls((out.stderr || out.stdout || "nothing").trim().split("\n").pop()!)})` };
   }
@@ -68,20 +70,31 @@ export const resolvePlace = (
     throw e;
   }
   const bad = validateStackName(v.stack);
-  if (bad) return { code: 2, message: `recette ${command}: --stack ${bad} (stacks here: ${listStacks(project.root).join(", ")})` };
+  if (bad) {
+    const here = listStacks(project.root).join(", ");
+    return { code: 2, message: `recette ${command}: --stack ${bad} (stacks here: ${here})` };
+  }
   const orchestrator = stackOrchestrator(project.root, v.stack);
   if (orchestrator?.kind === "k3s") {
     if (v.host || v.manager) return { code: 2, message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager` };
     const kubeconfig = stackKubeconfig(v.stack, v.kubeconfig, orchestrator.localNodes);
     if (typeof kubeconfig !== "string") return { code: 1, message: `recette ${command}: ${kubeconfig.message}` };
-    const site = kubeSite({ kubectl: findKubectl(PACKAGE_ROOT), kubeconfig, namespace: prefixOf(project.name, v.stack) });
+    const namespace = prefixOf(project.name, v.stack);
+    const site = kubeSite({ kubectl: findKubectl(PACKAGE_ROOT), kubeconfig, namespace });
     return { place: placeOf(project.name, v.stack, site, () => "(is --kubeconfig the stack's cluster?)") };
   }
   if (v.kubeconfig) return { code: 2, message: `recette ${command}: --kubeconfig is for k3s stacks; stack ${v.stack} runs on Swarm (--host, --manager)` };
   const engine: Engine = v.host ? { host: v.host } : {};
   const manager: Engine = v.manager ? { host: v.manager } : engine;
   return {
-    place: placeOf(project.name, v.stack, dockerSite(engine, manager), (w) => `On a multi-node Swarm point --host at the node that runs ${w} (ssh://user@node), or leave ${w} out with --workload`),
+    place: placeOf(
+      project.name,
+      v.stack,
+      dockerSite(engine, manager),
+      (w) =>
+        `On a multi-node Swarm point --host at the node that runs ${w} (ssh://user@node), ` +
+        `or leave ${w} out with --workload`,
+    ),
   };
 };
 

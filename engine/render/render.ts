@@ -48,7 +48,10 @@ export const readStackConfig = (
 };
 
 /** A stack file's `config:` as Pulumi hands it to the program; `secure:` values become "[secret]". */
-export const parseStackConfig = (text: string, project: string): { config: Record<string, string>; secretKeys: string[] } => {
+export const parseStackConfig = (
+  text: string,
+  project: string,
+): { config: Record<string, string>; secretKeys: string[] } => {
   const doc = (parse(text, { schema: "core", maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -80,7 +83,8 @@ export const renderStack = async (opts: RenderOptions): Promise<Rendered> => {
   }
   const recipeFile = config[`${project}:recipe`];
   if (!recipeFile) {
-    throw new Error(`stack ${opts.stack} names no recipe (set ${project}:recipe in ${stackFile(opts.stack)} or pass a recipe)`);
+    const fix = `set ${project}:recipe in ${stackFile(opts.stack)} or pass a recipe`;
+    throw new Error(`stack ${opts.stack} names no recipe (${fix})`);
   }
   const { recipe } = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(opts.root, recipeFile));
   for (const ref of collectRefs(recipe).filter((r) => r.kind === "secret")) {

@@ -16,7 +16,12 @@ const run = (cmd: string, args: string[], cwd: string, timeout = 10 * 60_000) =>
   // Nothing of the checkout leaks in through the environment (npm_config_*, the npm prefix of `npm test`).
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "INIT_CWD"));
   const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env, timeout, maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "", output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+  return {
+    status: r.status,
+    stdout: r.stdout ?? "",
+    stderr: r.stderr ?? "",
+    output: `${r.stdout ?? ""}${r.stderr ?? ""}`,
+  };
 };
 
 /** Every path under `dir` (symbolic links not followed), with where each link points. */
@@ -42,17 +47,31 @@ afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 
 describe("the package, installed outside the checkout", () => {
   it("ships compiled JavaScript and what the engine, images and cluster scripts need; no TypeScript, no tests", () => {
-    const listed = run("tar", ["-tzf", tarball], base).stdout.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
-    for (const f of ["bin/recette", "dist/engine/cli/main.js", "dist/engine/program.d.ts", "dist/components/naming.d.ts",
-      "templates/recipes/local.yaml", "recipes/recipe.schema.json", "images/versions.env", "images/pluxml/Dockerfile",
-      "scripts/ensure-pulumi", "scripts/build-images", "scripts/ensure-kubernetes", "scripts/vendor-file"]) {
+    const listed = run("tar", ["-tzf", tarball], base)
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ""));
+    for (const f of [
+      "bin/recette",
+      "dist/engine/cli/main.js",
+      "dist/engine/program.d.ts",
+      "dist/components/naming.d.ts",
+      "templates/recipes/local.yaml",
+      "recipes/recipe.schema.json",
+      "images/versions.env",
+      "images/pluxml/Dockerfile",
+      "scripts/ensure-pulumi",
+      "scripts/build-images",
+      "scripts/ensure-kubernetes",
+      "scripts/vendor-file",
+    ]) {
       expect(listed, f).toContain(f);
     }
     expect(listed.filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts"))).toEqual([]);
     expect(listed.filter((f) => /^(test|stacks|engine|components)\//.test(f) || /\.pem$/.test(f))).toEqual([]);
   });
 
-  it("npx recette init writes a project; npm install; validate exits 0; --help works; nothing points into the checkout", () => {
+  it("npx recette init, npm install, validate (exit 0), --help; nothing points into the checkout", () => {
     const init = run("npx", ["recette", "init", project, "--package", tarball], tool);
     expect(init.stderr).toBe("");
     expect(init.status).toBe(0);
@@ -70,23 +89,59 @@ describe("the package, installed outside the checkout", () => {
     expect(help.stdout).toContain("init");
     for (const dir of [tool, project]) {
       const entries = walk(dir);
-      expect(entries.filter((e) => e.target !== undefined && !path.relative(ROOT, e.target).startsWith("..")), dir).toEqual([]);
+      expect(
+        entries.filter((e) => e.target !== undefined && !path.relative(ROOT, e.target).startsWith("..")),
+        dir,
+      ).toEqual([]);
       expect(entries.filter((e) => !path.relative(ROOT, fs.realpathSync(e.file)).startsWith(".."))).toEqual([]);
     }
-    const own = walk(project).filter((e) => !e.file.includes(`${path.sep}node_modules${path.sep}`) && fs.statSync(e.file).isFile());
+    const own = walk(project).filter(
+      (e) => !e.file.includes(`${path.sep}node_modules${path.sep}`) && fs.statSync(e.file).isFile(),
+    );
     expect(own.filter((e) => fs.readFileSync(e.file, "utf8").includes(ROOT)).map((e) => e.file)).toEqual([]);
   });
 
   it("the components resolve to compiled JavaScript with declarations, for Node and for TypeScript", () => {
     const resolved = run(process.execPath, ["-p", 'require.resolve("recette/components/naming")'], project);
-    expect(resolved.stdout.trim()).toBe(path.join(project, "node_modules", "recette", "dist", "components", "naming.js"));
-    const named = run(process.execPath, ["-p", 'require("recette/components/naming").physicalName({ project: "blog", stack: "dev", recipe: "r" }, "web")'], project);
+    expect(resolved.stdout.trim()).toBe(
+      path.join(project, "node_modules", "recette", "dist", "components", "naming.js"),
+    );
+    const named = run(
+      process.execPath,
+      [
+        "-p",
+        'require("recette/components/naming").physicalName({ project: "blog", stack: "dev", recipe: "r" }, "web")',
+      ],
+      project,
+    );
     expect(named.stdout.trim()).toBe("blog-dev-web");
-    fs.writeFileSync(path.join(project, "check.ts"), 'import { physicalName } from "recette/components/naming";\nconst n: string = physicalName({ project: "a", stack: "b", recipe: "c" }, "d");\nexport default n;\n');
+    fs.writeFileSync(
+      path.join(project, "check.ts"),
+      [
+        'import { physicalName } from "recette/components/naming";',
+        'const n: string = physicalName({ project: "a", stack: "b", recipe: "c" }, "d");',
+        "export default n;",
+        "",
+      ].join("\n"),
+    );
     // The checkout's TypeScript compiler, reading only the project's files: resolution through package.json "exports".
-    const tsc = run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--module", "node16",
-      "--moduleResolution", "node16", "--traceResolution", "check.ts"], project);
+    const tsc = run(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules/typescript/bin/tsc"),
+        "--noEmit",
+        "--strict",
+        "--module",
+        "node16",
+        "--moduleResolution",
+        "node16",
+        "--traceResolution",
+        "check.ts",
+      ],
+      project,
+    );
     expect(tsc.status, tsc.output).toBe(0);
-    expect(tsc.stdout).toContain(`'recette/components/naming' was successfully resolved to '${path.join(project, "node_modules/recette/dist/components/naming.d.ts")}'`);
+    const declaration = path.join(project, "node_modules/recette/dist/components/naming.d.ts");
+    expect(tsc.stdout).toContain(`'recette/components/naming' was successfully resolved to '${declaration}'`);
   });
 });

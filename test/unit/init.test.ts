@@ -28,14 +28,26 @@ describe("recette init", () => {
     expect(c.err).toEqual([]);
     const rel = path.relative(process.cwd(), dir);
     expect(c.out).toEqual([
-      ...["Pulumi.yaml", "package.json", "index.js", "recipes/local.yaml", "stacks/Pulumi.local.yaml", ".gitignore"].map(
-        (f) => `wrote ${path.join(rel, f)}`,
-      ),
+      ...[
+        "Pulumi.yaml",
+        "package.json",
+        "index.js",
+        "recipes/local.yaml",
+        "stacks/Pulumi.local.yaml",
+        ".gitignore",
+      ].map((f) => `wrote ${path.join(rel, f)}`),
       "next:",
       `  cd ${rel} && npm install`,
       "  npx recette validate recipes/local.yaml",
     ]);
-    expect(files(dir)).toEqual([".gitignore", "Pulumi.yaml", "index.js", "package.json", "recipes/local.yaml", "stacks/Pulumi.local.yaml"]);
+    expect(files(dir)).toEqual([
+      ".gitignore",
+      "Pulumi.yaml",
+      "index.js",
+      "package.json",
+      "recipes/local.yaml",
+      "stacks/Pulumi.local.yaml",
+    ]);
     expect(parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"))).toMatchObject({
       name: "blog",
       runtime: { name: "nodejs", options: { typescript: false } },
@@ -44,13 +56,19 @@ describe("recette init", () => {
     });
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
     const own = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8"));
-    expect(pkg.dependencies).toEqual({ "@pulumi/pulumi": own.dependencies["@pulumi/pulumi"], recette: `^${own.version}` });
-    expect(fs.readFileSync(path.join(dir, "index.js"), "utf8")).toContain('module.exports = require("recette").runProgram();');
+    expect(pkg.dependencies).toEqual({
+      "@pulumi/pulumi": own.dependencies["@pulumi/pulumi"],
+      recette: `^${own.version}`,
+    });
+    expect(fs.readFileSync(path.join(dir, "index.js"), "utf8")).toContain(
+      'module.exports = require("recette").runProgram();',
+    );
     expect(fs.readFileSync(path.join(dir, "stacks/Pulumi.local.yaml"), "utf8")).toBe(
       [
         "# The local stack of blog: the recipe it deploys and the values that recipe reads.",
         "# Set these before deploying (in this folder; --secret values are stored encrypted in this file):",
-        "#   pulumi config set --secret blogAdminPassword <password> -s local   (the blog's admin, set when it is installed)",
+        "#   pulumi config set --secret blogAdminPassword <password> -s local" +
+          "   (the blog's admin, set when it is installed)",
         "# A production stack says so here: blog:production: true (Let's Encrypt's production CA by default,",
         "# protected volumes). Any other stack is not production, whatever its name.",
         "config:",
@@ -72,10 +90,40 @@ describe("recette init", () => {
 
   it.each([
     ["local", "local", ["blogAdminPassword"]],
-    ["scaleway-swarm", "dev", ["sshPublicKey", "sshPrivateKey", "acmeEmail", "contactAddress", "blogAdminPassword", "smtpUser",
-      "smtpPassword", "imageRegistry", "scaleway:access_key", "scaleway:secret_key", "scaleway:project_id"]],
-    ["scaleway-k3s", "dev", ["sshPublicKey", "sshPrivateKey", "acmeEmail", "contactAddress", "blogAdminPassword", "smtpUser",
-      "smtpPassword", "imageRegistry", "scaleway:access_key", "scaleway:secret_key", "scaleway:project_id"]],
+    [
+      "scaleway-swarm",
+      "dev",
+      [
+        "sshPublicKey",
+        "sshPrivateKey",
+        "acmeEmail",
+        "contactAddress",
+        "blogAdminPassword",
+        "smtpUser",
+        "smtpPassword",
+        "imageRegistry",
+        "scaleway:access_key",
+        "scaleway:secret_key",
+        "scaleway:project_id",
+      ],
+    ],
+    [
+      "scaleway-k3s",
+      "dev",
+      [
+        "sshPublicKey",
+        "sshPrivateKey",
+        "acmeEmail",
+        "contactAddress",
+        "blogAdminPassword",
+        "smtpUser",
+        "smtpPassword",
+        "imageRegistry",
+        "scaleway:access_key",
+        "scaleway:secret_key",
+        "scaleway:project_id",
+      ],
+    ],
     ["hosts", "dev", ["sshPrivateKey", "acmeEmail", "contactAddress", "blogAdminPassword", "imageRegistry"]],
   ])("template %s: a valid recipe, and stack %s lists the command for each of %j", (template, stack, keys) => {
     const plan = planProject({ dir: path.join(tmp(), "web"), template });
@@ -88,9 +136,9 @@ describe("recette init", () => {
     const commands = stackText.split("\n").filter((l) => l.startsWith("#   pulumi config set "));
     expect(commands.map((l) => l.replace(/^#   pulumi config set (--secret )?(\S+) .*$/, "$2"))).toEqual(keys);
     for (const l of commands) expect(l).toMatch(/ -s \S+( {3}\(.*\))?$/);
-    expect(commands.filter((l) => l.includes("--secret")).map((l) => l.replace(/^.* --secret (\S+) .*$/, "$1"))).toEqual(
-      keys.filter((k) => /Password|PrivateKey|secret_key/.test(k)),
-    );
+    expect(
+      commands.filter((l) => l.includes("--secret")).map((l) => l.replace(/^.* --secret (\S+) .*$/, "$1")),
+    ).toEqual(keys.filter((k) => /Password|PrivateKey|secret_key/.test(k)));
     expect(parseStackConfig(stackText, "web").config["web:recipe"]).toBe(`recipes/${template}.yaml`);
   });
 
@@ -107,7 +155,8 @@ describe("recette init", () => {
     const c = capture();
     expect(initProject({ dir, name: "web" }, c.io)).toBe(1);
     expect(c.err).toEqual([
-      `recette init: ${path.relative(process.cwd(), path.join(dir, "Pulumi.yaml"))} exists: this folder is a Pulumi project already; nothing was written`,
+      `recette init: ${path.relative(process.cwd(), path.join(dir, "Pulumi.yaml"))} exists: ` +
+        "this folder is a Pulumi project already; nothing was written",
     ]);
     expect(files(dir)).toEqual(["Pulumi.yaml"]);
   });
@@ -119,7 +168,8 @@ describe("recette init", () => {
     const c = capture();
     expect(initProject({ dir, name: "web" }, c.io)).toBe(1);
     expect(c.err).toEqual([
-      `recette init: ${path.relative(process.cwd(), path.join(dir, ".gitignore"))} exists; nothing was written (init never overwrites a file)`,
+      `recette init: ${path.relative(process.cwd(), path.join(dir, ".gitignore"))} exists; ` +
+        "nothing was written (init never overwrites a file)",
     ]);
     expect(files(dir)).toEqual([".gitignore", "notes.txt"]);
     expect(fs.readFileSync(path.join(dir, ".gitignore"), "utf8")).toBe("mine\n");
@@ -131,7 +181,10 @@ describe("recette init", () => {
   it.each([
     [{ name: "My_Shop" }, 'recette init: --name "My_Shop" is not a recette project name'],
     [{}, 'recette init: the folder\'s name "My Shop" is not a recette project name'],
-    [{ name: "shop", template: "aws" }, 'recette init: --template "aws": no such template (one of: local, scaleway-swarm, scaleway-k3s, hosts)'],
+    [
+      { name: "shop", template: "aws" },
+      'recette init: --template "aws": no such template (one of: local, scaleway-swarm, scaleway-k3s, hosts)',
+    ],
     [{ name: "shop", stack: "Prod" }, 'recette init: --stack "Prod" is not a recette stack name'],
   ])("refuses %j with exit 2 and writes nothing", (o, message) => {
     const dir = path.join(tmp(), "My Shop");
@@ -157,7 +210,8 @@ describe("recette init", () => {
 
   it("is a command of the CLI: recette init <dir> --template hosts; a second positional is a usage error", () => {
     const dir = path.join(tmp(), "edge");
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], { encoding: "utf8" });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], { encoding: "utf8" });
     const r = cli("init", dir, "--template", "hosts");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);

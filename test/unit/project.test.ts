@@ -29,7 +29,8 @@ describe("the package and the project", () => {
     expect(findProjectRoot(dir)).toBeUndefined();
     expect(() => findProject(dir)).toThrow(
       new ProjectError(
-        `no Pulumi.yaml in ${dir} or any folder above it (fix: cd into your project, or create one with recette init <folder>)`,
+        `no Pulumi.yaml in ${dir} or any folder above it ` +
+          "(fix: cd into your project, or create one with recette init <folder>)",
       ),
     );
   });
@@ -72,7 +73,8 @@ describe("stack names", () => {
 
   it("refuses more than org/project/stack, an empty part, and a bad last part with the stack grammar", () => {
     const qualified =
-      "is not a stack name recette accepts (a stack, or one qualified as <org>/<stack> or <org>/<project>/<stack>, e.g. acme/prod)";
+      "is not a stack name recette accepts " +
+      "(a stack, or one qualified as <org>/<stack> or <org>/<project>/<stack>, e.g. acme/prod)";
     expect(validateStackName("a/b/c/prod")).toBe(`"a/b/c/prod" ${qualified}`);
     expect(validateStackName("/prod")).toBe(`"/prod" ${qualified}`);
     expect(validateStackName("acme/Prod")).toMatch(/^"Prod" is not a recette stack name \(lower-case letters/);
@@ -91,7 +93,9 @@ describe("production is said in the stack file", () => {
 
   it("refuses a value that is not a boolean, and two keys that disagree, naming the file and the fix", () => {
     expect(productionOf("shop", "acme/live", from({ "shop:production": "yes" }))).toEqual({
-      problem: 'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false (fix: pulumi config set shop:production true -s acme/live, or false)',
+      problem:
+        'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false ' +
+        "(fix: pulumi config set shop:production true -s acme/live, or false)",
     });
     expect(productionOf("shop", "live", from({ "shop:production": "true", "recette:production": "false" }))).toEqual({
       problem: "stacks/Pulumi.live.yaml: shop:production and recette:production disagree (fix: keep one of them)",
