@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findProject, findProjectRoot, ProjectError, readProject, validateProjectName } from "../../engine/project";
 import { PACKAGE_ROOT } from "../../engine/root";
+import { renderStack } from "../../engine/render";
 import { productionOf, stackFile, stackShortName, validateStackName } from "../../engine/stack-name";
 import { ROOT } from "../helpers";
 
@@ -101,4 +102,43 @@ describe("production is said in the stack file", () => {
       problem: "stacks/Pulumi.live.yaml: shop:production and recette:production disagree (fix: keep one of them)",
     });
   });
+});
+
+describe("the program on a project of its own", () => {
+  /** A project `name` whose stack `file` is the checkout's prod stack file, edited by `edit`. */
+  const project = (name: string, file: string, edit: (text: string) => string): string => {
+    const root = tmp();
+    fs.writeFileSync(path.join(root, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
+    fs.mkdirSync(path.join(root, "stacks"));
+    const text = fs
+      .readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8")
+      .replace("recette:recipe: recipes/blog.yaml", `recette:recipe: ${path.join(ROOT, "recipes", "blog.yaml")}`)
+      .replaceAll("recette:", `${name}:`);
+    fs.writeFileSync(path.join(root, "stacks", file), edit(text));
+    return root;
+  };
+  const ca = (artifacts: { path: string; content: string }[]) =>
+    /caServer: (\S+)/.exec(artifacts.find((a) => a.path === "files/traefik/traefik.yml")!.content)?.[1];
+
+  it("production comes from the stack file, not the stack's name; names from the project and the stack's last part", async () => {
+    const live = project("shop", "Pulumi.live.yaml", (t) => t);
+    const rendered = await renderStack({ root: live, stack: "acme/live" });
+    expect(ca(rendered.artifacts)).toBe("https://acme-v02.api.letsencrypt.org/directory");
+    const services = rendered.registrations
+      .filter((r) => r.type === "docker:index/service:Service")
+      .map((r) => r.inputs.name);
+    expect(services.sort()).toEqual(["shop-live-blog", "shop-live-relay", "shop-live-traefik", "shop-live-whoami"]);
+    const prod = project("shop", "Pulumi.prod.yaml", (t) => t.replace("  shop:production: true\n", ""));
+    expect(ca((await renderStack({ root: prod, stack: "prod" })).artifacts)).toBe(
+      "https://acme-staging-v02.api.letsencrypt.org/directory",
+    );
+  }, 120_000);
+
+  it("refuses a production value that is not a boolean, naming the stack file and the fix", async () => {
+    const root = project("shop", "Pulumi.live.yaml", (t) => t.replace("shop:production: true", "shop:production: yes"));
+    await expect(renderStack({ root, stack: "live" })).rejects.toThrow(
+      'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false ' +
+        "(fix: pulumi config set shop:production true -s live, or false)",
+    );
+  }, 60_000);
 });
