@@ -131,9 +131,14 @@ export const initProject = (o: InitOptions, io: Io): number => {
     return 1;
   }
   for (const f of plan.files) {
-    fs.mkdirSync(path.dirname(path.join(dir, f.file)), { recursive: true });
-    // wx: a file that appeared since the check above is refused, not overwritten.
-    fs.writeFileSync(path.join(dir, f.file), f.content, { flag: "wx" });
+    try {
+      fs.mkdirSync(path.dirname(path.join(dir, f.file)), { recursive: true });
+      // wx: a file that appeared since the check above is refused, not overwritten.
+      fs.writeFileSync(path.join(dir, f.file), f.content, { flag: "wx" });
+    } catch (e) {
+      io.err(`recette init: ${shown(f.file)}: ${writeFailure(e)}`);
+      return 1;
+    }
     io.out(`wrote ${shown(f.file)}`);
   }
   const recipe = plan.files[3]!.file;
@@ -142,6 +147,15 @@ export const initProject = (o: InitOptions, io: Io): number => {
   io.out(`  ${cd ? `cd ${escapeControls(cd)} && ` : ""}npm install`);
   io.out(`  npx recette validate ${recipe}`);
   return 0;
+};
+
+/** Why a file could not be written, in our words. */
+const writeFailure = (e: unknown): string => {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EPERM") return "permission denied (pick a folder you can write to)";
+  if (code === "ENOTDIR" || code === "EEXIST") return "a file is in the way of this path (pick another folder)";
+  if (code === "EROFS") return "the file system is read-only";
+  return `cannot be written (${code ?? String(e)})`;
 };
 
 export const initCommand = (args: string[], io: Io): number => {

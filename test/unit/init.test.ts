@@ -195,6 +195,17 @@ describe("recette init", () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 
+  it("a folder that is a file is refused in our words, not Node's", () => {
+    const file = path.join(tmp(), "web");
+    fs.writeFileSync(file, "x\n");
+    const c = capture();
+    expect(initProject({ dir: file }, c.io)).toBe(1);
+    expect(c.err).toEqual([
+      `recette init: ${path.relative(process.cwd(), path.join(file, "Pulumi.yaml"))}: ` +
+        "a file is in the way of this path (pick another folder)",
+    ]);
+  });
+
   it("a folder whose name is not a project name says how to fix it", () => {
     const c = capture();
     expect(initProject({ dir: path.join(tmp(), "My Shop") }, c.io)).toBe(2);
