@@ -3,10 +3,8 @@ import { ORCHESTRATOR, OS, placeDemands, WORKLOAD, type NodeLoad } from "../capa
 import { recipeDemands } from "../demands";
 import type { Recipe } from "../schema";
 import { planNodes } from "../topology";
-import { withRecipe, type Io } from "./io";
-
-export const summary = "print nodes, their RAM, the predicted RAM of the orchestrator and each workload, headroom and kernel needs";
-export const usage = "recette explain <recipe.yaml>   e.g. recette explain recipes/blog.yaml";
+import type { Run } from "./define";
+import { printJson, withRecipe } from "./io";
 
 const mib = (n: number | undefined) => (n === undefined ? "?" : `${Math.round(n)} MiB`);
 
@@ -48,14 +46,55 @@ export const kernelNeeds = (r: Recipe): string[] => {
 
 const MEASURED_APPS = ["traefik", "pluxml", "opensmtpd"];
 
-export const explainRecipe = (r: Recipe): string => {
+/** `explain --json`'s document (docs/cli.md): RAM in MiB, rounded; null where a node's RAM is unknown. */
+export interface ExplainReport {
+  recipe: string;
+  orchestrator: string;
+  provider: string;
+  nodes: { name: string; role: string; memoryMiB: number | null; osMiB: number; orchestratorMiB: number; workloads: { name: string; mib: number }[]; headroomMiB: number | null }[];
+  totalMiB: number;
+  alternative: { orchestrator: string; totalMiB: number };
+  estimates: string[];
+  kernel: string[];
+}
+
+const round = (n: number | undefined) => (n === undefined ? null : Math.round(n));
+const total = (ls: NodeLoad[]) => ls.reduce((s, l) => s + l.os + l.orchestrator + l.workloads.reduce((a, w) => a + w.mib, 0), 0);
+
+/** The predicted loads of the recipe's orchestrator and of the other one, for the table and --json. */
+const loadsOf = (r: Recipe) => {
   const nodes = planNodes(r.nodes);
   const demands = recipeDemands(r, nodes);
   const local = { local: r.nodes.provider === "local" };
-  const loads = placeDemands(nodes, r.orchestrator.kind, demands, local);
   const other = r.orchestrator.kind === "swarm" ? "k3s" : "swarm";
-  const alt = placeDemands(nodes, other, demands, local);
-  const total = (ls: NodeLoad[]) => ls.reduce((s, l) => s + l.os + l.orchestrator + l.workloads.reduce((a, w) => a + w.mib, 0), 0);
+  return { loads: placeDemands(nodes, r.orchestrator.kind, demands, local), other, alt: placeDemands(nodes, other, demands, local), demands };
+};
+
+export const explainReport = (r: Recipe): ExplainReport => {
+  const { loads, other, alt, demands } = loadsOf(r);
+  return {
+    recipe: r.name,
+    orchestrator: r.orchestrator.kind,
+    provider: r.nodes.provider,
+    nodes: loads.map((l) => ({
+      name: l.node.name,
+      role: l.node.role,
+      memoryMiB: round(l.node.memoryMiB),
+      osMiB: Math.round(l.os),
+      orchestratorMiB: Math.round(l.orchestrator),
+      workloads: l.workloads.map((w) => ({ name: w.name, mib: Math.round(w.mib) })),
+      headroomMiB: round(l.headroom),
+    })),
+    totalMiB: Math.round(total(loads)),
+    alternative: { orchestrator: other, totalMiB: Math.round(total(alt)) },
+    estimates: [...new Set(demands.filter((d) => d.source === "estimate").map((d) => d.name))],
+    kernel: kernelNeeds(r),
+  };
+};
+
+export const explainRecipe = (r: Recipe): string => {
+  const { loads, other, alt, demands } = loadsOf(r);
+  const local = r.nodes.provider === "local";
   const estimates = demands.filter((d) => d.source === "estimate").map((d) => d.name);
   return [
     `recipe ${r.name}: ${r.orchestrator.kind} on ${r.nodes.provider}${r.nodes.provider === "scaleway" ? ` (${r.nodes.type})` : ""}`,
@@ -63,9 +102,9 @@ export const explainRecipe = (r: Recipe): string => {
     renderTable(loadRows(loads)),
     "",
     `total: ${mib(total(loads))} with ${r.orchestrator.kind}; the same apps on ${other} would take ${mib(total(alt))}.`,
-    `anchors (MISSION.md, measured on a 2 GiB DEV1-S): OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB.`,
+    `anchors (measured on a 2 GiB Scaleway DEV1-S): OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB.`,
     `measured here (npm run bench, recette's images idle; Swarm / Kubernetes): ${MEASURED_APPS.map((k) => `${k} ${WORKLOAD[k]!.swarm.mib} / ${WORKLOAD[k]!.k3s.mib} MiB`).join(", ")}; a k3s agent ${ORCHESTRATOR["k3s-agent"].mib} MiB (kubelet, kube-proxy, containerd of the local node).`,
-    ...(local.local ? [`k3s on this machine is the local Kubernetes node (upstream v1.34, not k3s): ${ORCHESTRATOR["kubernetes-local"].mib} MiB of cluster processes, measured.`] : []),
+    ...(local ? [`k3s on this machine is the local Kubernetes node (upstream v1.34, not k3s): ${ORCHESTRATOR["kubernetes-local"].mib} MiB of cluster processes, measured.`] : []),
     ...(estimates.length ? [`estimates (not measured): ${[...new Set(estimates)].join(", ")}.`] : []),
     "",
     "kernel features:",
@@ -73,5 +112,6 @@ export const explainRecipe = (r: Recipe): string => {
   ].join("\n");
 };
 
-export const explainCommand = (args: string[], io: Io): number =>
-  withRecipe(args, usage, io, (loaded) => io.out(explainRecipe(loaded.recipe)));
+/** Exit 0 printed (the table, or --json's document), 1 invalid recipe (every problem on stderr). */
+export const explainRun: Run = ({ args, opts }, io) =>
+  withRecipe(args[0] ?? "", io, (loaded) => (opts.json === true ? printJson(io, explainReport(loaded.recipe)) : io.out(explainRecipe(loaded.recipe))));
