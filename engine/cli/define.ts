@@ -47,7 +47,8 @@ export interface CommandDef {
   examples: readonly string[];
   /**
    * Required only when the command runs. `require`, not `import()`: under tsx's CommonJS hook (bin/recette
-   * on the sources) a dynamic import would bypass the TypeScript loader.
+   * on the sources) a dynamic import would bypass the TypeScript loader. (Vitest cannot `require` a .ts
+   * file: tests that run a command's implementation run bin/recette.)
    */
   load: () => Promise<Run>;
 }
