@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resourceTree, shortType, toDot, toMermaid } from "../../engine/cli/graph";
 import { renderStack } from "../../engine/render";
@@ -21,6 +23,14 @@ describe("recette graph", () => {
     // depth first: a component is followed by its own resources
     const blog = nodes.findIndex((n) => n.key === "recette:pluxml:Pluxml::blog");
     expect(nodes.slice(blog + 1, blog + 4).map((n) => n.parent)).toEqual(Array(3).fill("recette:pluxml:Pluxml::blog"));
+  });
+
+  it("docs/graph.md shows the blog's graph exactly as recette graph recipes/blog.yaml -s dev prints it", async () => {
+    const { registrations } = await renderStack({ root: ROOT, stack: "dev", recipe: "recipes/blog.yaml" });
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "graph.md"), "utf8");
+    const block = /```mermaid\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    // When this fails, the blog's resources changed: npx recette graph recipes/blog.yaml -s dev, into docs/graph.md.
+    expect(block).toBe(toMermaid(resourceTree(registrations)));
   });
 
   it("Mermaid and DOT: one box per resource, one edge per parent, labels escaped", () => {

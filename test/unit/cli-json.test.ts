@@ -86,3 +86,26 @@ describe("-s on render", () => {
     expect(out("-s")).toBe(out("--stack"));
   });
 });
+
+describe("docs/cli.md stays true", () => {
+  const doc = fs.readFileSync(path.join(ROOT, "docs", "cli.md"), "utf8");
+  const blocks = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+
+  it("its --json examples have the fields the commands print, in their order", () => {
+    const keys = (o: unknown) => Object.keys(o as object);
+    const validate = JSON.parse(recette("validate", "--json", "recipes/blog.yaml").stdout) as ValidateReport;
+    const explain = JSON.parse(recette("explain", "--json", "recipes/blog.yaml").stdout) as ExplainReport;
+    expect(blocks).toHaveLength(2);
+    expect(keys(blocks[0])).toEqual(keys(validate));
+    expect(keys((blocks[0]!.problems as unknown[])[0])).toEqual(["file", "line", "col", "path", "message", "severity"]);
+    expect(keys(blocks[1])).toEqual(keys(explain));
+    expect(keys((blocks[1]!.nodes as unknown[])[0])).toEqual(keys(explain.nodes[0]));
+    expect(blocks[1]!.totalMiB).toBe(explain.totalMiB);
+  });
+
+  it("its table names every command", async () => {
+    const { COMMANDS } = await import("../../engine/cli/defs");
+    const rows = [...doc.matchAll(/^\| `([a-z]+)[ `]/gm)].map((m) => m[1]);
+    expect(rows).toEqual(COMMANDS.map((c) => c.name));
+  });
+});
