@@ -73,7 +73,9 @@ const zshSpecs = (o: OptionDef): string[] => {
 export const zshCompletion = (defs: readonly CommandDef[]): string => {
   const described = defs.map((d) => q(`${d.name}:${d.summary.replace(/[:'\\]/g, " ")}`)).join(" ");
   const cases = defs.map((d) => {
-    const args = (d.args ?? []).map((a) => q(`${a.required ? ":" : "::"}${a.name}:${a.choices ? `(${a.choices.join(" ")})` : "_files"}`));
+    const args = (d.args ?? []).map((a) =>
+      q(`${a.required ? ":" : "::"}${a.name}:${a.choices ? `(${a.choices.join(" ")})` : "_files"}`),
+    );
     return `    ${d.name}) _arguments ${[...(d.options ?? []).flatMap(zshSpecs), ...args].join(" ")} ;;`;
   });
   return `#compdef recette

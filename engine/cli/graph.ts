@@ -19,7 +19,9 @@ export interface GraphNode {
  * The resource tree: one node per registration, depth first from the top (children by type, then name), so
  * the text reads from the environment down; a parent that was not declared counts as none.
  */
-export const resourceTree = (registrations: readonly Pick<Registration, "type" | "name" | "parent" | "custom">[]): GraphNode[] => {
+export const resourceTree = (
+  registrations: readonly Pick<Registration, "type" | "name" | "parent" | "custom">[],
+): GraphNode[] => {
   const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
   const sorted = [...registrations].sort((a, b) => key(a).localeCompare(key(b)));
   const keys = new Set(sorted.map(key));
@@ -61,7 +63,11 @@ export const toMermaid = (nodes: readonly GraphNode[]): string => {
     const label = `"${text(n.name)}<br/><small>${text(shortType(n.type))}</small>"`;
     return n.component ? `(${label})` : `[${label}]`;
   };
-  return ["flowchart LR", ...nodes.map((n) => `  ${n.id}${box(n)}`), ...edges(nodes).map(([p, c]) => `  ${p} --> ${c}`)].join("\n");
+  return [
+    "flowchart LR",
+    ...nodes.map((n) => `  ${n.id}${box(n)}`),
+    ...edges(nodes).map(([p, c]) => `  ${p} --> ${c}`),
+  ].join("\n");
 };
 
 /** Graphviz DOT: `recette graph --format dot | dot -Tsvg > graph.svg`. */
@@ -71,7 +77,10 @@ export const toDot = (nodes: readonly GraphNode[]): string => {
     "digraph recette {",
     "  rankdir=LR;",
     '  node [shape=box, fontname="sans-serif"];',
-    ...nodes.map((n) => `  ${n.id} [label="${text(n.name)}\\n${text(shortType(n.type))}"${n.component ? ', style="rounded"' : ""}];`),
+    ...nodes.map(
+      (n) =>
+        `  ${n.id} [label="${text(n.name)}\\n${text(shortType(n.type))}"${n.component ? ', style="rounded"' : ""}];`,
+    ),
     ...edges(nodes).map(([p, c]) => `  ${p} -> ${c};`),
     "}",
   ].join("\n");

@@ -4,5 +4,7 @@ import { runProgram } from "./program";
 import { packageVersion } from "./version";
 
 /** recette's command line: the definitions only; a command's implementation is imported when it runs. */
-export const main = (argv: string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> =>
-  runProgram(argv, COMMANDS, packageVersion(), io);
+export const main = (
+  argv: string[],
+  io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) },
+): Promise<number> => runProgram(argv, COMMANDS, packageVersion(), io);

@@ -34,16 +34,28 @@ const valuesOf = (def: CommandDef, cmd: Command): Values => {
  * The whole command line from the definitions alone. Running a command imports its implementation;
  * `--help` and usage errors never do. `exit` receives the command's exit code.
  */
-export const buildProgram = (defs: readonly CommandDef[], version: string, io: Io, exit: (code: number) => void): Command => {
+export const buildProgram = (
+  defs: readonly CommandDef[],
+  version: string,
+  io: Io,
+  exit: (code: number) => void,
+): Command => {
   const program = new Command("recette")
     .description("declarative infrastructure recipes on Pulumi")
     .version(version, "-V, --version", "print recette's version")
     .helpOption("-h, --help", "show usage, options and examples")
     .helpCommand("help [command]", "show a command's usage, options and examples")
     .configureHelp({ subcommandTerm: (c) => c.name() })
-    .addHelpText("after", "\nRun recette help <command> for its options and examples; exit codes and --json shapes: docs/cli.md.");
+    .addHelpText(
+      "after",
+      "\nRun recette help <command> for its options and examples; exit codes and --json shapes: docs/cli.md.",
+    );
   for (const def of defs) {
-    const cmd = program.command(def.name).description(def.summary).usage(usageOf(def)).addHelpText("after", helpAfter(def));
+    const cmd = program
+      .command(def.name)
+      .description(def.summary)
+      .usage(usageOf(def))
+      .addHelpText("after", helpAfter(def));
     cmd.helpOption("-h, --help", "show this command's usage, options and examples");
     for (const a of def.args ?? []) {
       const choices = a.choices ? ` (${a.choices.join(" or ")})` : "";
@@ -76,7 +88,12 @@ export const buildProgram = (defs: readonly CommandDef[], version: string, io: I
 };
 
 /** Runs the command line; exit 0 ok, 1 error, 2 usage (commands may use other codes: see docs/cli.md). */
-export const runProgram = async (argv: readonly string[], defs: readonly CommandDef[], version: string, io: Io): Promise<number> => {
+export const runProgram = async (
+  argv: readonly string[],
+  defs: readonly CommandDef[],
+  version: string,
+  io: Io,
+): Promise<number> => {
   let code = 0;
   const program = buildProgram(defs, version, io, (c) => {
     code = c;
@@ -86,7 +103,12 @@ export const runProgram = async (argv: readonly string[], defs: readonly Command
     return 2;
   }
   // Commander answers `help <unknown>` with the general help and a second error; one clear error instead.
-  if (argv[0] === "help" && argv[1] !== undefined && !defs.some((d) => d.name === argv[1]) && !argv[1].startsWith("-")) {
+  if (
+    argv[0] === "help" &&
+    argv[1] !== undefined &&
+    !defs.some((d) => d.name === argv[1]) &&
+    !argv[1].startsWith("-")
+  ) {
     io.err(usageError("commander.unknownCommand", `'${argv[1]}'`, undefined, defs));
     return 2;
   }
@@ -97,7 +119,14 @@ export const runProgram = async (argv: readonly string[], defs: readonly Command
     if (!(e instanceof CommanderError)) throw e;
     // --help and --version end the parse by "exiting" 0.
     if (e.exitCode === 0) return 0;
-    io.err(usageError(e.code, e.message, defs.find((d) => d.name === argv[0]), defs));
+    io.err(
+      usageError(
+        e.code,
+        e.message,
+        defs.find((d) => d.name === argv[0]),
+        defs,
+      ),
+    );
     return 2;
   }
 };

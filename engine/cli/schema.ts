@@ -6,7 +6,10 @@ import { recipeJsonSchema } from "../schema/json-schema";
 import type { Run } from "./define";
 
 export const generatedFiles = (): { file: string; content: string }[] => [
-  { file: path.join(ROOT, "recipes", "recipe.schema.json"), content: `${JSON.stringify(recipeJsonSchema(), null, 2)}\n` },
+  {
+    file: path.join(ROOT, "recipes", "recipe.schema.json"),
+    content: `${JSON.stringify(recipeJsonSchema(), null, 2)}\n`,
+  },
   { file: path.join(ROOT, "docs", "recipe.md"), content: renderRecipeDocs(recipeJsonSchema()) },
 ];
 

@@ -1,6 +1,6 @@
 import { distance } from "fastest-levenshtein";
 
-/** Two neighbouring letters swapped (`jsno`, `vlaidate`): the most common typo, one edit rather than Levenshtein's two. */
+/** Two neighbouring letters swapped (`jsno`, `vlaidate`): the most common typo, one edit, not Levenshtein's two. */
 const swapped = (a: string, b: string): boolean => {
   if (a.length !== b.length) return false;
   const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));

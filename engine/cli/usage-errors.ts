@@ -10,23 +10,33 @@ const optionFor = (def: CommandDef | undefined, quoted: string | undefined): Opt
   [...(def?.options ?? []), ...TOP_OPTIONS].find((o) => o.flags === quoted || flagsOf(o).includes(quoted ?? ""));
 const spelled = (o: OptionDef | undefined, fallback: string) => (o ? `--${longName(o.flags)}` : fallback);
 
-const usageLine = (def: CommandDef) => `\nusage: recette ${def.name} ${usageOf(def)}   (recette ${def.name} --help for more)`;
+const usageLine = (def: CommandDef) =>
+  `\nusage: recette ${def.name} ${usageOf(def)}   (recette ${def.name} --help for more)`;
 
 /**
  * Our own words for what the command-line parser refused. Commander reports a code and an English
  * message that quotes the offending word ('--stak', 'recipe'); we take the word from the quotes and say
  * what is wrong, what was meant and how to get help, the same way for every command.
  */
-export const usageError = (code: string, message: string, def: CommandDef | undefined, commands: readonly CommandDef[]): string => {
+export const usageError = (
+  code: string,
+  message: string,
+  def: CommandDef | undefined,
+  commands: readonly CommandDef[],
+): string => {
   const quoted = [...message.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
   const who = def ? `recette ${def.name}` : "recette";
   const usage = def ? usageLine(def) : "";
   switch (code) {
     case "commander.unknownCommand": {
       const name = quoted[0] ?? "";
-      const meant = didYouMean(name, commands.map((c) => c.name));
+      const meant = didYouMean(
+        name,
+        commands.map((c) => c.name),
+      );
       const list = commands.map((c) => c.name).join(", ");
-      return `recette: there is no command ${JSON.stringify(name)}${meant ? `; did you mean ${JSON.stringify(meant)}?` : ""} (commands: ${list})`;
+      const hint = meant ? `; did you mean ${JSON.stringify(meant)}?` : "";
+      return `recette: there is no command ${JSON.stringify(name)}${hint} (commands: ${list})`;
     }
     case "commander.unknownOption": {
       const flag = quoted[0] ?? "";
@@ -62,22 +72,31 @@ export const usageError = (code: string, message: string, def: CommandDef | unde
 export const requiredError = (def: CommandDef, opts: Record<string, unknown>): string | undefined => {
   const missing = (def.options ?? []).find((o) => o.required && opts[longName(o.flags)] === undefined);
   if (!missing) return undefined;
-  return `recette ${def.name}: ${missing.flags.replace(/^-[a-z], /, "")} is required: ${missing.description}${usageLine(def)}`;
+  const flags = missing.flags.replace(/^-[a-z], /, "");
+  return `recette ${def.name}: ${flags} is required: ${missing.description}${usageLine(def)}`;
 };
 
 /** An option value outside its choices (`--format svg`), in the same words, or undefined. */
-export const choiceError = (def: CommandDef, args: readonly string[], opts: Record<string, unknown>): string | undefined => {
+export const choiceError = (
+  def: CommandDef,
+  args: readonly string[],
+  opts: Record<string, unknown>,
+): string | undefined => {
   const usage = usageLine(def);
   for (const o of def.options ?? []) {
     const v = opts[longName(o.flags)];
     if (o.choices && typeof v === "string" && !o.choices.includes(v))
-      return `recette ${def.name}: --${longName(o.flags)} ${JSON.stringify(v)} is not one of ${o.choices.join(", ")}${usage}`;
+      return (
+        `recette ${def.name}: --${longName(o.flags)} ${JSON.stringify(v)} is not one of ${o.choices.join(", ")}` + usage
+      );
   }
   for (const [i, a] of (def.args ?? []).entries()) {
     const v = args[i];
     if (a.choices && v !== undefined && !a.choices.includes(v)) {
       const meant = didYouMean(v, a.choices);
-      return `recette ${def.name}: <${a.name}> ${JSON.stringify(v)} is not one of ${a.choices.join(", ")}${meant ? `; did you mean ${meant}?` : ""}${usage}`;
+      const hint = meant ? `; did you mean ${meant}?` : "";
+      const value = JSON.stringify(v);
+      return `recette ${def.name}: <${a.name}> ${value} is not one of ${a.choices.join(", ")}${hint}${usage}`;
     }
   }
   return undefined;

@@ -22,7 +22,9 @@ export const validateReport = (file: string, outcome: ReturnType<typeof loadOutc
   return {
     file,
     valid: outcome.ok,
-    recipe: r ? { name: r.name, orchestrator: r.orchestrator.kind, provider: r.nodes.provider, apps: r.apps.length } : null,
+    recipe: r
+      ? { name: r.name, orchestrator: r.orchestrator.kind, provider: r.nodes.provider, apps: r.apps.length }
+      : null,
     errors: problems.filter((p) => p.severity === "error").length,
     warnings: problems.filter((p) => p.severity === "warning").length,
     problems,
@@ -39,7 +41,11 @@ export const validateCommand = (file: string, json: boolean, io: Io): number => 
   return withRecipe(
     file,
     io,
-    ({ recipe }) => io.out(`${file}: valid recipe ${recipe.name} (${recipe.orchestrator.kind} on ${recipe.nodes.provider}, ${recipe.apps.length} apps)`),
+    ({ recipe }) =>
+      io.out(
+        `${file}: valid recipe ${recipe.name} ` +
+          `(${recipe.orchestrator.kind} on ${recipe.nodes.provider}, ${recipe.apps.length} apps)`,
+      ),
     (errors) => io.err(`${file}: ${errors} error${errors === 1 ? "" : "s"}`),
   );
 };

@@ -17,4 +17,9 @@ export const packageVersion = (from = __dirname): string => {
 };
 
 const isRecette = (pkg: unknown): pkg is { name: "recette"; version: string } =>
-  typeof pkg === "object" && pkg !== null && "name" in pkg && pkg.name === "recette" && "version" in pkg && typeof pkg.version === "string";
+  typeof pkg === "object" &&
+  pkg !== null &&
+  "name" in pkg &&
+  pkg.name === "recette" &&
+  "version" in pkg &&
+  typeof pkg.version === "string";

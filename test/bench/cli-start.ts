@@ -19,10 +19,14 @@ const measure = (args: string[]): { wall: number; cpu: number; status: number | 
   for (let i = 0; i < RUNS; i++) {
     // bash's `time` gives the child's user and system time besides the wall time measured here.
     const t = process.hrtime.bigint();
-    const r = spawnSync("bash", ["-c", 'TIMEFORMAT="%U %S"; { time "$@" >/dev/null 2>&1; s=$?; } 2>&1; exit $s', "_", process.execPath, ...args], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      "bash",
+      ["-c", 'TIMEFORMAT="%U %S"; { time "$@" >/dev/null 2>&1; s=$?; } 2>&1; exit $s', "_", process.execPath, ...args],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
     walls.push(Number(process.hrtime.bigint() - t) / 1e6);
     status = r.status;
     const [user, sys] = r.stdout.trim().split(/\s+/).map(Number);
@@ -33,7 +37,9 @@ const measure = (args: string[]): { wall: number; cpu: number; status: number | 
 };
 
 export const cliStart = (): void => {
-  console.log(`## CLI start (goal: under ${GOAL_MS / 1000} s for --help and validate, compiled JavaScript; median of ${RUNS})\n`);
+  console.log(
+    `## CLI start (goal: under ${GOAL_MS / 1000} s for --help and validate, compiled JavaScript; median of ${RUNS})\n`,
+  );
   const bin = path.join(ROOT, "bin", "recette");
   const rows: [string, string[]][] = [
     ["node -e 0 (Node's own start)", ["-e", "0"]],
@@ -46,7 +52,9 @@ export const cliStart = (): void => {
     const m = measure(args);
     const verdict = label.startsWith("node") ? "" : m.wall < GOAL_MS ? "met" : "not met";
     const fmt = (n: number) => `${n.toFixed(0)} ms`.padStart(10);
-    console.log(`${label.padEnd(40)} ${fmt(m.wall)} ${fmt(m.cpu)}  ${verdict}${m.status === 0 ? "" : ` (exit ${m.status})`}`);
+    console.log(
+      `${label.padEnd(40)} ${fmt(m.wall)} ${fmt(m.cpu)}  ${verdict}${m.status === 0 ? "" : ` (exit ${m.status})`}`,
+    );
   }
   console.log("\n(cpu: user + system time of the process; on a busy machine wall time grows, cpu time much less)\n");
 };

@@ -17,10 +17,20 @@ const script = (text: string, ext: string) => {
 /** What bash offers after `words` (the last one being completed), with the script sourced as a user would. */
 const offered = (file: string, ...words: string[]) => {
   const array = words.map((w) => `'${w}'`).join(" ");
-  const r = spawnSync("bash", ["--norc", "-c", `source "$1"; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _recette; printf '%s\\n' "\${COMPREPLY[@]}"`, "_", file], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    "bash",
+    [
+      "--norc",
+      "-c",
+      `source "$1"; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _recette; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      "_",
+      file,
+    ],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.split("\n").filter(Boolean);
 };
@@ -31,7 +41,9 @@ describe("recette completion", () => {
     expect([r.status, r.stderr]).toEqual([0, ""]);
     expect(r.stdout).toBe(bashCompletion(COMMANDS));
     const file = script(r.stdout, "bash");
-    const registered = spawnSync("bash", ["--norc", "-c", 'source "$1"; complete -p recette', "_", file], { encoding: "utf8" });
+    const registered = spawnSync("bash", ["--norc", "-c", 'source "$1"; complete -p recette', "_", file], {
+      encoding: "utf8",
+    });
     expect(registered.stdout).toBe("complete -o default -F _recette recette\n");
     expect(offered(file, "recette", "v")).toEqual(["validate"]);
     expect(offered(file, "recette", "")).toEqual([...COMMANDS.map((c) => c.name), "help", "--help", "--version"]);
@@ -39,7 +51,9 @@ describe("recette completion", () => {
     expect(offered(file, "recette", "backup", "--f")).toEqual(["--force"]);
     const stacks = fs.readdirSync(path.join(ROOT, "stacks")).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
     expect(offered(file, "recette", "render", "-s", "").sort()).toEqual(stacks.sort());
-    expect(offered(file, "recette", "drift", "--stack", "loc").sort()).toEqual(stacks.filter((s) => s.startsWith("loc")).sort());
+    expect(offered(file, "recette", "drift", "--stack", "loc").sort()).toEqual(
+      stacks.filter((s) => s.startsWith("loc")).sort(),
+    );
     expect(offered(file, "recette", "graph", "--format", "")).toEqual(["mermaid", "dot"]);
     expect(offered(file, "recette", "completion", "")).toEqual(["bash", "zsh"]);
     expect(offered(file, "recette", "help", "dr")).toEqual(["drift"]);
@@ -52,9 +66,13 @@ describe("recette completion", () => {
     const file = script(r.stdout, "zsh");
     const syntax = spawnSync("zsh", ["-n", file], { encoding: "utf8" });
     expect([syntax.status, syntax.stderr]).toEqual([0, ""]);
-    const loaded = spawnSync("zsh", ["-f", "-c", 'autoload -U compinit && compinit -u && source "$1" && print -r -- $_comps[recette]', "_", file], {
-      encoding: "utf8",
-    });
+    const loaded = spawnSync(
+      "zsh",
+      ["-f", "-c", 'autoload -U compinit && compinit -u && source "$1" && print -r -- $_comps[recette]', "_", file],
+      {
+        encoding: "utf8",
+      },
+    );
     expect([loaded.status, loaded.stdout, loaded.stderr]).toEqual([0, "_recette\n", ""]);
   });
 });

@@ -28,7 +28,9 @@ describe("usage errors: exit 2, our own words, the usage line", () => {
       stdout: "",
       stderr: `recette: there is no command "valdate"; did you mean "validate"? (commands: ${COMMAND_LIST})`,
     });
-    expect((await run("frobnicate")).stderr).toBe(`recette: there is no command "frobnicate" (commands: ${COMMAND_LIST})`);
+    expect((await run("frobnicate")).stderr).toBe(
+      `recette: there is no command "frobnicate" (commands: ${COMMAND_LIST})`,
+    );
     expect(await run("help", "rendr")).toEqual({
       code: 2,
       stdout: "",
@@ -47,15 +49,25 @@ describe("usage errors: exit 2, our own words, the usage line", () => {
     expect((await run("validate", "--jsno", "recipes/blog.yaml")).stderr.split("\n")[0]).toBe(
       "recette validate: there is no option --jsno; did you mean --json? (options: --json, --help)",
     );
-    expect((await run("drift", "-x")).stderr.split("\n")[0]).toBe("recette drift: there is no option -x (options: --stack, --help)");
-    expect((await run("--verison")).stderr).toBe("recette: there is no option --verison; did you mean --version? (options: --help, --version)");
+    expect((await run("drift", "-x")).stderr.split("\n")[0]).toBe(
+      "recette drift: there is no option -x (options: --stack, --help)",
+    );
+    expect((await run("--verison")).stderr).toBe(
+      "recette: there is no option --verison; did you mean --version? (options: --help, --version)",
+    );
   });
 
-  it("a missing argument, a missing value, a required option, too many arguments, options that exclude each other", async () => {
+  it("a missing argument or value, a required option, too many arguments, exclusive options", async () => {
     const cases: [string[], string][] = [
       [["validate"], "recette validate: <recipe> is missing: the recipe file, e.g. recipes/blog.yaml"],
-      [["render", "-s"], "recette render: --stack needs a value: the stack whose values to use (stacks/Pulumi.<name>.yaml)"],
-      [["render", "--out", "x"], "recette render: --stack <name> is required: the stack whose values to use (stacks/Pulumi.<name>.yaml)"],
+      [
+        ["render", "-s"],
+        "recette render: --stack needs a value: the stack whose values to use (stacks/Pulumi.<name>.yaml)",
+      ],
+      [
+        ["render", "--out", "x"],
+        "recette render: --stack <name> is required: the stack whose values to use (stacks/Pulumi.<name>.yaml)",
+      ],
       [["drift"], "recette drift: --stack <name> is required: the stack to compare"],
       [["validate", "a.yaml", "b.yaml"], "recette validate: too many arguments (2 given): it takes <recipe>"],
       [["schema", "--write", "--check"], "recette schema: --write and --check cannot be given together"],
@@ -66,7 +78,9 @@ describe("usage errors: exit 2, our own words, the usage line", () => {
     for (const [argv, first] of cases) {
       const r = await run(...argv);
       expect([argv.join(" "), r.code, r.stdout, r.stderr.split("\n")[0]]).toEqual([argv.join(" "), 2, "", first]);
-      expect(r.stderr.split("\n")[1], argv.join(" ")).toMatch(new RegExp(`^usage: recette ${argv[0]} .*\\(recette ${argv[0]} --help for more\\)$`));
+      expect(r.stderr.split("\n")[1], argv.join(" ")).toMatch(
+        new RegExp(`^usage: recette ${argv[0]} .*\\(recette ${argv[0]} --help for more\\)$`),
+      );
     }
   });
 });
@@ -88,9 +102,15 @@ describe("-s and the older implementations' argument lists", () => {
     expect(toArgv({ options }, { args: [], opts: {} })).toEqual([]);
   });
 
-  it("-s works wherever --stack does: drift, preview, backup and restore parse it (a bad name is refused the same way)", () => {
-    const refusal = (cmd: string) => new RegExp(`^recette ${cmd}: --stack "Dev" is not a recette stack name \\(lower-case letters, digits and -`);
-    for (const argv of [["drift", "-s", "Dev"], ["preview", "-s", "Dev"], ["backup", "-s", "Dev", "x.tar.gz"], ["restore", "-s", "Dev", "x.tar.gz"]]) {
+  it("-s works wherever --stack does: drift, preview, backup, restore (a bad name is refused the same way)", () => {
+    const refusal = (cmd: string) =>
+      new RegExp(`^recette ${cmd}: --stack "Dev" is not a recette stack name \\(lower-case letters, digits and -`);
+    for (const argv of [
+      ["drift", "-s", "Dev"],
+      ["preview", "-s", "Dev"],
+      ["backup", "-s", "Dev", "x.tar.gz"],
+      ["restore", "-s", "Dev", "x.tar.gz"],
+    ]) {
       const short = recette(...argv);
       const long = recette(...argv.map((a) => (a === "-s" ? "--stack" : a)));
       expect([argv.join(" "), short.status]).toEqual([argv.join(" "), 2]);
@@ -100,9 +120,14 @@ describe("-s and the older implementations' argument lists", () => {
   });
 
   it("restore of a missing archive: our own message naming the file and the fix, exit 1", () => {
-    const fix = "give the path of a .tar.gz written by recette backup (e.g. recette backup -s local backups/local.tar.gz)";
+    const fix =
+      "give the path of a .tar.gz written by recette backup (e.g. recette backup -s local backups/local.tar.gz)";
     const missing = recette("restore", "-s", "local", "backups/nope.tar.gz");
-    expect([missing.status, missing.stdout, missing.stderr]).toEqual([1, "", `recette restore: there is no file backups/nope.tar.gz: ${fix}\n`]);
+    expect([missing.status, missing.stdout, missing.stderr]).toEqual([
+      1,
+      "",
+      `recette restore: there is no file backups/nope.tar.gz: ${fix}\n`,
+    ]);
     expect(recette("restore", "-s", "local", "docs").stderr).toBe(`recette restore: docs is not a file: ${fix}\n`);
   });
 });

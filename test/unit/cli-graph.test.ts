@@ -13,7 +13,12 @@ describe("recette graph", () => {
     const nodes = resourceTree(registrations);
     expect(nodes).toHaveLength(registrations.length);
     const parentOf = (key: string) => nodes.find((n) => n.key === key)?.parent;
-    expect(nodes[0]).toMatchObject({ id: "n0", key: "recette:index:Environment::local", parent: undefined, component: true });
+    expect(nodes[0]).toMatchObject({
+      id: "n0",
+      key: "recette:index:Environment::local",
+      parent: undefined,
+      component: true,
+    });
     expect(nodes.filter((n) => n.parent === undefined)).toHaveLength(1);
     expect(parentOf("docker:index/service:Service::blog")).toBe("recette:pluxml:Pluxml::blog");
     expect(parentOf("docker:index/volume:Volume::traefik-acme")).toBe("recette:traefik:Traefik::traefik");
@@ -36,7 +41,12 @@ describe("recette graph", () => {
   it("Mermaid and DOT: one box per resource, one edge per parent, labels escaped", () => {
     const nodes = resourceTree([
       { type: "recette:index:Environment", name: "e", parent: "", custom: false },
-      { type: "docker:index/service:Service", name: 'say "hi" <b>', parent: "recette:index:Environment::e", custom: true },
+      {
+        type: "docker:index/service:Service",
+        name: 'say "hi" <b>',
+        parent: "recette:index:Environment::e",
+        custom: true,
+      },
       { type: "pulumi:providers:docker", name: "docker", parent: "recette:index:Environment::e", custom: true },
     ]);
     expect(toMermaid(nodes)).toBe(
@@ -56,7 +66,10 @@ describe("recette graph", () => {
   it("prints Mermaid by default and DOT that Graphviz parses (bin/recette, stack local)", () => {
     const mermaid = recette("graph", "recipes/local.yaml", "-s", "local");
     expect([mermaid.status, mermaid.stderr]).toEqual([0, ""]);
-    expect(mermaid.stdout.split("\n").slice(0, 2)).toEqual(["flowchart LR", '  n0("local<br/><small>recette:Environment</small>")']);
+    expect(mermaid.stdout.split("\n").slice(0, 2)).toEqual([
+      "flowchart LR",
+      '  n0("local<br/><small>recette:Environment</small>")',
+    ]);
     const dot = recette("graph", "-s", "local", "--format", "dot");
     expect([dot.status, dot.stderr]).toEqual([0, ""]);
     // Graphviz is installed by scripts/ensure-validators (npm test), from Debian's graphviz package.

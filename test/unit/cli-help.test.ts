@@ -11,7 +11,19 @@ const version = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "ut
 
 describe("recette --help, help <cmd>, <cmd> --help", () => {
   it("the commands are the ones the issue names, each with a summary, a usage and at least one example", () => {
-    expect(NAMES).toEqual(["validate", "explain", "render", "graph", "preview", "drift", "backup", "restore", "images", "schema", "completion"]);
+    expect(NAMES).toEqual([
+      "validate",
+      "explain",
+      "render",
+      "graph",
+      "preview",
+      "drift",
+      "backup",
+      "restore",
+      "images",
+      "schema",
+      "completion",
+    ]);
     for (const c of COMMANDS) {
       expect(c.summary.length, c.name).toBeGreaterThan(10);
       expect(c.examples.length, c.name).toBeGreaterThan(0);
@@ -19,10 +31,14 @@ describe("recette --help, help <cmd>, <cmd> --help", () => {
     }
   });
 
-  it("every command's --help and help <cmd>: exit 0, usage, options and examples on stdout, nothing on stderr, no file written", async () => {
+  it("every command's --help and help <cmd>: exit 0, usage and examples, no stderr, no file written", async () => {
     const before = listing();
     for (const name of NAMES) {
-      for (const argv of [[name, "--help"], [name, "-h"], ["help", name]]) {
+      for (const argv of [
+        [name, "--help"],
+        [name, "-h"],
+        ["help", name],
+      ]) {
         const r = await run(...argv);
         expect([argv.join(" "), r.code, r.stderr]).toEqual([argv.join(" "), 0, ""]);
         expect(r.stdout).toMatch(new RegExp(`^Usage: recette ${name} `));
@@ -41,18 +57,25 @@ describe("recette --help, help <cmd>, <cmd> --help", () => {
     expect(listing()).toEqual(before);
   });
 
-  it("validate --help and render --help exit 0 (they once said \"--help:1:1 no such file\" and Node's parseArgs error)", () => {
+  it('validate --help and render --help exit 0 (once "--help:1:1 no such file" and Node\'s parseArgs error)', () => {
     for (const name of ["validate", "render"]) {
       const r = recette(name, "--help");
       expect([r.status, r.stderr]).toEqual([0, ""]);
-      expect(r.stdout.split("\n")[0]).toBe(name === "validate" ? "Usage: recette validate <recipe> [options]" : "Usage: recette render [recipe] --stack <name> --out <dir>");
+      expect(r.stdout.split("\n")[0]).toBe(
+        name === "validate"
+          ? "Usage: recette validate <recipe> [options]"
+          : "Usage: recette render [recipe] --stack <name> --out <dir>",
+      );
     }
   });
 
   it("recette --help lists every command with its summary; no command prints it on stderr with exit 2", async () => {
     const r = await run("--help");
     expect(r.code).toBe(0);
-    for (const c of COMMANDS) expect(r.stdout, c.name).toMatch(new RegExp(`^  ${c.name} +${c.summary.slice(0, 20).replace(/[()[\]`.]/g, "\\$&")}`, "m"));
+    for (const c of COMMANDS)
+      expect(r.stdout, c.name).toMatch(
+        new RegExp(`^  ${c.name} +${c.summary.slice(0, 20).replace(/[()[\]`.]/g, "\\$&")}`, "m"),
+      );
     expect(r.stdout).toMatch(/^  help +show a command's usage, options and examples$/m);
     const none = await run();
     expect(none.code).toBe(2);
@@ -70,16 +93,21 @@ describe("recette --help, help <cmd>, <cmd> --help", () => {
     const script = [
       'const { main } = require("./engine/cli/main.ts");',
       "(async () => {",
-      '  for (const argv of [["--help"], ["validate", "--help"], ["render", "--help"], ["preview", "--help"], ["help", "drift"]])',
+      '  const all = [["--help"], ["validate", "--help"], ["render", "--help"], ["preview", "-h"], ["help", "drift"]];',
+      "  for (const argv of all)",
       "    await main(argv, { out: () => {}, err: () => {} });",
       "  const loaded = Object.keys(require.cache).map((f) => f.replace(process.cwd() + '/', ''));",
-      "  console.log(JSON.stringify(loaded.filter((f) => /node_modules\\/(@pulumi|zod|yaml)\\/|^engine\\/(load|render|schema|delivery|backup)\\//.test(f))));",
+      "  const heavy = /node_modules\\/(@pulumi|zod|yaml)\\/|^engine\\/(load|render|schema|delivery|backup)\\//;",
+      "  console.log(JSON.stringify(loaded.filter((f) => heavy.test(f))));",
       "  console.log(JSON.stringify(loaded.filter((f) => f.startsWith('engine/cli/')).sort()));",
       "})();",
     ].join("\n");
     const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", script], { cwd: ROOT, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    const [heavy, cli] = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as string[]);
+    const [heavy, cli] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as string[]);
     expect(heavy).toEqual([]);
     // The framework and the definitions; not validate.ts, render.ts, preview.ts, drift.ts…
     expect(cli!.filter((f) => !f.startsWith("engine/cli/defs/"))).toEqual([

@@ -13,9 +13,13 @@ export const run = async (...argv: string[]) => {
 };
 
 /** Runs bin/recette in its own process, from the repository. */
-export const recette = (...args: string[]) => spawnSync(path.join(ROOT, "bin", "recette"), args, { cwd: ROOT, encoding: "utf8" });
+export const recette = (...args: string[]) =>
+  spawnSync(path.join(ROOT, "bin", "recette"), args, { cwd: ROOT, encoding: "utf8" });
 
-/** Every file under the repository (but node_modules, .git and build or preview output) with its size and mtime: to prove nothing was written. */
+/**
+ * Every file under the repository (but node_modules, .git and build or preview output) with its size and mtime:
+ * to prove that nothing was written.
+ */
 export const listing = (dir = ROOT): string[] => {
   const out: string[] = [];
   const walk = (d: string) => {

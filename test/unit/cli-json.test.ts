@@ -32,32 +32,63 @@ describe("--json: one JSON document on stdout (docs/cli.md), the same exit codes
       errors: 2,
       warnings: 0,
       problems: [
-        { file, line: 4, col: 1, path: "colour", severity: "error", message: 'unknown key "colour" (allowed here: name, description, nodes, orchestrator, edge, apps)' },
+        {
+          file,
+          line: 4,
+          col: 1,
+          path: "colour",
+          severity: "error",
+          message: 'unknown key "colour" (allowed here: name, description, nodes, orchestrator, edge, apps)',
+        },
         {
           file,
           line: 6,
           col: 22,
           path: "apps[0].service.name",
           severity: "error",
-          message: '"Web" is not a valid name (lower-case letters, digits and -, starting with a letter, at most 32 characters; e.g. relay)',
+          message:
+            '"Web" is not a valid name (lower-case letters, digits and -, starting with a letter, ' +
+            "at most 32 characters; e.g. relay)",
         },
       ],
     } satisfies ValidateReport);
     const missing = recette("validate", "--json", "recipes/nope.yaml");
     expect(missing.status).toBe(1);
-    expect((JSON.parse(missing.stdout) as ValidateReport).problems.map((p) => [p.file, p.line, p.severity])).toEqual([["recipes/nope.yaml", 1, "error"]]);
+    expect((JSON.parse(missing.stdout) as ValidateReport).problems.map((p) => [p.file, p.line, p.severity])).toEqual([
+      ["recipes/nope.yaml", 1, "error"],
+    ]);
   });
 
   it("explain --json: the table's figures, per node, in MiB", () => {
     const r = recette("explain", "--json", "recipes/blog.yaml");
     expect([r.status, r.stderr]).toEqual([0, ""]);
     const doc = JSON.parse(r.stdout) as ExplainReport;
-    expect(Object.keys(doc)).toEqual(["recipe", "orchestrator", "provider", "nodes", "totalMiB", "alternative", "estimates", "kernel"]);
-    expect([doc.recipe, doc.orchestrator, doc.provider, doc.alternative.orchestrator]).toEqual(["blog", "swarm", "scaleway", "k3s"]);
+    expect(Object.keys(doc)).toEqual([
+      "recipe",
+      "orchestrator",
+      "provider",
+      "nodes",
+      "totalMiB",
+      "alternative",
+      "estimates",
+      "kernel",
+    ]);
+    expect([doc.recipe, doc.orchestrator, doc.provider, doc.alternative.orchestrator]).toEqual([
+      "blog",
+      "swarm",
+      "scaleway",
+      "k3s",
+    ]);
     expect(doc.nodes.map((n) => n.name)).toEqual(["manager-1", "worker-1", "worker-2"]);
     expect(doc.nodes[0]).toMatchObject({ role: "manager", memoryMiB: 2048, osMiB: 71, orchestratorMiB: 84 });
-    expect(doc.nodes[1]!.workloads).toEqual([{ name: "blog", mib: 15 }, { name: "whoami", mib: 32 }]);
-    const sum = doc.nodes.reduce((s, n) => s + n.osMiB + n.orchestratorMiB + n.workloads.reduce((a, w) => a + w.mib, 0), 0);
+    expect(doc.nodes[1]!.workloads).toEqual([
+      { name: "blog", mib: 15 },
+      { name: "whoami", mib: 32 },
+    ]);
+    const sum = doc.nodes.reduce(
+      (s, n) => s + n.osMiB + n.orchestratorMiB + n.workloads.reduce((a, w) => a + w.mib, 0),
+      0,
+    );
     expect(Math.abs(doc.totalMiB - sum)).toBeLessThanOrEqual(doc.nodes.length * 2);
     expect(doc.kernel[1]).toMatch(/^IPVS: required \(routing mesh/);
     const bad = recette("explain", "--json", "recipes/nope.yaml");
@@ -70,7 +101,9 @@ describe("schema writes only with --write", () => {
     const before = listing();
     const r = recette("schema");
     expect([r.status, r.stderr]).toEqual([0, ""]);
-    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(ROOT, "recipes", "recipe.schema.json"), "utf8")));
+    expect(JSON.parse(r.stdout)).toEqual(
+      JSON.parse(fs.readFileSync(path.join(ROOT, "recipes", "recipe.schema.json"), "utf8")),
+    );
     expect(listing()).toEqual(before);
   });
 });
@@ -89,7 +122,9 @@ describe("-s on render", () => {
 
 describe("docs/cli.md stays true", () => {
   const doc = fs.readFileSync(path.join(ROOT, "docs", "cli.md"), "utf8");
-  const blocks = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+  const blocks = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map(
+    (m) => JSON.parse(m[1]!) as Record<string, unknown>,
+  );
 
   it("its --json examples have the fields the commands print, in their order", () => {
     const keys = (o: unknown) => Object.keys(o as object);

@@ -7,7 +7,7 @@ export const completion: CommandDef = {
   args: [{ name: "shell", description: "the shell", required: true, choices: ["bash", "zsh"] }],
   examples: [
     "source <(recette completion bash)   # in ~/.bashrc",
-    "recette completion zsh > \"${fpath[1]}/_recette\"   # then restart zsh",
+    'recette completion zsh > "${fpath[1]}/_recette"   # then restart zsh',
   ],
   load: async () => (require("../completion") as typeof import("../completion")).completionRun,
 };

@@ -1,6 +1,12 @@
 import { argvCommand, type CommandDef, type OptionDef } from "../define";
 
-const options: OptionDef[] = [{ flags: "--registry <registry>", description: "e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000", required: true }];
+const options: OptionDef[] = [
+  {
+    flags: "--registry <registry>",
+    description: "e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000",
+    required: true,
+  },
+];
 
 export const images: CommandDef = {
   name: "images",

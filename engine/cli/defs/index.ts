@@ -15,4 +15,16 @@ import { validate } from "./validate";
  * Every command, in the order `recette --help` lists them. A new command is a definition file here
  * (name, summary, options, examples, a lazy `load`) and one line in this list.
  */
-export const COMMANDS: readonly CommandDef[] = [validate, explain, render, graph, preview, drift, backup, restore, images, schema, completion];
+export const COMMANDS: readonly CommandDef[] = [
+  validate,
+  explain,
+  render,
+  graph,
+  preview,
+  drift,
+  backup,
+  restore,
+  images,
+  schema,
+  completion,
+];

@@ -1,8 +1,16 @@
 import { argvCommand, type CommandDef, type OptionDef } from "../define";
 
 const options: OptionDef[] = [
-  { flags: "-s, --stack <name>", description: "the stack whose values to use (stacks/Pulumi.<name>.yaml)", required: true },
-  { flags: "--out <dir>", description: "where to write: a new or empty directory, or a previous render's", required: true },
+  {
+    flags: "-s, --stack <name>",
+    description: "the stack whose values to use (stacks/Pulumi.<name>.yaml)",
+    required: true,
+  },
+  {
+    flags: "--out <dir>",
+    description: "where to write: a new or empty directory, or a previous render's",
+    required: true,
+  },
 ];
 
 export const render: CommandDef = {
@@ -13,6 +21,9 @@ export const render: CommandDef = {
     "Exit 0 written, 1 recipe, stack values or output directory refused (nothing written), 2 usage.",
   args: [{ name: "recipe", description: "the recipe file (default: the stack's recette:recipe)" }],
   options,
-  examples: ["recette render recipes/blog.yaml -s dev --out out/dev", "recette render -s local --out out/local   # the stack's own recipe"],
+  examples: [
+    "recette render recipes/blog.yaml -s dev --out out/dev",
+    "recette render -s local --out out/local   # the stack's own recipe",
+  ],
   load: async () => argvCommand({ options }, (require("../render") as typeof import("../render")).renderCommand),
 };

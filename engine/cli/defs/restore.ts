@@ -9,10 +9,16 @@ const options: OptionDef[] = [
 
 export const restore: CommandDef = {
   name: "restore",
-  summary: "put a backup back into a stack's volumes: checked first, staged and verified, then swapped in (--stop if in use)",
-  details: "Exit 0 restored; 1 refused (missing, corrupt or foreign archive, volume in use without --stop, Docker failure); 2 usage.",
+  summary:
+    "put a backup back into a stack's volumes: checked first, staged and verified, then swapped in (--stop if in use)",
+  details:
+    "Exit 0 restored; 1 refused (missing, corrupt or foreign archive, volume in use without --stop, " +
+    "Docker failure); 2 usage.",
   args: [{ name: "file.tar.gz", description: "an archive written by recette backup", required: true }],
   options,
-  examples: ["recette restore -s local --stop backups/local.tar.gz", "recette restore -s staging --from-stack prod --stop backups/prod.tar.gz"],
+  examples: [
+    "recette restore -s local --stop backups/local.tar.gz",
+    "recette restore -s staging --from-stack prod --stop backups/prod.tar.gz",
+  ],
   load: async () => argvCommand({ options }, (require("../restore") as typeof import("../restore")).restoreCommand),
 };

@@ -6,6 +6,9 @@ export const validate: CommandDef = {
   details: "Exit 0 valid (warnings on stderr), 1 invalid or unreadable, 2 usage.",
   args: [{ name: "recipe", description: "the recipe file, e.g. recipes/blog.yaml", required: true }],
   options: [{ flags: "--json", description: "print one JSON document on stdout (shape: docs/cli.md)" }],
-  examples: ["recette validate recipes/blog.yaml", "recette validate --json recipes/blog.yaml   # for scripts and editors"],
+  examples: [
+    "recette validate recipes/blog.yaml",
+    "recette validate --json recipes/blog.yaml   # for scripts and editors",
+  ],
   load: async () => (require("../validate") as typeof import("../validate")).validateRun,
 };

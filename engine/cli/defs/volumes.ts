@@ -6,5 +6,8 @@ export const PLACE_OPTIONS: OptionDef[] = [
   { flags: "--host <docker host>", description: "the Docker engine of the node holding the volumes (ssh://user@node)" },
   { flags: "--manager <docker host>", description: "the Swarm manager, when not --host" },
   { flags: "--kubeconfig <file>", description: "for a k3s stack: the cluster's kubeconfig" },
-  { flags: "--helper-image <image>", description: "the image that runs tar next to the volumes (default: recette's Debian base)" },
+  {
+    flags: "--helper-image <image>",
+    description: "the image that runs tar next to the volumes (default: recette's Debian base)",
+  },
 ];
