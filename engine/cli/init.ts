@@ -8,11 +8,11 @@ import { escapeControls } from "../load/text";
 import { validateProjectName } from "../project";
 import { PACKAGE_ROOT } from "../root";
 import { validateStackName } from "../stack-name";
+import type { Run, Values } from "./define";
 
-export const summary = "create a project in a folder: Pulumi.yaml, package.json, the program, a recipe, a stack file";
+// Said after the rare usage errors the command line lets through (the definition is in defs/init.ts).
 export const usage =
-  "recette init [dir] [--template local|scaleway-swarm|scaleway-k3s|hosts] [--name <project>] [--stack <name>] " +
-  "[--package <recette.tgz>]   e.g. recette init blog --template scaleway-swarm";
+  "recette init [dir] [--template <name>] [--name <project>] [-s <stack>]   (recette init --help for more)";
 
 export interface InitOptions {
   /** The project's folder: created when missing; one holding a Pulumi.yaml is refused. */
@@ -158,6 +158,27 @@ const writeFailure = (e: unknown): string => {
   return `cannot be written (${code ?? String(e)})`;
 };
 
+const text = (v: Values[string]): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** The command as the CLI runs it (engine/cli/defs/init.ts): the folder and the options, parsed. */
+export const initRun: Run = ({ args, opts }, io) => {
+  const name = text(opts.name);
+  const template = text(opts.template);
+  const stack = text(opts.stack);
+  const packageFile = text(opts.package);
+  return initProject(
+    {
+      dir: args[0] ?? ".",
+      ...(name !== undefined ? { name } : {}),
+      ...(template !== undefined ? { template } : {}),
+      ...(stack !== undefined ? { stack } : {}),
+      ...(packageFile !== undefined ? { packageFile } : {}),
+    },
+    io,
+  );
+};
+
+/** The same from an argument list (tests, scripts). */
 export const initCommand = (args: string[], io: Io): number => {
   let parsed;
   try {

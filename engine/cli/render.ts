@@ -7,8 +7,8 @@ import { checkRenderTarget, OutputRefused, writeArtifacts } from "../render/outp
 import { listStacks, validateStackName } from "../stack-name";
 
 
-export const summary = "run the Pulumi program under mocks and write what it declares (never deploys)";
-export const usage = "recette render [recipe.yaml] --stack <name> --out <dir>   e.g. recette render recipes/blog.yaml --stack dev --out out/dev";
+// Said after the rare usage errors the command line lets through (the definition is in defs/).
+export const usage = "recette render [recipe] --stack <name> --out <dir>   (recette render --help for more)";
 
 /**
  * Exit 0 with the files written; 1 when the recipe, the stack's values or the output directory are

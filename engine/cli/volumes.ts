@@ -111,6 +111,8 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
   args: string[],
   extra: O,
   io: Io,
+  /** Why the archive cannot be used, checked before the stack's place is looked up (restore). */
+  refuseFile?: (file: string) => string | undefined,
 ) => {
   const options = { ...ENGINE_OPTIONS, ...extra };
   let parsed;
@@ -121,7 +123,15 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
     return 2;
   }
   const values = parsed.values;
-  const where = resolvePlace(command, values as { stack?: string; host?: string; manager?: string; kubeconfig?: string });
+  const engine = values as { stack?: string; host?: string; manager?: string; kubeconfig?: string };
+  // After the usage checks (a bad stack name is exit 2), before looking for the stack's volumes.
+  const stackOk = engine.stack !== undefined && !validateStackName(engine.stack);
+  const refused = stackOk && parsed.positionals.length === 1 ? refuseFile?.(parsed.positionals[0]!) : undefined;
+  if (refused) {
+    io.err(`recette ${command}: ${refused}`);
+    return 1;
+  }
+  const where = resolvePlace(command, engine);
   if ("code" in where || parsed.positionals.length !== 1) {
     io.err(("message" in where && where.message) || `usage: ${usage}`);
     return "code" in where ? where.code : 2;

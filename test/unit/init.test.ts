@@ -230,6 +230,9 @@ describe("recette init", () => {
     expect(files(dir)).toContain("stacks/Pulumi.dev.yaml");
     const usage = cli("init", dir, "extra");
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toMatch(/^usage: recette init \[dir\]/);
+    expect(usage.stderr).toBe(
+      "recette init: too many arguments (2 given): it takes <dir>\n" +
+        "usage: recette init [dir] [options]   (recette init --help for more)\n",
+    );
   });
 });
