@@ -1,7 +1,7 @@
 import { formatProblem, RecipeError } from "../load";
 import { escapeLines } from "../load/text";
 import type { Registration } from "../render/mocks";
-import { ROOT } from "../root";
+import { findProject, projectRootOrHere } from "../project";
 import { listStacks, validateStackName } from "../stack-name";
 import type { Run } from "./define";
 
@@ -91,13 +91,13 @@ export const graphRun: Run = async ({ args, opts }, io) => {
   const stack = typeof opts.stack === "string" ? opts.stack : "";
   const bad = validateStackName(stack);
   if (bad) {
-    io.err(`recette graph: --stack ${bad} (stacks here: ${listStacks(ROOT).join(", ")})`);
+    io.err(`recette graph: --stack ${bad} (stacks here: ${listStacks(projectRootOrHere()).join(", ")})`);
     return 2;
   }
   try {
     // Loaded only now: Pulumi and the providers are what takes time.
     const { renderStack } = require("../render/render") as typeof import("../render/render");
-    const rendered = await renderStack({ root: ROOT, stack, ...(args[0] ? { recipe: args[0] } : {}) });
+    const rendered = await renderStack({ root: findProject().root, stack, ...(args[0] ? { recipe: args[0] } : {}) });
     const nodes = resourceTree(rendered.registrations);
     io.out(opts.format === "dot" ? toDot(nodes) : toMermaid(nodes));
     return 0;

@@ -1,16 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ROOT } from "../root";
+import { PACKAGE_ROOT } from "../root";
 import { renderRecipeDocs } from "../schema/docs";
 import { recipeJsonSchema } from "../schema/json-schema";
 import type { Run } from "./define";
 
 export const generatedFiles = (): { file: string; content: string }[] => [
   {
-    file: path.join(ROOT, "recipes", "recipe.schema.json"),
+    file: path.join(PACKAGE_ROOT, "recipes", "recipe.schema.json"),
     content: `${JSON.stringify(recipeJsonSchema(), null, 2)}\n`,
   },
-  { file: path.join(ROOT, "docs", "recipe.md"), content: renderRecipeDocs(recipeJsonSchema()) },
+  { file: path.join(PACKAGE_ROOT, "docs", "recipe.md"), content: renderRecipeDocs(recipeJsonSchema()) },
 ];
 
 /**
@@ -25,7 +25,7 @@ export const schemaRun: Run = ({ opts }, io) => {
   }
   let stale = 0;
   for (const { file, content } of files) {
-    const rel = path.relative(ROOT, file);
+    const rel = path.relative(PACKAGE_ROOT, file);
     const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
     if (current === content) continue;
     if (opts.check === true) {

@@ -15,7 +15,7 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { loadRecipe } from "../../engine/load";
 import { renderStack } from "../../engine/render";
-import { ROOT } from "../../engine/root";
+import { PACKAGE_ROOT as ROOT } from "../../engine/root";
 import { cliStart } from "./cli-start";
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { ROOT } from "../../engine/root";
+import { PACKAGE_ROOT as ROOT } from "../../engine/root";
 
 const RUNS = 7;
 const GOAL_MS = 200;

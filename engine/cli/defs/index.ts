@@ -5,6 +5,7 @@ import { drift } from "./drift";
 import { explain } from "./explain";
 import { graph } from "./graph";
 import { images } from "./images";
+import { init } from "./init";
 import { preview } from "./preview";
 import { render } from "./render";
 import { restore } from "./restore";
@@ -16,6 +17,7 @@ import { validate } from "./validate";
  * (name, summary, options, examples, a lazy `load`) and one line in this list.
  */
 export const COMMANDS: readonly CommandDef[] = [
+  init,
   validate,
   explain,
   render,
