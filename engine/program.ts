@@ -1,11 +1,11 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { configResolver, Environment, type StackOutputs } from "./compose";
-import { resolveConfig, type StackValues } from "./compose/stack-values";
 import { formatProblem, loadRecipe, RecipeError } from "./load";
+import { resolveModel, type StackValues } from "./model";
 import { ROOT } from "./root";
 import { isRegistry } from "./schema/formats";
-import { isProductionStack, stackFile, validateStackName } from "./stack-name";
+import { isProductionStack, stackFile, validateStackName } from "./stack/name";
 
 export { ROOT };
 
@@ -40,10 +40,10 @@ export const runProgram = (): StackOutputs => {
     throw e;
   }
   const file = path.relative(ROOT, loaded.file) || loaded.file;
-  const { recipe, problems, warnings } = resolveConfig(loaded, engineStackValues(project, stack), file);
+  const { model, problems, warnings } = resolveModel(loaded, engineStackValues(project, stack), file);
   for (const w of warnings) pulumi.log.warn(formatProblem(w));
-  if (!recipe) throw new pulumi.RunError(`the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`);
-  const imageRegistry = config.get("imageRegistry") ?? (recipe.nodes.provider === "local" ? "local" : undefined);
+  if (!model) throw new pulumi.RunError(`the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`);
+  const imageRegistry = config.get("imageRegistry") ?? (model.nodes.provider === "local" ? "local" : undefined);
   if (imageRegistry && imageRegistry !== "local" && !isRegistry(imageRegistry)) {
     throw new pulumi.RunError(
       `${stackFile(stack)} imageRegistry: ${JSON.stringify(imageRegistry)} is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: pulumi config set imageRegistry <registry> -s ${stack})`,
@@ -51,13 +51,13 @@ export const runProgram = (): StackOutputs => {
   }
   if (!imageRegistry) {
     throw new pulumi.RunError(
-      `${file}: nodes.provider ${recipe.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: pulumi config set imageRegistry <registry> -s ${stack}`,
+      `${file}: nodes.provider ${model.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: pulumi config set imageRegistry <registry> -s ${stack}`,
     );
   }
-  const env = new Environment(recipe.name, {
-    recipe,
+  const env = new Environment(model.name, {
+    model,
     context: {
-      naming: { project, stack, recipe: recipe.name },
+      naming: { project, stack, recipe: model.name },
       recipeFile: file,
       isProd: isProductionStack(stack),
       resolve: configResolver(config),

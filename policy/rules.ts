@@ -8,8 +8,8 @@ import { findKernel, KERNELS } from "../components/scaleway/kernels";
 import { findNodeType } from "../components/scaleway/types";
 import { ACME_STORAGE, LETS_ENCRYPT } from "../components/traefik/config";
 import { isStatefulType } from "../engine/delivery/stateful";
-import { K3S_REFUSE_AT_MIB, ORCHESTRATOR } from "../engine/capacity";
-import { isProductionStack } from "../engine/stack-name";
+import { K3S_REFUSE_AT_MIB, ORCHESTRATOR } from "../engine/model/capacity";
+import { isProductionStack } from "../engine/stack/name";
 
 export interface Res {
   type: string;

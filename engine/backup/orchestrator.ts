@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { loadRecipe } from "../load";
 import { readSmallTextFile } from "../load/text";
-import { PROJECT, stackFile } from "../stack-name";
+import { PROJECT, stackFile } from "../stack/name";
 
 /** The stack file's `config` (stacks/Pulumi.<stack>.yaml), or undefined when it is not here or cannot be read. */
 const stackConfig = (root: string, stack: string): Record<string, unknown> | undefined => {

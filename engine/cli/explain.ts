@@ -1,8 +1,5 @@
 import { KERNELS } from "../../components/scaleway/kernels";
-import { ORCHESTRATOR, OS, placeDemands, WORKLOAD, type NodeLoad } from "../capacity";
-import { recipeDemands } from "../demands";
-import type { Recipe } from "../schema";
-import { planNodes } from "../topology";
+import { ORCHESTRATOR, OS, placeDemands, recipeDemands, WORKLOAD, type Model, type NodeLoad } from "../model";
 import { withRecipe, type Io } from "./io";
 
 export const summary = "print nodes, their RAM, the predicted RAM of the orchestrator and each workload, headroom and kernel needs";
@@ -29,7 +26,7 @@ const loadRows = (loads: NodeLoad[]) => [
 ];
 
 /** Kernel features the recipe needs, and how they are proven. */
-export const kernelNeeds = (r: Recipe): string[] => {
+export const kernelNeeds = (r: Model): string[] => {
   const lines = [`VXLAN: required (${r.orchestrator.kind === "swarm" ? "overlay networks" : "flannel"}); checked by the preflight on every node`];
   if (r.orchestrator.kind === "swarm") {
     lines.push(
@@ -48,9 +45,9 @@ export const kernelNeeds = (r: Recipe): string[] => {
 
 const MEASURED_APPS = ["traefik", "pluxml", "opensmtpd"];
 
-export const explainRecipe = (r: Recipe): string => {
-  const nodes = planNodes(r.nodes);
-  const demands = recipeDemands(r, nodes);
+export const explainRecipe = (r: Model): string => {
+  const nodes = r.planned;
+  const demands = recipeDemands(r);
   const local = { local: r.nodes.provider === "local" };
   const loads = placeDemands(nodes, r.orchestrator.kind, demands, local);
   const other = r.orchestrator.kind === "swarm" ? "k3s" : "swarm";
@@ -74,4 +71,4 @@ export const explainRecipe = (r: Recipe): string => {
 };
 
 export const explainCommand = (args: string[], io: Io): number =>
-  withRecipe(args, usage, io, (loaded) => io.out(explainRecipe(loaded.recipe)));
+  withRecipe(args, usage, io, (loaded) => io.out(explainRecipe(loaded.model)));

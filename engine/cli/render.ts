@@ -4,7 +4,7 @@ import { formatProblem, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
 import { checkRenderTarget, OutputRefused, writeArtifacts } from "../render/output";
-import { listStacks, validateStackName } from "../stack-name";
+import { listStacks, validateStackName } from "../stack/name";
 
 
 export const summary = "run the Pulumi program under mocks and write what it declares (never deploys)";

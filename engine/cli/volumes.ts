@@ -12,7 +12,7 @@ import { stackImageRegistry, stackOrchestrator } from "../backup/orchestrator";
 import { placeOf, prefixOf, Refused, type Place } from "../backup/stack";
 import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
-import { listStacks, validateStackName } from "../stack-name";
+import { listStacks, validateStackName } from "../stack/name";
 
 /** What backup and restore share: the stack, where its volumes are, and the helper image. */
 export const ENGINE_OPTIONS = {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { stackFile } from "../stack-name";
+import { stackFile } from "../stack/name";
 
 /**
  * Files every stack's program reads: a change to one of them can change any stack. Tests and docs

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { fieldOf } from "../schema/formats";
 import { formatPath } from "./problem";
 
 type Issue = z.core.$ZodIssue;
@@ -33,7 +34,7 @@ export const schemaAt = (root: JsonSchema, data: unknown, path: readonly Propert
     const match = objects.find((b) => {
       const props = (b.properties ?? {}) as Record<string, JsonSchema>;
       return Object.entries(props).some(
-        ([k, p]) => p.const !== undefined && typeof v === "object" && v !== null && (v as Record<string, unknown>)[k] === p.const,
+        ([k, p]) => p.const !== undefined && fieldOf(v, k) === p.const,
       );
     });
     return match ?? objects[0] ?? s;
@@ -43,7 +44,7 @@ export const schemaAt = (root: JsonSchema, data: unknown, path: readonly Propert
     if (!schema) return undefined;
     if (typeof key === "number") schema = schema.items as JsonSchema | undefined;
     else schema = ((schema.properties ?? {}) as Record<string, JsonSchema>)[String(key)];
-    value = value === null || value === undefined ? undefined : (value as Record<PropertyKey, unknown>)[key];
+    value = Array.isArray(value) && typeof key === "number" ? value[key] : fieldOf(value, String(key));
   }
   return pickLast ? pick(schema, value) : schema;
 };

@@ -1,14 +1,18 @@
 import { isAlias, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { recipeJsonSchema } from "../schema/json-schema";
 import { Recipe } from "../schema";
-import { validateRecipe } from "../rules";
+import { buildModel, type Model } from "../model/model";
+import { validateModel } from "../model/rules";
 import { translate } from "./issues";
 import { Positions } from "./positions";
 import { formatPath, RecipeError, type Problem } from "./problem";
 import { codePoint, CONTROL, FileRefused, MAX_FILE_BYTES, readSmallTextFile } from "./text";
 
 export interface Loaded {
+  /** The recipe as written, after the schema (its `{ config: key }` references still unresolved). */
   recipe: Recipe;
+  /** The typed model of the recipe alone: references stand as placeholders until a stack resolves them. */
+  model: Model;
   /** Warnings worth printing; errors never reach here (they throw). */
   warnings: Problem[];
   file: string;
@@ -115,10 +119,11 @@ export const parseRecipe = (text: string, file: string): Loaded => {
       .filter((p) => !flagged.has(p.path));
     throw new RecipeError(dedupe([...early.values, ...problems]).sort(byPosition));
   }
-  const findings = validateRecipe(parsed.data).map((f) => locate(f.path, false, f.message, f.severity));
+  const model = buildModel(parsed.data);
+  const findings = validateModel(model).map((f) => locate(f.path, false, f.message, f.severity));
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length > 0) throw new RecipeError(findings.sort(byPosition));
-  return { recipe: parsed.data, warnings: findings.sort(byPosition), file, at: (path) => positions.at(path) };
+  return { recipe: parsed.data, model, warnings: findings.sort(byPosition), file, at: (path) => positions.at(path) };
 };
 
 const dedupe = (problems: Problem[]): Problem[] => {

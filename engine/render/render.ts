@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { readFailure } from "../load/load";
 import { readSmallTextFile } from "../load/text";
-import { listStacks, PROJECT, stackFile, validateStackName } from "../stack-name";
+import { listStacks, PROJECT, stackFile, validateStackName } from "../stack/name";
 
 export { listStacks };
 import { collectRefs } from "../compose";

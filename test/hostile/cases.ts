@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolveConfig, type StackValues } from "../../engine/compose/stack-values";
+import { resolveModel, type StackValues } from "../../engine/model";
 import { formatProblem, loadRecipe, RecipeError } from "../../engine/load";
 import { parseStackConfig } from "../../engine/render";
 import { ROOT } from "../helpers";
@@ -38,7 +38,7 @@ export const caseOutput = (file: string): string[] => {
     get: (key) => config[`recette:${key}`],
     isSecret: (key) => secretKeys.includes(`recette:${key}`),
   };
-  const { problems, warnings } = resolveConfig(loaded, values, rel);
+  const { problems, warnings } = resolveModel(loaded, values, rel);
   return [...lines, ...problems.map(formatProblem), ...warnings.map(formatProblem)];
 };
 

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadRecipe, RecipeError } from "../../engine/load";
 import { checkRenderTarget, OutputRefused, RENDER_MARKER, renderStack, writeArtifacts } from "../../engine/render";
-import { isProductionStack, validateStackName } from "../../engine/stack-name";
+import { isProductionStack, validateStackName } from "../../engine/stack/name";
 import { ROOT } from "../helpers";
 import { caseOutput, casesOf, expectedOf } from "./cases";
 

@@ -33,7 +33,10 @@ export const goldenCases = (): [string, string][] => {
   const named: [string, string][] = stacks.flatMap((stack) => {
     const doc: unknown = parse(fs.readFileSync(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
     const config = doc !== null && typeof doc === "object" && "config" in doc ? doc.config : undefined;
-    const recipe = config !== null && typeof config === "object" && "recette:recipe" in config ? config["recette:recipe"] : undefined;
+    const recipe =
+      config !== null && typeof config === "object" && "recette:recipe" in config
+        ? config["recette:recipe"]
+        : undefined;
     return typeof recipe === "string" ? [[stack, recipe]] : [];
   });
   const recipes = fs
@@ -42,7 +45,8 @@ export const goldenCases = (): [string, string][] => {
     .map((f) => `recipes/${f}`)
     .sort();
   const orphans = recipes.filter((r) => !named.some(([, n]) => n === r));
-  for (const r of orphans) if (!EXTRA[r]) throw new Error(`${r} is named by no stack: give it one in EXTRA (golden-render.test.ts)`);
+  for (const r of orphans)
+    if (!EXTRA[r]) throw new Error(`${r} is named by no stack: give it one in EXTRA (golden-render.test.ts)`);
   return [...named, ...orphans.map((r): [string, string] => [EXTRA[r] ?? "", r])];
 };
 
@@ -79,7 +83,9 @@ describe("golden render: every recipe for each of its stacks renders exactly as 
         }
       }
       // The list first (a file appeared or vanished), then each file on its own so the diff names it.
-      expect([...files.keys()].sort(), `files rendered for ${stack}; regenerate: UPDATE_GOLDEN=1`).toEqual(filesUnder(dir));
+      expect([...files.keys()].sort(), `files rendered for ${stack}; regenerate: UPDATE_GOLDEN=1`).toEqual(
+        filesUnder(dir),
+      );
       for (const [p, content] of files) {
         expect(content, `${path.relative(ROOT, dir)}/${p} differs; if deliberate: UPDATE_GOLDEN=1`).toBe(
           fs.readFileSync(path.join(dir, p), "utf8"),

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { parseRecipe } from "../../engine/load";
+import { buildModel, isUnresolved, resolveModel } from "../../engine/model";
+
+const RECIPE = `name: t
+nodes: { provider: local, memory: 4Gi }
+orchestrator: { kind: swarm, routingMesh: fallback }
+edge: { traefik: { acme: { email: { config: acmeEmail }, ca: pebble } } }
+apps:
+  - opensmtpd: { deliverTo: { config: contact }, delivery: mailbox }
+  - pluxml:
+      host: blog.local.test
+      mail: relay
+      admin: { name: A, login: admin, email: { config: contact }, password: { secret: blogAdminPassword } }
+`;
+
+describe("the model: recipe and stack values as one typed picture", () => {
+  const loaded = parseRecipe(RECIPE, "recipes/t.yaml");
+
+  it("gives every app its kind, name and index; references stand as placeholders without a stack", () => {
+    const m = loaded.model;
+    expect(m.apps.map((a) => [a.kind, a.name, a.index])).toEqual([
+      ["opensmtpd", "relay", 0],
+      ["pluxml", "blog", 1],
+    ]);
+    expect(m.edge?.traefik.acme.email).toBe("{ config: acmeEmail }");
+    expect(isUnresolved(m.edge?.traefik.acme.email ?? "")).toBe(true);
+    expect(m.domain).toBe("local.test");
+    expect(m.planned).toEqual([{ name: "local", role: "manager", memoryMiB: 4096, labels: {} }]);
+  });
+
+  it("resolves every config reference to the stack's string and keeps secrets as references", () => {
+    const values: Record<string, string> = {
+      acmeEmail: "ops@example.org",
+      contact: "me@example.org",
+      blogAdminPassword: "x",
+    };
+    const { model, problems } = resolveModel(
+      loaded,
+      { stack: "s", file: "stacks/Pulumi.s.yaml", get: (k) => values[k], isSecret: (k) => k === "blogAdminPassword" },
+      "recipes/t.yaml",
+    );
+    expect(problems).toEqual([]);
+    expect(model?.edge?.traefik.acme.email).toBe("ops@example.org");
+    const blog = model?.apps.find((a) => a.kind === "pluxml");
+    expect(blog?.kind === "pluxml" && blog.spec.admin).toEqual({
+      name: "A",
+      login: "admin",
+      email: "me@example.org",
+      password: { secret: "blogAdminPassword" },
+    });
+  });
+
+  it("buildModel of the same recipe twice is the same picture (built once, no hidden state)", () => {
+    expect(buildModel(loaded.recipe)).toEqual(loaded.model);
+  });
+});
