@@ -47,6 +47,11 @@ const COMMANDS: Record<string, () => Command> = {
     const m = require("./drift") as typeof import("./drift");
     return { summary: m.summary, usage: m.usage, run: (args, io) => m.driftCommand(args, io) };
   },
+  "stack-info": () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./stack-info") as typeof import("./stack-info");
+    return { summary: m.summary, usage: m.usage, run: m.stackInfoCommand };
+  },
   schema: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require("./schema") as typeof import("./schema");

@@ -10,6 +10,7 @@ import { findKubectl, kubeSite, KubectlFailed } from "../backup/kube";
 import { ArchiveRefused } from "../backup/manifest";
 import { stackImageRegistry, stackOrchestrator } from "../backup/orchestrator";
 import { placeOf, prefixOf, Refused, type Place } from "../backup/stack";
+import { RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { ROOT } from "../root";
 import { listStacks, validateStackName } from "../stack/name";
@@ -59,7 +60,14 @@ export const resolvePlace = (
   if (!v.stack) return { code: 2, message: "" };
   const bad = validateStackName(v.stack);
   if (bad) return { code: 2, message: `recette ${command}: --stack ${bad} (stacks here: ${listStacks(ROOT).join(", ")})` };
-  const orchestrator = stackOrchestrator(ROOT, v.stack);
+  let orchestrator;
+  try {
+    orchestrator = stackOrchestrator(ROOT, v.stack);
+  } catch (e) {
+    // An unreadable stack file or recipe is reported: guessing Swarm would act on the wrong cluster.
+    if (e instanceof RecipeError) return { code: 1, message: `recette ${command}: ${e.message}` };
+    throw e;
+  }
   if (orchestrator?.kind === "k3s") {
     if (v.host || v.manager) return { code: 2, message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager` };
     const kubeconfig = stackKubeconfig(v.stack, v.kubeconfig, orchestrator.localNodes);

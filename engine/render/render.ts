@@ -1,10 +1,7 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-import { readFailure } from "../load/load";
-import { readSmallTextFile } from "../load/text";
-import { listStacks, PROJECT, stackFile, validateStackName } from "../stack/name";
+import { listStacks, PROJECT } from "../stack/name";
+import { readStack } from "../stack/read";
 
 export { listStacks };
 import { collectRefs } from "../compose";
@@ -31,34 +28,9 @@ export interface Rendered {
 
 /** The stack's config as Pulumi would read it; `secure:` values become "[secret]" (render never decrypts). */
 export const readStackConfig = (root: string, stack: string): { config: Record<string, string>; secretKeys: string[] } => {
-  const bad = validateStackName(stack);
-  if (bad) throw new Error(`--stack ${bad} (stacks: ${listStacks(root).join(", ")})`);
-  const file = path.join(root, stackFile(stack));
-  if (!fs.existsSync(file)) throw new Error(`no stack file ${stackFile(stack)} (create it, or pick one of: ${listStacks(root).join(", ")})`);
-  let text: string;
-  try {
-    text = readSmallTextFile(file);
-  } catch (e) {
-    throw new Error(`${stackFile(stack)}: ${readFailure(e)}`);
-  }
-  return parseStackConfig(text);
+  const { config, secure } = readStack(root, stack);
+  return { config: { ...config }, secretKeys: [...secure] };
 };
-
-/** A stack file's `config:` as Pulumi hands it to the program; `secure:` values become "[secret]". */
-export const parseStackConfig = (text: string): { config: Record<string, string>; secretKeys: string[] } => {
-  const doc = (parse(text, { schema: "core", maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> };
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(doc.config ?? {})) {
-    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
-    if (value !== null && typeof value === "object" && "secure" in value) {
-      config[full] = SECRET;
-      secretKeys.push(full);
-    } else config[full] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return { config, secretKeys };
-};
-
 
 /**
  * Runs the real Pulumi program under mocks and returns what it declares. Secrets the stack would

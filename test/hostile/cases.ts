@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveModel, type StackValues } from "../../engine/model";
 import { formatProblem, loadRecipe, RecipeError } from "../../engine/load";
-import { parseStackConfig } from "../../engine/render";
+import { parseStack } from "../../engine/stack/read";
 import { ROOT } from "../helpers";
 
 export const CASES = path.join(__dirname, "cases");
@@ -31,12 +31,12 @@ export const caseOutput = (file: string): string[] => {
   const stackFile = file.replace(/\.yaml$/, ".stack.yaml");
   const lines = loaded.warnings.map(formatProblem);
   if (!fs.existsSync(stackFile)) return lines;
-  const { config, secretKeys } = parseStackConfig(fs.readFileSync(stackFile, "utf8"));
+  const { config, secure } = parseStack(fs.readFileSync(stackFile, "utf8"), "stacks/Pulumi.hostile.yaml");
   const values: StackValues = {
     stack: "hostile",
     file: "stacks/Pulumi.hostile.yaml",
     get: (key) => config[`recette:${key}`],
-    isSecret: (key) => secretKeys.includes(`recette:${key}`),
+    isSecret: (key) => secure.includes(`recette:${key}`),
   };
   const { problems, warnings } = resolveModel(loaded, values, rel);
   return [...lines, ...problems.map(formatProblem), ...warnings.map(formatProblem)];

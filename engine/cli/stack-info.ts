@@ -1,0 +1,92 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { formatProblem, loadRecipe, RecipeError } from "../load";
+import { escapeControls } from "../load/text";
+import { ROOT } from "../root";
+import { isProductionStack, PROJECT } from "../stack/name";
+import { readStack } from "../stack/read";
+import type { Io } from "./io";
+
+export const summary = "print what a stack is: its file, recipe, orchestrator, node provider, production or not";
+export const usage = "recette stack-info -s <stack> [--json]   e.g. recette stack-info -s local --json";
+
+/** What `recette stack-info --json` prints: one JSON document (scripts read it instead of parsing YAML). */
+export interface StackInfo {
+  stack: string;
+  /** stacks/Pulumi.<stack>.yaml */
+  file: string;
+  /** The recipe file the stack names (`recette:recipe`), as written there. */
+  recipe: string;
+  orchestrator: "swarm" | "k3s";
+  provider: "scaleway" | "hosts" | "local";
+  production: boolean;
+  /** The registry recette's images come from (`recette:imageRegistry`), when the stack sets one. */
+  imageRegistry?: string;
+  /** The keys the stack holds encrypted (names only, never values). */
+  secure: string[];
+}
+
+/** Reads a stack and its recipe, with the same limits and messages as every command; throws their problems. */
+export const readStackInfo = (stack: string, root = ROOT): StackInfo => {
+  const read = readStack(root, stack);
+  const recipe = read.config[`${PROJECT}:recipe`];
+  if (recipe === undefined) {
+    throw new RecipeError([
+      {
+        file: read.file,
+        line: 0,
+        col: 0,
+        path: `${PROJECT}:recipe`,
+        message: `is not set: the stack names no recipe (run: pulumi config set recipe recipes/<name>.yaml -s ${stack})`,
+        severity: "error",
+      },
+    ]);
+  }
+  const { model } = loadRecipe(path.isAbsolute(recipe) ? recipe : path.join(root, recipe));
+  const registry = read.config[`${PROJECT}:imageRegistry`];
+  return {
+    stack,
+    file: read.file,
+    recipe,
+    orchestrator: model.orchestrator.kind,
+    provider: model.nodes.provider,
+    production: isProductionStack(stack),
+    ...(registry !== undefined ? { imageRegistry: registry } : {}),
+    secure: read.secure,
+  };
+};
+
+/** The command's logic, apart from its argument parsing: exit 0 with the answer, 1 with every problem. */
+export const stackInfo = (stack: string, io: Io, opts: { json?: boolean; root?: string } = {}): number => {
+  let info: StackInfo;
+  try {
+    info = readStackInfo(stack, opts.root);
+  } catch (e) {
+    if (!(e instanceof RecipeError)) throw e;
+    for (const p of e.problems) io.err(formatProblem(p));
+    return 1;
+  }
+  if (opts.json) io.out(JSON.stringify(info, null, 2));
+  else
+    io.out(
+      Object.entries(info)
+        .map(([k, v]) => `${k}: ${escapeControls(Array.isArray(v) ? v.join(", ") || "-" : String(v))}`)
+        .join("\n"),
+    );
+  return 0;
+};
+
+export const stackInfoCommand = (args: string[], io: Io): number => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { stack: { type: "string", short: "s" }, json: { type: "boolean" } } });
+  } catch (e) {
+    io.err(`${escapeControls(e instanceof Error ? e.message : String(e))}\nusage: ${usage}`);
+    return 2;
+  }
+  if (!parsed.values.stack) {
+    io.err(`usage: ${usage}`);
+    return 2;
+  }
+  return stackInfo(parsed.values.stack, io, { json: parsed.values.json ?? false });
+};
