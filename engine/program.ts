@@ -11,7 +11,10 @@ export { ROOT };
 
 // The SDK knows which keys the stack holds encrypted; it only exports this from its runtime module.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+  isConfigSecret(key: string): boolean;
+  allConfig(): Record<string, string>;
+};
 
 /** The stack's configuration as the engine (or render's mocks) hands it to the program. */
 export const engineStackValues = (project: string, stack: string): StackValues => ({
@@ -19,6 +22,8 @@ export const engineStackValues = (project: string, stack: string): StackValues =
   file: stackFile(stack),
   get: (key) => pulumi.runtime.getConfig(`${project}:${key}`),
   isSecret: (key) => runtimeConfig.isConfigSecret(`${project}:${key}`),
+  keys: () =>
+    Object.keys(runtimeConfig.allConfig()).flatMap((k) => (k.startsWith(`${project}:`) ? [k.slice(project.length + 1)] : [])),
 });
 
 /**
@@ -40,7 +45,12 @@ export const runProgram = (): StackOutputs => {
     throw e;
   }
   const file = path.relative(ROOT, loaded.file) || loaded.file;
-  const { model, problems, warnings } = resolveModel(loaded, engineStackValues(project, stack), file);
+  // Every secret must be set before anything is created; a key nothing reads is only a warning here (scripts
+  // and tests set keys for recipes other than this one), while render and validate refuse it.
+  const { model, problems, warnings } = resolveModel(loaded, engineStackValues(project, stack), file, {
+    missingSecrets: "error",
+    unknownKeys: "warning",
+  });
   for (const w of warnings) pulumi.log.warn(formatProblem(w));
   if (!model) throw new pulumi.RunError(`the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`);
   const imageRegistry = config.get("imageRegistry") ?? (model.nodes.provider === "local" ? "local" : undefined);

@@ -40,6 +40,8 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
     const { renderStack } = require("../render/render") as typeof import("../render/render");
     const rendered = await renderStack({ root: ROOT, stack, ...(parsed.positionals[0] ? { recipe: parsed.positionals[0] } : {}) });
     writeArtifacts(out, rendered.artifacts);
+    // Warnings (e.g. a secret the stack does not set yet: preview and up will refuse it) never stop a render.
+    for (const w of rendered.warnings) io.err(formatProblem(w));
     io.out(`${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`);
     return 0;
   } catch (e) {

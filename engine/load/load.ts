@@ -2,7 +2,7 @@ import { recipeJsonSchema } from "../schema/json-schema";
 import { Recipe } from "../schema";
 import { buildModel, type Model } from "../model/model";
 import { validateModel } from "../model/rules";
-import { translate } from "./issues";
+import { mergeTypos, translate } from "./issues";
 import { Positions } from "./positions";
 import { formatPath, RecipeError, type Problem } from "./problem";
 import { FileRefused, MAX_FILE_BYTES, readSmallTextFile } from "./text";
@@ -47,8 +47,7 @@ export const parseRecipe = (text: string, file: string): Loaded => {
   if (!parsed.success || values.length > 0) {
     // A value already refused for its characters or tag is not reported a second time by the schema.
     const flagged = new Set(values.map((p) => p.path));
-    const problems = (parsed.error?.issues ?? [])
-      .flatMap((issue) => translate(issue, recipeJsonSchema(), data))
+    const problems = mergeTypos((parsed.error?.issues ?? []).flatMap((issue) => translate(issue, recipeJsonSchema(), data)))
       .map((l) => locate(l.path, l.atKey, l.message, "error"))
       .filter((p) => !flagged.has(p.path));
     throw new RecipeError(dedupe([...values, ...problems]).sort(byPosition));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRecipe } from "../../engine/load";
+import { formatProblem, parseRecipe } from "../../engine/load";
 import { buildModel, isUnresolved, resolveModel } from "../../engine/model";
 
 const RECIPE = `name: t
@@ -53,5 +53,39 @@ describe("the model: recipe and stack values as one typed picture", () => {
 
   it("buildModel of the same recipe twice is the same picture (built once, no hidden state)", () => {
     expect(buildModel(loaded.recipe)).toEqual(loaded.model);
+  });
+});
+
+describe("the Pulumi program's check (preview, up) refuses what render only warns about", () => {
+  const loaded = parseRecipe(RECIPE, "recipes/t.yaml");
+  const values = (set: Record<string, string>) => ({
+    stack: "s",
+    file: "stacks/Pulumi.s.yaml",
+    get: (k: string) => set[k],
+    isSecret: () => false,
+    keys: () => Object.keys(set),
+  });
+
+  it("an unset secret is an error by default, a warning for render", () => {
+    const set = { acmeEmail: "ops@example.org", contact: "me@example.org" };
+    const program = resolveModel(loaded, values(set), "recipes/t.yaml");
+    const message =
+      'apps[1].pluxml.admin.password: stack s does not set secret "blogAdminPassword" ' +
+      "(run: pulumi config set --secret blogAdminPassword <value> -s s)";
+    expect(program.model).toBeUndefined();
+    expect(program.problems.map(formatProblem)).toEqual([`recipes/t.yaml:10:77 ${message}`]);
+    const render = resolveModel(loaded, values(set), "recipes/t.yaml", { missingSecrets: "warning" });
+    expect(render.problems).toEqual([]);
+    expect(render.warnings.map(formatProblem)).toEqual([`recipes/t.yaml:10:77 warning: ${message}`]);
+  });
+
+  it("a key nothing reads is a warning for the program when asked, with its likely meaning", () => {
+    const set = { acmeEmail: "ops@example.org", contact: "me@example.org", blogAdminPassword: "x", acmeEmial: "y" };
+    const r = resolveModel(loaded, values(set), "recipes/t.yaml", { unknownKeys: "warning" });
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.map(formatProblem)).toEqual([
+      "stacks/Pulumi.s.yaml warning: recette:acmeEmial: neither the recipe nor recette reads this key; did you mean " +
+        "acmeEmail? (rename it: pulumi config rm acmeEmial -s s; pulumi config set acmeEmail <value> -s s)",
+    ]);
   });
 });
