@@ -169,7 +169,13 @@ const renderedScripts = (): { name: string; script: string }[] => {
     }
     step("node-labels-0", accepted(() => renderNodeLabels({ [v]: v })));
     const preflight = accepted(() =>
-      renderPreflightScript({ node: v, orchestrator: "swarm", routingMesh: "required", requiredMiB: 1, dockerVersion: v }),
+      renderPreflightScript({
+        node: v,
+        orchestrator: "swarm",
+        routingMesh: "required",
+        requiredMiB: 1,
+        dockerVersion: v,
+      }),
     );
     if (preflight !== undefined) out.push({ name: `preflight-${i}`, script: preflight });
     const bootstrap = accepted(() => renderBootstrapScript({ orchestrator: "swarm", dockerVersion: v, hostname: "h" }));
@@ -185,7 +191,8 @@ const K8S_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 const isK8sLabelKey = (k: string) => {
   const slash = k.lastIndexOf("/");
   const prefix = slash < 0 ? undefined : k.slice(0, slash);
-  return K8S_NAME.test(k.slice(slash + 1)) && (prefix === undefined || (prefix.length <= 253 && K8S_PREFIX.test(prefix)));
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && K8S_PREFIX.test(prefix));
+  return K8S_NAME.test(k.slice(slash + 1)) && prefixOk;
 };
 const isK8sLabelValue = (v: string) => v === "" || K8S_NAME.test(v);
 
