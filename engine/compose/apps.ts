@@ -138,7 +138,7 @@ export const composeEdge = (
   const t = model.edge?.traefik;
   if (!t) return undefined;
   const pebble = t.acme.ca === "pebble" ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }), manager }, { parent }) : undefined;
-  const hosts = model.routedHosts;
+  const hosts = model.routedHosts.map((h) => h.name);
   return new Traefik(
     "traefik",
     {

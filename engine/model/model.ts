@@ -1,4 +1,5 @@
 import type { ConfigRef, Edge, Nodes, Opensmtpd, Orchestrator, Pluxml, Recipe, SecretRef, Service } from "../schema";
+import { parseHost, type ParsedHost } from "../schema/formats";
 import { planNodes, type PlannedNode } from "./topology";
 
 /**
@@ -37,8 +38,8 @@ export interface Model {
   orchestrator: Orchestrator;
   edge?: EdgeModel;
   apps: AppModel[];
-  /** Every host name the apps route, in recipe order (the first names the edge's domain). */
-  routedHosts: string[];
+  /** Every host name the apps route, in recipe order, parsed once (the first names the edge's domain). */
+  routedHosts: ParsedHost[];
   /** The parent domain of the first routed host (local.test for blog.local.test), if it has one. */
   domain?: string;
 }
@@ -101,8 +102,8 @@ export const appHosts = (a: AppModel): string[] =>
 export const buildModel = (recipe: Recipe, text: TextOf = unresolvedText): Model => {
   const t = (v: string | ConfigRef) => (typeof v === "string" ? v : text(v));
   const apps = recipe.apps.flatMap((a, i) => appModel(a, i, t));
-  const routedHosts = apps.flatMap(appHosts);
-  const first = routedHosts[0];
+  const routedHosts = apps.flatMap(appHosts).map(parseHost);
+  const domain = routedHosts[0]?.parent;
   const nodes = nodesModel(recipe.nodes, t);
   return {
     name: recipe.name,
@@ -112,6 +113,6 @@ export const buildModel = (recipe: Recipe, text: TextOf = unresolvedText): Model
     ...(recipe.edge ? { edge: edgeModel(recipe.edge, t) } : {}),
     apps,
     routedHosts,
-    ...(first?.includes(".") ? { domain: first.slice(first.indexOf(".") + 1) } : {}),
+    ...(domain !== undefined ? { domain } : {}),
   };
 };

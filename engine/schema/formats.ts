@@ -58,6 +58,22 @@ export const hostnameProblem = (s: string): string | undefined => {
   return undefined;
 };
 
+/** A host name taken apart once: its labels and its parent domain (blog.local.test → local.test). */
+export interface ParsedHost {
+  name: string;
+  labels: readonly string[];
+  /** The name without its first label; undefined for a name of one label. */
+  parent: string | undefined;
+}
+
+/** Parses a host name the schema accepted (hostname()); anything else is refused with the reason. */
+export const parseHost = (name: string): ParsedHost => {
+  const why = HOSTNAME.test(name) ? hostnameProblem(name) : `${show(name)} is not a hostname (expected e.g. blog.example.org)`;
+  if (why) throw new Error(why);
+  const labels = name.split(".");
+  return { name, labels, parent: labels.length > 1 ? labels.slice(1).join(".") : undefined };
+};
+
 /** A DNS host name such as blog.example.org (lower case, at least one dot, not an IP address). */
 export const hostname = () =>
   z

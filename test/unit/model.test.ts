@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem, parseRecipe } from "../../engine/load";
 import { buildModel, isUnresolved, resolveModel } from "../../engine/model";
+import { parseHost } from "../../engine/schema/formats";
 
 const RECIPE = `name: t
 nodes: { provider: local, memory: 4Gi }
@@ -26,6 +27,7 @@ describe("the model: recipe and stack values as one typed picture", () => {
     expect(m.edge?.traefik.acme.email).toBe("{ config: acmeEmail }");
     expect(isUnresolved(m.edge?.traefik.acme.email ?? "")).toBe(true);
     expect(m.domain).toBe("local.test");
+    expect(m.routedHosts).toEqual([{ name: "blog.local.test", labels: ["blog", "local", "test"], parent: "local.test" }]);
     expect(m.planned).toEqual([{ name: "local", role: "manager", memoryMiB: 4096, labels: {} }]);
   });
 
@@ -87,5 +89,19 @@ describe("the Pulumi program's check (preview, up) refuses what render only warn
       "stacks/Pulumi.s.yaml warning: recette:acmeEmial: neither the recipe nor recette reads this key; did you mean " +
         "acmeEmail? (rename it: pulumi config rm acmeEmial -s s; pulumi config set acmeEmail <value> -s s)",
     ]);
+  });
+});
+
+describe("host names are parsed once, in the one place host grammar lives", () => {
+  it("takes a name apart and refuses what is not a DNS host name, with the fix", () => {
+    expect(parseHost("a.b")).toEqual({ name: "a.b", labels: ["a", "b"], parent: "b" });
+    expect(() => parseHost("192.0.2.10")).toThrow(
+      '"192.0.2.10" is an IP address, not a host name (routes and certificates need a DNS name such as ' +
+        "blog.example.org pointing at the nodes)",
+    );
+    expect(() => parseHost("blog.123")).toThrow(
+      '"blog.123" ends in the all-numeric label "123", which no top-level domain is (expected e.g. blog.example.org)',
+    );
+    expect(() => parseHost("Blog_x")).toThrow('"Blog_x" is not a hostname (expected e.g. blog.example.org)');
   });
 });
