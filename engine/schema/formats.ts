@@ -68,7 +68,9 @@ export interface ParsedHost {
 
 /** Parses a host name the schema accepted (hostname()); anything else is refused with the reason. */
 export const parseHost = (name: string): ParsedHost => {
-  const why = HOSTNAME.test(name) ? hostnameProblem(name) : `${show(name)} is not a hostname (expected e.g. blog.example.org)`;
+  const why = HOSTNAME.test(name)
+    ? hostnameProblem(name)
+    : `${show(name)} is not a hostname (expected e.g. blog.example.org)`;
   if (why) throw new Error(why);
   const labels = name.split(".");
   return { name, labels, parent: labels.length > 1 ? labels.slice(1).join(".") : undefined };

@@ -27,7 +27,9 @@ describe("the model: recipe and stack values as one typed picture", () => {
     expect(m.edge?.traefik.acme.email).toBe("{ config: acmeEmail }");
     expect(isUnresolved(m.edge?.traefik.acme.email ?? "")).toBe(true);
     expect(m.domain).toBe("local.test");
-    expect(m.routedHosts).toEqual([{ name: "blog.local.test", labels: ["blog", "local", "test"], parent: "local.test" }]);
+    expect(m.routedHosts).toEqual([
+      { name: "blog.local.test", labels: ["blog", "local", "test"], parent: "local.test" },
+    ]);
     expect(m.planned).toEqual([{ name: "local", role: "manager", memoryMiB: 4096, labels: {} }]);
   });
 
