@@ -1,14 +1,15 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { collectRefs } from "../compose";
-import { loadRecipe, RecipeError, type Loaded, type Problem } from "../load";
-import { resolveModel, type StackValues } from "../model";
+import type { Problem } from "../load";
 import { ROOT, runProgram } from "../program";
+import { checkStack } from "../stack/check";
 import { listStacks, PROJECT } from "../stack/name";
-import { readStack, StackError, type StackRead } from "../stack/read";
+import { readStack } from "../stack/read";
 import { renderArtifacts, type Artifact } from "./artifacts";
 import { installRecorder, SECRET, type Registration } from "./mocks";
 
+export { checkStack, stackValuesOf } from "../stack/check";
 export { listStacks, PROJECT };
 
 export interface RenderOptions {
@@ -34,71 +35,6 @@ export const readStackConfig = (
 ): { config: Record<string, string>; secretKeys: string[] } => {
   const { config, secure } = readStack(root, stack);
   return { config: { ...config }, secretKeys: [...secure] };
-};
-
-/** A read stack file as the model's resolver reads it. */
-export const stackValuesOf = (read: StackRead): StackValues => ({
-  stack: read.stack,
-  file: read.file,
-  get: (key) => read.config[`${PROJECT}:${key}`],
-  isSecret: (key) => read.secure.includes(`${PROJECT}:${key}`),
-  keys: () =>
-    Object.keys(read.config).flatMap((k) => (k.startsWith(`${PROJECT}:`) ? [k.slice(PROJECT.length + 1)] : [])),
-  at: (key) => read.at(key),
-});
-
-/**
- * Every problem of a stack and its recipe, in one pass, before anything runs: the stack file's, the
- * recipe's, and those of the stack's values against the recipe (unset keys, values that do not fit,
- * keys nothing reads). A secret the stack does not set is a warning: render runs without secrets.
- * Throws a RecipeError with all of them; returns the loaded recipe, its file and the warnings.
- */
-export const checkStack = (
-  root: string,
-  stack: string,
-  recipeOverride?: string,
-): { loaded: Loaded; recipeFile: string; read: StackRead; warnings: Problem[] } => {
-  const problems: Problem[] = [];
-  let read: StackRead | undefined;
-  try {
-    read = readStack(root, stack);
-  } catch (e) {
-    if (!(e instanceof StackError)) throw e;
-    problems.push(...e.problems);
-  }
-  const recipeFile = recipeOverride ?? read?.config[`${PROJECT}:recipe`];
-  if (read && recipeFile === undefined)
-    problems.push({
-      file: read.file,
-      line: 0,
-      col: 0,
-      path: `${PROJECT}:recipe`,
-      message: `is not set: the stack names no recipe (run: pulumi config set recipe recipes/<name>.yaml -s ${stack})`,
-      severity: "error",
-    });
-  let loaded: Loaded | undefined;
-  if (recipeFile !== undefined) {
-    try {
-      loaded = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(ROOT, recipeFile));
-    } catch (e) {
-      if (!(e instanceof RecipeError)) throw e;
-      problems.push(...e.problems);
-    }
-  }
-  let warnings: Problem[] = [];
-  if (loaded && read) {
-    const file = path.relative(ROOT, loaded.file) || loaded.file;
-    const resolved = resolveModel(loaded, stackValuesOf(read), file, {
-      missingSecrets: "warning",
-      unknownKeys: "error",
-    });
-    problems.push(...resolved.problems);
-    warnings = resolved.warnings;
-  }
-  // Warnings go with the errors: one pass shows everything the stack still needs.
-  if (problems.length > 0 || !loaded || !read || recipeFile === undefined)
-    throw new RecipeError([...problems, ...warnings]);
-  return { loaded, recipeFile, read, warnings };
 };
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveModel } from "../../engine/model";
-import { stackValuesOf } from "../../engine/render/render";
+import { stackValuesOf } from "../../engine/stack/check";
 import { formatProblem, loadRecipe, RecipeError } from "../../engine/load";
 import { parseStack } from "../../engine/stack/read";
 import { ROOT } from "../helpers";

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackInfo } from "../../engine/cli/stack-info";
-import { formatProblem } from "../../engine/load";
+import { formatProblem, RecipeError } from "../../engine/load";
+import { checkStack } from "../../engine/stack/check";
 import { stackOrchestrator } from "../../engine/backup/orchestrator";
 import { stackFiles } from "../../engine/delivery/affected";
 import { parseStack, readStack, StackError } from "../../engine/stack/read";
@@ -131,5 +132,37 @@ describe("recette stack-info", () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
     expect(r.err).toEqual(["stacks/Pulumi.x.yaml:3:1 YAML: Missing closing 'quote"]);
+  });
+});
+
+describe("checkStack: a stack and its recipe, every problem in one pass", () => {
+  const problems = (root: string, stack: string, recipe?: string): string[] => {
+    try {
+      checkStack(root, stack, recipe);
+    } catch (e) {
+      if (e instanceof RecipeError) return e.problems.map(formatProblem);
+      throw e;
+    }
+    return [];
+  };
+
+  it("reports the stack file's YAML error and the recipe's problems together", () => {
+    const dir = project("b", "config:\n  recette:acmeEmail: [x\n");
+    const recipe = path.join(dir, "r.yaml");
+    fs.writeFileSync(recipe, "name: t\nnodes: { provider: local }\norchestator: { kind: swarm }\n");
+    expect(problems(dir, "b", recipe)).toEqual([
+      "stacks/Pulumi.b.yaml:3:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+      `${recipe}:3:1 orchestator: unknown key "orchestator" (did you mean "orchestrator"?)`,
+    ]);
+  });
+
+  it("refuses a key nothing reads and lists the unset secret with it, in one pass", () => {
+    const dir = project("v", "config:\n  recette:recipe: recipes/local.yaml\n  recette:acmeEmial: ops@example.org\n");
+    expect(problems(dir, "v")).toEqual([
+      "stacks/Pulumi.v.yaml:3:3 recette:acmeEmial: neither the recipe nor recette reads this key; remove it " +
+        "(pulumi config rm acmeEmial -s v) or read it in the recipe as { config: acmeEmial }",
+      'recipes/local.yaml:28:19 warning: apps[0].pluxml.admin.password: stack v does not set secret "blogAdminPassword" ' +
+        "(run: pulumi config set --secret blogAdminPassword <value> -s v)",
+    ]);
   });
 });
