@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { loadRecipe, RecipeError, type Loaded, type Problem } from "../load";
+import { formatProblem, loadRecipe, RecipeError, type Loaded, type Problem } from "../load";
 import { resolveModel, type StackValues } from "../model";
 import { ROOT } from "../root";
 import { PROJECT } from "./name";
@@ -71,4 +71,25 @@ export const checkStack = (
   if (problems.length > 0 || !loaded || !read || recipeFile === undefined)
     throw new RecipeError([...problems, ...warnings]);
   return { loaded, recipeFile, read, warnings };
+};
+
+/**
+ * `recette validate <recipe> -s <stack>`'s logic, apart from argument parsing (the CLI wires it): prints
+ * every problem of the stack and the recipe (warnings included) and returns the exit code, 0 or 1.
+ */
+export const validateStack = (
+  stack: string,
+  io: { out: (s: string) => void; err: (s: string) => void },
+  /** recipe: a file to check instead of the stack's own, absolute or relative to the project root. */
+  opts: { recipe?: string; root?: string } = {},
+): number => {
+  try {
+    const { warnings } = checkStack(opts.root ?? ROOT, stack, opts.recipe);
+    for (const w of warnings) io.err(formatProblem(w));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof RecipeError)) throw e;
+    for (const p of e.problems) io.err(formatProblem(p));
+    return 1;
+  }
 };

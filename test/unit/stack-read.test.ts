@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackInfo } from "../../engine/cli/stack-info";
 import { formatProblem, RecipeError } from "../../engine/load";
-import { checkStack } from "../../engine/stack/check";
+import { checkStack, validateStack } from "../../engine/stack/check";
 import { stackOrchestrator } from "../../engine/backup/orchestrator";
 import { stackFiles } from "../../engine/delivery/affected";
 import { parseStack, readStack, StackError } from "../../engine/stack/read";
@@ -164,5 +164,17 @@ describe("checkStack: a stack and its recipe, every problem in one pass", () => 
       'recipes/local.yaml:28:19 warning: apps[0].pluxml.admin.password: stack v does not set secret "blogAdminPassword" ' +
         "(run: pulumi config set --secret blogAdminPassword <value> -s v)",
     ]);
+  });
+});
+
+describe("validateStack: what validate -s prints", () => {
+  it("exits 0 on a good stack, printing its warnings; 1 with every problem", () => {
+    const run = (stack: string, root = ROOT) => {
+      const err: string[] = [];
+      return { code: validateStack(stack, { out: () => {}, err: (s) => err.push(s) }, { root }), err };
+    };
+    expect(run("local")).toEqual({ code: 0, err: [] });
+    const bad = run("x", project("x", "config:\n  recette:recipe: recipes/local.yaml\n  recette:blogAdminPassword: 'a\n"));
+    expect(bad).toEqual({ code: 1, err: ["stacks/Pulumi.x.yaml:4:1 YAML: Missing closing 'quote"] });
   });
 });
