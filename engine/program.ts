@@ -1,22 +1,28 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { configResolver, Environment, type StackOutputs } from "./compose";
-import { resolveConfig, type StackValues } from "./compose/stack-values";
 import { formatProblem, loadRecipe, RecipeError } from "./load";
+import { resolveModel, type StackValues } from "./model";
 import { findProjectRoot, validateProjectName } from "./project";
 import { isRegistry } from "./schema/formats";
-import { productionOf, stackFile, stackShortName, validateStackName } from "./stack-name";
+import { productionOf, stackFile, stackShortName, validateStackName } from "./stack/name";
 
 // The SDK knows which keys the stack holds encrypted; it only exports this from its runtime module.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+  isConfigSecret(key: string): boolean;
+  allConfig(): Record<string, string>;
+};
 
 /** The stack's configuration as the engine (or render's mocks) hands it to the program. */
 export const engineStackValues = (project: string, stack: string): StackValues => ({
+  project,
   stack,
   file: stackFile(stack),
   get: (key) => pulumi.runtime.getConfig(`${project}:${key}`),
   isSecret: (key) => runtimeConfig.isConfigSecret(`${project}:${key}`),
+  keys: () =>
+    Object.keys(runtimeConfig.allConfig()).flatMap((k) => (k.startsWith(`${project}:`) ? [k.slice(project.length + 1)] : [])),
 });
 
 /** The project folder the program runs for: where Pulumi.yaml is (recipes and stacks resolve against it). */
@@ -48,10 +54,15 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
     throw e;
   }
   const file = path.relative(root, loaded.file) || loaded.file;
-  const { recipe, problems, warnings } = resolveConfig(loaded, engineStackValues(project, stack), file);
+  // Every secret must be set before anything is created; a key nothing reads is only a warning here (scripts
+  // and tests set keys for recipes other than this one), while render and validate refuse it.
+  const { model, problems, warnings } = resolveModel(loaded, engineStackValues(project, stack), file, {
+    missingSecrets: "error",
+    unknownKeys: "warning",
+  });
   for (const w of warnings) pulumi.log.warn(formatProblem(w));
-  if (!recipe) throw new pulumi.RunError(`the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`);
-  const imageRegistry = config.get("imageRegistry") ?? (recipe.nodes.provider === "local" ? "local" : undefined);
+  if (!model) throw new pulumi.RunError(`the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`);
+  const imageRegistry = config.get("imageRegistry") ?? (model.nodes.provider === "local" ? "local" : undefined);
   if (imageRegistry && imageRegistry !== "local" && !isRegistry(imageRegistry)) {
     throw new pulumi.RunError(
       `${stackFile(stack)} imageRegistry: ${JSON.stringify(imageRegistry)} is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: pulumi config set imageRegistry <registry> -s ${stack})`,
@@ -59,13 +70,13 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
   }
   if (!imageRegistry) {
     throw new pulumi.RunError(
-      `${file}: nodes.provider ${recipe.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: pulumi config set imageRegistry <registry> -s ${stack}`,
+      `${file}: nodes.provider ${model.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: pulumi config set imageRegistry <registry> -s ${stack}`,
     );
   }
-  const env = new Environment(recipe.name, {
-    recipe,
+  const env = new Environment(model.name, {
+    model,
     context: {
-      naming: { project, stack: stackShortName(stack), recipe: recipe.name },
+      naming: { project, stack: stackShortName(stack), recipe: model.name },
       recipeFile: file,
       isProd: production.production,
       resolve: configResolver(config),

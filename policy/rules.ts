@@ -8,7 +8,7 @@ import { findKernel, KERNELS } from "../components/scaleway/kernels";
 import { findNodeType } from "../components/scaleway/types";
 import { ACME_STORAGE, LETS_ENCRYPT } from "../components/traefik/config";
 import { isStatefulType } from "../engine/delivery/stateful";
-import { K3S_REFUSE_AT_MIB, ORCHESTRATOR } from "../engine/capacity";
+import { K3S_REFUSE_AT_MIB, ORCHESTRATOR } from "../engine/model/capacity";
 
 export interface Res {
   type: string;

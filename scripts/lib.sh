@@ -60,15 +60,22 @@ recette_stack_arg() {
   printf '%s\n' "$stack"
 }
 
+# One field of what a stack is (`recette stack-info --json`: the engine's one stack reader, with the
+# recipe loader's limits and located errors), e.g. recette_stack_field local orchestrator.
+recette_stack_field() {
+  local json
+  json="$(node "$RECETTE_ROOT/bin/recette" stack-info -s "$1" --json)" || die "stack $1 cannot be read (see above)"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  printf '%s' "$json" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const v = JSON.parse(s)[process.argv[1]];
+      if (v === undefined) process.exit(1);
+      console.log(v);
+    });' "$2"
+}
 # The recipe file a stack names (recette:recipe in stacks/Pulumi.<stack>.yaml), and its orchestrator kind.
-recette_recipe_file() {
-  node -e 'const y=require("yaml");const s=y.parse(require("fs").readFileSync(process.argv[1],"utf8"));const r=s.config&&s.config["recette:recipe"];if(!r){console.error(process.argv[1]+": no recette:recipe");process.exit(1)}console.log(r)' \
-    "$RECETTE_ROOT/stacks/Pulumi.$1.yaml"
-}
-recette_orchestrator() {
-  node -e 'const y=require("yaml");const r=y.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.orchestrator.kind)' \
-    "$RECETTE_ROOT/$(recette_recipe_file "$1")"
-}
+recette_recipe_file() { recette_stack_field "$1" recipe; }
+recette_orchestrator() { recette_stack_field "$1" orchestrator; }
 
 # The local Kubernetes node's address (scripts/kubernetes/cluster.sh), where Traefik's LoadBalancer listens.
 recette_k8s_node_ip() { printf '%s\n' "${RECETTE_K8S_NODE_IP:-10.41.0.1}"; }

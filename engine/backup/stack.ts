@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { stackPrefix } from "../../components/naming";
-import { stackShortName } from "../stack-name";
+import { stackShortName } from "../stack/name";
 import { ArchiveRefused } from "./manifest";
 import { LEFTOVERS } from "./scripts";
 import { exec, Refused, type Helper, type Site, type StackVolume } from "./site";

@@ -4,7 +4,7 @@ import { policyPackDir, runWithEvents } from "../delivery/pulumi";
 import { summarizePreview } from "../delivery/summary";
 import { escapeControls } from "../load/text";
 import { projectRootOrHere } from "../project";
-import { validateStackName } from "../stack-name";
+import { validateStackName } from "../stack/name";
 
 export const summary = "exit 1 naming every resource (and property) that differs from the stack's last deployment or from its recipe";
 export const usage = "recette drift --stack <name>   e.g. recette drift --stack prod";

@@ -1,8 +1,5 @@
 import { KERNELS } from "../../components/scaleway/kernels";
-import { ORCHESTRATOR, OS, placeDemands, WORKLOAD, type NodeLoad } from "../capacity";
-import { recipeDemands } from "../demands";
-import type { Recipe } from "../schema";
-import { planNodes } from "../topology";
+import { ORCHESTRATOR, OS, placeDemands, recipeDemands, WORKLOAD, type Model, type NodeLoad } from "../model";
 import type { Run } from "./define";
 import { printJson, withRecipe } from "./io";
 
@@ -34,7 +31,7 @@ const loadRows = (loads: NodeLoad[]) => [
 ];
 
 /** Kernel features the recipe needs, and how they are proven. */
-export const kernelNeeds = (r: Recipe): string[] => {
+export const kernelNeeds = (r: Model): string[] => {
   const lines = [
     `VXLAN: required (${r.orchestrator.kind === "swarm" ? "overlay networks" : "flannel"}); ` +
       "checked by the preflight on every node",
@@ -86,9 +83,9 @@ const total = (ls: NodeLoad[]) =>
   ls.reduce((s, l) => s + l.os + l.orchestrator + l.workloads.reduce((a, w) => a + w.mib, 0), 0);
 
 /** The predicted loads of the recipe's orchestrator and of the other one, for the table and --json. */
-const loadsOf = (r: Recipe) => {
-  const nodes = planNodes(r.nodes);
-  const demands = recipeDemands(r, nodes);
+const loadsOf = (r: Model) => {
+  const nodes = r.planned;
+  const demands = recipeDemands(r);
   const local = { local: r.nodes.provider === "local" };
   const other = r.orchestrator.kind === "swarm" ? "k3s" : "swarm";
   return {
@@ -99,7 +96,7 @@ const loadsOf = (r: Recipe) => {
   };
 };
 
-export const explainReport = (r: Recipe): ExplainReport => {
+export const explainReport = (r: Model): ExplainReport => {
   const { loads, other, alt, demands } = loadsOf(r);
   return {
     recipe: r.name,
@@ -121,7 +118,7 @@ export const explainReport = (r: Recipe): ExplainReport => {
   };
 };
 
-export const explainRecipe = (r: Recipe): string => {
+export const explainRecipe = (r: Model): string => {
   const { loads, other, alt, demands } = loadsOf(r);
   const local = r.nodes.provider === "local";
   const estimates = demands.filter((d) => d.source === "estimate").map((d) => d.name);
@@ -153,5 +150,5 @@ export const explainRecipe = (r: Recipe): string => {
 /** Exit 0 printed (the table, or --json's document), 1 invalid recipe (every problem on stderr). */
 export const explainRun: Run = ({ args, opts }, io) =>
   withRecipe(args[0] ?? "", io, (loaded) =>
-    opts.json === true ? printJson(io, explainReport(loaded.recipe)) : io.out(explainRecipe(loaded.recipe)),
+    opts.json === true ? printJson(io, explainReport(loaded.model)) : io.out(explainRecipe(loaded.model)),
   );

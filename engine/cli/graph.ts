@@ -2,7 +2,7 @@ import { formatProblem, RecipeError } from "../load";
 import { escapeLines } from "../load/text";
 import type { Registration } from "../render/mocks";
 import { findProject, projectRootOrHere } from "../project";
-import { listStacks, validateStackName } from "../stack-name";
+import { listStacks, validateStackName } from "../stack/name";
 import type { Run } from "./define";
 
 export interface GraphNode {

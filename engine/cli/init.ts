@@ -7,7 +7,7 @@ import { loadRecipe } from "../load";
 import { escapeControls } from "../load/text";
 import { validateProjectName } from "../project";
 import { PACKAGE_ROOT } from "../root";
-import { validateStackName } from "../stack-name";
+import { validateStackName } from "../stack/name";
 import type { Run, Values } from "./define";
 
 // Said after the rare usage errors the command line lets through (the definition is in defs/init.ts).

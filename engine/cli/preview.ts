@@ -9,7 +9,7 @@ import { countChanges, summarizePreview } from "../delivery/summary";
 import { formatProblem, loadRecipe, RecipeError } from "../load";
 import { escapeControls } from "../load/text";
 import { projectRootOrHere } from "../project";
-import { listStacks, validateStackName } from "../stack-name";
+import { listStacks, validateStackName } from "../stack/name";
 
 export const summary = "pulumi preview of each stack a change touches, one Markdown summary per stack (changes, property paths, policies, recipe problems)";
 export const usage = "recette preview [--stack <name>]... [--changed-from <git ref>] [--out <dir>]   e.g. recette preview --stack dev --stack prod --changed-from origin/main --out previews";

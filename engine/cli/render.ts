@@ -4,7 +4,7 @@ import { formatProblem, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { findProject, ProjectError, projectRootOrHere } from "../project";
 import { checkRenderTarget, OutputRefused, writeArtifacts } from "../render/output";
-import { listStacks, validateStackName } from "../stack-name";
+import { listStacks, validateStackName } from "../stack/name";
 
 
 // Said after the rare usage errors the command line lets through (the definition is in defs/).
@@ -41,6 +41,8 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
     const recipe = parsed.positionals[0];
     const rendered = await renderStack({ root: findProject().root, stack, ...(recipe ? { recipe } : {}) });
     writeArtifacts(out, rendered.artifacts);
+    // Warnings (e.g. a secret the stack does not set yet: preview and up will refuse it) never stop a render.
+    for (const w of rendered.warnings) io.err(formatProblem(w));
     io.out(`${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`);
     return 0;
   } catch (e) {

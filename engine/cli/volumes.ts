@@ -10,10 +10,11 @@ import { findKubectl, kubeSite, KubectlFailed } from "../backup/kube";
 import { ArchiveRefused } from "../backup/manifest";
 import { stackImageRegistry, stackOrchestrator } from "../backup/orchestrator";
 import { placeOf, prefixOf, Refused, type Place } from "../backup/stack";
+import { RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { findProject, ProjectError, projectRootOrHere } from "../project";
 import { PACKAGE_ROOT } from "../root";
-import { listStacks, validateStackName } from "../stack-name";
+import { listStacks, validateStackName } from "../stack/name";
 
 /** What backup and restore share: the stack, where its volumes are, and the helper image. */
 export const ENGINE_OPTIONS = {
@@ -74,7 +75,14 @@ export const resolvePlace = (
     const here = listStacks(project.root).join(", ");
     return { code: 2, message: `recette ${command}: --stack ${bad} (stacks here: ${here})` };
   }
-  const orchestrator = stackOrchestrator(project.root, v.stack);
+  let orchestrator;
+  try {
+    orchestrator = stackOrchestrator(project.root, v.stack);
+  } catch (e) {
+    // An unreadable stack file or recipe is reported: guessing Swarm would act on the wrong cluster.
+    if (e instanceof RecipeError) return { code: 1, message: `recette ${command}: ${e.message}` };
+    throw e;
+  }
   if (orchestrator?.kind === "k3s") {
     if (v.host || v.manager) return { code: 2, message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager` };
     const kubeconfig = stackKubeconfig(v.stack, v.kubeconfig, orchestrator.localNodes);

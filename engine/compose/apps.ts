@@ -7,7 +7,8 @@ import { Service } from "../../components/service";
 import { resolveCaServer, Traefik } from "../../components/traefik";
 import type { ClusterNode } from "../../components/node";
 import type { Workload, WorkloadTarget } from "../../components/workload";
-import { parseSizeMiB, type Opensmtpd as OpensmtpdSpec, type Recipe, type Service as ServiceSpec } from "../schema";
+import type { Model, OpensmtpdModel, ServiceModel } from "../model";
+import { parseSizeMiB } from "../schema";
 import type { StackContext } from "./context";
 
 const common = (s: { replicas: number; update: Workload["update"]; placement: Workload["placement"]; resources: { cpus?: number; memory?: string; reserveMemory?: string } }) => ({
@@ -22,13 +23,13 @@ const common = (s: { replicas: number; update: Workload["update"]; placement: Wo
 });
 
 /** The recipe's `service` entry as a Workload. */
-export const serviceWorkload = (s: ServiceSpec, ctx: StackContext): Partial<Workload> & Pick<Workload, "name" | "image"> => {
+export const serviceWorkload = (s: ServiceModel, ctx: StackContext): Partial<Workload> & Pick<Workload, "name" | "image"> => {
   const firstPort = s.routes[0]?.port;
   return {
     name: s.name,
     image: s.image,
     ...(s.command ? { args: s.command } : {}),
-    env: Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, ctx.resolve.text(v)])),
+    env: s.env,
     secrets: Object.entries(s.secrets).map(([name, ref]) => ({ name, path: `/run/secrets/${name}`, content: ctx.resolve.secret(ref) })),
     volumes: s.volumes.map((v) => ({ name: v.name, path: v.path, sizeMiB: parseSizeMiB(v.size), keep: v.keep })),
     routes: s.routes,
@@ -51,10 +52,10 @@ export const serviceWorkload = (s: ServiceSpec, ctx: StackContext): Partial<Work
   };
 };
 
-const relayArgs = (s: OpensmtpdSpec, ctx: StackContext) => ({
+const relayArgs = (s: OpensmtpdModel, ctx: StackContext) => ({
   name: s.name,
   image: opensmtpdImage({ registry: ctx.imageRegistry }),
-  recipient: ctx.resolve.text(s.deliverTo),
+  recipient: s.deliverTo,
   delivery: s.delivery,
   ...(s.smarthost
     ? {
@@ -62,9 +63,9 @@ const relayArgs = (s: OpensmtpdSpec, ctx: StackContext) => ({
           host: s.smarthost.host,
           port: s.smarthost.port,
           tls: s.smarthost.tls,
-          user: ctx.resolve.text(s.smarthost.user),
+          user: s.smarthost.user,
           password: ctx.resolve.secret(s.smarthost.password),
-          ...(s.smarthost.caCertificate ? { caCertificate: ctx.resolve.text(s.smarthost.caCertificate) } : {}),
+          ...(s.smarthost.caCertificate ? { caCertificate: s.smarthost.caCertificate } : {}),
         },
       }
     : {}),
@@ -75,19 +76,23 @@ const relayArgs = (s: OpensmtpdSpec, ctx: StackContext) => ({
 });
 
 /** Creates the edge router and every app of the recipe on a target. Keys are recipe names, never indexes. */
-export const composeApps = (recipe: Recipe, target: WorkloadTarget, ctx: StackContext, parent: pulumi.Resource): { urls: string[] } => {
+export const composeApps = (
+  model: Model,
+  target: WorkloadTarget,
+  ctx: StackContext,
+  parent: pulumi.Resource,
+): { urls: string[] } => {
   const opts = { parent };
   const relays = new Map<string, { host: string }>();
-  for (const app of recipe.apps) {
-    if (!app.opensmtpd) continue;
-    const args = relayArgs(app.opensmtpd, ctx);
-    const relay = new Opensmtpd(app.opensmtpd.name, { target, ...args }, opts);
-    relays.set(app.opensmtpd.name, { host: relay.host });
+  for (const app of model.apps) {
+    if (app.kind !== "opensmtpd") continue;
+    const relay = new Opensmtpd(app.name, { target, ...relayArgs(app.spec, ctx) }, opts);
+    relays.set(app.name, { host: relay.host });
   }
   const urls: string[] = [];
-  for (const app of recipe.apps) {
-    if (app.pluxml) {
-      const p = app.pluxml;
+  for (const app of model.apps) {
+    if (app.kind === "pluxml") {
+      const p = app.spec;
       const relay = p.mail ? relays.get(p.mail) : undefined;
       const blog = new Pluxml(
         p.name,
@@ -97,12 +102,12 @@ export const composeApps = (recipe: Recipe, target: WorkloadTarget, ctx: StackCo
           name: p.name,
           host: p.host,
           install: {
-            title: ctx.resolve.text(p.title),
+            title: p.title,
             locale: p.locale,
             timezone: p.timezone,
-            adminName: ctx.resolve.text(p.admin.name),
-            adminLogin: ctx.resolve.text(p.admin.login),
-            adminEmail: ctx.resolve.text(p.admin.email),
+            adminName: p.admin.name,
+            adminLogin: p.admin.login,
+            adminEmail: p.admin.email,
             adminPassword: ctx.resolve.secret(p.admin.password),
             sampleContent: p.sampleContent,
           },
@@ -114,26 +119,32 @@ export const composeApps = (recipe: Recipe, target: WorkloadTarget, ctx: StackCo
       );
       urls.push(blog.url);
     }
-    if (app.service) {
-      new Service(app.service.name, { target, workload: serviceWorkload(app.service, ctx) }, opts);
-      urls.push(...app.service.routes.map((r) => `https://${r.host}${r.path}`));
+    if (app.kind === "service") {
+      new Service(app.name, { target, workload: serviceWorkload(app.spec, ctx) }, opts);
+      urls.push(...app.spec.routes.map((r) => `https://${r.host}${r.path}`));
     }
   }
   return { urls };
 };
 
 /** Traefik (and, for the pebble CA, the local Pebble it trusts). */
-export const composeEdge = (recipe: Recipe, target: WorkloadTarget, ctx: StackContext, manager: ClusterNode, parent: pulumi.Resource): Traefik | undefined => {
-  const t = recipe.edge?.traefik;
+export const composeEdge = (
+  model: Model,
+  target: WorkloadTarget,
+  ctx: StackContext,
+  manager: ClusterNode,
+  parent: pulumi.Resource,
+): Traefik | undefined => {
+  const t = model.edge?.traefik;
   if (!t) return undefined;
   const pebble = t.acme.ca === "pebble" ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }), manager }, { parent }) : undefined;
-  const hosts = recipe.apps.flatMap((a) => [...(a.pluxml ? [a.pluxml.host] : []), ...(a.service?.routes.map((r) => r.host) ?? [])]);
+  const hosts = model.routedHosts.map((h) => h.name);
   return new Traefik(
     "traefik",
     {
       target,
       image: traefikImage({ registry: ctx.imageRegistry }, t.version),
-      email: ctx.resolve.text(t.acme.email),
+      email: t.acme.email,
       caServer: resolveCaServer(t.acme.ca, ctx.isProd, pebble?.directory),
       challenge: t.acme.challenge,
       minTls: t.minTls,

@@ -9,10 +9,8 @@ import { findKernel, Fleet } from "../../components/scaleway";
 import * as swarm from "../../components/swarm";
 import { CERT_RESOLVER, EDGE_LABEL, ENTRYPOINT } from "../../components/swarm/labels";
 import type { WorkloadTarget } from "../../components/workload";
-import { OS, placeDemands } from "../capacity";
-import { recipeDemands } from "../demands";
-import { parseSizeMiB, type Recipe } from "../schema";
-import { planNodes } from "../topology";
+import { OS, placeDemands, recipeDemands, type Model } from "../model";
+import { parseSizeMiB } from "../schema";
 import { composeApps, composeEdge } from "./apps";
 import type { StackContext } from "./context";
 
@@ -44,8 +42,8 @@ export interface StackOutputs {
 }
 
 /** The recipe's nodes, created (Scaleway) or described (hosts, local). */
-export const composeNodes = (recipe: Recipe, ctx: StackContext, parent: pulumi.Resource): ClusterNode[] => {
-  const n = recipe.nodes;
+export const composeNodes = (model: Model, ctx: StackContext, parent: pulumi.Resource): ClusterNode[] => {
+  const n = model.nodes;
   switch (n.provider) {
     case "local":
       return [localNode(n.labels.local ?? {})];
@@ -62,14 +60,14 @@ export const composeNodes = (recipe: Recipe, ctx: StackContext, parent: pulumi.R
           ...(n.image !== "debian_bookworm" ? { image: n.image } : {}),
           managers: n.managers,
           workers: n.workers,
-          orchestrator: recipe.orchestrator.kind,
-          ...(recipe.orchestrator.kind === "swarm" ? { dockerVersion: recipe.orchestrator.version } : {}),
+          orchestrator: model.orchestrator.kind,
+          ...(model.orchestrator.kind === "swarm" ? { dockerVersion: model.orchestrator.version } : {}),
           rootVolumeGb: Math.ceil(parseSizeMiB(n.rootVolume) / 1024),
           privateCidr: n.privateNetwork,
-          sshPublicKey: ctx.resolve.text(n.ssh.publicKey),
+          sshPublicKey: n.ssh.publicKey,
           sshPrivateKey: ctx.resolve.secret(n.ssh.privateKey),
           sshAllowFrom: n.ssh.allowFrom,
-          apiAllowFrom: n.apiAllowFrom.map((c) => ctx.resolve.text(c)),
+          apiAllowFrom: n.apiAllowFrom,
           labels: n.labels,
         },
         { parent },
@@ -78,10 +76,11 @@ export const composeNodes = (recipe: Recipe, ctx: StackContext, parent: pulumi.R
 };
 
 /** One preflight per node, with the memory the capacity model places there. */
-const composePreflight = (recipe: Recipe, nodes: ClusterNode[], parent: pulumi.Resource): Preflight[] => {
-  const planned = planNodes(recipe.nodes);
-  const loads = placeDemands(planned, recipe.orchestrator.kind, recipeDemands(recipe, planned), { local: recipe.nodes.provider === "local" });
-  const expectedIpvs = recipe.nodes.provider === "scaleway" ? findKernel(recipe.nodes.kernel)?.features.ipvs : undefined;
+const composePreflight = (model: Model, nodes: ClusterNode[], parent: pulumi.Resource): Preflight[] => {
+  const local = { local: model.nodes.provider === "local" };
+  const loads = placeDemands(model.planned, model.orchestrator.kind, recipeDemands(model), local);
+  const expectedIpvs = model.nodes.provider === "scaleway" ? findKernel(model.nodes.kernel)?.features.ipvs : undefined;
+  const o = model.orchestrator;
   return nodes.map((node) => {
     const load = loads.find((l) => l.node.name === node.name);
     const requiredMiB = load ? load.orchestrator + load.workloads.reduce((s, w) => s + w.mib, 0) + OS.mib : OS.mib;
@@ -89,10 +88,10 @@ const composePreflight = (recipe: Recipe, nodes: ClusterNode[], parent: pulumi.R
       `preflight-${node.name}`,
       {
         node,
-        orchestrator: recipe.orchestrator.kind,
-        routingMesh: recipe.orchestrator.kind === "swarm" ? recipe.orchestrator.routingMesh : "fallback",
+        orchestrator: o.kind,
+        routingMesh: o.kind === "swarm" ? o.routingMesh : "fallback",
         requiredMiB,
-        ...(recipe.orchestrator.kind === "swarm" ? { dockerVersion: recipe.orchestrator.version, encryptedOverlay: recipe.orchestrator.encryptOverlay } : {}),
+        ...(o.kind === "swarm" ? { dockerVersion: o.version, encryptedOverlay: o.encryptOverlay } : {}),
         ...(expectedIpvs !== undefined ? { expectedIpvs } : {}),
       },
       { parent },
@@ -111,11 +110,11 @@ const dockerHost = (node: ClusterNode): pulumi.Input<string> =>
 export class Environment extends pulumi.ComponentResource {
   readonly outputs: StackOutputs;
 
-  constructor(name: string, args: { recipe: Recipe; context: StackContext }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: { model: Model; context: StackContext }, opts?: pulumi.ComponentResourceOptions) {
     super("recette:index:Environment", name, {}, opts);
-    const { recipe, context: ctx } = args;
-    const nodes = composeNodes(recipe, ctx, this);
-    const preflight = composePreflight(recipe, nodes, this);
+    const { model, context: ctx } = args;
+    const nodes = composeNodes(model, ctx, this);
+    const preflight = composePreflight(model, nodes, this);
     const checked = preflight.map((p) => p.step);
     const manager = nodes.find((n) => n.role === "manager")!;
     let target: WorkloadTarget;
@@ -123,8 +122,9 @@ export class Environment extends pulumi.ComponentResource {
     let kubeconfig: pulumi.Output<string> | undefined;
     let edge: StackOutputs["edge"];
     let sharedDockerHost: pulumi.Output<string> | undefined;
-    if (recipe.orchestrator.kind === "swarm") {
-      const cluster = new swarm.Cluster("swarm", { nodes, autolock: recipe.orchestrator.autolock, dependsOn: checked }, { parent: this });
+    const orchestrator = model.orchestrator;
+    if (orchestrator.kind === "swarm") {
+      const cluster = new swarm.Cluster("swarm", { nodes, autolock: orchestrator.autolock, dependsOn: checked }, { parent: this });
       const provider = new docker.Provider(
         "docker",
         { host: dockerHost(manager), sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes"] },
@@ -138,7 +138,7 @@ export class Environment extends pulumi.ComponentResource {
           naming: ctx.naming,
           provider,
           mesh: routingMesh,
-          encryptOverlay: recipe.orchestrator.encryptOverlay,
+          encryptOverlay: orchestrator.encryptOverlay,
           protectVolumes: ctx.isProd,
           // recette's images come from a registry everywhere but on this machine's own engine
           pinImages: ctx.imageRegistry !== "local",
@@ -155,7 +155,7 @@ export class Environment extends pulumi.ComponentResource {
         certResolver: CERT_RESOLVER,
       };
       sharedDockerHost = pulumi.secret(pulumi.output(dockerHost(manager)));
-    } else if (recipe.nodes.provider === "local") {
+    } else if (model.nodes.provider === "local") {
       // This machine: the cluster scripts/ensure-kubernetes runs (k3s itself cannot be had here).
       const cluster = new k3s.LocalCluster("k3s", {}, { parent: this, dependsOn: checked });
       target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
@@ -163,19 +163,23 @@ export class Environment extends pulumi.ComponentResource {
     } else {
       const cluster = new k3s.Cluster(
         "k3s",
-        { nodes, version: recipe.orchestrator.version, ...(recipe.orchestrator.datastore ? { datastore: recipe.orchestrator.datastore } : {}), dependsOn: checked },
+        {
+          nodes,
+          version: orchestrator.version,
+          ...(orchestrator.datastore ? { datastore: orchestrator.datastore } : {}),
+          dependsOn: checked,
+        },
         { parent: this },
       );
       kubeconfig = cluster.kubeconfig;
       target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
       edge = { orchestrator: "k3s", namespace: stackPrefix(ctx.naming), entrypoint: ENTRYPOINT, certResolver: CERT_RESOLVER };
     }
-    composeEdge(recipe, target, ctx, manager, this);
-    const { urls } = composeApps(recipe, target, ctx, this);
-    const firstHost = urls[0] ? new URL(urls[0]).hostname : undefined;
-    if (firstHost && firstHost.includes(".")) edge.domain = firstHost.slice(firstHost.indexOf(".") + 1);
+    composeEdge(model, target, ctx, manager, this);
+    const { urls } = composeApps(model, target, ctx, this);
+    if (model.domain) edge.domain = model.domain;
     this.outputs = {
-      recipe: recipe.name,
+      recipe: model.name,
       stack: ctx.naming.stack,
       urls,
       nodes: Object.fromEntries(nodes.map((n) => [n.name, { role: n.role, publicAddress: n.publicAddress, privateAddress: n.privateAddress }])),

@@ -1,4 +1,3 @@
 export { Environment, type StackOutputs } from "./compose";
 export type { StackContext } from "./context";
 export { collectRefs, configResolver, type RefUse, type Resolver } from "./refs";
-export { resolveConfig, type StackValues } from "./stack-values";

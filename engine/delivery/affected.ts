@@ -1,8 +1,6 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
-import { projectNameOr } from "../project";
-import { stackFile } from "../stack-name";
+import { stackFile } from "../stack/name";
+import { readStack } from "../stack/read";
 
 /**
  * Files every stack's program reads: a change to one of them can change any stack. Tests and docs
@@ -23,9 +21,10 @@ export const stackFiles = (root: string, stack: string): StackFiles => {
   const file = stackFile(stack);
   let recipe: string | undefined;
   try {
-    const config = (parse(fs.readFileSync(path.join(root, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-    const r = config[`${projectNameOr(root, "recette")}:recipe`];
-    if (typeof r === "string") recipe = path.isAbsolute(r) ? path.relative(root, r) : path.normalize(r);
+    // The same limits as every reader (size, aliases, control characters): a hostile file is not parsed here.
+    const read = readStack(root, stack);
+    const r = read.config[`${read.project}:recipe`];
+    if (r !== undefined) recipe = path.isAbsolute(r) ? path.relative(root, r) : path.normalize(r);
   } catch {
     // A missing or unreadable stack file: the preview itself reports it.
   }

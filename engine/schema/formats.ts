@@ -33,17 +33,59 @@ const SSH_PUBLIC_KEY =
   /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [\x20-\x7e]{1,200})?$/;
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,127}$/;
 
+/** The value of `key` in a value that may be a mapping (anything else has none). */
+export const fieldOf = (v: unknown, key: string): unknown =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? Object.entries(v).find(([k]) => k === key)?.[1] : undefined;
+
 /** A value shown in a message: quoted, control characters escaped, long values cut. */
 export const show = (v: unknown): string => {
   const s = typeof v === "number" && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}…"` : s;
 };
 
-/** A DNS host name such as blog.example.org (lower case, at least one dot). */
+/**
+ * Why a value of the host name grammar still cannot be a DNS host name, or undefined: an IP literal
+ * (`192.0.2.10`, `999.1.1.1`) or a name whose top-level label is all digits (`blog.123`): no DNS
+ * top-level domain is, and routes, certificates and SMTP banners need a name.
+ */
+export const hostnameProblem = (s: string): string | undefined => {
+  if (!HOSTNAME.test(s)) return undefined;
+  if (/^[0-9.]+$/.test(s))
+    return `${show(s)} is an IP address, not a host name (routes and certificates need a DNS name such as blog.example.org pointing at the nodes)`;
+  const tld = s.slice(s.lastIndexOf(".") + 1);
+  if (/^[0-9]+$/.test(tld))
+    return `${show(s)} ends in the all-numeric label ${show(tld)}, which no top-level domain is (expected e.g. blog.example.org)`;
+  return undefined;
+};
+
+/** A host name taken apart once: its labels and its parent domain (blog.local.test → local.test). */
+export interface ParsedHost {
+  name: string;
+  labels: readonly string[];
+  /** The name without its first label; undefined for a name of one label. */
+  parent: string | undefined;
+}
+
+/** Parses a host name the schema accepted (hostname()); anything else is refused with the reason. */
+export const parseHost = (name: string): ParsedHost => {
+  const why = HOSTNAME.test(name)
+    ? hostnameProblem(name)
+    : `${show(name)} is not a hostname (expected e.g. blog.example.org)`;
+  if (why) throw new Error(why);
+  const labels = name.split(".");
+  return { name, labels, parent: labels.length > 1 ? labels.slice(1).join(".") : undefined };
+};
+
+/** A DNS host name such as blog.example.org (lower case, at least one dot, not an IP address). */
 export const hostname = () =>
-  z.string().regex(HOSTNAME, {
-    error: (iss) => `${show(iss.input)} is not a hostname (expected e.g. blog.example.org)`,
-  });
+  z
+    .string()
+    .regex(HOSTNAME, {
+      error: (iss) => `${show(iss.input)} is not a hostname (expected e.g. blog.example.org)`,
+    })
+    .refine((s) => hostnameProblem(s) === undefined, {
+      error: (iss) => (typeof iss.input === "string" ? hostnameProblem(iss.input) : undefined) ?? "not a host name",
+    });
 
 /** A short DNS-label name used to derive physical names (Docker, Kubernetes, Scaleway). */
 export const name = () =>

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { address, cidr, count, labelKey, labelValue, name, posixUser, size, sshPublicKey } from "./formats";
+import { address, cidr, fieldOf, count, labelKey, labelValue, name, posixUser, size, sshPublicKey } from "./formats";
 import { ConfigRef, secret } from "./refs";
 
 
@@ -86,7 +86,7 @@ const Local = z
 
 export const Nodes = z
   .discriminatedUnion("provider", [Scaleway, Hosts, Local], {
-    error: (iss) => `provider ${JSON.stringify((iss.input as { provider?: unknown })?.provider)} is not one of scaleway | hosts | local`,
+    error: (iss) => `provider ${JSON.stringify(fieldOf(iss.input, "provider"))} is not one of scaleway | hosts | local`,
   })
   .describe("Where the cluster runs: new Scaleway instances, existing hosts over SSH, or this machine.");
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldOf } from "./formats";
 
 const Swarm = z
   .object({
@@ -36,7 +37,7 @@ const K3s = z
 
 export const Orchestrator = z
   .discriminatedUnion("kind", [Swarm, K3s], {
-    error: (iss) => `kind ${JSON.stringify((iss.input as { kind?: unknown })?.kind)} is not one of swarm | k3s`,
+    error: (iss) => `kind ${JSON.stringify(fieldOf(iss.input, "kind"))} is not one of swarm | k3s`,
   })
   .describe("The cluster: Docker Swarm or k3s.");
 

@@ -108,7 +108,10 @@ const shellcheck = (scripts: { name: string; script: string }[]): string[] => {
   const findings: string[] = [];
   for (let i = 0; i < files.length; i += 100) {
     const r = spawnSync("shellcheck", ["--shell=bash", "--exclude=SC2016,SC1003", "--format=json1", ...files.slice(i, i + 100)], { encoding: "utf8", maxBuffer: 64 << 20 });
-    const out = JSON.parse(r.stdout || '{"comments":[]}') as { comments: { file: string; code: number; message: string; line: number }[] };
+    // A missing or crashing shellcheck is a failure, never an empty list of findings (0: clean, 1: findings).
+    expect(r.error, "shellcheck must be installed (scripts/ensure-validators installs it)").toBeUndefined();
+    expect([0, 1], `shellcheck crashed: ${r.stderr}`).toContain(r.status);
+    const out = JSON.parse(r.stdout) as { comments: { file: string; code: number; message: string; line: number }[] };
     findings.push(...out.comments.map((c) => `${path.basename(c.file)}:${c.line}: SC${c.code} ${c.message}`));
   }
   for (const f of files) {
@@ -130,18 +133,77 @@ const spread = (scripts: { name: string; script: string }[], n: number) => {
 
 const CLEAN = ["calls"];
 
-describe("hostile values in shell scripts", () => {
-  const scripts: { name: string; script: string }[] = [];
-  const step = (name: string, script: string) => scripts.push({ name, script: `${script}\n#---\n${renderStep("node-1", name, script, 60)}` });
+/** The value a renderer returns, or undefined when it refuses (refusals are checked by the tests themselves). */
+const accepted = <T>(render: () => T): T | undefined => {
+  try {
+    return render();
+  } catch {
+    return undefined;
+  }
+};
 
+/**
+ * Every script the renderers accept for the sample, computed on its own (not collected by the other
+ * tests, so the shellcheck test means the same when it runs alone).
+ */
+const renderedScripts = (): { name: string; script: string }[] => {
+  const out: { name: string; script: string }[] = [];
+  const step = (name: string, script: string | undefined) => {
+    if (script !== undefined) out.push({ name, script: `${script}\n#---\n${renderStep("node-1", name, script, 60)}` });
+  };
+  for (const [i, v] of VALUES.entries()) {
+    for (const labels of [{ disk: v }, { [v]: "ssd" }]) step(`labels-${i}`, accepted(() => renderLabels(labels)));
+    const init = accepted(() => renderInit(v, false));
+    const join = accepted(() => renderJoin(v));
+    if (init !== undefined && join !== undefined) {
+      step(`init-${i}`, init);
+      step(`join-${i}`, join);
+    }
+    const wrapper = i < 80 ? accepted(() => renderStep(v, v, "exit 3", 5)) : undefined;
+    if (wrapper !== undefined) out.push({ name: `wrapper-${i}`, script: wrapper });
+    const server = accepted(() => renderServerInstall({ version: v, first: false, datastore: "etcd", joinAddress: v }));
+    const agent = accepted(() => renderAgentInstall(v, v));
+    if (server !== undefined && agent !== undefined) {
+      step(`k3s-server-${i}`, server);
+      step(`k3s-agent-${i}`, agent);
+    }
+    step("node-labels-0", accepted(() => renderNodeLabels({ [v]: v })));
+    const preflight = accepted(() =>
+      renderPreflightScript({
+        node: v,
+        orchestrator: "swarm",
+        routingMesh: "required",
+        requiredMiB: 1,
+        dockerVersion: v,
+      }),
+    );
+    if (preflight !== undefined) out.push({ name: `preflight-${i}`, script: preflight });
+    const bootstrap = accepted(() => renderBootstrapScript({ orchestrator: "swarm", dockerVersion: v, hostname: "h" }));
+    if (bootstrap !== undefined) out.push({ name: `bootstrap-${i}`, script: bootstrap });
+  }
+  step("kubeconfig-0", renderKubeconfig());
+  return out;
+};
+
+/** Kubernetes' label grammar as its documentation gives it: [DNS subdomain prefix/]name, value empty or a name. */
+const K8S_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const K8S_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const isK8sLabelKey = (k: string) => {
+  const slash = k.lastIndexOf("/");
+  const prefix = slash < 0 ? undefined : k.slice(0, slash);
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && K8S_PREFIX.test(prefix));
+  return K8S_NAME.test(k.slice(slash + 1)) && prefixOk;
+};
+const isK8sLabelValue = (v: string) => v === "" || K8S_NAME.test(v);
+
+describe("hostile values in shell scripts", () => {
   it("swarm labels: each key and value reaches docker as one argument, and nothing else runs", () => {
     let carried = 0;
-    for (const [i, v] of VALUES.entries()) {
+    for (const v of VALUES) {
       for (const labels of [{ disk: v }, { [v]: "ssd" }] as Record<string, string>[]) {
         const r = attempt(() => renderLabels(labels));
         if (!r.ok) continue;
         carried++;
-        step(`labels-${i}`, r.value);
         const key = Object.keys(labels)[0]!;
         const run = runWithStandins(r.value, { NODE_ID: "node-id" }, { "docker node inspect --format": "old\n" });
         expect({ status: run.status, stderr: run.stderr, files: run.files }).toEqual({ status: 0, stderr: "", files: CLEAN });
@@ -156,13 +218,13 @@ describe("hostile values in shell scripts", () => {
   });
 
   it("swarm init and join: the address is one argument (join's after `--`)", () => {
-    for (const [i, v] of VALUES.entries()) {
+    let carried = 0;
+    for (const v of VALUES) {
       const init = attempt(() => renderInit(v, false));
       const join = attempt(() => renderJoin(v));
       expect(init.ok).toBe(join.ok);
       if (!init.ok || !join.ok) continue;
-      step(`init-${i}`, init.value);
-      step(`join-${i}`, join.value);
+      carried++;
       const a = runWithStandins(init.value, {}, { "docker info --format": "inactive" });
       expect({ status: a.status, files: a.files }).toEqual({ status: 0, files: CLEAN });
       expect(a.calls.filter((c) => c[1] === "swarm")).toEqual([["docker", "swarm", "init", "--advertise-addr", v]]);
@@ -170,26 +232,30 @@ describe("hostile values in shell scripts", () => {
       expect({ status: b.status, files: b.files }).toEqual({ status: 0, files: CLEAN });
       expect(b.calls.filter((c) => c[1] === "swarm")).toEqual([["docker", "swarm", "join", "--token", "tok", "--advertise-addr", "10.0.0.9", "--", `${v}:2377`]]);
     }
+    // A renderer that refused every value would make the checks above vacuous.
+    expect(carried).toBeGreaterThan(0);
   });
 
   it("the step wrapper prints the node and step names byte for byte when the step fails", () => {
-    for (const [i, v] of VALUES.slice(0, 80).entries()) {
+    let carried = 0;
+    for (const v of VALUES.slice(0, 80)) {
       const r = attempt(() => renderStep(v, v, "exit 3", 5));
       if (!r.ok) continue;
-      scripts.push({ name: `wrapper-${i}`, script: r.value });
+      carried++;
       const run = runWithStandins(r.value);
       expect({ status: run.status, stderr: run.stderr, files: run.files }).toEqual({ status: 1, stderr: `recette: node ${v}: step ${v} failed or timed out after 5s\n`, files: ["calls"] });
     }
+    expect(carried).toBeGreaterThan(0);
   });
 
   it("k3s installs: version, addresses and the join URL reach the installer as single values", () => {
-    for (const [i, v] of VALUES.entries()) {
+    let carried = 0;
+    for (const v of VALUES) {
       const server = attempt(() => renderServerInstall({ version: v, first: false, datastore: "etcd", joinAddress: v }));
       const agent = attempt(() => renderAgentInstall(v, v));
       expect(server.ok).toBe(agent.ok);
       if (!server.ok || !agent.ok) continue;
-      step(`k3s-server-${i}`, server.value);
-      step(`k3s-agent-${i}`, agent.value);
+      carried++;
       const env = { NODE_IP: "10.0.0.5", PUBLIC_IP: "192.0.2.5", K3S_TOKEN: "tok" };
       const answers = { "ip -o -4 addr": "2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\n" };
       const s = runWithStandins(server.value, env, answers);
@@ -202,18 +268,23 @@ describe("hostile values in shell scripts", () => {
       expect({ status: a.status, stderr: a.stderr, files: a.files }).toEqual({ status: 0, stderr: "", files: CLEAN });
       expect(a.calls.find((c) => c[0] === "sh")).toEqual(["sh", "-s", "-", "agent", "--node-ip", "10.0.0.5", "--flannel-iface", "eth0", "--token", "tok", `INSTALL_K3S_VERSION=${v}`, `K3S_URL=https://${v}:6443`]);
     }
+    expect(carried).toBeGreaterThan(0);
   });
 
   it("k3s node labels: hostile keys and values are refused (Kubernetes' grammar)", () => {
-    for (const v of VALUES) {
+    const outcomes = VALUES.map((v) => {
       const r = attempt(() => renderNodeLabels({ [v]: v }));
-      if (r.ok) step("node-labels-0", r.value);
-    }
+      // Accepted exactly when Kubernetes would accept the pair; the accepted ones reach the script whole.
+      expect(r.ok, JSON.stringify(v)).toBe(isK8sLabelKey(v) && isK8sLabelValue(v));
+      if (r.ok) expect(r.value).toContain(`${v}=${v}`);
+      return r.ok;
+    });
+    expect(outcomes.filter(Boolean).length, "some values are labels").toBeGreaterThan(0);
+    expect(outcomes.filter((ok) => !ok).length, "hostile values are refused").toBeGreaterThan(VALUES.length / 2);
   });
 
   it("the kubeconfig: a hostile PUBLIC_IP is refused in the script, an address is substituted literally", () => {
     const script = renderKubeconfig().replace("/etc/rancher/k3s/k3s.yaml", "k3s.yaml");
-    step("kubeconfig-0", renderKubeconfig());
     const yaml = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: default\n";
     for (const v of [...VALUES.filter((x) => !x.includes("\0")), "192.0.2.1", "fd00::1", "k3s.example.org"]) {
       const run = runWithStandins(`printf '%s' ${shellSingle(yaml)} > k3s.yaml\n${script}`, { PUBLIC_IP: v });
@@ -225,11 +296,12 @@ describe("hostile values in shell scripts", () => {
   });
 
   it("preflight: the node name reaches the report and the messages byte for byte", () => {
-    for (const [i, v] of VALUES.entries()) {
+    let carried = 0;
+    for (const v of VALUES) {
       const render = (routingMesh: "required" | "fallback") => renderPreflightScript({ node: v, orchestrator: "swarm", routingMesh, requiredMiB: 1, dockerVersion: v });
       const r = attempt(() => render("required"));
       if (!r.ok) continue;
-      scripts.push({ name: `preflight-${i}`, script: r.value });
+      carried++;
       // The whole script, with stand-ins for what would change the machine (modprobe, ip link add) and for docker.
       const report = runWithStandins(render("fallback"), {}, { "docker version --format": "20.10.24" });
       expect({ status: report.status, stderr: report.stderr, files: report.files }).toEqual({ status: 0, stderr: "", files: CLEAN });
@@ -237,13 +309,15 @@ describe("hostile values in shell scripts", () => {
       const noDocker = runWithStandins(render("fallback"), {}, { "docker version --format": "none" });
       expect({ status: noDocker.status, stderr: noDocker.stderr }).toEqual({ status: 1, stderr: `recette: node ${v}: no Docker Engine answers (install docker.io ${v}; cloud-init does it on Scaleway)\n` });
     }
+    expect(carried).toBeGreaterThan(0);
   });
 
   it("cloud-init bootstrap: the Docker pin is a literal prefix, never code", () => {
-    for (const [i, v] of VALUES.entries()) {
+    let pinned = 0;
+    // Two real pins beside the sample: the script must install them (a renderer refusing all would pass otherwise).
+    for (const v of [...VALUES, "20.10", "20.10.24"]) {
       const r = attempt(() => renderBootstrapScript({ orchestrator: "swarm", dockerVersion: v, hostname: "h" }));
       if (!r.ok) continue;
-      scripts.push({ name: `bootstrap-${i}`, script: r.value });
       // The whole script with stand-ins for apt, systemctl, modprobe and sysctl, reading its module list from the temp dir.
       const script = r.value.replace("/etc/modules-load.d/recette.conf", "modules.conf");
       const madison = " docker.io | 20.10.24+dfsg1-1 | http://deb.debian.org/debian bookworm/main amd64 Packages\n";
@@ -254,10 +328,13 @@ describe("hostile values in shell scripts", () => {
       );
       const installs = run.calls.filter((c) => c[0] === "apt-get" && c[1] === "install" && c.some((a) => a.startsWith("docker.io")));
       expect(installs).toEqual(match ? [["apt-get", "install", "-y", "--no-install-recommends", "docker.io=20.10.24+dfsg1-1"]] : []);
+      if (match) pinned++;
     }
+    expect(pinned).toBe(2);
   });
 
   it("the scripts pass shellcheck --shell=bash (a spread of each kind, batched) and bash -n", () => {
+    const scripts = renderedScripts();
     expect(scripts.length).toBeGreaterThan(200);
     const chosen = spread(scripts, 12);
     expect(new Set(chosen.map((s) => s.name.replace(/-\d+$/, ""))).size).toBeGreaterThanOrEqual(9);
@@ -302,6 +379,7 @@ describe("hostile values in smtpd.conf", () => {
   });
 
   it("the credentials line: one line whose user and password read back exactly as smtpd splits them", () => {
+    let carried = 0;
     for (const v of VALUES) {
       for (const [user, password] of [[v, "pw"], ["user", v]] as const) {
         const r = attempt(() => renderCredentials(user, password));
@@ -312,14 +390,25 @@ describe("hostile values in smtpd.conf", () => {
         // table_static: the key ends at the first blank; the value is the rest, trailing blanks trimmed; auth splits at the first ':'.
         const value = line.replace(/^relay[ \t]+/, "").replace(/[ \t]+$/, "");
         expect([value.slice(0, value.indexOf(":")), value.slice(value.indexOf(":") + 1)]).toEqual([user, password]);
+        carried++;
       }
     }
+    expect(carried).toBeGreaterThan(0);
   });
 });
 
+/** Every rule renderRule accepts for the sample, computed on its own (the Traefik test needs no other test). */
+const acceptedRules = (): string[] =>
+  VALUES.flatMap((v) =>
+    [{ host: v, path: "/", port: 80 }, { host: "blog.example.org", path: v, port: 80 }].flatMap((route) => {
+      const rule = accepted(() => renderRule(route));
+      return rule === undefined ? [] : [rule];
+    }),
+  );
+
 describe("hostile values in Traefik rules", () => {
-  const rules: string[] = [];
   it("either refused, or exactly the host and path as the rule's two string literals", () => {
+    const rules: string[] = [];
     for (const v of VALUES) {
       for (const route of [{ host: v, path: "/", port: 80 }, { host: "blog.example.org", path: v, port: 80 }]) {
         const r = attempt(() => renderRule(route));
@@ -338,6 +427,8 @@ describe("hostile values in Traefik rules", () => {
   withTraefik(
     "the real Traefik parses every accepted rule (one dynamic file, one router per rule)",
     (binary) => {
+      const rules = acceptedRules();
+      expect(rules.length).toBeGreaterThan(VALUES.length / 2);
       const routers = Object.fromEntries(rules.map((rule, i) => [`r${i}`, { rule, service: "noop@internal", entryPoints: ["web"] }]));
       const dynamic = file("dynamic.json", JSON.stringify({ http: { routers } }));
       const conf = file("traefik.yml", `entryPoints:\n  web:\n    address: 127.0.0.1:20180\nproviders:\n  file:\n    filename: ${dynamic}\nlog:\n  level: DEBUG\n`);

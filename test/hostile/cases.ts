@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolveConfig, type StackValues } from "../../engine/compose/stack-values";
+import { resolveModel } from "../../engine/model";
+import { stackValuesOf } from "../../engine/stack/check";
 import { formatProblem, loadRecipe, RecipeError } from "../../engine/load";
-import { parseStackConfig } from "../../engine/render";
+import { parseStack } from "../../engine/stack/read";
 import { ROOT } from "../helpers";
 
 export const CASES = path.join(__dirname, "cases");
@@ -17,7 +18,7 @@ export const casesOf = (family: string): string[] =>
 
 /**
  * What recette says about a case: the loader's problems, then (when the case has a .stack.yaml) the
- * stack values' problems, exactly as `recette validate` / `pulumi up` print them.
+ * stack values' problems, exactly as `recette validate` / `recette render` print them.
  */
 export const caseOutput = (file: string): string[] => {
   const rel = path.relative(ROOT, file);
@@ -31,14 +32,10 @@ export const caseOutput = (file: string): string[] => {
   const stackFile = file.replace(/\.yaml$/, ".stack.yaml");
   const lines = loaded.warnings.map(formatProblem);
   if (!fs.existsSync(stackFile)) return lines;
-  const { config, secretKeys } = parseStackConfig(fs.readFileSync(stackFile, "utf8"), "recette");
-  const values: StackValues = {
-    stack: "hostile",
-    file: "stacks/Pulumi.hostile.yaml",
-    get: (key) => config[`recette:${key}`],
-    isSecret: (key) => secretKeys.includes(`recette:${key}`),
-  };
-  const { problems, warnings } = resolveConfig(loaded, values, rel);
+  const read = parseStack(fs.readFileSync(stackFile, "utf8"), "stacks/Pulumi.hostile.yaml", "recette");
+  const values = stackValuesOf({ project: "recette", stack: "hostile", file: "stacks/Pulumi.hostile.yaml", ...read });
+  // As `recette render` checks a stack: every problem at once, an unset secret only a warning.
+  const { problems, warnings } = resolveModel(loaded, values, rel, { missingSecrets: "warning", unknownKeys: "error" });
   return [...lines, ...problems.map(formatProblem), ...warnings.map(formatProblem)];
 };
 

@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadRecipe, RecipeError } from "../../engine/load";
+import { formatProblem, loadRecipe, RecipeError } from "../../engine/load";
 import { checkRenderTarget, OutputRefused, RENDER_MARKER, renderStack, writeArtifacts } from "../../engine/render";
-import { productionOf, validateStackName } from "../../engine/stack-name";
+import { productionOf, validateStackName } from "../../engine/stack/name";
 import { ROOT } from "../helpers";
-import { caseOutput, casesOf, expectedOf } from "./cases";
+import { CASES, caseOutput, casesOf, expectedOf } from "./cases";
 
 // The hostile-input suite (issue #11): one describe per family. Recipe cases are files under
 // cases/<family>/ with the exact expected output beside them (<case>.expected; stack values in
@@ -156,7 +156,7 @@ describe("4. secrets: a key the stack holds as secret is refused where a plain v
     );
     fs.writeFileSync(path.join(root, "stacks", "Pulumi.hostile.yaml"), `config:\n  recette:recipe: ${recipe}\n  recette:smtpPassword: { secure: v1:AAAA }\n`);
     await expect(renderStack({ root, stack: "hostile" })).rejects.toThrow(
-      `stacks/Pulumi.hostile.yaml smtpPassword: is a secret, but relay.yaml:5:42 apps[0].opensmtpd.deliverTo reads it as a plain value`,
+      `stacks/Pulumi.hostile.yaml:3:3 smtpPassword: is a secret, but relay.yaml:5:42 apps[0].opensmtpd.deliverTo reads it as a plain value`,
     );
   });
 });
@@ -316,5 +316,28 @@ describe("10. tests that cannot fail: the Traefik binary checks fail in CI when 
     });
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toMatch(/CI must run the Traefik checks: no binary at /);
+  });
+});
+
+describe("11. every problem in one pass, in our own words", () => {
+  it.each(caseTable("11-one-pass"))("%s", (_name, file) => expect(caseOutput(file)).toEqual(expectedOf(file)));
+
+  it("render of the prod stack warns about every secret it does not set, with the command that sets it", async () => {
+    const { warnings } = await renderStack({ root: ROOT, stack: "prod" });
+    const unset = (pos: string, at: string, key: string) =>
+      `recipes/blog.yaml:${pos} warning: ${at}: stack prod does not set secret "${key}" ` +
+      `(run: pulumi config set --secret ${key} <value> -s prod)`;
+    expect(warnings.map(formatProblem)).toEqual([
+      unset("13:5", "nodes.ssh.privateKey", "sshPrivateKey"),
+      unset("31:88", "apps[0].pluxml.admin.password", "blogAdminPassword"),
+      unset("42:19", "apps[1].opensmtpd.smarthost.password", "smtpPassword"),
+    ]);
+  });
+
+  it("no expected output carries zod's wording", () => {
+    const zod = /Invalid input|Invalid option|Too small|Too big|Unrecognized key|expected (record|object|array|boolean)\b/;
+    const files = fs.readdirSync(CASES, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".expected"));
+    expect(files.length).toBeGreaterThan(20);
+    for (const f of files) expect(fs.readFileSync(path.join(CASES, f), "utf8"), f).not.toMatch(zod);
   });
 });

@@ -3,7 +3,7 @@ import { toArgv } from "../../engine/cli/define";
 import { didYouMean } from "../../engine/cli/suggest";
 import { recette, run } from "./cli-helpers";
 
-const COMMAND_LIST = "init, validate, explain, render, graph, preview, drift, backup, restore, images, schema, completion";
+const COMMAND_LIST = "init, validate, explain, render, graph, preview, drift, backup, restore, images, stack-info, schema, completion";
 
 describe("did you mean", () => {
   it("suggests the command or option a typo meant, and nothing for a word that is far from all of them", () => {

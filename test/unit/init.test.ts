@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { initProject, planProject } from "../../engine/cli/init";
 import { loadRecipe } from "../../engine/load";
 import { renderStack } from "../../engine/render";
-import { parseStackConfig } from "../../engine/render/render";
+import { parseStack } from "../../engine/stack/read";
 import { ROOT } from "../helpers";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "recette-init-"));
@@ -139,7 +139,7 @@ describe("recette init", () => {
     expect(
       commands.filter((l) => l.includes("--secret")).map((l) => l.replace(/^.* --secret (\S+) .*$/, "$1")),
     ).toEqual(keys.filter((k) => /Password|PrivateKey|secret_key/.test(k)));
-    expect(parseStackConfig(stackText, "web").config["web:recipe"]).toBe(`recipes/${template}.yaml`);
+    expect(parseStack(stackText, "stacks/Pulumi.local.yaml", "web").config["web:recipe"]).toBe(`recipes/${template}.yaml`);
   });
 
   it("an org-qualified --stack names the stack file by its last part and the commands by the whole name", () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { findProject, findProjectRoot, ProjectError, readProject, validateProjectName } from "../../engine/project";
 import { PACKAGE_ROOT } from "../../engine/root";
 import { renderStack } from "../../engine/render";
-import { productionOf, stackFile, stackShortName, validateStackName } from "../../engine/stack-name";
+import { productionOf, stackFile, stackShortName, validateStackName } from "../../engine/stack/name";
 import { ROOT } from "../helpers";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "recette-project-"));

@@ -31,14 +31,19 @@ describe("recette render", () => {
     for (const n of a) expect(n).toMatch(/^recette-dev-/);
   });
 
-  it("never lets a secret reach the rendered files", async () => {
+  it("never lets a secret reach the rendered files (k3s: passwords; Swarm: the join token)", async () => {
     const k3s = await renderStack({ root: ROOT, stack: "staging", recipe: `${ROOT}/recipes/blog-k3s.yaml` });
     const all = k3s.artifacts.map((a) => a.content).join("\n");
-    // The mocks' token and password values must only ever appear redacted.
+    // The mocks' password values must only ever appear redacted.
     expect(all).not.toMatch(/mock-[0-9a-f]{16}/);
-    expect(all).not.toContain("SWMTKN");
     const secret = k3s.artifacts.find((a) => a.path === "k8s/Secret-recette-staging-relay-secrets.yaml");
     expect(secret?.content).toContain('stringData: "[secret]"');
+    // The Swarm join token exists only in a Swarm render: the join step reads it, redacted, from its environment.
+    const swarm = await renderStack({ root: ROOT, stack: "dev" });
+    expect(swarm.artifacts.map((a) => a.content).join("\n")).not.toContain("SWMTKN");
+    const join = swarm.registrations.find((r) => r.name === "worker-1-swarm-join");
+    expect(join?.inputs.environment).toBe("[secret]");
+    expect(String(join?.inputs.create)).toContain('--token "$JOIN_TOKEN"');
   });
 
   it("reports unset stack config with the command that sets it", async () => {

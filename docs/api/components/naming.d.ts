@@ -17,7 +17,7 @@ export declare const physicalName: (n: Naming, logical: string, maxLength?: numb
 /**
  * The logical name of a workload's child object (its volumes, secrets, files): `<workload>-<child>`.
  * Workload names hold dashes, so two pairs can meet (`a` + `b-data`, `a-b` + `data`): recipe
- * validation (engine/rules.ts checkPhysicalNames) refuses that before any object is named.
+ * validation (engine/model/rules/names.ts checkPhysicalNames) refuses that before any object is named.
  */
 export declare const childName: (workload: string, child: string) => string;
 /** Labels put on every object so it can be traced back to its stack and recipe. */

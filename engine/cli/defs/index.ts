@@ -10,6 +10,7 @@ import { preview } from "./preview";
 import { render } from "./render";
 import { restore } from "./restore";
 import { schema } from "./schema";
+import { stackInfo } from "./stack-info";
 import { validate } from "./validate";
 
 /**
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandDef[] = [
   backup,
   restore,
   images,
+  stackInfo,
   schema,
   completion,
 ];

@@ -106,7 +106,10 @@ export const placeDemands = (
   for (const demand of demands) {
     const candidates = loads.filter((l) => demand.nodes.length === 0 || demand.nodes.includes(l.node.name));
     for (let r = 0; r < demand.replicas; r++) {
-      const target = candidates.reduce<NodeLoad | undefined>((best, l) => (!best || free(l) > free(best) ? l : best), undefined);
+      const target = candidates.reduce<NodeLoad | undefined>(
+        (best, l) => (!best || free(l) > free(best) ? l : best),
+        undefined,
+      );
       if (!target) break;
       target.workloads.push({ name: demand.name, mib: demand.mib[orchestrator] });
     }

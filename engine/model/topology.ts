@@ -1,6 +1,7 @@
 import * as os from "node:os";
-import { findNodeType } from "../components/scaleway/types";
-import { parseSizeMiB, type Nodes } from "./schema";
+import { findNodeType } from "../../components/scaleway/types";
+import { parseSizeMiB } from "../schema";
+import type { NodesModel } from "./model";
 
 /** A node as the recipe implies it, before any resource exists. */
 export interface PlannedNode {
@@ -12,7 +13,7 @@ export interface PlannedNode {
 }
 
 /** Node names are stable and derived from the recipe: manager-1.., worker-1.. on Scaleway; given names for hosts. */
-export const planNodes = (nodes: Nodes): PlannedNode[] => {
+export const planNodes = (nodes: NodesModel): PlannedNode[] => {
   const labels = (n: string) => nodes.labels[n] ?? {};
   switch (nodes.provider) {
     case "scaleway": {

@@ -1,5 +1,6 @@
+import { parseSizeMiB } from "../schema";
 import { WORKLOAD, type Demand } from "./capacity";
-import { parseSizeMiB, type Recipe } from "./schema";
+import type { Model } from "./model";
 import type { PlannedNode } from "./topology";
 
 type Placement = { labels: Record<string, string>; role: "manager" | "worker" | "any" };
@@ -20,19 +21,20 @@ const figure = (kind: string, memory: string | undefined): Pick<Demand, "mib" | 
 };
 
 /** What each workload of the recipe asks of the nodes, for the capacity model. */
-export const recipeDemands = (recipe: Recipe, nodes: PlannedNode[]): Demand[] => {
+export const recipeDemands = (model: Model): Demand[] => {
   const out: Demand[] = [];
-  const traefik = recipe.edge?.traefik;
+  const nodes = model.planned;
+  const traefik = model.edge?.traefik;
   if (traefik) {
-    const managers = recipe.orchestrator.kind === "swarm" ? nodes.filter((n) => n.role === "manager").map((n) => n.name) : [];
+    const managers =
+      model.orchestrator.kind === "swarm" ? nodes.filter((n) => n.role === "manager").map((n) => n.name) : [];
     out.push({ name: "traefik", ...figure("traefik", undefined), replicas: traefik.replicas, nodes: managers });
-    if (traefik.acme.ca === "pebble") out.push({ name: "pebble", ...figure("pebble", undefined), replicas: 1, nodes: [] });
+    if (traefik.acme.ca === "pebble")
+      out.push({ name: "pebble", ...figure("pebble", undefined), replicas: 1, nodes: [] });
   }
-  for (const app of recipe.apps) {
-    const [kind, spec] = Object.entries(app)[0] as [string, { name: string; replicas: number; resources: { memory?: string }; placement: Placement }];
-    const f = figure(kind, spec.resources.memory);
+  for (const { kind, name, spec } of model.apps) {
     const allowed = nodesFor(nodes, spec.placement).map((n) => n.name);
-    out.push({ name: spec.name, ...f, replicas: spec.replicas, nodes: allowed });
+    out.push({ name, ...figure(kind, spec.resources.memory), replicas: spec.replicas, nodes: allowed });
   }
   return out;
 };

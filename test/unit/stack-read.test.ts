@@ -1,0 +1,181 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { stackInfo } from "../../engine/cli/stack-info";
+import { formatProblem, RecipeError } from "../../engine/load";
+import { checkStack, validateStack } from "../../engine/stack/check";
+import { stackOrchestrator } from "../../engine/backup/orchestrator";
+import { stackFiles } from "../../engine/delivery/affected";
+import { parseStack, readStack, StackError } from "../../engine/stack/read";
+import { ROOT } from "../helpers";
+
+/** A project folder with one stack file holding `text` (and the repository's recipes). */
+const project = (stack: string, text: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-stack-"));
+  fs.mkdirSync(path.join(dir, "stacks"));
+  fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${stack}.yaml`), text);
+  fs.symlinkSync(path.join(ROOT, "recipes"), path.join(dir, "recipes"));
+  return dir;
+};
+
+const problemsOf = (f: () => unknown): string[] => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof StackError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  return [];
+};
+
+const BOMB = `config:
+  a: &a ["x","x","x","x","x","x","x","x","x"]
+  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+  f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+`;
+
+describe("readStack: the one way to read a stack file", () => {
+  it("returns the config as Pulumi hands it over, the secure keys and where each key is", () => {
+    const s = parseStack(
+      "config:\n  recette:recipe: recipes/local.yaml\n  acmeEmail: a@example.org\n  recette:pw:\n    secure: AAE=\n  n: 3\n",
+      "stacks/Pulumi.t.yaml",
+      "recette",
+    );
+    expect(s.config).toEqual({
+      "recette:recipe": "recipes/local.yaml",
+      "recette:acmeEmail": "a@example.org",
+      "recette:pw": "[secret]",
+      "recette:n": "3",
+    });
+    expect(s.secure).toEqual(["recette:pw"]);
+    expect(s.at("acmeEmail")).toEqual({ line: 3, col: 3 });
+    expect(s.at("recette:pw")).toEqual({ line: 4, col: 3 });
+  });
+
+  it("refuses broken YAML naming the file, line and column", () => {
+    expect(problemsOf(() => parseStack("config:\n  recette:recipe: [unclosed\n", "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+      "stacks/Pulumi.t.yaml:3:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ]);
+  });
+
+  it("refuses an alias bomb before expanding it", () => {
+    expect(problemsOf(() => parseStack(BOMB, "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+      "stacks/Pulumi.t.yaml:3:10 YAML: aliases expand out of proportion to the text (an alias bomb); write the values out instead",
+    ]);
+  });
+
+  it("refuses control characters and a config that is not a mapping", () => {
+    expect(problemsOf(() => parseStack('config:\n  recette:x: "a\\u001bb"\n', "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+      "stacks/Pulumi.t.yaml:2:14 config.recette:x: contains the control character U+001B (only printable text, tabs and newlines are allowed)",
+    ]);
+    expect(problemsOf(() => parseStack("config: [a]\n", "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+      "stacks/Pulumi.t.yaml:1:9 config: is a mapping of keys to values (e.g. recette:acmeEmail: ops@example.org)",
+    ]);
+  });
+
+  it("names a missing stack file and the stacks that exist", () => {
+    expect(problemsOf(() => readStack(ROOT, "nope"))).toEqual([
+      "stacks/Pulumi.nope.yaml no such stack file (create it with pulumi stack init nope, or pick one of: dev, local, local-k3s, prod, staging)",
+    ]);
+  });
+
+  it("backup reports an unreadable stack file instead of taking the stack for Swarm", () => {
+    const dir = project("k", "config:\n  recette:recipe: [recipes/local-k3s.yaml\n");
+    expect(() => stackOrchestrator(dir, "k")).toThrow(StackError);
+    const good = project("k", "config:\n  recette:recipe: recipes/local-k3s.yaml\n");
+    expect(stackOrchestrator(good, "k")).toEqual({
+      kind: "k3s",
+      recipeFile: "recipes/local-k3s.yaml",
+      localNodes: true,
+    });
+    expect(stackOrchestrator(good, "absent")).toBeUndefined();
+  });
+
+  it("delivery reads the stack with the same limits: an alias bomb names no recipe", () => {
+    expect(stackFiles(project("b", BOMB), "b")).toEqual({ stack: "b", stackFile: "stacks/Pulumi.b.yaml" });
+    expect(stackFiles(ROOT, "local")).toEqual({
+      stack: "local",
+      stackFile: "stacks/Pulumi.local.yaml",
+      recipe: "recipes/local.yaml",
+    });
+  });
+});
+
+describe("recette stack-info", () => {
+  const run = (stack: string, json: boolean, root = ROOT) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = stackInfo(stack, { out: (s) => out.push(s), err: (s) => err.push(s) }, { json, root });
+    return { code, out: out.join("\n"), err };
+  };
+
+  it("prints one JSON document describing the stack", () => {
+    const r = run("local-k3s", true);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({
+      stack: "local-k3s",
+      file: "stacks/Pulumi.local-k3s.yaml",
+      recipe: "recipes/local-k3s.yaml",
+      orchestrator: "k3s",
+      provider: "local",
+      production: false,
+      imageRegistry: "local",
+      secure: ["recette:blogAdminPassword"],
+    });
+  });
+
+  it("exits 1 with the located problem on a broken stack file", () => {
+    const r = run("x", true, project("x", "config:\n  recette:recipe: 'open\n"));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toEqual(["stacks/Pulumi.x.yaml:3:1 YAML: Missing closing 'quote"]);
+  });
+});
+
+describe("checkStack: a stack and its recipe, every problem in one pass", () => {
+  const problems = (root: string, stack: string, recipe?: string): string[] => {
+    try {
+      checkStack(root, stack, recipe);
+    } catch (e) {
+      if (e instanceof RecipeError) return e.problems.map(formatProblem);
+      throw e;
+    }
+    return [];
+  };
+
+  it("reports the stack file's YAML error and the recipe's problems together", () => {
+    const dir = project("b", "config:\n  recette:acmeEmail: [x\n");
+    const recipe = path.join(dir, "r.yaml");
+    fs.writeFileSync(recipe, "name: t\nnodes: { provider: local }\norchestator: { kind: swarm }\n");
+    expect(problems(dir, "b", recipe)).toEqual([
+      "stacks/Pulumi.b.yaml:3:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+      `${recipe}:3:1 orchestator: unknown key "orchestator" (did you mean "orchestrator"?)`,
+    ]);
+  });
+
+  it("refuses a key nothing reads and lists the unset secret with it, in one pass", () => {
+    const dir = project("v", "config:\n  recette:recipe: recipes/local.yaml\n  recette:acmeEmial: ops@example.org\n");
+    expect(problems(dir, "v")).toEqual([
+      "stacks/Pulumi.v.yaml:3:3 recette:acmeEmial: neither the recipe nor recette reads this key; remove it " +
+        "(pulumi config rm acmeEmial -s v) or read it in the recipe as { config: acmeEmial }",
+      'recipes/local.yaml:28:19 warning: apps[0].pluxml.admin.password: stack v does not set secret "blogAdminPassword" ' +
+        "(run: pulumi config set --secret blogAdminPassword <value> -s v)",
+    ]);
+  });
+});
+
+describe("validateStack: what validate -s prints", () => {
+  it("exits 0 on a good stack, printing its warnings; 1 with every problem", () => {
+    const run = (stack: string, root = ROOT) => {
+      const err: string[] = [];
+      return { code: validateStack(stack, { out: () => {}, err: (s) => err.push(s) }, { root }), err };
+    };
+    expect(run("local")).toEqual({ code: 0, err: [] });
+    const bad = run("x", project("x", "config:\n  recette:recipe: recipes/local.yaml\n  recette:blogAdminPassword: 'a\n"));
+    expect(bad).toEqual({ code: 1, err: ["stacks/Pulumi.x.yaml:4:1 YAML: Missing closing 'quote"] });
+  });
+});
