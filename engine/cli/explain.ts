@@ -63,7 +63,8 @@ export const explainRecipe = (r: Recipe): string => {
     renderTable(loadRows(loads)),
     "",
     `total: ${mib(total(loads))} with ${r.orchestrator.kind}; the same apps on ${other} would take ${mib(total(alt))}.`,
-    `anchors (MISSION.md, measured on a 2 GiB DEV1-S): OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB.`,
+    `anchors (measured on a 2 GiB Scaleway DEV1-S running Debian 10; docs/reliability.md, "Sizing"): ` +
+      `OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB.`,
     `measured here (npm run bench, recette's images idle; Swarm / Kubernetes): ${MEASURED_APPS.map((k) => `${k} ${WORKLOAD[k]!.swarm.mib} / ${WORKLOAD[k]!.k3s.mib} MiB`).join(", ")}; a k3s agent ${ORCHESTRATOR["k3s-agent"].mib} MiB (kubelet, kube-proxy, containerd of the local node).`,
     ...(local.local ? [`k3s on this machine is the local Kubernetes node (upstream v1.34, not k3s): ${ORCHESTRATOR["kubernetes-local"].mib} MiB of cluster processes, measured.`] : []),
     ...(estimates.length ? [`estimates (not measured): ${[...new Set(estimates)].join(", ")}.`] : []),

@@ -54,6 +54,9 @@ const COMMANDS: Record<string, () => Command> = {
   },
 };
 
+/** The commands the CLI knows, in the order help lists them (the docs check reads them here). */
+export const commandNames = (): string[] => Object.keys(COMMANDS);
+
 export const helpText = async (): Promise<string> => {
   const lines = ["recette: declarative infrastructure recipes on Pulumi", "", "commands:"];
   for (const [name, load] of Object.entries(COMMANDS)) {
