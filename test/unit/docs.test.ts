@@ -86,6 +86,17 @@ describe("README.md", () => {
     }
   });
 
+  it("lists every command the CLI knows in its CLI table, and no other", () => {
+    const ts = tokens.get("README.md")!;
+    const start = ts.findIndex((t, i) => t.type === "heading_open" && inlineText(ts[i + 1]!) === "The CLI");
+    const end = ts.findIndex((t, i) => i > start && t.type === "table_close");
+    const table = ts.slice(start, end);
+    const isFirstCell = (t: Token, i: number) => table[i - 1]?.type === "td_open" && table[i - 2]?.type === "tr_open";
+    const firstCells = table.filter(isFirstCell);
+    const rows = firstCells.map((t) => /^recette ([a-z-]+)/.exec(inlineText(t))?.[1] ?? inlineText(t));
+    expect(rows.sort()).toEqual([...commandNames()].sort());
+  });
+
   it("keeps the two-command quick start that CI replays", () => {
     const blocks = tokens.get("README.md")!.filter((t) => t.type === "fence" && t.info.trim() === "sh");
     const lines = blocks[0]!.content.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
