@@ -1,8 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/** The folder holding images/, from `dir` upwards: a checkout (components/) or the package (dist/components/). */
+const packageRootOf = (dir: string): string =>
+  fs.existsSync(path.join(dir, "images", "versions.env")) || path.dirname(dir) === dir
+    ? dir
+    : packageRootOf(path.dirname(dir));
+
 /** images/versions.env: the one place image versions are pinned (scripts/build-images reads it too). */
-export const VERSIONS_FILE = path.join(__dirname, "..", "images", "versions.env");
+export const VERSIONS_FILE = path.join(packageRootOf(path.resolve(__dirname, "..")), "images", "versions.env");
 
 export const parseVersions = (text: string): Record<string, string> =>
   Object.fromEntries(

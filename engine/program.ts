@@ -3,11 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { configResolver, Environment, type StackOutputs } from "./compose";
 import { resolveConfig, type StackValues } from "./compose/stack-values";
 import { formatProblem, loadRecipe, RecipeError } from "./load";
-import { ROOT } from "./root";
+import { findProjectRoot, validateProjectName } from "./project";
 import { isRegistry } from "./schema/formats";
-import { isProductionStack, stackFile, validateStackName } from "./stack-name";
-
-export { ROOT };
+import { productionOf, stackFile, stackShortName, validateStackName } from "./stack-name";
 
 // The SDK knows which keys the stack holds encrypted; it only exports this from its runtime module.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,25 +19,35 @@ export const engineStackValues = (project: string, stack: string): StackValues =
   isSecret: (key) => runtimeConfig.isConfigSecret(`${project}:${key}`),
 });
 
+/** The project folder the program runs for: where Pulumi.yaml is (recipes and stacks resolve against it). */
+const programRoot = (): string => pulumi.runtime.getRootDirectory() || findProjectRoot() || process.cwd();
+
 /**
  * The Pulumi program: read the stack's config, load and validate the recipe, resolve its stack values,
- * compose the environment. `pulumi up`, `recette render` and the unit tests all run this function.
+ * compose the environment. `pulumi up`, `recette render` and the unit tests all run this function; a
+ * project's program is `module.exports = require("recette").runProgram();` (recette init writes it).
+ * `root` is the project's folder (render passes it; under Pulumi, the folder of Pulumi.yaml).
  */
-export const runProgram = (): StackOutputs => {
+export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
+  const root = opts.root ?? programRoot();
   const config = new pulumi.Config();
   const project = pulumi.getProject();
+  const badProject = validateProjectName(project);
+  if (badProject) throw new pulumi.RunError(`Pulumi.yaml name: ${badProject}`);
   const stack = pulumi.getStack();
   const badStack = validateStackName(stack);
   if (badStack) throw new pulumi.RunError(`stack ${badStack}; create a stack with such a name (pulumi stack init <name>)`);
+  const production = productionOf(project, stack, (key) => pulumi.runtime.getConfig(key));
+  if (production.problem !== undefined) throw new pulumi.RunError(production.problem);
   const recipeFile = config.require("recipe");
   let loaded;
   try {
-    loaded = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(ROOT, recipeFile));
+    loaded = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(root, recipeFile));
   } catch (e) {
     if (e instanceof RecipeError) throw new pulumi.RunError(`invalid recipe:\n${e.message}`);
     throw e;
   }
-  const file = path.relative(ROOT, loaded.file) || loaded.file;
+  const file = path.relative(root, loaded.file) || loaded.file;
   const { recipe, problems, warnings } = resolveConfig(loaded, engineStackValues(project, stack), file);
   for (const w of warnings) pulumi.log.warn(formatProblem(w));
   if (!recipe) throw new pulumi.RunError(`the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`);
@@ -57,9 +65,9 @@ export const runProgram = (): StackOutputs => {
   const env = new Environment(recipe.name, {
     recipe,
     context: {
-      naming: { project, stack, recipe: recipe.name },
+      naming: { project, stack: stackShortName(stack), recipe: recipe.name },
       recipeFile: file,
-      isProd: isProductionStack(stack),
+      isProd: production.production,
       resolve: configResolver(config),
       imageRegistry,
     },

@@ -9,25 +9,65 @@ import * as path from "node:path";
  */
 const STACK = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
-/** The Pulumi project (Pulumi.yaml's name): the first part of every physical name and `recette.stack` label. */
-export const PROJECT = "recette";
+/** An organization or project part of a qualified stack name (`acme/prod`, `acme/blog/prod`), as Pulumi Cloud has. */
+const QUALIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * The stack itself in a name Pulumi accepts qualified (`acme/prod`, `acme/blog/prod`): its last part,
+ * which physical names and the stack file (stacks/Pulumi.prod.yaml) use, as Pulumi does.
+ */
+export const stackShortName = (stack: string): string => stack.slice(stack.lastIndexOf("/") + 1);
 
 /** Why a stack name is refused, or undefined. */
-export const validateStackName = (stack: string): string | undefined =>
-  STACK.test(stack)
+export const validateStackName = (stack: string): string | undefined => {
+  const parts = stack.split("/");
+  const short = parts.pop() ?? "";
+  if (parts.length > 2 || !parts.every((p) => QUALIFIER.test(p))) {
+    return (
+      `${JSON.stringify(stack)} is not a stack name recette accepts ` +
+      "(a stack, or one qualified as <org>/<stack> or <org>/<project>/<stack>, e.g. acme/prod)"
+    );
+  }
+  return STACK.test(short)
     ? undefined
-    : `${JSON.stringify(stack)} is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count)`;
+    : `${JSON.stringify(short)} is not a recette stack name (lower-case letters, digits and -, at most 40 ` +
+        "characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other " +
+        "characters do not count)";
+};
 
-/** Production is the stack named prod (Let's Encrypt production by default, protected volumes). */
-export const isProductionStack = (stack: string): boolean => stack === "prod";
+/** The stack's configuration file, relative to the project (Pulumi.yaml: stackConfigDir stacks). */
+export const stackFile = (stack: string): string => `stacks/Pulumi.${stackShortName(stack)}.yaml`;
 
-/** The stack's configuration file, relative to the repository (Pulumi.yaml: stackConfigDir stacks). */
-export const stackFile = (stack: string): string => `stacks/Pulumi.${stack}.yaml`;
+/**
+ * Production is said in the stack file, `recette:production: true` (or `<project>:production: true`):
+ * Let's Encrypt production by default, protected volumes. Any other stack is not production, whatever its
+ * name. Returns the answer, or the problem with the file, the key and the fix.
+ */
+export const productionOf = (
+  project: string,
+  stack: string,
+  get: (key: string) => string | undefined,
+): { production: boolean; problem?: undefined } | { problem: string } => {
+  const keys = [...new Set([`${project}:production`, "recette:production"])];
+  const set = keys.flatMap((key) => {
+    const value = get(key);
+    return value === undefined ? [] : [{ key, value }];
+  });
+  const bad = set.find((s) => s.value !== "true" && s.value !== "false");
+  if (bad) {
+    const fix = `pulumi config set ${bad.key} true -s ${stack}, or false`;
+    const why = `${JSON.stringify(bad.value)} is not true or false`;
+    return { problem: `${stackFile(stack)} ${bad.key}: ${why} (fix: ${fix})` };
+  }
+  if (set.length === 2 && set[0]!.value !== set[1]!.value) {
+    return { problem: `${stackFile(stack)}: ${keys.join(" and ")} disagree (fix: keep one of them)` };
+  }
+  return { production: set[0]?.value === "true" };
+};
 
-/** The stack names of stacks/Pulumi.<name>.yaml files under `root` that recette accepts. */
+/** The stack names of stacks/Pulumi.<name>.yaml files under the project `root` that recette accepts. */
 export const listStacks = (root: string): string[] =>
-  fs
-    .readdirSync(path.join(root, "stacks"))
+  (fs.existsSync(path.join(root, "stacks")) ? fs.readdirSync(path.join(root, "stacks")) : [])
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
     .sort();

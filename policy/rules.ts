@@ -9,7 +9,6 @@ import { findNodeType } from "../components/scaleway/types";
 import { ACME_STORAGE, LETS_ENCRYPT } from "../components/traefik/config";
 import { isStatefulType } from "../engine/delivery/stateful";
 import { K3S_REFUSE_AT_MIB, ORCHESTRATOR } from "../engine/capacity";
-import { isProductionStack } from "../engine/stack-name";
 
 export interface Res {
   type: string;
@@ -91,23 +90,55 @@ const caServers = (r: Res): string[] => {
   });
 };
 
-/** Let's Encrypt staging on prod serves untrusted certificates; production elsewhere spends prod's rate limits. */
-export const acmeCa = (r: Res): string[] => {
-  const prod = isProductionStack(stackOf(r.urn));
-  return caServers(r).flatMap((ca) => {
-    if (prod && ca === LETS_ENCRYPT.staging) return [`stack ${stackOf(r.urn)} uses the Let's Encrypt staging CA: browsers will not trust its certificates (fix: edge.traefik.acme.ca: auto or production)`];
-    if (!prod && ca === LETS_ENCRYPT.production)
-      return [`stack ${stackOf(r.urn)} is not prod but uses the Let's Encrypt production CA: tests spend production's rate limits (fix: edge.traefik.acme.ca: auto or staging)`];
-    return [];
+/**
+ * Whether the stack is production. The stack file says it (`recette:production: true`), which a policy
+ * cannot read: the engine's Environment component passes it on as its `production` output.
+ */
+export const isProductionStack = (resources: Res[]): boolean =>
+  resources.some((r) => {
+    try {
+      return r.type === "recette:index:Environment" && r.props.production === true;
+    } catch {
+      // An unknown value during a preview: not known to be production (the check runs again at up).
+      return false;
+    }
   });
+
+/** Let's Encrypt staging on production serves untrusted certificates; production elsewhere spends its rate limits. */
+export const acmeCa = (resources: Res[]): string[] => {
+  const prod = isProductionStack(resources);
+  return resources.flatMap((r) =>
+    caServers(r).flatMap((ca) => {
+      const stack = stackOf(r.urn);
+      if (prod && ca === LETS_ENCRYPT.staging) {
+        return [
+          `stack ${stack} is production but uses the Let's Encrypt staging CA: browsers will not trust its ` +
+            "certificates (fix: edge.traefik.acme.ca: auto or production)",
+        ];
+      }
+      if (!prod && ca === LETS_ENCRYPT.production) {
+        return [
+          `stack ${stack} is not production (recette:production: true in its stack file) but uses the Let's ` +
+            "Encrypt production CA: tests spend production's rate limits (fix: edge.traefik.acme.ca: auto or staging)",
+        ];
+      }
+      return [];
+    }),
+  );
 };
 
 const isKept = (r: Res): boolean => isStatefulType(r.type) && labelsOf(r)["recette.keep"] === "true";
 
-/** On prod, a volume or claim that keeps data must be protected: the engine then refuses to replace or delete it. */
-export const prodDataProtected = (r: Res): string[] =>
-  isProductionStack(stackOf(r.urn)) && isKept(r) && r.opts?.protect !== true
-    ? [`${r.type} ${r.name} keeps the stack's data but is not protected: a replace or delete would lose it (fix: protect: true, as swarm.Target and k3s.Target set for kept volumes on prod)`]
+/** On production, a volume or claim that keeps data must be protected: the engine refuses to replace or delete it. */
+export const prodDataProtected = (resources: Res[]): string[] =>
+  isProductionStack(resources)
+    ? resources
+        .filter((r) => isKept(r) && r.opts?.protect !== true)
+        .map(
+          (r) =>
+            `${r.type} ${r.name} keeps the stack's data but is not protected: a replace or delete would lose it ` +
+            "(fix: protect: true, as swarm.Target and k3s.Target set for kept volumes on production stacks)",
+        )
     : [];
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY)/i;

@@ -11,7 +11,10 @@ die() { say "ERROR: $*"; exit 1; }
 # engine, the locally built images, the Pulumi engine built from Go modules (all cached).
 recette_prepare() {
   cd "$RECETTE_ROOT" || exit 1
-  if [ ! -d node_modules/@pulumi/pulumi ]; then say "npm ci"; npm ci --no-audit --no-fund >&2; fi
+  # A checkout installs its own dependencies; an installed package has them beside it already.
+  if [ -f package-lock.json ] && [ ! -d node_modules/@pulumi/pulumi ]; then
+    say "npm ci"; npm ci --no-audit --no-fund >&2
+  fi
   say "Docker engine"; bash scripts/ensure-docker >/dev/null
   # shellcheck source=scripts/docker-env.sh
   . scripts/docker-env.sh

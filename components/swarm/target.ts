@@ -14,7 +14,7 @@ export interface TargetArgs {
   mesh: pulumi.Input<boolean>;
   /** Encrypt the overlay network (IPsec between nodes). Defaults to false. */
   encryptOverlay?: boolean;
-  /** Stateful volumes are also `protect`ed (prod). They are always retained on delete. Defaults to false. */
+  /** Stateful volumes are also `protect`ed (production stacks). They are always retained on delete. Defaults to false. */
   protectVolumes?: boolean;
   /** What must be ready before any Docker object is created (the swarm bootstrap). Defaults to none. */
   dependsOn?: pulumi.Resource[];

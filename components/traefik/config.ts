@@ -29,9 +29,12 @@ export const DYNAMIC_FILE = "/etc/traefik/dynamic.yml";
 export const STATIC_FILE = "/etc/traefik/traefik.yml";
 export const DASHBOARD_USERS_FILE = "/run/secrets/dashboard-users";
 
-/** `auto` picks production on the prod stack only: Let's Encrypt rate limits punish testing elsewhere. */
-export const resolveCaServer = (ca: string, stack: string, pebbleUrl?: string): string => {
-  if (ca === "auto") return stack === "prod" ? LETS_ENCRYPT.production : LETS_ENCRYPT.staging;
+/**
+ * `auto` picks production on a production stack only (the stack file's `recette:production: true`):
+ * Let's Encrypt rate limits punish testing elsewhere.
+ */
+export const resolveCaServer = (ca: string, production: boolean, pebbleUrl?: string): string => {
+  if (ca === "auto") return production ? LETS_ENCRYPT.production : LETS_ENCRYPT.staging;
   if (ca === "production") return LETS_ENCRYPT.production;
   if (ca === "staging") return LETS_ENCRYPT.staging;
   if (ca === "pebble") {

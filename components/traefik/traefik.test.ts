@@ -23,21 +23,19 @@ const args = (over: Partial<TraefikArgs> = {}): TraefikArgs => ({
 });
 
 describe("resolveCaServer", () => {
-  it.each<[string, string, string | undefined, string]>([
-    ["auto", "prod", undefined, "https://acme-v02.api.letsencrypt.org/directory"],
-    ["auto", "staging", undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
-    ["auto", "dev", undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
-    ["auto", "production", undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
-    ["production", "dev", undefined, "https://acme-v02.api.letsencrypt.org/directory"],
-    ["staging", "prod", undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
-    ["pebble", "local", "https://pebble:14000/dir", "https://pebble:14000/dir"],
-    ["https://ca.example.org/acme/directory", "prod", undefined, "https://ca.example.org/acme/directory"],
-  ])("ca %s on stack %s (pebble %s) → %s", (ca, stack, pebble, url) => {
-    expect(resolveCaServer(ca, stack, pebble)).toBe(url);
+  it.each<[string, boolean, string | undefined, string]>([
+    ["auto", true, undefined, "https://acme-v02.api.letsencrypt.org/directory"],
+    ["auto", false, undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
+    ["production", false, undefined, "https://acme-v02.api.letsencrypt.org/directory"],
+    ["staging", true, undefined, "https://acme-staging-v02.api.letsencrypt.org/directory"],
+    ["pebble", false, "https://pebble:14000/dir", "https://pebble:14000/dir"],
+    ["https://ca.example.org/acme/directory", true, undefined, "https://ca.example.org/acme/directory"],
+  ])("ca %s on a production stack %s (pebble %s) → %s", (ca, production, pebble, url) => {
+    expect(resolveCaServer(ca, production, pebble)).toBe(url);
   });
 
   it("refuses pebble without the local Pebble service", () => {
-    expect(() => resolveCaServer("pebble", "local")).toThrow(new Error("the pebble CA needs the local Pebble service"));
+    expect(() => resolveCaServer("pebble", false)).toThrow(new Error("the pebble CA needs the local Pebble service"));
   });
 });
 

@@ -7,7 +7,7 @@ import { verifyArchiveFile } from "./archive";
 import { archivePath, entryProblem, FORMAT, type Manifest, type ManifestEntry, type Observed } from "./manifest";
 import { COPY, LIST, parseInventory, SUMS, TAR_ARGS, toEntries } from "./scripts";
 import { exec, type Helper } from "./site";
-import { checkNoLeftovers, helperName, PROJECT, Refused, stackVolumes, type Place } from "./stack";
+import { checkNoLeftovers, helperName, Refused, stackVolumes, type Place } from "./stack";
 
 export interface BackupOptions {
   place: Place;
@@ -102,7 +102,7 @@ export const backupStack = async (o: BackupOptions): Promise<Manifest> => {
       format: FORMAT,
       recetteVersion: o.version,
       createdAt: new Date().toISOString(),
-      project: PROJECT,
+      project: o.place.project,
       stack: o.place.stack,
       recipe: recipes[0]!,
       apps: [...new Set(volumes.map((v) => v.workload))],

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { loadRecipe } from "../load";
 import { readSmallTextFile } from "../load/text";
-import { PROJECT, stackFile } from "../stack-name";
+import { projectNameOr } from "../project";
+import { stackFile } from "../stack-name";
 
 /** The stack file's `config` (stacks/Pulumi.<stack>.yaml), or undefined when it is not here or cannot be read. */
 const stackConfig = (root: string, stack: string): Record<string, unknown> | undefined => {
@@ -22,7 +23,7 @@ const stackConfig = (root: string, stack: string): Record<string, unknown> | und
  * holds no checkout of the stack).
  */
 export const stackOrchestrator = (root: string, stack: string): { kind: "swarm" | "k3s"; recipeFile: string; localNodes: boolean } | undefined => {
-  const recipeFile = stackConfig(root, stack)?.[`${PROJECT}:recipe`];
+  const recipeFile = stackConfig(root, stack)?.[`${projectNameOr(root, "recette")}:recipe`];
   if (typeof recipeFile !== "string") return undefined;
   try {
     const { recipe } = loadRecipe(path.isAbsolute(recipeFile) ? recipeFile : path.join(root, recipeFile));
@@ -37,6 +38,6 @@ export const stackOrchestrator = (root: string, stack: string): { kind: "swarm" 
  * undefined when its stack file is not here or names none (images are then this machine's own).
  */
 export const stackImageRegistry = (root: string, stack: string): string | undefined => {
-  const registry = stackConfig(root, stack)?.[`${PROJECT}:imageRegistry`];
+  const registry = stackConfig(root, stack)?.[`${projectNameOr(root, "recette")}:imageRegistry`];
   return typeof registry === "string" && registry !== "local" ? registry : undefined;
 };

@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { stackPrefix } from "../../components/naming";
-import { PROJECT } from "../stack-name";
+import { stackShortName } from "../stack-name";
 import { ArchiveRefused } from "./manifest";
 import { LEFTOVERS } from "./scripts";
 import { exec, Refused, type Helper, type Site, type StackVolume } from "./site";
 
-export { PROJECT, Refused };
+export { Refused };
 
 /** Where a stack's volumes are and who may act on them. */
 export interface Place {
+  /** The Pulumi project (its Pulumi.yaml name): the first part of every physical name. */
+  project: string;
   stack: string;
   prefix: string;
   /** The Docker engine (and Swarm manager) or the Kubernetes namespace holding the volumes. */
@@ -17,10 +19,22 @@ export interface Place {
   elsewhere: (workload: string) => string;
 }
 
-/** The prefix of a stack's object names and labels (`recette-<stack>`); on k3s, its namespace too. */
-export const prefixOf = (stack: string): string => stackPrefix({ project: PROJECT, stack, recipe: "" });
+/** The prefix of a stack's object names and labels (`<project>-<stack>`); on k3s, its namespace too. */
+export const prefixOf = (project: string, stack: string): string =>
+  stackPrefix({ project, stack: stackShortName(stack), recipe: "" });
 
-export const placeOf = (stack: string, site: Site, elsewhere: (workload: string) => string = () => ""): Place => ({ stack, prefix: prefixOf(stack), site, elsewhere });
+export const placeOf = (
+  project: string,
+  stack: string,
+  site: Site,
+  elsewhere: (workload: string) => string = () => "",
+): Place => ({
+  project,
+  stack,
+  prefix: prefixOf(project, stack),
+  site,
+  elsewhere,
+});
 
 export const helperName = (p: Place, what: "backup" | "restore") => `${p.prefix}-${what}-${randomBytes(4).toString("hex")}`;
 

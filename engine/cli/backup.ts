@@ -5,9 +5,9 @@ import type { Manifest } from "../backup/manifest";
 import { escapeControls } from "../load/text";
 import { parseVolumeCommand, recetteVersion, reportFailure, size } from "./volumes";
 
-export const summary = "write a .tar.gz of a running stack's blog data and acme.json (manifest, sha256 of every file) without stopping it";
+// Said after the rare usage errors the command line lets through (the definition is in defs/).
 export const usage =
-  "recette backup --stack <name> [--host <docker host>] [--manager <docker host>] [--kubeconfig <file>] [--workload <name>]... [--force] <file.tar.gz>   e.g. recette backup --stack local backups/local.tar.gz";
+  "recette backup <file.tar.gz> --stack <name> [options]   (recette backup --help for more)";
 
 /** One line per volume: what went into the archive. */
 export const describeVolumes = (m: Manifest): string =>

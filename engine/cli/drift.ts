@@ -3,7 +3,7 @@ import { driftOf } from "../delivery/drift";
 import { policyPackDir, runWithEvents } from "../delivery/pulumi";
 import { summarizePreview } from "../delivery/summary";
 import { escapeControls } from "../load/text";
-import { ROOT } from "../root";
+import { projectRootOrHere } from "../project";
 import { validateStackName } from "../stack-name";
 
 export const summary = "exit 1 naming every resource (and property) that differs from the stack's last deployment or from its recipe";
@@ -15,7 +15,11 @@ export const usage = "recette drift --stack <name>   e.g. recette drift --stack 
  * 2. does the last deployment still match the code and recipe? `pulumi preview --expect-no-changes`.
  * Exit 0 clean; 1 drift, pending changes or a failed engine run; 2 usage.
  */
-export const driftCommand = (args: string[], io: { out: (s: string) => void; err: (s: string) => void }, root = ROOT): number => {
+export const driftCommand = (
+  args: string[],
+  io: { out: (s: string) => void; err: (s: string) => void },
+  root = projectRootOrHere(),
+): number => {
   let parsed;
   try {
     parsed = parseArgs({ args, options: { stack: { type: "string" } } });

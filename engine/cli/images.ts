@@ -2,8 +2,8 @@ import { registryImages } from "../../components/images";
 import { isRegistry } from "../schema/formats";
 import type { Io } from "./io";
 
-export const summary = "list recette's images as `<local tag> <name in the registry>` (what build-images --push tags and pushes)";
-export const usage = "recette images --registry <registry>   e.g. recette images --registry 10.253.1.1:5000";
+// Said after the rare usage errors the command line lets through (the definition is in defs/).
+export const usage = "recette images --registry <registry>   (recette images --help for more)";
 
 /** One line per image, for scripts/build-images: the local tag, a space, the registry's name for it. */
 export const imagesCommand = (args: string[], io: Io): number => {

@@ -8,7 +8,7 @@ import { policyPackDir, runWithEvents } from "../delivery/pulumi";
 import { countChanges, summarizePreview } from "../delivery/summary";
 import { formatProblem, loadRecipe, RecipeError } from "../load";
 import { escapeControls } from "../load/text";
-import { ROOT } from "../root";
+import { projectRootOrHere } from "../project";
 import { listStacks, validateStackName } from "../stack-name";
 
 export const summary = "pulumi preview of each stack a change touches, one Markdown summary per stack (changes, property paths, policies, recipe problems)";
@@ -26,7 +26,11 @@ export const recipeProblems = (root: string, recipe: string | undefined): string
 };
 
 /** Exit 0 every preview ran; 1 a preview failed (engine error, mandatory policy) or the ref is unknown; 2 usage. */
-export const previewCommand = (args: string[], io: { out: (s: string) => void; err: (s: string) => void }, root = ROOT): number => {
+export const previewCommand = (
+  args: string[],
+  io: { out: (s: string) => void; err: (s: string) => void },
+  root = projectRootOrHere(),
+): number => {
   let parsed;
   try {
     parsed = parseArgs({ args, options: { stack: { type: "string", multiple: true }, "changed-from": { type: "string" }, out: { type: "string" } } });

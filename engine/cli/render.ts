@@ -2,13 +2,13 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblem, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
-import { ROOT } from "../root";
+import { findProject, ProjectError, projectRootOrHere } from "../project";
 import { checkRenderTarget, OutputRefused, writeArtifacts } from "../render/output";
 import { listStacks, validateStackName } from "../stack-name";
 
 
-export const summary = "run the Pulumi program under mocks and write what it declares (never deploys)";
-export const usage = "recette render [recipe.yaml] --stack <name> --out <dir>   e.g. recette render recipes/blog.yaml --stack dev --out out/dev";
+// Said after the rare usage errors the command line lets through (the definition is in defs/).
+export const usage = "recette render [recipe] --stack <name> --out <dir>   (recette render --help for more)";
 
 /**
  * Exit 0 with the files written; 1 when the recipe, the stack's values or the output directory are
@@ -30,7 +30,7 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
   }
   const badStack = validateStackName(stack);
   if (badStack) {
-    io.err(`recette render: --stack ${badStack} (stacks here: ${listStacks(ROOT).join(", ")})`);
+    io.err(`recette render: --stack ${badStack} (stacks here: ${listStacks(projectRootOrHere()).join(", ")})`);
     return 2;
   }
   try {
@@ -38,7 +38,8 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
     // Loaded only now: usage errors and refused directories answer without loading Pulumi and the providers.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { renderStack } = require("../render/render") as typeof import("../render/render");
-    const rendered = await renderStack({ root: ROOT, stack, ...(parsed.positionals[0] ? { recipe: parsed.positionals[0] } : {}) });
+    const recipe = parsed.positionals[0];
+    const rendered = await renderStack({ root: findProject().root, stack, ...(recipe ? { recipe } : {}) });
     writeArtifacts(out, rendered.artifacts);
     io.out(`${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`);
     return 0;
@@ -47,7 +48,7 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
       for (const p of e.problems) io.err(formatProblem(p));
       return 1;
     }
-    if (e instanceof OutputRefused) {
+    if (e instanceof OutputRefused || e instanceof ProjectError) {
       io.err(`recette render: ${e.message}`);
       return 1;
     }

@@ -11,7 +11,8 @@ import { ArchiveRefused } from "../backup/manifest";
 import { stackImageRegistry, stackOrchestrator } from "../backup/orchestrator";
 import { placeOf, prefixOf, Refused, type Place } from "../backup/stack";
 import { escapeControls, escapeLines } from "../load/text";
-import { ROOT } from "../root";
+import { findProject, ProjectError, projectRootOrHere } from "../project";
+import { PACKAGE_ROOT } from "../root";
 import { listStacks, validateStackName } from "../stack-name";
 
 /** What backup and restore share: the stack, where its volumes are, and the helper image. */
@@ -27,9 +28,12 @@ export const ENGINE_OPTIONS = {
  * The helper runs GNU tar, coreutils and findutils: recette's base image, from the stack's registry
  * when it has one (scripts/build-images --push puts it there), else this machine's own tag.
  */
-export const defaultHelperImage = (stack: string, root = ROOT): string => baseImage({ registry: stackImageRegistry(root, stack) ?? "local" });
+export const defaultHelperImage = (stack: string, root = projectRootOrHere()): string =>
+  baseImage({ registry: stackImageRegistry(root, stack) ?? "local" });
 
-export const recetteVersion = (): string => (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+export const recetteVersion = (): string =>
+  (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+
 
 /**
  * The kubeconfig of a k3s stack: --kubeconfig, else the local cluster's (nodes.provider: local: $KUBECONFIG
@@ -40,7 +44,8 @@ const stackKubeconfig = (stack: string, given: string | undefined, localNodes: b
   if (given) return given;
   if (localNodes) return localKubeconfigPath({});
   if (process.env.KUBECONFIG) return process.env.KUBECONFIG;
-  const out = spawnSync("pulumi", ["stack", "output", "kubeconfig", "--show-secrets", "--stack", stack, "--non-interactive"], { cwd: ROOT, encoding: "utf8" });
+  const args = ["stack", "output", "kubeconfig", "--show-secrets", "--stack", stack, "--non-interactive"];
+  const out = spawnSync("pulumi", args, { cwd: projectRootOrHere(), encoding: "utf8" });
   if (out.status !== 0 || !out.stdout.trim()) {
     return { message: `no kubeconfig for stack ${stack}: pass --kubeconfig <file> or set KUBECONFIG (pulumi stack output kubeconfig said: ${escapeControls((out.stderr || out.stdout || "nothing").trim().split("\n").pop()!)})` };
   }
@@ -57,21 +62,39 @@ export const resolvePlace = (
   v: { stack?: string; host?: string; manager?: string; kubeconfig?: string },
 ): { place: Place } | { code: number; message: string } => {
   if (!v.stack) return { code: 2, message: "" };
+  let project;
+  try {
+    project = findProject();
+  } catch (e) {
+    if (e instanceof ProjectError) return { code: 2, message: `recette ${command}: ${e.message}` };
+    throw e;
+  }
   const bad = validateStackName(v.stack);
-  if (bad) return { code: 2, message: `recette ${command}: --stack ${bad} (stacks here: ${listStacks(ROOT).join(", ")})` };
-  const orchestrator = stackOrchestrator(ROOT, v.stack);
+  if (bad) {
+    const here = listStacks(project.root).join(", ");
+    return { code: 2, message: `recette ${command}: --stack ${bad} (stacks here: ${here})` };
+  }
+  const orchestrator = stackOrchestrator(project.root, v.stack);
   if (orchestrator?.kind === "k3s") {
     if (v.host || v.manager) return { code: 2, message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager` };
     const kubeconfig = stackKubeconfig(v.stack, v.kubeconfig, orchestrator.localNodes);
     if (typeof kubeconfig !== "string") return { code: 1, message: `recette ${command}: ${kubeconfig.message}` };
-    const site = kubeSite({ kubectl: findKubectl(ROOT), kubeconfig, namespace: prefixOf(v.stack) });
-    return { place: placeOf(v.stack, site, () => "(is --kubeconfig the stack's cluster?)") };
+    const namespace = prefixOf(project.name, v.stack);
+    const site = kubeSite({ kubectl: findKubectl(PACKAGE_ROOT), kubeconfig, namespace });
+    return { place: placeOf(project.name, v.stack, site, () => "(is --kubeconfig the stack's cluster?)") };
   }
   if (v.kubeconfig) return { code: 2, message: `recette ${command}: --kubeconfig is for k3s stacks; stack ${v.stack} runs on Swarm (--host, --manager)` };
   const engine: Engine = v.host ? { host: v.host } : {};
   const manager: Engine = v.manager ? { host: v.manager } : engine;
   return {
-    place: placeOf(v.stack, dockerSite(engine, manager), (w) => `On a multi-node Swarm point --host at the node that runs ${w} (ssh://user@node), or leave ${w} out with --workload`),
+    place: placeOf(
+      project.name,
+      v.stack,
+      dockerSite(engine, manager),
+      (w) =>
+        `On a multi-node Swarm point --host at the node that runs ${w} (ssh://user@node), ` +
+        `or leave ${w} out with --workload`,
+    ),
   };
 };
 
@@ -88,6 +111,8 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
   args: string[],
   extra: O,
   io: Io,
+  /** Why the archive cannot be used, checked before the stack's place is looked up (restore). */
+  refuseFile?: (file: string) => string | undefined,
 ) => {
   const options = { ...ENGINE_OPTIONS, ...extra };
   let parsed;
@@ -98,7 +123,15 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
     return 2;
   }
   const values = parsed.values;
-  const where = resolvePlace(command, values as { stack?: string; host?: string; manager?: string; kubeconfig?: string });
+  const engine = values as { stack?: string; host?: string; manager?: string; kubeconfig?: string };
+  // After the usage checks (a bad stack name is exit 2), before looking for the stack's volumes.
+  const stackOk = engine.stack !== undefined && !validateStackName(engine.stack);
+  const refused = stackOk && parsed.positionals.length === 1 ? refuseFile?.(parsed.positionals[0]!) : undefined;
+  if (refused) {
+    io.err(`recette ${command}: ${refused}`);
+    return 1;
+  }
+  const where = resolvePlace(command, engine);
   if ("code" in where || parsed.positionals.length !== 1) {
     io.err(("message" in where && where.message) || `usage: ${usage}`);
     return "code" in where ? where.code : 2;

@@ -134,7 +134,7 @@ export const composeEdge = (recipe: Recipe, target: WorkloadTarget, ctx: StackCo
       target,
       image: traefikImage({ registry: ctx.imageRegistry }, t.version),
       email: ctx.resolve.text(t.acme.email),
-      caServer: resolveCaServer(t.acme.ca, ctx.naming.stack, pebble?.directory),
+      caServer: resolveCaServer(t.acme.ca, ctx.isProd, pebble?.directory),
       challenge: t.acme.challenge,
       minTls: t.minTls,
       ports: t.ports,

@@ -184,6 +184,7 @@ export class Environment extends pulumi.ComponentResource {
       edge,
       ...(sharedDockerHost ? { dockerHost: sharedDockerHost } : {}),
     };
-    this.registerOutputs({ urls });
+    // The policy pack reads `production` here: the stack file says it, and a policy sees no stack config.
+    this.registerOutputs({ urls, production: ctx.isProd });
   }
 }

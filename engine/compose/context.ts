@@ -6,7 +6,7 @@ export interface StackContext {
   naming: Naming;
   /** The recipe file as given in the stack config, for messages. */
   recipeFile: string;
-  /** prod: Let's Encrypt production by default and protected volumes. */
+  /** Production (the stack file's `recette:production: true`): Let's Encrypt's production CA, protected volumes. */
   isProd: boolean;
   resolve: Resolver;
   /** `local`: images built by scripts/build-images; otherwise the registry holding recette's images. */

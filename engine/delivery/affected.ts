@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { projectNameOr } from "../project";
 import { stackFile } from "../stack-name";
 
 /**
@@ -23,7 +24,7 @@ export const stackFiles = (root: string, stack: string): StackFiles => {
   let recipe: string | undefined;
   try {
     const config = (parse(fs.readFileSync(path.join(root, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-    const r = config["recette:recipe"];
+    const r = config[`${projectNameOr(root, "recette")}:recipe`];
     if (typeof r === "string") recipe = path.isAbsolute(r) ? path.relative(root, r) : path.normalize(r);
   } catch {
     // A missing or unreadable stack file: the preview itself reports it.

@@ -9,7 +9,10 @@ const Acme = z
       .union([z.enum(["auto", "production", "staging", "pebble"]), httpsUrl()])
       .default("auto")
       .describe(
-        "ACME CA: `auto` (Let's Encrypt production on the prod stack, staging elsewhere, to stay clear of rate limits), `production`, `staging`, `pebble` (the test CA, run as a service of the stack; local and hosts providers only) or an https:// directory URL. Defaults to auto.",
+        "ACME CA: `auto` (Let's Encrypt production on a production stack, `recette:production: true` in its " +
+          "stack file; staging elsewhere, to stay clear of rate limits), `production`, `staging`, `pebble` (the test " +
+          "CA, run as a service of the stack; local and hosts providers only) or an https:// directory URL. " +
+          "Defaults to auto.",
       ),
     challenge: z
       .enum(["http", "tls"])

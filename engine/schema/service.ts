@@ -27,7 +27,10 @@ export const Volume = z
     keep: z
       .boolean()
       .default(true)
-      .describe("Data must survive: protected and retained on delete in prod, never replaced by an update. Defaults to true."),
+      .describe(
+        "Data must survive: protected and retained on delete on production stacks, never replaced by an update. " +
+          "Defaults to true.",
+      ),
   })
   .strict();
 

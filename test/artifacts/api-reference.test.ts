@@ -24,11 +24,18 @@ describe("the components package", () => {
     expect(tree(path.join(ROOT, "docs/api")), "docs/api is stale: run npm run docs:api").toEqual(fresh);
   }, 180_000);
 
-  it("every export of package.json points at a source and a declaration file that exist", () => {
+  it("every export of package.json is compiled from a source that exists, with its declaration file", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string | { types: string; default: string }> };
-    const missing = Object.values(pkg.exports)
-      .flatMap((e) => (typeof e === "string" ? [e] : [e.types, e.default]))
-      .filter((f) => !fs.existsSync(path.join(ROOT, f)));
-    expect(missing).toEqual([]);
+    const compiled = Object.values(pkg.exports).filter((e): e is { types: string; default: string } => typeof e !== "string");
+    expect(compiled.length).toBeGreaterThan(10);
+    for (const e of compiled) {
+      expect(e.default).toMatch(/^\.\/dist\/.+\.js$/);
+      expect(e.types).toBe(e.default.replace(/\.js$/, ".d.ts"));
+    }
+    const missingSources = compiled.map((e) => e.default.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts")).filter((f) => !fs.existsSync(path.join(ROOT, f)));
+    expect(missingSources).toEqual([]);
+    // npm ci builds dist/ (the "prepare" script); npm run build does it by hand.
+    const missingBuilt = compiled.flatMap((e) => [e.default, e.types]).filter((f) => !fs.existsSync(path.join(ROOT, f)));
+    expect(missingBuilt, "dist/ is not built: run npm run build").toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /*
  * npm run bench — prints figures for one run on this machine (not a test: nothing here asserts).
+ *   cli: how long bin/recette takes to start for --help and validate (test/bench/cli-start.ts)
  *   recipes: time to validate and to render each checked-in recipe (program evaluation under mocks)
  *   engine (with --engine): engine bootstrap (cached), no-op preview of `local`, memory of the stack
  *   full   (with --full): also `local` from nothing to the first HTTPS 200, and a no-op `up`
@@ -14,7 +15,8 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { loadRecipe } from "../../engine/load";
 import { renderStack } from "../../engine/render";
-import { ROOT } from "../../engine/root";
+import { PACKAGE_ROOT as ROOT } from "../../engine/root";
+import { cliStart } from "./cli-start";
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
@@ -201,6 +203,7 @@ const kubernetes = async (full: boolean) => {
 const main = async () => {
   const args = process.argv.slice(2);
   console.log(`recette bench — ${new Date().toISOString()} — ${execFileSync("nproc").toString().trim()} cores\n`);
+  cliStart();
   await recipes();
   const stack = args.includes("--stack") ? args[args.indexOf("--stack") + 1] : "local";
   if (stack === "local-k3s") await kubernetes(args.includes("--full"));

@@ -31,7 +31,7 @@ export const caseOutput = (file: string): string[] => {
   const stackFile = file.replace(/\.yaml$/, ".stack.yaml");
   const lines = loaded.warnings.map(formatProblem);
   if (!fs.existsSync(stackFile)) return lines;
-  const { config, secretKeys } = parseStackConfig(fs.readFileSync(stackFile, "utf8"));
+  const { config, secretKeys } = parseStackConfig(fs.readFileSync(stackFile, "utf8"), "recette");
   const values: StackValues = {
     stack: "hostile",
     file: "stacks/Pulumi.hostile.yaml",

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadRecipe, RecipeError } from "../../engine/load";
 import { checkRenderTarget, OutputRefused, RENDER_MARKER, renderStack, writeArtifacts } from "../../engine/render";
-import { isProductionStack, validateStackName } from "../../engine/stack-name";
+import { productionOf, validateStackName } from "../../engine/stack-name";
 import { ROOT } from "../helpers";
 import { caseOutput, casesOf, expectedOf } from "./cases";
 
@@ -147,6 +147,7 @@ describe("4. secrets: a key the stack holds as secret is refused where a plain v
 
   it("the real program refuses it too: render fails instead of writing a [secret] placeholder into smtpd.conf", async () => {
     const root = tmpdir("secret-root");
+    fs.writeFileSync(path.join(root, "Pulumi.yaml"), "name: recette\n");
     fs.mkdirSync(path.join(root, "stacks"));
     const recipe = path.join(root, "relay.yaml");
     fs.writeFileSync(
@@ -155,7 +156,7 @@ describe("4. secrets: a key the stack holds as secret is refused where a plain v
     );
     fs.writeFileSync(path.join(root, "stacks", "Pulumi.hostile.yaml"), `config:\n  recette:recipe: ${recipe}\n  recette:smtpPassword: { secure: v1:AAAA }\n`);
     await expect(renderStack({ root, stack: "hostile" })).rejects.toThrow(
-      `stacks/Pulumi.hostile.yaml smtpPassword: is a secret, but ${path.relative(ROOT, recipe)}:5:42 apps[0].opensmtpd.deliverTo reads it as a plain value`,
+      `stacks/Pulumi.hostile.yaml smtpPassword: is a secret, but relay.yaml:5:42 apps[0].opensmtpd.deliverTo reads it as a plain value`,
     );
   });
 });
@@ -232,8 +233,14 @@ describe("6. stacks: only Pulumi-style simple names, read from stacks/ only, cas
     await expect(renderStack({ root, stack: "DEV" })).rejects.toThrow('--stack "DEV" is not a recette stack name');
   });
 
-  it("only prod is production, whatever the case of another stack's name", () => {
-    expect(["prod", "Prod", "PROD", "production", "prod-eu"].map(isProductionStack)).toEqual([true, false, false, false, false]);
+  it("no stack name makes a stack production: only its stack file does (recette:production: true)", () => {
+    const unset = () => undefined;
+    expect(["prod", "production", "prod-eu"].map((s) => productionOf("recette", s, unset))).toEqual([
+      { production: false },
+      { production: false },
+      { production: false },
+    ]);
+    expect(productionOf("recette", "live", (k) => (k === "recette:production" ? "true" : undefined))).toEqual({ production: true });
   });
 });
 
@@ -244,6 +251,7 @@ describe("7. names: two objects never share a physical name", () => {
 /** Renders a recipe text with a stack of its own, in a scratch repository (the real program under mocks). */
 const renderRecipe = async (recipe: string, config: Record<string, string> = {}) => {
   const root = tmpdir("render-root");
+  fs.writeFileSync(path.join(root, "Pulumi.yaml"), "name: recette\n");
   fs.mkdirSync(path.join(root, "stacks"));
   const file = path.join(root, "recipe.yaml");
   fs.writeFileSync(file, recipe);

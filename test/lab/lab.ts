@@ -6,7 +6,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadRecipe } from "../../engine/load";
-import { ROOT } from "../../engine/root";
+import { PACKAGE_ROOT as ROOT } from "../../engine/root";
 import { cmdline, createNetnsHosts, destroyNetnsHosts, must, run, stopPids, waitUntil, type NetnsHostsSpec } from "../hosts/netns-hosts";
 
 /**

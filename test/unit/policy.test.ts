@@ -98,27 +98,38 @@ describe("the policy pack, on what recette declares and on one change to it", ()
     ]);
   });
 
-  it("acme-ca-per-environment: production on prod and staging on dev pass; staging on prod and production on dev fail", async () => {
-    const cfg = (rs: Rendered[]) => rs.find((r) => r.type === "docker:index/serviceConfig:ServiceConfig" && r.name.endsWith("traefik.yml"))!;
-    expect(await check("acme-ca-per-environment", res("prod", cfg(prod)))).toEqual([]);
-    expect(await check("acme-ca-per-environment", res("dev", cfg(dev)))).toEqual([]);
-    expect(await check("acme-ca-per-environment", res("prod", cfg(dev)))).toEqual([
-      "stack prod uses the Let's Encrypt staging CA: browsers will not trust its certificates (fix: edge.traefik.acme.ca: auto or production)",
-    ]);
-    expect(await check("acme-ca-per-environment", res("dev", cfg(prod)))).toEqual([
-      "stack dev is not prod but uses the Let's Encrypt production CA: tests spend production's rate limits (fix: edge.traefik.acme.ca: auto or staging)",
-    ]);
+  // The Environment component says whether the stack is production (its `production` output, from the stack file).
+  const env = (stack: string, production: boolean): Res => ({
+    type: "recette:index:Environment",
+    name: "blog",
+    urn: `urn:pulumi:${stack}::recette::recette:index:Environment::blog`,
+    props: { production },
   });
 
-  it("prod-data-protected: a protected kept volume on prod passes, an unprotected one fails; dev is not concerned", async () => {
+  it("acme-ca-per-environment: production on a production stack and staging elsewhere pass; the other way round fails", async () => {
+    const cfg = (rs: Rendered[]) => rs.find((r) => r.type === "docker:index/serviceConfig:ServiceConfig" && r.name.endsWith("traefik.yml"))!;
+    expect(await check("acme-ca-per-environment", [env("prod", true), res("prod", cfg(prod))])).toEqual([]);
+    expect(await check("acme-ca-per-environment", [env("dev", false), res("dev", cfg(dev))])).toEqual([]);
+    expect(await check("acme-ca-per-environment", [env("prod", true), res("prod", cfg(dev))])).toEqual([
+      "stack prod is production but uses the Let's Encrypt staging CA: browsers will not trust its certificates (fix: edge.traefik.acme.ca: auto or production)",
+    ]);
+    // The stack's name does not make it production: the stack file does.
+    expect(await check("acme-ca-per-environment", [env("prod", false), res("prod", cfg(prod))])).toEqual([
+      "stack prod is not production (recette:production: true in its stack file) but uses the Let's Encrypt production CA: tests spend production's rate limits (fix: edge.traefik.acme.ca: auto or staging)",
+    ]);
+    expect(await check("acme-ca-per-environment", [env("live", true), res("live", cfg(prod))])).toEqual([]);
+  });
+
+  it("prod-data-protected: a protected kept volume on production passes, an unprotected one fails; other stacks are not concerned", async () => {
     const volume = one(prod, "docker:index/volume:Volume", "blog-data");
-    expect(await check("prod-data-protected", res("prod", volume, { protect: true }))).toEqual([]);
-    expect(await check("prod-data-protected", res("dev", one(dev, "docker:index/volume:Volume", "blog-data")))).toEqual([]);
-    expect(await check("prod-data-protected", res("prod", volume, { protect: false }))).toEqual([
-      "docker:index/volume:Volume blog-data keeps the stack's data but is not protected: a replace or delete would lose it (fix: protect: true, as swarm.Target and k3s.Target set for kept volumes on prod)",
+    expect(await check("prod-data-protected", [env("prod", true), res("prod", volume, { protect: true })])).toEqual([]);
+    expect(await check("prod-data-protected", [env("dev", false), res("dev", one(dev, "docker:index/volume:Volume", "blog-data"))])).toEqual([]);
+    expect(await check("prod-data-protected", [env("prod", false), res("prod", volume, { protect: false })])).toEqual([]);
+    expect(await check("prod-data-protected", [env("prod", true), res("prod", volume, { protect: false })])).toEqual([
+      "docker:index/volume:Volume blog-data keeps the stack's data but is not protected: a replace or delete would lose it (fix: protect: true, as swarm.Target and k3s.Target set for kept volumes on production stacks)",
     ]);
     const claim = one(k3s, "kubernetes:core/v1:PersistentVolumeClaim");
-    expect(await check("prod-data-protected", res("prod", claim, { protect: false }))).toHaveLength(1);
+    expect(await check("prod-data-protected", [env("prod", true), res("prod", claim, { protect: false })])).toHaveLength(1);
   });
 
   it("no-secrets-in-plain-env: secrets as files pass (PLUXML_ADMIN_PASSWORD_FILE); a password in the environment fails", async () => {

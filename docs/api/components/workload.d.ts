@@ -62,7 +62,7 @@ export interface WorkloadVolume {
     name: string;
     path: string;
     sizeMiB: number;
-    /** Data must survive: protected and retained on delete in prod. */
+    /** Data must survive: protected and retained on delete on production stacks. */
     keep: boolean;
 }
 export interface WorkloadRoute {

@@ -22,8 +22,11 @@ export declare const ACME_STORAGE = "/data/acme.json";
 export declare const DYNAMIC_FILE = "/etc/traefik/dynamic.yml";
 export declare const STATIC_FILE = "/etc/traefik/traefik.yml";
 export declare const DASHBOARD_USERS_FILE = "/run/secrets/dashboard-users";
-/** `auto` picks production on the prod stack only: Let's Encrypt rate limits punish testing elsewhere. */
-export declare const resolveCaServer: (ca: string, stack: string, pebbleUrl?: string) => string;
+/**
+ * `auto` picks production on a production stack only (the stack file's `recette:production: true`):
+ * Let's Encrypt rate limits punish testing elsewhere.
+ */
+export declare const resolveCaServer: (ca: string, production: boolean, pebbleUrl?: string) => string;
 /** Traefik's static configuration (traefik.yml). */
 export declare const renderStaticConfig: (a: TraefikConfigArgs) => string;
 /** Dynamic configuration: security headers, TLS minimum, and the dashboard behind basic auth. */

@@ -1,0 +1,32 @@
+import type { CommandDef } from "../define";
+import { backup } from "./backup";
+import { completion } from "./completion";
+import { drift } from "./drift";
+import { explain } from "./explain";
+import { graph } from "./graph";
+import { images } from "./images";
+import { init } from "./init";
+import { preview } from "./preview";
+import { render } from "./render";
+import { restore } from "./restore";
+import { schema } from "./schema";
+import { validate } from "./validate";
+
+/**
+ * Every command, in the order `recette --help` lists them. A new command is a definition file here
+ * (name, summary, options, examples, a lazy `load`) and one line in this list.
+ */
+export const COMMANDS: readonly CommandDef[] = [
+  init,
+  validate,
+  explain,
+  render,
+  graph,
+  preview,
+  drift,
+  backup,
+  restore,
+  images,
+  schema,
+  completion,
+];

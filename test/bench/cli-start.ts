@@ -1,0 +1,60 @@
+/*
+ * How long the CLI takes to answer, as a user starts it: bin/recette in a new process (whatever it runs:
+ * the sources through tsx, or compiled JavaScript), the median of several runs, beside Node's own start.
+ * Goal (issue 19): `recette --help` and `recette validate <recipe>` in under 0.2 s once the CLI runs compiled
+ * JavaScript. Printed, not asserted: a loaded machine (this one runs other work) says little about a user's.
+ */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { PACKAGE_ROOT as ROOT } from "../../engine/root";
+
+const RUNS = 7;
+const GOAL_MS = 200;
+
+/** Median wall time and median CPU time (user + system, less sensitive to a busy machine) of RUNS runs. */
+const measure = (args: string[]): { wall: number; cpu: number; status: number | null } => {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  let status: number | null = 0;
+  for (let i = 0; i < RUNS; i++) {
+    // bash's `time` gives the child's user and system time besides the wall time measured here.
+    const t = process.hrtime.bigint();
+    const r = spawnSync(
+      "bash",
+      ["-c", 'TIMEFORMAT="%U %S"; { time "$@" >/dev/null 2>&1; s=$?; } 2>&1; exit $s', "_", process.execPath, ...args],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
+    walls.push(Number(process.hrtime.bigint() - t) / 1e6);
+    status = r.status;
+    const [user, sys] = r.stdout.trim().split(/\s+/).map(Number);
+    cpus.push(((user ?? 0) + (sys ?? 0)) * 1000);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { wall: median(walls), cpu: median(cpus), status };
+};
+
+export const cliStart = (): void => {
+  console.log(
+    `## CLI start (goal: under ${GOAL_MS / 1000} s for --help and validate, compiled JavaScript; median of ${RUNS})\n`,
+  );
+  const bin = path.join(ROOT, "bin", "recette");
+  const rows: [string, string[]][] = [
+    ["node -e 0 (Node's own start)", ["-e", "0"]],
+    ["recette --help", [bin, "--help"]],
+    ["recette validate --help", [bin, "validate", "--help"]],
+    ["recette validate recipes/blog.yaml", [bin, "validate", "recipes/blog.yaml"]],
+  ];
+  console.log(`${"command".padEnd(40)} ${"wall".padStart(10)} ${"cpu".padStart(10)}  goal`);
+  for (const [label, args] of rows) {
+    const m = measure(args);
+    const verdict = label.startsWith("node") ? "" : m.wall < GOAL_MS ? "met" : "not met";
+    const fmt = (n: number) => `${n.toFixed(0)} ms`.padStart(10);
+    console.log(
+      `${label.padEnd(40)} ${fmt(m.wall)} ${fmt(m.cpu)}  ${verdict}${m.status === 0 ? "" : ` (exit ${m.status})`}`,
+    );
+  }
+  console.log("\n(cpu: user + system time of the process; on a busy machine wall time grows, cpu time much less)\n");
+};

@@ -1,0 +1,238 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { initProject, planProject } from "../../engine/cli/init";
+import { loadRecipe } from "../../engine/load";
+import { renderStack } from "../../engine/render";
+import { parseStackConfig } from "../../engine/render/render";
+import { ROOT } from "../helpers";
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "recette-init-"));
+const capture = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } };
+};
+/** Every file under a folder, relative to it. */
+const files = (dir: string): string[] =>
+  (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+
+describe("recette init", () => {
+  it("writes the local project: files, what it wrote and the next two commands", () => {
+    const dir = path.join(tmp(), "blog");
+    const c = capture();
+    expect(initProject({ dir }, c.io)).toBe(0);
+    expect(c.err).toEqual([]);
+    const rel = path.relative(process.cwd(), dir);
+    expect(c.out).toEqual([
+      ...[
+        "Pulumi.yaml",
+        "package.json",
+        "index.js",
+        "recipes/local.yaml",
+        "stacks/Pulumi.local.yaml",
+        ".gitignore",
+      ].map((f) => `wrote ${path.join(rel, f)}`),
+      "next:",
+      `  cd ${rel} && npm install`,
+      "  npx recette validate recipes/local.yaml",
+    ]);
+    expect(files(dir)).toEqual([
+      ".gitignore",
+      "Pulumi.yaml",
+      "index.js",
+      "package.json",
+      "recipes/local.yaml",
+      "stacks/Pulumi.local.yaml",
+    ]);
+    expect(parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"))).toMatchObject({
+      name: "blog",
+      runtime: { name: "nodejs", options: { typescript: false } },
+      main: "index.js",
+      stackConfigDir: "stacks",
+    });
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    const own = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8"));
+    expect(pkg.dependencies).toEqual({
+      "@pulumi/pulumi": own.dependencies["@pulumi/pulumi"],
+      recette: `^${own.version}`,
+    });
+    expect(fs.readFileSync(path.join(dir, "index.js"), "utf8")).toContain(
+      'module.exports = require("recette").runProgram();',
+    );
+    expect(fs.readFileSync(path.join(dir, "stacks/Pulumi.local.yaml"), "utf8")).toBe(
+      [
+        "# The local stack of blog: the recipe it deploys and the values that recipe reads.",
+        "# Set these before deploying (in this folder; --secret values are stored encrypted in this file):",
+        "#   pulumi config set --secret blogAdminPassword <password> -s local" +
+          "   (the blog's admin, set when it is installed)",
+        "# A production stack says so here: blog:production: true (Let's Encrypt's production CA by default,",
+        "# protected volumes). Any other stack is not production, whatever its name.",
+        "config:",
+        "  blog:recipe: recipes/local.yaml",
+        "  blog:imageRegistry: local",
+        "",
+      ].join("\n"),
+    );
+    expect(fs.readFileSync(path.join(dir, ".gitignore"), "utf8")).toMatch(/^node_modules\/\n/);
+  });
+
+  it("the project it writes renders: every physical name starts with the project's name, not recette's", async () => {
+    const dir = path.join(tmp(), "shop");
+    expect(initProject({ dir }, capture().io)).toBe(0);
+    const { registrations } = await renderStack({ root: dir, stack: "local" });
+    const services = registrations.filter((r) => r.type === "docker:index/service:Service").map((r) => r.inputs.name);
+    expect(services.sort()).toEqual(["shop-local-blog", "shop-local-pebble", "shop-local-relay", "shop-local-traefik"]);
+  }, 60_000);
+
+  it.each([
+    ["local", "local", ["blogAdminPassword"]],
+    [
+      "scaleway-swarm",
+      "dev",
+      [
+        "sshPublicKey",
+        "sshPrivateKey",
+        "acmeEmail",
+        "contactAddress",
+        "blogAdminPassword",
+        "smtpUser",
+        "smtpPassword",
+        "imageRegistry",
+        "scaleway:access_key",
+        "scaleway:secret_key",
+        "scaleway:project_id",
+      ],
+    ],
+    [
+      "scaleway-k3s",
+      "dev",
+      [
+        "sshPublicKey",
+        "sshPrivateKey",
+        "acmeEmail",
+        "contactAddress",
+        "blogAdminPassword",
+        "smtpUser",
+        "smtpPassword",
+        "imageRegistry",
+        "scaleway:access_key",
+        "scaleway:secret_key",
+        "scaleway:project_id",
+      ],
+    ],
+    ["hosts", "dev", ["sshPrivateKey", "acmeEmail", "contactAddress", "blogAdminPassword", "imageRegistry"]],
+  ])("template %s: a valid recipe, and stack %s lists the command for each of %j", (template, stack, keys) => {
+    const plan = planProject({ dir: path.join(tmp(), "web"), template });
+    if ("problem" in plan) throw new Error(plan.problem);
+    const recipe = plan.files.find((f) => f.file === `recipes/${template}.yaml`)!;
+    const file = path.join(tmp(), "recipe.yaml");
+    fs.writeFileSync(file, recipe.content);
+    expect(loadRecipe(file).warnings).toEqual([]);
+    const stackText = plan.files.find((f) => f.file === `stacks/Pulumi.${stack}.yaml`)!.content;
+    const commands = stackText.split("\n").filter((l) => l.startsWith("#   pulumi config set "));
+    expect(commands.map((l) => l.replace(/^#   pulumi config set (--secret )?(\S+) .*$/, "$2"))).toEqual(keys);
+    for (const l of commands) expect(l).toMatch(/ -s \S+( {3}\(.*\))?$/);
+    expect(
+      commands.filter((l) => l.includes("--secret")).map((l) => l.replace(/^.* --secret (\S+) .*$/, "$1")),
+    ).toEqual(keys.filter((k) => /Password|PrivateKey|secret_key/.test(k)));
+    expect(parseStackConfig(stackText, "web").config["web:recipe"]).toBe(`recipes/${template}.yaml`);
+  });
+
+  it("an org-qualified --stack names the stack file by its last part and the commands by the whole name", () => {
+    const plan = planProject({ dir: path.join(tmp(), "web"), stack: "acme/prod" });
+    if ("problem" in plan) throw new Error(plan.problem);
+    const stackFile = plan.files.find((f) => f.file === "stacks/Pulumi.prod.yaml")!;
+    expect(stackFile.content).toContain("#   pulumi config set --secret blogAdminPassword <password> -s acme/prod");
+  });
+
+  it("refuses a folder that already holds a Pulumi project, naming the file; writes nothing", () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: mine\n");
+    const c = capture();
+    expect(initProject({ dir, name: "web" }, c.io)).toBe(1);
+    expect(c.err).toEqual([
+      `recette init: ${path.relative(process.cwd(), path.join(dir, "Pulumi.yaml"))} exists: ` +
+        "this folder is a Pulumi project already; nothing was written",
+    ]);
+    expect(files(dir)).toEqual(["Pulumi.yaml"]);
+  });
+
+  it("never overwrites: a file it would write is refused before anything is written; other files are kept", () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, "notes.txt"), "mine\n");
+    fs.writeFileSync(path.join(dir, ".gitignore"), "mine\n");
+    const c = capture();
+    expect(initProject({ dir, name: "web" }, c.io)).toBe(1);
+    expect(c.err).toEqual([
+      `recette init: ${path.relative(process.cwd(), path.join(dir, ".gitignore"))} exists; ` +
+        "nothing was written (init never overwrites a file)",
+    ]);
+    expect(files(dir)).toEqual([".gitignore", "notes.txt"]);
+    expect(fs.readFileSync(path.join(dir, ".gitignore"), "utf8")).toBe("mine\n");
+    fs.rmSync(path.join(dir, ".gitignore"));
+    expect(initProject({ dir, name: "web" }, capture().io)).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "notes.txt"), "utf8")).toBe("mine\n");
+  });
+
+  it.each([
+    [{ name: "My_Shop" }, 'recette init: --name "My_Shop" is not a recette project name'],
+    [{}, 'recette init: the folder\'s name "My Shop" is not a recette project name'],
+    [
+      { name: "shop", template: "aws" },
+      'recette init: --template "aws": no such template (one of: local, scaleway-swarm, scaleway-k3s, hosts)',
+    ],
+    [{ name: "shop", stack: "Prod" }, 'recette init: --stack "Prod" is not a recette stack name'],
+  ])("refuses %j with exit 2 and writes nothing", (o, message) => {
+    const dir = path.join(tmp(), "My Shop");
+    const c = capture();
+    expect(initProject({ dir, ...o }, c.io)).toBe(2);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]!.startsWith(message)).toBe(true);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it("a folder that is a file is refused in our words, not Node's", () => {
+    const file = path.join(tmp(), "web");
+    fs.writeFileSync(file, "x\n");
+    const c = capture();
+    expect(initProject({ dir: file }, c.io)).toBe(1);
+    expect(c.err).toEqual([
+      `recette init: ${path.relative(process.cwd(), path.join(file, "Pulumi.yaml"))}: ` +
+        "a file is in the way of this path (pick another folder)",
+    ]);
+  });
+
+  it("a folder whose name is not a project name says how to fix it", () => {
+    const c = capture();
+    expect(initProject({ dir: path.join(tmp(), "My Shop") }, c.io)).toBe(2);
+    expect(c.err[0]).toMatch(/\(fix: --name <project>\)$/);
+  });
+
+  it("--package depends on a tarball by its absolute path (tests install the package being built)", () => {
+    const plan = planProject({ dir: path.join(tmp(), "web"), packageFile: "recette-0.1.0.tgz" });
+    if ("problem" in plan) throw new Error(plan.problem);
+    const pkg = JSON.parse(plan.files.find((f) => f.file === "package.json")!.content);
+    expect(pkg.dependencies.recette).toBe(`file:${path.resolve("recette-0.1.0.tgz")}`);
+  });
+
+  it("is a command of the CLI: recette init <dir> --template hosts; a second positional is a usage error", () => {
+    const dir = path.join(tmp(), "edge");
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], { encoding: "utf8" });
+    const r = cli("init", dir, "--template", "hosts");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(files(dir)).toContain("recipes/hosts.yaml");
+    expect(files(dir)).toContain("stacks/Pulumi.dev.yaml");
+    const usage = cli("init", dir, "extra");
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toBe(
+      "recette init: too many arguments (2 given): it takes <dir>\n" +
+        "usage: recette init [dir] [options]   (recette init --help for more)\n",
+    );
+  });
+});
