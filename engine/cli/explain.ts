@@ -130,8 +130,8 @@ export const explainRecipe = (r: Model): string => {
     renderTable(loadRows(loads)),
     "",
     `total: ${mib(total(loads))} with ${r.orchestrator.kind}; the same apps on ${other} would take ${mib(total(alt))}.`,
-    `anchors (measured on a 2 GiB Scaleway DEV1-S): OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, ` +
-      `k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB.`,
+    `anchors (measured on a 2 GiB Scaleway DEV1-S running Debian 10; docs/reliability.md, "Sizing"): ` +
+      `OS ${OS.mib} MiB, Swarm +${ORCHESTRATOR.swarm.mib} MiB, k3s server +${ORCHESTRATOR["k3s-server"].mib} MiB.`,
     `measured here (npm run bench, recette's images idle; Swarm / Kubernetes): ${measured}; ` +
       `a k3s agent ${ORCHESTRATOR["k3s-agent"].mib} MiB (kubelet, kube-proxy, containerd of the local node).`,
     ...(local

@@ -8,3 +8,6 @@ export const main = (
   argv: string[],
   io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) },
 ): Promise<number> => runProgram(argv, COMMANDS, packageVersion(), io);
+
+/** The commands the CLI knows, in the order help lists them (the docs check reads them here). */
+export const commandNames = (): string[] => COMMANDS.map((c) => c.name);
