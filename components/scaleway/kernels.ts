@@ -1,7 +1,7 @@
 /**
  * The kernel catalogue: how a Scaleway node boots, and what its kernel can do for an orchestrator.
  *
- * The story (MISSION.md, the kernel lesson): Swarm services published with `--publish 80:80` converged
+ * The story (docs/kernels.md, "the kernel lesson"): Swarm services published with `--publish 80:80` converged
  * but refused connections on instances booted with the `x86_64 4.10.8 std #1` / `docker #1` bootscripts,
  * and worked with `x86_64 mainline 4.14.23 rev1`. The routing mesh needs IPVS (and VXLAN for overlays).
  * Scaleway has since retired bootscripts: `bootType: local` boots the image's own kernel, which is the

@@ -1,8 +1,8 @@
 import type { PlannedNode } from "./topology";
 
 /**
- * The capacity model. Anchors are the article's measurements on a 2 GiB DEV1-S running Debian 10
- * (MISSION.md §4): OS alone 70.9 MiB; Swarm 155 MiB; Swarm + Traefik + PluXml 209 MiB; k3s 619 MiB;
+ * The capacity model. Anchors are the measurements published for a 2 GiB DEV1-S running Debian 10
+ * (docs/reliability.md, "Sizing"): OS alone 70.9 MiB; Swarm 155 MiB; Swarm + Traefik + PluXml 209 MiB; k3s 619 MiB;
  * k3s + Traefik + PluXml 678 MiB. The workloads are recette's own images, measured idle on this
  * project's machine with `npm run bench` (docs/local.md, docs/kubernetes.md). Figures measured
  * nowhere are estimates and say so.
