@@ -50,4 +50,53 @@ export const validateCommand = (file: string, json: boolean, io: Io): number => 
   );
 };
 
-export const validateRun: Run = ({ args, opts }, io) => validateCommand(args[0] ?? "", opts.json === true, io);
+/**
+ * `validate -s <stack> [recipe]`: the stack and its recipe (or the recipe given) in one pass, as render and
+ * the program check them: unset keys with their `pulumi config set` command, values that do not fit, keys
+ * nothing reads, the stack file's YAML errors (an unset secret is a warning: preview and up refuse it).
+ */
+export const validateStackCommand = (stack: string, recipe: string | undefined, json: boolean, io: Io): number => {
+  // Loaded only here: a plain `validate <recipe>` never reads a stack.
+  const { checkStack } = require("../stack/check") as typeof import("../stack/check");
+  const { RecipeError } = require("../load") as typeof import("../load");
+  const { projectRootOrHere } = require("../project") as typeof import("../project");
+  let problems: Problem[];
+  let model: { name: string; orchestrator: { kind: string }; nodes: { provider: string }; apps: unknown[] } | undefined;
+  let file = `stack ${stack}`;
+  try {
+    const checked = checkStack(projectRootOrHere(), stack, recipe);
+    problems = checked.warnings;
+    model = checked.loaded.model;
+    file = checked.read.file;
+  } catch (e) {
+    if (!(e instanceof RecipeError)) throw e;
+    problems = [...e.problems];
+  }
+  const errors = problems.filter((p) => p.severity === "error").length;
+  if (json) {
+    const summary = model
+      ? { name: model.name, orchestrator: model.orchestrator.kind, provider: model.nodes.provider, apps: model.apps.length }
+      : null;
+    const warnings = problems.length - errors;
+    printJson(io, { file, valid: errors === 0, recipe: summary, errors, warnings, problems });
+    return errors === 0 ? 0 : 1;
+  }
+  const { formatProblem } = require("../load") as typeof import("../load");
+  for (const p of problems) io.err(formatProblem(p));
+  if (errors > 0 || !model) {
+    io.err(`stack ${stack}: ${errors} error${errors === 1 ? "" : "s"}`);
+    return 1;
+  }
+  io.out(`${file}: valid stack ${stack} (recipe ${model.name}: ${model.orchestrator.kind} on ${model.nodes.provider})`);
+  return 0;
+};
+
+export const validateRun: Run = ({ args, opts }, io) => {
+  const json = opts.json === true;
+  if (typeof opts.stack === "string") return validateStackCommand(opts.stack, args[0], json, io);
+  if (!args[0]) {
+    io.err("recette validate: give a recipe file, or a stack with -s <stack> (e.g. recette validate recipes/blog.yaml)");
+    return 2;
+  }
+  return validateCommand(args[0], json, io);
+};

@@ -66,7 +66,7 @@ describe("recette --help, help <cmd>, <cmd> --help", () => {
       expect([r.status, r.stderr]).toEqual([0, ""]);
       expect(r.stdout.split("\n")[0]).toBe(
         name === "validate"
-          ? "Usage: recette validate <recipe> [options]"
+          ? "Usage: recette validate [recipe] [options]"
           : "Usage: recette render [recipe] --stack <name> --out <dir>",
       );
     }

@@ -1,0 +1,76 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers";
+import { spawnSync } from "node:child_process";
+
+// `recette validate -s <stack>`: the stack and its recipe in one pass (issue #19 part 5). A project of its own
+// (Pulumi.yaml named shop) holds the blog recipe and a stack with every kind of mistake at once.
+const project = fs.mkdtempSync(path.join(os.tmpdir(), "recette-validate-stack-"));
+fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: shop\nruntime: nodejs\nstackConfigDir: stacks\n");
+fs.mkdirSync(path.join(project, "recipes"));
+fs.mkdirSync(path.join(project, "stacks"));
+fs.copyFileSync(path.join(ROOT, "recipes", "blog.yaml"), path.join(project, "recipes", "blog.yaml"));
+const stack = (name: string, text: string) => fs.writeFileSync(path.join(project, "stacks", `Pulumi.${name}.yaml`), text);
+
+stack(
+  "bad",
+  [
+    "config:",
+    "  shop:recipe: recipes/blog.yaml",
+    "  shop:imageRegistry: rg.fr-par.scw.cloud/shop",
+    "  shop:acmeEmail: not-an-address",
+    "  shop:smtpUser: blog",
+    "  shop:smtpPasword: typo",
+    "",
+  ].join("\n"),
+);
+stack("broken", "config:\n  shop:recipe: [recipes/blog.yaml\n");
+
+/** bin/recette run from a folder (vitest cannot load a command's implementation in-process). */
+const recetteIn = (cwd: string, ...argv: string[]) => {
+  const r = spawnSync(path.join(ROOT, "bin", "recette"), argv, { cwd, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout.trimEnd(), stderr: r.stderr.trimEnd() };
+};
+const inProject = (...argv: string[]) => recetteIn(project, ...argv);
+
+afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+describe("validate -s: every problem of a stack in one pass", () => {
+  it("names each unset key with its command, the value that does not fit and the key nothing reads", () => {
+    const r = inProject("validate", "-s", "bad");
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split("\n");
+    // Unset plain keys are errors, unset secrets warnings (render and validate run without secrets).
+    expect(lines).toContain(
+      'recipes/blog.yaml:13:16 nodes.ssh.publicKey: stack bad does not set config "sshPublicKey" ' +
+        "(run: pulumi config set sshPublicKey <value> -s bad)",
+    );
+    expect(lines).toContain(
+      'recipes/blog.yaml:42:19 warning: apps[1].opensmtpd.smarthost.password: stack bad does not set secret "smtpPassword" ' +
+        "(run: pulumi config set --secret smtpPassword <value> -s bad)",
+    );
+    expect(lines.some((l) => l.startsWith("stacks/Pulumi.bad.yaml:4:3 acmeEmail:"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("stacks/Pulumi.bad.yaml:6:3 shop:smtpPasword:") && l.includes("did you mean smtpPassword?"))).toBe(true);
+    expect(lines[lines.length - 1]).toBe("stack bad: 5 errors");
+  });
+
+  it("--json gives the same problems as one document", () => {
+    const r = inProject("validate", "-s", "bad", "--json");
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { valid: boolean; errors: number; problems: { path: string }[] };
+    expect(doc.valid).toBe(false);
+    expect(doc.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(["nodes.ssh.publicKey", "apps[1].opensmtpd.smarthost.password", "acmeEmail", "shop:smtpPasword"]),
+    );
+  });
+
+  it("a stack file's YAML error is located in the file (the check can fail: a whole stack is valid)", () => {
+    const broken = inProject("validate", "-s", "broken");
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^stacks\/Pulumi\.broken\.yaml:\d+:\d+ /);
+    const local = recetteIn(ROOT, "validate", "-s", "local");
+    expect(local).toMatchObject({ code: 0, stdout: "stacks/Pulumi.local.yaml: valid stack local (recipe local: swarm on local)" });
+  });
+});
