@@ -37,15 +37,45 @@ const COMMANDS: Record<string, () => Command> = {
     const m = require("./images") as typeof import("./images");
     return { summary: m.summary, usage: m.usage, run: m.imagesCommand };
   },
+  up: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./up") as typeof import("./up");
+    return { summary: m.summary, usage: m.usage, run: m.upCommand };
+  },
   preview: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require("./preview") as typeof import("./preview");
-    return { summary: m.summary, usage: m.usage, run: (args, io) => m.previewCommand(args, io) };
+    return { summary: m.summary, usage: m.usage, run: m.previewCommand };
+  },
+  refresh: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./refresh") as typeof import("./refresh");
+    return { summary: m.summary, usage: m.usage, run: m.refreshCommand };
+  },
+  destroy: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./destroy") as typeof import("./destroy");
+    return { summary: m.summary, usage: m.usage, run: m.destroyCommand };
   },
   drift: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require("./drift") as typeof import("./drift");
-    return { summary: m.summary, usage: m.usage, run: (args, io) => m.driftCommand(args, io) };
+    return { summary: m.summary, usage: m.usage, run: m.driftCommand };
+  },
+  outputs: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./outputs") as typeof import("./outputs");
+    return { summary: m.summary, usage: m.usage, run: m.outputsCommand };
+  },
+  status: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./status") as typeof import("./status");
+    return { summary: m.summary, usage: m.usage, run: m.statusCommand };
+  },
+  logs: () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("./logs") as typeof import("./logs");
+    return { summary: m.summary, usage: m.usage, run: m.logsCommand };
   },
   schema: () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -60,7 +90,7 @@ export const helpText = async (): Promise<string> => {
     const c = load();
     lines.push(`  ${name.padEnd(9)} ${c.summary}`, `            ${c.usage}`);
   }
-  lines.push("", "Deploy with Pulumi itself: pulumi up -s <stack> (see README.md).");
+  lines.push("", "Deploy: recette up -s <stack> (pulumi up still works after source scripts/pulumi-env.sh).");
   return lines.join("\n");
 };
 
