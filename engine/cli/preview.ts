@@ -10,8 +10,8 @@ import { formatProblem, loadRecipe, RecipeError } from "../load";
 import { escapeControls } from "../load/text";
 import { ROOT } from "../root";
 import { listStacks } from "../stack-name";
-import type { StackSession } from "../stack/workspace";
-import { engineFailure, parseStackArgs, progressOf, type StackIo } from "./stack-command";
+import { openStack, type StackSession } from "../stack/workspace";
+import { failureText, parseStackArgs, progressOf, type StackIo } from "./stack-command";
 
 export const summary = "what `recette up` would change on each stack a change touches: progress on stderr, one Markdown summary per stack";
 export const usage =
@@ -70,18 +70,17 @@ const previewStack = async (root: string, stack: string, report: StackReport, io
   const live = progressOf(io);
   let session: StackSession | undefined;
   try {
-    const { openStack } = await import("../stack/workspace");
     session = await openStack({ root, stack, agent: true, progress: live.say });
     const pack = policyPackDir(root);
     const run = await recordRun("preview", session.stack, live.onEvent, pack ? [pack] : []);
     report.preview = summarizePreview(run.events);
     report.failed = !run.ok;
     // Before the engine starts (no such stack, no engine), the CLI's own words are the only explanation.
-    if (!run.ok && report.preview.errors.length === 0) report.preview.errors.push(engineFailure("preview", stack, run.failure, false));
+    if (!run.ok && report.preview.errors.length === 0) report.preview.errors.push(failureText(stack, run.failure, false));
   } catch (e) {
     report.preview = summarizePreview([]);
     report.failed = true;
-    report.preview.errors.push(engineFailure("preview", stack, e, false));
+    report.preview.errors.push(failureText(stack, e, false));
   } finally {
     live.stop();
     session?.close();

@@ -5,8 +5,8 @@ import { processTerminal, type Terminal } from "../progress/format";
 import { liveProgress, type Live } from "../progress/live";
 import { ROOT } from "../root";
 import { validateStackName } from "../stack-name";
-import { StackError } from "../stack/stack-error";
-import type { StackSession } from "../stack/workspace";
+import { isStackError } from "../stack/stack-error";
+import { openStack, type StackSession } from "../stack/workspace";
 import type { Io } from "./io";
 
 /** What the stack commands print through: lines on stdout/stderr, and the live progress on stderr. */
@@ -82,17 +82,20 @@ export const errorCounter = (live: Live) => {
   };
 };
 
-/** The engine's own words when it failed before saying anything through its events. */
-export const engineFailure = (command: string, stack: string, e: unknown, explained: boolean): string => {
-  if (e instanceof StackError) return `recette ${command}: ${escapeControls(e.message)}`;
-  if (explained) return `recette ${command}: stack ${stack} failed (the engine's errors are above)`;
+/** Why a stack operation failed, in one place: our own problems as they are, else the engine's last lines. */
+export const failureText = (stack: string, e: unknown, explained: boolean): string => {
+  if (isStackError(e)) return escapeControls(e.message);
+  if (explained) return `stack ${stack} failed (the engine's errors are above)`;
   const text = String(e instanceof Error ? e.message : e)
     .split("\n")
     .filter((l) => l.trim() && !/^\s*(code|stdout|stderr|err\?):?\s*$/.test(l))
     .slice(-12)
     .join("\n");
-  return `recette ${command}: stack ${stack} failed:\n${escapeLines(text)}`;
+  return `stack ${stack} failed:\n${escapeLines(text)}`;
 };
+
+export const engineFailure = (command: string, stack: string, e: unknown, explained: boolean): string =>
+  `recette ${command}: ${failureText(stack, e, explained)}`;
 
 /** Opens the stack (building the engine first if needed), runs `fn`, closes it (stops the ssh-agent). */
 export const withStack = async (
@@ -104,8 +107,6 @@ export const withStack = async (
 ): Promise<number> => {
   let session: StackSession | undefined;
   try {
-    // Loaded on use: the Automation API is heavy, and `recette --help` lists this command.
-    const { openStack } = await import("../stack/workspace");
     session = await openStack({ root: opts.root ?? ROOT, stack: opts.stack, create: opts.create, agent: opts.agent, progress: live.say });
     return await fn(session);
   } catch (e) {

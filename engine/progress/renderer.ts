@@ -72,7 +72,8 @@ export class ProgressRenderer {
     }
     const d = e.diagnosticEvent;
     if (d && !d.ephemeral && (d.severity === "error" || d.severity === "warning")) {
-      const text = plainText(d.message);
+      // Providers start their messages with the resource's URN; the line names the resource already.
+      const text = plainText(d.message).replace(/^urn:pulumi:\S+\s+/, "");
       if (!text) return [];
       const who = d.urn && !d.urn.endsWith("pulumi:pulumi:Stack") ? ` ${nameOf(d.urn)}` : "";
       const label = paint(this.term, d.severity === "error" ? "red" : "yellow", `${d.severity}${who}:`);

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { stackFiles } from "../delivery/affected";
 import { loadRecipe, RecipeError } from "../load";
 import type { Recipe } from "../schema";
@@ -70,6 +70,9 @@ const localKubeconfig = (root: string, recipe: Recipe | undefined): Record<strin
 export const openStack = async (o: OpenOptions): Promise<StackSession> => {
   if (!fs.existsSync(path.join(o.root, stackFile(o.stack))))
     throw new StackError(`no ${stackFile(o.stack)} (fix: create it, e.g. pulumi stack init ${o.stack}, and set recette:recipe in it)`);
+  // Loaded on use: the Automation API is heavy, and `recette --help` lists the commands that use it.
+  // The file itself: under tsx, import() resolves as ESM, which does not resolve a directory.
+  const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation/index.js");
   const recipe = stackRecipe(o.root, o.stack);
   const paths = await ensureEngine(o.root, recipe, o.progress);
   fs.mkdirSync(paths.state, { recursive: true });
