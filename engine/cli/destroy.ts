@@ -1,4 +1,13 @@
-import { engineFailure, errorCounter, parseStackArgs, progressOf, STACK_OPTION, withStack, type StackIo, type StackOptions } from "./stack-command";
+import {
+  engineFailure,
+  errorCounter,
+  parseStackArgs,
+  progressOf,
+  STACK_OPTION,
+  withStack,
+  type StackIo,
+  type StackOptions,
+} from "./stack-command";
 
 export const summary = "delete every resource of a stack (volumes holding data are kept: see docs/operations.md)";
 export const usage = "recette destroy -s <stack>   e.g. recette destroy -s local";

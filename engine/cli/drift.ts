@@ -4,9 +4,18 @@ import { policyPackDir } from "../delivery/pulumi";
 import { summarizePreview, type ResourceChange } from "../delivery/summary";
 import { escapeControls } from "../load/text";
 import { ROOT } from "../root";
-import { engineFailure, parseStackArgs, progressOf, STACK_OPTION, withStack, type StackIo, type StackOptions } from "./stack-command";
+import {
+  engineFailure,
+  parseStackArgs,
+  progressOf,
+  STACK_OPTION,
+  withStack,
+  type StackIo,
+  type StackOptions,
+} from "./stack-command";
 
-export const summary = "is the stack still what its recipe says? names every resource changed by hand (exit 2) and how to put it back";
+export const summary =
+  "is the stack still what its recipe says? names every resource changed by hand (exit 2) and how to put it back";
 export const usage = "recette drift -s <stack> [--json]   e.g. recette drift -s prod";
 
 export interface DriftReport {
@@ -23,16 +32,26 @@ export const renderDrift = (r: DriftReport): { out: string[]; err: string[] } =>
   const out: string[] = [];
   const err: string[] = [];
   for (const d of r.drift)
-    out.push(d.kind === "deleted" ? `drift: ${d.name} (${d.type}) was deleted outside Pulumi` : `drift: ${d.name} (${d.type}) changed outside Pulumi: ${d.paths.join(", ")}`);
-  for (const c of r.pending) out.push(`pending: ${c.change} ${c.name} (${c.type})${c.paths.length ? `: ${c.paths.join(", ")}` : ""}`);
+    out.push(
+      d.kind === "deleted"
+        ? `drift: ${d.name} (${d.type}) was deleted outside Pulumi`
+        : `drift: ${d.name} (${d.type}) changed outside Pulumi: ${d.paths.join(", ")}`,
+    );
+  for (const c of r.pending)
+    out.push(`pending: ${c.change} ${c.name} (${c.type})${c.paths.length ? `: ${c.paths.join(", ")}` : ""}`);
   if (r.clean) out.push(`${r.stack}: no drift (the resources match the last deployment, which matches the recipe)`);
   const n = r.drift.length;
   if (n)
     err.push(
-      `recette drift: ${n} resource${n === 1 ? "" : "s"} of stack ${r.stack} changed by hand: recette up -s ${r.stack} puts ${n === 1 ? "it" : "them"} back ` +
+      `recette drift: ${n} resource${n === 1 ? "" : "s"} of stack ${r.stack} changed by hand: ` +
+        `recette up -s ${r.stack} puts ${n === 1 ? "it" : "them"} back ` +
         "(it reads the resources back first); to keep a change, put it in the recipe first",
     );
-  if (r.pending.length) err.push(`recette drift: stack ${r.stack} is behind its recipe or code: recette preview -s ${r.stack} shows what recette up -s ${r.stack} changes`);
+  if (r.pending.length)
+    err.push(
+      `recette drift: stack ${r.stack} is behind its recipe or code: ` +
+        `recette preview -s ${r.stack} shows what recette up -s ${r.stack} changes`,
+    );
   return { out, err };
 };
 
@@ -50,7 +69,11 @@ export const drift = async (opts: StackOptions & { json: boolean }, io: StackIo)
     if (!refresh.ok) {
       live.stop();
       const errors = summarizePreview(refresh.events).errors;
-      io.err(errors.length ? `recette drift: reading stack ${opts.stack} back failed:\n${escapeControls(errors.join("\n"))}` : engineFailure("drift", opts.stack, refresh.failure, false));
+      io.err(
+        errors.length
+          ? `recette drift: reading stack ${opts.stack} back failed:\n${escapeControls(errors.join("\n"))}`
+          : engineFailure("drift", opts.stack, refresh.failure, false),
+      );
       return 1;
     }
     const pack = policyPackDir(root);
@@ -58,11 +81,20 @@ export const drift = async (opts: StackOptions & { json: boolean }, io: StackIo)
     live.stop();
     const pending = summarizePreview(previewed.events);
     if (!previewed.ok) {
-      io.err(pending.errors.length ? `recette drift: preview of stack ${opts.stack} failed:\n${escapeControls(pending.errors.join("\n"))}` : engineFailure("drift", opts.stack, previewed.failure, false));
+      io.err(
+        pending.errors.length
+          ? `recette drift: preview of stack ${opts.stack} failed:\n${escapeControls(pending.errors.join("\n"))}`
+          : engineFailure("drift", opts.stack, previewed.failure, false),
+      );
       return 1;
     }
     const drifts = driftOf(refresh.events);
-    const report: DriftReport = { stack: opts.stack, drift: drifts, pending: pending.changes, clean: drifts.length === 0 && pending.changes.length === 0 };
+    const report: DriftReport = {
+      stack: opts.stack,
+      drift: drifts,
+      pending: pending.changes,
+      clean: drifts.length === 0 && pending.changes.length === 0,
+    };
     const text = renderDrift(report);
     if (opts.json) io.out(JSON.stringify(report, null, 2));
     else for (const l of text.out) io.out(l);

@@ -15,10 +15,26 @@ export interface LogsOptions extends StackOptions {
 }
 
 /** The client's arguments: `docker service logs` or `kubectl logs`, as an argument list. */
-export const logsArgs = (kind: "swarm" | "k3s", namespace: string, workload: string, follow: boolean, tail: number): string[] =>
+export const logsArgs = (
+  kind: "swarm" | "k3s",
+  namespace: string,
+  workload: string,
+  follow: boolean,
+  tail: number,
+): string[] =>
   kind === "swarm"
     ? ["service", "logs", "--timestamps", "--tail", String(tail), ...(follow ? ["--follow"] : []), workload]
-    : ["logs", "-n", namespace, "--timestamps", "--tail", String(tail), "--all-containers", ...(follow ? ["--follow"] : []), `deployment/${workload}`];
+    : [
+        "logs",
+        "-n",
+        namespace,
+        "--timestamps",
+        "--tail",
+        String(tail),
+        "--all-containers",
+        ...(follow ? ["--follow"] : []),
+        `deployment/${workload}`,
+      ];
 
 const workloadNames = (o: Orchestrator): string[] | undefined => {
   const r =
@@ -40,10 +56,15 @@ export const logs = async (opts: LogsOptions, io: StackIo): Promise<number> => {
       const names = workloadNames(o);
       if (names && !names.includes(workload)) {
         const apps = names.map((n) => n.slice(o.prefix.length + 1)).join(", ") || "none";
-        io.err(`recette logs: stack ${s.name} has no app ${escapeControls(JSON.stringify(opts.app))} (its apps: ${apps})`);
+        io.err(
+          `recette logs: stack ${s.name} has no app ${escapeControls(JSON.stringify(opts.app))} (its apps: ${apps})`,
+        );
         return 1;
       }
-      const child = spawn(o.client, logsArgs(o.kind, o.prefix, workload, opts.follow, opts.tail), { env: o.env, stdio: ["ignore", "inherit", "inherit"] });
+      const child = spawn(o.client, logsArgs(o.kind, o.prefix, workload, opts.follow, opts.tail), {
+        env: o.env,
+        stdio: ["ignore", "inherit", "inherit"],
+      });
       return await new Promise<number>((resolve) => {
         child.on("error", () => resolve(1));
         child.on("close", (code) => resolve(code ?? 1));
@@ -60,7 +81,8 @@ export const logsCommand = async (args: string[], io: StackIo): Promise<number> 
   if (!p.ok) return p.code;
   const tail = p.values.tail === undefined ? 200 : Number(p.values.tail);
   if (p.positionals.length !== 1 || !Number.isInteger(tail) || tail < 0) {
-    const why = p.positionals.length !== 1 ? "name one app, e.g. blog" : "--tail takes a number of lines, e.g. --tail 50";
+    const why =
+      p.positionals.length !== 1 ? "name one app, e.g. blog" : "--tail takes a number of lines, e.g. --tail 50";
     io.err(`recette logs: ${why}\nusage: ${usage}`);
     return 2;
   }

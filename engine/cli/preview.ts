@@ -13,9 +13,11 @@ import { listStacks } from "../stack-name";
 import { openStack, type StackSession } from "../stack/workspace";
 import { failureText, parseStackArgs, progressOf, type StackIo } from "./stack-command";
 
-export const summary = "what `recette up` would change on each stack a change touches: progress on stderr, one Markdown summary per stack";
+export const summary =
+  "what `recette up` would change on each stack a change touches: progress on stderr, one Markdown summary per stack";
 export const usage =
-  "recette preview [-s <stack>]... [--changed-from <git ref>] [--out <dir>] [--json]   e.g. recette preview -s dev -s prod --changed-from origin/main";
+  "recette preview [-s <stack>]... [--changed-from <git ref>] [--out <dir>] [--json]" +
+  "   e.g. recette preview -s dev -s prod --changed-from origin/main";
 
 /** The recipe's problems as `file:line:col path: message`, relative to the repository. */
 export const recipeProblems = (root: string, recipe: string | undefined): string[] => {
@@ -76,7 +78,8 @@ const previewStack = async (root: string, stack: string, report: StackReport, io
     report.preview = summarizePreview(run.events);
     report.failed = !run.ok;
     // Before the engine starts (no such stack, no engine), the CLI's own words are the only explanation.
-    if (!run.ok && report.preview.errors.length === 0) report.preview.errors.push(failureText(stack, run.failure, false));
+    if (!run.ok && report.preview.errors.length === 0)
+      report.preview.errors.push(failureText(stack, run.failure, false));
   } catch (e) {
     report.preview = summarizePreview([]);
     report.failed = true;
@@ -114,7 +117,9 @@ export const preview = async (opts: PreviewOptions, io: StackIo): Promise<number
     const shown = path.relative(process.cwd(), file) || file;
     docs.push(previewJson(report, shown));
     if (!opts.json) io.out(`${stack}: ${verdict(report)} (${shown})`);
-    if (report.failed) for (const e of report.preview?.errors ?? []) io.err(`recette preview: ${stack}: ${escapeControls(e.split("\n")[0]!)}`);
+    if (report.failed)
+      for (const e of report.preview?.errors ?? [])
+        io.err(`recette preview: ${stack}: ${escapeControls(e.split("\n")[0]!)}`);
   }
   if (opts.json) io.out(JSON.stringify({ stacks: docs }, null, 2));
   return previewExitCode(reports);

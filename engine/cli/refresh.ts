@@ -1,6 +1,16 @@
-import { engineFailure, errorCounter, parseStackArgs, progressOf, STACK_OPTION, withStack, type StackIo, type StackOptions } from "./stack-command";
+import {
+  engineFailure,
+  errorCounter,
+  parseStackArgs,
+  progressOf,
+  STACK_OPTION,
+  withStack,
+  type StackIo,
+  type StackOptions,
+} from "./stack-command";
 
-export const summary = "read a stack's resources back into its state (what changed by hand is shown; nothing is deployed)";
+export const summary =
+  "read a stack's resources back into its state (what changed by hand is shown; nothing is deployed)";
 export const usage = "recette refresh -s <stack>   e.g. recette refresh -s local";
 
 /** Exit 0 refreshed; 1 the engine failed. */

@@ -44,7 +44,9 @@ export const parseStackArgs = <O extends NonNullable<ParseArgsConfig["options"]>
   try {
     parsed = parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
-    const why = String((e as Error).message).split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
+    const why = String((e as Error).message)
+      .split("\n")[0]!
+      .replace(/\. To specify a positional.*$/, "");
     io.err(`recette ${command}: ${escapeControls(why)}\nusage: ${usage}`);
     return { ok: false, code: 2 };
   }
@@ -107,7 +109,13 @@ export const withStack = async (
 ): Promise<number> => {
   let session: StackSession | undefined;
   try {
-    session = await openStack({ root: opts.root ?? ROOT, stack: opts.stack, create: opts.create, agent: opts.agent, progress: live.say });
+    session = await openStack({
+      root: opts.root ?? ROOT,
+      stack: opts.stack,
+      create: opts.create,
+      agent: opts.agent,
+      progress: live.say,
+    });
     return await fn(session);
   } catch (e) {
     live.stop();

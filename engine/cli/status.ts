@@ -2,12 +2,20 @@ import type { OutputMap } from "@pulumi/pulumi/automation";
 import { escapeControls } from "../load/text";
 import { edgeCertificate, type CertificateStatus } from "../status/certificate";
 import { orchestratorOf, runClient, type Orchestrator } from "../status/orchestrator";
-import { imageDigest, parseDeployments, parseServiceImages, parseServiceList, withoutDigest, type WorkloadStatus } from "../status/workloads";
+import {
+  imageDigest,
+  parseDeployments,
+  parseServiceImages,
+  parseServiceList,
+  withoutDigest,
+  type WorkloadStatus,
+} from "../status/workloads";
 import type { StackSession } from "../stack/workspace";
 import { urlsOf } from "./up";
 import { parseStackArgs, progressOf, STACK_OPTION, withStack, type StackIo, type StackOptions } from "./stack-command";
 
-export const summary = "a deployed stack now: its URLs, each service's replicas, image and health, the certificate's issuer and expiry";
+export const summary =
+  "a deployed stack now: its URLs, each service's replicas, image and health, the certificate's issuer and expiry";
 export const usage = "recette status -s <stack> [--json]   e.g. recette status -s local";
 
 export interface StatusReport {
@@ -44,7 +52,9 @@ const workloads = (o: Orchestrator): { list: WorkloadStatus[]; problem?: string 
 export const edgeAddress = (outputs: OutputMap, httpsPort: number): { address: string; port: number } | undefined => {
   const nodes: unknown = outputs.nodes?.value;
   if (typeof nodes !== "object" || nodes === null) return undefined;
-  const all = Object.values(nodes).filter((n): n is { role: string; publicAddress: string } => typeof n?.publicAddress === "string");
+  const all = Object.values(nodes).filter(
+    (n): n is { role: string; publicAddress: string } => typeof n?.publicAddress === "string",
+  );
   const manager = all.find((n) => n.role === "manager") ?? all[0];
   return manager ? { address: manager.publicAddress, port: httpsPort } : undefined;
 };
@@ -57,7 +67,14 @@ export const statusOf = async (s: StackSession): Promise<StatusReport> => {
     const w = workloads(o);
     const edge = edgeAddress(outputs, s.recipe?.edge?.traefik.ports.https ?? 443);
     const certificates = edge ? await Promise.all(urls.map((u) => edgeCertificate(u, edge.address, edge.port))) : [];
-    return { stack: s.name, orchestrator: o.kind, urls, workloads: w.list, certificates, problems: w.problem ? [w.problem] : [] };
+    return {
+      stack: s.name,
+      orchestrator: o.kind,
+      urls,
+      workloads: w.list,
+      certificates,
+      problems: w.problem ? [w.problem] : [],
+    };
   } finally {
     o.cleanup();
   }
@@ -71,11 +88,18 @@ export const renderStatus = (r: StatusReport): string[] => {
   if (r.workloads.length === 0) lines.push("  none found");
   const width = Math.max(0, ...r.workloads.map((w) => w.name.length));
   for (const w of r.workloads)
-    lines.push(`  ${w.name.padEnd(width)}  ${w.running}/${w.desired}  ${w.health}  ${w.image}${w.digest ? `@${w.digest.slice(0, 19)}…` : ""}`);
+    lines.push(
+      `  ${w.name.padEnd(width)}  ${w.running}/${w.desired}  ${w.health}  ` +
+        `${w.image}${w.digest ? `@${w.digest.slice(0, 19)}…` : ""}`,
+    );
   lines.push("certificates:");
   for (const c of r.certificates) {
     if (c.error) lines.push(`  ${new URL(c.url).hostname}: no answer from ${c.address} (${c.error})`);
-    else lines.push(`  ${new URL(c.url).hostname}: issued by ${c.issuer ?? "unknown"}, expires ${c.expires?.slice(0, 10)} (${c.daysLeft} days)`);
+    else
+      lines.push(
+        `  ${new URL(c.url).hostname}: issued by ${c.issuer ?? "unknown"}, ` +
+          `expires ${c.expires?.slice(0, 10)} (${c.daysLeft} days)`,
+      );
   }
   for (const p of r.problems) lines.push(`problem: ${p}`);
   return lines.map(escapeControls);

@@ -1,8 +1,18 @@
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { escapeControls } from "../load/text";
-import { engineFailure, errorCounter, parseStackArgs, progressOf, STACK_OPTION, withStack, type StackIo, type StackOptions } from "./stack-command";
+import {
+  engineFailure,
+  errorCounter,
+  parseStackArgs,
+  progressOf,
+  STACK_OPTION,
+  withStack,
+  type StackIo,
+  type StackOptions,
+} from "./stack-command";
 
-export const summary = "deploy a stack: read its resources back (a hand edit is put back), then create, update or delete what the recipe says";
+export const summary =
+  "deploy a stack: read its resources back (a hand edit is put back), then apply what the recipe says";
 export const usage = "recette up -s <stack> [--no-refresh]   e.g. recette up -s local";
 
 export interface UpOptions extends StackOptions {

@@ -49,9 +49,27 @@ export interface EngineEvent {
     enforcementLevel: string;
     severity?: string;
   };
-  policyAnalyzeStackSummaryEvent?: { policyPackName: string; policyPackVersion: string; passed?: string[]; failed?: string[] };
-  policyAnalyzeSummaryEvent?: { resourceUrn: string; policyPackName: string; policyPackVersion: string; passed?: string[]; failed?: string[] };
-  summaryEvent?: { durationSeconds?: number; resourceChanges: Record<string, number>; policyPacks?: Record<string, string>; PolicyPacks?: Record<string, string>; isPreview?: boolean; result?: string };
+  policyAnalyzeStackSummaryEvent?: {
+    policyPackName: string;
+    policyPackVersion: string;
+    passed?: string[];
+    failed?: string[];
+  };
+  policyAnalyzeSummaryEvent?: {
+    resourceUrn: string;
+    policyPackName: string;
+    policyPackVersion: string;
+    passed?: string[];
+    failed?: string[];
+  };
+  summaryEvent?: {
+    durationSeconds?: number;
+    resourceChanges: Record<string, number>;
+    policyPacks?: Record<string, string>;
+    PolicyPacks?: Record<string, string>;
+    isPreview?: boolean;
+    result?: string;
+  };
   cancelEvent?: object;
 }
 

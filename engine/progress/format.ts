@@ -9,14 +9,21 @@ export interface Terminal {
 }
 
 /** Plain lines when CI is set or stdout/stderr is not a terminal; colours only on a terminal, without NO_COLOR. */
-export const terminalOf = (env: NodeJS.ProcessEnv, streams: { stdoutTTY: boolean; stderrTTY: boolean; columns?: number }): Terminal => {
+export const terminalOf = (
+  env: NodeJS.ProcessEnv,
+  streams: { stdoutTTY: boolean; stderrTTY: boolean; columns?: number },
+): Terminal => {
   const tty = streams.stdoutTTY && streams.stderrTTY && !env.CI;
   return { tty, color: tty && !env.NO_COLOR, columns: streams.columns && streams.columns > 20 ? streams.columns : 80 };
 };
 
 /** The terminal of this process. */
 export const processTerminal = (): Terminal =>
-  terminalOf(process.env, { stdoutTTY: process.stdout.isTTY === true, stderrTTY: process.stderr.isTTY === true, columns: process.stderr.columns });
+  terminalOf(process.env, {
+    stdoutTTY: process.stdout.isTTY === true,
+    stderrTTY: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
+  });
 
 /** `4s`, `1m05s`: whole seconds, as a person reads a duration. */
 export const formatDuration = (ms: number): string => {
@@ -27,7 +34,8 @@ export const formatDuration = (ms: number): string => {
 const CODES = { green: 32, yellow: 33, red: 31, magenta: 35, dim: 2, bold: 1 } as const;
 export type Colour = keyof typeof CODES;
 
-export const paint = (t: Terminal, colour: Colour, text: string): string => (t.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text);
+export const paint = (t: Terminal, colour: Colour, text: string): string =>
+  t.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
 
 /** The engine's messages carry its own colour markup (`<{%reset%}>`) and ANSI codes: the text only. */
 export const plainText = (message: string): string =>

@@ -38,9 +38,11 @@ const KIND: Record<string, keyof typeof VERBS> = {
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /** The stack itself and provider objects are plumbing, not resources a person follows. */
-const isShown = (m: StepMetadata): boolean => m.type !== "pulumi:pulumi:Stack" && !m.type.startsWith("pulumi:providers:");
+const isShown = (m: StepMetadata): boolean =>
+  m.type !== "pulumi:pulumi:Stack" && !m.type.startsWith("pulumi:providers:");
 
-const paths = (m: StepMetadata): string[] => [...new Set(m.detailedDiff ? Object.keys(m.detailedDiff) : (m.diffs ?? []))].sort();
+const paths = (m: StepMetadata): string[] =>
+  [...new Set(m.detailedDiff ? Object.keys(m.detailedDiff) : (m.diffs ?? []))].sort();
 
 export class ProgressRenderer {
   private readonly running = new Map<string, { name: string; kind: string; started: number }>();
@@ -96,7 +98,12 @@ export class ProgressRenderer {
       if (this.planned.has(m.urn)) return [];
       this.planned.add(m.urn);
       const changed = kind === "update" || kind === "replace" ? paths(m) : [];
-      return [this.line(kind, `${name} (${m.type}) ${VERBS[kind]!.planned}${changed.length ? `: ${changed.join(", ")}` : ""}`)];
+      return [
+        this.line(
+          kind,
+          `${name} (${m.type}) ${VERBS[kind]!.planned}${changed.length ? `: ${changed.join(", ")}` : ""}`,
+        ),
+      ];
     }
     // The second step of a replacement keeps the first one's start.
     if (this.running.has(m.urn)) return [];
@@ -107,7 +114,13 @@ export class ProgressRenderer {
   private onOutputs(m: StepMetadata, planning: boolean, now: number): string[] {
     if (this.refreshing.delete(m.urn)) {
       // The engine reports a refreshed resource as updated (changed outside Pulumi) or deleted (gone).
-      if (m.op === "update") return [this.line("update", `${nameOf(m.urn)} (${m.type}) changed outside Pulumi: ${paths(m).join(", ") || "its state"}`)];
+      if (m.op === "update")
+        return [
+          this.line(
+            "update",
+            `${nameOf(m.urn)} (${m.type}) changed outside Pulumi: ${paths(m).join(", ") || "its state"}`,
+          ),
+        ];
       if (m.op === "delete") return [this.line("delete", `${nameOf(m.urn)} (${m.type}) was deleted outside Pulumi`)];
       return [];
     }
@@ -127,7 +140,9 @@ export class ProgressRenderer {
     // The engine counts the stack itself among the unchanged.
     const same = Math.max(0, n("same") - 1);
     const parts = (Object.keys(counts) as (keyof typeof counts)[]).filter((k) => counts[k] > 0);
-    const took = formatDuration(s.durationSeconds !== undefined ? s.durationSeconds * 1000 : now - (this.started ?? now));
+    const took = formatDuration(
+      s.durationSeconds !== undefined ? s.durationSeconds * 1000 : now - (this.started ?? now),
+    );
     if (s.isPreview) {
       const what = parts.map((k) => `${counts[k]} ${VERBS[k]!.planned}`).join(", ") || "no changes";
       return `${paint(this.term, "bold", "preview:")} ${what}, ${same} unchanged (${took})`;
@@ -138,7 +153,9 @@ export class ProgressRenderer {
 
   /** Resources being worked on, longest first. */
   inProgress(now: number): { name: string; kind: string; ms: number }[] {
-    return [...this.running.values()].map((r) => ({ name: r.name, kind: r.kind, ms: now - r.started })).sort((a, b) => b.ms - a.ms || a.name.localeCompare(b.name));
+    return [...this.running.values()]
+      .map((r) => ({ name: r.name, kind: r.kind, ms: now - r.started }))
+      .sort((a, b) => b.ms - a.ms || a.name.localeCompare(b.name));
   }
 
   /** The terminal's status line, redrawn in place: a spinner, what is being worked on and for how long. */

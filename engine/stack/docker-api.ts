@@ -31,7 +31,10 @@ export const dockerApiPin = async (env: NodeJS.ProcessEnv = process.env): Promis
   if (env.DOCKER_API_VERSION) return {};
   const host = env.DOCKER_HOST ?? "";
   if (host && !host.startsWith("unix://")) return {};
-  const client = spawnSync("docker", ["version", "--format", "{{.Client.DefaultAPIVersion}}"], { encoding: "utf8", env: { ...env, DOCKER_API_VERSION: "" } });
+  const client = spawnSync("docker", ["version", "--format", "{{.Client.DefaultAPIVersion}}"], {
+    encoding: "utf8",
+    env: { ...env, DOCKER_API_VERSION: "" },
+  });
   const clientApi = /^[0-9.]+/.exec((client.stdout ?? "").trim())?.[0];
   const server = await daemonApi(host ? host.slice("unix://".length) : "/var/run/docker.sock");
   return clientApi && server && isNewerApi(clientApi, server) ? { DOCKER_API_VERSION: server } : {};

@@ -25,7 +25,13 @@ export const LOCAL_PASSPHRASE = "recette-local-only";
 export const enginePaths = (root: string, version: string, env: NodeJS.ProcessEnv = process.env): EnginePaths => {
   const cache = env.RECETTE_CACHE || path.join(env.HOME || os.homedir(), ".cache", "recette");
   const engineRoot = path.join(cache, "pulumi", version);
-  return { version, root: engineRoot, bin: path.join(engineRoot, "bin"), pulumiHome: path.join(cache, "pulumi-home"), state: path.join(root, ".recette", "state") };
+  return {
+    version,
+    root: engineRoot,
+    bin: path.join(engineRoot, "bin"),
+    pulumiHome: path.join(cache, "pulumi-home"),
+    state: path.join(root, ".recette", "state"),
+  };
 };
 
 /** The version of @pulumi/pulumi the project resolves (the engine must match it). */
@@ -56,11 +62,16 @@ export const engineEnv = (p: EnginePaths, env: NodeJS.ProcessEnv = process.env):
   };
   if (!env.PULUMI_BACKEND_URL) {
     vars.PULUMI_BACKEND_URL = `file://${p.state}`;
-    if (env.PULUMI_CONFIG_PASSPHRASE === undefined && !env.PULUMI_CONFIG_PASSPHRASE_FILE) vars.PULUMI_CONFIG_PASSPHRASE = LOCAL_PASSPHRASE;
+    if (env.PULUMI_CONFIG_PASSPHRASE === undefined && !env.PULUMI_CONFIG_PASSPHRASE_FILE)
+      vars.PULUMI_CONFIG_PASSPHRASE = LOCAL_PASSPHRASE;
   }
   return vars;
 };
 
 /** scripts/ensure-pulumi's flags for the providers a recipe needs beyond the local stack's. */
 export const ensurePulumiArgs = (recipe: { orchestrator: { kind: string }; nodes: { provider: string } }): string[] =>
-  recipe.nodes.provider === "scaleway" ? ["--all-providers"] : recipe.orchestrator.kind === "k3s" ? ["--kubernetes"] : [];
+  recipe.nodes.provider === "scaleway"
+    ? ["--all-providers"]
+    : recipe.orchestrator.kind === "k3s"
+      ? ["--kubernetes"]
+      : [];

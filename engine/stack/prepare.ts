@@ -5,9 +5,17 @@ import * as path from "node:path";
  * Runs one of the project's build scripts (scripts/ensure-pulumi builds the engine, cached), showing
  * its log lines as progress: a cold build takes minutes and must not look like a hang.
  */
-export const runScript = (root: string, script: string, args: string[], progress: (line: string) => void): Promise<number> =>
+export const runScript = (
+  root: string,
+  script: string,
+  args: string[],
+  progress: (line: string) => void,
+): Promise<number> =>
   new Promise((resolve, reject) => {
-    const child = spawn("bash", [path.join(root, "scripts", script), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("bash", [path.join(root, "scripts", script), ...args], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let rest = "";
     const onData = (d: Buffer) => {
       const lines = (rest + d.toString()).split("\n");

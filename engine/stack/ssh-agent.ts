@@ -21,7 +21,9 @@ export const sshKeySecret = (recipe: {
   orchestrator: { kind: string };
   nodes: { provider: string; ssh?: { privateKey?: { secret: string } } };
 }): string | undefined =>
-  recipe.orchestrator.kind === "swarm" && recipe.nodes.provider !== "local" ? recipe.nodes.ssh?.privateKey?.secret : undefined;
+  recipe.orchestrator.kind === "swarm" && recipe.nodes.provider !== "local"
+    ? recipe.nodes.ssh?.privateKey?.secret
+    : undefined;
 
 /** SSH_AUTH_SOCK and SSH_AGENT_PID from `ssh-agent -s`'s output. */
 export const parseAgentOutput = (text: string): { socket: string; pid: number } | undefined => {
@@ -33,9 +35,15 @@ export const parseAgentOutput = (text: string): { socket: string; pid: number } 
 /** Starts an ssh-agent holding `key`; the key touches the disk only in a 0600 file removed at once. */
 export const startAgent = (key: string, what: string): Agent => {
   const started = spawnSync("ssh-agent", ["-s"], { encoding: "utf8" });
-  if (started.error) throw new Error(`cannot start ssh-agent for ${what} (fix: install OpenSSH's client, e.g. apt-get install openssh-client)`);
+  if (started.error)
+    throw new Error(
+      `cannot start ssh-agent for ${what} (fix: install OpenSSH's client, e.g. apt-get install openssh-client)`,
+    );
   const agent = parseAgentOutput(started.stdout ?? "");
-  if (!agent) throw new Error(`ssh-agent -s did not say where it listens (it printed: ${(started.stdout ?? "").trim().slice(0, 200)})`);
+  if (!agent)
+    throw new Error(
+      `ssh-agent -s did not say where it listens (it printed: ${(started.stdout ?? "").trim().slice(0, 200)})`,
+    );
   const stop = () => {
     try {
       process.kill(agent.pid);
@@ -47,9 +55,15 @@ export const startAgent = (key: string, what: string): Agent => {
   try {
     const file = path.join(dir, "key");
     fs.writeFileSync(file, key.endsWith("\n") ? key : `${key}\n`, { mode: 0o600 });
-    const added = spawnSync("ssh-add", ["-q", file], { encoding: "utf8", env: { ...process.env, SSH_AUTH_SOCK: agent.socket } });
+    const added = spawnSync("ssh-add", ["-q", file], {
+      encoding: "utf8",
+      env: { ...process.env, SSH_AUTH_SOCK: agent.socket },
+    });
     // ssh-add's message names the temporary file, never the key: safe to show.
-    if (added.status !== 0) throw new Error(`ssh-add refused ${what}: ${(added.stderr ?? "").trim()} (fix: set it again with pulumi config set --secret)`);
+    if (added.status !== 0)
+      throw new Error(
+        `ssh-add refused ${what}: ${(added.stderr ?? "").trim()} (fix: set it again with pulumi config set --secret)`,
+      );
   } catch (e) {
     stop();
     throw e;

@@ -52,9 +52,11 @@ const ensureEngine = async (root: string, recipe: Recipe | undefined, progress: 
   const paths = enginePaths(root, sdkVersion(root));
   const extra = recipe ? ensurePulumiArgs(recipe) : [];
   if (!isEngineCached(paths) || extra.length > 0) {
-    if (!isEngineCached(paths)) progress(`the Pulumi engine ${paths.version} is not built yet: building it (cached in ${paths.root})`);
+    if (!isEngineCached(paths))
+      progress(`the Pulumi engine ${paths.version} is not built yet: building it (cached in ${paths.root})`);
     const code = await runScript(root, "ensure-pulumi", extra, progress);
-    if (code !== 0) throw new StackError(`scripts/ensure-pulumi ${extra.join(" ")} failed (exit ${code}); its log is above`);
+    if (code !== 0)
+      throw new StackError(`scripts/ensure-pulumi ${extra.join(" ")} failed (exit ${code}); its log is above`);
   }
   return paths;
 };
@@ -62,14 +64,19 @@ const ensureEngine = async (root: string, recipe: Recipe | undefined, progress: 
 /** The local k3s cluster's kubeconfig (scripts/ensure-kubernetes), when the recipe deploys onto it. */
 const localKubeconfig = (root: string, recipe: Recipe | undefined): Record<string, string> => {
   if (process.env.KUBECONFIG || recipe?.orchestrator.kind !== "k3s" || recipe.nodes.provider !== "local") return {};
-  const r = spawnSync("bash", [path.join(root, "scripts", "ensure-kubernetes"), "--kubeconfig"], { cwd: root, encoding: "utf8" });
+  const r = spawnSync("bash", [path.join(root, "scripts", "ensure-kubernetes"), "--kubeconfig"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   const file = (r.stdout ?? "").trim();
   return r.status === 0 && file ? { KUBECONFIG: file } : {};
 };
 
 export const openStack = async (o: OpenOptions): Promise<StackSession> => {
   if (!fs.existsSync(path.join(o.root, stackFile(o.stack))))
-    throw new StackError(`no ${stackFile(o.stack)} (fix: create it, e.g. pulumi stack init ${o.stack}, and set recette:recipe in it)`);
+    throw new StackError(
+      `no ${stackFile(o.stack)} (fix: create it, e.g. pulumi stack init ${o.stack}, and set recette:recipe in it)`,
+    );
   // Loaded on use: the Automation API is heavy, and `recette --help` lists the commands that use it.
   // The file itself: under tsx, import() resolves as ESM, which does not resolve a directory.
   const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation/index.js");
@@ -80,7 +87,12 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
   // The engine is built from source at the SDK's exact version (scripts/ensure-pulumi); its version
   // string is ours to trust, and skipping the check spares one `pulumi version` per command.
   const pulumiCommand = await PulumiCommand.get({ root: paths.root, skipVersionCheck: true });
-  const workspace = await LocalWorkspace.create({ workDir: o.root, pulumiHome: paths.pulumiHome, pulumiCommand, envVars: env });
+  const workspace = await LocalWorkspace.create({
+    workDir: o.root,
+    pulumiHome: paths.pulumiHome,
+    pulumiCommand,
+    envVars: env,
+  });
   let stack: Stack;
   try {
     stack = o.create ? await Stack.createOrSelect(o.stack, workspace) : await Stack.select(o.stack, workspace);
@@ -95,7 +107,10 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
     const project = (await workspace.projectSettings()).name;
     const key = await stack.getConfig(`${project}:${secret}`).catch(() => undefined);
     if (!key?.value)
-      throw new StackError(`${stackFile(o.stack)}: no ${secret} (the SSH key the Docker provider uses; fix: pulumi config set --secret ${secret} -s ${o.stack} < your-key-file)`);
+      throw new StackError(
+        `${stackFile(o.stack)}: no ${secret} (the SSH key the Docker provider uses; ` +
+          `fix: pulumi config set --secret ${secret} -s ${o.stack} < your-key-file)`,
+      );
     agent = startAgent(key.value, `the SSH key ${secret} of stack ${o.stack}`);
     env.SSH_AUTH_SOCK = agent.socket;
     workspace.envVars.SSH_AUTH_SOCK = agent.socket;

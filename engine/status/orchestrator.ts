@@ -32,7 +32,10 @@ export const orchestratorOf = async (s: StackSession, outputs: OutputMap): Promi
   const project = (await s.workspace.projectSettings()).name;
   const prefix = stackPrefix({ project, stack: s.name, recipe: "" });
   const edge: unknown = outputs.edge?.value;
-  const kind = typeof edge === "object" && edge !== null && "orchestrator" in edge && edge.orchestrator === "k3s" ? "k3s" : "swarm";
+  const kind =
+    typeof edge === "object" && edge !== null && "orchestrator" in edge && edge.orchestrator === "k3s"
+      ? "k3s"
+      : "swarm";
   const env: NodeJS.ProcessEnv = { ...process.env, ...s.env };
   if (kind === "swarm") {
     const host = secretString(outputs, "dockerHost");
@@ -44,13 +47,28 @@ export const orchestratorOf = async (s: StackSession, outputs: OutputMap): Promi
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-kube-"));
   env.KUBECONFIG = path.join(dir, "config");
   fs.writeFileSync(env.KUBECONFIG, kubeconfig, { mode: 0o600 });
-  return { kind, project, prefix, env, client: "kubectl", cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    kind,
+    project,
+    prefix,
+    env,
+    client: "kubectl",
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 };
 
 /** Runs the orchestrator's client; a missing client is said in our words. */
 export const runClient = (o: Orchestrator, args: string[]): { ok: boolean; stdout: string; message: string } => {
   const r = spawnSync(o.client, args, { env: o.env, encoding: "utf8", timeout: 60_000, maxBuffer: 32 * 1024 * 1024 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT")
-    return { ok: false, stdout: "", message: `${o.client} is not installed (fix: install the ${o.client} client; recette runs it to read the stack)` };
-  return { ok: r.status === 0, stdout: r.stdout ?? "", message: (r.stderr ?? "").trim() || `${o.client} ${args[0]} exited ${r.status}` };
+    return {
+      ok: false,
+      stdout: "",
+      message: `${o.client} is not installed (fix: install the ${o.client} client; recette runs it to read the stack)`,
+    };
+  return {
+    ok: r.status === 0,
+    stdout: r.stdout ?? "",
+    message: (r.stderr ?? "").trim() || `${o.client} ${args[0]} exited ${r.status}`,
+  };
 };

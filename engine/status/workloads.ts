@@ -20,7 +20,11 @@ export const imageDigest = (image: string): string | null => /@(sha256:[0-9a-f]{
 export const withoutDigest = (image: string): string => image.replace(/@sha256:[0-9a-f]{64}$/, "");
 
 const health = (running: number, desired: number): string =>
-  running >= desired ? "ok" : running === 0 ? `down: no replica running of ${desired}` : `degraded: ${running} of ${desired} replicas running`;
+  running >= desired
+    ? "ok"
+    : running === 0
+      ? `down: no replica running of ${desired}`
+      : `degraded: ${running} of ${desired} replicas running`;
 
 /** `docker service ls --format '{{json .}}'`: one JSON object per line (Name, Replicas "1/1", Image). */
 export const parseServiceList = (text: string): WorkloadStatus[] =>
@@ -29,9 +33,21 @@ export const parseServiceList = (text: string): WorkloadStatus[] =>
     .filter((l) => l.trim())
     .map((l) => {
       const s: { Name?: unknown; Replicas?: unknown; Image?: unknown } = JSON.parse(l);
-      const [running = 0, desired = 0] = /^(\d+)\/(\d+)/.exec(String(s.Replicas ?? ""))?.slice(1).map(Number) ?? [];
+      const [running = 0, desired = 0] =
+        /^(\d+)\/(\d+)/
+          .exec(String(s.Replicas ?? ""))
+          ?.slice(1)
+          .map(Number) ?? [];
       const image = String(s.Image ?? "");
-      return { name: String(s.Name ?? ""), kind: "service" as const, desired, running, image: withoutDigest(image), digest: imageDigest(image), health: health(running, desired) };
+      return {
+        name: String(s.Name ?? ""),
+        kind: "service" as const,
+        desired,
+        running,
+        image: withoutDigest(image),
+        digest: imageDigest(image),
+        health: health(running, desired),
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 
@@ -57,7 +73,15 @@ export const parseDeployments = (text: string): WorkloadStatus[] => {
       const desired = Number(d?.spec?.replicas ?? 1);
       const running = Number(d?.status?.readyReplicas ?? 0);
       const image = String(d?.spec?.template?.spec?.containers?.[0]?.image ?? "");
-      return { name: String(d?.metadata?.name ?? ""), kind: "deployment" as const, desired, running, image: withoutDigest(image), digest: imageDigest(image), health: health(running, desired) };
+      return {
+        name: String(d?.metadata?.name ?? ""),
+        kind: "deployment" as const,
+        desired,
+        running,
+        image: withoutDigest(image),
+        digest: imageDigest(image),
+        health: health(running, desired),
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 };

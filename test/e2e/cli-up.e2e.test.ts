@@ -24,7 +24,10 @@ const recette = (...args: string[]): Promise<Run> =>
   new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
     for (const k of ["PULUMI_BACKEND_URL", "PULUMI_HOME", "PULUMI_CONFIG_PASSPHRASE"]) delete env[k];
-    env.PATH = (env.PATH ?? "").split(path.delimiter).filter((d) => !d.includes(`${path.sep}recette${path.sep}pulumi${path.sep}`)).join(path.delimiter);
+    env.PATH = (env.PATH ?? "")
+      .split(path.delimiter)
+      .filter((d) => !d.includes(`${path.sep}recette${path.sep}pulumi${path.sep}`))
+      .join(path.delimiter);
     const started = Date.now();
     const child = spawn(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], { cwd: ROOT, env });
     let stdout = "";
@@ -39,16 +42,25 @@ const recette = (...args: string[]): Promise<Run> =>
       for (const text of parts) lines.push({ at: (Date.now() - started) / 1000, text });
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, lines, seconds: (Date.now() - started) / 1000 }));
+    child.on("close", (code) =>
+      resolve({ code: code ?? -1, stdout, stderr, lines, seconds: (Date.now() - started) / 1000 }),
+    );
   });
 
-const services = () => sh("docker", ["service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`]).stdout.split("\n").filter(Boolean);
-const volumes = () => sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`]).stdout.split("\n").filter(Boolean);
+const services = () =>
+  sh("docker", ["service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
+    .stdout.split("\n")
+    .filter(Boolean);
+const volumes = () =>
+  sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
+    .stdout.split("\n")
+    .filter(Boolean);
 
 describe("recette up|status|drift|destroy -s local, for real", () => {
   let volumesBefore: string[] = [];
   beforeAll(() => {
-    if (services().length > 0) throw new Error("the local stack is running: npm run local:down first (this suite deploys and destroys it)");
+    if (services().length > 0)
+      throw new Error("the local stack is running: npm run local:down first (this suite deploys and destroys it)");
     volumesBefore = volumes();
   });
   afterAll(async () => {
@@ -56,38 +68,48 @@ describe("recette up|status|drift|destroy -s local, for real", () => {
     for (const v of volumes().filter((v) => !volumesBefore.includes(v))) sh("docker", ["volume", "rm", v]);
   });
 
-  it("recette up prints a line per resource while it runs, with its time, ends with the URLs, and the blog answers HTTPS 200", async () => {
+  it("recette up: a line per resource while it runs, with its time; the URLs at the end; HTTPS 200", async () => {
     const up = await recette("up", "-s", STACK);
     expect(up.code, up.stderr.slice(-4000)).toBe(0);
     expect(up.stdout).toBe(`https://${HOST}/\n`);
-    const created = up.lines.filter((l) => /^\+  \S+ \(docker:index\/service:Service\) created in \d+(m\d\d)?s$/.test(l.text));
+    const created = up.lines.filter((l) =>
+      /^\+  \S+ \(docker:index\/service:Service\) created in \d+(m\d\d)?s$/.test(l.text),
+    );
     expect(created.map((l) => l.text.split(" ")[2]).sort()).toEqual(["blog", "pebble", "relay", "traefik"]);
     // Progress, not a report at the end: the first service was announced well before the command ended.
     expect(up.lines.find((l) => / creating…$/.test(l.text))!.at).toBeLessThan(up.seconds - 5);
     expect(up.lines.at(-1)!.text).toMatch(/^done: \d+ created, 0 unchanged in \d+(m\d\d)?s$/);
     expect(up.stderr).not.toMatch(/\u001b\[/);
     await converged(LABEL);
-    await waitFor("HTTPS 200 from the blog", async () => ((await request("https", HOST, 443, "/")).status === 200 ? true : undefined), 240);
+    await waitFor(
+      "HTTPS 200 from the blog",
+      async () => ((await request("https", HOST, 443, "/")).status === 200 ? true : undefined),
+      240,
+    );
   });
 
   it("recette status --json: the URL, each service running as desired, the certificate Pebble issued", async () => {
-    const report = await waitFor("a Pebble certificate in recette status", async () => {
-      const r = await recette("status", "-s", STACK, "--json");
-      if (r.code !== 0) throw new Error(r.stderr);
-      const doc = JSON.parse(r.stdout);
-      return /Pebble/.test(doc.certificates[0]?.issuer ?? "") ? doc : undefined;
-    }, 180);
+    const report = await waitFor(
+      "a Pebble certificate in recette status",
+      async () => {
+        const r = await recette("status", "-s", STACK, "--json");
+        if (r.code !== 0) throw new Error(r.stderr);
+        const doc = JSON.parse(r.stdout);
+        return /Pebble/.test(doc.certificates[0]?.issuer ?? "") ? doc : undefined;
+      },
+      180,
+    );
     expect(report.stack).toBe(STACK);
     expect(report.orchestrator).toBe("swarm");
     expect(report.urls).toEqual([`https://${HOST}/`]);
-    expect(report.workloads.map((w: { name: string; health: string; running: number }) => [w.name, w.health, w.running])).toEqual(
-      ["blog", "pebble", "relay", "traefik"].map((s) => [`${LABEL}-${s}`, "ok", 1]),
-    );
+    expect(
+      report.workloads.map((w: { name: string; health: string; running: number }) => [w.name, w.health, w.running]),
+    ).toEqual(["blog", "pebble", "relay", "traefik"].map((s) => [`${LABEL}-${s}`, "ok", 1]));
     expect(report.certificates[0].daysLeft).toBeGreaterThan(0);
     expect(report.problems).toEqual([]);
   });
 
-  it("recette drift: 0 when clean; 2 after a hand edit, naming it and recette up; recette up puts it back; 0 again", async () => {
+  it("recette drift: 0 when clean; 2 after a hand edit, naming it; recette up puts it back; 0 again", async () => {
     const clean = await recette("drift", "-s", STACK);
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout).toBe("local: no drift (the resources match the last deployment, which matches the recipe)\n");
@@ -95,12 +117,21 @@ describe("recette up|status|drift|destroy -s local, for real", () => {
     const drift = await recette("drift", "-s", STACK, "--json");
     expect(drift.code, drift.stderr).toBe(2);
     const doc = JSON.parse(drift.stdout);
-    expect(doc.drift.map((d: { name: string; paths: string[] }) => [d.name, d.paths])).toEqual([["blog", ["taskSpec.containerSpec.env.HAND_FIX"]]]);
-    expect(drift.stderr).toContain("recette drift: 1 resource of stack local changed by hand: recette up -s local puts it back");
+    expect(doc.drift.map((d: { name: string; paths: string[] }) => [d.name, d.paths])).toEqual([
+      ["blog", ["taskSpec.containerSpec.env.HAND_FIX"]],
+    ]);
+    expect(drift.stderr).toContain(
+      "recette drift: 1 resource of stack local changed by hand: recette up -s local puts it back",
+    );
     const up = await recette("up", "-s", STACK);
     expect(up.code, up.stderr.slice(-4000)).toBe(0);
-    expect(up.stderr).toContain("~  blog (docker:index/service:Service) changed outside Pulumi: taskSpec.containerSpec.env.HAND_FIX");
-    expect(sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"]).stdout).not.toContain("HAND_FIX");
+    expect(up.stderr).toContain(
+      "~  blog (docker:index/service:Service) changed outside Pulumi: taskSpec.containerSpec.env.HAND_FIX",
+    );
+    expect(
+      sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"])
+        .stdout,
+    ).not.toContain("HAND_FIX");
     const again = await recette("drift", "-s", STACK);
     expect(again.code, again.stderr).toBe(0);
   });
@@ -108,7 +139,9 @@ describe("recette up|status|drift|destroy -s local, for real", () => {
   it("recette destroy removes every service of the stack", async () => {
     const down = await recette("destroy", "-s", STACK);
     expect(down.code, down.stderr.slice(-4000)).toBe(0);
-    expect(down.lines.filter((l) => /^-  \S+ \(docker:index\/service:Service\) deleted in /.test(l.text))).toHaveLength(4);
+    expect(down.lines.filter((l) => /^-  \S+ \(docker:index\/service:Service\) deleted in /.test(l.text))).toHaveLength(
+      4,
+    );
     expect(services()).toEqual([]);
   });
 });

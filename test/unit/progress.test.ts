@@ -11,13 +11,23 @@ const PLAIN: Terminal = { tty: false, color: false, columns: 80 };
 const TTY: Terminal = { tty: true, color: false, columns: 80 };
 const COLOUR: Terminal = { tty: true, color: true, columns: 80 };
 
-const recorded = (name: string) => parseEventLog(fs.readFileSync(path.join(ROOT, "test/unit/fixtures/engine-events", `${name}.jsonl`), "utf8"));
+const recorded = (name: string) =>
+  parseEventLog(fs.readFileSync(path.join(ROOT, "test/unit/fixtures/engine-events", `${name}.jsonl`), "utf8"));
 
 const SERVICE = "docker:index/service:Service";
 const urn = (name: string, type = SERVICE) => `urn:pulumi:local::recette::recette:index:Environment$${type}::${name}`;
-const meta = (op: string, name: string, type = SERVICE, extra: Partial<StepMetadata> = {}): StepMetadata => ({ op, urn: urn(name, type), type, ...extra });
-const pre = (op: string, name: string, type?: string): EngineEvent => ({ resourcePreEvent: { metadata: meta(op, name, type) } });
-const outs = (op: string, name: string, type?: string, extra?: Partial<StepMetadata>): EngineEvent => ({ resOutputsEvent: { metadata: meta(op, name, type, extra) } });
+const meta = (op: string, name: string, type = SERVICE, extra: Partial<StepMetadata> = {}): StepMetadata => ({
+  op,
+  urn: urn(name, type),
+  type,
+  ...extra,
+});
+const pre = (op: string, name: string, type?: string): EngineEvent => ({
+  resourcePreEvent: { metadata: meta(op, name, type) },
+});
+const outs = (op: string, name: string, type?: string, extra?: Partial<StepMetadata>): EngineEvent => ({
+  resOutputsEvent: { metadata: meta(op, name, type, extra) },
+});
 
 /** An `up` as the engine reports it: [seconds since start, event]. */
 const UP: [number, EngineEvent][] = [
@@ -38,8 +48,22 @@ const UP: [number, EngineEvent][] = [
   [23, outs("delete-replaced", "traefik")],
   [23, pre("delete", "old")],
   [25, outs("delete", "old")],
-  [25, { diagnosticEvent: { urn: urn("blog"), severity: "warning", message: `${urn("blog")} verification warning: Use the id attribute.\n` } }],
-  [26, { summaryEvent: { durationSeconds: 26, resourceChanges: { create: 2, update: 1, replace: 1, delete: 1, same: 4 } } }],
+  [
+    25,
+    {
+      diagnosticEvent: {
+        urn: urn("blog"),
+        severity: "warning",
+        message: `${urn("blog")} verification warning: Use the id attribute.\n`,
+      },
+    },
+  ],
+  [
+    26,
+    {
+      summaryEvent: { durationSeconds: 26, resourceChanges: { create: 2, update: 1, replace: 1, delete: 1, same: 4 } },
+    },
+  ],
 ];
 
 const feed = (term: Terminal, events: [number, EngineEvent][]) => {
@@ -48,7 +72,7 @@ const feed = (term: Terminal, events: [number, EngineEvent][]) => {
 };
 
 describe("the progress renderer: engine events in, the lines a person reads out", () => {
-  it("in CI and logs: a line when each resource starts and one when it is done, with its time; providers and the stack are not shown", () => {
+  it("in CI and logs: a line when a resource starts, one when it is done with its time; no providers, no stack", () => {
     expect(feed(PLAIN, UP)).toEqual([
       "+  net (docker:index/network:Network) creating…",
       "+  net (docker:index/network:Network) created in 2s",
@@ -66,14 +90,17 @@ describe("the progress renderer: engine events in, the lines a person reads out"
   });
 
   it("on a terminal: only finished resources scroll by (what runs is on the status line)", () => {
-    expect(feed(TTY, UP)).toEqual(feed(PLAIN, UP).filter((l) => !/ (creating|updating|replacing|deleting)…$/.test(l)));
+    const starts = / (creating|updating|replacing|deleting)…$/;
+    expect(feed(TTY, UP)).toEqual(feed(PLAIN, UP).filter((l) => !starts.test(l)));
     expect(feed(TTY, UP)).toHaveLength(7);
   });
 
   it("with colours: the mark is coloured, the text is not; NO_COLOR turns them off (the check can fail)", () => {
     const lines = feed(COLOUR, UP);
     expect(lines[0]).toBe("\u001b[32m+ \u001b[0m net (docker:index/network:Network) created in 2s");
-    expect(lines.at(-1)).toBe("\u001b[1mdone:\u001b[0m 2 created, 1 updated, 1 replaced, 1 deleted, 3 unchanged in 26s");
+    expect(lines.at(-1)).toBe(
+      "\u001b[1mdone:\u001b[0m 2 created, 1 updated, 1 replaced, 1 deleted, 3 unchanged in 26s",
+    );
     expect(terminalOf({ NO_COLOR: "1" }, { stdoutTTY: true, stderrTTY: true }).color).toBe(false);
   });
 
@@ -89,21 +116,37 @@ describe("the progress renderer: engine events in, the lines a person reads out"
   it("a recorded refresh after a hand edit names the property changed outside Pulumi", () => {
     const r = new ProgressRenderer(PLAIN);
     const lines = recorded("local-refresh-hand-edit").flatMap((e) => r.event(e, (e.timestamp ?? 0) * 1000));
-    expect(lines[0]).toBe("~  blog (docker:index/service:Service) changed outside Pulumi: taskSpec.containerSpec.env.HAND_FIX");
+    expect(lines[0]).toBe(
+      "~  blog (docker:index/service:Service) changed outside Pulumi: taskSpec.containerSpec.env.HAND_FIX",
+    );
   });
 
-  it("a failed resource and the engine's error (its colour markup removed), each line of a long message indented", () => {
+  it("a failed resource and the engine's error (colour markup removed), a long message's lines indented", () => {
     expect(
       feed(PLAIN, [
         [0, pre("create", "blog")],
         [7, { resOpFailedEvent: { metadata: meta("create", "blog") } }],
-        [7, { diagnosticEvent: { urn: urn("blog"), severity: "error", message: "<{%reset%}>service did not converge\ntask: no suitable node<{%reset%}>\n" } }],
+        [
+          7,
+          {
+            diagnosticEvent: {
+              urn: urn("blog"),
+              severity: "error",
+              message: "<{%reset%}>service did not converge\ntask: no suitable node<{%reset%}>\n",
+            },
+          },
+        ],
         [7, { diagnosticEvent: { severity: "info", message: "ignored" } }],
       ]),
-    ).toEqual(["+  blog (docker:index/service:Service) creating…", "x  blog (docker:index/service:Service) failed after 7s", "error blog: service did not converge", "    task: no suitable node"]);
+    ).toEqual([
+      "+  blog (docker:index/service:Service) creating…",
+      "x  blog (docker:index/service:Service) failed after 7s",
+      "error blog: service did not converge",
+      "    task: no suitable node",
+    ]);
   });
 
-  it("the status line: spinner, total time, what runs for how long (longest first), cut to the terminal's width", () => {
+  it("the status line: spinner, total time, what runs for how long (longest first), cut to the width", () => {
     const r = new ProgressRenderer(TTY);
     r.event(pre("create", "blog"), 0);
     r.event(pre("update", "relay"), 2000);
@@ -125,7 +168,11 @@ describe("the progress renderer: engine events in, the lines a person reads out"
 describe("the live display", () => {
   it("plain: lines only, no control characters", () => {
     let text = "";
-    const live = liveProgress(PLAIN, (t) => (text += t), () => 0);
+    const live = liveProgress(
+      PLAIN,
+      (t) => (text += t),
+      () => 0,
+    );
     live.say("building the engine");
     live.onEvent(pre("create", "blog"));
     live.stop();
@@ -135,7 +182,11 @@ describe("the live display", () => {
   it("terminal: a line clears the status line, which is drawn again below it; stop() clears it", () => {
     let text = "";
     let now = 0;
-    const live = liveProgress(TTY, (t) => (text += t), () => now);
+    const live = liveProgress(
+      TTY,
+      (t) => (text += t),
+      () => now,
+    );
     live.onEvent(pre("create", "blog"));
     now = 3000;
     live.onEvent(outs("create", "blog"));

@@ -22,13 +22,27 @@ import { parseAgentOutput, sshKeySecret } from "../../engine/stack/ssh-agent";
 import { StackError } from "../../engine/stack/stack-error";
 import { imageDigest, parseDeployments, parseServiceImages, parseServiceList } from "../../engine/status/workloads";
 
-const COMMANDS = { up: upCommand, preview: previewCommand, refresh: refreshCommand, destroy: destroyCommand, drift: driftCommand, outputs: outputsCommand, status: statusCommand, logs: logsCommand };
+const COMMANDS = {
+  up: upCommand,
+  preview: previewCommand,
+  refresh: refreshCommand,
+  destroy: destroyCommand,
+  drift: driftCommand,
+  outputs: outputsCommand,
+  status: statusCommand,
+  logs: logsCommand,
+};
 
 /** A command run on its arguments, its output captured; progress in plain lines through stderr. */
 const capture = async (name: keyof typeof COMMANDS, ...args: string[]) => {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), term: { tty: false, color: false, columns: 80 }, write: (t: string) => err.push(t.trimEnd()) };
+  const io = {
+    out: (s: string) => out.push(s),
+    err: (s: string) => err.push(s),
+    term: { tty: false, color: false, columns: 80 },
+    write: (t: string) => err.push(t.trimEnd()),
+  };
   const code = await COMMANDS[name](args, io);
   return { code, out: out.join("\n"), err: err.join("\n") };
 };
@@ -56,14 +70,26 @@ describe("the stack commands' arguments (nothing runs before they are right: exi
   it("a stack without its stack file is refused before the engine is looked for (exit 1, the fix named)", async () => {
     const r = await capture("up", "-s", "nosuch");
     expect(r.code).toBe(1);
-    expect(r.err).toBe("recette up: no stacks/Pulumi.nosuch.yaml (fix: create it, e.g. pulumi stack init nosuch, and set recette:recipe in it)");
+    expect(r.err).toBe(
+      "recette up: no stacks/Pulumi.nosuch.yaml " +
+        "(fix: create it, e.g. pulumi stack init nosuch, and set recette:recipe in it)",
+    );
   });
 });
 
 describe("exit codes as Terraform's -detailed-exitcode", () => {
   const report = (changes: number, failed = false, previewed = true): StackReport => {
     const preview = summarizePreview([]);
-    for (let i = 0; i < changes; i++) preview.changes.push({ change: "update", name: `s${i}`, type: "t", urn: `u${i}`, paths: [], replaceKeys: [], stateful: false });
+    for (let i = 0; i < changes; i++)
+      preview.changes.push({
+        change: "update",
+        name: `s${i}`,
+        type: "t",
+        urn: `u${i}`,
+        paths: [],
+        replaceKeys: [],
+        stateful: false,
+      });
     return { stack: "local", reason: "", recipeProblems: [], failed, ...(previewed ? { preview } : {}) };
   };
   it.each([
@@ -73,19 +99,52 @@ describe("exit codes as Terraform's -detailed-exitcode", () => {
     ["one preview failed", [report(2), report(0, true)], 1],
   ])("preview: %s → exit %d", (_, reports, code) => expect(previewExitCode(reports)).toBe(code));
 
-  const drift = (over: Partial<DriftReport>): DriftReport => ({ stack: "local", drift: [], pending: [], clean: false, ...over });
+  const drift = (over: Partial<DriftReport>): DriftReport => ({
+    stack: "local",
+    drift: [],
+    pending: [],
+    clean: false,
+    ...over,
+  });
   it("drift: a hand edit is named on stdout; stderr says recette up puts it back", () => {
-    const r = renderDrift(drift({ drift: [{ name: "blog", type: "docker:index/service:Service", urn: "u", kind: "changed", paths: ["taskSpec.containerSpec.env.HAND_FIX"] }] }));
-    expect(r.out).toEqual(["drift: blog (docker:index/service:Service) changed outside Pulumi: taskSpec.containerSpec.env.HAND_FIX"]);
+    const r = renderDrift(
+      drift({
+        drift: [
+          {
+            name: "blog",
+            type: "docker:index/service:Service",
+            urn: "u",
+            kind: "changed",
+            paths: ["taskSpec.containerSpec.env.HAND_FIX"],
+          },
+        ],
+      }),
+    );
+    expect(r.out).toEqual([
+      "drift: blog (docker:index/service:Service) changed outside Pulumi: taskSpec.containerSpec.env.HAND_FIX",
+    ]);
     expect(r.err).toEqual([
-      "recette drift: 1 resource of stack local changed by hand: recette up -s local puts it back (it reads the resources back first); to keep a change, put it in the recipe first",
+      "recette drift: 1 resource of stack local changed by hand: recette up -s local puts it back " +
+        "(it reads the resources back first); to keep a change, put it in the recipe first",
     ]);
   });
   it("drift: clean says so on stdout and nothing on stderr; pending changes point at preview then up", () => {
-    expect(renderDrift(drift({ clean: true }))).toEqual({ out: ["local: no drift (the resources match the last deployment, which matches the recipe)"], err: [] });
-    const pending = renderDrift(drift({ pending: [{ change: "update", name: "blog", type: "t", urn: "u", paths: ["image"], replaceKeys: [], stateful: false }] }));
+    expect(renderDrift(drift({ clean: true }))).toEqual({
+      out: ["local: no drift (the resources match the last deployment, which matches the recipe)"],
+      err: [],
+    });
+    const pending = renderDrift(
+      drift({
+        pending: [
+          { change: "update", name: "blog", type: "t", urn: "u", paths: ["image"], replaceKeys: [], stateful: false },
+        ],
+      }),
+    );
     expect(pending.out).toEqual(["pending: update blog (t): image"]);
-    expect(pending.err).toEqual(["recette drift: stack local is behind its recipe or code: recette preview -s local shows what recette up -s local changes"]);
+    expect(pending.err).toEqual([
+      "recette drift: stack local is behind its recipe or code: " +
+        "recette preview -s local shows what recette up -s local changes",
+    ]);
   });
 });
 
@@ -137,10 +196,16 @@ describe("the ssh-agent a remote Swarm needs", () => {
     ["local", "swarm", undefined],
     ["hosts", "k3s", undefined],
   ])("nodes %s, %s → the key %s", (provider, kind, key) => {
-    expect(sshKeySecret({ orchestrator: { kind }, nodes: { provider, ssh: { privateKey: { secret: "sshPrivateKey" } } } })).toBe(key);
+    expect(
+      sshKeySecret({ orchestrator: { kind }, nodes: { provider, ssh: { privateKey: { secret: "sshPrivateKey" } } } }),
+    ).toBe(key);
   });
   it("reads ssh-agent -s's output; refuses output without a socket", () => {
-    expect(parseAgentOutput("SSH_AUTH_SOCK=/tmp/ssh-X/agent.12; export SSH_AUTH_SOCK;\nSSH_AGENT_PID=13; export SSH_AGENT_PID;\n")).toEqual({ socket: "/tmp/ssh-X/agent.12", pid: 13 });
+    expect(
+      parseAgentOutput(
+        "SSH_AUTH_SOCK=/tmp/ssh-X/agent.12; export SSH_AUTH_SOCK;\nSSH_AGENT_PID=13; export SSH_AGENT_PID;\n",
+      ),
+    ).toEqual({ socket: "/tmp/ssh-X/agent.12", pid: 13 });
     expect(parseAgentOutput("Could not open a connection")).toBeUndefined();
   });
   it.each([
@@ -153,7 +218,10 @@ describe("the ssh-agent a remote Swarm needs", () => {
 
 describe("outputs, status and logs", () => {
   it("secret outputs are never shown, not even in JSON", () => {
-    const o = redactOutputs({ urls: { value: ["https://blog.local.test/"], secret: false }, dockerHost: { value: "ssh://root@10.0.0.1", secret: true } });
+    const o = redactOutputs({
+      urls: { value: ["https://blog.local.test/"], secret: false },
+      dockerHost: { value: "ssh://root@10.0.0.1", secret: true },
+    });
     expect(o).toEqual({ urls: ["https://blog.local.test/"], dockerHost: "[secret]" });
     expect(renderOutputs(o)).toEqual(["dockerHost: [secret]", 'urls: ["https://blog.local.test/"]']);
     expect(urlsOf({ urls: { value: ["https://a/", 3], secret: false } })).toEqual(["https://a/"]);
@@ -167,21 +235,62 @@ describe("outputs, status and logs", () => {
       JSON.stringify({ Name: "recette-local-relay", Replicas: "1/2 (max 1 per node)", Image: "x" }),
     ].join("\n");
     expect(parseServiceList(ls)).toEqual([
-      { name: "recette-local-blog", kind: "service", desired: 1, running: 0, image: "rg/pluxml:5", digest, health: "down: no replica running of 1" },
-      { name: "recette-local-relay", kind: "service", desired: 2, running: 1, image: "x", digest: null, health: "degraded: 1 of 2 replicas running" },
-      { name: "recette-local-traefik", kind: "service", desired: 1, running: 1, image: "recette/traefik:v3", digest: null, health: "ok" },
+      {
+        name: "recette-local-blog",
+        kind: "service",
+        desired: 1,
+        running: 0,
+        image: "rg/pluxml:5",
+        digest,
+        health: "down: no replica running of 1",
+      },
+      {
+        name: "recette-local-relay",
+        kind: "service",
+        desired: 2,
+        running: 1,
+        image: "x",
+        digest: null,
+        health: "degraded: 1 of 2 replicas running",
+      },
+      {
+        name: "recette-local-traefik",
+        kind: "service",
+        desired: 1,
+        running: 1,
+        image: "recette/traefik:v3",
+        digest: null,
+        health: "ok",
+      },
     ]);
-    expect(parseServiceImages(JSON.stringify([{ Spec: { Name: "a", TaskTemplate: { ContainerSpec: { Image: `i@${digest}` } } } }]))).toEqual(new Map([["a", `i@${digest}`]]));
+    expect(
+      parseServiceImages(
+        JSON.stringify([{ Spec: { Name: "a", TaskTemplate: { ContainerSpec: { Image: `i@${digest}` } } } }]),
+      ),
+    ).toEqual(new Map([["a", `i@${digest}`]]));
     expect(imageDigest("i:1@sha256:short")).toBeNull();
   });
 
   it("Kubernetes Deployments: ready replicas against the desired count", () => {
-    const json = JSON.stringify({ items: [{ metadata: { name: "blog" }, spec: { replicas: 2, template: { spec: { containers: [{ image: "p:1" }] } } }, status: { readyReplicas: 2 } }] });
-    expect(parseDeployments(json)).toEqual([{ name: "blog", kind: "deployment", desired: 2, running: 2, image: "p:1", digest: null, health: "ok" }]);
+    const json = JSON.stringify({
+      items: [
+        {
+          metadata: { name: "blog" },
+          spec: { replicas: 2, template: { spec: { containers: [{ image: "p:1" }] } } },
+          status: { readyReplicas: 2 },
+        },
+      ],
+    });
+    expect(parseDeployments(json)).toEqual([
+      { name: "blog", kind: "deployment", desired: 2, running: 2, image: "p:1", digest: null, health: "ok" },
+    ]);
   });
 
   it("the edge is the first manager's public address, on the recipe's HTTPS port", () => {
-    const nodes = { value: { w: { role: "worker", publicAddress: "10.0.0.2" }, m: { role: "manager", publicAddress: "10.0.0.1" } }, secret: false };
+    const nodes = {
+      value: { w: { role: "worker", publicAddress: "10.0.0.2" }, m: { role: "manager", publicAddress: "10.0.0.1" } },
+      secret: false,
+    };
     expect(edgeAddress({ nodes }, 18443)).toEqual({ address: "10.0.0.1", port: 18443 });
     expect(edgeAddress({}, 443)).toBeUndefined();
   });
@@ -191,10 +300,25 @@ describe("outputs, status and logs", () => {
       stack: "local",
       orchestrator: "swarm",
       urls: ["https://blog.local.test/"],
-      workloads: [{ name: "recette-local-blog", kind: "service", desired: 1, running: 1, image: "p:1", digest, health: "ok" }],
+      workloads: [
+        { name: "recette-local-blog", kind: "service", desired: 1, running: 1, image: "p:1", digest, health: "ok" },
+      ],
       certificates: [
-        { url: "https://blog.local.test/", address: "127.0.0.1:443", issuer: "Pebble Intermediate CA 1a2b", expires: "2027-03-01T00:00:00.000Z", daysLeft: 84 },
-        { url: "https://mail.local.test/", address: "127.0.0.1:443", issuer: null, expires: null, daysLeft: null, error: "ECONNREFUSED" },
+        {
+          url: "https://blog.local.test/",
+          address: "127.0.0.1:443",
+          issuer: "Pebble Intermediate CA 1a2b",
+          expires: "2027-03-01T00:00:00.000Z",
+          daysLeft: 84,
+        },
+        {
+          url: "https://mail.local.test/",
+          address: "127.0.0.1:443",
+          issuer: null,
+          expires: null,
+          daysLeft: null,
+          error: "ECONNREFUSED",
+        },
       ],
       problems: [],
     };
@@ -211,14 +335,29 @@ describe("outputs, status and logs", () => {
 
   it.each([
     ["swarm", true, ["service", "logs", "--timestamps", "--tail", "50", "--follow", "recette-local-blog"]],
-    ["k3s", false, ["logs", "-n", "recette-local", "--timestamps", "--tail", "50", "--all-containers", "deployment/recette-local-blog"]],
+    [
+      "k3s",
+      false,
+      [
+        "logs",
+        "-n",
+        "recette-local",
+        "--timestamps",
+        "--tail",
+        "50",
+        "--all-containers",
+        "deployment/recette-local-blog",
+      ],
+    ],
   ] as const)("logs on %s (follow %s): %j", (kind, follow, args) => {
     expect(logsArgs(kind, "recette-local", "recette-local-blog", follow, 50)).toEqual(args);
   });
 
   it("an engine failure: our own problems as they are, the engine's last lines when its events said nothing", () => {
     expect(engineFailure("up", "local", new StackError("no key"), false)).toBe("recette up: no key");
-    expect(engineFailure("up", "local", new Error("x"), true)).toBe("recette up: stack local failed (the engine's errors are above)");
+    expect(engineFailure("up", "local", new Error("x"), true)).toBe(
+      "recette up: stack local failed (the engine's errors are above)",
+    );
     expect(engineFailure("up", "local", new Error("code: 255\n stderr: \u001b[31merror: no backend\n"), false)).toBe(
       "recette up: stack local failed:\ncode: 255\n stderr: \\x1b[31merror: no backend",
     );

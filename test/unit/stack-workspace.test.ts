@@ -11,7 +11,9 @@ import { ROOT } from "../helpers";
 // The Automation API plumbing on a stand-in engine: a `pulumi` script in a cache of its own that
 // logs each call with the environment it got and answers the few commands these tests need.
 const FAKE_PULUMI = `#!/bin/sh
-printf '%s|%s|%s|%s|%s\\n' "$*" "$PULUMI_BACKEND_URL" "$PULUMI_CONFIG_PASSPHRASE" "$PULUMI_SKIP_UPDATE_CHECK" "$(echo "$PATH" | cut -d: -f1)" >> "$FAKE_LOG"
+first_path=$(echo "$PATH" | cut -d: -f1)
+printf '%s|%s|%s|%s|%s\\n' "$*" "$PULUMI_BACKEND_URL" "$PULUMI_CONFIG_PASSPHRASE" \\
+  "$PULUMI_SKIP_UPDATE_CHECK" "$first_path" >> "$FAKE_LOG"
 case "$1" in
   version) echo v${"$"}{FAKE_VERSION} ;;
   config) cat "$FAKE_KEY_JSON" ;;
@@ -47,10 +49,23 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
     fs.writeFileSync(path.join(project, "stacks/Pulumi.lab.yaml"), "config:\n  recette:recipe: recipes/lab.yaml\n");
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
     const key = path.join(dir, "id_ed25519");
-    expect(spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "recette-test-key", "-f", key]).status).toBe(0);
+    expect(spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "recette-test-key", "-f", key]).status).toBe(
+      0,
+    );
     fs.writeFileSync(path.join(dir, "key.json"), JSON.stringify({ value: fs.readFileSync(key, "utf8"), secret: true }));
-    Object.assign(process.env, { RECETTE_CACHE: cache, FAKE_LOG: log, FAKE_VERSION: version, FAKE_KEY_JSON: path.join(dir, "key.json") });
-    for (const k of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "SSH_AUTH_SOCK"]) delete process.env[k];
+    Object.assign(process.env, {
+      RECETTE_CACHE: cache,
+      FAKE_LOG: log,
+      FAKE_VERSION: version,
+      FAKE_KEY_JSON: path.join(dir, "key.json"),
+    });
+    for (const k of [
+      "PULUMI_BACKEND_URL",
+      "PULUMI_CONFIG_PASSPHRASE",
+      "PULUMI_CONFIG_PASSPHRASE_FILE",
+      "SSH_AUTH_SOCK",
+    ])
+      delete process.env[k];
   });
   afterAll(() => {
     process.env = saved;
@@ -61,16 +76,29 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
     fs.rmSync(log, { force: true });
     const out: string[] = [];
     const err: string[] = [];
-    const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), term: { tty: false, color: false, columns: 80 }, write: (t: string) => err.push(t) };
+    const io = {
+      out: (s: string) => out.push(s),
+      err: (s: string) => err.push(s),
+      term: { tty: false, color: false, columns: 80 },
+      write: (t: string) => err.push(t),
+    };
     const code = await outputs({ root, stack, json: true }, io);
-    return { code, out: out.join("\n"), err: err.join("\n"), engine: fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : [] };
+    return {
+      code,
+      out: out.join("\n"),
+      err: err.join("\n"),
+      engine: fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : [],
+    };
   };
 
   it("runs the cached engine with the environment pulumi-env.sh sets, and never prints a secret output", async () => {
     const r = await run(ROOT, "local");
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({ stack: "local", outputs: { urls: ["https://blog.local.test/"], dockerHost: "[secret]" } });
+    expect(JSON.parse(r.out)).toEqual({
+      stack: "local",
+      outputs: { urls: ["https://blog.local.test/"], dockerHost: "[secret]" },
+    });
     const state = `file://${path.join(ROOT, ".recette", "state")}`;
     expect(r.engine.filter((l) => !l.startsWith("version"))).toEqual([
       `stack select --stack local --non-interactive|${state}|recette-local-only|1|${bin}`,
@@ -79,7 +107,7 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
     ]);
   });
 
-  it("a Swarm reached over ssh://: the engine runs with an ssh-agent holding the stack's key, stopped on close", async () => {
+  it("a Swarm over ssh://: the engine runs with an ssh-agent holding the stack's key, stopped on close", async () => {
     fs.rmSync(log, { force: true });
     const progress: string[] = [];
     const s = await openStack({ root: project, stack: "lab", agent: true, progress: (l) => progress.push(l) });
@@ -88,7 +116,9 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
     await s.stack.outputs();
     s.close();
     const lines = fs.readFileSync(log, "utf8").split("\n");
-    expect(lines.find((l) => l.startsWith("config get"))).toMatch(/^config get recette:sshPrivateKey --json --stack lab /);
+    expect(lines.find((l) => l.startsWith("config get"))).toMatch(
+      /^config get recette:sshPrivateKey --json --stack lab /,
+    );
     // ssh-add -l, run by the engine stand-in: the agent it was given holds the key.
     expect(lines.filter((l) => / recette-test-key \(ED25519\)$/.test(l))).toHaveLength(2);
     expect(progress).toEqual([]);
@@ -99,7 +129,8 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
   it("a stack without its key is refused, naming the file and the command that sets it", async () => {
     fs.writeFileSync(process.env.FAKE_KEY_JSON!, "");
     await expect(openStack({ root: project, stack: "lab", agent: true, progress: () => undefined })).rejects.toThrow(
-      "stacks/Pulumi.lab.yaml: no sshPrivateKey (the SSH key the Docker provider uses; fix: pulumi config set --secret sshPrivateKey -s lab < your-key-file)",
+      "stacks/Pulumi.lab.yaml: no sshPrivateKey (the SSH key the Docker provider uses; " +
+        "fix: pulumi config set --secret sshPrivateKey -s lab < your-key-file)",
     );
   });
 });
