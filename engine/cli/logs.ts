@@ -45,6 +45,14 @@ const workloadNames = (o: Orchestrator): string[] | undefined => {
   return (o.kind === "swarm" ? parseServiceList(r.stdout) : parseDeployments(r.stdout)).map((w) => w.name);
 };
 
+/** The app's names as a person types them: Swarm services carry the stack's prefix, Deployments may not. */
+export const appNames = (names: string[], prefix: string): string[] =>
+  names.map((n) => (n.startsWith(`${prefix}-`) ? n.slice(prefix.length + 1) : n));
+
+/** The workload an app means: its physical name, else the name itself (the physical one when the list is unknown). */
+export const pickWorkload = (names: string[] | undefined, physical: string, app: string): string | undefined =>
+  names === undefined ? physical : [physical, app].find((n) => names.includes(n));
+
 /** Exit: the client's (0 when the logs were shown); 1 no such app in the stack. */
 export const logs = async (opts: LogsOptions, io: StackIo): Promise<number> => {
   const live = progressOf(io);
@@ -52,10 +60,11 @@ export const logs = async (opts: LogsOptions, io: StackIo): Promise<number> => {
     const o = await orchestratorOf(s, await s.stack.outputs());
     live.stop();
     try {
-      const workload = physicalName({ project: o.project, stack: s.name, recipe: "" }, opts.app);
       const names = workloadNames(o);
-      if (names && !names.includes(workload)) {
-        const apps = names.map((n) => n.slice(o.prefix.length + 1)).join(", ") || "none";
+      const physical = physicalName({ project: o.project, stack: s.name, recipe: "" }, opts.app);
+      const workload = pickWorkload(names, physical, opts.app);
+      if (!workload) {
+        const apps = appNames(names ?? [], o.prefix).join(", ") || "none";
         io.err(
           `recette logs: stack ${s.name} has no app ${escapeControls(JSON.stringify(opts.app))} (its apps: ${apps})`,
         );

@@ -65,7 +65,13 @@ export const statusOf = async (s: StackSession): Promise<StatusReport> => {
   const o = await orchestratorOf(s, outputs);
   try {
     const w = workloads(o);
-    const edge = edgeAddress(outputs, s.recipe?.edge?.traefik.ports.https ?? 443);
+    const port = s.recipe?.edge?.traefik.ports.https ?? 443;
+    // The local Kubernetes cluster's LoadBalancer listens on its node's bridge address
+    // (scripts/kubernetes/cluster.sh), not on the loopback address its node reports.
+    const localK3s = s.recipe?.orchestrator.kind === "k3s" && s.recipe.nodes.provider === "local";
+    const edge = localK3s
+      ? { address: process.env.RECETTE_K8S_NODE_IP ?? "10.41.0.1", port }
+      : edgeAddress(outputs, port);
     const certificates = edge ? await Promise.all(urls.map((u) => edgeCertificate(u, edge.address, edge.port))) : [];
     return {
       stack: s.name,

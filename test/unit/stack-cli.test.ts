@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderDrift, type DriftReport } from "../../engine/cli/drift";
-import { logsArgs } from "../../engine/cli/logs";
+import { appNames, logsArgs, pickWorkload } from "../../engine/cli/logs";
 import { destroyCommand } from "../../engine/cli/destroy";
 import { driftCommand } from "../../engine/cli/drift";
 import { logsCommand } from "../../engine/cli/logs";
@@ -351,6 +351,15 @@ describe("outputs, status and logs", () => {
     ],
   ] as const)("logs on %s (follow %s): %j", (kind, follow, args) => {
     expect(logsArgs(kind, "recette-local", "recette-local-blog", follow, 50)).toEqual(args);
+  });
+
+  it("logs: an app is found by its physical name, else as named; the apps are listed as a person types them", () => {
+    const swarm = ["recette-local-blog", "recette-local-relay"];
+    expect(pickWorkload(swarm, "recette-local-blog", "blog")).toBe("recette-local-blog");
+    expect(pickWorkload(swarm, "recette-local-blgo", "blgo")).toBeUndefined();
+    expect(pickWorkload(["blog"], "recette-local-blog", "blog")).toBe("blog");
+    expect(pickWorkload(undefined, "recette-local-blog", "blog")).toBe("recette-local-blog");
+    expect(appNames(["recette-local-blog", "traefik"], "recette-local")).toEqual(["blog", "traefik"]);
   });
 
   it("an engine failure: our own problems as they are, the engine's last lines when its events said nothing", () => {
