@@ -18,7 +18,7 @@ export interface StackSession {
   stack: Stack;
   workspace: LocalWorkspace;
   /** The recipe the stack names, when it loads (the engine run reports its problems otherwise). */
-  recipe?: Recipe;
+  recipe: Recipe | undefined;
   /** The environment the engine runs get (for the docker and kubectl commands status and logs run). */
   env: Record<string, string>;
   close: () => void;
@@ -106,6 +106,9 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
   if (secret) {
     const project = (await workspace.projectSettings()).name;
     const key = await stack.getConfig(`${project}:${secret}`).catch(() => undefined);
+    // Without the key in the stack, an agent the caller started (CI loads the key into one) is used.
+    if (!key?.value && process.env.SSH_AUTH_SOCK)
+      return { name: o.stack, stack, workspace, env, recipe, close: () => undefined };
     if (!key?.value)
       throw new StackError(
         `${stackFile(o.stack)}: no ${secret} (the SSH key the Docker provider uses; ` +
@@ -115,5 +118,5 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
     env.SSH_AUTH_SOCK = agent.socket;
     workspace.envVars.SSH_AUTH_SOCK = agent.socket;
   }
-  return { name: o.stack, stack, workspace, env, ...(recipe ? { recipe } : {}), close: () => agent?.stop() };
+  return { name: o.stack, stack, workspace, env, recipe, close: () => agent?.stop() };
 };

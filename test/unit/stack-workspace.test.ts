@@ -128,6 +128,12 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
 
   it("a stack without its key is refused, naming the file and the command that sets it", async () => {
     fs.writeFileSync(process.env.FAKE_KEY_JSON!, "");
+    // An agent the caller started is used instead (CI loads the key into one).
+    process.env.SSH_AUTH_SOCK = "/tmp/callers-agent.sock";
+    const theirs = await openStack({ root: project, stack: "lab", agent: true, progress: () => undefined });
+    expect(theirs.env.SSH_AUTH_SOCK).toBeUndefined();
+    theirs.close();
+    delete process.env.SSH_AUTH_SOCK;
     await expect(openStack({ root: project, stack: "lab", agent: true, progress: () => undefined })).rejects.toThrow(
       "stacks/Pulumi.lab.yaml: no sshPrivateKey (the SSH key the Docker provider uses; " +
         "fix: pulumi config set --secret sshPrivateKey -s lab < your-key-file)",
