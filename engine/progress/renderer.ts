@@ -48,7 +48,12 @@ export class ProgressRenderer {
   private readonly running = new Map<string, { name: string; kind: string; started: number }>();
   private readonly refreshing = new Set<string>();
   private readonly planned = new Set<string>();
-  private readonly done: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+  /** What this operation changed (or plans to), by kind; reset after each summary (drift runs two). */
+  private tally: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+  private drifted = 0;
+  private onlyRefresh = true;
+  /** The stack's own step: the engine counts the stack among the unchanged when it is "same". */
+  private stackOp: string | undefined;
   private started: number | undefined;
 
   constructor(private readonly term: Terminal) {}
@@ -62,6 +67,10 @@ export class ProgressRenderer {
   event(e: EngineEvent, now: number): string[] {
     this.started ??= now;
     const pre = e.resourcePreEvent;
+    if (pre) {
+      if (pre.metadata.op !== "refresh") this.onlyRefresh = false;
+      if (pre.metadata.type === "pulumi:pulumi:Stack") this.stackOp = pre.metadata.op;
+    }
     if (pre && isShown(pre.metadata)) return this.onPre(pre.metadata, pre.planning === true, now);
     const out = e.resOutputsEvent;
     if (out && isShown(out.metadata)) return this.onOutputs(out.metadata, out.planning === true, now);
@@ -97,6 +106,7 @@ export class ProgressRenderer {
     if (planning) {
       if (this.planned.has(m.urn)) return [];
       this.planned.add(m.urn);
+      this.tally[kind]!++;
       const changed = kind === "update" || kind === "replace" ? paths(m) : [];
       return [
         this.line(
@@ -114,6 +124,7 @@ export class ProgressRenderer {
   private onOutputs(m: StepMetadata, planning: boolean, now: number): string[] {
     if (this.refreshing.delete(m.urn)) {
       // The engine reports a refreshed resource as updated (changed outside Pulumi) or deleted (gone).
+      if (m.op === "update" || m.op === "delete") this.drifted++;
       if (m.op === "update")
         return [
           this.line(
@@ -128,27 +139,35 @@ export class ProgressRenderer {
     if (planning || !kind || m.op === "create-replacement" || m.op === "delete-replaced") return [];
     const r = this.running.get(m.urn);
     this.running.delete(m.urn);
-    this.done[kind]!++;
+    this.tally[kind]!++;
     const took = r ? ` in ${formatDuration(now - r.started)}` : "";
     return [this.line(kind, `${nameOf(m.urn)} (${m.type}) ${VERBS[kind]!.done}${took}`)];
   }
 
   private summary(s: NonNullable<EngineEvent["summaryEvent"]>, now: number): string {
-    const c = s.resourceChanges;
-    const n = (op: string) => c[op] ?? 0;
-    const counts = { create: n("create"), update: n("update"), replace: n("replace"), delete: n("delete") };
-    // The engine counts the stack itself among the unchanged.
-    const same = Math.max(0, n("same") - 1);
-    const parts = (Object.keys(counts) as (keyof typeof counts)[]).filter((k) => counts[k] > 0);
-    const took = formatDuration(
-      s.durationSeconds !== undefined ? s.durationSeconds * 1000 : now - (this.started ?? now),
-    );
-    if (s.isPreview) {
-      const what = parts.map((k) => `${counts[k]} ${VERBS[k]!.planned}`).join(", ") || "no changes";
-      return `${paint(this.term, "bold", "preview:")} ${what}, ${same} unchanged (${took})`;
+    const same = s.resourceChanges.same ?? 0;
+    const stackCounted = this.stackOp === "same" || this.stackOp === "refresh";
+    const unchanged = Math.max(0, same - (stackCounted ? 1 : 0));
+    const ms = s.durationSeconds !== undefined ? s.durationSeconds * 1000 : now - (this.started ?? now);
+    const took = formatDuration(ms);
+    const t = this.tally;
+    const kinds = Object.keys(VERBS).filter((k) => (t[k] ?? 0) > 0);
+    const drifted = this.drifted;
+    const onlyRefresh = this.onlyRefresh;
+    this.tally = { create: 0, update: 0, replace: 0, delete: 0 };
+    this.drifted = 0;
+    this.onlyRefresh = true;
+    this.stackOp = undefined;
+    if (onlyRefresh) {
+      const what = drifted ? `${drifted} changed outside Pulumi` : "nothing changed outside Pulumi";
+      return `${paint(this.term, "bold", "read back:")} ${what}, ${unchanged} unchanged (${took})`;
     }
-    const what = parts.map((k) => `${counts[k]} ${VERBS[k]!.done}`).join(", ") || "no changes";
-    return `${paint(this.term, "bold", "done:")} ${what}, ${same} unchanged in ${took}`;
+    if (s.isPreview) {
+      const what = kinds.map((k) => `${t[k]} ${VERBS[k]!.planned}`).join(", ") || "no changes";
+      return `${paint(this.term, "bold", "preview:")} ${what}, ${unchanged} unchanged (${took})`;
+    }
+    const what = kinds.map((k) => `${t[k]} ${VERBS[k]!.done}`).join(", ") || "no changes";
+    return `${paint(this.term, "bold", "done:")} ${what}, ${unchanged} unchanged in ${took}`;
   }
 
   /** Resources being worked on, longest first. */
