@@ -15,6 +15,10 @@ export interface Live {
 }
 
 /**
+ * Why not ora or listr2: what to say comes from Pulumi's events (engine/progress/renderer.ts), and
+ * drawing it is one status line cleared with `\r ESC[2K` before each finished line; a library would
+ * add a dependency (and its own TTY and CI detection) for the 30 lines below.
+ *
  * Draws a ProgressRenderer on a stream: on a terminal the finished lines scroll above a status line
  * redrawn in place; elsewhere plain lines, and a "still …" line when a resource takes long.
  */
