@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outputs } from "../../engine/cli/outputs";
+import { status } from "../../engine/cli/status";
 import { sdkVersion } from "../../engine/stack/engine-env";
 import { openStack } from "../../engine/stack/workspace";
 import { ROOT } from "../helpers";
@@ -28,6 +29,19 @@ case "$1" in
 esac
 `;
 
+const PINNED = `reg/pluxml:5@sha256:${"ab".repeat(32)}`;
+
+/** A docker client stand-in: logs how it was called, answers `service ls` and `service inspect`. */
+const FAKE_DOCKER = `#!/bin/sh
+printf 'docker %s|%s|%s\\n' "$*" "$DOCKER_HOST" "\${SSH_AUTH_SOCK:+agent}" >> "$FAKE_LOG"
+case "$1 $2" in
+  "service ls") echo '{"Name":"recette-lab-blog","Replicas":"1/1","Image":"reg/pluxml:5"}' ;;
+  "service inspect") echo '${JSON.stringify([{ Spec: { Name: "recette-lab-blog", TaskTemplate: { ContainerSpec: { Image: PINNED } } } }])}' ;;
+esac
+`;
+
+const PLAIN = { tty: false, color: false, columns: 80 };
+
 describe("a stack opened through the Automation API, on a stand-in engine", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-ws-"));
   const cache = path.join(dir, "cache");
@@ -42,6 +56,8 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
     fs.mkdirSync(bin, { recursive: true });
     fs.writeFileSync(path.join(bin, "pulumi"), FAKE_PULUMI, { mode: 0o755 });
     fs.writeFileSync(path.join(bin, "pulumi-language-nodejs"), "", { mode: 0o755 });
+    // First on the engine's PATH, so status finds it before any real client.
+    fs.writeFileSync(path.join(bin, "docker"), FAKE_DOCKER, { mode: 0o755 });
     fs.mkdirSync(path.join(project, "stacks"), { recursive: true });
     fs.mkdirSync(path.join(project, "recipes"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
@@ -138,5 +154,48 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
       "stacks/Pulumi.lab.yaml: no sshPrivateKey (the SSH key the Docker provider uses; " +
         "fix: pulumi config set --secret sshPrivateKey -s lab < your-key-file)",
     );
+  });
+
+  it("status: docker reaches the stack's dockerHost through the agent; the digest comes from the spec", async () => {
+    fs.rmSync(log, { force: true });
+    const key = path.join(dir, "id_ed25519");
+    fs.writeFileSync(process.env.FAKE_KEY_JSON!, JSON.stringify({ value: fs.readFileSync(key, "utf8"), secret: true }));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (l: string) => out.push(l),
+      err: (l: string) => err.push(l),
+      term: PLAIN,
+      write: () => undefined,
+    };
+    const code = await status({ root: project, stack: "lab", json: true }, io);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out.join("\n"))).toEqual({
+      stack: "lab",
+      orchestrator: "swarm",
+      urls: ["https://blog.local.test/"],
+      workloads: [
+        {
+          name: "recette-lab-blog",
+          kind: "service",
+          desired: 1,
+          running: 1,
+          image: "reg/pluxml:5",
+          digest: `sha256:${"ab".repeat(32)}`,
+          health: "ok",
+        },
+      ],
+      certificates: [],
+      problems: [],
+    });
+    const calls = fs
+      .readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("docker "));
+    expect(calls).toEqual([
+      "docker service ls --filter label=recette.stack=recette-lab --format {{json .}}|ssh://root@10.0.0.1|agent",
+      "docker service inspect recette-lab-blog|ssh://root@10.0.0.1|agent",
+    ]);
   });
 });
