@@ -30,13 +30,14 @@ esac
 `;
 
 const PINNED = `reg/pluxml:5@sha256:${"ab".repeat(32)}`;
+const INSPECT = JSON.stringify([{ Spec: { Name: "recette-lab-blog", TaskTemplate: { ContainerSpec: { Image: PINNED } } } }]);
 
 /** A docker client stand-in: logs how it was called, answers `service ls` and `service inspect`. */
 const FAKE_DOCKER = `#!/bin/sh
 printf 'docker %s|%s|%s\\n' "$*" "$DOCKER_HOST" "\${SSH_AUTH_SOCK:+agent}" >> "$FAKE_LOG"
 case "$1 $2" in
   "service ls") echo '{"Name":"recette-lab-blog","Replicas":"1/1","Image":"reg/pluxml:5"}' ;;
-  "service inspect") echo '${JSON.stringify([{ Spec: { Name: "recette-lab-blog", TaskTemplate: { ContainerSpec: { Image: PINNED } } } }])}' ;;
+  "service inspect") echo '${INSPECT}' ;;
 esac
 `;
 
