@@ -30,7 +30,9 @@ esac
 `;
 
 const PINNED = `reg/pluxml:5@sha256:${"ab".repeat(32)}`;
-const INSPECT = JSON.stringify([{ Spec: { Name: "recette-lab-blog", TaskTemplate: { ContainerSpec: { Image: PINNED } } } }]);
+const INSPECT = JSON.stringify([
+  { Spec: { Name: "recette-lab-blog", TaskTemplate: { ContainerSpec: { Image: PINNED } } } },
+]);
 
 /** A docker client stand-in: logs how it was called, answers `service ls` and `service inspect`. */
 const FAKE_DOCKER = `#!/bin/sh
