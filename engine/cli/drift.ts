@@ -3,12 +3,12 @@ import { recordRun } from "../delivery/engine-run";
 import { policyPackDir } from "../delivery/pulumi";
 import { summarizePreview, type ResourceChange } from "../delivery/summary";
 import { escapeControls } from "../load/text";
-import { ROOT } from "../root";
 import {
   engineFailure,
   parseStackArgs,
   progressOf,
   STACK_OPTION,
+  projectRoot,
   withStack,
   type StackIo,
   type StackOptions,
@@ -63,7 +63,7 @@ export const renderDrift = (r: DriftReport): { out: string[]; err: string[] } =>
  */
 export const drift = async (opts: StackOptions & { json: boolean }, io: StackIo): Promise<number> => {
   const live = progressOf(io);
-  const root = opts.root ?? ROOT;
+  const root = projectRoot(opts);
   return withStack("drift", { ...opts, agent: true }, io, live, async (s) => {
     const refresh = await recordRun("previewRefresh", s.stack, live.onEvent);
     if (!refresh.ok) {

@@ -8,10 +8,9 @@ import { policyPackDir } from "../delivery/pulumi";
 import { countChanges, summarizePreview } from "../delivery/summary";
 import { formatProblem, loadRecipe, RecipeError } from "../load";
 import { escapeControls } from "../load/text";
-import { ROOT } from "../root";
 import { listStacks } from "../stack-name";
 import { openStack, type StackSession } from "../stack/workspace";
-import { failureText, parseStackArgs, progressOf, type StackIo } from "./stack-command";
+import { failureText, parseStackArgs, progressOf, projectRoot, type StackIo } from "./stack-command";
 
 export const summary =
   "what `recette up` would change on each stack a change touches: progress on stderr, one Markdown summary per stack";
@@ -91,7 +90,7 @@ const previewStack = async (root: string, stack: string, report: StackReport, io
 };
 
 export const preview = async (opts: PreviewOptions, io: StackIo): Promise<number> => {
-  const root = opts.root ?? ROOT;
+  const root = projectRoot(opts);
   let changed: string[] | undefined;
   if (opts.changedFrom !== undefined) {
     try {

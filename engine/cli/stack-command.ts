@@ -24,6 +24,12 @@ export interface StackOptions {
   root?: string;
 }
 
+/**
+ * The project the stack commands work on: the repository today (engine/root.ts). The one place
+ * these commands read ROOT, so a project root of the user's own (recette init) changes one line.
+ */
+export const projectRoot = (opts: { root?: string }): string => opts.root ?? ROOT;
+
 export const STACK_OPTION = { stack: { type: "string", short: "s" } } as const;
 
 export type Parsed<T> = { ok: true; values: T; positionals: string[] } | { ok: false; code: number };
@@ -110,7 +116,7 @@ export const withStack = async (
   let session: StackSession | undefined;
   try {
     session = await openStack({
-      root: opts.root ?? ROOT,
+      root: projectRoot(opts),
       stack: opts.stack,
       create: opts.create,
       agent: opts.agent,
