@@ -159,7 +159,9 @@ export class ProgressRenderer {
     this.onlyRefresh = true;
     this.stackOp = undefined;
     if (onlyRefresh) {
-      const what = drifted ? `${drifted} changed outside Pulumi` : "nothing changed outside Pulumi";
+      // The engine's own count: a refresh that is not a preview may not report each step's diff.
+      const changed = Math.max(drifted, (s.resourceChanges.update ?? 0) + (s.resourceChanges.delete ?? 0));
+      const what = changed ? `${changed} changed outside Pulumi` : "nothing changed outside Pulumi";
       return `${paint(this.term, "bold", "read back:")} ${what}, ${unchanged} unchanged (${took})`;
     }
     if (s.isPreview) {
