@@ -1,18 +1,22 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { stackFiles, whyAffected } from "../delivery/affected";
+import { recordRun } from "../delivery/engine-run";
 import { changedFiles } from "../delivery/git";
 import { renderStackMarkdown, type StackReport } from "../delivery/markdown";
-import { policyPackDir, runWithEvents } from "../delivery/pulumi";
+import { policyPackDir } from "../delivery/pulumi";
 import { countChanges, summarizePreview } from "../delivery/summary";
 import { formatProblem, loadRecipe, RecipeError } from "../load";
 import { escapeControls } from "../load/text";
-import { projectRootOrHere } from "../project";
-import { listStacks, validateStackName } from "../stack/name";
+import { listStacks } from "../stack/name";
+import { openStack, type StackSession } from "../stack/workspace";
+import { failureText, parseStackArgs, progressOf, projectRoot, type StackIo } from "./stack-command";
 
-export const summary = "pulumi preview of each stack a change touches, one Markdown summary per stack (changes, property paths, policies, recipe problems)";
-export const usage = "recette preview [--stack <name>]... [--changed-from <git ref>] [--out <dir>]   e.g. recette preview --stack dev --stack prod --changed-from origin/main --out previews";
+export const summary =
+  "what `recette up` would change on each stack a change touches: progress on stderr, one Markdown summary per stack";
+export const usage =
+  "recette preview [-s <stack>]... [--changed-from <git ref>] [--out <dir>] [--json]" +
+  "   e.g. recette preview -s dev -s prod --changed-from origin/main";
 
 /** The recipe's problems as `file:line:col path: message`, relative to the repository. */
 export const recipeProblems = (root: string, recipe: string | undefined): string[] => {
@@ -25,64 +29,110 @@ export const recipeProblems = (root: string, recipe: string | undefined): string
   }
 };
 
-/** Exit 0 every preview ran; 1 a preview failed (engine error, mandatory policy) or the ref is unknown; 2 usage. */
-export const previewCommand = (
-  args: string[],
-  io: { out: (s: string) => void; err: (s: string) => void },
-  root = projectRootOrHere(),
-): number => {
-  let parsed;
+export interface PreviewOptions {
+  stacks: string[];
+  changedFrom?: string;
+  out?: string;
+  json: boolean;
+  root?: string;
+}
+
+/** One stack in `recette preview --json` (docs/operations.md documents the shape). */
+export const previewJson = (r: StackReport, file: string) => ({
+  stack: r.stack,
+  reason: r.reason,
+  previewed: r.preview !== undefined,
+  failed: r.failed,
+  counts: r.preview ? countChanges(r.preview) : null,
+  unchanged: r.preview?.unchanged ?? null,
+  changes: r.preview?.changes ?? [],
+  policyPacks: r.preview?.policyPacks ?? [],
+  violations: r.preview?.violations ?? [],
+  errors: r.preview?.errors ?? [],
+  warnings: r.preview?.warnings ?? [],
+  recipeProblems: r.recipeProblems,
+  summary: file,
+});
+
+/** The one-line verdict per stack on stdout. */
+export const verdict = (r: StackReport): string => {
+  if (!r.preview) return "not affected";
+  if (r.failed) return "preview failed";
+  if (r.preview.changes.length === 0) return "no changes";
+  const n = countChanges(r.preview);
+  return `${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete`;
+};
+
+/** Terraform's -detailed-exitcode: 1 a preview failed, 2 changes, 0 no change. */
+export const previewExitCode = (reports: StackReport[]): number =>
+  reports.some((r) => r.failed) ? 1 : reports.some((r) => (r.preview?.changes.length ?? 0) > 0) ? 2 : 0;
+
+const previewStack = async (root: string, stack: string, report: StackReport, io: StackIo) => {
+  const live = progressOf(io);
+  let session: StackSession | undefined;
   try {
-    parsed = parseArgs({ args, options: { stack: { type: "string", multiple: true }, "changed-from": { type: "string" }, out: { type: "string" } } });
+    session = await openStack({ root, stack, agent: true, progress: live.say });
+    const pack = policyPackDir(root);
+    const run = await recordRun("preview", session.stack, live.onEvent, pack ? [pack] : []);
+    report.preview = summarizePreview(run.events);
+    report.failed = !run.ok;
+    // Before the engine starts (no such stack, no engine), the CLI's own words are the only explanation.
+    if (!run.ok && report.preview.errors.length === 0)
+      report.preview.errors.push(failureText(stack, run.failure, false));
   } catch (e) {
-    io.err(`${escapeControls((e as Error).message)}\nusage: ${usage}`);
-    return 2;
+    report.preview = summarizePreview([]);
+    report.failed = true;
+    report.preview.errors.push(failureText(stack, e, false));
+  } finally {
+    live.stop();
+    session?.close();
   }
-  const v = parsed.values;
-  const stacks = v.stack ?? listStacks(root);
-  for (const s of stacks) {
-    const bad = validateStackName(s);
-    if (bad) {
-      io.err(`recette preview: --stack ${escapeControls(bad)}\nusage: ${usage}`);
-      return 2;
-    }
-  }
+};
+
+export const preview = async (opts: PreviewOptions, io: StackIo): Promise<number> => {
+  const root = projectRoot(opts);
   let changed: string[] | undefined;
-  if (v["changed-from"] !== undefined) {
+  if (opts.changedFrom !== undefined) {
     try {
-      changed = changedFiles(root, v["changed-from"]);
+      changed = changedFiles(root, opts.changedFrom);
     } catch (e) {
       io.err(`recette preview: ${escapeControls((e as Error).message)}`);
       return 1;
     }
   }
-  const out = path.resolve(v.out ?? path.join(root, ".recette", "preview"));
+  const out = path.resolve(opts.out ?? path.join(root, ".recette", "preview"));
   fs.mkdirSync(out, { recursive: true });
-  const pack = policyPackDir(root);
-  let failed = false;
-  for (const stack of stacks) {
+  const reports: StackReport[] = [];
+  const docs = [];
+  for (const stack of opts.stacks.length ? opts.stacks : listStacks(root)) {
     const files = stackFiles(root, stack);
-    const why = changed ? whyAffected(changed, files) : "asked for with --stack";
-    const report: StackReport = { stack, reason: why ? `Previewed: ${why}.` : `Nothing this stack deploys changed since ${v["changed-from"]}.`, recipeProblems: recipeProblems(root, files.recipe), failed: false };
-    if (why) {
-      const run = runWithEvents(root, ["preview", "--stack", stack, ...(pack ? ["--policy-pack", pack] : [])]);
-      report.preview = summarizePreview(run.events);
-      report.failed = run.status !== 0;
-      // Before the engine starts (no such stack, no pulumi), the CLI's own words are the only explanation.
-      if (report.failed && report.preview.errors.length === 0) report.preview.errors.push(run.output.trim() || `pulumi preview exited ${run.status}`);
-    }
-    failed ||= report.failed;
+    const why = changed ? whyAffected(changed, files) : "asked for with -s";
+    const reason = why ? `Previewed: ${why}.` : `Nothing this stack deploys changed since ${opts.changedFrom}.`;
+    const report: StackReport = { stack, reason, recipeProblems: recipeProblems(root, files.recipe), failed: false };
+    if (why) await previewStack(root, stack, report, io);
     const file = path.join(out, `${stack}.md`);
     fs.writeFileSync(file, renderStackMarkdown(report));
-    const n = report.preview ? countChanges(report.preview) : undefined;
-    const what = !report.preview
-      ? "not affected"
-      : report.failed
-        ? "preview failed"
-        : report.preview.changes.length === 0
-          ? "no changes"
-          : `${n!.create} to create, ${n!.update} to update, ${n!.replace} to replace, ${n!.delete} to delete`;
-    io.out(`${stack}: ${what} (${path.relative(process.cwd(), file) || file})`);
+    reports.push(report);
+    const shown = path.relative(process.cwd(), file) || file;
+    docs.push(previewJson(report, shown));
+    if (!opts.json) io.out(`${stack}: ${verdict(report)} (${shown})`);
+    if (report.failed)
+      for (const e of report.preview?.errors ?? [])
+        io.err(`recette preview: ${stack}: ${escapeControls(e.split("\n")[0]!)}`);
   }
-  return failed ? 1 : 0;
+  if (opts.json) io.out(JSON.stringify({ stacks: docs }, null, 2));
+  return previewExitCode(reports);
+};
+
+export const previewCommand = async (args: string[], io: StackIo): Promise<number> => {
+  const options = {
+    stack: { type: "string", short: "s", multiple: true },
+    "changed-from": { type: "string" },
+    out: { type: "string" },
+    json: { type: "boolean" },
+  } as const;
+  const p = parseStackArgs("preview", usage, args, options, io);
+  if (!p.ok) return p.code;
+  const v = p.values;
+  return preview({ stacks: v.stack ?? [], changedFrom: v["changed-from"], out: v.out, json: v.json === true }, io);
 };

@@ -24,8 +24,10 @@ const valuesOf = (def: CommandDef, cmd: Command): Values => {
   const raw = cmd.opts<Record<string, string | boolean | string[]>>();
   const out: Values = {};
   for (const o of def.options ?? []) {
-    const v = raw[camel(longName(o.flags))];
-    if (v !== undefined) out[longName(o.flags)] = v;
+    const name = longName(o.flags);
+    // Commander keeps a negatable switch (`--no-refresh`) under its positive name, set to false.
+    const v = name.startsWith("no-") ? (raw[camel(name.slice(3))] === false ? true : undefined) : raw[camel(name)];
+    if (v !== undefined) out[name] = v;
   }
   return out;
 };

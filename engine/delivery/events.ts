@@ -34,9 +34,12 @@ export interface StepMetadata {
 
 export interface EngineEvent {
   sequence?: number;
+  /** Unix time in seconds (the Automation API's events carry it). */
+  timestamp?: number;
   diagnosticEvent?: { urn?: string; message: string; severity: string; ephemeral?: boolean };
   resourcePreEvent?: { metadata: StepMetadata; planning?: boolean };
   resOutputsEvent?: { metadata: StepMetadata; planning?: boolean };
+  resOpFailedEvent?: { metadata: StepMetadata; status?: number; steps?: number };
   policyEvent?: {
     resourceUrn?: string;
     message: string;
@@ -46,9 +49,27 @@ export interface EngineEvent {
     enforcementLevel: string;
     severity?: string;
   };
-  policyAnalyzeStackSummaryEvent?: { policyPackName: string; policyPackVersion: string; passed?: string[]; failed?: string[] };
-  policyAnalyzeSummaryEvent?: { resourceUrn: string; policyPackName: string; policyPackVersion: string; passed?: string[]; failed?: string[] };
-  summaryEvent?: { resourceChanges: Record<string, number>; policyPacks?: Record<string, string>; PolicyPacks?: Record<string, string>; isPreview?: boolean; result?: string };
+  policyAnalyzeStackSummaryEvent?: {
+    policyPackName: string;
+    policyPackVersion: string;
+    passed?: string[];
+    failed?: string[];
+  };
+  policyAnalyzeSummaryEvent?: {
+    resourceUrn: string;
+    policyPackName: string;
+    policyPackVersion: string;
+    passed?: string[];
+    failed?: string[];
+  };
+  summaryEvent?: {
+    durationSeconds?: number;
+    resourceChanges: Record<string, number>;
+    policyPacks?: Record<string, string>;
+    PolicyPacks?: Record<string, string>;
+    isPreview?: boolean;
+    result?: string;
+  };
   cancelEvent?: object;
 }
 

@@ -49,7 +49,10 @@ describe("the GitHub workflows", () => {
 
   it("call exactly recette preview and recette drift, and pulumi up with the policy pack", () => {
     const runs = (name: string) => steps(path.join(WORKFLOWS, name)).map((s) => s.run ?? "").join("\n");
-    expect(runs("preview.yml")).toContain('npx recette preview --stack "$STACK" --changed-from "$BASE" --out previews');
+    // Exit 2 (changes to review) passes the step; 1 (a failed preview) fails it.
+    expect(runs("preview.yml")).toContain(
+      'npx recette preview -s "$STACK" --changed-from "$BASE" --out previews || [ "$?" -eq 2 ]',
+    );
     expect(runs("drift.yml")).toContain('npx recette drift --stack "$STACK"');
     expect(runs("deploy.yml")).toContain('pulumi up --stack "$STACK" --refresh --yes --non-interactive --policy-pack policy');
     const up = parse(fs.readFileSync(path.join(WORKFLOWS, "up.yml"), "utf8")) as { jobs: Record<string, { needs?: string; with: { stack: string } }> };

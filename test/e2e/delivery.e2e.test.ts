@@ -91,7 +91,8 @@ describe("delivery on the running local stack: preview, policy, drift", () => {
     clone.editRecipe((r) => (r.apps[0].pluxml.version = "e2e-next"));
     const r = clone.recette("preview", "--stack", STACK, "--changed-from", "HEAD", "--out", out);
     clone.reset();
-    expect(r.status, r.output).toBe(0);
+    // Terraform's -detailed-exitcode: 2 = changes.
+    expect(r.status, r.output).toBe(2);
     expect(r.stdout).toMatch(/^local: 0 to create, 1 to update, 0 to replace, 0 to delete \(/);
     const md = summary();
     expect(md).toContain("Previewed: its recipe recipes/local.yaml changed.");
@@ -121,9 +122,9 @@ describe("delivery on the running local stack: preview, policy, drift", () => {
     expect(clean.stdout).toBe("local: no drift (the resources match the last deployment, which matches the recipe)\n");
     expect(sh("docker", ["service", "update", "--detach", "--env-add", "HAND_FIX=1", `${LABEL}-blog`]).status).toBe(0);
     const drift = clone.recette("drift", "--stack", STACK);
-    expect(drift.status, drift.output).toBe(1);
+    expect(drift.status, drift.output).toBe(2);
     expect(drift.stdout).toBe("drift: blog (docker:index/service:Service) changed outside Pulumi: taskSpec.containerSpec.env.HAND_FIX\n");
-    expect(drift.stderr).toContain("recette drift: 1 resource of stack local changed by hand");
+    expect(drift.stderr).toContain("recette drift: 1 resource of stack local changed by hand: recette up -s local puts it back");
     const up = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
     expect(up.output).toMatch(/~ 1 updated/);

@@ -3,7 +3,9 @@ import { toArgv } from "../../engine/cli/define";
 import { didYouMean } from "../../engine/cli/suggest";
 import { recette, run } from "./cli-helpers";
 
-const COMMAND_LIST = "init, validate, explain, render, graph, preview, drift, backup, restore, images, stack-info, schema, completion";
+const COMMAND_LIST =
+  "init, validate, explain, render, graph, up, preview, refresh, drift, destroy, outputs, status, logs, backup, " +
+  "restore, images, stack-info, schema, completion";
 
 describe("did you mean", () => {
   it("suggests the command or option a typo meant, and nothing for a word that is far from all of them", () => {
@@ -47,10 +49,10 @@ describe("usage errors: exit 2, our own words, the usage line", () => {
         "usage: recette render [recipe] --stack <name> --out <dir>   (recette render --help for more)",
     });
     expect((await run("validate", "--jsno", "recipes/blog.yaml")).stderr.split("\n")[0]).toBe(
-      "recette validate: there is no option --jsno; did you mean --json? (options: --json, --help)",
+      "recette validate: there is no option --jsno; did you mean --json? (options: --stack, --json, --help)",
     );
     expect((await run("drift", "-x")).stderr.split("\n")[0]).toBe(
-      "recette drift: there is no option -x (options: --stack, --help)",
+      "recette drift: there is no option -x (options: --stack, --json, --help)",
     );
     expect((await run("--verison")).stderr).toBe(
       "recette: there is no option --verison; did you mean --version? (options: --help, --version)",
@@ -59,7 +61,7 @@ describe("usage errors: exit 2, our own words, the usage line", () => {
 
   it("a missing argument or value, a required option, too many arguments, exclusive options", async () => {
     const cases: [string[], string][] = [
-      [["validate"], "recette validate: <recipe> is missing: the recipe file, e.g. recipes/blog.yaml"],
+      [["explain"], "recette explain: <recipe> is missing: the recipe file, e.g. recipes/blog.yaml"],
       [
         ["render", "-s"],
         "recette render: --stack needs a value: the stack whose values to use (stacks/Pulumi.<name>.yaml)",
@@ -90,7 +92,7 @@ describe("no parser's own words reach the user", () => {
     const bad = [
       ["--bogus"],
       ["valdate"],
-      ["validate"],
+      ["explain"],
       ["validate", "--bogus", "x"],
       ["render", "-s"],
       ["render", "--out"],

@@ -73,4 +73,13 @@ describe("validate -s: every problem of a stack in one pass", () => {
     const local = recetteIn(ROOT, "validate", "-s", "local");
     expect(local).toMatchObject({ code: 0, stdout: "stacks/Pulumi.local.yaml: valid stack local (recipe local: swarm on local)" });
   });
+
+  it("validate with neither a recipe nor a stack is a usage error naming both ways (exit 2)", () => {
+    expect(recetteIn(ROOT, "validate")).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "recette validate: give a recipe file, or a stack with -s <stack> (e.g. recette validate recipes/blog.yaml)",
+    });
+  });
 });

@@ -185,7 +185,7 @@ describe("docs/troubleshooting.md", () => {
   it("covers the failures we know", () => {
     const titles = sections.map((s) => s.title).join("\n");
     const known = ["IPVS", "ESP", "Scaleway", "TRAEFIK DEFAULT CERT", "staging", "newer than the engine", "Go"];
-    known.push("pulumi is not on PATH", "ssh-agent", "secret");
+    known.push("The Pulumi engine cannot be built", "ssh-agent", "secret");
     for (const failure of known) {
       expect(titles).toContain(failure);
     }

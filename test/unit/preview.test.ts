@@ -105,23 +105,35 @@ describe("which stacks a change touches", () => {
 });
 
 describe("recette preview (CLI)", () => {
-  const recette = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "bin", "recette"), "preview", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: "/usr/bin:/bin" } });
+  const recette = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "bin", "recette"), "preview", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
   it("refuses a stack name that is not one (2) and a ref git does not know (1), before running anything", () => {
     const bad = recette("--stack", "Prod");
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^recette preview: --stack "Prod" is not a recette stack name/);
-    const ref = recette("--stack", "local", "--changed-from=--output=/tmp/x");
+    expect(bad.stderr).toMatch(/^recette preview: -s "Prod" is not a recette stack name/);
+    const ref = recette("-s", "local", "--changed-from=--output=/tmp/x");
     expect(ref.status).toBe(1);
     expect(ref.stderr).toBe('recette preview: --changed-from "--output=/tmp/x": not a commit git knows here (fix: git fetch the base branch, e.g. git fetch origin main, and pass origin/main)\n');
   });
 
-  it("writes a summary that says the preview failed, with the reason, when pulumi is missing", () => {
+  it("writes a summary that says the preview failed, with the reason, when the stack has no stack file (exit 1)", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-preview-"));
-    const r = recette("--stack", "dev", "--out", out);
+    const r = recette("-s", "nosuch", "--out", out);
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe(`dev: preview failed (${path.relative(ROOT, path.join(out, "dev.md"))})\n`);
-    const md = fs.readFileSync(path.join(out, "dev.md"), "utf8");
+    expect(r.stdout).toBe(`nosuch: preview failed (${path.relative(ROOT, path.join(out, "nosuch.md"))})\n`);
+    expect(r.stderr).toBe("recette preview: nosuch: no stacks/Pulumi.nosuch.yaml (fix: create it, e.g. pulumi stack init nosuch, and set recette:recipe in it)\n");
+    const md = fs.readFileSync(path.join(out, "nosuch.md"), "utf8");
     expect(md).toContain("**The preview failed**");
-    expect(md).toContain("pulumi is not on PATH (fix: source scripts/pulumi-env.sh");
+    expect(md).toContain("no stacks/Pulumi.nosuch.yaml (fix: create it");
+  });
+
+  it("--json: one document on stdout, each stack with its verdict, counts and summary file", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-preview-"));
+    const r = recette("-s", "nosuch", "--out", out, "--json");
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(["stacks"]);
+    expect(doc.stacks).toHaveLength(1);
+    expect(doc.stacks[0]).toMatchObject({ stack: "nosuch", previewed: true, failed: true, counts: { create: 0, update: 0, replace: 0, delete: 0 }, changes: [] });
+    expect(doc.stacks[0].summary).toBe(path.relative(ROOT, path.join(out, "nosuch.md")));
   });
 });

@@ -1,6 +1,9 @@
 import { argvCommand, type CommandDef, type OptionDef } from "../define";
 
-const options: OptionDef[] = [{ flags: "-s, --stack <name>", description: "the stack to compare", required: true }];
+const options: OptionDef[] = [
+  { flags: "-s, --stack <name>", description: "the stack to compare", required: true },
+  { flags: "--json", description: "print one JSON document on stdout (shape: docs/operations.md)" },
+];
 
 export const drift: CommandDef = {
   name: "drift",
@@ -8,6 +11,6 @@ export const drift: CommandDef = {
   details:
     "Exit codes as Terraform's -detailed-exitcode: 0 no drift, 2 drift or pending changes, 1 error (docs/cli.md).",
   options,
-  examples: ["recette drift -s local", "recette drift --stack prod"],
+  examples: ["recette drift -s local", "recette drift --stack prod --json"],
   load: async () => argvCommand({ options }, (require("../drift") as typeof import("../drift")).driftCommand),
 };

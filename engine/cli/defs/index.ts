@@ -1,16 +1,22 @@
 import type { CommandDef } from "../define";
 import { backup } from "./backup";
 import { completion } from "./completion";
+import { destroy } from "./destroy";
 import { drift } from "./drift";
 import { explain } from "./explain";
 import { graph } from "./graph";
 import { images } from "./images";
 import { init } from "./init";
+import { logs } from "./logs";
+import { outputs } from "./outputs";
 import { preview } from "./preview";
+import { refresh } from "./refresh";
 import { render } from "./render";
 import { restore } from "./restore";
 import { schema } from "./schema";
 import { stackInfo } from "./stack-info";
+import { status } from "./status";
+import { up } from "./up";
 import { validate } from "./validate";
 
 /**
@@ -23,8 +29,14 @@ export const COMMANDS: readonly CommandDef[] = [
   explain,
   render,
   graph,
+  up,
   preview,
+  refresh,
   drift,
+  destroy,
+  outputs,
+  status,
+  logs,
   backup,
   restore,
   images,

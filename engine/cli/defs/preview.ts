@@ -7,6 +7,7 @@ const options: OptionDef[] = [
     description: "preview only the stacks that what changed since this ref touches",
   },
   { flags: "--out <dir>", description: "where to write the Markdown summaries (default: .recette/preview)" },
+  { flags: "--json", description: "print one JSON document on stdout (shape: docs/operations.md)" },
 ];
 
 export const preview: CommandDef = {

@@ -1,0 +1,123 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { stackFiles } from "../delivery/affected";
+import { loadRecipe, RecipeError } from "../load";
+import type { Recipe } from "../schema";
+import { PACKAGE_ROOT } from "../root";
+import { stackFile } from "../stack/name";
+import { dockerApiPin } from "./docker-api";
+import { engineEnv, enginePaths, ensurePulumiArgs, isEngineCached, sdkVersion } from "./engine-env";
+import { runScript } from "./prepare";
+import { sshKeySecret, startAgent, type Agent } from "./ssh-agent";
+import { StackError } from "./stack-error";
+
+/** A stack opened through Pulumi's Automation API, with what its engine runs need; close() after. */
+export interface StackSession {
+  name: string;
+  stack: Stack;
+  workspace: LocalWorkspace;
+  /** The recipe the stack names, when it loads (the engine run reports its problems otherwise). */
+  recipe: Recipe | undefined;
+  /** The environment the engine runs get (for the docker and kubectl commands status and logs run). */
+  env: Record<string, string>;
+  close: () => void;
+}
+
+export { StackError };
+
+export interface OpenOptions {
+  root: string;
+  stack: string;
+  /** `up` creates a stack that does not exist yet; the other commands refuse it. */
+  create?: boolean;
+  /** The ssh-agent is only needed by runs that reach the Docker engine (up, refresh, destroy, status, logs). */
+  agent?: boolean;
+  progress: (line: string) => void;
+}
+
+const stackRecipe = (root: string, stack: string): Recipe | undefined => {
+  const { recipe } = stackFiles(root, stack);
+  if (!recipe) return undefined;
+  try {
+    return loadRecipe(path.join(root, recipe)).recipe;
+  } catch (e) {
+    if (e instanceof RecipeError) return undefined;
+    throw e;
+  }
+};
+
+/** The engine scripts/ensure-pulumi builds, built first when it is not cached yet. */
+const ensureEngine = async (root: string, recipe: Recipe | undefined, progress: (line: string) => void) => {
+  const paths = enginePaths(root, sdkVersion(root));
+  const extra = recipe ? ensurePulumiArgs(recipe) : [];
+  if (!isEngineCached(paths) || extra.length > 0) {
+    if (!isEngineCached(paths))
+      progress(`the Pulumi engine ${paths.version} is not built yet: building it (cached in ${paths.root})`);
+    const code = await runScript(root, "ensure-pulumi", extra, progress);
+    if (code !== 0)
+      throw new StackError(`scripts/ensure-pulumi ${extra.join(" ")} failed (exit ${code}); its log is above`);
+  }
+  return paths;
+};
+
+/** The local k3s cluster's kubeconfig (scripts/ensure-kubernetes), when the recipe deploys onto it. */
+const localKubeconfig = (root: string, recipe: Recipe | undefined): Record<string, string> => {
+  if (process.env.KUBECONFIG || recipe?.orchestrator.kind !== "k3s" || recipe.nodes.provider !== "local") return {};
+  const r = spawnSync("bash", [path.join(PACKAGE_ROOT, "scripts", "ensure-kubernetes"), "--kubeconfig"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  const file = (r.stdout ?? "").trim();
+  return r.status === 0 && file ? { KUBECONFIG: file } : {};
+};
+
+export const openStack = async (o: OpenOptions): Promise<StackSession> => {
+  if (!fs.existsSync(path.join(o.root, stackFile(o.stack))))
+    throw new StackError(
+      `no ${stackFile(o.stack)} (fix: create it, e.g. pulumi stack init ${o.stack}, and set recette:recipe in it)`,
+    );
+  // Loaded on use: the Automation API is heavy, and `recette --help` lists the commands that use it.
+  // The file itself: under tsx, import() resolves as ESM, which does not resolve a directory.
+  const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation/index.js");
+  const recipe = stackRecipe(o.root, o.stack);
+  const paths = await ensureEngine(o.root, recipe, o.progress);
+  fs.mkdirSync(paths.state, { recursive: true });
+  const env = { ...engineEnv(paths), ...(await dockerApiPin()), ...localKubeconfig(o.root, recipe) };
+  // The engine is built from source at the SDK's exact version (scripts/ensure-pulumi); its version
+  // string is ours to trust, and skipping the check spares one `pulumi version` per command.
+  const pulumiCommand = await PulumiCommand.get({ root: paths.root, skipVersionCheck: true });
+  const workspace = await LocalWorkspace.create({
+    workDir: o.root,
+    pulumiHome: paths.pulumiHome,
+    pulumiCommand,
+    envVars: env,
+  });
+  let stack: Stack;
+  try {
+    stack = o.create ? await Stack.createOrSelect(o.stack, workspace) : await Stack.select(o.stack, workspace);
+  } catch (e) {
+    if (!o.create && /no stack named|not found/i.test(String((e as Error).message)))
+      throw new StackError(`stack ${o.stack} has never been deployed on this backend (fix: recette up -s ${o.stack})`);
+    throw e;
+  }
+  let agent: Agent | undefined;
+  const secret = o.agent && recipe ? sshKeySecret(recipe) : undefined;
+  if (secret) {
+    const project = (await workspace.projectSettings()).name;
+    const key = await stack.getConfig(`${project}:${secret}`).catch(() => undefined);
+    // Without the key in the stack, an agent the caller started (CI loads the key into one) is used.
+    if (!key?.value && process.env.SSH_AUTH_SOCK)
+      return { name: o.stack, stack, workspace, env, recipe, close: () => undefined };
+    if (!key?.value)
+      throw new StackError(
+        `${stackFile(o.stack)}: no ${secret} (the SSH key the Docker provider uses; ` +
+          `fix: pulumi config set --secret ${secret} -s ${o.stack} < your-key-file)`,
+      );
+    agent = startAgent(key.value, `the SSH key ${secret} of stack ${o.stack}`);
+    env.SSH_AUTH_SOCK = agent.socket;
+    workspace.envVars.SSH_AUTH_SOCK = agent.socket;
+  }
+  return { name: o.stack, stack, workspace, env, recipe, close: () => agent?.stop() };
+};

@@ -1,0 +1,147 @@
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { converged, request, ROOT, sh, waitFor } from "./helpers";
+
+// The whole life of the `local` stack through recette's own CLI (Pulumi's Automation API, no
+// `source scripts/pulumi-env.sh`): up with live progress, status, drift, a hand edit put back by up,
+// destroy. Ports 80/443, like npm run local:up; the suite refuses to start on a running `local`.
+const STACK = "local";
+const LABEL = `recette-${STACK}`;
+const HOST = "blog.local.test";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Each stderr line with the seconds since the start when it arrived. */
+  lines: { at: number; text: string }[];
+  seconds: number;
+}
+
+/** bin/recette as a user runs it: CI set (plain progress lines), without the engine's environment. */
+const recette = (...args: string[]): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
+    for (const k of ["PULUMI_BACKEND_URL", "PULUMI_HOME", "PULUMI_CONFIG_PASSPHRASE"]) delete env[k];
+    env.PATH = (env.PATH ?? "")
+      .split(path.delimiter)
+      .filter((d) => !d.includes(`${path.sep}recette${path.sep}pulumi${path.sep}`))
+      .join(path.delimiter);
+    const started = Date.now();
+    const child = spawn(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], { cwd: ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    const lines: Run["lines"] = [];
+    let rest = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const parts = (rest + d.toString()).split("\n");
+      rest = parts.pop() ?? "";
+      for (const text of parts) lines.push({ at: (Date.now() - started) / 1000, text });
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      resolve({ code: code ?? -1, stdout, stderr, lines, seconds: (Date.now() - started) / 1000 }),
+    );
+  });
+
+const services = () =>
+  sh("docker", ["service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
+    .stdout.split("\n")
+    .filter(Boolean);
+const volumes = () =>
+  sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
+    .stdout.split("\n")
+    .filter(Boolean);
+
+describe("recette up|status|drift|destroy -s local, for real", () => {
+  let volumesBefore: string[] = [];
+  beforeAll(() => {
+    if (services().length > 0)
+      throw new Error("the local stack is running: npm run local:down first (this suite deploys and destroys it)");
+    volumesBefore = volumes();
+  });
+  afterAll(async () => {
+    if (services().length > 0) await recette("destroy", "-s", STACK);
+    for (const v of volumes().filter((v) => !volumesBefore.includes(v))) sh("docker", ["volume", "rm", v]);
+  });
+
+  it("recette up: a line per resource while it runs, with its time; the URLs at the end; HTTPS 200", async () => {
+    const up = await recette("up", "-s", STACK);
+    expect(up.code, up.stderr.slice(-4000)).toBe(0);
+    expect(up.stdout).toBe(`https://${HOST}/\n`);
+    const created = up.lines.filter((l) =>
+      /^\+  \S+ \(docker:index\/service:Service\) created in \d+(m\d\d)?s$/.test(l.text),
+    );
+    expect(created.map((l) => l.text.split(" ")[2]).sort()).toEqual(["blog", "pebble", "relay", "traefik"]);
+    // Progress, not a report at the end: the first service was announced well before the command ended.
+    expect(up.lines.find((l) => / creating…$/.test(l.text))!.at).toBeLessThan(up.seconds - 5);
+    expect(up.lines.at(-1)!.text).toMatch(/^done: \d+ created, 0 unchanged in \d+(m\d\d)?s$/);
+    expect(up.stderr).not.toMatch(/\u001b\[/);
+    await converged(LABEL);
+    await waitFor(
+      "HTTPS 200 from the blog",
+      async () => ((await request("https", HOST, 443, "/")).status === 200 ? true : undefined),
+      240,
+    );
+  });
+
+  it("recette status --json: the URL, each service running as desired, the certificate Pebble issued", async () => {
+    const report = await waitFor(
+      "a Pebble certificate in recette status",
+      async () => {
+        const r = await recette("status", "-s", STACK, "--json");
+        if (r.code !== 0) throw new Error(r.stderr);
+        const doc = JSON.parse(r.stdout);
+        return /Pebble/.test(doc.certificates[0]?.issuer ?? "") ? doc : undefined;
+      },
+      180,
+    );
+    expect(report.stack).toBe(STACK);
+    expect(report.orchestrator).toBe("swarm");
+    expect(report.urls).toEqual([`https://${HOST}/`]);
+    expect(
+      report.workloads.map((w: { name: string; health: string; running: number }) => [w.name, w.health, w.running]),
+    ).toEqual(["blog", "pebble", "relay", "traefik"].map((s) => [`${LABEL}-${s}`, "ok", 1]));
+    expect(report.certificates[0].daysLeft).toBeGreaterThan(0);
+    expect(report.problems).toEqual([]);
+  });
+
+  it("recette drift: 0 when clean; 2 after a hand edit, naming it; recette up puts it back; 0 again", async () => {
+    const clean = await recette("drift", "-s", STACK);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toBe("local: no drift (the resources match the last deployment, which matches the recipe)\n");
+    expect(sh("docker", ["service", "update", "--detach", "--env-add", "HAND_FIX=1", `${LABEL}-blog`]).status).toBe(0);
+    const drift = await recette("drift", "-s", STACK, "--json");
+    expect(drift.code, drift.stderr).toBe(2);
+    const doc = JSON.parse(drift.stdout);
+    expect(doc.drift.map((d: { name: string; paths: string[] }) => [d.name, d.paths])).toEqual([
+      ["blog", ["taskSpec.containerSpec.env.HAND_FIX"]],
+    ]);
+    expect(drift.stderr).toContain(
+      "recette drift: 1 resource of stack local changed by hand: recette up -s local puts it back",
+    );
+    const up = await recette("up", "-s", STACK);
+    expect(up.code, up.stderr.slice(-4000)).toBe(0);
+    // The refresh inside up reads the edit back; the update then puts the recipe's state back.
+    expect(up.stderr).toMatch(/\n~  blog \(docker:index\/service:Service\) updated in \d+s\n/);
+    expect(up.stderr).toMatch(/\ndone: 1 updated, \d+ unchanged in /);
+    expect(
+      sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"])
+        .stdout,
+    ).not.toContain("HAND_FIX");
+    const again = await recette("drift", "-s", STACK);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it("recette destroy removes every service of the stack", async () => {
+    const down = await recette("destroy", "-s", STACK);
+    expect(down.code, down.stderr.slice(-4000)).toBe(0);
+    expect(down.lines.filter((l) => /^-  \S+ \(docker:index\/service:Service\) deleted in /.test(l.text))).toHaveLength(
+      4,
+    );
+    expect(services()).toEqual([]);
+  });
+});
