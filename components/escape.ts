@@ -6,7 +6,6 @@
  */
 
 /** Characters that would print as something else (or change the terminal) when written raw. */
-// eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** A JSON-like quoted form of a value, with every control character escaped: safe to print in a message. */
@@ -17,7 +16,6 @@ export const visible = (s: string): string =>
 export const refusal = (format: string, what: string, value: string | undefined, why: string): Error =>
   new Error(`recette: ${what}${value === undefined ? "" : ` ${visible(value)}`} cannot go into ${format}: ${why}`);
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Names the first control character of a value, for a refusal's reason; undefined when there is none. */
@@ -89,7 +87,8 @@ export const SMTPD_MAX = 1024;
 export const smtpdString = (s: string, what = "value"): string => {
   const format = "smtpd.conf";
   if (s === "") throw refusal(format, what, s, "it is empty");
-  if (s.length > SMTPD_MAX) throw refusal(format, what, s.slice(0, 40) + "…", `it is longer than ${SMTPD_MAX} characters`);
+  if (s.length > SMTPD_MAX)
+    throw refusal(format, what, `${s.slice(0, 40)}…`, `it is longer than ${SMTPD_MAX} characters`);
   const control = controlCharacter(s);
   if (control) throw refusal(format, what, s, `it contains ${control}`);
   const bad = /["\\<>]/.exec(s)?.[0];

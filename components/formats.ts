@@ -35,7 +35,6 @@ export const kubernetesLabelValueProblem = (value: string): string | undefined =
 export const swarmLabelKeyProblem = (key: string): string | undefined => {
   if (key === "") return "it is empty";
   if (key.includes("=")) return "it contains '=', where `docker node update --label-add` splits key from value";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) return "it contains a control character (the labels step reads keys one per line)";
   return undefined;
 };

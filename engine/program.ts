@@ -8,7 +8,6 @@ import { isRegistry } from "./schema/formats";
 import { productionOf, stackFile, stackShortName, validateStackName } from "./stack/name";
 
 // The SDK knows which keys the stack holds encrypted; it only exports this from its runtime module.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
   isConfigSecret(key: string): boolean;
   allConfig(): Record<string, string>;

@@ -14,6 +14,7 @@ export interface Res {
   type: string;
   name: string;
   urn: string;
+  // biome-ignore lint/suspicious/noExplicitAny: any resource type's inputs, as @pulumi/policy types them
   props: Record<string, any>;
   opts?: { protect?: boolean };
 }
@@ -85,7 +86,8 @@ const caServers = (r: Res): string[] => {
     texts.push(Buffer.from(r.props.data, "base64").toString("utf8"));
   if (r.type === "kubernetes:core/v1:ConfigMap" && typeof r.props.data?.["traefik.yml"] === "string") texts.push(r.props.data["traefik.yml"]);
   return texts.flatMap((t) => {
-    const resolvers = ((parse(t) as any)?.certificatesResolvers ?? {}) as Record<string, { acme?: { caServer?: string } }>;
+    const doc = parse(t) as { certificatesResolvers?: Record<string, { acme?: { caServer?: string } }> } | null;
+    const resolvers = doc?.certificatesResolvers ?? {};
     return Object.values(resolvers).map((v) => v.acme?.caServer ?? LETS_ENCRYPT.production);
   });
 };

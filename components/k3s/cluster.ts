@@ -64,19 +64,22 @@ export class Cluster extends pulumi.ComponentResource {
       steps.push(step);
       previous = [step];
     };
-    servers.forEach((node, i) =>
+    servers.forEach((node, i) => {
       install(
         node,
         pulumi.output(first.privateAddress).apply((joinAddress) => renderServerInstall({ version: args.version, first: i === 0, datastore, joinAddress, labels: node.labels })),
         "server",
-      ),
-    );
-    agents.forEach((node) => install(node, pulumi.output(first.privateAddress).apply((a) => renderAgentInstall(args.version, a, node.labels)), "agent"));
+      );
+    });
+    agents.forEach((node) => {
+      const join = pulumi.output(first.privateAddress).apply((a) => renderAgentInstall(args.version, a, node.labels));
+      install(node, join, "agent");
+    });
 
     // Labels registered at install time stay as they were: this step, on the first server, keeps every
     // node's labels equal to the recipe's (placement labels become required node affinity).
     const installs = [...steps];
-    args.nodes.forEach((node, i) =>
+    args.nodes.forEach((node, i) => {
       steps.push(
         runStep(
           { ...first, name: `${first.name}-for-${node.name}` },
@@ -84,8 +87,8 @@ export class Cluster extends pulumi.ComponentResource {
           { create: labelScripts[i]!, environment: { NODE_IP: node.privateAddress }, triggers: [JSON.stringify(node.labels)] },
           { parent: this, dependsOn: installs },
         ),
-      ),
-    );
+      );
+    });
 
     const kubeconfig = runStep(
       first,

@@ -104,7 +104,7 @@ export const renderPreflightScript = (c: PreflightChecks): string => {
 /** Reads the script's JSON line; undefined when nothing is known yet (preview, mocks). */
 export const parsePreflight = (stdout: string | undefined): PreflightReport | undefined => {
   const line = (stdout ?? "").trim().split("\n").pop();
-  if (!line || !line.startsWith("{")) return undefined;
+  if (!line?.startsWith("{")) return undefined;
   return JSON.parse(line) as PreflightReport;
 };
 

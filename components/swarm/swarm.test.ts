@@ -470,8 +470,12 @@ describe("Target under mocks", () => {
   });
 
   it.each([
-    ["registry/pluxml:1", "registry/pluxml@sha256:" + "b".repeat(64), "registry/pluxml:1@sha256:" + "b".repeat(64)],
-    ["registry:5000/a/b:v2", "registry:5000/a/b@sha256:" + "c".repeat(64), "registry:5000/a/b:v2@sha256:" + "c".repeat(64)],
+    ["registry/pluxml:1", `registry/pluxml@sha256:${"b".repeat(64)}`, `registry/pluxml:1@sha256:${"b".repeat(64)}`],
+    [
+      "registry:5000/a/b:v2",
+      `registry:5000/a/b@sha256:${"c".repeat(64)}`,
+      `registry:5000/a/b:v2@sha256:${"c".repeat(64)}`,
+    ],
   ])("pinnedImage(%s, %s) = %s", (image, repoDigest, expected) => {
     expect(pinnedImage(image, repoDigest)).toBe(expected);
   });

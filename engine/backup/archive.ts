@@ -115,7 +115,14 @@ export const verifyArchiveStream = (input: Readable): Promise<Manifest> =>
       if (got.type !== "file") return e.resume();
       const hash = createHash("sha256");
       e.on("data", (c: Buffer) => hash.update(c));
-      pending.push(new Promise((done) => e.on("end", () => ((got.sha256 = hash.digest("hex")), done()))));
+      pending.push(
+        new Promise((done) =>
+          e.on("end", () => {
+            got.sha256 = hash.digest("hex");
+            done();
+          }),
+        ),
+      );
     });
 
     const gunzip = zlib.createGunzip();

@@ -70,7 +70,9 @@ export const taskNodes = async (manager: Engine, service: string): Promise<Swarm
   if (tasks.length === 0) return [];
   const ids = lines(await docker(manager, ["inspect", "--type", "task", "--format", "{{.NodeID}}", ...tasks.map(([id]) => id!)]));
   const nodes = new Map<string, SwarmNode>();
-  tasks.forEach(([, name], i) => nodes.set(ids[i]!, { id: ids[i]!, name: name ?? "" }));
+  tasks.forEach(([, name], i) => {
+    nodes.set(ids[i]!, { id: ids[i]!, name: name ?? "" });
+  });
   return [...nodes.values()];
 };
 

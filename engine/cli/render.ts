@@ -36,7 +36,6 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
   try {
     checkRenderTarget(out);
     // Loaded only now: usage errors and refused directories answer without loading Pulumi and the providers.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { renderStack } = require("../render/render") as typeof import("../render/render");
     const recipe = parsed.positionals[0];
     const rendered = await renderStack({ root: findProject().root, stack, ...(recipe ? { recipe } : {}) });

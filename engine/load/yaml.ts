@@ -100,7 +100,12 @@ export const parseYaml = (text: string, file: string): ParsedYaml => {
   } catch (e) {
     // The yaml library stops alias expansion that grows out of proportion ("billion laughs").
     let first = 0;
-    visit(doc, { Alias: (_k, n) => ((first ||= n.range?.[0] ?? 0), visit.BREAK) });
+    visit(doc, {
+      Alias: (_k, n) => {
+        first ||= n.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
     const pos = lines.linePos(first);
     const why =
       e instanceof ReferenceError ? "aliases expand out of proportion to the text (an alias bomb)" : String(e);

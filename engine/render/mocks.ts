@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** One registered resource as `recette render` and the tests see it. */
 export interface Registration {
@@ -15,17 +15,13 @@ export interface Registration {
 export const SECRET = "[secret]";
 
 // The mock monitor deserialises secrets as tagged objects; this is how the SDK marks them.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc") as { isRpcSecret(v: unknown): boolean; deserializeProperties(s: unknown): Record<string, unknown> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (m: pulumi.runtime.Mocks) => MockMonitorLike };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as {
   setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
   waitForRPCs(): Promise<void>;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 
 interface MockMonitorLike {

@@ -38,7 +38,10 @@ const walk = (s: Schema, path: string, rows: Row[], variant = ""): void => {
     return;
   }
   const target = objects.length === 1 && branches!.every((b) => b.type === "object" || b.const === false) ? objects[0]! : s;
-  if (target.type === "array" && (target.items as Schema | undefined)?.properties) return walk(target.items as Schema, `${path}[]`, rows, variant);
+  if (target.type === "array" && (target.items as Schema | undefined)?.properties) {
+    walk(target.items as Schema, `${path}[]`, rows, variant);
+    return;
+  }
   if (target.type !== "object" || !target.properties) return;
   if ((target.properties as Schema).secret || (target.properties as Schema).config) return;
   const required = new Set((target.required ?? []) as string[]);

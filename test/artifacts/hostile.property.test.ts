@@ -50,7 +50,6 @@ const file = (name: string, content: string) => {
 };
 
 /** A refusal names the value escaped: no raw control character ever reaches a terminal. */
-// eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 const attempt = <T>(render: () => T): { ok: true; value: T } | { ok: false } => {
   try {

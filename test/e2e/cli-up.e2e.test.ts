@@ -73,7 +73,7 @@ describe("recette up|status|drift|destroy -s local, for real", () => {
     expect(up.code, up.stderr.slice(-4000)).toBe(0);
     expect(up.stdout).toBe(`https://${HOST}/\n`);
     const created = up.lines.filter((l) =>
-      /^\+  \S+ \(docker:index\/service:Service\) created in \d+(m\d\d)?s$/.test(l.text),
+      /^\+ {2}\S+ \(docker:index\/service:Service\) created in \d+(m\d\d)?s$/.test(l.text),
     );
     expect(created.map((l) => l.text.split(" ")[2]).sort()).toEqual(["blog", "pebble", "relay", "traefik"]);
     // Progress, not a report at the end: the first service was announced well before the command ended.
@@ -126,7 +126,7 @@ describe("recette up|status|drift|destroy -s local, for real", () => {
     const up = await recette("up", "-s", STACK);
     expect(up.code, up.stderr.slice(-4000)).toBe(0);
     // The refresh inside up reads the edit back; the update then puts the recipe's state back.
-    expect(up.stderr).toMatch(/\n~  blog \(docker:index\/service:Service\) updated in \d+s\n/);
+    expect(up.stderr).toMatch(/\n~ {2}blog \(docker:index\/service:Service\) updated in \d+s\n/);
     expect(up.stderr).toMatch(/\ndone: 1 updated, \d+ unchanged in /);
     expect(
       sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"])
@@ -139,7 +139,7 @@ describe("recette up|status|drift|destroy -s local, for real", () => {
   it("recette destroy removes every service of the stack", async () => {
     const down = await recette("destroy", "-s", STACK);
     expect(down.code, down.stderr.slice(-4000)).toBe(0);
-    expect(down.lines.filter((l) => /^-  \S+ \(docker:index\/service:Service\) deleted in /.test(l.text))).toHaveLength(
+    expect(down.lines.filter((l) => /^- {2}\S+ \(docker:index\/service:Service\) deleted in /.test(l.text))).toHaveLength(
       4,
     );
     expect(services()).toEqual([]);

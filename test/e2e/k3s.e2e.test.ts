@@ -219,7 +219,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       expect(r.status, r.output).toBe(0);
       expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog from 1 to 0`);
       expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog back to 1`);
-      expect(r.stdout).toMatch(new RegExp(`^restored .*: blog-data \\(\\d+ files, [^)]+\\), traefik-acme \\(1 file`));
+      expect(r.stdout).toMatch(/^restored .*: blog-data \(\d+ files, [^)]+\), traefik-acme \(1 file/);
       const home = await waitFor("the blog back, as it was at the backup", async () => {
         const h = await request("https", HOST, HTTPS, "/", { address: NODE }).catch(() => undefined);
         return h?.status === 200 && h.body.includes(ARTICLE) ? h : undefined;

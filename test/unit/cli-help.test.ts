@@ -79,7 +79,7 @@ describe("recette --help, help <cmd>, <cmd> --help", () => {
       expect(r.stdout, c.name).toMatch(
         new RegExp(`^  ${c.name} +${c.summary.slice(0, 20).replace(/[()[\]`.]/g, "\\$&")}`, "m"),
       );
-    expect(r.stdout).toMatch(/^  help +show a command's usage, options and examples$/m);
+    expect(r.stdout).toMatch(/^ {2}help +show a command's usage, options and examples$/m);
     const none = await run();
     expect(none.code).toBe(2);
     expect(none.stdout).toBe("");

@@ -122,8 +122,8 @@ describe("recette CLI", () => {
   });
   it("help lists backup and restore; both answer usage errors with exit 2 before touching Docker", () => {
     const help = recette("help");
-    expect(help.stdout).toMatch(/^  backup +write a \.tar\.gz of a running stack's blog data/m);
-    expect(help.stdout).toMatch(/^  restore +put a backup back into a stack's volumes/m);
+    expect(help.stdout).toMatch(/^ {2}backup +write a \.tar\.gz of a running stack's blog data/m);
+    expect(help.stdout).toMatch(/^ {2}restore +put a backup back into a stack's volumes/m);
     const r = recette("backup", "--stack", "local");
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(

@@ -91,7 +91,7 @@ describe("README.md", () => {
     const start = ts.findIndex((t, i) => t.type === "heading_open" && inlineText(ts[i + 1]!) === "The CLI");
     const end = ts.findIndex((t, i) => i > start && t.type === "table_close");
     const table = ts.slice(start, end);
-    const isFirstCell = (t: Token, i: number) => table[i - 1]?.type === "td_open" && table[i - 2]?.type === "tr_open";
+    const isFirstCell = (_t: Token, i: number) => table[i - 1]?.type === "td_open" && table[i - 2]?.type === "tr_open";
     const firstCells = table.filter(isFirstCell);
     const rows = firstCells.map((t) => /^recette ([a-z-]+)/.exec(inlineText(t))?.[1] ?? inlineText(t));
     expect(rows.sort()).toEqual([...commandNames()].sort());

@@ -24,7 +24,7 @@ const UPDATE = process.env.UPDATE_GOLDEN === "1";
 const EXTRA: Record<string, string> = { "recipes/blog-k3s.yaml": "staging", "recipes/lab.yaml": "local" };
 
 /** [stack, recipe] for every stack file naming a recipe, and every recipe no stack names. */
-export const goldenCases = (): [string, string][] => {
+const goldenCases = (): [string, string][] => {
   const stacks = fs
     .readdirSync(path.join(ROOT, "stacks"))
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])

@@ -134,7 +134,7 @@ describe("recette init", () => {
     expect(loadRecipe(file).warnings).toEqual([]);
     const stackText = plan.files.find((f) => f.file === `stacks/Pulumi.${stack}.yaml`)!.content;
     const commands = stackText.split("\n").filter((l) => l.startsWith("#   pulumi config set "));
-    expect(commands.map((l) => l.replace(/^#   pulumi config set (--secret )?(\S+) .*$/, "$2"))).toEqual(keys);
+    expect(commands.map((l) => l.replace(/^# {3}pulumi config set (--secret )?(\S+) .*$/, "$2"))).toEqual(keys);
     for (const l of commands) expect(l).toMatch(/ -s \S+( {3}\(.*\))?$/);
     expect(
       commands.filter((l) => l.includes("--secret")).map((l) => l.replace(/^.* --secret (\S+) .*$/, "$1")),

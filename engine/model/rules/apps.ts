@@ -43,9 +43,9 @@ export const checkRoutes: Rule = (m) => {
   for (const a of m.apps) {
     if (a.kind === "pluxml") claims.push({ path: at(a, "host"), key: `${a.spec.host}/`, what: a.name });
     if (a.kind === "service")
-      a.spec.routes.forEach((route, i) =>
-        claims.push({ path: at(a, "routes", i), key: `${route.host}${route.path}`, what: a.name }),
-      );
+      a.spec.routes.forEach((route, i) => {
+        claims.push({ path: at(a, "routes", i), key: `${route.host}${route.path}`, what: a.name });
+      });
   }
   const needsEdge = claims.length > 0 && !m.edge?.traefik;
   return [
@@ -71,9 +71,9 @@ export const publishedPorts = (m: Model): Claim[] => {
     if (a.kind === "opensmtpd" && a.spec.publish)
       claims.push({ path: at(a, "publish"), key: `tcp/${a.spec.publish}`, what: a.name });
     if (a.kind === "service")
-      a.spec.ports.forEach((p, i) =>
-        claims.push({ path: at(a, "ports", i, "published"), key: `${p.protocol}/${p.published}`, what: a.name }),
-      );
+      a.spec.ports.forEach((p, i) => {
+        claims.push({ path: at(a, "ports", i, "published"), key: `${p.protocol}/${p.published}`, what: a.name });
+      });
   }
   return claims;
 };
@@ -162,7 +162,7 @@ export const checkHealth: Rule = (m) =>
   m.apps.flatMap((a) => {
     if (a.kind !== "service") return [];
     const h = a.spec.health;
-    if (h && h.http && h.command) return [error(at(a, "health"), "give either http or command, not both")];
+    if (h?.http && h.command) return [error(at(a, "health"), "give either http or command, not both")];
     if (h && !h.http && !h.command)
       return [
         error(
@@ -171,7 +171,7 @@ export const checkHealth: Rule = (m) =>
             "or command (an argument list run in the container)",
         ),
       ];
-    if (h && h.http && a.spec.routes.length === 0)
+    if (h?.http && a.spec.routes.length === 0)
       return [
         error(
           at(a, "health", "http"),

@@ -59,9 +59,9 @@ const appNameClaims = (a: AppModel): NameClaim[] => {
     );
   }
   if (a.kind === "service") {
-    a.spec.volumes.forEach((v, i) =>
-      claims.push(claim(v.name, [...base, "volumes", i, "name"], `volume ${JSON.stringify(v.name)} of ${a.name}`)),
-    );
+    a.spec.volumes.forEach((v, i) => {
+      claims.push(claim(v.name, [...base, "volumes", i, "name"], `volume ${JSON.stringify(v.name)} of ${a.name}`));
+    });
     for (const key of Object.keys(a.spec.secrets))
       claims.push(claim(key, [...base, "secrets", key], `secret ${JSON.stringify(key)} of ${a.name}`));
   }
