@@ -22,7 +22,13 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export const controlCharacter = (s: string): string | undefined => {
   const c = CONTROL.exec(s)?.[0];
   if (c === undefined) return undefined;
-  const names: Record<string, string> = { "\n": "a newline", "\r": "a carriage return", "\t": "a tab", "\0": "a NUL byte", "\u001b": "an escape (ESC)" };
+  const names: Record<string, string> = {
+    "\n": "a newline",
+    "\r": "a carriage return",
+    "\t": "a tab",
+    "\0": "a NUL byte",
+    "\u001b": "an escape (ESC)",
+  };
   return names[c] ?? `the control character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 };
 
@@ -36,7 +42,8 @@ const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
  * which no shell argument can hold: it is refused.
  */
 export const shellQuote = (s: string, what = "value"): string => {
-  if (s.includes("\0")) throw refusal("a shell script", what, s, "it contains a NUL byte, which no shell argument can carry");
+  if (s.includes("\0"))
+    throw refusal("a shell script", what, s, "it contains a NUL byte, which no shell argument can carry");
   if (SHELL_SAFE.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
 };
@@ -53,12 +60,14 @@ const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * word; `suffix` is a literal appended to the same word (`"$k"-`).
  */
 export const shellVar = (name: string, suffix = ""): ShellWord => {
-  if (!SHELL_NAME.test(name) && !/^[1-9]$/.test(name)) throw refusal("a shell script", "variable name", name, "it is not a shell variable name");
+  if (!SHELL_NAME.test(name) && !/^[1-9]$/.test(name))
+    throw refusal("a shell script", "variable name", name, "it is not a shell variable name");
   return { raw: `"$${name}"${suffix === "" ? "" : shellQuote(suffix)}` };
 };
 
 /** Arguments as shell words, each literal quoted: a part of a command line (a continuation line). */
-export const shellWords = (argv: (string | ShellWord)[]): string => argv.map((a) => (typeof a === "string" ? shellQuote(a, "argument") : a.raw)).join(" ");
+export const shellWords = (argv: (string | ShellWord)[]): string =>
+  argv.map((a) => (typeof a === "string" ? shellQuote(a, "argument") : a.raw)).join(" ");
 
 /** A command line from its arguments: every literal argument quoted, so each stays one word. */
 export const shellCommand = (argv: (string | ShellWord)[]): string => {
@@ -66,7 +75,9 @@ export const shellCommand = (argv: (string | ShellWord)[]): string => {
   if (first === undefined) throw new Error("recette: an empty command");
   const words = shellWords(argv);
   // An unquoted `a=b` in command position would be an assignment, not the command.
-  return typeof first === "string" && first.includes("=") && !words.startsWith("'") ? `'${first}'${words.slice(first.length)}` : words;
+  return typeof first === "string" && first.includes("=") && !words.startsWith("'")
+    ? `'${first}'${words.slice(first.length)}`
+    : words;
 };
 
 /** `NAME=value` for an environment prefix or an assignment, the value as one literal word. */
@@ -92,7 +103,8 @@ export const smtpdString = (s: string, what = "value"): string => {
   const control = controlCharacter(s);
   if (control) throw refusal(format, what, s, `it contains ${control}`);
   const bad = /["\\<>]/.exec(s)?.[0];
-  if (bad) throw refusal(format, what, s, `it contains ${JSON.stringify(bad)}, which a quoted smtpd.conf string cannot carry`);
+  if (bad)
+    throw refusal(format, what, s, `it contains ${JSON.stringify(bad)}, which a quoted smtpd.conf string cannot carry`);
   return `"${s}"`;
 };
 
@@ -124,9 +136,15 @@ const CONSTRAINT_VALUE = /^[a-z0-9:\-_\s.*()?+[\]\\^$|/]+$/i;
  */
 export const swarmConstraint = (key: string, value: string): string => {
   const format = "a Swarm placement constraint";
-  if (!CONSTRAINT_KEY.test(`node.labels.${key}`)) throw refusal(format, "label key", key, "swarmkit accepts letters, digits, '-', '_' and '.'");
+  if (!CONSTRAINT_KEY.test(`node.labels.${key}`))
+    throw refusal(format, "label key", key, "swarmkit accepts letters, digits, '-', '_' and '.'");
   if (!CONSTRAINT_VALUE.test(value) || value.trim() !== value)
-    throw refusal(format, `value of label ${key}`, value, "swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/");
+    throw refusal(
+      format,
+      `value of label ${key}`,
+      value,
+      "swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/",
+    );
   return `node.labels.${key}==${value}`;
 };
 
@@ -136,7 +154,8 @@ export const swarmConstraint = (key: string, value: string): string => {
 // could open a link, an image, raw HTML or a table cell, so it only enters through these functions.
 
 const longestBackticks = (s: string): number => Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
-const oneLine = (s: string): string => s.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const oneLine = (s: string): string =>
+  s.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 /** Plain text on one Markdown line: control characters shown escaped, Markdown's punctuation backslash-escaped. */
 export const markdownText = (s: string): string => oneLine(s).replace(/[\\`*_[\]<>|~&#!]/g, "\\$&");

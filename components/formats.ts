@@ -19,8 +19,10 @@ export const kubernetesLabelKeyProblem = (key: string): string | undefined => {
   if (name.length === 0 || name.length > 63 || !K8S_NAME.test(name))
     return "a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
   if (prefix !== undefined) {
-    if (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) return "a label prefix is a lower-case DNS subdomain (example.org/name)";
-    if (RESERVED_LABEL_PREFIXES.some((r) => prefix === r || prefix.endsWith(`.${r}`))) return `the prefix ${prefix} belongs to Kubernetes`;
+    if (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))
+      return "a label prefix is a lower-case DNS subdomain (example.org/name)";
+    if (RESERVED_LABEL_PREFIXES.some((r) => prefix === r || prefix.endsWith(`.${r}`)))
+      return `the prefix ${prefix} belongs to Kubernetes`;
   }
   return undefined;
 };
@@ -35,6 +37,7 @@ export const kubernetesLabelValueProblem = (value: string): string | undefined =
 export const swarmLabelKeyProblem = (key: string): string | undefined => {
   if (key === "") return "it is empty";
   if (key.includes("=")) return "it contains '=', where `docker node update --label-add` splits key from value";
-  if (/[\u0000-\u001f\u007f]/.test(key)) return "it contains a control character (the labels step reads keys one per line)";
+  if (/[\u0000-\u001f\u007f]/.test(key))
+    return "it contains a control character (the labels step reads keys one per line)";
   return undefined;
 };

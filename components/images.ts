@@ -45,15 +45,21 @@ export interface ImageSource {
   registry: "local" | string;
 }
 
-const inRegistry = (src: ImageSource, name: string, tag: string) => (src.registry === "local" ? `recette/${name}:${tag}` : `${src.registry}/${name}:${tag}`);
+const inRegistry = (src: ImageSource, name: string, tag: string) =>
+  src.registry === "local" ? `recette/${name}:${tag}` : `${src.registry}/${name}:${tag}`;
 
 export const traefikImage = (src: ImageSource, version?: string): string =>
-  src.registry === "local" && !version ? pinned("TRAEFIK_IMAGE") : inRegistry(src, "traefik", tagOf(version ?? pinned("TRAEFIK_VERSION")));
+  src.registry === "local" && !version
+    ? pinned("TRAEFIK_IMAGE")
+    : inRegistry(src, "traefik", tagOf(version ?? pinned("TRAEFIK_VERSION")));
 
-export const pluxmlImage = (src: ImageSource, version?: string): string => inRegistry(src, "pluxml", tagOf(version ?? pinned("PLUXML_VERSION")));
+export const pluxmlImage = (src: ImageSource, version?: string): string =>
+  inRegistry(src, "pluxml", tagOf(version ?? pinned("PLUXML_VERSION")));
 
 export const opensmtpdImage = (src: ImageSource): string =>
-  src.registry === "local" ? pinned("OPENSMTPD_IMAGE") : inRegistry(src, "opensmtpd", tagOf(pinned("OPENSMTPD_VERSION")));
+  src.registry === "local"
+    ? pinned("OPENSMTPD_IMAGE")
+    : inRegistry(src, "opensmtpd", tagOf(pinned("OPENSMTPD_VERSION")));
 
 /** The local test ACME CA (edge.traefik.acme.ca: pebble). */
 export const pebbleImage = (src: ImageSource): string =>

@@ -34,7 +34,10 @@ export interface StepArgs {
  * SSH or on a join is the complaint users of similar tools make most).
  */
 export const renderStep = (node: string, step: string, script: string, timeoutSeconds: number): string => {
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`recette: node ${visible(node)}: step ${visible(step)}: timeout ${timeoutSeconds} is not a positive number of seconds`);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new Error(
+      `recette: node ${visible(node)}: step ${visible(step)}: timeout ${timeoutSeconds} is not a positive number of seconds`,
+    );
   const failure = `recette: node ${node}: step ${step} failed or timed out after ${timeoutSeconds}s`;
   return [
     "set -euo pipefail",
@@ -79,5 +82,7 @@ export const runStep = (
   return new command.remote.Command(name, { ...common, connection: node.connection }, options);
 };
 
-const toArray = (d: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined): pulumi.Input<pulumi.Resource>[] =>
+const toArray = (
+  d: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined,
+): pulumi.Input<pulumi.Resource>[] =>
   d === undefined ? [] : Array.isArray(d) ? d : [d as pulumi.Input<pulumi.Resource>];

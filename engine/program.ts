@@ -21,7 +21,9 @@ export const engineStackValues = (project: string, stack: string): StackValues =
   get: (key) => pulumi.runtime.getConfig(`${project}:${key}`),
   isSecret: (key) => runtimeConfig.isConfigSecret(`${project}:${key}`),
   keys: () =>
-    Object.keys(runtimeConfig.allConfig()).flatMap((k) => (k.startsWith(`${project}:`) ? [k.slice(project.length + 1)] : [])),
+    Object.keys(runtimeConfig.allConfig()).flatMap((k) =>
+      k.startsWith(`${project}:`) ? [k.slice(project.length + 1)] : [],
+    ),
 });
 
 /** The project folder the program runs for: where Pulumi.yaml is (recipes and stacks resolve against it). */
@@ -41,7 +43,8 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
   if (badProject) throw new pulumi.RunError(`Pulumi.yaml name: ${badProject}`);
   const stack = pulumi.getStack();
   const badStack = validateStackName(stack);
-  if (badStack) throw new pulumi.RunError(`stack ${badStack}; create a stack with such a name (pulumi stack init <name>)`);
+  if (badStack)
+    throw new pulumi.RunError(`stack ${badStack}; create a stack with such a name (pulumi stack init <name>)`);
   const production = productionOf(project, stack, (key) => pulumi.runtime.getConfig(key));
   if (production.problem !== undefined) throw new pulumi.RunError(production.problem);
   const recipeFile = config.require("recipe");
@@ -60,7 +63,10 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
     unknownKeys: "warning",
   });
   for (const w of warnings) pulumi.log.warn(formatProblem(w));
-  if (!model) throw new pulumi.RunError(`the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`);
+  if (!model)
+    throw new pulumi.RunError(
+      `the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`,
+    );
   const imageRegistry = config.get("imageRegistry") ?? (model.nodes.provider === "local" ? "local" : undefined);
   if (imageRegistry && imageRegistry !== "local" && !isRegistry(imageRegistry)) {
     throw new pulumi.RunError(

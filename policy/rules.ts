@@ -24,7 +24,10 @@ export const stackOf = (urn: string): string => urn.split("::")[0]!.replace(/^ur
 
 const SERVICE = "docker:index/service:Service";
 const SERVER_TYPES = ["scaleway:instance/server:Server", "scaleway:index/instanceServer:InstanceServer"];
-const SECURITY_GROUPS = ["scaleway:instance/securityGroup:SecurityGroup", "scaleway:index/instanceSecurityGroup:InstanceSecurityGroup"];
+const SECURITY_GROUPS = [
+  "scaleway:instance/securityGroup:SecurityGroup",
+  "scaleway:index/instanceSecurityGroup:InstanceSecurityGroup",
+];
 /** Docker resources carry labels as a list of { label, value }; Kubernetes objects as metadata.labels. */
 const labelsOf = (r: Res): Record<string, string> =>
   r.type.startsWith("docker:")
@@ -38,7 +41,9 @@ export const badKernel = (r: Res): string[] => {
   if (boot === undefined) return [];
   const entry = findKernel(boot) ?? KERNELS.find((k) => k.boot.bootType === "bootscript" && k.boot.bootscript === boot);
   const why = entry ? `${entry.status} in the kernels catalogue: ${entry.note}` : "Scaleway retired bootscripts";
-  return [`node ${r.name} boots the bootscript ${JSON.stringify(boot)}, ${why} (fix: nodes.kernel: default, bootType local with the image's own kernel; see docs/kernels.md)`];
+  return [
+    `node ${r.name} boots the bootscript ${JSON.stringify(boot)}, ${why} (fix: nodes.kernel: default, bootType local with the image's own kernel; see docs/kernels.md)`,
+  ];
 };
 
 /** Services published through the routing mesh while a node's preflight found no IPVS. */
@@ -74,17 +79,29 @@ export const meshWithoutIpvs = (resources: Res[]): string[] => {
 export const traefikReplicas = (r: Res): string[] => {
   const isTraefik = labelsOf(r)["recette.workload"] === "traefik";
   if (!isTraefik) return [];
-  const replicas = r.type === SERVICE ? r.props.mode?.replicated?.replicas : r.type === "kubernetes:apps/v1:Deployment" ? r.props.spec?.replicas : undefined;
+  const replicas =
+    r.type === SERVICE
+      ? r.props.mode?.replicated?.replicas
+      : r.type === "kubernetes:apps/v1:Deployment"
+        ? r.props.spec?.replicas
+        : undefined;
   if (typeof replicas !== "number" || replicas <= 1) return [];
-  return [`Traefik runs ${replicas} replicas with its certificates in the file ${ACME_STORAGE}: replicas cannot share it, each would request certificates and overwrite the others' (fix: one replica; edge.traefik.replicas: 1)`];
+  return [
+    `Traefik runs ${replicas} replicas with its certificates in the file ${ACME_STORAGE}: replicas cannot share it, each would request certificates and overwrite the others' (fix: one replica; edge.traefik.replicas: 1)`,
+  ];
 };
 
 /** The ACME CA of a Traefik static configuration (traefik.yml in a Swarm config or a ConfigMap). */
 const caServers = (r: Res): string[] => {
   const texts: string[] = [];
-  if (r.type === "docker:index/serviceConfig:ServiceConfig" && typeof r.props.data === "string" && labelsOf(r)["recette.file"] === "traefik/traefik.yml")
+  if (
+    r.type === "docker:index/serviceConfig:ServiceConfig" &&
+    typeof r.props.data === "string" &&
+    labelsOf(r)["recette.file"] === "traefik/traefik.yml"
+  )
     texts.push(Buffer.from(r.props.data, "base64").toString("utf8"));
-  if (r.type === "kubernetes:core/v1:ConfigMap" && typeof r.props.data?.["traefik.yml"] === "string") texts.push(r.props.data["traefik.yml"]);
+  if (r.type === "kubernetes:core/v1:ConfigMap" && typeof r.props.data?.["traefik.yml"] === "string")
+    texts.push(r.props.data["traefik.yml"]);
   return texts.flatMap((t) => {
     const doc = parse(t) as { certificatesResolvers?: Record<string, { acme?: { caServer?: string } }> } | null;
     const resolvers = doc?.certificatesResolvers ?? {};
@@ -151,11 +168,17 @@ export const secretsInEnv = (r: Res): string[] => {
     r.type === SERVICE
       ? Object.entries((r.props.taskSpec?.containerSpec?.env ?? {}) as Record<string, unknown>)
       : r.type === "kubernetes:apps/v1:Deployment"
-        ? ((r.props.spec?.template?.spec?.containers ?? []) as { env?: { name: string; value?: unknown }[] }[]).flatMap((c) => (c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value] as [string, unknown]))
+        ? ((r.props.spec?.template?.spec?.containers ?? []) as { env?: { name: string; value?: unknown }[] }[]).flatMap(
+            (c) =>
+              (c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value] as [string, unknown]),
+          )
         : [];
   return env
     .filter(([k]) => SECRET_NAME.test(k) && !/_FILE$/i.test(k))
-    .map(([k]) => `${r.name} sets ${k} in its environment in plain text (fix: a { secret: key } reference, mounted as a file: ${k}_FILE=/run/secrets/…)`);
+    .map(
+      ([k]) =>
+        `${r.name} sets ${k} in its environment in plain text (fix: a { secret: key } reference, mounted as a file: ${k}_FILE=/run/secrets/…)`,
+    );
 };
 
 const PUBLIC_PORTS = [22, 80, 443];
@@ -163,10 +186,21 @@ const PUBLIC_PORTS = [22, 80, 443];
 /** A security group accepts from anywhere only on SSH, HTTP and HTTPS. */
 export const openPorts = (r: Res): string[] => {
   if (!SECURITY_GROUPS.includes(r.type)) return [];
-  return ((r.props.inboundRules ?? []) as { action?: string; port?: number; portRange?: string; ipRange?: string; protocol?: string }[])
+  return (
+    (r.props.inboundRules ?? []) as {
+      action?: string;
+      port?: number;
+      portRange?: string;
+      ipRange?: string;
+      protocol?: string;
+    }[]
+  )
     .filter((rule) => (rule.action ?? "accept") === "accept" && ["0.0.0.0/0", "::/0", undefined].includes(rule.ipRange))
-    .filter((rule) => rule.port === undefined ? true : !PUBLIC_PORTS.includes(rule.port))
-    .map((rule) => `security group ${r.name} accepts ${rule.protocol ?? "any protocol"} port ${rule.port ?? rule.portRange ?? "(all)"} from anywhere (fix: only 22, 80 and 443 are public; cluster ports from the private network, the k3s API from nodes.apiAllowFrom)`);
+    .filter((rule) => (rule.port === undefined ? true : !PUBLIC_PORTS.includes(rule.port)))
+    .map(
+      (rule) =>
+        `security group ${r.name} accepts ${rule.protocol ?? "any protocol"} port ${rule.port ?? rule.portRange ?? "(all)"} from anywhere (fix: only 22, 80 and 443 are public; cluster ports from the private network, the k3s API from nodes.apiAllowFrom)`,
+    );
 };
 
 /** k3s on nodes at or under the memory floor (engine/capacity.ts: the article's measures). */
@@ -177,7 +211,9 @@ export const k3sMemoryFloor = (resources: Res[]): string[] => {
     .flatMap((r) => {
       const t = findNodeType(String(r.props.type));
       return t && t.memoryMiB <= K3S_REFUSE_AT_MIB
-        ? [`node ${r.name} (${t.type}, ${t.memoryMiB} MiB) is under k3s's memory floor: k3s alone takes about ${ORCHESTRATOR["k3s-server"].mib} MiB (fix: a type with at least 2 GiB, e.g. DEV1-S, or orchestrator.kind: swarm)`]
+        ? [
+            `node ${r.name} (${t.type}, ${t.memoryMiB} MiB) is under k3s's memory floor: k3s alone takes about ${ORCHESTRATOR["k3s-server"].mib} MiB (fix: a type with at least 2 GiB, e.g. DEV1-S, or orchestrator.kind: swarm)`,
+          ]
         : [];
     });
 };

@@ -14,7 +14,8 @@ export const one = (regs: Registration[], type: string, name: string): Registrat
 };
 
 /** The value inside an Output (or a plain value), for assertions. */
-export const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> => new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
+export const resolve = <T>(v: T): Promise<pulumi.Unwrap<T>> =>
+  new Promise((ok) => pulumi.output(v).apply((x) => ok(x as pulumi.Unwrap<T>)));
 
 /** A target that only answers questions; pure tests never deploy through it. */
 export const stubTarget = (providers: Record<string, unknown> = {}): WorkloadTarget => ({

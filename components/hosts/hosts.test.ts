@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { hostNodes, localNode } from ".";
 import { resolve } from "../../test/registrations";
 
-const isSecret = (v: unknown): Promise<boolean> => (pulumi.Output.isInstance(v) ? pulumi.isSecret(v as pulumi.Output<unknown>) : Promise.resolve(false));
+const isSecret = (v: unknown): Promise<boolean> =>
+  pulumi.Output.isInstance(v) ? pulumi.isSecret(v as pulumi.Output<unknown>) : Promise.resolve(false);
 
 describe("hostNodes", () => {
   const nodes = hostNodes({
@@ -25,7 +26,13 @@ describe("hostNodes", () => {
 
   it("connects over SSH with bounded retries, the key kept secret", async () => {
     const c = nodes[0]!.connection!;
-    expect({ host: c.host, user: c.user, port: c.port, dialErrorLimit: c.dialErrorLimit, perDialTimeout: c.perDialTimeout }).toEqual({
+    expect({
+      host: c.host,
+      user: c.user,
+      port: c.port,
+      dialErrorLimit: c.dialErrorLimit,
+      perDialTimeout: c.perDialTimeout,
+    }).toEqual({
       host: "192.0.2.10",
       user: "admin",
       port: 2222,

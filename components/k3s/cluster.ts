@@ -2,7 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { runStep, type ClusterNode } from "../node";
-import { renderAgentInstall, renderKubeconfig, renderNodeLabels, renderServerInstall, renderUninstall } from "./scripts";
+import {
+  renderAgentInstall,
+  renderKubeconfig,
+  renderNodeLabels,
+  renderServerInstall,
+  renderUninstall,
+} from "./scripts";
 import { argumentsError, type ArgProblem } from "../problems";
 import { validateK3sTopology } from "./validate";
 
@@ -37,7 +43,9 @@ export class Cluster extends pulumi.ComponentResource {
       try {
         return renderNodeLabels(node.labels);
       } catch (e) {
-        throw new Error(`recette:k3s:Cluster ${name}: node ${node.name}: ${(e as Error).message.replace(/^recette: /, "")}`);
+        throw new Error(
+          `recette:k3s:Cluster ${name}: node ${node.name}: ${(e as Error).message.replace(/^recette: /, "")}`,
+        );
       }
     });
     const servers = args.nodes.filter((n) => n.role === "manager");
@@ -55,7 +63,11 @@ export class Cluster extends pulumi.ComponentResource {
         {
           create: script,
           delete: renderUninstall(role),
-          environment: { K3S_TOKEN: pulumi.secret(token.result), NODE_IP: node.privateAddress, PUBLIC_IP: node.publicAddress },
+          environment: {
+            K3S_TOKEN: pulumi.secret(token.result),
+            NODE_IP: node.privateAddress,
+            PUBLIC_IP: node.publicAddress,
+          },
           triggers: [args.version],
           timeoutSeconds: 600,
         },
@@ -67,7 +79,11 @@ export class Cluster extends pulumi.ComponentResource {
     servers.forEach((node, i) => {
       install(
         node,
-        pulumi.output(first.privateAddress).apply((joinAddress) => renderServerInstall({ version: args.version, first: i === 0, datastore, joinAddress, labels: node.labels })),
+        pulumi
+          .output(first.privateAddress)
+          .apply((joinAddress) =>
+            renderServerInstall({ version: args.version, first: i === 0, datastore, joinAddress, labels: node.labels }),
+          ),
         "server",
       );
     });
@@ -84,7 +100,11 @@ export class Cluster extends pulumi.ComponentResource {
         runStep(
           { ...first, name: `${first.name}-for-${node.name}` },
           "k3s-labels",
-          { create: labelScripts[i]!, environment: { NODE_IP: node.privateAddress }, triggers: [JSON.stringify(node.labels)] },
+          {
+            create: labelScripts[i]!,
+            environment: { NODE_IP: node.privateAddress },
+            triggers: [JSON.stringify(node.labels)],
+          },
           { parent: this, dependsOn: installs },
         ),
       );
@@ -97,7 +117,11 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: steps.slice(0, 1), secretOutputs: true },
     );
     this.kubeconfig = pulumi.secret(kubeconfig.stdout);
-    this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: steps });
+    this.provider = new k8s.Provider(
+      `${name}-provider`,
+      { kubeconfig: this.kubeconfig },
+      { parent: this, dependsOn: steps },
+    );
     this.ready = steps;
     this.registerOutputs({ kubeconfig: this.kubeconfig });
   }

@@ -34,8 +34,19 @@ const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 const LABELS = { "recette.stack": "recette-test", "recette.recipe": "blog", "recette.workload": "blog" };
 const SELECTOR = { "app.kubernetes.io/name": "recette-test-blog" };
 
-const workload = (over: Partial<Workload> = {}): Workload => ({ ...workloadDefaults(), name: "blog", image: "example/blog:1", ...over });
-const ctx = (over: Partial<ObjectContext> = {}): ObjectContext => ({ namespace: "recette-test", name: "recette-test-blog", labels: LABELS, claims: {}, ...over });
+const workload = (over: Partial<Workload> = {}): Workload => ({
+  ...workloadDefaults(),
+  name: "blog",
+  image: "example/blog:1",
+  ...over,
+});
+const ctx = (over: Partial<ObjectContext> = {}): ObjectContext => ({
+  namespace: "recette-test",
+  name: "recette-test-blog",
+  labels: LABELS,
+  claims: {},
+  ...over,
+});
 const timing = { interval: "10s", timeout: "500ms", retries: 4, startPeriod: "1m" };
 
 describe("renderProbes", () => {
@@ -45,16 +56,38 @@ describe("renderProbes", () => {
       "an HTTP path",
       { http: { path: "/ping", port: 8080 }, ...timing },
       {
-        livenessProbe: { httpGet: { path: "/ping", port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 4, initialDelaySeconds: 60 },
-        readinessProbe: { httpGet: { path: "/ping", port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 4 },
+        livenessProbe: {
+          httpGet: { path: "/ping", port: 8080 },
+          periodSeconds: 10,
+          timeoutSeconds: 1,
+          failureThreshold: 4,
+          initialDelaySeconds: 60,
+        },
+        readinessProbe: {
+          httpGet: { path: "/ping", port: 8080 },
+          periodSeconds: 10,
+          timeoutSeconds: 1,
+          failureThreshold: 4,
+        },
       },
     ],
     [
       "a command",
       { command: ["smtpctl", "show", "status"], interval: "30s", timeout: "5s", retries: 3, startPeriod: "10s" },
       {
-        livenessProbe: { exec: { command: ["smtpctl", "show", "status"] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3, initialDelaySeconds: 10 },
-        readinessProbe: { exec: { command: ["smtpctl", "show", "status"] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+        livenessProbe: {
+          exec: { command: ["smtpctl", "show", "status"] },
+          periodSeconds: 30,
+          timeoutSeconds: 5,
+          failureThreshold: 3,
+          initialDelaySeconds: 10,
+        },
+        readinessProbe: {
+          exec: { command: ["smtpctl", "show", "status"] },
+          periodSeconds: 30,
+          timeoutSeconds: 5,
+          failureThreshold: 3,
+        },
       },
     ],
   ])("%s: the start period delays liveness only; readiness is probed from the start", (_, health, probes) => {
@@ -63,11 +96,21 @@ describe("renderProbes", () => {
 });
 
 describe("renderAffinity", () => {
-  const term = (matchExpressions: { key: string; operator: string; values?: string[] }[]) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } } });
+  const term = (matchExpressions: { key: string; operator: string; values?: string[] }[]) => ({
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } },
+  });
   it.each<[string, Workload["placement"], ReturnType<typeof renderAffinity>]>([
     ["anywhere", { labels: {}, role: "any" }, undefined],
-    ["servers", { labels: {}, role: "manager" }, term([{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }])],
-    ["agents", { labels: {}, role: "worker" }, term([{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }])],
+    [
+      "servers",
+      { labels: {}, role: "manager" },
+      term([{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }]),
+    ],
+    [
+      "agents",
+      { labels: {}, role: "worker" },
+      term([{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }]),
+    ],
     [
       "sorted labels on agents",
       { labels: { zone: "a", disk: "ssd" }, role: "worker" },
@@ -95,7 +138,14 @@ describe("renderDeployment", () => {
           spec: {
             automountServiceAccountToken: false,
             containers: [
-              { name: "blog", image: "example/blog:1", env: [], ports: [{ containerPort: 80 }], volumeMounts: [], lifecycle: { preStop: { sleep: { seconds: 5 } } } },
+              {
+                name: "blog",
+                image: "example/blog:1",
+                env: [],
+                ports: [{ containerPort: 80 }],
+                volumeMounts: [],
+                lifecycle: { preStop: { sleep: { seconds: 5 } } },
+              },
             ],
             volumes: [],
           },
@@ -122,8 +172,21 @@ describe("renderDeployment", () => {
       resources: { cpus: 1.5, memoryMiB: 256, reserveMemoryMiB: 128 },
       placement: { labels: {}, role: "manager" },
     });
-    const probe = { exec: { command: ["traefik", "healthcheck"] }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
-    const d = renderDeployment(w, ctx({ claims: { data: "recette-test-blog-data" }, configMap: "recette-test-blog-files", secret: "recette-test-blog-secrets", serviceAccount: "recette-test-blog" }));
+    const probe = {
+      exec: { command: ["traefik", "healthcheck"] },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    };
+    const d = renderDeployment(
+      w,
+      ctx({
+        claims: { data: "recette-test-blog-data" },
+        configMap: "recette-test-blog-files",
+        secret: "recette-test-blog-secrets",
+        serviceAccount: "recette-test-blog",
+      }),
+    );
     expect(await resolve(d.spec)).toEqual({
       replicas: 2,
       selector: { matchLabels: SELECTOR },
@@ -133,7 +196,15 @@ describe("renderDeployment", () => {
         metadata: { labels: { ...LABELS, ...SELECTOR }, annotations: { "recette.content-digest": "2d711642b726b044" } },
         spec: {
           serviceAccountName: "recette-test-blog",
-          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }] }] } } },
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  { matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" }] },
+                ],
+              },
+            },
+          },
           containers: [
             {
               name: "blog",
@@ -147,7 +218,12 @@ describe("renderDeployment", () => {
               volumeMounts: [
                 { name: "data", mountPath: "/data" },
                 { name: "files", mountPath: "/etc/traefik/traefik.yml", subPath: "traefik.yml", readOnly: true },
-                { name: "secrets", mountPath: "/run/secrets/dashboard-users", subPath: "dashboard-users", readOnly: true },
+                {
+                  name: "secrets",
+                  mountPath: "/run/secrets/dashboard-users",
+                  subPath: "dashboard-users",
+                  readOnly: true,
+                },
               ],
               resources: { limits: { memory: "256Mi", cpu: "1500m" }, requests: { memory: "128Mi" } },
               livenessProbe: { ...probe, initialDelaySeconds: 10 },
@@ -175,11 +251,15 @@ describe("renderDeployment", () => {
   it.each([
     ["start-first", { preStop: { sleep: { seconds: 5 } } }],
     ["stop-first", undefined],
-  ] as const)("update order %s → the old pod's preStop %o (serves while Traefik learns it is leaving)", (order, lifecycle) => {
-    const d = renderDeployment(workload({ update: { order, parallelism: 1, delay: "1s" } }), ctx());
-    const container = (d.spec as unknown as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0]!;
-    expect(container.lifecycle).toEqual(lifecycle);
-  });
+  ] as const)(
+    "update order %s → the old pod's preStop %o (serves while Traefik learns it is leaving)",
+    (order, lifecycle) => {
+      const d = renderDeployment(workload({ update: { order, parallelism: 1, delay: "1s" } }), ctx());
+      const container = (d.spec as unknown as { template: { spec: { containers: Record<string, unknown>[] } } })
+        .template.spec.containers[0]!;
+      expect(container.lifecycle).toEqual(lifecycle);
+    },
+  );
 
   it("starts an autoscaled workload at its minimum", () => {
     const d = renderDeployment(workload({ replicas: 5, autoscale: { min: 2, max: 6, cpuPercent: 70 } }), ctx());
@@ -188,13 +268,18 @@ describe("renderDeployment", () => {
 
   it("requests CPU for an autoscaled workload, which the HPA's utilisation target needs", () => {
     const d = renderDeployment(workload({ autoscale: { min: 1, max: 3, cpuPercent: 80 } }), ctx());
-    const container = (d.spec as { template: { spec: { containers: { resources?: { requests?: { cpu?: string } } }[] } } }).template.spec.containers[0]!;
+    const container = (
+      d.spec as { template: { spec: { containers: { resources?: { requests?: { cpu?: string } } }[] } } }
+    ).template.spec.containers[0]!;
     expect(container.resources?.requests?.cpu).toBe("100m");
   });
 
   it("changes the pod template when a file's content changes, so pods restart with it", async () => {
     const withContent = (content: string) =>
-      renderDeployment(workload({ files: [{ name: "smtpd.conf", path: "/etc/smtpd/smtpd.conf", content }] }), ctx({ configMap: "recette-test-blog-files" }));
+      renderDeployment(
+        workload({ files: [{ name: "smtpd.conf", path: "/etc/smtpd/smtpd.conf", content }] }),
+        ctx({ configMap: "recette-test-blog-files" }),
+      );
     expect(await resolve(withContent("B"))).not.toEqual(await resolve(withContent("A")));
   });
 });
@@ -205,7 +290,13 @@ describe("renderServices", () => {
   });
 
   it("makes a ClusterIP service over ports and route ports, deduplicated", () => {
-    const w = workload({ ports: [80, 25], routes: [{ host: "blog.example.org", path: "/", port: 80 }, { host: "blog.example.org", path: "/api", port: 8080 }] });
+    const w = workload({
+      ports: [80, 25],
+      routes: [
+        { host: "blog.example.org", path: "/", port: 80 },
+        { host: "blog.example.org", path: "/api", port: 8080 },
+      ],
+    });
     expect(renderServices(w, ctx())).toEqual([
       {
         name: "recette-test-blog",
@@ -227,7 +318,13 @@ describe("renderServices", () => {
     [true, "Local"],
     [false, "Cluster"],
   ])("publishes through a LoadBalancer; preserveClientIp %s → externalTrafficPolicy %s", (preserveClientIp, policy) => {
-    const w = workload({ preserveClientIp, published: [{ published: 2525, target: 25, protocol: "tcp" }, { published: 53, target: 53, protocol: "udp" }] });
+    const w = workload({
+      preserveClientIp,
+      published: [
+        { published: 2525, target: 25, protocol: "tcp" },
+        { published: 53, target: 53, protocol: "udp" },
+      ],
+    });
     expect(renderServices(w, ctx())).toEqual([
       {
         name: "recette-test-blog-published",
@@ -301,7 +398,9 @@ describe("renderHpa", () => {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "recette-test-blog" },
         minReplicas: 2,
         maxReplicas: 5,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+        ],
       },
     });
   });
@@ -311,9 +410,18 @@ describe("install scripts", () => {
   it.each([
     [{ version: "v1.32.1+k3s1", first: true, datastore: "sqlite" as const }, [], ["--cluster-init", "--server "]],
     [{ version: "v1.32.1+k3s1", first: true, datastore: "etcd" as const }, ["  --cluster-init \\"], ["--server "]],
-    [{ version: "v1.32.1+k3s1", first: false, datastore: "etcd" as const, joinAddress: "172.16.16.1" }, ["  --server https://172.16.16.1:6443 \\"], ["--cluster-init"]],
     [
-      { version: "v1.32.1+k3s1", first: true, datastore: "sqlite" as const, labels: { zone: "a", "example.org/disk": "ssd" } },
+      { version: "v1.32.1+k3s1", first: false, datastore: "etcd" as const, joinAddress: "172.16.16.1" },
+      ["  --server https://172.16.16.1:6443 \\"],
+      ["--cluster-init"],
+    ],
+    [
+      {
+        version: "v1.32.1+k3s1",
+        first: true,
+        datastore: "sqlite" as const,
+        labels: { zone: "a", "example.org/disk": "ssd" },
+      },
       ["  --node-label example.org/disk=ssd \\", "  --node-label zone=a \\"],
       ["--server "],
     ],
@@ -337,17 +445,32 @@ describe("install scripts", () => {
 
   it("quotes the version and the addresses as single words", () => {
     const script = renderAgentInstall("v1; touch /tmp/x", "10.0.0.1 #&", {});
-    expect(script.split("\n")[0]).toBe("if command -v k3s >/dev/null 2>&1 && k3s --version | grep -qF -- 'v1; touch /tmp/x' && systemctl is-active --quiet k3s-agent; then exit 0; fi");
-    expect(script).toContain("| INSTALL_K3S_VERSION='v1; touch /tmp/x' K3S_URL='https://10.0.0.1 #&:6443' sh -s - agent \\");
+    expect(script.split("\n")[0]).toBe(
+      "if command -v k3s >/dev/null 2>&1 && k3s --version | grep -qF -- 'v1; touch /tmp/x' && systemctl is-active --quiet k3s-agent; then exit 0; fi",
+    );
+    expect(script).toContain(
+      "| INSTALL_K3S_VERSION='v1; touch /tmp/x' K3S_URL='https://10.0.0.1 #&:6443' sh -s - agent \\",
+    );
   });
 
   it.each([
-    [{ "disk;id": "ssd" }, 'recette: label key "disk;id" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit'],
-    [{ disk: "ssd\n" }, 'recette: value of label disk "ssd\\n" cannot go into a Kubernetes node label: a label value is at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit'],
-    [{ "node-role.kubernetes.io/control-plane": "true" }, 'recette: label key "node-role.kubernetes.io/control-plane" cannot go into a Kubernetes node label: the prefix node-role.kubernetes.io belongs to Kubernetes'],
+    [
+      { "disk;id": "ssd" },
+      "recette: label key \"disk;id\" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+    ],
+    [
+      { disk: "ssd\n" },
+      "recette: value of label disk \"ssd\\n\" cannot go into a Kubernetes node label: a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+    ],
+    [
+      { "node-role.kubernetes.io/control-plane": "true" },
+      'recette: label key "node-role.kubernetes.io/control-plane" cannot go into a Kubernetes node label: the prefix node-role.kubernetes.io belongs to Kubernetes',
+    ],
   ])("refuses the labels %o before writing any script", (labels, message) => {
     expect(() => renderAgentInstall("v1.32.1+k3s1", "172.16.16.1", labels)).toThrow(new Error(message));
-    expect(() => renderServerInstall({ version: "v1.32.1+k3s1", first: true, datastore: "sqlite", labels })).toThrow(new Error(message));
+    expect(() => renderServerInstall({ version: "v1.32.1+k3s1", first: true, datastore: "sqlite", labels })).toThrow(
+      new Error(message),
+    );
     expect(() => renderNodeLabels(labels)).toThrow(new Error(message));
   });
 });
@@ -366,8 +489,18 @@ describe("renderNodeLabels", () => {
       "  esac",
       "}",
     ].join("\n");
-    const r = spawnSync("bash", ["-euo", "pipefail", "-c", `${stub}\n${renderNodeLabels(labels)}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, NODE_IP: "172.16.16.2" } });
-    const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").split("\n").filter(Boolean).map((c) => c.split("\0").slice(0, -1)) : [];
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", `${stub}\n${renderNodeLabels(labels)}`], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH, NODE_IP: "172.16.16.2" },
+    });
+    const calls = fs.existsSync(path.join(dir, "calls"))
+      ? fs
+          .readFileSync(path.join(dir, "calls"), "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((c) => c.split("\0").slice(0, -1))
+      : [];
     fs.rmSync(dir, { recursive: true });
     return { status: r.status, stderr: r.stderr, calls };
   };
@@ -439,7 +572,11 @@ describe("Target under mocks", () => {
         name: "k3s-namespace",
         parent: "recette:k3s:Target::k3s",
         custom: true,
-        inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "recette-test", labels: { "recette.stack": "recette-test", "recette.recipe": "blog" } } },
+        inputs: {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: "recette-test", labels: { "recette.stack": "recette-test", "recette.recipe": "blog" } },
+        },
       },
     ]);
     expect(target.traefikProviders()).toEqual({ kubernetesIngress: { namespaces: ["recette-test"] } });
@@ -466,7 +603,11 @@ describe("Target under mocks", () => {
   it("refuses a workload whose values Kubernetes would refuse, naming each, before registering its objects", async () => {
     const { registrations, settle, target } = deploy([]);
     const parent = new pulumi.ComponentResource("recette:test:App", "bad");
-    const w = workload({ name: "Blog!", placement: { labels: { "disk;x": "a b" }, role: "any" }, routes: [{ host: "blog.example.org", path: "admin", port: 80 }] });
+    const w = workload({
+      name: "Blog!",
+      placement: { labels: { "disk;x": "a b" }, role: "any" },
+      routes: [{ host: "blog.example.org", path: "admin", port: 80 }],
+    });
     expect(() => target.deploy(w, parent)).toThrow(
       new Error(
         'recette:k3s:Target: workload "Blog!" cannot run on Kubernetes: ' +
@@ -486,15 +627,29 @@ describe("Target under mocks", () => {
     expect(one(registrations, "kubernetes:core/v1:PersistentVolumeClaim", "blog-data").inputs).toEqual({
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
-      metadata: { name: "recette-test-blog-data", namespace: "recette-test", labels: { ...LABELS, "recette.keep": "true" } },
-      spec: { accessModes: ["ReadWriteOnce"], storageClassName: "local-path", resources: { requests: { storage: "1024Mi" } } },
+      metadata: {
+        name: "recette-test-blog-data",
+        namespace: "recette-test",
+        labels: { ...LABELS, "recette.keep": "true" },
+      },
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: "local-path",
+        resources: { requests: { storage: "1024Mi" } },
+      },
     });
   });
 
   it("uses the storage class it is given", async () => {
     const { registrations, settle } = deploy([blog()], "longhorn");
     await settle();
-    expect((one(registrations, "kubernetes:core/v1:PersistentVolumeClaim", "blog-data").inputs.spec as { storageClassName: string }).storageClassName).toBe("longhorn");
+    expect(
+      (
+        one(registrations, "kubernetes:core/v1:PersistentVolumeClaim", "blog-data").inputs.spec as {
+          storageClassName: string;
+        }
+      ).storageClassName,
+    ).toBe("longhorn");
   });
 
   it("keys the ConfigMap by file name and redacts the Secret's stringData", async () => {
@@ -503,7 +658,11 @@ describe("Target under mocks", () => {
     expect(one(registrations, "kubernetes:core/v1:ConfigMap", "blog-files").inputs).toEqual({
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: "recette-test-blog-files", namespace: "recette-test", labels: { ...LABELS, "recette.files": "blog" } },
+      metadata: {
+        name: "recette-test-blog-files",
+        namespace: "recette-test",
+        labels: { ...LABELS, "recette.files": "blog" },
+      },
       data: { "php.ini": "memory_limit=64M", "site-conf": "x" },
     });
     expect(one(registrations, "kubernetes:core/v1:Secret", "blog-secrets").inputs).toEqual({
@@ -518,7 +677,11 @@ describe("Target under mocks", () => {
   it("mounts the claim, the files and the secrets in the Deployment", async () => {
     const { registrations, settle } = deploy([blog()]);
     await settle();
-    const spec = (one(registrations, "kubernetes:apps/v1:Deployment", "blog").inputs as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
+    const spec = (
+      one(registrations, "kubernetes:apps/v1:Deployment", "blog").inputs as {
+        spec: { template: { spec: Record<string, unknown> } };
+      }
+    ).spec.template.spec;
     expect(spec.automountServiceAccountToken).toBe(false);
     expect(spec.volumes).toEqual([
       { name: "data", persistentVolumeClaim: { claimName: "recette-test-blog-data" } },
@@ -546,20 +709,38 @@ describe("Target under mocks", () => {
       "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::traefik-binding",
     ]);
     for (const type of ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "HorizontalPodAutoscaler"]) {
-      expect(registrations.filter((r) => r.type.endsWith(`:${type}`)).map((r) => r.name)).toEqual([`traefik-${{ ServiceAccount: "sa", ClusterRole: "role", ClusterRoleBinding: "binding", HorizontalPodAutoscaler: "hpa" }[type]}`]);
+      expect(registrations.filter((r) => r.type.endsWith(`:${type}`)).map((r) => r.name)).toEqual([
+        `traefik-${{ ServiceAccount: "sa", ClusterRole: "role", ClusterRoleBinding: "binding", HorizontalPodAutoscaler: "hpa" }[type]}`,
+      ]);
     }
     const traefikLabels = { ...LABELS, "recette.workload": "traefik" };
-    expect(one(registrations, "kubernetes:core/v1:ServiceAccount", "traefik-sa").inputs.metadata).toEqual({ name: "recette-test-traefik", namespace: "recette-test", labels: traefikLabels });
-    expect(one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "traefik-role").inputs.rules).toEqual(TRAEFIK_RULES);
-    expect(one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "traefik-binding").inputs).toMatchObject({
+    expect(one(registrations, "kubernetes:core/v1:ServiceAccount", "traefik-sa").inputs.metadata).toEqual({
+      name: "recette-test-traefik",
+      namespace: "recette-test",
+      labels: traefikLabels,
+    });
+    expect(
+      one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "traefik-role").inputs.rules,
+    ).toEqual(TRAEFIK_RULES);
+    expect(
+      one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "traefik-binding").inputs,
+    ).toMatchObject({
       metadata: { name: "recette-test-traefik", labels: traefikLabels },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "recette-test-traefik" },
       subjects: [{ kind: "ServiceAccount", name: "recette-test-traefik", namespace: "recette-test" }],
     });
-    const dep = one(registrations, "kubernetes:apps/v1:Deployment", "traefik").inputs as { spec: { template: { spec: Record<string, unknown> } } };
+    const dep = one(registrations, "kubernetes:apps/v1:Deployment", "traefik").inputs as {
+      spec: { template: { spec: Record<string, unknown> } };
+    };
     expect(dep.spec.template.spec.serviceAccountName).toBe("recette-test-traefik");
     expect(dep.spec.template.spec).not.toHaveProperty("automountServiceAccountToken");
-    expect((one(registrations, "kubernetes:core/v1:Service", "traefik-published").inputs.spec as { externalTrafficPolicy: string }).externalTrafficPolicy).toBe("Local");
+    expect(
+      (
+        one(registrations, "kubernetes:core/v1:Service", "traefik-published").inputs.spec as {
+          externalTrafficPolicy: string;
+        }
+      ).externalTrafficPolicy,
+    ).toBe("Local");
   });
 });
 
@@ -573,15 +754,28 @@ describe("Cluster under mocks", () => {
     publicAddress: host,
     dependsOn: [],
   });
-  const commandNames = (regs: Registration[]) => regs.filter((r) => r.type === "command:remote:Command").map((r) => r.name);
+  const commandNames = (regs: Registration[]) =>
+    regs.filter((r) => r.type === "command:remote:Command").map((r) => r.name);
 
   it("installs servers one at a time, then agents one at a time, and reads the kubeconfig from the first server", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    const nodes = [node("worker-1", "worker", "192.0.2.4"), node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2"), node("manager-3", "manager", "192.0.2.3"), node("worker-2", "worker", "192.0.2.5")];
+    const nodes = [
+      node("worker-1", "worker", "192.0.2.4"),
+      node("manager-1", "manager", "192.0.2.1"),
+      node("manager-2", "manager", "192.0.2.2"),
+      node("manager-3", "manager", "192.0.2.3"),
+      node("worker-2", "worker", "192.0.2.5"),
+    ];
     new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
     await settle();
     const installs = commandNames(registrations).filter((n) => /-k3s-(server|agent)$/.test(n));
-    expect(installs).toEqual(["manager-1-k3s-server", "manager-2-k3s-server", "manager-3-k3s-server", "worker-1-k3s-agent", "worker-2-k3s-agent"]);
+    expect(installs).toEqual([
+      "manager-1-k3s-server",
+      "manager-2-k3s-server",
+      "manager-3-k3s-server",
+      "worker-1-k3s-agent",
+      "worker-2-k3s-agent",
+    ]);
     expect(commandNames(registrations).filter((n) => n.endsWith("-kubeconfig"))).toEqual(["manager-1-k3s-kubeconfig"]);
     // Three servers default to etcd: the first initialises it, the others join it.
     const create = (name: string) => one(registrations, "command:remote:Command", name).inputs.create as string;
@@ -592,7 +786,14 @@ describe("Cluster under mocks", () => {
 
   it("registers one token, one provider and exactly the install and kubeconfig steps for 1 server + 2 agents", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2"), node("worker-2", "worker", "192.0.2.3")], version: "v1.32.1+k3s1" });
+    new Cluster("k3s", {
+      nodes: [
+        node("manager-1", "manager", "192.0.2.1"),
+        node("worker-1", "worker", "192.0.2.2"),
+        node("worker-2", "worker", "192.0.2.3"),
+      ],
+      version: "v1.32.1+k3s1",
+    });
     await settle();
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
       "command:remote:Command::manager-1-for-manager-1-k3s-labels",
@@ -606,23 +807,36 @@ describe("Cluster under mocks", () => {
       "random:index/randomPassword:RandomPassword::k3s-token",
       "recette:k3s:Cluster::k3s",
     ]);
-    expect(one(registrations, "random:index/randomPassword:RandomPassword", "k3s-token").inputs).toEqual({ length: 48, special: false });
+    expect(one(registrations, "random:index/randomPassword:RandomPassword", "k3s-token").inputs).toEqual({
+      length: 48,
+      special: false,
+    });
     // One sqlite server: no etcd initialisation.
-    expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain("--cluster-init");
+    expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain(
+      "--cluster-init",
+    );
   });
 
   it("applies each node's recipe labels: at install, and by a labels step on the first server after every install", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    const nodes = [node("manager-1", "manager", "192.0.2.1"), { ...node("worker-1", "worker", "192.0.2.2"), labels: { zone: "a", disk: "ssd" } }];
+    const nodes = [
+      node("manager-1", "manager", "192.0.2.1"),
+      { ...node("worker-1", "worker", "192.0.2.2"), labels: { zone: "a", disk: "ssd" } },
+    ];
     new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
     await settle();
     // A step registers once the steps it depends on are registered: the labels come after every install.
     const order = commandNames(registrations).filter((n) => !n.endsWith("-kubeconfig"));
     expect(order.slice(0, 2)).toEqual(["manager-1-k3s-server", "worker-1-k3s-agent"]);
-    expect(order.slice(2, 4).sort()).toEqual(["manager-1-for-manager-1-k3s-labels", "manager-1-for-worker-1-k3s-labels"]);
+    expect(order.slice(2, 4).sort()).toEqual([
+      "manager-1-for-manager-1-k3s-labels",
+      "manager-1-for-worker-1-k3s-labels",
+    ]);
     const agent = one(registrations, "command:remote:Command", "worker-1-k3s-agent").inputs.create as string;
     expect(agent).toContain("  --node-label disk=ssd \\\n  --node-label zone=a \\\n");
-    expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain("--node-label");
+    expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain(
+      "--node-label",
+    );
     const labels = one(registrations, "command:remote:Command", "manager-1-for-worker-1-k3s-labels");
     expect(labels.parent).toBe("recette:k3s:Cluster::k3s");
     // Runs on the first server (its connection), for the worker's private address.
@@ -630,7 +844,9 @@ describe("Cluster under mocks", () => {
     expect(labels.inputs.environment).toEqual({ NODE_IP: "172.16.16.2" });
     expect(labels.inputs.triggers).toEqual(['{"zone":"a","disk":"ssd"}']);
     expect(labels.inputs.create).toContain('k3s kubectl label node "$node" --overwrite disk=ssd zone=a >/dev/null');
-    expect(labels.inputs.create).toContain('k3s kubectl annotate node "$node" --overwrite recette.labels=disk,zone >/dev/null');
+    expect(labels.inputs.create).toContain(
+      'k3s kubectl annotate node "$node" --overwrite recette.labels=disk,zone >/dev/null',
+    );
     const none = one(registrations, "command:remote:Command", "manager-1-for-manager-1-k3s-labels");
     expect(none.inputs.environment).toEqual({ NODE_IP: "172.16.16.1" });
     expect(none.inputs.triggers).toEqual(["{}"]);
@@ -641,7 +857,9 @@ describe("Cluster under mocks", () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const nodes = [{ ...node("manager-1", "manager", "192.0.2.1"), labels: { "disk; reboot": "ssd" } }];
     expect(() => new Cluster("bad", { nodes, version: "v1.32.1+k3s1" })).toThrow(
-      new Error('recette:k3s:Cluster bad: node manager-1: label key "disk; reboot" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit'),
+      new Error(
+        "recette:k3s:Cluster bad: node manager-1: label key \"disk; reboot\" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      ),
     );
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:k3s:Cluster"]);
@@ -649,7 +867,10 @@ describe("Cluster under mocks", () => {
 
   it("keeps the token and the kubeconfig secret", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    const cluster = new Cluster("k3s", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2")], version: "v1.32.1+k3s1" });
+    const cluster = new Cluster("k3s", {
+      nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2")],
+      version: "v1.32.1+k3s1",
+    });
     await settle();
     expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
     expect(await resolve(cluster.kubeconfig)).toContain("apiVersion: v1");
@@ -660,13 +881,23 @@ describe("Cluster under mocks", () => {
       expect(step.inputs.connection).toBe(SECRET);
       expect(step.inputs.triggers).toEqual(["v1.32.1+k3s1"]);
     }
-    expect(one(registrations, "command:remote:Command", "manager-1-k3s-kubeconfig").inputs.environment).toEqual({ PUBLIC_IP: "192.0.2.1" });
+    expect(one(registrations, "command:remote:Command", "manager-1-k3s-kubeconfig").inputs.environment).toEqual({
+      PUBLIC_IP: "192.0.2.1",
+    });
     expect(JSON.stringify(registrations)).not.toMatch(/mock-[0-9a-f]{16}/);
   });
 
-  const quorum = (n: number) => ({ propertyPath: "nodes", reason: `${n} k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd)` });
-  const sqlite = (n: number) => ({ propertyPath: "datastore", reason: `${n} k3s servers cannot share sqlite, which holds one server's state (use datastore: etcd, or remove it)` });
-  it.each<[string, ("manager" | "worker")[], "sqlite" | "etcd" | undefined, { propertyPath: string; reason: string }[]]>([
+  const quorum = (n: number) => ({
+    propertyPath: "nodes",
+    reason: `${n} k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd)`,
+  });
+  const sqlite = (n: number) => ({
+    propertyPath: "datastore",
+    reason: `${n} k3s servers cannot share sqlite, which holds one server's state (use datastore: etcd, or remove it)`,
+  });
+  it.each<
+    [string, ("manager" | "worker")[], "sqlite" | "etcd" | undefined, { propertyPath: string; reason: string }[]]
+  >([
     ["no server", ["worker"], undefined, [{ propertyPath: "nodes", reason: "k3s needs at least one server" }]],
     ["1 server", ["manager", "worker"], undefined, []],
     ["2 servers on the default sqlite", ["manager", "manager"], undefined, [quorum(2), sqlite(2)]],
@@ -681,7 +912,13 @@ describe("Cluster under mocks", () => {
 
   it("refuses several sqlite servers with the exact message, before any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    expect(() => new Cluster("bad", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")], version: "v1.32.1+k3s1" })).toThrow(
+    expect(
+      () =>
+        new Cluster("bad", {
+          nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")],
+          version: "v1.32.1+k3s1",
+        }),
+    ).toThrow(
       new Error(
         "recette:k3s:Cluster bad: nodes: 2 k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd); datastore: 2 k3s servers cannot share sqlite, which holds one server's state (use datastore: etcd, or remove it)",
       ),
@@ -705,7 +942,12 @@ describe("LocalCluster (the cluster scripts/ensure-kubernetes runs on this machi
     const { registrations, settle } = installRecorder("recette", "test");
     new LocalCluster("k3s", { kubeconfigPath: "/var/lib/recette-k8s/pki/kubeconfig/super-admin.conf" });
     await settle();
-    expect(registrations.map((r) => `${r.type}::${r.name}`)).toEqual(["recette:k3s:LocalCluster::k3s", "pulumi:providers:kubernetes::k3s-provider"]);
-    expect(one(registrations, "pulumi:providers:kubernetes", "k3s-provider").inputs.kubeconfig).toBe("/var/lib/recette-k8s/pki/kubeconfig/super-admin.conf");
+    expect(registrations.map((r) => `${r.type}::${r.name}`)).toEqual([
+      "recette:k3s:LocalCluster::k3s",
+      "pulumi:providers:kubernetes::k3s-provider",
+    ]);
+    expect(one(registrations, "pulumi:providers:kubernetes", "k3s-provider").inputs.kubeconfig).toBe(
+      "/var/lib/recette-k8s/pki/kubeconfig/super-admin.conf",
+    );
   });
 });

@@ -10,7 +10,8 @@ export interface LocalClusterArgs {
 }
 
 /** The kubeconfig path a LocalCluster uses: the argument, then $KUBECONFIG, then ensure-kubernetes's default. */
-export const localKubeconfigPath = (a: LocalClusterArgs, env: NodeJS.ProcessEnv = process.env): string => a.kubeconfigPath ?? (env.KUBECONFIG || LOCAL_KUBECONFIG);
+export const localKubeconfigPath = (a: LocalClusterArgs, env: NodeJS.ProcessEnv = process.env): string =>
+  a.kubeconfigPath ?? (env.KUBECONFIG || LOCAL_KUBECONFIG);
 
 /**
  * The k3s target on `nodes.provider: local`: the one-node Kubernetes cluster scripts/ensure-kubernetes

@@ -79,7 +79,9 @@ const INGRESS_HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]
 export const kubernetesProblems = (w: Workload): string[] => {
   const problems: string[] = [];
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(w.name))
-    problems.push(`workload name ${visible(w.name)} (container name and recette.workload label): a DNS label (1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit)`);
+    problems.push(
+      `workload name ${visible(w.name)} (container name and recette.workload label): a DNS label (1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit)`,
+    );
   for (const [key, v] of Object.entries(w.placement.labels)) {
     const keyProblem = kubernetesLabelKeyProblem(key);
     if (keyProblem) problems.push(`placement label key ${visible(key)}: ${keyProblem}`);
@@ -88,10 +90,19 @@ export const kubernetesProblems = (w: Workload): string[] => {
   }
   const badPath = (p: string) => !p.startsWith("/") || controlCharacter(p) !== undefined || /\s/.test(p);
   for (const r of w.routes) {
-    if (r.host.length > 253 || !INGRESS_HOST.test(r.host)) problems.push(`route host ${visible(r.host)}: an Ingress host is a lower-case DNS name, optionally starting with *.`);
-    if (badPath(r.path)) problems.push(`route path ${visible(r.path)}: an Ingress path starts with / and has no blanks or control characters`);
+    if (r.host.length > 253 || !INGRESS_HOST.test(r.host))
+      problems.push(
+        `route host ${visible(r.host)}: an Ingress host is a lower-case DNS name, optionally starting with *.`,
+      );
+    if (badPath(r.path))
+      problems.push(
+        `route path ${visible(r.path)}: an Ingress path starts with / and has no blanks or control characters`,
+      );
   }
-  if (w.health?.http && badPath(w.health.http.path)) problems.push(`health path ${visible(w.health.http.path)}: an HTTP probe path starts with / and has no blanks or control characters`);
+  if (w.health?.http && badPath(w.health.http.path))
+    problems.push(
+      `health path ${visible(w.health.http.path)}: an HTTP probe path starts with / and has no blanks or control characters`,
+    );
   return problems;
 };
 
@@ -100,22 +111,33 @@ export const renderAffinity = (w: Workload) => {
   const expressions: { key: string; operator: string; values?: string[] }[] = Object.keys(w.placement.labels)
     .sort()
     .map((key) => ({ key, operator: "In", values: [w.placement.labels[key]!] }));
-  if (w.placement.role === "manager") expressions.push({ key: "node-role.kubernetes.io/control-plane", operator: "Exists" });
-  if (w.placement.role === "worker") expressions.push({ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" });
+  if (w.placement.role === "manager")
+    expressions.push({ key: "node-role.kubernetes.io/control-plane", operator: "Exists" });
+  if (w.placement.role === "worker")
+    expressions.push({ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" });
   if (expressions.length === 0) return undefined;
-  return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } } };
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] },
+    },
+  };
 };
 
 export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.DeploymentArgs => {
-  const volumes: k8s.types.input.core.v1.Volume[] = w.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: ctx.claims[v.name] ?? v.name } }));
+  const volumes: k8s.types.input.core.v1.Volume[] = w.volumes.map((v) => ({
+    name: v.name,
+    persistentVolumeClaim: { claimName: ctx.claims[v.name] ?? v.name },
+  }));
   const mounts: k8s.types.input.core.v1.VolumeMount[] = w.volumes.map((v) => ({ name: v.name, mountPath: v.path }));
   if (ctx.configMap) {
     volumes.push({ name: "files", configMap: { name: ctx.configMap } });
-    for (const f of w.files) mounts.push({ name: "files", mountPath: f.path, subPath: fileKey(f.name), readOnly: true });
+    for (const f of w.files)
+      mounts.push({ name: "files", mountPath: f.path, subPath: fileKey(f.name), readOnly: true });
   }
   if (ctx.secret) {
     volumes.push({ name: "secrets", secret: { secretName: ctx.secret, defaultMode: 0o400 } });
-    for (const s of w.secrets) mounts.push({ name: "secrets", mountPath: s.path, subPath: fileKey(s.name), readOnly: true });
+    for (const s of w.secrets)
+      mounts.push({ name: "secrets", mountPath: s.path, subPath: fileKey(s.name), readOnly: true });
   }
   const limits: Record<string, string> = {};
   if (w.resources.memoryMiB) limits.memory = `${w.resources.memoryMiB}Mi`;
@@ -139,14 +161,22 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
     spec: {
       replicas: w.autoscale ? w.autoscale.min : w.replicas,
       selector: { matchLabels: renderSelector(ctx) },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: startFirst ? w.update.parallelism : 0, maxUnavailable: startFirst ? 0 : w.update.parallelism } },
+      strategy: {
+        type: "RollingUpdate",
+        rollingUpdate: {
+          maxSurge: startFirst ? w.update.parallelism : 0,
+          maxUnavailable: startFirst ? 0 : w.update.parallelism,
+        },
+      },
       template: {
         metadata: {
           labels: { ...ctx.labels, ...renderSelector(ctx) },
           ...(Object.keys(annotations).length ? { annotations } : {}),
         },
         spec: {
-          ...(ctx.serviceAccount ? { serviceAccountName: ctx.serviceAccount } : { automountServiceAccountToken: false }),
+          ...(ctx.serviceAccount
+            ? { serviceAccountName: ctx.serviceAccount }
+            : { automountServiceAccountToken: false }),
           ...(renderAffinity(w) ? { affinity: renderAffinity(w) } : {}),
           containers: [
             {
@@ -156,7 +186,9 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
               env: Object.keys(w.env)
                 .sort()
                 .map((name) => ({ name, value: w.env[name] as pulumi.Input<string> })),
-              ports: [...new Set([...w.ports, ...w.published.map((p) => p.target)])].map((containerPort) => ({ containerPort })),
+              ports: [...new Set([...w.ports, ...w.published.map((p) => p.target)])].map((containerPort) => ({
+                containerPort,
+              })),
               volumeMounts: mounts,
               ...(Object.keys(resources).length ? { resources } : {}),
               ...probes,
@@ -178,7 +210,11 @@ export const renderServices = (w: Workload, ctx: ObjectContext) => {
     out.push({
       name: ctx.name,
       metadata: { name: ctx.name, namespace: ctx.namespace, labels: ctx.labels },
-      spec: { type: "ClusterIP", selector: renderSelector(ctx), ports: internal.map((port) => ({ name: `p${port}`, port, targetPort: port })) },
+      spec: {
+        type: "ClusterIP",
+        selector: renderSelector(ctx),
+        ports: internal.map((port) => ({ name: `p${port}`, port, targetPort: port })),
+      },
     });
   if (w.published.length)
     out.push({
@@ -189,7 +225,12 @@ export const renderServices = (w: Workload, ctx: ObjectContext) => {
         // Local keeps clients' source addresses (the Swarm side uses host-mode publishing for that).
         externalTrafficPolicy: w.preserveClientIp ? "Local" : "Cluster",
         selector: renderSelector(ctx),
-        ports: w.published.map((p) => ({ name: `${p.protocol}${p.published}`, port: p.published, targetPort: p.target, protocol: p.protocol.toUpperCase() })),
+        ports: w.published.map((p) => ({
+          name: `${p.protocol}${p.published}`,
+          port: p.published,
+          targetPort: p.target,
+          protocol: p.protocol.toUpperCase(),
+        })),
       },
     });
   return out;
@@ -215,7 +256,11 @@ export const renderIngress = (w: Workload, ctx: ObjectContext) => {
         http: {
           paths: w.routes
             .filter((r) => r.host === host)
-            .map((r) => ({ path: r.path, pathType: "Prefix", backend: { service: { name: ctx.name, port: { number: r.port } } } })),
+            .map((r) => ({
+              path: r.path,
+              pathType: "Prefix",
+              backend: { service: { name: ctx.name, port: { number: r.port } } },
+            })),
         },
       })),
     },
@@ -230,7 +275,12 @@ export const renderHpa = (w: Workload, ctx: ObjectContext) =>
           scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: ctx.name },
           minReplicas: w.autoscale.min,
           maxReplicas: w.autoscale.max,
-          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: w.autoscale.cpuPercent } } }],
+          metrics: [
+            {
+              type: "Resource",
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: w.autoscale.cpuPercent } },
+            },
+          ],
         },
       }
     : undefined;
@@ -239,7 +289,11 @@ export const renderHpa = (w: Workload, ctx: ObjectContext) =>
 export const TRAEFIK_RULES = [
   { apiGroups: [""], resources: ["services", "endpoints", "secrets", "nodes"], verbs: ["get", "list", "watch"] },
   { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
-  { apiGroups: ["networking.k8s.io", "extensions"], resources: ["ingresses", "ingressclasses"], verbs: ["get", "list", "watch"] },
+  {
+    apiGroups: ["networking.k8s.io", "extensions"],
+    resources: ["ingresses", "ingressclasses"],
+    verbs: ["get", "list", "watch"],
+  },
   { apiGroups: ["networking.k8s.io", "extensions"], resources: ["ingresses/status"], verbs: ["update"] },
 ];
 

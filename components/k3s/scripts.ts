@@ -13,7 +13,8 @@ export const K3S_INSTALL_URL = "https://get.k3s.io";
 export const LABELS_ANNOTATION = "recette.labels";
 
 // ENVIRON, not `awk -v`: -v would interpret backslashes in the value.
-const iface = "iface=$(ip -o -4 addr show | awk '{split($4, a, \"/\"); if (a[1] == ENVIRON[\"NODE_IP\"]) print $2}' | head -n1)";
+const iface =
+  'iface=$(ip -o -4 addr show | awk \'{split($4, a, "/"); if (a[1] == ENVIRON["NODE_IP"]) print $2}\' | head -n1)';
 
 const installed = (version: string, unit: "k3s" | "k3s-agent") =>
   `if command -v k3s >/dev/null 2>&1 && k3s --version | ${shellCommand(["grep", "-qF", "--", version])} && systemctl is-active --quiet ${unit}; then exit 0; fi`;
@@ -59,14 +60,22 @@ export const renderServerInstall = (s: ServerInstall): string =>
       ["--node-ip", shellVar("NODE_IP")],
       ["--flannel-iface", shellVar("iface")],
       ["--write-kubeconfig-mode", "0600"],
-      ...(s.first ? (s.datastore === "etcd" ? [["--cluster-init"]] : []) : [["--server", `https://${s.joinAddress}:6443`]]),
+      ...(s.first
+        ? s.datastore === "etcd"
+          ? [["--cluster-init"]]
+          : []
+        : [["--server", `https://${s.joinAddress}:6443`]]),
       ...checkedLabels(s.labels ?? {}).map(([k, v]) => ["--node-label", `${k}=${v}`]),
       ["--token", shellVar("K3S_TOKEN")],
     ]),
   ].join("\n");
 
 /** Installs or upgrades a k3s agent. Needs $K3S_TOKEN and $NODE_IP. */
-export const renderAgentInstall = (version: string, serverAddress: string, labels: Record<string, string> = {}): string =>
+export const renderAgentInstall = (
+  version: string,
+  serverAddress: string,
+  labels: Record<string, string> = {},
+): string =>
   [
     installed(version, "k3s-agent"),
     iface,
@@ -90,7 +99,7 @@ export const renderKubeconfig = (): string =>
     'case "$PUBLIC_IP" in',
     "  ''|-*|*[!0-9A-Za-z.:-]*) echo \"recette: PUBLIC_IP is not an address or a host name\" >&2; exit 1 ;;",
     "esac",
-    "awk 'BEGIN { from = \"https://127.0.0.1:6443\"; ip = ENVIRON[\"PUBLIC_IP\"]; if (index(ip, \":\")) ip = \"[\" ip \"]\"; to = \"https://\" ip \":6443\" }",
+    'awk \'BEGIN { from = "https://127.0.0.1:6443"; ip = ENVIRON["PUBLIC_IP"]; if (index(ip, ":")) ip = "[" ip "]"; to = "https://" ip ":6443" }',
     "  { i = index($0, from); if (i) $0 = substr($0, 1, i - 1) to substr($0, i + length(from)); print }' /etc/rancher/k3s/k3s.yaml",
   ].join("\n");
 
@@ -107,7 +116,7 @@ export const renderNodeLabels = (labels: Record<string, string>): string => {
   return [
     'node=""',
     "for _ in $(seq 1 60); do",
-    "  node=$(k3s kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{\" \"}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}' |",
+    '  node=$(k3s kubectl get nodes -o jsonpath=\'{range .items[*]}{.metadata.name}{" "}{.status.addresses[?(@.type=="InternalIP")].address}{"\\n"}{end}\' |',
     // The API may not answer yet, or the node not be registered yet: both are retried.
     "    awk '{ for (i = 2; i <= NF; i++) if ($i == ENVIRON[\"NODE_IP\"]) { print $1; exit } }') || true",
     '  [ -n "$node" ] && break',
@@ -116,12 +125,18 @@ export const renderNodeLabels = (labels: Record<string, string>): string => {
     '[ -n "$node" ] || { echo "recette: no Kubernetes node has the address $NODE_IP" >&2; exit 1; }',
     `previous=$(k3s kubectl get node "$node" -o jsonpath=${shellQuote(`{.metadata.annotations.${LABELS_ANNOTATION.replace(/\./g, "\\.")}}`)})`,
     "while IFS= read -r k; do",
-    keys.length ? `  case "$k" in ''|${keys.map((k) => shellQuote(k)).join("|")}) ;; *) ${remove} ;; esac` : `  [ -z "$k" ] || ${remove}`,
-    'done <<< "${previous//,/$\'\\n\'}"',
-    ...(pairs.length ? [kubectl("label", "node", shellVar("node"), "--overwrite", ...pairs.map(([k, v]) => `${k}=${v}`))] : []),
+    keys.length
+      ? `  case "$k" in ''|${keys.map((k) => shellQuote(k)).join("|")}) ;; *) ${remove} ;; esac`
+      : `  [ -z "$k" ] || ${remove}`,
+    "done <<< \"${previous//,/$'\\n'}\"",
+    ...(pairs.length
+      ? [kubectl("label", "node", shellVar("node"), "--overwrite", ...pairs.map(([k, v]) => `${k}=${v}`))]
+      : []),
     kubectl("annotate", "node", shellVar("node"), "--overwrite", `${LABELS_ANNOTATION}=${keys.join(",")}`),
   ].join("\n");
 };
 
 export const renderUninstall = (role: "server" | "agent"): string =>
-  role === "server" ? "[ ! -x /usr/local/bin/k3s-uninstall.sh ] || /usr/local/bin/k3s-uninstall.sh" : "[ ! -x /usr/local/bin/k3s-agent-uninstall.sh ] || /usr/local/bin/k3s-agent-uninstall.sh";
+  role === "server"
+    ? "[ ! -x /usr/local/bin/k3s-uninstall.sh ] || /usr/local/bin/k3s-uninstall.sh"
+    : "[ ! -x /usr/local/bin/k3s-agent-uninstall.sh ] || /usr/local/bin/k3s-agent-uninstall.sh";

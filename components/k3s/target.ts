@@ -5,7 +5,16 @@ import { visible } from "../escape";
 import { kubernetesLabelValueProblem } from "../formats";
 import { physicalName, stackLabels, stackPrefix, type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
-import { fileKeyOf, kubernetesProblems, renderDeployment, renderHpa, renderIngress, renderServices, TRAEFIK_RULES, type ObjectContext } from "./objects";
+import {
+  fileKeyOf,
+  kubernetesProblems,
+  renderDeployment,
+  renderHpa,
+  renderIngress,
+  renderServices,
+  TRAEFIK_RULES,
+  type ObjectContext,
+} from "./objects";
 
 export interface TargetArgs {
   naming: Naming;
@@ -32,7 +41,10 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
   constructor(name: string, args: TargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:k3s:Target", name, {}, opts);
     const recipe = kubernetesLabelValueProblem(args.naming.recipe);
-    if (recipe) throw new Error(`recette:k3s:Target ${name}: recipe name ${visible(args.naming.recipe)} (the recette.recipe label): ${recipe}`);
+    if (recipe)
+      throw new Error(
+        `recette:k3s:Target ${name}: recipe name ${visible(args.naming.recipe)} (the recette.recipe label): ${recipe}`,
+      );
     this.args = args;
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
@@ -58,7 +70,10 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
 
   deploy(w: Workload, parent: pulumi.Resource): DeployedWorkload {
     const problems = kubernetesProblems(w);
-    if (problems.length) throw new Error(`recette:k3s:Target: workload ${visible(w.name)} cannot run on Kubernetes: ${problems.join("; ")}`);
+    if (problems.length)
+      throw new Error(
+        `recette:k3s:Target: workload ${visible(w.name)} cannot run on Kubernetes: ${problems.join("; ")}`,
+      );
     const { naming, provider } = this.args;
     const ns = stackPrefix(naming);
     const opts = { parent, provider, dependsOn: [this.namespace] };
@@ -75,7 +90,11 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
           `${w.name}-${v.name}`,
           {
             metadata: { name: claim, namespace: ns, labels: { ...labels, "recette.keep": String(v.keep) } },
-            spec: { accessModes: ["ReadWriteOnce"], storageClassName: this.args.storageClass ?? "local-path", resources: { requests: { storage: `${v.sizeMiB}Mi` } } },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              storageClassName: this.args.storageClass ?? "local-path",
+              resources: { requests: { storage: `${v.sizeMiB}Mi` } },
+            },
           },
           // The claim holds the data that must survive: kept on destroy, protected in prod.
           { ...opts, retainOnDelete: v.keep, protect: v.keep && this.args.protectVolumes === true },
@@ -100,7 +119,14 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       // Its keeper is stored encrypted; the hex id is not secret, so the Deployment stays readable in previews.
       const version = new random.RandomId(
         `${w.name}-secrets-version`,
-        { byteLength: 4, keepers: { content: pulumi.secret(pulumi.all(w.secrets.map((x) => pulumi.output(x.content))).apply((all) => all.join("\0"))) } },
+        {
+          byteLength: 4,
+          keepers: {
+            content: pulumi.secret(
+              pulumi.all(w.secrets.map((x) => pulumi.output(x.content))).apply((all) => all.join("\0")),
+            ),
+          },
+        },
         { parent },
       );
       ctx.secretVersion = version.hex;
@@ -119,7 +145,11 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     if (w.readsOrchestrator) {
       ctx.serviceAccount = name;
       const sa = new k8s.core.v1.ServiceAccount(`${w.name}-sa`, { metadata: { name, namespace: ns, labels } }, opts);
-      const role = new k8s.rbac.v1.ClusterRole(`${w.name}-role`, { metadata: { name, labels }, rules: TRAEFIK_RULES }, opts);
+      const role = new k8s.rbac.v1.ClusterRole(
+        `${w.name}-role`,
+        { metadata: { name, labels }, rules: TRAEFIK_RULES },
+        opts,
+      );
       const binding = new k8s.rbac.v1.ClusterRoleBinding(
         `${w.name}-binding`,
         {
@@ -131,10 +161,19 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       );
       resources.push(sa, role, binding);
     }
-    const deployment = new k8s.apps.v1.Deployment(w.name, renderDeployment(w, ctx), { ...opts, dependsOn: [this.namespace, ...resources] });
+    const deployment = new k8s.apps.v1.Deployment(w.name, renderDeployment(w, ctx), {
+      ...opts,
+      dependsOn: [this.namespace, ...resources],
+    });
     resources.push(deployment);
     for (const svc of renderServices(w, ctx)) {
-      resources.push(new k8s.core.v1.Service(svc.name === name ? `${w.name}-service` : `${w.name}-published`, { metadata: svc.metadata, spec: svc.spec }, opts));
+      resources.push(
+        new k8s.core.v1.Service(
+          svc.name === name ? `${w.name}-service` : `${w.name}-published`,
+          { metadata: svc.metadata, spec: svc.spec },
+          opts,
+        ),
+      );
     }
     const ingress = renderIngress(w, ctx);
     if (ingress) resources.push(new k8s.networking.v1.Ingress(`${w.name}-ingress`, ingress, opts));

@@ -26,10 +26,13 @@ export const SMARTHOST_CA_FILE = "/etc/smtpd/smarthost-ca.pem";
  */
 export const checkCaCertificate = (pem: string): string => {
   const refuse = (why: string) => {
-    throw new Error(`recette: the smarthost's caCertificate cannot be used: ${why} (fix: give the CA's certificate in PEM, e.g. pulumi config set smarthostCa < ca.pem)`);
+    throw new Error(
+      `recette: the smarthost's caCertificate cannot be used: ${why} (fix: give the CA's certificate in PEM, e.g. pulumi config set smarthostCa < ca.pem)`,
+    );
   };
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) refuse("it holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)");
+  if (blocks.length === 0)
+    refuse("it holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)");
   const rest = blocks.reduce((left, b) => left.replace(b, ""), pem);
   if (rest.trim() !== "") refuse("it holds something besides PEM certificates (a private key? text?)");
   for (const [i, b] of blocks.entries()) {
@@ -57,9 +60,12 @@ export const renderSmtpdConf = (a: SmtpdConfigArgs): string => {
   lines.push(`listen on 0.0.0.0 port 25 hostname ${smtpdString(a.hostname, "relay host name")}`);
   if (a.delivery === "smarthost") {
     const sh = a.smarthost!;
-    if (!Number.isInteger(sh.port) || sh.port < 1 || sh.port > 65535) throw refusal("smtpd.conf", "smarthost port", String(sh.port), "it is not a port number (1-65535)");
+    if (!Number.isInteger(sh.port) || sh.port < 1 || sh.port > 65535)
+      throw refusal("smtpd.conf", "smarthost port", String(sh.port), "it is not a port number (1-65535)");
     const scheme = sh.tls === "smtps" ? "smtps" : "smtp+tls";
-    lines.push(`action "relay" relay host ${smtpdString(`${scheme}://relay@${sh.host}:${sh.port}`, "smarthost host")} auth <secrets> helo ${smtpdString(a.hostname, "relay host name")}`);
+    lines.push(
+      `action "relay" relay host ${smtpdString(`${scheme}://relay@${sh.host}:${sh.port}`, "smarthost host")} auth <secrets> helo ${smtpdString(a.hostname, "relay host name")}`,
+    );
   } else if (a.delivery === "direct") {
     lines.push(`action "relay" relay helo ${smtpdString(a.hostname, "relay host name")}`);
   } else {
@@ -80,10 +86,18 @@ export const renderCredentials = (user: string, password: string): string => {
   if (user === "") throw refusal(CREDENTIALS, "smarthost user", user, "it is empty");
   const control = controlCharacter(user);
   if (control) throw refusal(CREDENTIALS, "smarthost user", user, `it contains ${control}`);
-  if (/[\s:]/.test(user)) throw refusal(CREDENTIALS, "smarthost user", user, "it contains a blank or ':', which separate the user from the password");
+  if (/[\s:]/.test(user))
+    throw refusal(
+      CREDENTIALS,
+      "smarthost user",
+      user,
+      "it contains a blank or ':', which separate the user from the password",
+    );
   if (password === "") throw refusal(CREDENTIALS, "the smarthost password", undefined, "it is empty");
   const passwordControl = controlCharacter(password);
-  if (passwordControl) throw refusal(CREDENTIALS, "the smarthost password", undefined, `it contains ${passwordControl}`);
-  if (/\s$/.test(password)) throw refusal(CREDENTIALS, "the smarthost password", undefined, "it ends with a blank, which smtpd trims");
+  if (passwordControl)
+    throw refusal(CREDENTIALS, "the smarthost password", undefined, `it contains ${passwordControl}`);
+  if (/\s$/.test(password))
+    throw refusal(CREDENTIALS, "the smarthost password", undefined, "it ends with a blank, which smtpd trims");
   return `relay ${user}:${password}\n`;
 };

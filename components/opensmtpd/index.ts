@@ -1,2 +1,10 @@
-export { checkCaCertificate, CREDENTIALS_FILE, MAILBOX_USER, renderCredentials, renderSmtpdConf, SMARTHOST_CA_FILE, type SmtpdConfigArgs } from "./config";
+export {
+  checkCaCertificate,
+  CREDENTIALS_FILE,
+  MAILBOX_USER,
+  renderCredentials,
+  renderSmtpdConf,
+  SMARTHOST_CA_FILE,
+  type SmtpdConfigArgs,
+} from "./config";
 export { Opensmtpd, opensmtpdWorkload, validateOpensmtpdArgs, type OpensmtpdArgs } from "./opensmtpd";

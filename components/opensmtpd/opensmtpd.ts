@@ -51,10 +51,20 @@ export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
     image: a.image,
     files: [
       { name: "smtpd.conf", path: "/etc/smtpd/smtpd.conf", content: conf },
-      ...(a.smarthost?.caCertificate ? [{ name: "smarthost-ca.pem", path: SMARTHOST_CA_FILE, content: pulumi.output(a.smarthost.caCertificate).apply(checkCaCertificate) }] : []),
+      ...(a.smarthost?.caCertificate
+        ? [
+            {
+              name: "smarthost-ca.pem",
+              path: SMARTHOST_CA_FILE,
+              content: pulumi.output(a.smarthost.caCertificate).apply(checkCaCertificate),
+            },
+          ]
+        : []),
     ],
     // smtpd refuses a secrets table readable by others.
-    secrets: credentials ? [{ name: "smtpd-credentials", path: CREDENTIALS_FILE, content: credentials, mode: 0o400 }] : [],
+    secrets: credentials
+      ? [{ name: "smtpd-credentials", path: CREDENTIALS_FILE, content: credentials, mode: 0o400 }]
+      : [],
     volumes: [
       { name: "spool", path: "/var/spool/smtpd", sizeMiB: 256, keep: true },
       ...(a.delivery === "mailbox" ? [{ name: "mail", path: "/var/mail", sizeMiB: 256, keep: true }] : []),

@@ -10,21 +10,39 @@ describe("Pebble on a Swarm target under mocks", () => {
   it("is healthy only once its directory port answers, and a ready step waits for that after the service", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-    const target = new swarm.Target("swarm", { naming: { project: "recette", stack: "test", recipe: "local" }, provider, mesh: false });
+    const target = new swarm.Target("swarm", {
+      naming: { project: "recette", stack: "test", recipe: "local" },
+      provider,
+      mesh: false,
+    });
     new Pebble("pebble", { target, image: "recette/pebble:2.4" });
     await settle();
-    expect(pebbleWorkload({ target, image: "recette/pebble:2.4" }).health?.command).toEqual(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/14000"]);
+    expect(pebbleWorkload({ target, image: "recette/pebble:2.4" }).health?.command).toEqual([
+      "bash",
+      "-c",
+      "exec 3<>/dev/tcp/127.0.0.1/14000",
+    ]);
     const ready = one(registrations, "command:local:Command", "pebble-ready");
     expect(ready.inputs.create).toBe(renderWaitHealthy("recette-test-pebble"));
     expect(ready.inputs.triggers).toEqual(["recette/pebble:2.4"]);
-    expect(one(registrations, "command:local:Command", "pebble-ca").inputs.create).toBe("docker run --rm --entrypoint cat recette/pebble:2.4 /etc/pebble/ca.pem");
+    expect(one(registrations, "command:local:Command", "pebble-ca").inputs.create).toBe(
+      "docker run --rm --entrypoint cat recette/pebble:2.4 /etc/pebble/ca.pem",
+    );
   });
 
   it("on hosts reached over SSH, the ready step asks the manager (Swarm knows where the task runs), not this machine", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const provider = new docker.Provider("docker", { host: "ssh://root@10.0.0.2" });
-    const target = new swarm.Target("swarm", { naming: { project: "recette", stack: "test", recipe: "lab" }, provider, mesh: false });
-    const [manager] = hostNodes({ hosts: [{ name: "m1", address: "10.0.0.2", user: "root", port: 22, role: "manager" }], privateKey: "KEY", labels: {} });
+    const target = new swarm.Target("swarm", {
+      naming: { project: "recette", stack: "test", recipe: "lab" },
+      provider,
+      mesh: false,
+    });
+    const [manager] = hostNodes({
+      hosts: [{ name: "m1", address: "10.0.0.2", user: "root", port: 22, role: "manager" }],
+      privateKey: "KEY",
+      labels: {},
+    });
     new Pebble("pebble", { target, image: "r/pebble:2.4", manager: manager! });
     await settle();
     expect(byType(registrations, "command:local:Command").map((r) => r.name)).toEqual(["pebble-ca"]);

@@ -23,7 +23,8 @@ export const pebbleDirectory = (target: WorkloadTarget) => `https://${target.ser
  * (10.43.0.10 on k3s and on the local cluster, whose DNS answers the local test zone with the node's
  * address, where Traefik's LoadBalancer Service listens).
  */
-export const pebbleDnsServer = (target: WorkloadTarget) => (target.kind === "swarm" ? "127.0.0.11:53" : "10.43.0.10:53");
+export const pebbleDnsServer = (target: WorkloadTarget) =>
+  target.kind === "swarm" ? "127.0.0.11:53" : "10.43.0.10:53";
 
 /**
  * Pebble, Let's Encrypt's test CA, for the `local` environment only. It validates HTTP-01 for real:
@@ -40,7 +41,13 @@ export const pebbleWorkload = (a: PebbleArgs): Workload => ({
   env: { PEBBLE_WFE_NONCEREJECT: "0", PEBBLE_VA_NOSLEEP: "1", PEBBLE_EXTRA_NAMES: a.target.serviceHost("pebble") },
   ports: [14000, 15000],
   // Healthy once the ACME directory's port accepts connections (the image has bash, no curl).
-  health: { command: ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/14000"], interval: "2s", timeout: "2s", retries: 30, startPeriod: "2s" },
+  health: {
+    command: ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/14000"],
+    interval: "2s",
+    timeout: "2s",
+    retries: 30,
+    startPeriod: "2s",
+  },
   replicas: 1,
   update: { parallelism: 1, delay: "0s", order: "stop-first" },
   resources: { memoryMiB: 128 },
@@ -72,7 +79,10 @@ export class Pebble extends pulumi.ComponentResource {
     // Read from the image itself, so the certificate always matches the Pebble that runs.
     const ca = new command.local.Command(
       `${name}-ca`,
-      { create: shellCommand(["docker", "run", "--rm", "--entrypoint", "cat", args.image, "/etc/pebble/ca.pem"]), triggers: [args.image] },
+      {
+        create: shellCommand(["docker", "run", "--rm", "--entrypoint", "cat", args.image, "/etc/pebble/ca.pem"]),
+        triggers: [args.image],
+      },
       { parent: this },
     );
     // Traefik asks for its certificates once, at start: if Pebble is not answering yet, it does not ask

@@ -1,1 +1,9 @@
-export { ADMIN_PASSWORD_PATH, DATA_PATH, installEnv, Pluxml, pluxmlWorkload, type PluxmlArgs, type PluxmlInstall } from "./pluxml";
+export {
+  ADMIN_PASSWORD_PATH,
+  DATA_PATH,
+  installEnv,
+  Pluxml,
+  pluxmlWorkload,
+  type PluxmlArgs,
+  type PluxmlInstall,
+} from "./pluxml";

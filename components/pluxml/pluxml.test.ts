@@ -7,11 +7,21 @@ import type { Workload } from "../workload";
 import { DATA_PATH, installEnv, Pluxml, pluxmlWorkload, type PluxmlArgs } from "./index";
 import { one, resolve, stubTarget } from "../../test/registrations";
 
-
 const target = stubTarget();
 
-const INSTALL = { adminName: "Jeanne", adminLogin: "jeanne", adminEmail: "jeanne@example.org", adminPassword: "s3cret" };
-const args = (over: Partial<PluxmlArgs> = {}): PluxmlArgs => ({ target, image: "recette/pluxml:5.8.21", host: "blog.example.org", install: INSTALL, ...over });
+const INSTALL = {
+  adminName: "Jeanne",
+  adminLogin: "jeanne",
+  adminEmail: "jeanne@example.org",
+  adminPassword: "s3cret",
+};
+const args = (over: Partial<PluxmlArgs> = {}): PluxmlArgs => ({
+  target,
+  image: "recette/pluxml:5.8.21",
+  host: "blog.example.org",
+  install: INSTALL,
+  ...over,
+});
 
 /** The install settings with PluXml's own defaults (title PluXml, en, Europe/Paris, sample content). */
 const INSTALL_ENV = {
@@ -57,7 +67,12 @@ describe("pluxmlWorkload", () => {
     } satisfies Omit<Workload, "secrets">);
     // the admin password: one secret file, read only by root, never an environment variable
     expect(secrets).toHaveLength(1);
-    expect({ ...secrets[0], content: undefined }).toEqual({ name: "admin-password", path: "/run/secrets/admin-password", mode: 0o400, content: undefined });
+    expect({ ...secrets[0], content: undefined }).toEqual({
+      name: "admin-password",
+      path: "/run/secrets/admin-password",
+      mode: 0o400,
+      content: undefined,
+    });
     expect(pulumi.Output.isInstance(secrets[0]!.content)).toBe(true);
     expect(await pulumi.isSecret(secrets[0]!.content as pulumi.Output<string>)).toBe(true);
     expect(await resolve(secrets[0]!.content)).toBe("s3cret");
@@ -66,7 +81,11 @@ describe("pluxmlWorkload", () => {
 
   it.each<[string, Partial<PluxmlArgs>, Record<string, string>]>([
     ["no relay", {}, { MAIL_FROM: "blog@blog.example.org", ...INSTALL_ENV }],
-    ["a relay", { relayHost: "recette-test-relay" }, { SMTP_HOST: "recette-test-relay", SMTP_PORT: "25", MAIL_FROM: "blog@blog.example.org", ...INSTALL_ENV }],
+    [
+      "a relay",
+      { relayHost: "recette-test-relay" },
+      { SMTP_HOST: "recette-test-relay", SMTP_PORT: "25", MAIL_FROM: "blog@blog.example.org", ...INSTALL_ENV },
+    ],
   ])("env with %s", (_, over, env) => {
     expect(pluxmlWorkload(args(over)).env).toEqual(env);
   });
@@ -76,7 +95,13 @@ describe("pluxmlWorkload", () => {
     [
       "every setting given",
       { ...INSTALL, title: "Le blog", locale: "fr", timezone: "Europe/London", sampleContent: false },
-      { ...INSTALL_ENV, PLUXML_TITLE: "Le blog", PLUXML_LOCALE: "fr", PLUXML_TIMEZONE: "Europe/London", PLUXML_SAMPLE_CONTENT: "0" },
+      {
+        ...INSTALL_ENV,
+        PLUXML_TITLE: "Le blog",
+        PLUXML_LOCALE: "fr",
+        PLUXML_TIMEZONE: "Europe/London",
+        PLUXML_SAMPLE_CONTENT: "0",
+      },
     ],
   ])("install settings: %s", (_, install, env) => {
     expect(installEnv(install)).toEqual(env);
@@ -121,10 +146,18 @@ describe("Pluxml on a Swarm target under mocks", () => {
   it("registers exactly the kept data volume, the admin password secret and the routed service", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-    const target = new swarm.Target("swarm", { naming: { project: "recette", stack: "test", recipe: "blog" }, provider, mesh: true });
+    const target = new swarm.Target("swarm", {
+      naming: { project: "recette", stack: "test", recipe: "blog" },
+      provider,
+      mesh: true,
+    });
     const blog = new Pluxml(
       "blog",
-      args({ target, relayHost: target.serviceHost("relay"), install: { ...INSTALL, title: pulumi.output("Le blog"), adminPassword: pulumi.secret("s3cret") } }),
+      args({
+        target,
+        relayHost: target.serviceHost("relay"),
+        install: { ...INSTALL, title: pulumi.output("Le blog"), adminPassword: pulumi.secret("s3cret") },
+      }),
     );
     await settle();
     expect(blog.url).toBe("https://blog.example.org/");
@@ -137,8 +170,14 @@ describe("Pluxml on a Swarm target under mocks", () => {
       "random:index/randomId:RandomId::blog-admin-password-suffix",
     ]);
     expect(one(registrations, "docker:index/volume:Volume", "blog-data").inputs.name).toBe("recette-test-blog-data");
-    expect(one(registrations, "docker:index/volume:Volume", "blog-data").inputs.labels).toContainEqual({ label: "recette.keep", value: "true" });
-    const secret = one(registrations, "docker:index/secret:Secret", "blog-admin-password").inputs as Record<string, any>;
+    expect(one(registrations, "docker:index/volume:Volume", "blog-data").inputs.labels).toContainEqual({
+      label: "recette.keep",
+      value: "true",
+    });
+    const secret = one(registrations, "docker:index/secret:Secret", "blog-admin-password").inputs as Record<
+      string,
+      any
+    >;
     // the recorder shows secret inputs redacted: the password is a secret in the Docker secret's data
     expect(secret.data).toBe(SECRET);
     expect(secret.name).toMatch(/^recette-test-blog-admin-password-[0-9a-f]{8}$/);
@@ -154,13 +193,37 @@ describe("Pluxml on a Swarm target under mocks", () => {
       PLUXML_TITLE: "Le blog",
     });
     expect(service.taskSpec.containerSpec.secrets).toEqual([
-      { secretId: expect.any(String), secretName: secret.name, fileName: "/run/secrets/admin-password", fileMode: 0o400 },
+      {
+        secretId: expect.any(String),
+        secretName: secret.name,
+        fileName: "/run/secrets/admin-password",
+        fileMode: 0o400,
+      },
     ]);
     const volumeLabels = one(registrations, "docker:index/volume:Volume", "blog-data").inputs.labels;
-    expect(service.taskSpec.containerSpec.mounts).toEqual([{ type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data", volumeOptions: { labels: volumeLabels } }]);
-    expect(service.taskSpec.containerSpec.healthcheck).toEqual({ tests: ["CMD", ...HEALTH.command], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" });
-    expect(service.labels).toContainEqual({ label: "traefik.http.routers.recette-test-blog-0.rule", value: "Host(`blog.example.org`)" });
-    expect(service.labels).toContainEqual({ label: "traefik.http.services.recette-test-blog-80.loadbalancer.server.port", value: "80" });
+    expect(service.taskSpec.containerSpec.mounts).toEqual([
+      {
+        type: "volume",
+        source: "recette-test-blog-data",
+        target: "/var/www/html/data",
+        volumeOptions: { labels: volumeLabels },
+      },
+    ]);
+    expect(service.taskSpec.containerSpec.healthcheck).toEqual({
+      tests: ["CMD", ...HEALTH.command],
+      interval: "10s",
+      timeout: "5s",
+      retries: 3,
+      startPeriod: "10s",
+    });
+    expect(service.labels).toContainEqual({
+      label: "traefik.http.routers.recette-test-blog-0.rule",
+      value: "Host(`blog.example.org`)",
+    });
+    expect(service.labels).toContainEqual({
+      label: "traefik.http.services.recette-test-blog-80.loadbalancer.server.port",
+      value: "80",
+    });
     expect(service.endpointSpec).toEqual({ mode: "vip", ports: [] });
   });
 });

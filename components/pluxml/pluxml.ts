@@ -74,7 +74,9 @@ export const pluxmlWorkload = (a: PluxmlArgs): Workload => ({
     MAIL_FROM: `blog@${a.host}`,
     ...installEnv(a.install),
   },
-  secrets: [{ name: "admin-password", path: ADMIN_PASSWORD_PATH, content: pulumi.secret(a.install.adminPassword), mode: 0o400 }],
+  secrets: [
+    { name: "admin-password", path: ADMIN_PASSWORD_PATH, content: pulumi.secret(a.install.adminPassword), mode: 0o400 },
+  ],
   // Articles, comments, configuration and media: must survive updates and redeploys.
   volumes: [{ name: "data", path: DATA_PATH, sizeMiB: a.dataSizeMiB ?? 1024, keep: true }],
   routes: [{ host: a.host, path: "/", port: 80 }],

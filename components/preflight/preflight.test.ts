@@ -5,11 +5,27 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { installRecorder } from "../../engine/render/mocks";
 import type { ClusterNode } from "../node";
-import { noEspMessage, noIpvsMessage, parsePreflight, Preflight, renderEspProbe, renderPreflightScript, shouldUseMesh, type PreflightChecks, type PreflightReport } from "./index";
+import {
+  noEspMessage,
+  noIpvsMessage,
+  parsePreflight,
+  Preflight,
+  renderEspProbe,
+  renderPreflightScript,
+  shouldUseMesh,
+  type PreflightChecks,
+  type PreflightReport,
+} from "./index";
 import { resolve } from "../../test/registrations";
 
-
-const report = (ipvs: boolean): PreflightReport => ({ node: "worker-1", ipvs, vxlan: true, cgroup: "v2", memoryMiB: 1967, docker: "20.10.24" });
+const report = (ipvs: boolean): PreflightReport => ({
+  node: "worker-1",
+  ipvs,
+  vxlan: true,
+  cgroup: "v2",
+  memoryMiB: 1967,
+  docker: "20.10.24",
+});
 const LINE = '{"node":"worker-1","ipvs":true,"vxlan":true,"cgroup":"v2","memoryMiB":1967,"docker":"20.10.24"}';
 
 describe("parsePreflight", () => {
@@ -42,7 +58,13 @@ describe("shouldUseMesh", () => {
 });
 
 describe("renderPreflightScript", () => {
-  const checks = (over: Partial<PreflightChecks> = {}): PreflightChecks => ({ node: "worker-1", orchestrator: "swarm", routingMesh: "required", requiredMiB: 900.2, ...over });
+  const checks = (over: Partial<PreflightChecks> = {}): PreflightChecks => ({
+    node: "worker-1",
+    orchestrator: "swarm",
+    routingMesh: "required",
+    requiredMiB: 900.2,
+    ...over,
+  });
   const ipvsFailure = `[ "$ipvs" = true ] || fail '${noIpvsMessage("worker-1").replace("'", "'\\''")}'`;
 
   it.each<[string, Partial<PreflightChecks>, boolean]>([
@@ -75,14 +97,18 @@ describe("renderPreflightScript", () => {
   ])("%s: probes IPsec ESP and fails without it → %s", (_, over, probes) => {
     const script = renderPreflightScript(checks(over));
     expect(script.includes(renderEspProbe().join("\n"))).toBe(probes);
-    expect(script.split("\n").includes(`[ "$esp" = true ] || fail '${noEspMessage("worker-1").replace("'", "'\\''")}'`)).toBe(probes);
+    expect(
+      script.split("\n").includes(`[ "$esp" = true ] || fail '${noEspMessage("worker-1").replace("'", "'\\''")}'`),
+    ).toBe(probes);
   });
 
   it("runs for real: an encrypted overlay on this kernel passes exactly when the kernel has ESP (in a network namespace of its own)", () => {
     const script = renderPreflightScript(checks({ encryptedOverlay: true, routingMesh: "fallback", requiredMiB: 0 }));
     const r = spawnSync("unshare", ["--net", "bash", "-c", script], { encoding: "utf8" });
     // The kernel's own answer, when it publishes its configuration (this machine's does).
-    const config = fs.existsSync("/proc/config.gz") ? zlib.gunzipSync(fs.readFileSync("/proc/config.gz")).toString("utf8") : "";
+    const config = fs.existsSync("/proc/config.gz")
+      ? zlib.gunzipSync(fs.readFileSync("/proc/config.gz")).toString("utf8")
+      : "";
     const hasEsp = /^CONFIG_INET_ESP=[ym]$/m.test(config);
     expect(config, "no /proc/config.gz: the test cannot know the kernel's answer").not.toBe("");
     if (hasEsp) expect(r.status, r.stderr).toBe(0);
@@ -91,11 +117,15 @@ describe("renderPreflightScript", () => {
 
   it("checks Docker only for Swarm and the overlay filesystem only for k3s", () => {
     const s = renderPreflightScript(checks({ dockerVersion: "20.10" }));
-    expect(s).toContain('docker_pin=20.10\n[ "$docker_version" != none ] || fail "recette: node $node: no Docker Engine answers (install docker.io $docker_pin; cloud-init does it on Scaleway)"');
+    expect(s).toContain(
+      'docker_pin=20.10\n[ "$docker_version" != none ] || fail "recette: node $node: no Docker Engine answers (install docker.io $docker_pin; cloud-init does it on Scaleway)"',
+    );
     expect(s).not.toContain("grep -qw overlay /proc/filesystems");
     const k = renderPreflightScript(checks({ orchestrator: "k3s" }));
     expect(k).not.toContain("no Docker Engine answers");
-    expect(k).toContain('grep -qw overlay /proc/filesystems || has_module overlay || fail "recette: node $node: no overlay filesystem for containerd"');
+    expect(k).toContain(
+      'grep -qw overlay /proc/filesystems || has_module overlay || fail "recette: node $node: no overlay filesystem for containerd"',
+    );
   });
 
   it.each([
@@ -103,10 +133,20 @@ describe("renderPreflightScript", () => {
     ["k3s", "flannel"],
   ] as const)("%s: VXLAN, cgroups and memory (rounded up) are always required", (orchestrator, vxlanUser) => {
     const s = renderPreflightScript(checks({ orchestrator }));
-    expect(s.startsWith(`#!/bin/bash\n# recette preflight for node "worker-1" (${orchestrator})\nset -euo pipefail\nnode=worker-1\n`)).toBe(true);
-    expect(s).toContain(`[ "$vxlan" = true ] || fail "recette: node $node: the kernel has no VXLAN, which ${vxlanUser} need (boot a kernel with the vxlan module; see docs/kernels.md)"`);
-    expect(s).toContain('[ "$cgroup" != none ] || fail "recette: node $node: no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"');
-    expect(s).toContain('[ "$memory_mib" -ge 901 ] || fail "recette: node $node: $memory_mib MiB of RAM, the capacity model needs 901 MiB');
+    expect(
+      s.startsWith(
+        `#!/bin/bash\n# recette preflight for node "worker-1" (${orchestrator})\nset -euo pipefail\nnode=worker-1\n`,
+      ),
+    ).toBe(true);
+    expect(s).toContain(
+      `[ "$vxlan" = true ] || fail "recette: node $node: the kernel has no VXLAN, which ${vxlanUser} need (boot a kernel with the vxlan module; see docs/kernels.md)"`,
+    );
+    expect(s).toContain(
+      '[ "$cgroup" != none ] || fail "recette: node $node: no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"',
+    );
+    expect(s).toContain(
+      '[ "$memory_mib" -ge 901 ] || fail "recette: node $node: $memory_mib MiB of RAM, the capacity model needs 901 MiB',
+    );
     expect(s.trimEnd().split("\n").pop()).toBe(
       `printf '{"node":%s,"ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n' '"worker-1"' "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"`,
     );
@@ -129,17 +169,24 @@ describe("Preflight under mocks", () => {
     [undefined, "fallback", false],
     [false, "required", false],
     [true, "fallback", true],
-  ])("registers one preflight step; with no answer, expectedIpvs %s and %s → mesh %s", async (expectedIpvs, routingMesh, mesh) => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    const checks = { orchestrator: "swarm" as const, routingMesh, requiredMiB: 512 };
-    const p = new Preflight(`pf-${String(expectedIpvs)}-${routingMesh}`, { node, ...checks, ...(expectedIpvs === undefined ? {} : { expectedIpvs }) });
-    await settle();
-    const steps = registrations.filter((r) => r.type === "command:remote:Command");
-    expect(steps.map((r) => r.name)).toEqual(["worker-1-preflight"]);
-    const script = renderPreflightScript({ ...checks, node: "worker-1" });
-    expect(steps[0]!.inputs.triggers).toEqual([script]);
-    expect(steps[0]!.inputs.create).toContain("timeout 60 ");
-    expect(await resolve(p.report)).toBeUndefined();
-    expect(await resolve(p.mesh)).toBe(mesh);
-  });
+  ])(
+    "registers one preflight step; with no answer, expectedIpvs %s and %s → mesh %s",
+    async (expectedIpvs, routingMesh, mesh) => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      const checks = { orchestrator: "swarm" as const, routingMesh, requiredMiB: 512 };
+      const p = new Preflight(`pf-${String(expectedIpvs)}-${routingMesh}`, {
+        node,
+        ...checks,
+        ...(expectedIpvs === undefined ? {} : { expectedIpvs }),
+      });
+      await settle();
+      const steps = registrations.filter((r) => r.type === "command:remote:Command");
+      expect(steps.map((r) => r.name)).toEqual(["worker-1-preflight"]);
+      const script = renderPreflightScript({ ...checks, node: "worker-1" });
+      expect(steps[0]!.inputs.triggers).toEqual([script]);
+      expect(steps[0]!.inputs.create).toContain("timeout 60 ");
+      expect(await resolve(p.report)).toBeUndefined();
+      expect(await resolve(p.mesh)).toBe(mesh);
+    },
+  );
 });

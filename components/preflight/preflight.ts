@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runStep, type ClusterNode } from "../node";
-import { parsePreflight, renderPreflightScript, shouldUseMesh, type PreflightChecks, type PreflightReport } from "./script";
+import {
+  parsePreflight,
+  renderPreflightScript,
+  shouldUseMesh,
+  type PreflightChecks,
+  type PreflightReport,
+} from "./script";
 
 export interface PreflightArgs extends Omit<PreflightChecks, "node"> {
   node: ClusterNode;
@@ -23,7 +29,12 @@ export class Preflight extends pulumi.ComponentResource {
     super("recette:preflight:Preflight", name, {}, opts);
     const { node, expectedIpvs, ...checks } = args;
     const script = renderPreflightScript({ ...checks, node: node.name });
-    const step = runStep(node, "preflight", { create: script, triggers: [script], timeoutSeconds: 60 }, { parent: this });
+    const step = runStep(
+      node,
+      "preflight",
+      { create: script, triggers: [script], timeoutSeconds: 60 },
+      { parent: this },
+    );
     this.step = step;
     this.report = step.stdout.apply(parsePreflight);
     this.mesh = this.report.apply((r) => shouldUseMesh(r, expectedIpvs, checks.routingMesh));

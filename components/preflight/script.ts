@@ -55,7 +55,8 @@ export const renderEspProbe = (): string[] => [
  * encrypted overlay, an IPsec state it adds and removes at once: renderEspProbe).
  */
 export const renderPreflightScript = (c: PreflightChecks): string => {
-  if (!Number.isFinite(c.requiredMiB) || c.requiredMiB < 0) throw new Error(`recette: node ${visible(c.node)}: required memory ${c.requiredMiB} MiB is not a number of MiB`);
+  if (!Number.isFinite(c.requiredMiB) || c.requiredMiB < 0)
+    throw new Error(`recette: node ${visible(c.node)}: required memory ${c.requiredMiB} MiB is not a number of MiB`);
   const required = Math.ceil(c.requiredMiB);
   // The node name and the version pin are data: assigned once as literal words, expanded in messages.
   const node = '"recette: node $node: ';
@@ -64,7 +65,7 @@ export const renderPreflightScript = (c: PreflightChecks): string => {
     `# recette preflight for node ${visible(c.node)} (${c.orchestrator})`,
     "set -euo pipefail",
     shellAssign("node", c.node),
-    "fail() { echo \"$1\" >&2; exit 1; }",
+    'fail() { echo "$1" >&2; exit 1; }',
     "has_module() {",
     '  [ -d "/sys/module/$1" ] && return 0',
     '  command -v modprobe >/dev/null 2>&1 && modprobe "$1" 2>/dev/null && [ -d "/sys/module/$1" ] && return 0',
@@ -88,11 +89,17 @@ export const renderPreflightScript = (c: PreflightChecks): string => {
   ];
   if (c.orchestrator === "swarm") {
     if (c.dockerVersion) lines.push(shellAssign("docker_pin", c.dockerVersion));
-    lines.push(`[ "$docker_version" != none ] || fail ${node}no Docker Engine answers (install docker.io${c.dockerVersion ? " $docker_pin" : ""}; cloud-init does it on Scaleway)"`);
-    if (c.routingMesh === "required") lines.push(`[ "$ipvs" = true ] || fail ${shellQuote(noIpvsMessage(c.node), "node name")}`);
-    if (c.encryptedOverlay) lines.push(...renderEspProbe(), `[ "$esp" = true ] || fail ${shellQuote(noEspMessage(c.node), "node name")}`);
+    lines.push(
+      `[ "$docker_version" != none ] || fail ${node}no Docker Engine answers (install docker.io${c.dockerVersion ? " $docker_pin" : ""}; cloud-init does it on Scaleway)"`,
+    );
+    if (c.routingMesh === "required")
+      lines.push(`[ "$ipvs" = true ] || fail ${shellQuote(noIpvsMessage(c.node), "node name")}`);
+    if (c.encryptedOverlay)
+      lines.push(...renderEspProbe(), `[ "$esp" = true ] || fail ${shellQuote(noEspMessage(c.node), "node name")}`);
   } else {
-    lines.push(`grep -qw overlay /proc/filesystems || has_module overlay || fail ${node}no overlay filesystem for containerd"`);
+    lines.push(
+      `grep -qw overlay /proc/filesystems || has_module overlay || fail ${node}no overlay filesystem for containerd"`,
+    );
   }
   // The node name is a JSON string literal passed as printf's argument: never part of the format.
   lines.push(
@@ -112,7 +119,11 @@ export const parsePreflight = (stdout: string | undefined): PreflightReport | un
  * Whether to use the routing mesh: the node's report when known, else what the kernel catalogue
  * promises (Scaleway), else what the recipe accepts.
  */
-export const shouldUseMesh = (report: PreflightReport | undefined, expectedIpvs: boolean | undefined, routingMesh: "required" | "fallback"): boolean => {
+export const shouldUseMesh = (
+  report: PreflightReport | undefined,
+  expectedIpvs: boolean | undefined,
+  routingMesh: "required" | "fallback",
+): boolean => {
   if (report) return report.ipvs;
   if (expectedIpvs !== undefined) return expectedIpvs;
   return routingMesh === "required";

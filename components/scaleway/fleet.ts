@@ -32,7 +32,8 @@ export interface FleetArgs {
 }
 
 /** The same kernel rule as recipe validation, so a recipe that validates is one the Fleet can boot. */
-export const validateFleetArgs = (a: FleetArgs): string | undefined => validateKernel(a.kernel ?? "default", a.orchestrator);
+export const validateFleetArgs = (a: FleetArgs): string | undefined =>
+  validateKernel(a.kernel ?? "default", a.orchestrator);
 
 /** Scaleway regions are zones without their number: fr-par-1 → fr-par. */
 export const regionOf = (zone: string): string => zone.replace(/-\d+$/, "");
@@ -64,7 +65,12 @@ export class Fleet extends pulumi.ComponentResource {
         inboundDefaultPolicy: "drop",
         outboundDefaultPolicy: "accept",
         stateful: true,
-        inboundRules: renderInboundRules(args.orchestrator, args.sshAllowFrom ?? "0.0.0.0/0", args.privateCidr, args.apiAllowFrom ?? []),
+        inboundRules: renderInboundRules(
+          args.orchestrator,
+          args.sshAllowFrom ?? "0.0.0.0/0",
+          args.privateCidr,
+          args.apiAllowFrom ?? [],
+        ),
         tags: tags(naming),
       },
       parent,
@@ -72,10 +78,19 @@ export class Fleet extends pulumi.ComponentResource {
     const network = new scaleway.network.PrivateNetwork(
       `${name}-pn`,
       // Private networks are regional: the one the zone belongs to, not the provider's default region.
-      { name: physicalName(naming, "private"), region: regionOf(zone), ipv4Subnet: { subnet: args.privateCidr }, tags: tags(naming) },
+      {
+        name: physicalName(naming, "private"),
+        region: regionOf(zone),
+        ipv4Subnet: { subnet: args.privateCidr },
+        tags: tags(naming),
+      },
       parent,
     );
-    const key = new scaleway.iam.SshKey(`${name}-key`, { name: physicalName(naming, "bootstrap"), publicKey: args.sshPublicKey }, parent);
+    const key = new scaleway.iam.SshKey(
+      `${name}-key`,
+      { name: physicalName(naming, "bootstrap"), publicKey: args.sshPublicKey },
+      parent,
+    );
 
     const plan = [
       ...Array.from({ length: args.managers }, (_, i) => ({ name: `manager-${i + 1}`, role: "manager" as const })),
@@ -87,7 +102,10 @@ export class Fleet extends pulumi.ComponentResource {
       const hostname = physicalName(naming, node);
       const ip = new scaleway.instance.Ip(`${node}-ip`, { zone, tags: tags(naming) }, parent);
       // validateKernel admits only bootType local entries: Scaleway retired bootscripts.
-      const boot = { bootType: "local", image: args.image ?? (kernel.boot.bootType === "local" ? kernel.boot.image : "debian_bookworm") };
+      const boot = {
+        bootType: "local",
+        image: args.image ?? (kernel.boot.bootType === "local" ? kernel.boot.image : "debian_bookworm"),
+      };
       const server = new scaleway.instance.Server(
         node,
         {
@@ -98,14 +116,26 @@ export class Fleet extends pulumi.ComponentResource {
           ipId: ip.id,
           securityGroupId: group.id,
           rootVolume: { sizeInGb: args.rootVolumeGb, deleteOnTermination: true },
-          userData: { "cloud-init": renderCloudInit({ orchestrator: args.orchestrator, dockerVersion: args.dockerVersion, hostname }) },
+          userData: {
+            "cloud-init": renderCloudInit({
+              orchestrator: args.orchestrator,
+              dockerVersion: args.dockerVersion,
+              hostname,
+            }),
+          },
           tags: [...tags(naming), `recette.role=${role}`],
         },
         // cloud-init runs at first boot only: a changed template must not silently rebuild a node.
         { ...parent, dependsOn: [key], ignoreChanges: ["userData"] },
       );
-      const nic = new scaleway.instance.PrivateNic(`${node}-nic`, { zone, serverId: server.id, privateNetworkId: network.id, tags: tags(naming) }, parent);
-      const privateIp = nic.privateIps.apply((ips) => ips.find((i) => /^\d+\.\d+\.\d+\.\d+$/.test(i.address))?.address ?? "");
+      const nic = new scaleway.instance.PrivateNic(
+        `${node}-nic`,
+        { zone, serverId: server.id, privateNetworkId: network.id, tags: tags(naming) },
+        parent,
+      );
+      const privateIp = nic.privateIps.apply(
+        (ips) => ips.find((i) => /^\d+\.\d+\.\d+\.\d+$/.test(i.address))?.address ?? "",
+      );
       this.publicIps[node] = ip.address;
       this.privateIps[node] = privateIp;
       return {

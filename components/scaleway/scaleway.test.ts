@@ -4,16 +4,33 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { installRecorder } from "../../engine/render/mocks";
 import type { Naming } from "../naming";
-import { Fleet, KERNELS, kernelKeys, renderBootstrapScript, renderCloudInit, renderInboundRules, validateFleetArgs, validateKernel, type FleetArgs } from "./index";
+import {
+  Fleet,
+  KERNELS,
+  kernelKeys,
+  renderBootstrapScript,
+  renderCloudInit,
+  renderInboundRules,
+  validateFleetArgs,
+  validateKernel,
+  type FleetArgs,
+} from "./index";
 import { byType, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 
-const RETIRED = '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 (published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)';
+const RETIRED =
+  '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 (published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)';
 
 describe("validateKernel", () => {
   it("the table below covers the whole catalogue", () => {
-    expect(kernelKeys()).toEqual(["default", "debian-bullseye", "x86_64 mainline 4.14.23 rev1", "x86_64 4.10.8 std #1", "x86_64 4.10.8 docker #1"]);
+    expect(kernelKeys()).toEqual([
+      "default",
+      "debian-bullseye",
+      "x86_64 mainline 4.14.23 rev1",
+      "x86_64 4.10.8 std #1",
+      "x86_64 4.10.8 docker #1",
+    ]);
   });
 
   it.each<[string, "swarm" | "k3s", string | undefined]>([
@@ -28,13 +45,21 @@ describe("validateKernel", () => {
       "swarm",
       '"x86_64 4.10.8 std #1" is known bad for Swarm: Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work (use kernel: default, which boots the image\'s own kernel)',
     ],
-    ["x86_64 4.10.8 std #1", "k3s", '"x86_64 4.10.8 std #1" is a retired Scaleway bootscript: Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work'],
+    [
+      "x86_64 4.10.8 std #1",
+      "k3s",
+      '"x86_64 4.10.8 std #1" is a retired Scaleway bootscript: Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work',
+    ],
     [
       "x86_64 4.10.8 docker #1",
       "swarm",
       '"x86_64 4.10.8 docker #1" is known bad for Swarm: Despite its name, published Swarm ports refuse connections on it: no IPVS for the routing mesh (use kernel: default, which boots the image\'s own kernel)',
     ],
-    ["x86_64 4.10.8 docker #1", "k3s", '"x86_64 4.10.8 docker #1" is a retired Scaleway bootscript: Despite its name, published Swarm ports refuse connections on it: no IPVS for the routing mesh'],
+    [
+      "x86_64 4.10.8 docker #1",
+      "k3s",
+      '"x86_64 4.10.8 docker #1" is a retired Scaleway bootscript: Despite its name, published Swarm ports refuse connections on it: no IPVS for the routing mesh',
+    ],
     [
       "x86_64 5.0 custom",
       "swarm",
@@ -49,9 +74,18 @@ describe("validateKernel", () => {
     for (const { key } of KERNELS)
       for (const orchestrator of ["swarm", "k3s"] as const) {
         const message = validateKernel(key, orchestrator);
-        const build = () => new Fleet(`fleet-${orchestrator}-${KERNELS.findIndex((k) => k.key === key)}`, fleetArgs({ kernel: key, orchestrator }));
+        const build = () =>
+          new Fleet(
+            `fleet-${orchestrator}-${KERNELS.findIndex((k) => k.key === key)}`,
+            fleetArgs({ kernel: key, orchestrator }),
+          );
         if (message === undefined) expect(build, `${key} on ${orchestrator}`).not.toThrow();
-        else expect(build, `${key} on ${orchestrator}`).toThrow(new Error(`recette:scaleway:Fleet fleet-${orchestrator}-${KERNELS.findIndex((k) => k.key === key)}: ${message}`));
+        else
+          expect(build, `${key} on ${orchestrator}`).toThrow(
+            new Error(
+              `recette:scaleway:Fleet fleet-${orchestrator}-${KERNELS.findIndex((k) => k.key === key)}: ${message}`,
+            ),
+          );
       }
     await settle();
   });
@@ -98,7 +132,11 @@ describe("renderInboundRules", () => {
 describe("renderCloudInit", () => {
   type WriteFile = { path: string; permissions: string; content: string };
   const doc = (orchestrator: "swarm" | "k3s", dockerVersion?: string) => {
-    const text = renderCloudInit({ orchestrator, hostname: "recette-test-manager-1", ...(dockerVersion ? { dockerVersion } : {}) });
+    const text = renderCloudInit({
+      orchestrator,
+      hostname: "recette-test-manager-1",
+      ...(dockerVersion ? { dockerVersion } : {}),
+    });
     return { text, doc: parse(text) as { write_files: WriteFile[] } & Record<string, unknown> };
   };
   const file = (d: { write_files: WriteFile[] }, path: string) => d.write_files.find((f) => f.path === path);
@@ -116,33 +154,43 @@ describe("renderCloudInit", () => {
     });
   });
 
-  it.each(["swarm", "k3s"] as const)("%s: SSH takes keys only, modules load at boot, forwarding is on", (orchestrator) => {
-    const { doc: d } = doc(orchestrator);
-    expect(file(d, "/etc/ssh/sshd_config.d/90-recette.conf")).toEqual({
-      path: "/etc/ssh/sshd_config.d/90-recette.conf",
-      permissions: "0644",
-      content: "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n",
-    });
-    expect(file(d, "/etc/modules-load.d/recette.conf")).toEqual({
-      path: "/etc/modules-load.d/recette.conf",
-      permissions: "0644",
-      content: "ip_vs\nip_vs_rr\nip_vs_wrr\nip_vs_sh\nvxlan\noverlay\nbr_netfilter\n",
-    });
-    expect(file(d, "/etc/sysctl.d/90-recette.conf")?.content).toBe("net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\n");
-    expect(file(d, "/usr/local/sbin/recette-bootstrap")).toEqual({
-      path: "/usr/local/sbin/recette-bootstrap",
-      permissions: "0755",
-      content: renderBootstrapScript({ orchestrator, hostname: "recette-test-manager-1" }),
-    });
-  });
+  it.each(["swarm", "k3s"] as const)(
+    "%s: SSH takes keys only, modules load at boot, forwarding is on",
+    (orchestrator) => {
+      const { doc: d } = doc(orchestrator);
+      expect(file(d, "/etc/ssh/sshd_config.d/90-recette.conf")).toEqual({
+        path: "/etc/ssh/sshd_config.d/90-recette.conf",
+        permissions: "0644",
+        content: "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n",
+      });
+      expect(file(d, "/etc/modules-load.d/recette.conf")).toEqual({
+        path: "/etc/modules-load.d/recette.conf",
+        permissions: "0644",
+        content: "ip_vs\nip_vs_rr\nip_vs_wrr\nip_vs_sh\nvxlan\noverlay\nbr_netfilter\n",
+      });
+      expect(file(d, "/etc/sysctl.d/90-recette.conf")?.content).toBe(
+        "net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\n",
+      );
+      expect(file(d, "/usr/local/sbin/recette-bootstrap")).toEqual({
+        path: "/usr/local/sbin/recette-bootstrap",
+        permissions: "0755",
+        content: renderBootstrapScript({ orchestrator, hostname: "recette-test-manager-1" }),
+      });
+    },
+  );
 
   it("swarm: pins and holds Debian's docker.io at the requested version, with log rotation", () => {
     const { doc: d } = doc("swarm");
     const script = file(d, "/usr/local/sbin/recette-bootstrap")!.content;
-    expect(script).toContain("docker_pin=20.10\nversion=$(apt-cache madison docker.io | docker_pin=\"$docker_pin\" awk 'index($3, ENVIRON[\"docker_pin\"]) == 1 {print $3; exit}')");
+    expect(script).toContain(
+      'docker_pin=20.10\nversion=$(apt-cache madison docker.io | docker_pin="$docker_pin" awk \'index($3, ENVIRON["docker_pin"]) == 1 {print $3; exit}\')',
+    );
     expect(script).toContain('apt-get install -y --no-install-recommends "docker.io=$version"');
     expect(script).toContain("apt-mark hold docker.io");
-    expect(JSON.parse(file(d, "/etc/docker/daemon.json")!.content)).toEqual({ "log-driver": "json-file", "log-opts": { "max-size": "10m", "max-file": "3" } });
+    expect(JSON.parse(file(d, "/etc/docker/daemon.json")!.content)).toEqual({
+      "log-driver": "json-file",
+      "log-opts": { "max-size": "10m", "max-file": "3" },
+    });
     const pinned = file(doc("swarm", "24.0").doc, "/usr/local/sbin/recette-bootstrap")!.content;
     expect(pinned).toContain("docker_pin=24.0\n");
     expect(pinned).toContain("echo 'recette: docker.io 24.0 is not in the archive' >&2; exit 1");
@@ -153,7 +201,8 @@ describe("renderCloudInit", () => {
     const script = renderBootstrapScript({ orchestrator: "swarm", dockerVersion: pin, hostname: "h" });
     const lines = script.split("\n");
     const from = lines.findIndex((l) => l.startsWith("docker_pin="));
-    const madison = "apt-cache() { printf ' docker.io | %s | http://deb.debian.org/debian bookworm/main amd64 Packages\\n' 20.10.24+dfsg1-1 24.0.7-1; }";
+    const madison =
+      "apt-cache() { printf ' docker.io | %s | http://deb.debian.org/debian bookworm/main amd64 Packages\\n' 20.10.24+dfsg1-1 24.0.7-1; }";
     const body = [madison, ...lines.slice(from, from + 3), 'printf "%s" "$version"'].join("\n");
     return spawnSync("bash", ["-euo", "pipefail", "-c", body], { encoding: "utf8" });
   };
@@ -162,7 +211,7 @@ describe("renderCloudInit", () => {
     ["24.0", 0, "24.0.7-1", ""],
     // A prefix, not a regex: '.' matches only a dot, and nothing of the pin is awk or shell code.
     ["2.", 1, "", "recette: docker.io 2. is not in the archive\n"],
-    ["20/ {system(\"echo pwned\")} /", 1, "", 'recette: docker.io 20/ {system("echo pwned")} / is not in the archive\n'],
+    ['20/ {system("echo pwned")} /', 1, "", 'recette: docker.io 20/ {system("echo pwned")} / is not in the archive\n'],
     ["$(echo pwned)", 1, "", "recette: docker.io $(echo pwned) is not in the archive\n"],
   ])("the pin %j selects by literal prefix → exit %i, %j", (pin, status, stdout, stderr) => {
     const r = pick(pin);
@@ -173,7 +222,9 @@ describe("renderCloudInit", () => {
     const { text, doc: d } = doc("k3s");
     expect(text).not.toContain("docker.io");
     expect(file(d, "/etc/docker/daemon.json")).toBeUndefined();
-    expect(file(d, "/usr/local/sbin/recette-bootstrap")!.content).toContain("apt-get install -y --no-install-recommends curl ca-certificates iptables");
+    expect(file(d, "/usr/local/sbin/recette-bootstrap")!.content).toContain(
+      "apt-get install -y --no-install-recommends curl ca-certificates iptables",
+    );
     expect(d.write_files.map((f) => f.path)).toEqual([
       "/etc/ssh/sshd_config.d/90-recette.conf",
       "/etc/apt/apt.conf.d/20auto-upgrades",
@@ -204,9 +255,18 @@ describe("validateFleetArgs", () => {
     [undefined, undefined],
     ["default", undefined],
     ["debian-bullseye", undefined],
-    ["nope", '"nope" is not in the kernel catalogue (known: default, debian-bullseye, x86_64 mainline 4.14.23 rev1, x86_64 4.10.8 std #1, x86_64 4.10.8 docker #1; see docs/kernels.md)'],
-    ["x86_64 mainline 4.14.23 rev1", '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 (published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)'],
-    ["x86_64 4.10.8 std #1", '"x86_64 4.10.8 std #1" is known bad for Swarm: Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work (use kernel: default, which boots the image\'s own kernel)'],
+    [
+      "nope",
+      '"nope" is not in the kernel catalogue (known: default, debian-bullseye, x86_64 mainline 4.14.23 rev1, x86_64 4.10.8 std #1, x86_64 4.10.8 docker #1; see docs/kernels.md)',
+    ],
+    [
+      "x86_64 mainline 4.14.23 rev1",
+      '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 (published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)',
+    ],
+    [
+      "x86_64 4.10.8 std #1",
+      '"x86_64 4.10.8 std #1" is known bad for Swarm: Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work (use kernel: default, which boots the image\'s own kernel)',
+    ],
   ])("kernel %s → %s", (kernel, message) => {
     expect(validateFleetArgs(fleetArgs(kernel === undefined ? {} : { kernel }))).toBe(message);
   });
@@ -243,7 +303,12 @@ describe("Fleet under mocks", () => {
     new Fleet("nodes", fleetArgs({ managers: 3, workers: 1 }));
     await settle();
     const servers = byType(registrations, SERVER);
-    expect(servers.map((s) => s.inputs.name).sort()).toEqual(["recette-test-manager-1", "recette-test-manager-2", "recette-test-manager-3", "recette-test-worker-1"]);
+    expect(servers.map((s) => s.inputs.name).sort()).toEqual([
+      "recette-test-manager-1",
+      "recette-test-manager-2",
+      "recette-test-manager-3",
+      "recette-test-worker-1",
+    ]);
     const manager = servers.find((s) => s.name === "manager-1")!;
     expect(manager.inputs).toEqual({
       name: "recette-test-manager-1",
@@ -264,7 +329,9 @@ describe("Fleet under mocks", () => {
     const { registrations, settle } = installRecorder("recette", "test");
     new Fleet("a", fleetArgs({ managers: 1, workers: 0, image: "ubuntu_noble", naming: { ...naming, recipe: "a" } }));
     await settle();
-    expect(byType(registrations, SERVER).map((s) => [s.inputs.bootType, s.inputs.image])).toEqual([["local", "ubuntu_noble"]]);
+    expect(byType(registrations, SERVER).map((s) => [s.inputs.bootType, s.inputs.image])).toEqual([
+      ["local", "ubuntu_noble"],
+    ]);
     const second = installRecorder("recette", "test");
     new Fleet("b", fleetArgs({ managers: 1, workers: 0, kernel: "debian-bullseye", orchestrator: "k3s" }));
     await second.settle();
@@ -295,10 +362,17 @@ describe("Fleet under mocks", () => {
     const fleet = new Fleet("nodes", fleetArgs());
     await settle();
     const networks = byType(registrations, "scaleway:network/privateNetwork:PrivateNetwork");
-    expect(networks.map((n) => n.inputs)).toEqual([{ name: "recette-test-private", region: "fr-par", ipv4Subnet: { subnet: "172.16.16.0/24" }, tags: TAGS }]);
+    expect(networks.map((n) => n.inputs)).toEqual([
+      { name: "recette-test-private", region: "fr-par", ipv4Subnet: { subnet: "172.16.16.0/24" }, tags: TAGS },
+    ]);
     const nics = byType(registrations, "scaleway:instance/privateNic:PrivateNic");
     expect(nics.map((n) => n.inputs).sort((a, b) => String(a.serverId).localeCompare(String(b.serverId)))).toEqual(
-      ["manager-1", "worker-1", "worker-2"].map((node) => ({ zone: "fr-par-1", serverId: `${node}-id`, privateNetworkId: "nodes-pn-id", tags: TAGS })),
+      ["manager-1", "worker-1", "worker-2"].map((node) => ({
+        zone: "fr-par-1",
+        serverId: `${node}-id`,
+        privateNetworkId: "nodes-pn-id",
+        tags: TAGS,
+      })),
     );
     // The mock NIC answers an IPv4 address, which becomes the node's private address.
     for (const node of fleet.nodes) expect(await resolve(node.privateAddress)).toMatch(/^172\.16\.16\.\d+$/);
@@ -329,7 +403,10 @@ describe("Fleet under mocks", () => {
     expect(await resolve(fleet.nodes[0]!.publicAddress)).toBe(await resolve(connection.host));
     expect(fleet.nodes[0]!.dependsOn).toHaveLength(2);
     expect(JSON.stringify(registrations)).not.toContain("mock-private-key");
-    expect(byType(registrations, "scaleway:iam/sshKey:SshKey")[0]!.inputs).toEqual({ name: "recette-test-bootstrap", publicKey: "ssh-ed25519 AAAAC3Nz recette" });
+    expect(byType(registrations, "scaleway:iam/sshKey:SshKey")[0]!.inputs).toEqual({
+      name: "recette-test-bootstrap",
+      publicKey: "ssh-ed25519 AAAAC3Nz recette",
+    });
   });
 
   it("keeps the key secret even when the caller passes it as plain text", async () => {
@@ -343,7 +420,9 @@ describe("Fleet under mocks", () => {
   it("refuses a bad kernel before creating anything", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     expect(() => new Fleet("bad", fleetArgs({ kernel: "x86_64 4.10.8 docker #1" }))).toThrow(
-      new Error('recette:scaleway:Fleet bad: "x86_64 4.10.8 docker #1" is known bad for Swarm: Despite its name, published Swarm ports refuse connections on it: no IPVS for the routing mesh (use kernel: default, which boots the image\'s own kernel)'),
+      new Error(
+        'recette:scaleway:Fleet bad: "x86_64 4.10.8 docker #1" is known bad for Swarm: Despite its name, published Swarm ports refuse connections on it: no IPVS for the routing mesh (use kernel: default, which boots the image\'s own kernel)',
+      ),
     );
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:scaleway:Fleet"]);

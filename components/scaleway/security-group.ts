@@ -25,10 +25,17 @@ export const CLUSTER_PORTS: Record<"swarm" | "k3s", { protocol: "TCP" | "UDP"; p
  * none, the API answers only on the private network. Never the SSH range by default: SSH is usually
  * open to the world, the Kubernetes API must not be.
  */
-export const renderInboundRules = (orchestrator: "swarm" | "k3s", sshFrom: string, privateCidr: string, apiFrom: string[] = []): InboundRule[] => [
+export const renderInboundRules = (
+  orchestrator: "swarm" | "k3s",
+  sshFrom: string,
+  privateCidr: string,
+  apiFrom: string[] = [],
+): InboundRule[] => [
   { action: "accept", protocol: "TCP", port: 22, ipRange: sshFrom },
   { action: "accept", protocol: "TCP", port: 80, ipRange: "0.0.0.0/0" },
   { action: "accept", protocol: "TCP", port: 443, ipRange: "0.0.0.0/0" },
-  ...(orchestrator === "k3s" ? apiFrom.map((ipRange) => ({ action: "accept" as const, protocol: "TCP" as const, port: 6443, ipRange })) : []),
+  ...(orchestrator === "k3s"
+    ? apiFrom.map((ipRange) => ({ action: "accept" as const, protocol: "TCP" as const, port: 6443, ipRange }))
+    : []),
   ...CLUSTER_PORTS[orchestrator].map((p) => ({ action: "accept" as const, ...p, ipRange: privateCidr })),
 ];

@@ -1,7 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runStep, type ClusterNode } from "../node";
 import { Membership } from "./membership";
-import { parseJoin, renderDrainAndRemove, renderForgetFormerIds, renderInit, renderJoin, renderJoinToken, renderLabels, renderLeave } from "./scripts";
+import {
+  parseJoin,
+  renderDrainAndRemove,
+  renderForgetFormerIds,
+  renderInit,
+  renderJoin,
+  renderJoinToken,
+  renderLabels,
+  renderLeave,
+} from "./scripts";
 import { argumentsError, type ArgProblem } from "../problems";
 import { validateSwarmNodes } from "./validate";
 
@@ -39,12 +48,25 @@ export class Cluster extends pulumi.ComponentResource {
     const problems = validateClusterArgs(args);
     if (problems.length) throw argumentsError("recette:swarm:Cluster", name, problems);
 
-    const [first, ...others] = [...args.nodes.filter((n) => n.role === "manager"), ...args.nodes.filter((n) => n.role === "worker")];
+    const [first, ...others] = [
+      ...args.nodes.filter((n) => n.role === "manager"),
+      ...args.nodes.filter((n) => n.role === "worker"),
+    ];
     const lead = first!;
     const childOpts = { parent: this, dependsOn: args.dependsOn ?? [] };
-    const init = runStep(lead, "swarm-init", { create: pulumi.output(lead.privateAddress).apply((a) => renderInit(a, args.autolock ?? false)) }, childOpts);
+    const init = runStep(
+      lead,
+      "swarm-init",
+      { create: pulumi.output(lead.privateAddress).apply((a) => renderInit(a, args.autolock ?? false)) },
+      childOpts,
+    );
     const token = (role: "manager" | "worker") =>
-      runStep(lead, `swarm-token-${role}`, { create: renderJoinToken(role) }, { ...childOpts, dependsOn: [init], secretOutputs: true }).stdout.apply((s) => s.trim());
+      runStep(
+        lead,
+        `swarm-token-${role}`,
+        { create: renderJoinToken(role) },
+        { ...childOpts, dependsOn: [init], secretOutputs: true },
+      ).stdout.apply((s) => s.trim());
     this.managerToken = pulumi.secret(token("manager"));
     this.workerToken = pulumi.secret(token("worker"));
 
@@ -55,7 +77,10 @@ export class Cluster extends pulumi.ComponentResource {
       const member = node.connection
         ? new Membership(
             `${node.name}-swarm-member`,
-            { sshTarget: pulumi.interpolate`${node.connection.user ?? "root"}@${node.connection.host}`, sshPort: pulumi.output(node.connection.port ?? 22) },
+            {
+              sshTarget: pulumi.interpolate`${node.connection.user ?? "root"}@${node.connection.host}`,
+              sshPort: pulumi.output(node.connection.port ?? 22),
+            },
             { parent: this },
           )
         : undefined;
@@ -85,7 +110,11 @@ export class Cluster extends pulumi.ComponentResource {
         {
           create: renderForgetFormerIds(),
           delete: renderDrainAndRemove(),
-          environment: { NODE_ID: nodeId, MEMBERSHIP: joined.apply((j) => j.membership), ADVERTISE_ADDR: node.privateAddress },
+          environment: {
+            NODE_ID: nodeId,
+            MEMBERSHIP: joined.apply((j) => j.membership),
+            ADVERTISE_ADDR: node.privateAddress,
+          },
         },
         { ...childOpts, dependsOn: [join] },
       );
@@ -95,7 +124,11 @@ export class Cluster extends pulumi.ComponentResource {
       const labels = runStep(
         { ...lead, name: `${lead.name}-for-${node.name}` },
         "swarm-labels",
-        { create: renderLabels(node.labels), environment: { NODE_ID: this.nodeIds[node.name]! }, triggers: [JSON.stringify(node.labels)] },
+        {
+          create: renderLabels(node.labels),
+          environment: { NODE_ID: this.nodeIds[node.name]! },
+          triggers: [JSON.stringify(node.labels)],
+        },
         { ...childOpts, dependsOn: this.ready },
       );
       this.ready.push(labels);

@@ -26,7 +26,11 @@ export const renderRule = (route: WorkloadRoute): string => {
  * Traefik labels that route a Swarm service. Router and service names carry the physical service
  * name, so two stacks behind one Traefik never share a router.
  */
-export const renderRouteLabels = (service: string, network: string, routes: WorkloadRoute[]): Record<string, string> => {
+export const renderRouteLabels = (
+  service: string,
+  network: string,
+  routes: WorkloadRoute[],
+): Record<string, string> => {
   if (routes.length === 0) return {};
   const labels: Record<string, string> = {
     "traefik.enable": "true",

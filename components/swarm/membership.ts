@@ -27,7 +27,10 @@ export const MEMBERSHIP_PROBE = "docker info --format '{{.Swarm.LocalNodeState}}
 export const JOINED = "active";
 
 /** When a refreshed Membership must be replaced (its node left): the dynamic provider's diff. */
-export const membershipDiff = (olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.DiffResult => {
+export const membershipDiff = (
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): pulumi.dynamic.DiffResult => {
   if (olds.state === "inactive") return { changes: true, replaces: ["state"], deleteBeforeReplace: true };
   const moved = ["sshTarget", "sshPort"].filter((k) => olds[k] !== news[k]);
   return moved.length ? { changes: true } : { changes: false };
@@ -35,7 +38,10 @@ export const membershipDiff = (olds: Record<string, unknown>, news: Record<strin
 
 export const membershipProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
-    return { id: `${inputs.sshTarget}:${inputs.sshPort}`, outs: { ...inputs, state: JOINED, generation: `${Date.now()}` } };
+    return {
+      id: `${inputs.sshTarget}:${inputs.sshPort}`,
+      outs: { ...inputs, state: JOINED, generation: `${Date.now()}` },
+    };
   },
   async read(id, props) {
     // required here: the provider is serialized with its code, and a captured module would not be
@@ -43,7 +49,19 @@ export const membershipProvider: pulumi.dynamic.ResourceProvider = {
     const p = props as Record<string, unknown>;
     const r = spawnSync(
       "ssh",
-      ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=15", "-p", String(p.sshPort), "--", String(p.sshTarget), MEMBERSHIP_PROBE],
+      [
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=accept-new",
+        "-o",
+        "ConnectTimeout=15",
+        "-p",
+        String(p.sshPort),
+        "--",
+        String(p.sshTarget),
+        MEMBERSHIP_PROBE,
+      ],
       { encoding: "utf8", timeout: 60_000 },
     );
     const seen = r.status === 0 ? r.stdout.trim() : "";

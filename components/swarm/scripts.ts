@@ -17,7 +17,8 @@ export const renderInit = (advertise: string, autolock: boolean): string =>
   ].join("\n");
 
 /** Prints the join token for a role (run on a manager; the output is a secret). */
-export const renderJoinToken = (role: "manager" | "worker"): string => shellCommand(["docker", "swarm", "join-token", "-q", role]);
+export const renderJoinToken = (role: "manager" | "worker"): string =>
+  shellCommand(["docker", "swarm", "join-token", "-q", role]);
 
 /**
  * Joins a node with the token in $JOIN_TOKEN unless it is already in a swarm. Prints its node id, then
@@ -42,7 +43,10 @@ export const renderJoin = (managerAddress: string): string =>
 
 /** The node id and membership a join step printed; a step from before `adopted` existed joined its node. */
 export const parseJoin = (stdout: string): { nodeId: string; membership: "joined" | "adopted" } => {
-  const [nodeId = "", membership] = stdout.trim().split("\n").map((l) => l.trim());
+  const [nodeId = "", membership] = stdout
+    .trim()
+    .split("\n")
+    .map((l) => l.trim());
   return { nodeId, membership: membership === "adopted" ? "adopted" : "joined" };
 };
 
@@ -50,7 +54,10 @@ export const parseJoin = (stdout: string): { nodeId: string; membership: "joined
 const adoptedStays = (variable: string) => `case "\${${variable}:-}" in *adopted*) exit 0 ;; esac`;
 
 /** Run on the leaving node: leave the swarm (its tasks are already drained), unless this stack adopted it. */
-export const renderLeave = (): string => [adoptedStays("PULUMI_COMMAND_STDOUT"), `if [ "$(${state})" = active ]; then docker swarm leave --force; fi`].join("\n");
+export const renderLeave = (): string =>
+  [adoptedStays("PULUMI_COMMAND_STDOUT"), `if [ "$(${state})" = active ]; then docker swarm leave --force; fi`].join(
+    "\n",
+  );
 
 /**
  * Run on a manager: set the node's labels exactly (removes labels the recipe no longer has). Keys
@@ -65,10 +72,12 @@ export const renderLabels = (labels: Record<string, string>): string => {
   }
   const remove = `${shellCommand(["docker", "node", "update", "--label-rm", shellVar("k"), shellVar("NODE_ID")])} >/dev/null`;
   return [
-    'current=$(docker node inspect --format \'{{range $k, $v := .Spec.Labels}}{{println $k}}{{end}}\' "$NODE_ID")',
+    "current=$(docker node inspect --format '{{range $k, $v := .Spec.Labels}}{{println $k}}{{end}}' \"$NODE_ID\")",
     "while IFS= read -r k; do",
     '  [ -n "$k" ] || continue',
-    keys.length ? `  case "$k" in ${keys.map((k) => shellQuote(k, "label key")).join("|")}) ;; *) ${remove} ;; esac` : `  ${remove}`,
+    keys.length
+      ? `  case "$k" in ${keys.map((k) => shellQuote(k, "label key")).join("|")}) ;; *) ${remove} ;; esac`
+      : `  ${remove}`,
     'done <<< "$current"',
     keys.length
       ? `${shellCommand(["docker", "node", "update", ...keys.flatMap((k) => ["--label-add", `${k}=${labels[k]}`]), shellVar("NODE_ID")])} >/dev/null`

@@ -42,7 +42,9 @@ export const DRAIN_SECONDS = TRAEFIK_REFRESH_SECONDS + 2 + 2;
 
 /** The environment a task gets: the workload's, plus the drain period when a start-first update must not lose requests. */
 export const renderEnv = (w: Workload): Record<string, pulumi.Input<string>> =>
-  w.update.order === "start-first" && w.routes.length > 0 ? { RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS), ...w.env } : w.env;
+  w.update.order === "start-first" && w.routes.length > 0
+    ? { RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS), ...w.env }
+    : w.env;
 
 /** Swarm constraints from the workload's placement (the article's "affinities"). */
 export const renderConstraints = (w: Workload): string[] => {
@@ -63,7 +65,17 @@ export const renderHealthcheck = (w: Workload) => {
   if (!h) return undefined;
   const tests = h.command
     ? ["CMD", ...h.command]
-    : ["CMD", "curl", "-fsS", "--globoff", "-o", "/dev/null", "--max-time", String(durationSeconds(h.timeout)), `http://127.0.0.1:${h.http!.port}${h.http!.path}`];
+    : [
+        "CMD",
+        "curl",
+        "-fsS",
+        "--globoff",
+        "-o",
+        "/dev/null",
+        "--max-time",
+        String(durationSeconds(h.timeout)),
+        `http://127.0.0.1:${h.http!.port}${h.http!.path}`,
+      ];
   return { tests, interval: h.interval, timeout: h.timeout, retries: h.retries, startPeriod: h.startPeriod };
 };
 
@@ -83,8 +95,14 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
   // The volume is made by the engine of the node that runs the task, which may not be the one the
   // docker.Volume resource was created on (the manager): the mount carries the labels, so a worker's
   // copy is labelled too and `recette backup` finds it there.
-  const mounts = ctx.volumes.map((v) => ({ type: "volume", source: v.source, target: v.target, volumeOptions: { labels: toLabelList(v.labels) } }));
-  if (w.readsOrchestrator) mounts.push({ type: "bind", source: DOCKER_SOCKET, target: DOCKER_SOCKET, readOnly: true } as never);
+  const mounts = ctx.volumes.map((v) => ({
+    type: "volume",
+    source: v.source,
+    target: v.target,
+    volumeOptions: { labels: toLabelList(v.labels) },
+  }));
+  if (w.readsOrchestrator)
+    mounts.push({ type: "bind", source: DOCKER_SOCKET, target: DOCKER_SOCKET, readOnly: true } as never);
   const limits = {
     ...(w.resources.memoryMiB ? { memoryBytes: w.resources.memoryMiB * MiB } : {}),
     ...(w.resources.cpus ? { nanoCpus: Math.round(w.resources.cpus * 1e9) } : {}),
@@ -129,7 +147,13 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
       failureAction: "rollback",
       monitor: "15s",
     },
-    rollbackConfig: { parallelism: w.update.parallelism, delay: "0s", order: w.update.order, failureAction: "pause", monitor: "15s" },
+    rollbackConfig: {
+      parallelism: w.update.parallelism,
+      delay: "0s",
+      order: w.update.order,
+      failureAction: "pause",
+      monitor: "15s",
+    },
     endpointSpec: pulumi.output(ctx.mesh).apply((mesh) => renderEndpointSpec(w, mesh)),
   };
 };

@@ -25,30 +25,53 @@ import {
   type ServiceContext,
 } from "./index";
 import { MEMBERSHIP_PROBE, membershipDiff, membershipProvider } from "./membership";
-import { parseJoin, renderDrainAndRemove, renderForgetFormerIds, renderJoin, renderLeave, renderLabels } from "./scripts";
+import {
+  parseJoin,
+  renderDrainAndRemove,
+  renderForgetFormerIds,
+  renderJoin,
+  renderLeave,
+  renderLabels,
+} from "./scripts";
 import { byType, one, resolve } from "../../test/registrations";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 const SUBNET = "10.188.129.0/24"; // stackSubnet(recette, test)
 const MiB = 1024 * 1024;
 
-const workload = (over: Partial<Workload> = {}): Workload => ({ ...workloadDefaults(), name: "blog", image: "example/blog:1", ...over });
+const workload = (over: Partial<Workload> = {}): Workload => ({
+  ...workloadDefaults(),
+  name: "blog",
+  image: "example/blog:1",
+  ...over,
+});
 
 /** Resolves every Output nested in a value (the spec mixes plain values and Outputs). */
-
 
 describe("renderRule", () => {
   it.each([
     [{ host: "blog.example.org", path: "/", port: 80 }, "Host(`blog.example.org`)"],
     [{ host: "blog.example.org", path: "/admin", port: 80 }, "Host(`blog.example.org`) && PathPrefix(`/admin`)"],
     // Inside backticks, parentheses, quotes and || are bytes of the string, not rule syntax.
-    [{ host: "blog.example.org", path: "/a') || Host(\"x", port: 80 }, "Host(`blog.example.org`) && PathPrefix(`/a') || Host(\"x`)"],
+    [
+      { host: "blog.example.org", path: "/a') || Host(\"x", port: 80 },
+      "Host(`blog.example.org`) && PathPrefix(`/a') || Host(\"x`)",
+    ],
   ])("%o → %s", (route, rule) => expect(renderRule(route)).toBe(rule));
 
   it.each([
-    [{ host: "evil.org`) || Host(`blog.example.org", path: "/", port: 80 }, 'recette: route host "evil.org`) || Host(`blog.example.org" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string'],
-    [{ host: "blog.example.org", path: "/a`)||PathPrefix(`/", port: 80 }, 'recette: route path "/a`)||PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string'],
-    [{ host: "blog.example.org\u001b[2J", path: "/", port: 80 }, 'recette: route host "blog.example.org\\u001b[2J" cannot go into a Traefik rule: it contains an escape (ESC)'],
+    [
+      { host: "evil.org`) || Host(`blog.example.org", path: "/", port: 80 },
+      'recette: route host "evil.org`) || Host(`blog.example.org" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string',
+    ],
+    [
+      { host: "blog.example.org", path: "/a`)||PathPrefix(`/", port: 80 },
+      'recette: route path "/a`)||PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string',
+    ],
+    [
+      { host: "blog.example.org\u001b[2J", path: "/", port: 80 },
+      'recette: route host "blog.example.org\\u001b[2J" cannot go into a Traefik rule: it contains an escape (ESC)',
+    ],
   ])("refuses %o", (route, message) => expect(() => renderRule(route)).toThrow(new Error(message)));
 });
 
@@ -58,7 +81,14 @@ describe("renderLabels", () => {
     [
       "no labels: removes every label",
       {},
-      [read, "while IFS= read -r k; do", '  [ -n "$k" ] || continue', '  docker node update --label-rm "$k" "$NODE_ID" >/dev/null', 'done <<< "$current"', "true"],
+      [
+        read,
+        "while IFS= read -r k; do",
+        '  [ -n "$k" ] || continue',
+        '  docker node update --label-rm "$k" "$NODE_ID" >/dev/null',
+        'done <<< "$current"',
+        "true",
+      ],
     ],
     [
       "keys and values are single words whatever they contain; keys are literal case patterns",
@@ -75,13 +105,23 @@ describe("renderLabels", () => {
   ])("%s", (_, labels, lines) => expect(renderLabels(labels).split("\n")).toEqual(lines));
 
   it.each([
-    ["a=b", 'recette: label key "a=b" cannot go into a Swarm node label: it contains \'=\', where `docker node update --label-add` splits key from value'],
-    ["a\nb", 'recette: label key "a\\nb" cannot go into a Swarm node label: it contains a control character (the labels step reads keys one per line)'],
+    [
+      "a=b",
+      "recette: label key \"a=b\" cannot go into a Swarm node label: it contains '=', where `docker node update --label-add` splits key from value",
+    ],
+    [
+      "a\nb",
+      'recette: label key "a\\nb" cannot go into a Swarm node label: it contains a control character (the labels step reads keys one per line)',
+    ],
     ["", 'recette: label key "" cannot go into a Swarm node label: it is empty'],
   ])("refuses the key %j", (key, message) => expect(() => renderLabels({ [key]: "x" })).toThrow(new Error(message)));
 
   it("refuses a NUL byte in a value, which no shell argument can carry", () => {
-    expect(() => renderLabels({ disk: "ssd\0" })).toThrow(new Error('recette: argument "disk=ssd\\u0000" cannot go into a shell script: it contains a NUL byte, which no shell argument can carry'));
+    expect(() => renderLabels({ disk: "ssd\0" })).toThrow(
+      new Error(
+        'recette: argument "disk=ssd\\u0000" cannot go into a shell script: it contains a NUL byte, which no shell argument can carry',
+      ),
+    );
   });
 });
 
@@ -142,19 +182,40 @@ describe("renderEndpointSpec", () => {
 describe("renderConstraints", () => {
   it.each<[string, Partial<Workload>, string[]]>([
     ["anywhere", {}, []],
-    ["sorted labels", { placement: { labels: { zone: "a", disk: "ssd" }, role: "any" } }, ["node.labels.disk==ssd", "node.labels.zone==a"]],
+    [
+      "sorted labels",
+      { placement: { labels: { zone: "a", disk: "ssd" }, role: "any" } },
+      ["node.labels.disk==ssd", "node.labels.zone==a"],
+    ],
     ["a worker", { placement: { labels: {}, role: "worker" } }, ["node.role==worker"]],
-    ["a manager with a label", { placement: { labels: { edge: "true" }, role: "manager" } }, ["node.labels.edge==true", "node.role==manager"]],
+    [
+      "a manager with a label",
+      { placement: { labels: { edge: "true" }, role: "manager" } },
+      ["node.labels.edge==true", "node.role==manager"],
+    ],
     ["the orchestrator reader on a manager", { readsOrchestrator: true }, ["node.role==manager"]],
-    ["the orchestrator reader even when placed on workers", { readsOrchestrator: true, placement: { labels: {}, role: "worker" } }, ["node.role==manager"]],
+    [
+      "the orchestrator reader even when placed on workers",
+      { readsOrchestrator: true, placement: { labels: {}, role: "worker" } },
+      ["node.role==manager"],
+    ],
   ])("%s", (_, over, constraints) => {
     expect(renderConstraints(workload(over))).toEqual(constraints);
   });
 
   it.each([
-    [{ "disk==ssd,node.role": "x" }, 'recette: label key "disk==ssd,node.role" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, \'-\', \'_\' and \'.\''],
-    [{ disk: "ssd!=x" }, 'recette: value of label disk "ssd!=x" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/'],
-    [{ disk: " ssd" }, 'recette: value of label disk " ssd" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/'],
+    [
+      { "disk==ssd,node.role": "x" },
+      "recette: label key \"disk==ssd,node.role\" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, '-', '_' and '.'",
+    ],
+    [
+      { disk: "ssd!=x" },
+      'recette: value of label disk "ssd!=x" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/',
+    ],
+    [
+      { disk: " ssd" },
+      'recette: value of label disk " ssd" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/',
+    ],
   ])("refuses the placement labels %o", (labels, message) => {
     expect(() => renderConstraints(workload({ placement: { labels, role: "any" } }))).toThrow(new Error(message));
   });
@@ -164,17 +225,48 @@ describe("renderHealthcheck", () => {
   const timing = { interval: "10s", timeout: "5s", retries: 3, startPeriod: "20s" };
   it.each<[string, Workload["health"], ReturnType<typeof renderHealthcheck>]>([
     ["none", undefined, undefined],
-    ["a command", { command: ["smtpctl", "show", "status"], ...timing }, { tests: ["CMD", "smtpctl", "show", "status"], ...timing }],
+    [
+      "a command",
+      { command: ["smtpctl", "show", "status"], ...timing },
+      { tests: ["CMD", "smtpctl", "show", "status"], ...timing },
+    ],
     [
       "an HTTP path",
       { http: { path: "/health", port: 8080 }, ...timing },
-      { tests: ["CMD", "curl", "-fsS", "--globoff", "-o", "/dev/null", "--max-time", "5", "http://127.0.0.1:8080/health"], ...timing },
+      {
+        tests: [
+          "CMD",
+          "curl",
+          "-fsS",
+          "--globoff",
+          "-o",
+          "/dev/null",
+          "--max-time",
+          "5",
+          "http://127.0.0.1:8080/health",
+        ],
+        ...timing,
+      },
     ],
     [
       // No shell: `#`, `&`, `||` and `$()` are bytes of the URL, they cannot end the command or mask its status.
       "a hostile HTTP path stays one argument",
       { http: { path: "/a#b&c || true $(id)", port: 80 }, ...timing, timeout: "500ms" },
-      { tests: ["CMD", "curl", "-fsS", "--globoff", "-o", "/dev/null", "--max-time", "1", "http://127.0.0.1:80/a#b&c || true $(id)"], ...timing, timeout: "500ms" },
+      {
+        tests: [
+          "CMD",
+          "curl",
+          "-fsS",
+          "--globoff",
+          "-o",
+          "/dev/null",
+          "--max-time",
+          "1",
+          "http://127.0.0.1:80/a#b&c || true $(id)",
+        ],
+        ...timing,
+        timeout: "500ms",
+      },
     ],
   ])("%s", (_, health, expected) => {
     expect(renderHealthcheck(workload({ health }))).toEqual(expected);
@@ -188,7 +280,13 @@ describe("renderServiceSpec", () => {
     networkId: "recette-test-net-id",
     mesh: true,
     labels: { "recette.stack": "recette-test", "recette.workload": "blog" },
-    volumes: [{ source: "recette-test-blog-data", target: "/var/www/html/data", labels: { "recette.stack": "recette-test", "recette.keep": "true" } }],
+    volumes: [
+      {
+        source: "recette-test-blog-data",
+        target: "/var/www/html/data",
+        labels: { "recette.stack": "recette-test", "recette.keep": "true" },
+      },
+    ],
     configs: [{ id: "cfg-id", name: "recette-test-blog-a-yml-0123456789", path: "/etc/a.yml", mode: 0o444 }],
     secrets: [{ id: "sec-id", name: "recette-test-blog-pw-abcd", path: "/run/secrets/pw", mode: 0o400 }],
     ...over,
@@ -231,11 +329,30 @@ describe("renderServiceSpec", () => {
               type: "volume",
               source: "recette-test-blog-data",
               target: "/var/www/html/data",
-              volumeOptions: { labels: [{ label: "recette.keep", value: "true" }, { label: "recette.stack", value: "recette-test" }] },
+              volumeOptions: {
+                labels: [
+                  { label: "recette.keep", value: "true" },
+                  { label: "recette.stack", value: "recette-test" },
+                ],
+              },
             },
           ],
-          configs: [{ configId: "cfg-id", configName: "recette-test-blog-a-yml-0123456789", fileName: "/etc/a.yml", fileMode: 0o444 }],
-          secrets: [{ secretId: "sec-id", secretName: "recette-test-blog-pw-abcd", fileName: "/run/secrets/pw", fileMode: 0o400 }],
+          configs: [
+            {
+              configId: "cfg-id",
+              configName: "recette-test-blog-a-yml-0123456789",
+              fileName: "/etc/a.yml",
+              fileMode: 0o444,
+            },
+          ],
+          secrets: [
+            {
+              secretId: "sec-id",
+              secretName: "recette-test-blog-pw-abcd",
+              fileName: "/run/secrets/pw",
+              fileMode: 0o400,
+            },
+          ],
           healthcheck: { tests: ["CMD", "true"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
           labels: [
             { label: "recette.stack", value: "recette-test" },
@@ -254,7 +371,10 @@ describe("renderServiceSpec", () => {
       },
       updateConfig: { parallelism: 2, delay: "10s", order: "stop-first", failureAction: "rollback", monitor: "15s" },
       rollbackConfig: { parallelism: 2, delay: "0s", order: "stop-first", failureAction: "pause", monitor: "15s" },
-      endpointSpec: { mode: "vip", ports: [{ targetPort: 443, publishedPort: 8443, protocol: "tcp", publishMode: "ingress" }] },
+      endpointSpec: {
+        mode: "vip",
+        ports: [{ targetPort: 443, publishedPort: 8443, protocol: "tcp", publishMode: "ingress" }],
+      },
     });
   });
 
@@ -275,18 +395,32 @@ describe("renderServiceSpec", () => {
       { label: "recette.stack", value: "recette-test" },
       { label: "recette.workload", value: "blog" },
     ]);
-    expect(spec.updateConfig).toEqual({ parallelism: 1, delay: "5s", order: "start-first", failureAction: "rollback", monitor: "15s" });
+    expect(spec.updateConfig).toEqual({
+      parallelism: 1,
+      delay: "5s",
+      order: "start-first",
+      failureAction: "rollback",
+      monitor: "15s",
+    });
   });
 
   it("a start-first routed service drains for as long as Traefik may still route to a stopping task; the workload's own value wins", async () => {
     const routes = [{ host: "web.example.org", path: "/", port: 80 }];
-    const env = async (over: Partial<Workload>) => (await resolve(renderServiceSpec(workload(over), ctx()))).taskSpec.containerSpec.env;
+    const env = async (over: Partial<Workload>) =>
+      (await resolve(renderServiceSpec(workload(over), ctx()))).taskSpec.containerSpec.env;
     const startFirst = { parallelism: 1, delay: "5s", order: "start-first" as const };
     expect(DRAIN_SECONDS).toBeGreaterThan(TRAEFIK_REFRESH_SECONDS + 2);
     // the recipe reference (generated from the schema) gives the same figure
-    expect(fs.readFileSync(path.join(__dirname, "../../docs/recipe.md"), "utf8")).toContain(`RECETTE_DRAIN_SECONDS (${DRAIN_SECONDS})`);
-    expect(await env({ routes, update: startFirst, env: { A: "1" } })).toEqual({ RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS), A: "1" });
-    expect(await env({ routes, update: startFirst, env: { RECETTE_DRAIN_SECONDS: "20" } })).toEqual({ RECETTE_DRAIN_SECONDS: "20" });
+    expect(fs.readFileSync(path.join(__dirname, "../../docs/recipe.md"), "utf8")).toContain(
+      `RECETTE_DRAIN_SECONDS (${DRAIN_SECONDS})`,
+    );
+    expect(await env({ routes, update: startFirst, env: { A: "1" } })).toEqual({
+      RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS),
+      A: "1",
+    });
+    expect(await env({ routes, update: startFirst, env: { RECETTE_DRAIN_SECONDS: "20" } })).toEqual({
+      RECETTE_DRAIN_SECONDS: "20",
+    });
     // stop-first: the old task is gone before the new one starts, draining would only lengthen the gap
     expect(await env({ routes, update: { ...startFirst, order: "stop-first" }, env: { A: "1" } })).toEqual({ A: "1" });
     // not behind Traefik (the relay): nothing routes to it by task address
@@ -305,12 +439,19 @@ describe("renderServiceSpec", () => {
   it("takes the mesh as an Output: dnsrr and host publishing without it", async () => {
     const w = workload({ published: [{ published: 25, target: 25, protocol: "tcp" }] });
     const spec = await resolve(renderServiceSpec(w, ctx({ mesh: pulumi.output(false) })));
-    expect(spec.endpointSpec).toEqual({ mode: "dnsrr", ports: [{ targetPort: 25, publishedPort: 25, protocol: "tcp", publishMode: "host" }] });
+    expect(spec.endpointSpec).toEqual({
+      mode: "dnsrr",
+      ports: [{ targetPort: 25, publishedPort: 25, protocol: "tcp", publishMode: "host" }],
+    });
   });
 });
 
 describe("Target under mocks", () => {
-  const deployBlog = (files: { name: string; content: string }[], mesh: pulumi.Input<boolean> = true, pin: { pinImages?: boolean; image?: string } = {}) => {
+  const deployBlog = (
+    files: { name: string; content: string }[],
+    mesh: pulumi.Input<boolean> = true,
+    pin: { pinImages?: boolean; image?: string } = {},
+  ) => {
     const recorder = installRecorder("recette", "test");
     const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
     const target = new Target("swarm", { naming, provider, mesh, ...(pin.pinImages ? { pinImages: true } : {}) });
@@ -410,7 +551,9 @@ describe("Target under mocks", () => {
         { label: "recette.workload", value: "blog" },
       ],
     });
-    expect(one(registrations, "docker:index/serviceConfig:ServiceConfig", "blog-b.conf").inputs.name).toBe(contentName(naming, "blog-b-conf", "B"));
+    expect(one(registrations, "docker:index/serviceConfig:ServiceConfig", "blog-b.conf").inputs.name).toBe(
+      contentName(naming, "blog-b-conf", "B"),
+    );
     expect(contentName(naming, "blog-a-yml", "A")).toMatch(/^recette-test-blog-a-yml-[0-9a-f]{10}$/);
   });
 
@@ -443,17 +586,24 @@ describe("Target under mocks", () => {
       { label: "recette.stack", value: "recette-test" },
       { label: "recette.workload", value: "blog" },
     ]);
-    expect(one(registrations, "random:index/randomId:RandomId", "blog-db.pass-suffix").inputs).toEqual({ byteLength: 4, keepers: SECRET });
+    expect(one(registrations, "random:index/randomId:RandomId", "blog-db.pass-suffix").inputs).toEqual({
+      byteLength: 4,
+      keepers: SECRET,
+    });
     expect(JSON.stringify(registrations)).not.toContain("hunter2");
     expect(JSON.stringify(registrations)).not.toContain(Buffer.from("hunter2").toString("base64"));
   });
 
   it("pinImages: the service runs the image at the digest the manager's engine pulled, tag kept", async () => {
-    const { registrations, settle } = deployBlog(twoFiles, true, { pinImages: true, image: "10.0.0.1:5000/pluxml:5.8.21" });
+    const { registrations, settle } = deployBlog(twoFiles, true, {
+      pinImages: true,
+      image: "10.0.0.1:5000/pluxml:5.8.21",
+    });
     await settle();
     const remote = one(registrations, "docker:index/remoteImage:RemoteImage", "blog-image");
     expect(remote.inputs).toEqual({ name: "10.0.0.1:5000/pluxml:5.8.21", keepLocally: true });
-    const image = (one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image;
+    const image = (one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec
+      .containerSpec.image;
     expect(image).toMatch(/^10\.0\.0\.1:5000\/pluxml:5\.8\.21@sha256:[0-9a-f]{64}$/);
   });
 
@@ -462,11 +612,17 @@ describe("Target under mocks", () => {
     const pinned = deployBlog(twoFiles, true, { pinImages: true, image: byDigest });
     await pinned.settle();
     expect(byType(pinned.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
-    expect((one(pinned.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image).toBe(byDigest);
+    expect(
+      (one(pinned.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec
+        .containerSpec.image,
+    ).toBe(byDigest);
     const local = deployBlog(twoFiles, true, { image: "recette/pluxml:5.8.21" });
     await local.settle();
     expect(byType(local.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
-    expect((one(local.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec.containerSpec.image).toBe("recette/pluxml:5.8.21");
+    expect(
+      (one(local.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec
+        .containerSpec.image,
+    ).toBe("recette/pluxml:5.8.21");
   });
 
   it.each([
@@ -480,9 +636,12 @@ describe("Target under mocks", () => {
     expect(pinnedImage(image, repoDigest)).toBe(expected);
   });
 
-  it.each(["", "registry/pluxml", "registry/pluxml@sha256:short"])("pinnedImage refuses a repo digest without a sha256 digest (%j), naming the image", (repoDigest) => {
-    expect(() => pinnedImage("registry/pluxml:1", repoDigest)).toThrow(/no digest for registry\/pluxml:1/);
-  });
+  it.each(["", "registry/pluxml", "registry/pluxml@sha256:short"])(
+    "pinnedImage refuses a repo digest without a sha256 digest (%j), naming the image",
+    (repoDigest) => {
+      expect(() => pinnedImage("registry/pluxml:1", repoDigest)).toThrow(/no digest for registry\/pluxml:1/);
+    },
+  );
 
   it("wires the service to its volume, configs and secret by physical name and id", async () => {
     const { registrations, settle, deployed } = deployBlog(twoFiles);
@@ -494,19 +653,37 @@ describe("Target under mocks", () => {
     // The mount labels the volume as the Volume resource does: a worker's engine makes its own copy.
     const volume = one(registrations, "docker:index/volume:Volume", "blog-data").inputs as Record<string, any>;
     expect(service.taskSpec.containerSpec.mounts).toEqual([
-      { type: "volume", source: "recette-test-blog-data", target: "/var/www/html/data", volumeOptions: { labels: volume.labels } },
+      {
+        type: "volume",
+        source: "recette-test-blog-data",
+        target: "/var/www/html/data",
+        volumeOptions: { labels: volume.labels },
+      },
     ]);
     expect(volume.labels).toContainEqual({ label: "recette.keep", value: "true" });
     expect(service.taskSpec.containerSpec.configs).toEqual([
-      { configId: "blog-a.yml-id", configName: contentName(naming, "blog-a-yml", "A"), fileName: "/etc/blog/a.yml", fileMode: 0o444 },
-      { configId: "blog-b.conf-id", configName: contentName(naming, "blog-b-conf", "B"), fileName: "/etc/blog/b.conf", fileMode: 0o444 },
+      {
+        configId: "blog-a.yml-id",
+        configName: contentName(naming, "blog-a-yml", "A"),
+        fileName: "/etc/blog/a.yml",
+        fileMode: 0o444,
+      },
+      {
+        configId: "blog-b.conf-id",
+        configName: contentName(naming, "blog-b-conf", "B"),
+        fileName: "/etc/blog/b.conf",
+        fileMode: 0o444,
+      },
     ]);
     expect(service.taskSpec.containerSpec.secrets).toEqual([
       { secretId: "blog-db.pass-id", secretName, fileName: "/run/secrets/db.pass", fileMode: 0o400 },
     ]);
     // By the network resource's ID (the mocks give a resource the ID <name>-id), never by name.
     expect(service.taskSpec.networksAdvanceds).toEqual([{ id: "swarm-network-id", aliases: [] }]);
-    expect(service.endpointSpec).toEqual({ mode: "vip", ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "ingress" }] });
+    expect(service.endpointSpec).toEqual({
+      mode: "vip",
+      ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "ingress" }],
+    });
     expect(service.labels).toContainEqual({ label: "recette.stack", value: "recette-test" });
     expect(service.labels).toContainEqual({ label: "traefik.swarm.network", value: "recette-test-net" });
   });
@@ -515,7 +692,10 @@ describe("Target under mocks", () => {
     const { registrations, settle } = deployBlog(twoFiles, pulumi.output(false));
     await settle();
     const service = one(registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>;
-    expect(service.endpointSpec).toEqual({ mode: "dnsrr", ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "host" }] });
+    expect(service.endpointSpec).toEqual({
+      mode: "dnsrr",
+      ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "host" }],
+    });
   });
 
   it("encrypts the overlay when asked", async () => {
@@ -523,12 +703,19 @@ describe("Target under mocks", () => {
     const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
     new Target("swarm", { naming, provider, mesh: true, encryptOverlay: true });
     await settle();
-    expect(one(registrations, "docker:index/network:Network", "swarm-network").inputs.options).toEqual({ encrypted: "true" });
+    expect(one(registrations, "docker:index/network:Network", "swarm-network").inputs.options).toEqual({
+      encrypted: "true",
+    });
   });
 });
 
 describe("Cluster under mocks", () => {
-  const node = (name: string, role: "manager" | "worker", host: string, labels: Record<string, string> = {}): ClusterNode => ({
+  const node = (
+    name: string,
+    role: "manager" | "worker",
+    host: string,
+    labels: Record<string, string> = {},
+  ): ClusterNode => ({
     name,
     role,
     labels,
@@ -548,7 +735,11 @@ describe("Cluster under mocks", () => {
     const { registrations, settle } = installRecorder("recette", "test");
     new Cluster("swarm", { nodes: threeNodes() });
     await settle();
-    expect(commands(registrations).map((r) => r.name).sort()).toEqual([
+    expect(
+      commands(registrations)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual([
       "manager-1-for-manager-1-swarm-labels",
       "manager-1-for-worker-1-swarm-labels",
       "manager-1-for-worker-1-swarm-membership",
@@ -582,12 +773,18 @@ describe("Cluster under mocks", () => {
     const order = commands(registrations).map((r) => r.name);
     const at = (n: string) => order.indexOf(n);
     expect(at("manager-1-swarm-init")).toBe(0);
-    for (const later of ["manager-1-swarm-token-manager", "manager-1-swarm-token-worker", "worker-1-swarm-join", "worker-2-swarm-join"])
+    for (const later of [
+      "manager-1-swarm-token-manager",
+      "manager-1-swarm-token-worker",
+      "worker-1-swarm-join",
+      "worker-2-swarm-join",
+    ])
       expect(at(later)).toBeGreaterThan(at("manager-1-swarm-init"));
     expect(at("manager-1-for-worker-1-swarm-membership")).toBeGreaterThan(at("worker-1-swarm-join"));
     expect(at("manager-1-for-worker-2-swarm-membership")).toBeGreaterThan(at("worker-2-swarm-join"));
     const lastJoinOrMembership = Math.max(...order.filter((n) => /join|membership/.test(n)).map(at));
-    for (const labels of order.filter((n) => n.endsWith("-swarm-labels"))) expect(at(labels)).toBeGreaterThan(lastJoinOrMembership);
+    for (const labels of order.filter((n) => n.endsWith("-swarm-labels")))
+      expect(at(labels)).toBeGreaterThan(lastJoinOrMembership);
   });
 
   it("keeps join environments (the join token) secret and initialises on the first manager's private address", async () => {
@@ -600,7 +797,9 @@ describe("Cluster under mocks", () => {
       expect(join.inputs.create).toContain("172.16.16.1:2377");
       expect(join.inputs.delete).toContain("docker swarm leave --force");
     }
-    expect(one(registrations, "command:remote:Command", "manager-1-swarm-init").inputs.create).toContain("docker swarm init --advertise-addr 172.16.16.1 >");
+    expect(one(registrations, "command:remote:Command", "manager-1-swarm-init").inputs.create).toContain(
+      "docker swarm init --advertise-addr 172.16.16.1 >",
+    );
     expect(JSON.stringify(registrations)).not.toContain("SWMTKN");
     expect(await pulumi.isSecret(cluster.managerToken)).toBe(true);
     expect(await pulumi.isSecret(cluster.workerToken)).toBe(true);
@@ -618,7 +817,11 @@ describe("Cluster under mocks", () => {
     expect(noLabels.inputs.triggers).toEqual(["{}"]);
     expect(Object.keys(cluster.nodeIds).sort()).toEqual(["manager-1", "worker-1", "worker-2"]);
     const membership = one(registrations, "command:remote:Command", "manager-1-for-worker-2-swarm-membership");
-    expect(membership.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-2"]!), MEMBERSHIP: "joined", ADVERTISE_ADDR: "172.16.16.3" });
+    expect(membership.inputs.environment).toEqual({
+      NODE_ID: await resolve(cluster.nodeIds["worker-2"]!),
+      MEMBERSHIP: "joined",
+      ADVERTISE_ADDR: "172.16.16.3",
+    });
     expect(membership.inputs.create).toContain("for id in $(docker node ls -q); do");
     expect(membership.inputs.delete).toContain("docker node update --availability drain");
   });
@@ -626,21 +829,38 @@ describe("Cluster under mocks", () => {
   it("joins extra managers with the manager token, after the first manager whatever the node order", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     new Cluster("swarm", {
-      nodes: [node("worker-1", "worker", "192.0.2.4"), node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2"), node("manager-3", "manager", "192.0.2.3")],
+      nodes: [
+        node("worker-1", "worker", "192.0.2.4"),
+        node("manager-1", "manager", "192.0.2.1"),
+        node("manager-2", "manager", "192.0.2.2"),
+        node("manager-3", "manager", "192.0.2.3"),
+      ],
     });
     await settle();
     const names = commands(registrations).map((r) => r.name);
     expect(names[0]).toBe("manager-1-swarm-init");
-    expect(names.filter((n) => n.endsWith("-swarm-join")).sort()).toEqual(["manager-2-swarm-join", "manager-3-swarm-join", "worker-1-swarm-join"]);
+    expect(names.filter((n) => n.endsWith("-swarm-join")).sort()).toEqual([
+      "manager-2-swarm-join",
+      "manager-3-swarm-join",
+      "worker-1-swarm-join",
+    ]);
     expect(names).toHaveLength(3 + 3 * 2 + 4);
   });
 
   it.each<[string, ("manager" | "worker")[], string | undefined]>([
     ["no manager", ["worker", "worker"], "a swarm needs at least one manager"],
     ["1 manager", ["manager", "worker", "worker"], undefined],
-    ["2 managers", ["manager", "manager", "worker"], "2 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)"],
+    [
+      "2 managers",
+      ["manager", "manager", "worker"],
+      "2 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)",
+    ],
     ["3 managers", ["manager", "manager", "manager"], undefined],
-    ["4 managers", ["manager", "manager", "manager", "manager"], "4 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)"],
+    [
+      "4 managers",
+      ["manager", "manager", "manager", "manager"],
+      "4 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)",
+    ],
   ])("validateClusterArgs: %s", (_, roles, message) => {
     const nodes = roles.map((role, i) => node(`${role}-${i + 1}`, role, `192.0.2.${i + 1}`));
     expect(validateClusterArgs({ nodes })).toEqual(message ? [{ propertyPath: "nodes", reason: message }] : []);
@@ -648,8 +868,15 @@ describe("Cluster under mocks", () => {
 
   it("refuses 2 managers before registering any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    expect(() => new Cluster("bad", { nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")] })).toThrow(
-      new Error("recette:swarm:Cluster bad: nodes: 2 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)"),
+    expect(
+      () =>
+        new Cluster("bad", {
+          nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")],
+        }),
+    ).toThrow(
+      new Error(
+        "recette:swarm:Cluster bad: nodes: 2 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)",
+      ),
     );
     await settle();
     expect(commands(registrations)).toEqual([]);
@@ -669,7 +896,10 @@ describe("a node another stack joined stays in the swarm when this stack goes", 
       `#!/bin/bash\necho "$*" >> ${JSON.stringify(log)}\ncase "$1 $2" in\n  "info --format") [[ "$3" == *LocalNodeState* ]] && echo ${state} || echo node-1 ;;\n  "node inspect") [[ "$*" == *Spec.Role* ]] && echo worker ;;\nesac\nexit 0\n`,
       { mode: 0o755 },
     );
-    const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, ...env } });
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+      encoding: "utf8",
+      env: { PATH: `${dir}:/usr/bin:/bin`, ...env },
+    });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
     fs.rmSync(dir, { recursive: true, force: true });
     return { status: r.status, stdout: r.stdout, calls: calls.filter((c) => !c.startsWith("info ")) };
@@ -687,18 +917,31 @@ describe("a node another stack joined stays in the swarm when this stack goes", 
   });
 
   it.each([
-    ["node-1\njoined", "inactive", "joined", ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"]],
-    ["node-1\nadopted", "inactive", "adopted", ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"]],
+    [
+      "node-1\njoined",
+      "inactive",
+      "joined",
+      ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"],
+    ],
+    [
+      "node-1\nadopted",
+      "inactive",
+      "adopted",
+      ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"],
+    ],
     // a step from before the membership line joined its node
     ["node-1", "inactive", "joined", ["swarm join --token SWMTKN-1-x --advertise-addr 10.0.0.3 -- 10.0.0.2:2377"]],
     ["node-1\njoined", "active", "joined", []],
     ["node-1\nadopted", "active", "adopted", []],
-  ] as const)("run again after a join that printed %j, on a node %s: stays %s, runs %j", (previous, state, membership, calls) => {
-    const r = runScript(renderJoin("10.0.0.2"), state, { ...joinEnv, PULUMI_COMMAND_STDOUT: previous });
-    expect(r.status).toBe(0);
-    expect(parseJoin(r.stdout)).toEqual({ nodeId: "node-1", membership });
-    expect(r.calls).toEqual(calls);
-  });
+  ] as const)(
+    "run again after a join that printed %j, on a node %s: stays %s, runs %j",
+    (previous, state, membership, calls) => {
+      const r = runScript(renderJoin("10.0.0.2"), state, { ...joinEnv, PULUMI_COMMAND_STDOUT: previous });
+      expect(r.status).toBe(0);
+      expect(parseJoin(r.stdout)).toEqual({ nodeId: "node-1", membership });
+      expect(r.calls).toEqual(calls);
+    },
+  );
 
   it.each([
     ["node-1\njoined", ["swarm leave --force"]],
@@ -715,7 +958,10 @@ describe("a node another stack joined stays in the swarm when this stack goes", 
     ["joined", true],
     ["adopted", false],
   ])("the lead drains and removes a %s node: %s", (membership, removes) => {
-    const r = runScript(renderDrainAndRemove().replace("sleep 2", "true"), "active", { NODE_ID: "node-9", MEMBERSHIP: membership });
+    const r = runScript(renderDrainAndRemove().replace("sleep 2", "true"), "active", {
+      NODE_ID: "node-9",
+      MEMBERSHIP: membership,
+    });
     expect(r.status).toBe(0);
     expect(r.calls.includes("node rm --force node-9")).toBe(removes);
     expect(r.calls.some((c) => c.startsWith("node update --availability drain"))).toBe(removes);
@@ -727,7 +973,11 @@ describe("a node that left by hand", () => {
     const olds = { sshTarget: "root@192.0.2.2", sshPort: 22, state: "active", generation: "1" };
     const news = { sshTarget: "root@192.0.2.2", sshPort: 22, state: "active" };
     expect(membershipDiff(olds, news)).toEqual({ changes: false });
-    expect(membershipDiff({ ...olds, state: "inactive" }, news)).toEqual({ changes: true, replaces: ["state"], deleteBeforeReplace: true });
+    expect(membershipDiff({ ...olds, state: "inactive" }, news)).toEqual({
+      changes: true,
+      replaces: ["state"],
+      deleteBeforeReplace: true,
+    });
     // a locked or pending node has not left: nothing to join
     expect(membershipDiff({ ...olds, state: "locked" }, news)).toEqual({ changes: false });
     expect(membershipDiff(olds, { ...news, sshTarget: "root@192.0.2.9" })).toEqual({ changes: true });
@@ -737,11 +987,15 @@ describe("a node that left by hand", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-member-"));
     const log = path.join(dir, "calls");
     const answer = path.join(dir, "answer");
-    fs.writeFileSync(path.join(dir, "ssh"), `#!/bin/bash
+    fs.writeFileSync(
+      path.join(dir, "ssh"),
+      `#!/bin/bash
 printf '%s\\n' "$@" > ${JSON.stringify(log)}
 [ -s ${JSON.stringify(answer)} ] || exit 255
 cat ${JSON.stringify(answer)}
-`, { mode: 0o755 });
+`,
+      { mode: 0o755 },
+    );
     const saved = process.env.PATH;
     process.env.PATH = `${dir}:${saved}`;
     try {
@@ -752,7 +1006,17 @@ cat ${JSON.stringify(answer)}
       const read = await membershipProvider.read!(created.id, created.outs);
       expect(read.props).toEqual({ ...created.outs, state: "inactive" });
       expect(fs.readFileSync(log, "utf8").trim().split("\n")).toEqual([
-        "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=15", "-p", "2222", "--", "root@192.0.2.2", MEMBERSHIP_PROBE,
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=accept-new",
+        "-o",
+        "ConnectTimeout=15",
+        "-p",
+        "2222",
+        "--",
+        "root@192.0.2.2",
+        MEMBERSHIP_PROBE,
       ]);
       fs.writeFileSync(answer, "");
       expect((await membershipProvider.read!(created.id, created.outs)).props).toEqual(created.outs);
@@ -785,8 +1049,15 @@ esac
 `,
       { mode: 0o755 },
     );
-    const r = spawnSync("bash", ["-euo", "pipefail", "-c", renderForgetFormerIds()], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, NODE_ID: "new-id", ADVERTISE_ADDR: "10.0.0.3" } });
-    const calls = fs.readFileSync(log, "utf8").trim().split("\n").filter((c) => !c.startsWith("node inspect") && c !== "node ls -q");
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", renderForgetFormerIds()], {
+      encoding: "utf8",
+      env: { PATH: `${dir}:/usr/bin:/bin`, NODE_ID: "new-id", ADVERTISE_ADDR: "10.0.0.3" },
+    });
+    const calls = fs
+      .readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .filter((c) => !c.startsWith("node inspect") && c !== "node ls -q");
     fs.rmSync(dir, { recursive: true, force: true });
     expect(r.status, r.stderr).toBe(0);
     expect(calls).toEqual(["node rm --force old-id", "node demote old-mgr", "node rm --force old-mgr"]);

@@ -32,12 +32,16 @@ export interface TargetArgs {
 /** `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people reading it. */
 export const pinnedImage = (image: string, repoDigest: string): string => {
   const at = repoDigest.lastIndexOf("@");
-  if (at < 0 || !/^sha256:[0-9a-f]{64}$/.test(repoDigest.slice(at + 1))) throw new Error(`recette: the engine reported no digest for ${image} (repo digest ${JSON.stringify(repoDigest)}): is it in a registry?`);
+  if (at < 0 || !/^sha256:[0-9a-f]{64}$/.test(repoDigest.slice(at + 1)))
+    throw new Error(
+      `recette: the engine reported no digest for ${image} (repo digest ${JSON.stringify(repoDigest)}): is it in a registry?`,
+    );
   return `${image.replace(/@.*$/, "")}@${repoDigest.slice(at + 1)}`;
 };
 
 /** The stack network's name; an encrypted overlay has its own, so switching creates it before the old one goes. */
-export const networkName = (a: Pick<TargetArgs, "naming" | "encryptOverlay">) => physicalName(a.naming, a.encryptOverlay ? "net-encrypted" : "net");
+export const networkName = (a: Pick<TargetArgs, "naming" | "encryptOverlay">) =>
+  physicalName(a.naming, a.encryptOverlay ? "net-encrypted" : "net");
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
@@ -114,7 +118,12 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
         { ...opts, retainOnDelete: v.keep, protect: v.keep && this.args.protectVolumes === true },
       );
       resources.push(volume);
-      return { source: physicalName(naming, `${w.name}-${v.name}`), target: v.path, labels: volumeLabels, resource: volume };
+      return {
+        source: physicalName(naming, `${w.name}-${v.name}`),
+        target: v.path,
+        labels: volumeLabels,
+        resource: volume,
+      };
     });
 
     const configs = w.files.map((f) => {
@@ -137,7 +146,11 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       const content = pulumi.secret(pulumi.output(s.content));
       // The suffix changes when the secret does (Swarm secrets are immutable) without putting any
       // digest of the secret in a name: the keeper is stored encrypted in the state.
-      const suffix = new random.RandomId(`${w.name}-${s.name}-suffix`, { byteLength: 4, keepers: { content } }, { parent });
+      const suffix = new random.RandomId(
+        `${w.name}-${s.name}-suffix`,
+        { byteLength: 4, keepers: { content } },
+        { parent },
+      );
       const secret = new docker.Secret(
         `${w.name}-${s.name}`,
         {
@@ -155,7 +168,9 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     // An image already given by digest is pinned as it is.
     const image =
       this.args.pinImages && !w.image.includes("@")
-        ? new docker.RemoteImage(`${w.name}-image`, { name: w.image, keepLocally: true }, opts).repoDigest.apply((d) => pinnedImage(w.image, d))
+        ? new docker.RemoteImage(`${w.name}-image`, { name: w.image, keepLocally: true }, opts).repoDigest.apply((d) =>
+            pinnedImage(w.image, d),
+          )
         : w.image;
     const spec = renderServiceSpec(w, {
       serviceName,
@@ -176,10 +191,14 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       deleteBeforeReplace: true,
       // Swarm fills the platforms from the image's manifest; recette never sets them.
       ignoreChanges: ["taskSpec.placement.platforms"],
-      dependsOn: [this.network, ...volumes.map((v) => v.resource), ...configs.map((c) => c.resource), ...secrets.map((s) => s.resource)],
+      dependsOn: [
+        this.network,
+        ...volumes.map((v) => v.resource),
+        ...configs.map((c) => c.resource),
+        ...secrets.map((s) => s.resource),
+      ],
     });
     resources.push(service);
     return { name: service.name, resources };
   }
 }
-

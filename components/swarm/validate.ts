@@ -5,6 +5,11 @@ export const validateSwarmNodes = (nodes: readonly { role: "manager" | "worker" 
   const managers = nodes.filter((n) => n.role === "manager").length;
   if (managers === 0) return [{ propertyPath: "nodes", reason: "a swarm needs at least one manager" }];
   if (managers % 2 === 0)
-    return [{ propertyPath: "nodes", reason: `${managers} Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)` }];
+    return [
+      {
+        propertyPath: "nodes",
+        reason: `${managers} Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)`,
+      },
+    ];
   return [];
 };

@@ -58,11 +58,18 @@ export const renderStaticConfig = (a: TraefikConfigArgs): string =>
         // headers Traefik manages; Traefik itself warns about it for such backends.
         web: {
           address: ":80",
-          http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } }, aliasHeadersStrategy: "delete" },
+          http: {
+            redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } },
+            aliasHeadersStrategy: "delete",
+          },
         },
         websecure: {
           address: ":443",
-          http: { middlewares: ["security-headers@file", "retry@file"], tls: { certResolver: CERT_RESOLVER }, aliasHeadersStrategy: "delete" },
+          http: {
+            middlewares: ["security-headers@file", "retry@file"],
+            tls: { certResolver: CERT_RESOLVER },
+            aliasHeadersStrategy: "delete",
+          },
         },
       },
       providers: { ...a.providers, file: { filename: DYNAMIC_FILE, watch: false } },

@@ -5,12 +5,22 @@ import { parse } from "yaml";
 import { installRecorder, SECRET } from "../../engine/render/mocks";
 import * as swarm from "../swarm";
 import type { Workload } from "../workload";
-import { LETS_ENCRYPT, renderDynamicConfig, renderStaticConfig, resolveCaServer, Traefik, traefikWorkload, validateTraefikArgs, type TraefikArgs } from "./index";
+import {
+  LETS_ENCRYPT,
+  renderDynamicConfig,
+  renderStaticConfig,
+  resolveCaServer,
+  Traefik,
+  traefikWorkload,
+  validateTraefikArgs,
+  type TraefikArgs,
+} from "./index";
 import { one, resolve, stubTarget } from "../../test/registrations";
 
-
 const RETRY = { retry: { attempts: 3, initialInterval: "100ms" } };
-const PROVIDERS = { swarm: { endpoint: "unix:///var/run/docker.sock", exposedByDefault: false, network: "recette-test-net" } };
+const PROVIDERS = {
+  swarm: { endpoint: "unix:///var/run/docker.sock", exposedByDefault: false, network: "recette-test-net" },
+};
 
 const target = stubTarget(PROVIDERS);
 
@@ -41,7 +51,16 @@ describe("resolveCaServer", () => {
 
 describe("renderStaticConfig", () => {
   const render = (over: { challenge?: "http" | "tls"; dashboard?: boolean; caServer?: string } = {}) =>
-    parse(renderStaticConfig({ email: "ops@example.org", caServer: LETS_ENCRYPT.production, challenge: "http", providers: PROVIDERS, dashboard: false, ...over })) as Record<string, any>;
+    parse(
+      renderStaticConfig({
+        email: "ops@example.org",
+        caServer: LETS_ENCRYPT.production,
+        challenge: "http",
+        providers: PROVIDERS,
+        dashboard: false,
+        ...over,
+      }),
+    ) as Record<string, any>;
 
   it("is exactly the expected document with HTTP-01 and no dashboard", () => {
     expect(render()).toEqual({
@@ -50,12 +69,32 @@ describe("renderStaticConfig", () => {
       accessLog: {},
       ping: {},
       entryPoints: {
-        web: { address: ":80", http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } }, aliasHeadersStrategy: "delete" } },
-        websecure: { address: ":443", http: { middlewares: ["security-headers@file", "retry@file"], tls: { certResolver: "le" }, aliasHeadersStrategy: "delete" } },
+        web: {
+          address: ":80",
+          http: {
+            redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } },
+            aliasHeadersStrategy: "delete",
+          },
+        },
+        websecure: {
+          address: ":443",
+          http: {
+            middlewares: ["security-headers@file", "retry@file"],
+            tls: { certResolver: "le" },
+            aliasHeadersStrategy: "delete",
+          },
+        },
       },
       providers: { ...PROVIDERS, file: { filename: "/etc/traefik/dynamic.yml", watch: false } },
       certificatesResolvers: {
-        le: { acme: { email: "ops@example.org", storage: "/data/acme.json", caServer: LETS_ENCRYPT.production, httpChallenge: { entryPoint: "web" } } },
+        le: {
+          acme: {
+            email: "ops@example.org",
+            storage: "/data/acme.json",
+            caServer: LETS_ENCRYPT.production,
+            httpChallenge: { entryPoint: "web" },
+          },
+        },
       },
     });
   });
@@ -77,7 +116,9 @@ describe("renderStaticConfig", () => {
   });
 
   it("carries the CA server it is given", () => {
-    expect(render({ caServer: LETS_ENCRYPT.staging }).certificatesResolvers.le.acme.caServer).toBe(LETS_ENCRYPT.staging);
+    expect(render({ caServer: LETS_ENCRYPT.staging }).certificatesResolvers.le.acme.caServer).toBe(
+      LETS_ENCRYPT.staging,
+    );
   });
 });
 
@@ -124,7 +165,9 @@ describe("renderDynamicConfig", () => {
 
   it("refuses a dashboard host that would end the rule's string (an unauthenticated second rule)", () => {
     expect(() => renderDynamicConfig("1.2", "x`) || PathPrefix(`/")).toThrow(
-      new Error('recette: dashboard host "x`) || PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string'),
+      new Error(
+        'recette: dashboard host "x`) || PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string',
+      ),
     );
   });
 });
@@ -146,7 +189,13 @@ describe("traefikWorkload", () => {
         { published: 443, target: 443, protocol: "tcp" },
       ],
       ports: [80, 443],
-      health: { command: ["traefik", "healthcheck", "--configFile=/etc/traefik/traefik.yml"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+      health: {
+        command: ["traefik", "healthcheck", "--configFile=/etc/traefik/traefik.yml"],
+        interval: "10s",
+        timeout: "5s",
+        retries: 3,
+        startPeriod: "10s",
+      },
       replicas: 1,
       update: { parallelism: 1, delay: "5s", order: "stop-first" },
       resources: { memoryMiB: 256 },
@@ -160,7 +209,13 @@ describe("traefikWorkload", () => {
       ["dynamic.yml", "/etc/traefik/dynamic.yml"],
     ]);
     expect(await resolve(files[0]!.content)).toBe(
-      renderStaticConfig({ email: "ops@example.org", caServer: LETS_ENCRYPT.staging, challenge: "http", providers: PROVIDERS, dashboard: false }),
+      renderStaticConfig({
+        email: "ops@example.org",
+        caServer: LETS_ENCRYPT.staging,
+        challenge: "http",
+        providers: PROVIDERS,
+        dashboard: false,
+      }),
     );
     expect(files[1]!.content).toBe(renderDynamicConfig("1.2"));
   });
@@ -195,7 +250,14 @@ describe("traefikWorkload", () => {
 
   it("adds the dashboard: api on, the router, and the users as a secret file", async () => {
     const users = pulumi.secret("admin:$apr1$x$y");
-    const w = traefikWorkload(args({ dashboard: { host: "traefik.example.org", users }, minTls: "1.3", challenge: "tls", aliases: ["blog.local"] }));
+    const w = traefikWorkload(
+      args({
+        dashboard: { host: "traefik.example.org", users },
+        minTls: "1.3",
+        challenge: "tls",
+        aliases: ["blog.local"],
+      }),
+    );
     expect(w.secrets).toEqual([{ name: "dashboard-users", path: "/run/secrets/dashboard-users", content: users }]);
     expect(w.aliases).toEqual(["blog.local"]);
     const staticDoc = parse(await resolve(w.files[0]!.content)) as Record<string, any>;
@@ -206,7 +268,9 @@ describe("traefikWorkload", () => {
 
   it("takes the e-mail as an Output", async () => {
     const w = traefikWorkload(args({ email: pulumi.output("acme@example.org") }));
-    expect((parse(await resolve(w.files[0]!.content)) as Record<string, any>).certificatesResolvers.le.acme.email).toBe("acme@example.org");
+    expect((parse(await resolve(w.files[0]!.content)) as Record<string, any>).certificatesResolvers.le.acme.email).toBe(
+      "acme@example.org",
+    );
   });
 });
 
@@ -217,23 +281,32 @@ describe("validateTraefikArgs", () => {
     [2, "2 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)"],
     [3, "3 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)"],
   ])("replicas %s → %s", (replicas, message) => {
-    expect(validateTraefikArgs(args(replicas === undefined ? {} : { replicas }))).toEqual(message ? [{ propertyPath: "replicas", reason: message }] : []);
+    expect(validateTraefikArgs(args(replicas === undefined ? {} : { replicas }))).toEqual(
+      message ? [{ propertyPath: "replicas", reason: message }] : [],
+    );
   });
 
   it("refuses 2 replicas in the constructor with the component's name, before deploying anything", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
-    expect(() => new Traefik("two", args({ replicas: 2 }))).toThrow(new Error("recette:traefik:Traefik two: replicas: 2 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)"));
+    expect(() => new Traefik("two", args({ replicas: 2 }))).toThrow(
+      new Error(
+        "recette:traefik:Traefik two: replicas: 2 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)",
+      ),
+    );
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:traefik:Traefik"]);
   });
 });
 
 describe("Traefik on a Swarm target under mocks", () => {
-
   it("registers the acme volume, three configs, the users secret and one service on a manager with the socket", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-    const target = new swarm.Target("swarm", { naming: { project: "recette", stack: "test", recipe: "blog" }, provider, mesh: true });
+    const target = new swarm.Target("swarm", {
+      naming: { project: "recette", stack: "test", recipe: "blog" },
+      provider,
+      mesh: true,
+    });
     const traefik = new Traefik("edge", {
       target,
       image: "traefik:v3.3",
@@ -257,10 +330,21 @@ describe("Traefik on a Swarm target under mocks", () => {
     expect(one(registrations, "docker:index/secret:Secret", "traefik-dashboard-users").inputs.data).toBe(SECRET);
     const service = one(registrations, "docker:index/service:Service", "traefik").inputs as Record<string, any>;
     expect(service.mode).toEqual({ replicated: { replicas: 1 } });
-    expect(service.updateConfig).toEqual({ parallelism: 1, delay: "5s", order: "stop-first", failureAction: "rollback", monitor: "15s" });
+    expect(service.updateConfig).toEqual({
+      parallelism: 1,
+      delay: "5s",
+      order: "stop-first",
+      failureAction: "rollback",
+      monitor: "15s",
+    });
     expect(service.taskSpec.placement.constraints).toEqual(["node.role==manager"]);
     expect(service.taskSpec.containerSpec.mounts).toEqual([
-      { type: "volume", source: "recette-test-traefik-acme", target: "/data", volumeOptions: { labels: one(registrations, "docker:index/volume:Volume", "traefik-acme").inputs.labels } },
+      {
+        type: "volume",
+        source: "recette-test-traefik-acme",
+        target: "/data",
+        volumeOptions: { labels: one(registrations, "docker:index/volume:Volume", "traefik-acme").inputs.labels },
+      },
       { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
     ]);
     expect(service.taskSpec.containerSpec.env).toEqual({ LEGO_CA_CERTIFICATES: "/etc/traefik/acme-ca.pem" });

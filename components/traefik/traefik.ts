@@ -65,7 +65,13 @@ export const traefikWorkload = (a: TraefikArgs): Workload => {
       { published: a.ports?.https ?? 443, target: 443, protocol: "tcp" },
     ],
     ports: [80, 443],
-    health: { command: ["traefik", "healthcheck", `--configFile=${STATIC_FILE}`], interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+    health: {
+      command: ["traefik", "healthcheck", `--configFile=${STATIC_FILE}`],
+      interval: "10s",
+      timeout: "5s",
+      retries: 3,
+      startPeriod: "10s",
+    },
     replicas: 1,
     // One replica with host ports: the old task must stop before the new one can bind 80/443.
     update: { parallelism: 1, delay: "5s", order: "stop-first" },

@@ -4,4 +4,9 @@ import type { ArgProblem } from "../problems";
 export const validateTraefikReplicas = (a: { replicas?: number }): ArgProblem[] =>
   (a.replicas ?? 1) === 1
     ? []
-    : [{ propertyPath: "replicas", reason: `${a.replicas} replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)` }];
+    : [
+        {
+          propertyPath: "replicas",
+          reason: `${a.replicas} replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)`,
+        },
+      ];

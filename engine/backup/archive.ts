@@ -3,7 +3,16 @@ import * as fs from "node:fs";
 import type { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
-import { ArchiveRefused, compareWithManifest, MANIFEST, MAX_MANIFEST_BYTES, parseManifest, pathProblem, type Manifest, type Observed } from "./manifest";
+import {
+  ArchiveRefused,
+  compareWithManifest,
+  MANIFEST,
+  MAX_MANIFEST_BYTES,
+  parseManifest,
+  pathProblem,
+  type Manifest,
+  type Observed,
+} from "./manifest";
 
 const KINDS: Record<string, string> = {
   CharacterDevice: "a character device",
@@ -96,7 +105,10 @@ export const verifyArchiveStream = (input: Readable): Promise<Manifest> =>
         fail(`${JSON.stringify(e.path)} follows an unreadable manifest`);
         return e.resume();
       }
-      const place = placeEntry(p, manifest.volumes.map((v) => v.logical));
+      const place = placeEntry(
+        p,
+        manifest.volumes.map((v) => v.logical),
+      );
       if ("problem" in place) {
         fail(`${JSON.stringify(e.path)}: ${place.problem}`);
         return e.resume();

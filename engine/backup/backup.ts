@@ -31,7 +31,10 @@ export const checkOutput = (file: string, force: boolean): void => {
     return;
   }
   if (!st.isFile()) throw new Refused(`${file} exists and is not a regular file: give a new file name`);
-  if (!force) throw new Refused(`${file} exists: pass --force to replace it (the new backup is written beside it and renamed over it only when complete)`);
+  if (!force)
+    throw new Refused(
+      `${file} exists: pass --force to replace it (the new backup is written beside it and renamed over it only when complete)`,
+    );
 };
 
 export const inventory = async (h: Helper, dir: string): Promise<Map<string, Observed>> => {
@@ -52,7 +55,12 @@ export const firstDifference = (a: Map<string, Observed>, b: Map<string, Observe
  * both agree (the copy is then a state the volumes were in, even while the blog writes) or the
  * attempts run out (a volume rewritten without pause: better no backup than a torn one).
  */
-const stableCopy = async (h: Helper, logicals: string[], attempts: number, log: (s: string) => void): Promise<ManifestEntry[]> => {
+const stableCopy = async (
+  h: Helper,
+  logicals: string[],
+  attempts: number,
+  log: (s: string) => void,
+): Promise<ManifestEntry[]> => {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     await exec(h, ["bash", "-c", COPY, "bash", ...logicals]);
     const entries: ManifestEntry[] = [];
@@ -70,7 +78,9 @@ const stableCopy = async (h: Helper, logicals: string[], attempts: number, log: 
     if (changed === undefined) return entries;
     log(`${changed} changed while it was copied (attempt ${attempt} of ${attempts}); copying again`);
   }
-  throw new Refused(`the volumes kept changing during ${attempts} copies: no consistent backup. Retry when the blog is quieter`);
+  throw new Refused(
+    `the volumes kept changing during ${attempts} copies: no consistent backup. Retry when the blog is quieter`,
+  );
 };
 
 /** Writes a backup of the stack's volumes to `file`; resolves to its manifest. */
@@ -78,13 +88,17 @@ export const backupStack = async (o: BackupOptions): Promise<Manifest> => {
   checkOutput(o.file, o.force);
   const volumes = await stackVolumes(o.place, o.workloads);
   const recipes = [...new Set(volumes.map((v) => v.recipe))];
-  if (recipes.length !== 1) throw new Refused(`the volumes disagree on their recipe (recette.recipe labels: ${recipes.join(", ")})`);
+  if (recipes.length !== 1)
+    throw new Refused(`the volumes disagree on their recipe (recette.recipe labels: ${recipes.join(", ")})`);
   const { site } = o.place;
   await site.checkPlacement(o.place.prefix, o.workloads);
   await site.ensureImage(o.image);
 
   const logicals = volumes.map((v) => v.logical);
-  const tmp = path.join(path.dirname(path.resolve(o.file)), `.${path.basename(o.file)}.tmp-${process.pid}-${Date.now()}`);
+  const tmp = path.join(
+    path.dirname(path.resolve(o.file)),
+    `.${path.basename(o.file)}.tmp-${process.pid}-${Date.now()}`,
+  );
   const h = await site.startHelper({
     name: helperName(o.place, "backup"),
     image: o.image,
@@ -96,7 +110,10 @@ export const backupStack = async (o: BackupOptions): Promise<Manifest> => {
     const files = await stableCopy(h, logicals, o.attempts ?? 5, o.log);
     for (const e of files) {
       const bad = entryProblem(e);
-      if (bad) throw new Refused(`${JSON.stringify(archivePath(e))}: ${bad}; a restore would refuse it, so no backup is written`);
+      if (bad)
+        throw new Refused(
+          `${JSON.stringify(archivePath(e))}: ${bad}; a restore would refuse it, so no backup is written`,
+        );
     }
     const manifest: Manifest = {
       format: FORMAT,
@@ -118,7 +135,10 @@ export const backupStack = async (o: BackupOptions): Promise<Manifest> => {
     await written;
     // The archive is read back with restore's own checks before it may replace anything.
     const check = await verifyArchiveFile(tmp);
-    if (!isDeepStrictEqual(check, manifest)) throw new Refused("the archive read back does not match the manifest written (disk or helper fault); nothing replaced");
+    if (!isDeepStrictEqual(check, manifest))
+      throw new Refused(
+        "the archive read back does not match the manifest written (disk or helper fault); nothing replaced",
+      );
     const fd = fs.openSync(tmp, "r");
     fs.fsyncSync(fd);
     fs.closeSync(fd);

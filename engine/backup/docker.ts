@@ -1,4 +1,16 @@
-import { HELPER_SECONDS, ownVolumes, Refused, runCli, type Helper, type HelperSpec, type Run, type RunOptions, type Site, type StackVolume, type VolumeUser } from "./site";
+import {
+  HELPER_SECONDS,
+  ownVolumes,
+  Refused,
+  runCli,
+  type Helper,
+  type HelperSpec,
+  type Run,
+  type RunOptions,
+  type Site,
+  type StackVolume,
+  type VolumeUser,
+} from "./site";
 
 /**
  * One Docker engine, reached by the `docker` CLI: `host` is what DOCKER_HOST would say (unix:///…,
@@ -15,10 +27,16 @@ export class DockerFailed extends Error {}
 
 /** Runs `docker <args>`; rejects with DockerFailed (the command and its stderr) on a non-zero exit. */
 export const docker = (e: Engine, args: string[], opts: RunOptions = {}): Promise<Run> =>
-  runCli("docker", args, { ...opts, env: { ...process.env, ...(e.host ? { DOCKER_HOST: e.host } : {}) } }, {
-    start: (x) => new DockerFailed(`docker ${args[0]}: ${x.message} (is the docker CLI installed?)`),
-    exit: (code, stderr) => new DockerFailed(`docker ${args.slice(0, 2).join(" ")} on ${engineName(e)} failed (exit ${code}): ${stderr}`),
-  });
+  runCli(
+    "docker",
+    args,
+    { ...opts, env: { ...process.env, ...(e.host ? { DOCKER_HOST: e.host } : {}) } },
+    {
+      start: (x) => new DockerFailed(`docker ${args[0]}: ${x.message} (is the docker CLI installed?)`),
+      exit: (code, stderr) =>
+        new DockerFailed(`docker ${args.slice(0, 2).join(" ")} on ${engineName(e)} failed (exit ${code}): ${stderr}`),
+    },
+  );
 
 const lines = (r: Run) => r.stdout.toString("utf8").split("\n").filter(Boolean);
 
@@ -28,31 +46,81 @@ const lines = (r: Run) => r.stdout.toString("utf8").split("\n").filter(Boolean);
  * the stack's prefix is ignored, so a stray label cannot pull in someone else's volume.
  */
 export const findVolumes = async (e: Engine, prefix: string, workloads: string[]): Promise<StackVolume[]> => {
-  const names = lines(await docker(e, ["volume", "ls", "--quiet", "--filter", `label=recette.stack=${prefix}`, "--filter", "label=recette.keep=true"]));
+  const names = lines(
+    await docker(e, [
+      "volume",
+      "ls",
+      "--quiet",
+      "--filter",
+      `label=recette.stack=${prefix}`,
+      "--filter",
+      "label=recette.keep=true",
+    ]),
+  );
   if (names.length === 0) return [];
-  const inspected = JSON.parse((await docker(e, ["volume", "inspect", ...names])).stdout.toString("utf8")) as { Name: string; Labels: Record<string, string> | null }[];
-  return ownVolumes(prefix, workloads, inspected.map((v) => ({ name: v.Name, labels: v.Labels })));
+  const inspected = JSON.parse((await docker(e, ["volume", "inspect", ...names])).stdout.toString("utf8")) as {
+    Name: string;
+    Labels: Record<string, string> | null;
+  }[];
+  return ownVolumes(
+    prefix,
+    workloads,
+    inspected.map((v) => ({ name: v.Name, labels: v.Labels })),
+  );
 };
 
 /** Running containers that mount the volume on this engine. */
 export const volumeUsers = async (e: Engine, volume: string): Promise<VolumeUser[]> =>
-  lines(await docker(e, ["ps", "--filter", `volume=${volume}`, "--format", '{{.Names}}\t{{.Label "com.docker.swarm.service.name"}}'])).map((l) => {
+  lines(
+    await docker(e, [
+      "ps",
+      "--filter",
+      `volume=${volume}`,
+      "--format",
+      '{{.Names}}\t{{.Label "com.docker.swarm.service.name"}}',
+    ]),
+  ).map((l) => {
     const [container, service] = l.split("\t");
     return { container: container!, ...(service ? { service } : {}) };
   });
 
 /** The stack's Swarm services of a workload with their replicas; [] when the engine is not a Swarm manager. */
-export const workloadServices = async (manager: Engine, prefix: string, workload: string): Promise<{ name: string; replicas: number }[]> => {
+export const workloadServices = async (
+  manager: Engine,
+  prefix: string,
+  workload: string,
+): Promise<{ name: string; replicas: number }[]> => {
   let names: string[];
   try {
-    names = lines(await docker(manager, ["service", "ls", "--filter", `label=recette.stack=${prefix}`, "--filter", `label=recette.workload=${workload}`, "--format", "{{.Name}}"]));
+    names = lines(
+      await docker(manager, [
+        "service",
+        "ls",
+        "--filter",
+        `label=recette.stack=${prefix}`,
+        "--filter",
+        `label=recette.workload=${workload}`,
+        "--format",
+        "{{.Name}}",
+      ]),
+    );
   } catch (x) {
     if (/not a swarm manager/i.test((x as Error).message)) return [];
     throw x;
   }
   const out = [];
   for (const name of names) {
-    const r = (await docker(manager, ["service", "inspect", "--format", "{{if .Spec.Mode.Replicated}}{{.Spec.Mode.Replicated.Replicas}}{{else}}-1{{end}}", name])).stdout.toString().trim();
+    const r = (
+      await docker(manager, [
+        "service",
+        "inspect",
+        "--format",
+        "{{if .Spec.Mode.Replicated}}{{.Spec.Mode.Replicated.Replicas}}{{else}}-1{{end}}",
+        name,
+      ])
+    ).stdout
+      .toString()
+      .trim();
     out.push({ name, replicas: Number(r) });
   }
   return out;
@@ -66,9 +134,22 @@ export interface SwarmNode {
 
 /** The nodes running a service's tasks. */
 export const taskNodes = async (manager: Engine, service: string): Promise<SwarmNode[]> => {
-  const tasks = lines(await docker(manager, ["service", "ps", "--no-trunc", "--filter", "desired-state=running", "--format", "{{.ID}}\t{{.Node}}", service])).map((l) => l.split("\t"));
+  const tasks = lines(
+    await docker(manager, [
+      "service",
+      "ps",
+      "--no-trunc",
+      "--filter",
+      "desired-state=running",
+      "--format",
+      "{{.ID}}\t{{.Node}}",
+      service,
+    ]),
+  ).map((l) => l.split("\t"));
   if (tasks.length === 0) return [];
-  const ids = lines(await docker(manager, ["inspect", "--type", "task", "--format", "{{.NodeID}}", ...tasks.map(([id]) => id!)]));
+  const ids = lines(
+    await docker(manager, ["inspect", "--type", "task", "--format", "{{.NodeID}}", ...tasks.map(([id]) => id!)]),
+  );
   const nodes = new Map<string, SwarmNode>();
   tasks.forEach(([, name], i) => {
     nodes.set(ids[i]!, { id: ids[i]!, name: name ?? "" });
@@ -78,11 +159,15 @@ export const taskNodes = async (manager: Engine, service: string): Promise<Swarm
 
 /** The Swarm node an engine is ("" for the ID when it is not in a Swarm). */
 export const engineNode = async (e: Engine): Promise<SwarmNode> => {
-  const [id, name] = (await docker(e, ["info", "--format", "{{.Swarm.NodeID}}\t{{.Name}}"])).stdout.toString().trim().split("\t");
+  const [id, name] = (await docker(e, ["info", "--format", "{{.Swarm.NodeID}}\t{{.Name}}"])).stdout
+    .toString()
+    .trim()
+    .split("\t");
   return { id: id ?? "", name: name ?? "" };
 };
 
-export const scaleService = (manager: Engine, service: string, replicas: number) => docker(manager, ["service", "scale", "--detach=false", `${service}=${replicas}`]);
+export const scaleService = (manager: Engine, service: string, replicas: number) =>
+  docker(manager, ["service", "scale", "--detach=false", `${service}=${replicas}`]);
 
 /** A short-lived helper container holding the volumes; it removes itself when its bounded sleep ends. */
 const startHelper = async (site: Site, e: Engine, a: HelperSpec): Promise<Helper> => {
@@ -97,7 +182,10 @@ const startHelper = async (site: Site, e: Engine, a: HelperSpec): Promise<Helper
     "none",
     "--user",
     "0:0",
-    ...a.mounts.flatMap((m) => ["--mount", `type=volume,source=${m.volume},target=${m.target}${m.readOnly ? ",readonly" : ""}`]),
+    ...a.mounts.flatMap((m) => [
+      "--mount",
+      `type=volume,source=${m.volume},target=${m.target}${m.readOnly ? ",readonly" : ""}`,
+    ]),
     "--entrypoint",
     "sleep",
     a.image,
@@ -140,11 +228,14 @@ const ensureImage = async (e: Engine, image: string): Promise<void> => {
     /* not there: pulled below when it names a registry */
   }
   const fix = "or pass --helper-image <any image with GNU tar, coreutils and findutils>";
-  if (!namesRegistry(image)) throw new Refused(`the helper image ${image} is not on ${engineName(e)}: build or pull it there, ${fix}`);
+  if (!namesRegistry(image))
+    throw new Refused(`the helper image ${image} is not on ${engineName(e)}: build or pull it there, ${fix}`);
   try {
     await docker(e, ["pull", "--quiet", image]);
   } catch (err) {
-    throw new Refused(`the helper image ${image} is not on ${engineName(e)} and pulling it failed (${(err as Error).message.trim().split("\n").pop()}): push it with scripts/build-images --push, ${fix}`);
+    throw new Refused(
+      `the helper image ${image} is not on ${engineName(e)} and pulling it failed (${(err as Error).message.trim().split("\n").pop()}): push it with scripts/build-images --push, ${fix}`,
+    );
   }
 };
 
@@ -159,7 +250,8 @@ export const dockerSite = (engine: Engine, manager: Engine = engine): Site => {
     checkPlacement: (prefix, workloads) => checkPlacement(engine, manager, prefix, workloads),
     ensureImage: (image) => ensureImage(engine, image),
     startHelper: (a) => startHelper(site, engine, a),
-    exec: (h, argv, opts = {}) => docker(engine, ["exec", ...(opts.input !== undefined ? ["--interactive"] : []), h.name, ...argv], opts),
+    exec: (h, argv, opts = {}) =>
+      docker(engine, ["exec", ...(opts.input !== undefined ? ["--interactive"] : []), h.name, ...argv], opts),
     removeHelper: async (h) => {
       await docker(engine, ["rm", "--force", h.name]).catch(() => undefined);
     },

@@ -21,35 +21,84 @@ exit 0
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const cluster: Cluster = { kubectl: path.join(dir, "kubectl"), kubeconfig: "/tmp/kc", namespace: "recette-prod" };
-const answer = (kind: string, items: unknown[]) => fs.writeFileSync(path.join(answers, `${kind}.json`), JSON.stringify({ items }));
+const answer = (kind: string, items: unknown[]) =>
+  fs.writeFileSync(path.join(answers, `${kind}.json`), JSON.stringify({ items }));
 /** Each call's argument list (the stand-in joins them with "|"). */
-const calls = () => fs.readFileSync(log, "utf8").trim().split("\n").map((l) => l.split("|"));
+const calls = () =>
+  fs
+    .readFileSync(log, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split("|"));
 const argv = (s: string) => s.split(" ");
 
 describe("the Kubernetes site of recette backup and restore", () => {
   it("finds the stack's kept claims by their labels, in the stack's namespace, and ignores a claim outside its prefix", async () => {
     fs.rmSync(log, { force: true });
     answer("persistentvolumeclaims", [
-      { metadata: { name: "recette-prod-blog-data", labels: { "recette.workload": "blog", "recette.recipe": "blog" } } },
-      { metadata: { name: "recette-prod-traefik-acme", labels: { "recette.workload": "traefik", "recette.recipe": "blog" } } },
+      {
+        metadata: { name: "recette-prod-blog-data", labels: { "recette.workload": "blog", "recette.recipe": "blog" } },
+      },
+      {
+        metadata: {
+          name: "recette-prod-traefik-acme",
+          labels: { "recette.workload": "traefik", "recette.recipe": "blog" },
+        },
+      },
       { metadata: { name: "elsewhere-blog-data", labels: { "recette.workload": "blog", "recette.recipe": "blog" } } },
     ]);
-    expect(await kubeSite(cluster).volumes("recette-prod", ["blog"])).toEqual([{ name: "recette-prod-blog-data", logical: "blog-data", workload: "blog", recipe: "blog" }]);
-    expect(calls()).toEqual([argv("--kubeconfig /tmp/kc --namespace recette-prod get persistentvolumeclaims --selector recette.stack=recette-prod,recette.keep=true --output json")]);
+    expect(await kubeSite(cluster).volumes("recette-prod", ["blog"])).toEqual([
+      { name: "recette-prod-blog-data", logical: "blog-data", workload: "blog", recipe: "blog" },
+    ]);
+    expect(calls()).toEqual([
+      argv(
+        "--kubeconfig /tmp/kc --namespace recette-prod get persistentvolumeclaims --selector recette.stack=recette-prod,recette.keep=true --output json",
+      ),
+    ]);
   });
 
   it("says who mounts a claim: the stack's Deployment by its selector, a foreign pod without one; finished pods do not count", async () => {
-    answer("deployments", [{ metadata: { name: "recette-prod-blog" }, spec: { replicas: 1, selector: { matchLabels: { "app.kubernetes.io/instance": "recette-prod-blog" } } } }]);
+    answer("deployments", [
+      {
+        metadata: { name: "recette-prod-blog" },
+        spec: { replicas: 1, selector: { matchLabels: { "app.kubernetes.io/instance": "recette-prod-blog" } } },
+      },
+    ]);
     const claim = (name: string) => ({ volumes: [{ name: "d", persistentVolumeClaim: { claimName: name } }] });
     answer("pods", [
-      { metadata: { name: "recette-prod-blog-7d9-x", labels: { "app.kubernetes.io/instance": "recette-prod-blog" } }, spec: claim("recette-prod-blog-data"), status: { phase: "Running" } },
-      { metadata: { name: "someone-else", labels: {} }, spec: claim("recette-prod-blog-data"), status: { phase: "Running" } },
-      { metadata: { name: "old-job", labels: {} }, spec: claim("recette-prod-blog-data"), status: { phase: "Succeeded" } },
-      { metadata: { name: "traefik", labels: {} }, spec: claim("recette-prod-traefik-acme"), status: { phase: "Running" } },
+      {
+        metadata: { name: "recette-prod-blog-7d9-x", labels: { "app.kubernetes.io/instance": "recette-prod-blog" } },
+        spec: claim("recette-prod-blog-data"),
+        status: { phase: "Running" },
+      },
+      {
+        metadata: { name: "someone-else", labels: {} },
+        spec: claim("recette-prod-blog-data"),
+        status: { phase: "Running" },
+      },
+      {
+        metadata: { name: "old-job", labels: {} },
+        spec: claim("recette-prod-blog-data"),
+        status: { phase: "Succeeded" },
+      },
+      {
+        metadata: { name: "traefik", labels: {} },
+        spec: claim("recette-prod-traefik-acme"),
+        status: { phase: "Running" },
+      },
     ]);
-    expect(await kubeSite(cluster).volumeUsers("recette-prod-blog-data")).toEqual([{ container: "recette-prod-blog-7d9-x", service: "recette-prod-blog" }, { container: "someone-else" }]);
-    expect(await kubeSite(cluster).workloadServices("recette-prod", "blog")).toEqual([{ name: "recette-prod-blog", replicas: 1 }]);
-    expect(calls().pop()).toEqual(argv("--kubeconfig /tmp/kc --namespace recette-prod get deployments --selector recette.stack=recette-prod,recette.workload=blog --output json"));
+    expect(await kubeSite(cluster).volumeUsers("recette-prod-blog-data")).toEqual([
+      { container: "recette-prod-blog-7d9-x", service: "recette-prod-blog" },
+      { container: "someone-else" },
+    ]);
+    expect(await kubeSite(cluster).workloadServices("recette-prod", "blog")).toEqual([
+      { name: "recette-prod-blog", replicas: 1 },
+    ]);
+    expect(calls().pop()).toEqual(
+      argv(
+        "--kubeconfig /tmp/kc --namespace recette-prod get deployments --selector recette.stack=recette-prod,recette.workload=blog --output json",
+      ),
+    );
   });
 
   it("runs the helper as a root pod with no API token, a deadline, the claims read-only for a backup", () => {
@@ -62,7 +111,11 @@ describe("the Kubernetes site of recette backup and restore", () => {
     expect(pod).toEqual({
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name: "recette-prod-backup-0a1b2c3d", namespace: "recette-prod", labels: { "recette.stack": "recette-prod", "recette.helper": "backup" } },
+      metadata: {
+        name: "recette-prod-backup-0a1b2c3d",
+        namespace: "recette-prod",
+        labels: { "recette.stack": "recette-prod", "recette.helper": "backup" },
+      },
       spec: {
         restartPolicy: "Never",
         activeDeadlineSeconds: 3 * 3600,
@@ -92,8 +145,17 @@ describe("the Kubernetes site of recette backup and restore", () => {
     await site.exec(h, ["tar", "--extract"], { input: "x" });
     // each value one argument, whatever it holds
     expect(calls()).toEqual([
-      [...argv("--kubeconfig /tmp/kc --namespace recette-prod exec recette-prod-restore-1 --container helper --"), "bash", "-c", 'echo "$1"', "bash", "a b; rm -rf /"],
-      argv("--kubeconfig /tmp/kc --namespace recette-prod exec --stdin recette-prod-restore-1 --container helper -- tar --extract"),
+      [
+        ...argv("--kubeconfig /tmp/kc --namespace recette-prod exec recette-prod-restore-1 --container helper --"),
+        "bash",
+        "-c",
+        'echo "$1"',
+        "bash",
+        "a b; rm -rf /",
+      ],
+      argv(
+        "--kubeconfig /tmp/kc --namespace recette-prod exec --stdin recette-prod-restore-1 --container helper -- tar --extract",
+      ),
     ]);
   });
 
@@ -102,7 +164,9 @@ describe("the Kubernetes site of recette backup and restore", () => {
     expect(findKubectl(root, { RECETTE_KUBECTL: "/opt/k/kubectl", PATH: dir })).toBe("/opt/k/kubectl");
     expect(findKubectl(root, { PATH: `/nonexistent:${dir}` })).toBe(path.join(dir, "kubectl"));
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), "recette-cache-"));
-    const version = /^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(path.join(root, "scripts", "kubernetes", "versions.env"), "utf8"))![1]!;
+    const version = /^K8S_VERSION=(.+)$/m.exec(
+      fs.readFileSync(path.join(root, "scripts", "kubernetes", "versions.env"), "utf8"),
+    )![1]!;
     const built = path.join(cache, "kubernetes", `kubernetes-${version}`, "kubectl");
     fs.mkdirSync(path.dirname(built), { recursive: true });
     fs.writeFileSync(built, "", { mode: 0o755 });

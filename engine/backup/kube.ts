@@ -1,7 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { escapeControls } from "../load/text";
-import { HELPER_SECONDS, ownVolumes, Refused, runCli, type HelperSpec, type Run, type RunOptions, type Site, type VolumeUser } from "./site";
+import {
+  HELPER_SECONDS,
+  ownVolumes,
+  Refused,
+  runCli,
+  type HelperSpec,
+  type Run,
+  type RunOptions,
+  type Site,
+  type VolumeUser,
+} from "./site";
 
 /**
  * A k3s stack's namespace, reached by the `kubectl` CLI with a kubeconfig: the claims are its
@@ -22,11 +32,14 @@ const clusterName = (c: Cluster) => `namespace ${c.namespace} of the cluster in 
 /** Runs `kubectl --kubeconfig … --namespace … <args>`; rejects with KubectlFailed (the command and its stderr) on a non-zero exit. */
 export const kubectl = (c: Cluster, args: string[], opts: RunOptions = {}): Promise<Run> =>
   runCli(c.kubectl, ["--kubeconfig", c.kubeconfig, "--namespace", c.namespace, ...args], opts, {
-    start: (x) => new KubectlFailed(`kubectl ${args[0]}: ${x.message} (is kubectl installed? set RECETTE_KUBECTL to its path)`),
-    exit: (code, stderr) => new KubectlFailed(`kubectl ${args.slice(0, 2).join(" ")} on ${clusterName(c)} failed (exit ${code}): ${stderr}`),
+    start: (x) =>
+      new KubectlFailed(`kubectl ${args[0]}: ${x.message} (is kubectl installed? set RECETTE_KUBECTL to its path)`),
+    exit: (code, stderr) =>
+      new KubectlFailed(`kubectl ${args.slice(0, 2).join(" ")} on ${clusterName(c)} failed (exit ${code}): ${stderr}`),
   });
 
-const json = async <T>(c: Cluster, args: string[]): Promise<T> => JSON.parse((await kubectl(c, [...args, "--output", "json"])).stdout.toString("utf8")) as T;
+const json = async <T>(c: Cluster, args: string[]): Promise<T> =>
+  JSON.parse((await kubectl(c, [...args, "--output", "json"])).stdout.toString("utf8")) as T;
 
 interface Meta {
   name: string;
@@ -64,7 +77,10 @@ export const helperPod = (c: Cluster, a: HelperSpec) => ({
         volumeMounts: a.mounts.map((m, i) => ({ name: `v${i}`, mountPath: m.target, readOnly: m.readOnly })),
       },
     ],
-    volumes: a.mounts.map((m, i) => ({ name: `v${i}`, persistentVolumeClaim: { claimName: m.volume, readOnly: m.readOnly } })),
+    volumes: a.mounts.map((m, i) => ({
+      name: `v${i}`,
+      persistentVolumeClaim: { claimName: m.volume, readOnly: m.readOnly },
+    })),
   },
 });
 
@@ -76,8 +92,17 @@ export const kubeSite = (c: Cluster): Site => {
   const site: Site = {
     name: clusterName(c),
     volumes: async (prefix, workloads) => {
-      const claims = await json<{ items: { metadata: Meta }[] }>(c, ["get", "persistentvolumeclaims", "--selector", `recette.stack=${prefix},recette.keep=true`]);
-      return ownVolumes(prefix, workloads, claims.items.map((i) => ({ name: i.metadata.name, labels: i.metadata.labels })));
+      const claims = await json<{ items: { metadata: Meta }[] }>(c, [
+        "get",
+        "persistentvolumeclaims",
+        "--selector",
+        `recette.stack=${prefix},recette.keep=true`,
+      ]);
+      return ownVolumes(
+        prefix,
+        workloads,
+        claims.items.map((i) => ({ name: i.metadata.name, labels: i.metadata.labels })),
+      );
     },
     // A claim is the one copy of its data, wherever its pods run.
     checkPlacement: async () => undefined,
@@ -92,16 +117,25 @@ export const kubeSite = (c: Cluster): Site => {
         const pod = await json<PodList["items"][number]>(c, ["get", "pod", a.name]).catch(() => undefined);
         const waiting = pod?.status.containerStatuses?.[0]?.state?.waiting;
         await site.removeHelper(h);
-        const why = waiting?.reason ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}` : (e as Error).message;
+        const why = waiting?.reason
+          ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`
+          : (e as Error).message;
         throw new Refused(
           `the helper pod ${a.name} (image ${a.image}) did not start in ${clusterName(c)}: ${escapeControls(why)}. Make the image available to the cluster, or pass --helper-image <any image with GNU tar, coreutils and findutils>`,
         );
       }
       return h;
     },
-    exec: (h, argv, opts = {}) => kubectl(c, ["exec", ...(opts.input !== undefined ? ["--stdin"] : []), h.name, "--container", "helper", "--", ...argv], opts),
+    exec: (h, argv, opts = {}) =>
+      kubectl(
+        c,
+        ["exec", ...(opts.input !== undefined ? ["--stdin"] : []), h.name, "--container", "helper", "--", ...argv],
+        opts,
+      ),
     removeHelper: async (h) => {
-      await kubectl(c, ["delete", "pod", h.name, "--ignore-not-found", "--wait=true", "--timeout=120s"]).catch(() => undefined);
+      await kubectl(c, ["delete", "pod", h.name, "--ignore-not-found", "--wait=true", "--timeout=120s"]).catch(
+        () => undefined,
+      );
     },
     volumeUsers: async (claim) => {
       const pods = await json<PodList>(c, ["get", "pods"]);
@@ -116,7 +150,12 @@ export const kubeSite = (c: Cluster): Site => {
       return users;
     },
     workloadServices: async (prefix, workload) => {
-      const d = await json<DeploymentList>(c, ["get", "deployments", "--selector", `recette.stack=${prefix},recette.workload=${workload}`]);
+      const d = await json<DeploymentList>(c, [
+        "get",
+        "deployments",
+        "--selector",
+        `recette.stack=${prefix},recette.workload=${workload}`,
+      ]);
       return d.items.map((i) => ({ name: i.metadata.name, replicas: i.spec.replicas ?? 1 }));
     },
     scale: async (service, replicas) => {
@@ -137,7 +176,9 @@ export const findKubectl = (root: string, env: NodeJS.ProcessEnv = process.env):
     const candidate = path.join(dir, "kubectl");
     if (fs.existsSync(candidate)) return candidate;
   }
-  const version = /^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(path.join(root, "scripts", "kubernetes", "versions.env"), "utf8"))?.[1];
+  const version = /^K8S_VERSION=(.+)$/m.exec(
+    fs.readFileSync(path.join(root, "scripts", "kubernetes", "versions.env"), "utf8"),
+  )?.[1];
   const cache = env.RECETTE_CACHE || path.join(env.HOME ?? "/root", ".cache", "recette");
   const built = path.join(cache, "kubernetes", `kubernetes-${version}`, "kubectl");
   return fs.existsSync(built) ? built : "kubectl";

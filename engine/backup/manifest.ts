@@ -17,7 +17,11 @@ export const WORK_DIR = /^\.recette-(restore|previous)-/;
 
 const logical = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "a volume's logical name (e.g. blog-data)");
 const mode = z.string().regex(/^0[0-7]{3,4}$/, "octal permission bits such as 0644");
-const id = z.number().int().min(0).max(2 ** 31);
+const id = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31);
 
 const entry = z
   .object({
@@ -29,7 +33,10 @@ const entry = z
     uid: id,
     gid: id,
     size: z.number().int().min(0).optional(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     target: z.string().max(4096).optional(),
   })
   .strict();
@@ -91,7 +98,8 @@ export const entryProblem = (e: ManifestEntry): string | undefined => {
 };
 
 /** The archive path of an entry: `volumes/<logical>/<path>` (the root without a trailing name). */
-export const archivePath = (e: Pick<ManifestEntry, "volume" | "path">): string => (e.path === "" ? `volumes/${e.volume}` : `volumes/${e.volume}/${e.path}`);
+export const archivePath = (e: Pick<ManifestEntry, "volume" | "path">): string =>
+  e.path === "" ? `volumes/${e.volume}` : `volumes/${e.volume}/${e.path}`;
 
 const show = (s: string) => JSON.stringify(s);
 
@@ -144,27 +152,36 @@ export const octal = (mode: number): string => `0${(mode & 0o7777).toString(8).p
 
 /** Why an observed entry differs from the manifest's, or undefined when it matches exactly. */
 export const mismatch = (want: ManifestEntry, got: Observed): string | undefined => {
-  if (got.type === "other") return `${got.kind ?? "a special file"} (recette backups hold files, directories and symlinks)`;
+  if (got.type === "other")
+    return `${got.kind ?? "a special file"} (recette backups hold files, directories and symlinks)`;
   if (got.type === "hardlink") return "a hard link (recette backups store each file's content)";
   if (got.type !== want.type) return `a ${got.type} where the manifest lists a ${want.type}`;
   if (octal(got.mode) !== want.mode) return `mode ${octal(got.mode)} where the manifest lists ${want.mode}`;
-  if (got.uid !== want.uid || got.gid !== want.gid) return `owner ${got.uid}:${got.gid} where the manifest lists ${want.uid}:${want.gid}`;
-  if (want.type === "symlink" && got.target !== want.target) return `a symlink to ${show(got.target ?? "")} where the manifest lists ${show(want.target ?? "")}`;
+  if (got.uid !== want.uid || got.gid !== want.gid)
+    return `owner ${got.uid}:${got.gid} where the manifest lists ${want.uid}:${want.gid}`;
+  if (want.type === "symlink" && got.target !== want.target)
+    return `a symlink to ${show(got.target ?? "")} where the manifest lists ${show(want.target ?? "")}`;
   if (want.type === "file") {
     if (got.size !== want.size) return `${got.size} bytes where the manifest lists ${want.size}`;
-    if (got.sha256 !== want.sha256) return `sha256 ${got.sha256} where the manifest lists ${want.sha256} (the archive is corrupt)`;
+    if (got.sha256 !== want.sha256)
+      return `sha256 ${got.sha256} where the manifest lists ${want.sha256} (the archive is corrupt)`;
   }
   return undefined;
 };
 
 /** Entries of the manifest, keyed by archive path. */
-export const manifestIndex = (m: Manifest): Map<string, ManifestEntry> => new Map(m.files.map((e) => [archivePath(e), e]));
+export const manifestIndex = (m: Manifest): Map<string, ManifestEntry> =>
+  new Map(m.files.map((e) => [archivePath(e), e]));
 
 /**
  * Compares what was found (an archive's entries, or a restored volume's inventory) with the manifest:
  * the first entry the manifest does not list, differs from, or leaves out is the error.
  */
-export const compareWithManifest = (m: Manifest, found: Map<string, Observed>, volumes: string[] = m.volumes.map((v) => v.logical)): string | undefined => {
+export const compareWithManifest = (
+  m: Manifest,
+  found: Map<string, Observed>,
+  volumes: string[] = m.volumes.map((v) => v.logical),
+): string | undefined => {
   const index = manifestIndex(m);
   for (const [p, got] of found) {
     const want = index.get(p);

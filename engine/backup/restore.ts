@@ -21,10 +21,18 @@ export interface RestoreOptions {
 }
 
 /** Why an archive may not go into this stack, or undefined: another stack or recipe needs --from-stack <its stack>. */
-export const foreignProblem = (m: Manifest, stack: string, recipe: string, fromStack: string | undefined): string | undefined => {
-  if (fromStack !== undefined && fromStack !== m.stack) return `--from-stack ${fromStack} does not match the archive, which comes from stack ${m.stack}`;
-  if (fromStack === undefined && m.stack !== stack) return `the archive comes from stack ${m.stack}, not ${stack} (to restore another stack's data here, say so: --from-stack ${m.stack})`;
-  if (fromStack === undefined && m.recipe !== recipe) return `the archive comes from recipe ${m.recipe}, but stack ${stack} runs recipe ${recipe} (to restore it anyway: --from-stack ${m.stack})`;
+export const foreignProblem = (
+  m: Manifest,
+  stack: string,
+  recipe: string,
+  fromStack: string | undefined,
+): string | undefined => {
+  if (fromStack !== undefined && fromStack !== m.stack)
+    return `--from-stack ${fromStack} does not match the archive, which comes from stack ${m.stack}`;
+  if (fromStack === undefined && m.stack !== stack)
+    return `the archive comes from stack ${m.stack}, not ${stack} (to restore another stack's data here, say so: --from-stack ${m.stack})`;
+  if (fromStack === undefined && m.recipe !== recipe)
+    return `the archive comes from recipe ${m.recipe}, but stack ${stack} runs recipe ${recipe} (to restore it anyway: --from-stack ${m.stack})`;
   return undefined;
 };
 
@@ -32,11 +40,17 @@ export const foreignProblem = (m: Manifest, stack: string, recipe: string, fromS
 const mapVolumes = (m: Manifest, have: StackVolume[]): StackVolume[] =>
   m.volumes.map((v) => {
     const target = have.find((t) => t.workload === v.workload && t.logical === v.logical);
-    if (!target) throw new Refused(`the stack has no volume ${v.logical} of workload ${v.workload} to restore into (deploy the stack first: pulumi up)`);
+    if (!target)
+      throw new Refused(
+        `the stack has no volume ${v.logical} of workload ${v.workload} to restore into (deploy the stack first: pulumi up)`,
+      );
     return target;
   });
 
-const rootMeta = (o: Observed | undefined) => ({ owner: `${o?.uid ?? 0}:${o?.gid ?? 0}`, mode: ((o?.mode ?? 0o755) & 0o7777).toString(8) });
+const rootMeta = (o: Observed | undefined) => ({
+  owner: `${o?.uid ?? 0}:${o?.gid ?? 0}`,
+  mode: ((o?.mode ?? 0o755) & 0o7777).toString(8),
+});
 
 /** Puts the archive's data into the stack's volumes; resolves to the manifest restored. */
 export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
@@ -54,11 +68,18 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
 
   // 2. Who uses the volumes: only this stack's services may be stopped, and only with --stop.
   const services = new Map<string, number>();
-  for (const w of workloads) for (const s of await site.workloadServices(o.place.prefix, w)) services.set(s.name, s.replicas);
+  for (const w of workloads)
+    for (const s of await site.workloadServices(o.place.prefix, w)) services.set(s.name, s.replicas);
   for (const t of targets) {
     for (const u of await site.volumeUsers(t.name)) {
-      if (!u.service || !services.has(u.service)) throw new Refused(`volume ${t.name} is in use by container ${u.container}, which is not a service of stack ${o.place.stack}: stop it, then restore`);
-      if (!o.stop) throw new Refused(`volume ${t.name} is in use by service ${u.service}: pass --stop to scale it to 0 for the swap and back afterwards (the data is staged and verified first, while it runs)`);
+      if (!u.service || !services.has(u.service))
+        throw new Refused(
+          `volume ${t.name} is in use by container ${u.container}, which is not a service of stack ${o.place.stack}: stop it, then restore`,
+        );
+      if (!o.stop)
+        throw new Refused(
+          `volume ${t.name} is in use by service ${u.service}: pass --stop to scale it to 0 for the swap and back afterwards (the data is staged and verified first, while it runs)`,
+        );
     }
   }
   const toStop = o.stop ? [...services].filter(([, n]) => n > 0) : [];
@@ -90,15 +111,23 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
       const [second, extracted] = await Promise.allSettled([again, sent]);
       if (second.status === "rejected") throw second.reason;
       if (extracted.status === "rejected") throw extracted.reason;
-      if (!isDeepStrictEqual(second.value, manifest)) throw new Refused(`${o.file} changed while it was being restored; nothing swapped`);
+      if (!isDeepStrictEqual(second.value, manifest))
+        throw new Refused(`${o.file} changed while it was being restored; nothing swapped`);
       const staged = await inventory(h, `/v/${t.logical}/${stage}`);
-      const found = new Map([...staged].filter(([p]) => p !== "").map(([p, x]) => [archivePath({ volume: t.logical, path: p }), x] as const));
+      const found = new Map(
+        [...staged]
+          .filter(([p]) => p !== "")
+          .map(([p, x]) => [archivePath({ volume: t.logical, path: p }), x] as const),
+      );
       const root = manifest.files.find((e) => e.volume === t.logical && e.path === "")!;
       found.set(archivePath(root), { type: "dir", mode: parseInt(root.mode, 8), uid: root.uid, gid: root.gid });
       const bad = compareWithManifest(manifest, found, [t.logical]);
-      if (bad) throw new Refused(`the copy staged in volume ${t.name} does not match the archive: ${bad}; nothing swapped`);
+      if (bad)
+        throw new Refused(`the copy staged in volume ${t.name} does not match the archive: ${bad}; nothing swapped`);
     }
-    o.log(`staged and verified ${manifest.files.filter((e) => e.type === "file").length} files in ${targets.length} volume(s)`);
+    o.log(
+      `staged and verified ${manifest.files.filter((e) => e.type === "file").length} files in ${targets.length} volume(s)`,
+    );
 
     // 4. Swap, with the stack's services using the volumes scaled to 0 when --stop says so.
     for (const [name, n] of toStop) {
@@ -110,14 +139,27 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
       const deadline = Date.now() + 60_000;
       // The helper mounts the volume too; only the others count.
       while ((await site.volumeUsers(t.name)).some((u) => u.container !== h.name)) {
-        if (Date.now() > deadline) throw new Refused(`volume ${t.name} is still in use 60 s after its services were scaled to 0; nothing swapped`);
+        if (Date.now() > deadline)
+          throw new Refused(
+            `volume ${t.name} is still in use 60 s after its services were scaled to 0; nothing swapped`,
+          );
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
     for (const t of targets) {
       const root = manifest.files.find((e) => e.volume === t.logical && e.path === "")!;
       swapped.push({ logical: t.logical, root: roots.get(t.logical)! });
-      await exec(h, ["bash", "-c", SWAP, "bash", `/v/${t.logical}`, stage, previous, `${root.uid}:${root.gid}`, root.mode]);
+      await exec(h, [
+        "bash",
+        "-c",
+        SWAP,
+        "bash",
+        `/v/${t.logical}`,
+        stage,
+        previous,
+        `${root.uid}:${root.gid}`,
+        root.mode,
+      ]);
     }
     // 5. Every volume swapped: only now does the previous data go.
     for (const t of targets) await exec(h, ["rm", "-rf", "--one-file-system", `/v/${t.logical}/${previous}`]);
@@ -125,11 +167,22 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
     return manifest;
   } catch (e) {
     for (const s of swapped.reverse()) {
-      await exec(h, ["bash", "-c", ROLLBACK, "bash", `/v/${s.logical}`, stage, previous, s.root.owner, s.root.mode]).catch((x: Error) =>
+      await exec(h, [
+        "bash",
+        "-c",
+        ROLLBACK,
+        "bash",
+        `/v/${s.logical}`,
+        stage,
+        previous,
+        s.root.owner,
+        s.root.mode,
+      ]).catch((x: Error) =>
         o.log(`rollback of ${s.logical} failed: ${x.message}; the previous data is in ${previous} inside the volume`),
       );
     }
-    for (const t of targets) await exec(h, ["rm", "-rf", "--one-file-system", `/v/${t.logical}/${stage}`]).catch(() => undefined);
+    for (const t of targets)
+      await exec(h, ["rm", "-rf", "--one-file-system", `/v/${t.logical}/${stage}`]).catch(() => undefined);
     throw e;
   } finally {
     for (const [name, n] of stopped) {

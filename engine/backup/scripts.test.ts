@@ -12,7 +12,23 @@ const HASH = "a".repeat(64);
 
 describe("parseInventory", () => {
   it("reads find's NUL-separated records and sha256sum -z, names with spaces and newlines-free", () => {
-    const list = Buffer.from(["d 755 33 33 4096", "", "", "f 600 0 0 2", "", "acme file.json", "l 777 33 33 3", "acme file.json", "link", "p 644 0 0 0", "", "fifo", ""].join("\0"));
+    const list = Buffer.from(
+      [
+        "d 755 33 33 4096",
+        "",
+        "",
+        "f 600 0 0 2",
+        "",
+        "acme file.json",
+        "l 777 33 33 3",
+        "acme file.json",
+        "link",
+        "p 644 0 0 0",
+        "",
+        "fifo",
+        "",
+      ].join("\0"),
+    );
     const sums = Buffer.from(`${HASH}  ./acme file.json\0`);
     const found = parseInventory(list, sums);
     expect([...found]).toEqual([
@@ -23,15 +39,28 @@ describe("parseInventory", () => {
     ]);
     expect(toEntries("traefik-acme", new Map([...found].slice(0, 2)))).toEqual([
       { volume: "traefik-acme", path: "", type: "dir", mode: "0755", uid: 33, gid: 33 },
-      { volume: "traefik-acme", path: "acme file.json", type: "file", mode: "0600", uid: 0, gid: 0, size: 2, sha256: HASH },
+      {
+        volume: "traefik-acme",
+        path: "acme file.json",
+        type: "file",
+        mode: "0600",
+        uid: 0,
+        gid: 0,
+        size: 2,
+        sha256: HASH,
+      },
     ]);
   });
 
   it("firstDifference finds a changed, a new and a removed entry (the check can fail)", () => {
     const a = new Map<string, Observed>([["x", { type: "file", mode: 0o644, uid: 0, gid: 0, size: 1, sha256: HASH }]]);
     expect(firstDifference(a, new Map(a))).toBeUndefined();
-    expect(firstDifference(a, new Map<string, Observed>([["x", { ...a.get("x")!, sha256: "b".repeat(64) }]]))).toBe("x");
-    expect(firstDifference(a, new Map<string, Observed>([...a, ["y", { type: "dir", mode: 0o755, uid: 0, gid: 0 }]]))).toBe("y");
+    expect(firstDifference(a, new Map<string, Observed>([["x", { ...a.get("x")!, sha256: "b".repeat(64) }]]))).toBe(
+      "x",
+    );
+    expect(
+      firstDifference(a, new Map<string, Observed>([...a, ["y", { type: "dir", mode: 0o755, uid: 0, gid: 0 }]])),
+    ).toBe("y");
     expect(firstDifference(a, new Map())).toBe("x");
   });
 });
@@ -60,7 +89,10 @@ describe("the helper's scripts", () => {
     fs.mkdirSync(path.join(root, ".recette-restore-1"));
     fs.writeFileSync(path.join(root, ".recette-restore-1", "new file"), "new");
     const me = `${process.getuid!()}:${process.getgid!()}`;
-    const run = (s: string, mode: string) => spawnSync("bash", ["-c", s, "bash", root, ".recette-restore-1", ".recette-previous-1", me, mode], { encoding: "utf8" });
+    const run = (s: string, mode: string) =>
+      spawnSync("bash", ["-c", s, "bash", root, ".recette-restore-1", ".recette-previous-1", me, mode], {
+        encoding: "utf8",
+      });
     expect(run(SWAP, "750").status).toBe(0);
     expect(fs.readdirSync(root).sort()).toEqual([".recette-previous-1", "new file"]);
     expect(fs.statSync(root).mode & 0o777).toBe(0o750);

@@ -20,7 +20,17 @@ export const SUMS = `set -eu; cd "$1"; find . -type f -print0 | xargs -0 -r sha2
 export const COPY = `set -eu; rm -rf /s; mkdir -p /s/volumes; for l in "$@"; do cp -a "/v/$l" "/s/volumes/$l"; done`;
 
 /** The archive itself: manifest.json first, then volumes/ sorted by name; hard links stored as files. */
-export const TAR_ARGS = ["tar", "--create", "--file=-", "--directory=/s", "--numeric-owner", "--hard-dereference", "--sort=name", "manifest.json", "volumes"];
+export const TAR_ARGS = [
+  "tar",
+  "--create",
+  "--file=-",
+  "--directory=/s",
+  "--numeric-owner",
+  "--hard-dereference",
+  "--sort=name",
+  "manifest.json",
+  "volumes",
+];
 
 /** Leftover work directories of a restore that did not finish. */
 export const LEFTOVERS = `set -eu; cd "$1"; find . -mindepth 1 -maxdepth 1 \\( -name '.recette-restore-*' -o -name '.recette-previous-*' \\) -printf '%P\\n'`;
@@ -57,7 +67,13 @@ find "$3" -mindepth 1 -maxdepth 1 -exec mv -t . -- {} +
 rmdir "$3"; chown "$4" .; chmod "$5" .`;
 
 const TYPES: Record<string, Observed["type"]> = { f: "file", d: "dir", l: "symlink" };
-const KINDS: Record<string, string> = { p: "a FIFO", s: "a socket", c: "a character device", b: "a block device", D: "a door" };
+const KINDS: Record<string, string> = {
+  p: "a FIFO",
+  s: "a socket",
+  c: "a character device",
+  b: "a block device",
+  D: "a door",
+};
 
 /** Parses LIST and SUMS output into path → what is there (paths relative to the listed root, "" the root). */
 export const parseInventory = (list: Buffer, sums: Buffer): Map<string, Observed> => {

@@ -64,7 +64,10 @@ export const runCli = (
   failed: { start: (x: Error) => Error; exit: (code: number | null, stderr: string) => Error },
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { env: opts.env ?? process.env, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(file, argv, {
+      env: opts.env ?? process.env,
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     let err = "";
     if (opts.stdout) child.stdout!.pipe(opts.stdout);
@@ -105,9 +108,18 @@ export class Refused extends Error {}
 export const exec = (h: Helper, argv: string[], opts: RunOptions = {}) => h.site.exec(h, argv, opts);
 
 /** The stack's volumes found by their labels, keeping only names under the stack's prefix (a stray label cannot pull in someone else's volume). */
-export const ownVolumes = (prefix: string, workloads: string[], found: { name: string; labels: Record<string, string> | null | undefined }[]): StackVolume[] =>
+export const ownVolumes = (
+  prefix: string,
+  workloads: string[],
+  found: { name: string; labels: Record<string, string> | null | undefined }[],
+): StackVolume[] =>
   found
-    .map((v) => ({ name: v.name, logical: v.name.slice(prefix.length + 1), workload: v.labels?.["recette.workload"] ?? "", recipe: v.labels?.["recette.recipe"] ?? "" }))
+    .map((v) => ({
+      name: v.name,
+      logical: v.name.slice(prefix.length + 1),
+      workload: v.labels?.["recette.workload"] ?? "",
+      recipe: v.labels?.["recette.recipe"] ?? "",
+    }))
     .filter((v) => v.name.startsWith(`${prefix}-`) && workloads.includes(v.workload))
     .sort((a, b) => a.name.localeCompare(b.name));
 

@@ -36,7 +36,8 @@ export const placeOf = (
   elsewhere,
 });
 
-export const helperName = (p: Place, what: "backup" | "restore") => `${p.prefix}-${what}-${randomBytes(4).toString("hex")}`;
+export const helperName = (p: Place, what: "backup" | "restore") =>
+  `${p.prefix}-${what}-${randomBytes(4).toString("hex")}`;
 
 /** The stack's kept volumes of these workloads; every workload must have one. */
 export const stackVolumes = async (p: Place, workloads: string[]): Promise<StackVolume[]> => {
@@ -55,7 +56,9 @@ export const stackVolumes = async (p: Place, workloads: string[]): Promise<Stack
 export const checkNoLeftovers = async (h: Helper, root: string, volume: string): Promise<void> => {
   const left = (await exec(h, ["bash", "-c", LEFTOVERS, "bash", root])).stdout.toString().split("\n").filter(Boolean);
   if (left.length) {
-    throw new Refused(`volume ${volume} holds ${left.join(", ")}: a restore did not finish. Inspect it (the previous data is in .recette-previous-*), move back what you need, remove both, then run again`);
+    throw new Refused(
+      `volume ${volume} holds ${left.join(", ")}: a restore did not finish. Inspect it (the previous data is in .recette-previous-*), move back what you need, remove both, then run again`,
+    );
   }
 };
 

@@ -6,8 +6,7 @@ import { escapeControls } from "../load/text";
 import { parseVolumeCommand, recetteVersion, reportFailure, size } from "./volumes";
 
 // Said after the rare usage errors the command line lets through (the definition is in defs/).
-export const usage =
-  "recette backup <file.tar.gz> --stack <name> [options]   (recette backup --help for more)";
+export const usage = "recette backup <file.tar.gz> --stack <name> [options]   (recette backup --help for more)";
 
 /** One line per volume: what went into the archive. */
 export const describeVolumes = (m: Manifest): string =>
@@ -19,8 +18,17 @@ export const describeVolumes = (m: Manifest): string =>
     .join(", ");
 
 /** Exit 0 written; 1 refused (existing file, no volumes, changing data, Docker or kubectl failure); 2 usage. */
-export const backupCommand = async (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> => {
-  const cmd = parseVolumeCommand("backup", usage, args, { workload: { type: "string", multiple: true }, force: { type: "boolean" } }, io);
+export const backupCommand = async (
+  args: string[],
+  io: { out: (s: string) => void; err: (s: string) => void },
+): Promise<number> => {
+  const cmd = parseVolumeCommand(
+    "backup",
+    usage,
+    args,
+    { workload: { type: "string", multiple: true }, force: { type: "boolean" } },
+    io,
+  );
   if (typeof cmd === "number") return cmd;
   const { values: v, place, file, image } = cmd;
   try {
@@ -35,7 +43,9 @@ export const backupCommand = async (args: string[], io: { out: (s: string) => vo
       log: (s) => io.err(`recette backup: ${escapeControls(s)}`),
     });
     const sha = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-    io.out(`wrote ${escapeControls(file)}: stack ${m.stack} (recipe ${escapeControls(m.recipe)}), ${describeVolumes(m)}; sha256 ${sha}`);
+    io.out(
+      `wrote ${escapeControls(file)}: stack ${m.stack} (recipe ${escapeControls(m.recipe)}), ${describeVolumes(m)}; sha256 ${sha}`,
+    );
     return 0;
   } catch (e) {
     return reportFailure("backup", e, io.err);

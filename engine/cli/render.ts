@@ -6,7 +6,6 @@ import { findProject, ProjectError, projectRootOrHere } from "../project";
 import { checkRenderTarget, OutputRefused, writeArtifacts } from "../render/output";
 import { listStacks, validateStackName } from "../stack/name";
 
-
 // Said after the rare usage errors the command line lets through (the definition is in defs/).
 export const usage = "recette render [recipe] --stack <name> --out <dir>   (recette render --help for more)";
 
@@ -15,10 +14,17 @@ export const usage = "recette render [recipe] --stack <name> --out <dir>   (rece
  * refused (nothing is written then); 2 on a usage error. `--out` must be new, empty, or a previous
  * render's directory (see engine/render/output.ts): render never removes what it did not create.
  */
-export const renderCommand = async (args: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> => {
+export const renderCommand = async (
+  args: string[],
+  io: { out: (s: string) => void; err: (s: string) => void },
+): Promise<number> => {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { stack: { type: "string" }, out: { type: "string" } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { stack: { type: "string" }, out: { type: "string" } },
+    });
   } catch (e) {
     io.err(`${escapeControls((e as Error).message)}\nusage: ${usage}`);
     return 2;
@@ -42,7 +48,9 @@ export const renderCommand = async (args: string[], io: { out: (s: string) => vo
     writeArtifacts(out, rendered.artifacts);
     // Warnings (e.g. a secret the stack does not set yet: preview and up will refuse it) never stop a render.
     for (const w of rendered.warnings) io.err(formatProblem(w));
-    io.out(`${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`);
+    io.out(
+      `${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof RecipeError) {

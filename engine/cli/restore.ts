@@ -5,8 +5,7 @@ import { describeVolumes } from "./backup";
 import { parseVolumeCommand, reportFailure } from "./volumes";
 
 // Said after the rare usage errors the command line lets through (the definition is in defs/).
-export const usage =
-  "recette restore <file.tar.gz> --stack <name> [options]   (recette restore --help for more)";
+export const usage = "recette restore <file.tar.gz> --stack <name> [options]   (recette restore --help for more)";
 
 /** Why `file` cannot be an archive to restore (missing, a directory), in words that say what to give instead. */
 export const archiveProblem = (file: string): string | undefined => {

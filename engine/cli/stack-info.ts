@@ -42,7 +42,14 @@ export const readStackInfo = (stack: string, root = projectRootOrHere()): StackI
   const registry = read.config[`${read.project}:imageRegistry`];
   const production = productionOf(read.project, stack, (key) => read.config[key]);
   if (production.problem !== undefined) {
-    const problem = { file: read.file, line: 0, col: 0, path: "", message: production.problem, severity: "error" as const };
+    const problem = {
+      file: read.file,
+      line: 0,
+      col: 0,
+      path: "",
+      message: production.problem,
+      severity: "error" as const,
+    };
     throw new RecipeError([problem]);
   }
   return {
@@ -78,5 +85,4 @@ export const stackInfo = (stack: string, io: Io, opts: { json?: boolean; root?: 
 };
 
 /** `recette stack-info -s <stack> [--json]`, wired by engine/cli/defs/stack-info.ts. */
-export const stackInfoRun: Run = ({ opts }, io) =>
-  stackInfo(String(opts.stack), io, { json: opts.json === true });
+export const stackInfoRun: Run = ({ opts }, io) => stackInfo(String(opts.stack), io, { json: opts.json === true });

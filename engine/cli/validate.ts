@@ -75,7 +75,12 @@ export const validateStackCommand = (stack: string, recipe: string | undefined, 
   const errors = problems.filter((p) => p.severity === "error").length;
   if (json) {
     const summary = model
-      ? { name: model.name, orchestrator: model.orchestrator.kind, provider: model.nodes.provider, apps: model.apps.length }
+      ? {
+          name: model.name,
+          orchestrator: model.orchestrator.kind,
+          provider: model.nodes.provider,
+          apps: model.apps.length,
+        }
       : null;
     const warnings = problems.length - errors;
     printJson(io, { file, valid: errors === 0, recipe: summary, errors, warnings, problems });
@@ -95,7 +100,9 @@ export const validateRun: Run = ({ args, opts }, io) => {
   const json = opts.json === true;
   if (typeof opts.stack === "string") return validateStackCommand(opts.stack, args[0], json, io);
   if (!args[0]) {
-    io.err("recette validate: give a recipe file, or a stack with -s <stack> (e.g. recette validate recipes/blog.yaml)");
+    io.err(
+      "recette validate: give a recipe file, or a stack with -s <stack> (e.g. recette validate recipes/blog.yaml)",
+    );
     return 2;
   }
   return validateCommand(args[0], json, io);

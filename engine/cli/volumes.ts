@@ -35,20 +35,25 @@ export const defaultHelperImage = (stack: string, root = projectRootOrHere()): s
 export const recetteVersion = (): string =>
   (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
-
 /**
  * The kubeconfig of a k3s stack: --kubeconfig, else the local cluster's (nodes.provider: local: $KUBECONFIG
  * or scripts/ensure-kubernetes's), else $KUBECONFIG, else the stack's `kubeconfig` output (a secret,
  * written to a 0600 file removed when the command exits).
  */
-const stackKubeconfig = (stack: string, given: string | undefined, localNodes: boolean): string | { message: string } => {
+const stackKubeconfig = (
+  stack: string,
+  given: string | undefined,
+  localNodes: boolean,
+): string | { message: string } => {
   if (given) return given;
   if (localNodes) return localKubeconfigPath({});
   if (process.env.KUBECONFIG) return process.env.KUBECONFIG;
   const args = ["stack", "output", "kubeconfig", "--show-secrets", "--stack", stack, "--non-interactive"];
   const out = spawnSync("pulumi", args, { cwd: projectRootOrHere(), encoding: "utf8" });
   if (out.status !== 0 || !out.stdout.trim()) {
-    return { message: `no kubeconfig for stack ${stack}: pass --kubeconfig <file> or set KUBECONFIG (pulumi stack output kubeconfig said: ${escapeControls((out.stderr || out.stdout || "nothing").trim().split("\n").pop()!)})` };
+    return {
+      message: `no kubeconfig for stack ${stack}: pass --kubeconfig <file> or set KUBECONFIG (pulumi stack output kubeconfig said: ${escapeControls((out.stderr || out.stdout || "nothing").trim().split("\n").pop()!)})`,
+    };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-kubeconfig-"));
   const file = path.join(dir, "kubeconfig");
@@ -84,14 +89,22 @@ export const resolvePlace = (
     throw e;
   }
   if (orchestrator?.kind === "k3s") {
-    if (v.host || v.manager) return { code: 2, message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager` };
+    if (v.host || v.manager)
+      return {
+        code: 2,
+        message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager`,
+      };
     const kubeconfig = stackKubeconfig(v.stack, v.kubeconfig, orchestrator.localNodes);
     if (typeof kubeconfig !== "string") return { code: 1, message: `recette ${command}: ${kubeconfig.message}` };
     const namespace = prefixOf(project.name, v.stack);
     const site = kubeSite({ kubectl: findKubectl(PACKAGE_ROOT), kubeconfig, namespace });
     return { place: placeOf(project.name, v.stack, site, () => "(is --kubeconfig the stack's cluster?)") };
   }
-  if (v.kubeconfig) return { code: 2, message: `recette ${command}: --kubeconfig is for k3s stacks; stack ${v.stack} runs on Swarm (--host, --manager)` };
+  if (v.kubeconfig)
+    return {
+      code: 2,
+      message: `recette ${command}: --kubeconfig is for k3s stacks; stack ${v.stack} runs on Swarm (--host, --manager)`,
+    };
   const engine: Engine = v.host ? { host: v.host } : {};
   const manager: Engine = v.manager ? { host: v.manager } : engine;
   return {
@@ -152,11 +165,18 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
 export const reportFailure = (command: string, e: unknown, err: (s: string) => void): number => {
   // System errors (EACCES, ENOSPC on the output file…) are the machine's answer, not a bug: exit 1 with it.
   const system = e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string";
-  if (e instanceof Refused || e instanceof ArchiveRefused || e instanceof DockerFailed || e instanceof KubectlFailed || system) {
+  if (
+    e instanceof Refused ||
+    e instanceof ArchiveRefused ||
+    e instanceof DockerFailed ||
+    e instanceof KubectlFailed ||
+    system
+  ) {
     err(`recette ${command}: ${escapeLines(e.message)}`);
     return 1;
   }
   throw e;
 };
 
-export const size = (n: number): string => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
+export const size = (n: number): string =>
+  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;

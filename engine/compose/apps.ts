@@ -11,7 +11,12 @@ import type { Model, OpensmtpdModel, ServiceModel } from "../model";
 import { parseSizeMiB } from "../schema";
 import type { StackContext } from "./context";
 
-const common = (s: { replicas: number; update: Workload["update"]; placement: Workload["placement"]; resources: { cpus?: number; memory?: string; reserveMemory?: string } }) => ({
+const common = (s: {
+  replicas: number;
+  update: Workload["update"];
+  placement: Workload["placement"];
+  resources: { cpus?: number; memory?: string; reserveMemory?: string };
+}) => ({
   replicas: s.replicas,
   update: s.update,
   placement: s.placement,
@@ -23,14 +28,21 @@ const common = (s: { replicas: number; update: Workload["update"]; placement: Wo
 });
 
 /** The recipe's `service` entry as a Workload. */
-export const serviceWorkload = (s: ServiceModel, ctx: StackContext): Partial<Workload> & Pick<Workload, "name" | "image"> => {
+export const serviceWorkload = (
+  s: ServiceModel,
+  ctx: StackContext,
+): Partial<Workload> & Pick<Workload, "name" | "image"> => {
   const firstPort = s.routes[0]?.port;
   return {
     name: s.name,
     image: s.image,
     ...(s.command ? { args: s.command } : {}),
     env: s.env,
-    secrets: Object.entries(s.secrets).map(([name, ref]) => ({ name, path: `/run/secrets/${name}`, content: ctx.resolve.secret(ref) })),
+    secrets: Object.entries(s.secrets).map(([name, ref]) => ({
+      name,
+      path: `/run/secrets/${name}`,
+      content: ctx.resolve.secret(ref),
+    })),
     volumes: s.volumes.map((v) => ({ name: v.name, path: v.path, sizeMiB: parseSizeMiB(v.size), keep: v.keep })),
     routes: s.routes,
     published: s.ports,
@@ -137,7 +149,10 @@ export const composeEdge = (
 ): Traefik | undefined => {
   const t = model.edge?.traefik;
   if (!t) return undefined;
-  const pebble = t.acme.ca === "pebble" ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }), manager }, { parent }) : undefined;
+  const pebble =
+    t.acme.ca === "pebble"
+      ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }), manager }, { parent })
+      : undefined;
   const hosts = model.routedHosts.map((h) => h.name);
   return new Traefik(
     "traefik",
@@ -154,7 +169,9 @@ export const composeEdge = (
       // With the local CA, Pebble must find Traefik under every routed host name to validate HTTP-01.
       // Pebble resolves them through Docker's DNS, which learns a new task's aliases seconds after it starts:
       // Traefik, which asks only once, waits before each validation.
-      ...(pebble ? { aliases: [...new Set(hosts)].sort(), acmeCaCertificate: pebble.caCertificate, challengeDelay: "10s" } : {}),
+      ...(pebble
+        ? { aliases: [...new Set(hosts)].sort(), acmeCaCertificate: pebble.caCertificate, challengeDelay: "10s" }
+        : {}),
     },
     { parent, ...(pebble ? { dependsOn: [pebble] } : {}) },
   );

@@ -101,7 +101,9 @@ const composePreflight = (model: Model, nodes: ClusterNode[], parent: pulumi.Res
 
 /** The Docker endpoint of the first manager: the local socket, or ssh:// (key loaded in ssh-agent). */
 const dockerHost = (node: ClusterNode): pulumi.Input<string> =>
-  node.connection ? pulumi.interpolate`ssh://${node.connection.user ?? "root"}@${node.publicAddress}` : "unix:///var/run/docker.sock";
+  node.connection
+    ? pulumi.interpolate`ssh://${node.connection.user ?? "root"}@${node.publicAddress}`
+    : "unix:///var/run/docker.sock";
 
 /**
  * The whole environment from a validated recipe: nodes → preflight → orchestrator → edge → apps.
@@ -124,7 +126,11 @@ export class Environment extends pulumi.ComponentResource {
     let sharedDockerHost: pulumi.Output<string> | undefined;
     const orchestrator = model.orchestrator;
     if (orchestrator.kind === "swarm") {
-      const cluster = new swarm.Cluster("swarm", { nodes, autolock: orchestrator.autolock, dependsOn: checked }, { parent: this });
+      const cluster = new swarm.Cluster(
+        "swarm",
+        { nodes, autolock: orchestrator.autolock, dependsOn: checked },
+        { parent: this },
+      );
       const provider = new docker.Provider(
         "docker",
         { host: dockerHost(manager), sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes"] },
@@ -158,8 +164,17 @@ export class Environment extends pulumi.ComponentResource {
     } else if (model.nodes.provider === "local") {
       // This machine: the cluster scripts/ensure-kubernetes runs (k3s itself cannot be had here).
       const cluster = new k3s.LocalCluster("k3s", {}, { parent: this, dependsOn: checked });
-      target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
-      edge = { orchestrator: "k3s", namespace: stackPrefix(ctx.naming), entrypoint: ENTRYPOINT, certResolver: CERT_RESOLVER };
+      target = new k3s.Target(
+        "k3s",
+        { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd },
+        { parent: this },
+      );
+      edge = {
+        orchestrator: "k3s",
+        namespace: stackPrefix(ctx.naming),
+        entrypoint: ENTRYPOINT,
+        certResolver: CERT_RESOLVER,
+      };
     } else {
       const cluster = new k3s.Cluster(
         "k3s",
@@ -172,8 +187,17 @@ export class Environment extends pulumi.ComponentResource {
         { parent: this },
       );
       kubeconfig = cluster.kubeconfig;
-      target = new k3s.Target("k3s", { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd }, { parent: this });
-      edge = { orchestrator: "k3s", namespace: stackPrefix(ctx.naming), entrypoint: ENTRYPOINT, certResolver: CERT_RESOLVER };
+      target = new k3s.Target(
+        "k3s",
+        { naming: ctx.naming, provider: cluster.provider, protectVolumes: ctx.isProd },
+        { parent: this },
+      );
+      edge = {
+        orchestrator: "k3s",
+        namespace: stackPrefix(ctx.naming),
+        entrypoint: ENTRYPOINT,
+        certResolver: CERT_RESOLVER,
+      };
     }
     composeEdge(model, target, ctx, manager, this);
     const { urls } = composeApps(model, target, ctx, this);
@@ -182,7 +206,9 @@ export class Environment extends pulumi.ComponentResource {
       recipe: model.name,
       stack: ctx.naming.stack,
       urls,
-      nodes: Object.fromEntries(nodes.map((n) => [n.name, { role: n.role, publicAddress: n.publicAddress, privateAddress: n.privateAddress }])),
+      nodes: Object.fromEntries(
+        nodes.map((n) => [n.name, { role: n.role, publicAddress: n.publicAddress, privateAddress: n.privateAddress }]),
+      ),
       ...(routingMesh ? { routingMesh } : {}),
       ...(kubeconfig ? { kubeconfig } : {}),
       edge,

@@ -6,7 +6,16 @@ import { readStack } from "../stack/read";
  * Files every stack's program reads: a change to one of them can change any stack. Tests and docs
  * are not here; they change no resource.
  */
-export const CODE_PATHS: readonly string[] = ["components/", "engine/", "policy/", "images/", "index.ts", "Pulumi.yaml", "package.json", "package-lock.json"];
+export const CODE_PATHS: readonly string[] = [
+  "components/",
+  "engine/",
+  "policy/",
+  "images/",
+  "index.ts",
+  "Pulumi.yaml",
+  "package.json",
+  "package-lock.json",
+];
 
 export interface StackFiles {
   stack: string;
@@ -39,6 +48,7 @@ export const whyAffected = (changed: readonly string[], s: StackFiles): string |
   if (files.includes(s.stackFile)) return `its stack file ${s.stackFile} changed`;
   if (s.recipe && files.includes(s.recipe)) return `its recipe ${s.recipe} changed`;
   const code = files.filter(isCode);
-  if (code.length) return `code every stack runs changed: ${code.slice(0, 3).join(", ")}${code.length > 3 ? ` and ${code.length - 3} more` : ""}`;
+  if (code.length)
+    return `code every stack runs changed: ${code.slice(0, 3).join(", ")}${code.length > 3 ? ` and ${code.length - 3} more` : ""}`;
   return undefined;
 };

@@ -27,7 +27,14 @@ export const driftOf = (events: EngineEvent[]): Drift[] => {
     // The engine rewrites a refresh step's outputs event to update (changed) or delete (gone).
     if (!m || planned.get(m.urn) !== "refresh") continue;
     if (m.op === "delete") drifts.push({ name: nameOf(m.urn), type: m.type, urn: m.urn, kind: "deleted", paths: [] });
-    if (m.op === "update") drifts.push({ name: nameOf(m.urn), type: m.type, urn: m.urn, kind: "changed", paths: Object.keys(m.detailedDiff ?? {}).sort() });
+    if (m.op === "update")
+      drifts.push({
+        name: nameOf(m.urn),
+        type: m.type,
+        urn: m.urn,
+        kind: "changed",
+        paths: Object.keys(m.detailedDiff ?? {}).sort(),
+      });
   }
   return drifts;
 };

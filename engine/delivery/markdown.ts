@@ -18,15 +18,29 @@ export interface StackReport {
 export const commentMarker = (stack: string): string => `<!-- recette-preview:${stack} -->`;
 
 const cell = (c: ResourceChange): string[] => {
-  const paths = c.paths.map((p) => (c.replaceKeys.includes(p) ? `${markdownCode(p, "table")} (forces replacement)` : markdownCode(p, "table")));
-  const change = c.stateful && (c.change === "replace" || c.change === "delete") ? `**${c.change} (stateful: its data is lost)**` : c.change;
-  const name = c.stateful && (c.change === "replace" || c.change === "delete") ? `**${markdownCode(c.name, "table")}**` : markdownCode(c.name, "table");
+  const paths = c.paths.map((p) =>
+    c.replaceKeys.includes(p) ? `${markdownCode(p, "table")} (forces replacement)` : markdownCode(p, "table"),
+  );
+  const change =
+    c.stateful && (c.change === "replace" || c.change === "delete")
+      ? `**${c.change} (stateful: its data is lost)**`
+      : c.change;
+  const name =
+    c.stateful && (c.change === "replace" || c.change === "delete")
+      ? `**${markdownCode(c.name, "table")}**`
+      : markdownCode(c.name, "table");
   return [change, name, markdownCode(c.type, "table"), paths.join("<br>") || "—"];
 };
 
 /** One stack's preview as Markdown: the counts, a table of changes, policy results, recipe problems. */
 export const renderStackMarkdown = (r: StackReport): string => {
-  const lines = [commentMarker(r.stack), `## recette preview: stack ${markdownCode(r.stack)}`, "", markdownText(r.reason), ""];
+  const lines = [
+    commentMarker(r.stack),
+    `## recette preview: stack ${markdownCode(r.stack)}`,
+    "",
+    markdownText(r.reason),
+    "",
+  ];
   const p = r.preview;
   if (r.failed) lines.push("**The preview failed**: `pulumi up` would fail the same way.", "");
   if (!p) {
@@ -35,24 +49,44 @@ export const renderStackMarkdown = (r: StackReport): string => {
     const n = countChanges(p);
     if (p.changes.length === 0 && !r.failed) lines.push(`No changes (${p.unchanged} unchanged).`);
     else if (p.changes.length > 0) {
-      lines.push(`${n.create} to create · ${n.update} to update · ${n.replace} to replace · ${n.delete} to delete · ${p.unchanged} unchanged`, "");
+      lines.push(
+        `${n.create} to create · ${n.update} to update · ${n.replace} to replace · ${n.delete} to delete · ${p.unchanged} unchanged`,
+        "",
+      );
       lines.push("| Change | Resource | Type | Properties that change |", "|---|---|---|---|");
       for (const c of p.changes) lines.push(`| ${cell(c).join(" | ")} |`);
     }
     const lost = p.changes.filter((c) => c.stateful && (c.change === "replace" || c.change === "delete"));
-    if (lost.length) lines.push("", `**Stateful resources replaced or deleted: ${lost.map((c) => markdownCode(c.name)).join(", ")}. Their data does not survive this change.**`);
+    if (lost.length)
+      lines.push(
+        "",
+        `**Stateful resources replaced or deleted: ${lost.map((c) => markdownCode(c.name)).join(", ")}. Their data does not survive this change.**`,
+      );
     lines.push("", "### Policies", "");
     if (p.policyPacks.length === 0) lines.push("No policy pack ran.");
-    else lines.push(`Packs: ${p.policyPacks.map((k) => `${markdownCode(k.name)} ${markdownText(k.version)}`).join(", ")}.`);
+    else
+      lines.push(
+        `Packs: ${p.policyPacks.map((k) => `${markdownCode(k.name)} ${markdownText(k.version)}`).join(", ")}.`,
+      );
     if (p.policyPacks.length > 0 && p.violations.length === 0) lines.push("", "Every policy passed.");
     // The engine's message is the policy's description, then what the policy reported.
     for (const v of p.violations) {
       const [description = "", ...reported] = v.message.split("\n").map((l) => l.trim());
       const text = reported.filter(Boolean).join(" ") || description;
-      lines.push(`- **${markdownText(v.level)}** ${markdownCode(v.policy)}${v.resource ? ` on ${markdownCode(v.resource)}` : ""}: ${markdownText(text)}`);
+      lines.push(
+        `- **${markdownText(v.level)}** ${markdownCode(v.policy)}${v.resource ? ` on ${markdownCode(v.resource)}` : ""}: ${markdownText(text)}`,
+      );
     }
     if (p.errors.length) lines.push("", "### Errors", "", markdownBlock(p.errors.join("\n")));
-    if (p.warnings.length) lines.push("", "<details><summary>Engine warnings</summary>", "", markdownBlock(p.warnings.join("\n")), "", "</details>");
+    if (p.warnings.length)
+      lines.push(
+        "",
+        "<details><summary>Engine warnings</summary>",
+        "",
+        markdownBlock(p.warnings.join("\n")),
+        "",
+        "</details>",
+      );
   }
   lines.push("", "### Recipe", "");
   lines.push(r.recipeProblems.length ? markdownBlock(r.recipeProblems.join("\n")) : "No problems.");

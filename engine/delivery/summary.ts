@@ -48,7 +48,8 @@ const OPS: Record<string, Change> = {
 
 export const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;
 
-const pathsOf = (m: StepMetadata): string[] => [...new Set(m.detailedDiff ? Object.keys(m.detailedDiff) : (m.diffs ?? []))].sort();
+const pathsOf = (m: StepMetadata): string[] =>
+  [...new Set(m.detailedDiff ? Object.keys(m.detailedDiff) : (m.diffs ?? []))].sort();
 
 /** What a preview's engine events say will happen, resource by resource, in the engine's order. */
 export const summarizePreview = (events: EngineEvent[]): PreviewSummary => {
@@ -76,21 +77,32 @@ export const summarizePreview = (events: EngineEvent[]): PreviewSummary => {
         type: m.type,
         urn: m.urn,
         paths: [...new Set([...(prior?.paths ?? []), ...pathsOf(m)])].sort(),
-        replaceKeys: [...new Set([...(prior?.replaceKeys ?? []), ...(change === "replace" ? (m.keys ?? []) : [])])].sort(),
+        replaceKeys: [
+          ...new Set([...(prior?.replaceKeys ?? []), ...(change === "replace" ? (m.keys ?? []) : [])]),
+        ].sort(),
         stateful: (prior?.stateful ?? false) || (isStatefulType(m.type) && kept),
       };
       byUrn.set(m.urn, next);
     }
     const p = e.policyEvent;
     if (p) {
-      violations.push({ pack: p.policyPackName, policy: p.policyName, level: p.enforcementLevel, message: p.message.trim(), ...(p.resourceUrn ? { resource: nameOf(p.resourceUrn) } : {}) });
+      violations.push({
+        pack: p.policyPackName,
+        policy: p.policyName,
+        level: p.enforcementLevel,
+        message: p.message.trim(),
+        ...(p.resourceUrn ? { resource: nameOf(p.resourceUrn) } : {}),
+      });
       packs.set(p.policyPackName, p.policyPackVersion);
     }
-    for (const s of [e.policyAnalyzeStackSummaryEvent, e.policyAnalyzeSummaryEvent]) if (s) packs.set(s.policyPackName, s.policyPackVersion);
+    for (const s of [e.policyAnalyzeStackSummaryEvent, e.policyAnalyzeSummaryEvent])
+      if (s) packs.set(s.policyPackName, s.policyPackVersion);
     const sum = e.summaryEvent;
     if (sum) engineSame = sum.resourceChanges.same ?? 0;
     // The summary keys packs as "<name>|<stack>|<path>": only the name is worth showing.
-    if (sum) for (const [key, version] of Object.entries(sum.policyPacks ?? sum.PolicyPacks ?? {})) packs.set(key.split("|")[0]!, version);
+    if (sum)
+      for (const [key, version] of Object.entries(sum.policyPacks ?? sum.PolicyPacks ?? {}))
+        packs.set(key.split("|")[0]!, version);
     const d = e.diagnosticEvent;
     if (d && !d.ephemeral) {
       // The engine repeats a failed program's message as an error on the stack; keep each text once.

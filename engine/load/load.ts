@@ -28,7 +28,16 @@ export const byPosition = (a: Problem, b: Problem) => a.line - b.line || a.col -
  */
 export const parseRecipe = (text: string, file: string): Loaded => {
   if (text.length > MAX_FILE_BYTES) {
-    throw new RecipeError([{ file, line: 1, col: 1, path: "", message: `${text.length} characters is too large for a recipe (at most ${MAX_FILE_BYTES})`, severity: "error" }]);
+    throw new RecipeError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        path: "",
+        message: `${text.length} characters is too large for a recipe (at most ${MAX_FILE_BYTES})`,
+        severity: "error",
+      },
+    ]);
   }
   const { doc, lines, data, fatal, values } = parseYaml(text, file);
   if (data === undefined) throw new RecipeError(dedupe([...fatal, ...values]).sort(byPosition));
@@ -41,13 +50,17 @@ export const parseRecipe = (text: string, file: string): Loaded => {
     severity,
   });
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new RecipeError([locate([], false, "a recipe is a YAML mapping with name, nodes, orchestrator, edge and apps", "error")]);
+    throw new RecipeError([
+      locate([], false, "a recipe is a YAML mapping with name, nodes, orchestrator, edge and apps", "error"),
+    ]);
   }
   const parsed = Recipe.safeParse(data, { reportInput: true });
   if (!parsed.success || values.length > 0) {
     // A value already refused for its characters or tag is not reported a second time by the schema.
     const flagged = new Set(values.map((p) => p.path));
-    const problems = mergeTypos((parsed.error?.issues ?? []).flatMap((issue) => translate(issue, recipeJsonSchema(), data)))
+    const problems = mergeTypos(
+      (parsed.error?.issues ?? []).flatMap((issue) => translate(issue, recipeJsonSchema(), data)),
+    )
       .map((l) => locate(l.path, l.atKey, l.message, "error"))
       .filter((p) => !flagged.has(p.path));
     throw new RecipeError(dedupe([...values, ...problems]).sort(byPosition));

@@ -38,7 +38,15 @@ export class FileRefused extends Error {}
  */
 export const readSmallTextFile = (file: string, max = MAX_FILE_BYTES): string => {
   const kind = (st: fs.Stats) =>
-    st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : "not a regular file";
+    st.isDirectory()
+      ? "a directory"
+      : st.isFIFO()
+        ? "a FIFO"
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? "a device"
+          : st.isSocket()
+            ? "a socket"
+            : "not a regular file";
   const check = (st: fs.Stats) => {
     if (!st.isFile()) throw new FileRefused(`${kind(st)}, not a recipe file (give the path of a .yaml file)`);
     if (st.size > max) throw new FileRefused(`${st.size} bytes is too large for a recipe (at most ${max} bytes)`);

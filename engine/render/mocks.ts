@@ -15,8 +15,13 @@ export interface Registration {
 export const SECRET = "[secret]";
 
 // The mock monitor deserialises secrets as tagged objects; this is how the SDK marks them.
-const rpc = require("@pulumi/pulumi/runtime/rpc") as { isRpcSecret(v: unknown): boolean; deserializeProperties(s: unknown): Record<string, unknown> };
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (m: pulumi.runtime.Mocks) => MockMonitorLike };
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+  isRpcSecret(v: unknown): boolean;
+  deserializeProperties(s: unknown): Record<string, unknown>;
+};
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+  MockMonitor: new (m: pulumi.runtime.Mocks) => MockMonitorLike;
+};
 const settings = require("@pulumi/pulumi/runtime/settings") as {
   setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
   waitForRPCs(): Promise<void>;
@@ -86,7 +91,11 @@ export const mockState = (type: string, name: string, inputs: Record<string, unk
       // What the engine reports after a pull: the repository (no tag) at the manifest's digest.
       const image = String(inputs.name ?? "");
       const repository = image.replace(/@.*$/, "").replace(/:[^:/]+$/, "");
-      return { ...inputs, repoDigest: `${repository}@sha256:${digest(image, 64)}`, imageId: `sha256:${digest(`${image}-id`, 64)}` };
+      return {
+        ...inputs,
+        repoDigest: `${repository}@sha256:${digest(image, 64)}`,
+        imageId: `sha256:${digest(`${image}-id`, 64)}`,
+      };
     }
     default:
       return { ...inputs };

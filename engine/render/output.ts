@@ -16,7 +16,9 @@ const readMarker = (dir: string): Marker | undefined => {
     const file = path.join(dir, RENDER_MARKER);
     if (!fs.lstatSync(file).isFile()) return undefined;
     const m = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Marker>;
-    return m.recette === "render" && Array.isArray(m.files) && m.files.every((f) => typeof f === "string") ? (m as Marker) : undefined;
+    return m.recette === "render" && Array.isArray(m.files) && m.files.every((f) => typeof f === "string")
+      ? (m as Marker)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -43,9 +45,14 @@ export const checkRenderTarget = (out: string): { exists: boolean } => {
     st = fs.lstatSync(out);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return { exists: false };
-    throw new OutputRefused(`${escapeControls(out)}: cannot be inspected (${(e as NodeJS.ErrnoException).code ?? String(e)}); nothing was written`);
+    throw new OutputRefused(
+      `${escapeControls(out)}: cannot be inspected (${(e as NodeJS.ErrnoException).code ?? String(e)}); nothing was written`,
+    );
   }
-  const refuse = (why: string) => new OutputRefused(`${escapeControls(out)}: ${why}; nothing was changed (give --out a new or empty directory, e.g. out/dev)`);
+  const refuse = (why: string) =>
+    new OutputRefused(
+      `${escapeControls(out)}: ${why}; nothing was changed (give --out a new or empty directory, e.g. out/dev)`,
+    );
   if (st.isSymbolicLink()) throw refuse("is a symbolic link");
   if (!st.isDirectory()) throw refuse("exists and is not a directory");
   if (path.resolve(out) === path.parse(path.resolve(out)).root) throw refuse("is the root of the filesystem");
@@ -55,13 +62,19 @@ export const checkRenderTarget = (out: string): { exists: boolean } => {
   if (!marker) throw refuse(`is not empty and was not made by recette render (no ${RENDER_MARKER} file)`);
   const made = new Set([...marker.files, RENDER_MARKER]);
   const foreign = present.filter((f) => !made.has(f));
-  if (foreign.length > 0) throw refuse(`holds files recette render did not write (${foreign.slice(0, 3).map(escapeControls).join(", ")}${foreign.length > 3 ? ", …" : ""})`);
+  if (foreign.length > 0)
+    throw refuse(
+      `holds files recette render did not write (${foreign.slice(0, 3).map(escapeControls).join(", ")}${foreign.length > 3 ? ", …" : ""})`,
+    );
   return { exists: true };
 };
 
 /** Artifact paths are relative and stay inside the output directory. */
 const safeRelative = (p: string): boolean =>
-  p !== "" && !path.isAbsolute(p) && !p.split("/").some((s) => s === "" || s === "." || s === "..") && !p.includes("\0");
+  p !== "" &&
+  !path.isAbsolute(p) &&
+  !p.split("/").some((s) => s === "" || s === "." || s === "..") &&
+  !p.includes("\0");
 
 /**
  * Writes the artifacts as `out`, atomically: a temporary directory beside it is filled (with the
@@ -70,7 +83,9 @@ const safeRelative = (p: string): boolean =>
  */
 export const writeArtifacts = (out: string, artifacts: Artifact[]): void => {
   const { exists } = checkRenderTarget(out);
-  for (const a of artifacts) if (!safeRelative(a.path)) throw new OutputRefused(`refusing to write ${JSON.stringify(a.path)}: not a plain relative path`);
+  for (const a of artifacts)
+    if (!safeRelative(a.path))
+      throw new OutputRefused(`refusing to write ${JSON.stringify(a.path)}: not a plain relative path`);
   const target = path.resolve(out);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });

@@ -13,7 +13,10 @@ const typeOf = (s: Schema): string => {
   if (s.const !== undefined) return JSON.stringify(s.const);
   // Long lists (PluXml's time zones) would drown the table: the first few, the count, the schema.
   if (Array.isArray(s.enum) && s.enum.length > LONG_ENUM)
-    return `${s.enum.slice(0, 3).map((v) => JSON.stringify(v)).join(" \\| ")} \\| … (${s.enum.length} values, listed in recipe.schema.json)`;
+    return `${s.enum
+      .slice(0, 3)
+      .map((v) => JSON.stringify(v))
+      .join(" \\| ")} \\| … (${s.enum.length} values, listed in recipe.schema.json)`;
   if (Array.isArray(s.enum)) return s.enum.map((v) => JSON.stringify(v)).join(" \\| ");
   const branches = (s.anyOf ?? s.oneOf) as Schema[] | undefined;
   if (branches) return branches.map(typeOf).join(" \\| ");
@@ -24,20 +27,27 @@ const typeOf = (s: Schema): string => {
   return String(s.type ?? "any");
 };
 
-const describe = (s: Schema): string => String(s.description ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
+const describe = (s: Schema): string =>
+  String(s.description ?? "")
+    .replace(/\|/g, "\\|")
+    .replace(/\n/g, " ");
 
 /** Flattens the schema into documented rows, descending through objects, lists and discriminated unions. */
 const walk = (s: Schema, path: string, rows: Row[], variant = ""): void => {
   const branches = (s.anyOf ?? s.oneOf) as Schema[] | undefined;
   const objects = branches?.filter((b) => b.type === "object" && b.properties) ?? [];
-  if (objects.length > 1 && objects.every((b) => Object.values(b.properties as Record<string, Schema>).some((p) => p.const !== undefined))) {
+  if (
+    objects.length > 1 &&
+    objects.every((b) => Object.values(b.properties as Record<string, Schema>).some((p) => p.const !== undefined))
+  ) {
     for (const b of objects) {
       const tag = Object.entries(b.properties as Record<string, Schema>).find(([, p]) => p.const !== undefined)!;
       walk(b, path, rows, `${tag[0]}: ${String(tag[1].const)}`);
     }
     return;
   }
-  const target = objects.length === 1 && branches!.every((b) => b.type === "object" || b.const === false) ? objects[0]! : s;
+  const target =
+    objects.length === 1 && branches!.every((b) => b.type === "object" || b.const === false) ? objects[0]! : s;
   if (target.type === "array" && (target.items as Schema | undefined)?.properties) {
     walk(target.items as Schema, `${path}[]`, rows, variant);
     return;

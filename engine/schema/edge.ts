@@ -21,7 +21,9 @@ const Acme = z
     storage: z
       .enum(["file"])
       .default("file")
-      .describe("Where certificates live: `file` is acme.json (0600) on a kept volume; it allows one Traefik replica only. Defaults to file."),
+      .describe(
+        "Where certificates live: `file` is acme.json (0600) on a kept volume; it allows one Traefik replica only. Defaults to file.",
+      ),
   })
   .strict();
 
@@ -34,22 +36,34 @@ const Dashboard = z
 
 const Traefik = z
   .object({
-    version: version().optional().describe("Traefik image version. Defaults to the version pinned in images/versions.env."),
+    version: version()
+      .optional()
+      .describe("Traefik image version. Defaults to the version pinned in images/versions.env."),
     acme: Acme,
     dashboard: z
       .union([z.literal(false), Dashboard])
       .default(false)
       .describe("Off (false) by default; when on, only behind basic auth from a stack secret."),
-    replicas: count(1, 10, "replicas").default(1).describe("Traefik replicas. File ACME storage allows exactly 1. Defaults to 1."),
+    replicas: count(1, 10, "replicas")
+      .default(1)
+      .describe("Traefik replicas. File ACME storage allows exactly 1. Defaults to 1."),
     minTls: z.enum(["1.2", "1.3"]).default("1.2").describe("Minimum TLS version. Defaults to 1.2."),
     ports: z
       .object({
-        http: z.number().int().min(1).max(65535).default(80).describe("Node port for HTTP (redirects to HTTPS). Defaults to 80."),
+        http: z
+          .number()
+          .int()
+          .min(1)
+          .max(65535)
+          .default(80)
+          .describe("Node port for HTTP (redirects to HTTPS). Defaults to 80."),
         https: z.number().int().min(1).max(65535).default(443).describe("Node port for HTTPS. Defaults to 443."),
       })
       .strict()
       .default({ http: 80, https: 443 })
-      .describe("Ports Traefik publishes on the nodes (host mode, client addresses kept). ACME HTTP-01 needs 80 reachable from the CA."),
+      .describe(
+        "Ports Traefik publishes on the nodes (host mode, client addresses kept). ACME HTTP-01 needs 80 reachable from the CA.",
+      ),
   })
   .strict();
 

@@ -14,16 +14,21 @@ const NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
 // A conservative address grammar: what every MTA, smtpd.conf table and Docker env accepts unquoted.
-const EMAIL = new RegExp(`^(?=.{3,254}$)[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@${LABEL.replace(/a-z/g, "A-Za-z")}(\\.${LABEL.replace(/a-z/g, "A-Za-z")})+$`);
+const EMAIL = new RegExp(
+  `^(?=.{3,254}$)[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@${LABEL.replace(/a-z/g, "A-Za-z")}(\\.${LABEL.replace(/a-z/g, "A-Za-z")})+$`,
+);
 // Kubernetes label grammar, which Docker labels also accept: [prefix/]name, value of at most 63 chars.
 const LABEL_NAME = "[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?";
 const LABEL_KEY = new RegExp(`^(${LABEL}(\\.${LABEL})*/)?${LABEL_NAME}$`);
 const LABEL_VALUE = new RegExp(`^(${LABEL_NAME})?$`);
 // Docker's image reference grammar (distribution/reference): [registry[:port]/]path[:tag][@digest].
-const REF_DOMAIN = "([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(\\.([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*(:[0-9]+)?";
+const REF_DOMAIN =
+  "([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(\\.([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*(:[0-9]+)?";
 const REF_PATH = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*";
 const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
-const IMAGE = new RegExp(`^(${REF_DOMAIN}/)?${REF_PATH}(/${REF_PATH})*(:${TAG})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`);
+const IMAGE = new RegExp(
+  `^(${REF_DOMAIN}/)?${REF_PATH}(/${REF_PATH})*(:${TAG})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+);
 const VERSION = new RegExp(`^${TAG}$`);
 const POSIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const PATH_SEGMENT = "[A-Za-z0-9._~@+-]+";
@@ -35,7 +40,9 @@ const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,127}$/;
 
 /** The value of `key` in a value that may be a mapping (anything else has none). */
 export const fieldOf = (v: unknown, key: string): unknown =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? Object.entries(v).find(([k]) => k === key)?.[1] : undefined;
+  v !== null && typeof v === "object" && !Array.isArray(v)
+    ? Object.entries(v).find(([k]) => k === key)?.[1]
+    : undefined;
 
 /** A value shown in a message: quoted, control characters escaped, long values cut. */
 export const show = (v: unknown): string => {
@@ -123,7 +130,8 @@ export const parseSizeMiB = (s: string): number => {
   return m[2] === "Ti" ? n * 1024 * 1024 : m[2] === "Gi" ? n * 1024 : n;
 };
 
-const sizeText = (mib: number) => (mib % (1024 * 1024) === 0 ? `${mib / 1024 / 1024}Ti` : mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`);
+const sizeText = (mib: number) =>
+  mib % (1024 * 1024) === 0 ? `${mib / 1024 / 1024}Ti` : mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
 
 /** Sizes are written like Docker and Kubernetes write them: 512Mi, 1Gi, 20Gi; at most `max`. */
 export const size = (max: string) =>
@@ -147,20 +155,35 @@ export const parseDurationMs = (d: string): number => {
 export const duration = (positive = false) =>
   z
     .string()
-    .regex(DURATION, { error: (iss) => `${show(iss.input)} is not a duration (expected e.g. 10s, 500ms or 1m)`, abort: true })
-    .refine((d) => parseDurationMs(d) <= 24 * 3_600_000, { error: (iss) => `${show(iss.input)} is too long (at most 24h)`, abort: true })
-    .refine((d) => !positive || parseDurationMs(d) > 0, { error: (iss) => `${show(iss.input)} must be longer than 0 (e.g. 10s)` });
+    .regex(DURATION, {
+      error: (iss) => `${show(iss.input)} is not a duration (expected e.g. 10s, 500ms or 1m)`,
+      abort: true,
+    })
+    .refine((d) => parseDurationMs(d) <= 24 * 3_600_000, {
+      error: (iss) => `${show(iss.input)} is too long (at most 24h)`,
+      abort: true,
+    })
+    .refine((d) => !positive || parseDurationMs(d) > 0, {
+      error: (iss) => `${show(iss.input)} must be longer than 0 (e.g. 10s)`,
+    });
 
-export const ipv4ToInt = (ip: string): number => ip.split(".").reduce((acc, o) => acc * 256 + Number.parseInt(o, 10), 0);
+export const ipv4ToInt = (ip: string): number =>
+  ip.split(".").reduce((acc, o) => acc * 256 + Number.parseInt(o, 10), 0);
 
 /** An IPv4 network with no host bits set, e.g. 172.16.16.0/24. */
 export const cidr = () =>
   z
     .string()
-    .refine((s) => {
-      const [ip, bits, ...rest] = s.split("/");
-      return rest.length === 0 && IPV4.test(ip ?? "") && /^([0-9]|[12][0-9]|3[0-2])$/.test(bits ?? "");
-    }, { error: (iss) => `${show(iss.input)} is not an IPv4 CIDR (expected e.g. 203.0.113.0/24 or 0.0.0.0/0)`, abort: true })
+    .refine(
+      (s) => {
+        const [ip, bits, ...rest] = s.split("/");
+        return rest.length === 0 && IPV4.test(ip ?? "") && /^([0-9]|[12][0-9]|3[0-2])$/.test(bits ?? "");
+      },
+      {
+        error: (iss) => `${show(iss.input)} is not an IPv4 CIDR (expected e.g. 203.0.113.0/24 or 0.0.0.0/0)`,
+        abort: true,
+      },
+    )
     .refine((s) => hostBits(s) === 0, {
       error: (iss) => `${show(iss.input)} has host bits set (the network is ${networkOf(String(iss.input))})`,
     });
@@ -192,7 +215,8 @@ export const cidrsOverlap = (a: string, b: string): boolean => {
 /** An IPv4 address or a DNS name (a host recette reaches over SSH). */
 export const address = () =>
   z.string().refine((s) => IPV4.test(s) || (DNS_NAME.test(s) && !/^[0-9.]+$/.test(s)), {
-    error: (iss) => `${show(iss.input)} is not an IPv4 address or host name (expected e.g. 192.0.2.10 or node-1.example.org)`,
+    error: (iss) =>
+      `${show(iss.input)} is not an IPv4 address or host name (expected e.g. 192.0.2.10 or node-1.example.org)`,
   });
 
 export const httpsUrl = () =>
@@ -212,18 +236,24 @@ export const httpsUrl = () =>
 /** Label keys as Kubernetes allows them (Docker accepts the same): [prefix/]name. */
 export const labelKey = () =>
   z.string().regex(LABEL_KEY, {
-    error: (iss) => `${show(iss.input)} is not a label key (letters, digits, - _ . up to 63 characters, optionally prefixed by a DNS name and /; e.g. disk)`,
+    error: (iss) =>
+      `${show(iss.input)} is not a label key (letters, digits, - _ . up to 63 characters, optionally prefixed by a DNS name and /; e.g. disk)`,
   });
 
 export const labelValue = () =>
   z.string().regex(LABEL_VALUE, {
-    error: (iss) => `${show(iss.input)} is not a label value (letters, digits, - _ . up to 63 characters, starting and ending with a letter or digit; e.g. ssd)`,
+    error: (iss) =>
+      `${show(iss.input)} is not a label value (letters, digits, - _ . up to 63 characters, starting and ending with a letter or digit; e.g. ssd)`,
   });
 
 export const image = () =>
-  z.string().max(512, { error: "an image reference is at most 512 characters" }).regex(IMAGE, {
-    error: (iss) => `${show(iss.input)} is not an image reference (expected e.g. traefik/whoami:v1.10 or registry.example.org/team/app:1.2)`,
-  });
+  z
+    .string()
+    .max(512, { error: "an image reference is at most 512 characters" })
+    .regex(IMAGE, {
+      error: (iss) =>
+        `${show(iss.input)} is not an image reference (expected e.g. traefik/whoami:v1.10 or registry.example.org/team/app:1.2)`,
+    });
 
 const REGISTRY = new RegExp(`^${REF_DOMAIN}(/${REF_PATH})*$`);
 
@@ -238,7 +268,8 @@ export const version = () =>
 
 export const posixUser = () =>
   z.string().regex(POSIX_USER, {
-    error: (iss) => `${show(iss.input)} is not a user name (lower-case letters, digits, _ and -, starting with a letter or _; e.g. root)`,
+    error: (iss) =>
+      `${show(iss.input)} is not a user name (lower-case letters, digits, _ and -, starting with a letter or _; e.g. root)`,
   });
 
 /** Paths a container must never mount a volume over: the Docker socket, the kernel's and the secrets' trees. */
@@ -248,16 +279,27 @@ const FORBIDDEN_TREES = ["/proc", "/sys", "/dev"];
 export const absolutePath = () =>
   z
     .string()
-    .refine((s) => s === "/" || (s.length <= 1024 && ABSOLUTE_PATH.test(s) && !s.split("/").some((seg) => seg === "." || seg === "..")), {
-      error: (iss) => `${show(iss.input)} is not an absolute path (letters, digits and . _ ~ @ + - between slashes; e.g. /var/lib/app)`,
-      abort: true,
-    })
+    .refine(
+      (s) =>
+        s === "/" ||
+        (s.length <= 1024 && ABSOLUTE_PATH.test(s) && !s.split("/").some((seg) => seg === "." || seg === "..")),
+      {
+        error: (iss) =>
+          `${show(iss.input)} is not an absolute path (letters, digits and . _ ~ @ + - between slashes; e.g. /var/lib/app)`,
+        abort: true,
+      },
+    )
     .refine(
       (s) => {
         const p = s.replace(/\/$/, "");
-        return p !== "" && !FORBIDDEN_MOUNTS.includes(p) && !FORBIDDEN_TREES.some((t) => p === t || p.startsWith(`${t}/`));
+        return (
+          p !== "" && !FORBIDDEN_MOUNTS.includes(p) && !FORBIDDEN_TREES.some((t) => p === t || p.startsWith(`${t}/`))
+        );
       },
-      { error: (iss) => `${show(iss.input)} cannot be mounted over (not /, the Docker socket, /run/secrets, /proc, /sys or /dev)` },
+      {
+        error: (iss) =>
+          `${show(iss.input)} cannot be mounted over (not /, the Docker socket, /run/secrets, /proc, /sys or /dev)`,
+      },
     );
 
 /** A URL path prefix such as / or /api/v1: no query, no dot segments, nothing Traefik or Kubernetes would read twice. */
@@ -265,7 +307,8 @@ export const urlPath = () =>
   z
     .string()
     .refine((s) => s.length <= 256 && URL_PATH.test(s) && !s.split("/").some((seg) => seg === "." || seg === ".."), {
-      error: (iss) => `${show(iss.input)} is not a path (expected e.g. / or /api: letters, digits and . _ ~ - between single slashes)`,
+      error: (iss) =>
+        `${show(iss.input)} is not a path (expected e.g. / or /api: letters, digits and . _ ~ - between single slashes)`,
     });
 
 export const sshPublicKey = () =>

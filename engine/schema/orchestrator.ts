@@ -6,7 +6,9 @@ const Swarm = z
     kind: z.literal("swarm"),
     version: z
       .string()
-      .regex(/^\d+\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Docker version pin (expected e.g. 20.10)` })
+      .regex(/^\d+\.\d+$/, {
+        error: (iss) => `${JSON.stringify(iss.input)} is not a Docker version pin (expected e.g. 20.10)`,
+      })
       .default("20.10")
       .describe("Docker Engine version pinned on the nodes (Debian's docker.io). Defaults to 20.10."),
     routingMesh: z
@@ -15,8 +17,14 @@ const Swarm = z
       .describe(
         "What to do when a node's kernel lacks IPVS: `required` fails the deployment naming the node; `fallback` publishes in host mode with dnsrr endpoints instead. Defaults to required.",
       ),
-    autolock: z.boolean().default(false).describe("Swarm autolock (managers need the unlock key after a restart). Defaults to false."),
-    encryptOverlay: z.boolean().default(false).describe("Encrypt the stack's overlay network (IPsec). Defaults to false."),
+    autolock: z
+      .boolean()
+      .default(false)
+      .describe("Swarm autolock (managers need the unlock key after a restart). Defaults to false."),
+    encryptOverlay: z
+      .boolean()
+      .default(false)
+      .describe("Encrypt the stack's overlay network (IPsec). Defaults to false."),
   })
   .strict();
 
@@ -25,13 +33,17 @@ const K3s = z
     kind: z.literal("k3s"),
     version: z
       .string()
-      .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a k3s version (expected e.g. v1.32.1+k3s1)` })
+      .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, {
+        error: (iss) => `${JSON.stringify(iss.input)} is not a k3s version (expected e.g. v1.32.1+k3s1)`,
+      })
       .default("v1.32.1+k3s1")
       .describe("Pinned k3s release. Changing it upgrades servers first, then agents. Defaults to v1.32.1+k3s1."),
     datastore: z
       .enum(["sqlite", "etcd"])
       .optional()
-      .describe("sqlite for one server, embedded etcd for three. Defaults to etcd when there are 3 or more servers, sqlite otherwise."),
+      .describe(
+        "sqlite for one server, embedded etcd for three. Defaults to etcd when there are 3 or more servers, sqlite otherwise.",
+      ),
   })
   .strict();
 

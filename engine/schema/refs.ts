@@ -16,7 +16,9 @@ export const SecretRef = z
   .object({
     secret: z
       .string()
-      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { error: "a stack config key is letters, digits, - and _ (e.g. smtpPassword)" })
+      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
+        error: "a stack config key is letters, digits, - and _ (e.g. smtpPassword)",
+      })
       .describe("Name of a secret key in the stack's configuration, set with `pulumi config set --secret`."),
   })
   .strict()
@@ -46,5 +48,4 @@ export const secret = (what: string) =>
     .strict()
     .describe(what);
 
-export const isConfigRef = (v: unknown): v is ConfigRef =>
-  typeof v === "object" && v !== null && "config" in v;
+export const isConfigRef = (v: unknown): v is ConfigRef => typeof v === "object" && v !== null && "config" in v;

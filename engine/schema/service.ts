@@ -1,12 +1,24 @@
 import { z } from "zod";
-import { absolutePath, count, duration, hostname, image, labelKey, labelValue, name, port, show, size, urlPath } from "./formats";
+import {
+  absolutePath,
+  count,
+  duration,
+  hostname,
+  image,
+  labelKey,
+  labelValue,
+  name,
+  port,
+  show,
+  size,
+  urlPath,
+} from "./formats";
 import { ConfigRef, secret } from "./refs";
 
 export const Route = z
   .object({
     host: hostname().describe("Host name Traefik routes to this service (HTTPS, certificate from ACME)."),
-    path: urlPath().default("/")
-      .describe("Path prefix. Defaults to /."),
+    path: urlPath().default("/").describe("Path prefix. Defaults to /."),
     port: port().describe("Container port the route reaches."),
   })
   .strict();
@@ -22,7 +34,9 @@ export const Port = z
 export const Volume = z
   .object({
     name: name().describe("Logical volume name; the physical name is derived from project and stack."),
-    path: absolutePath().describe("Mount path in the container (absolute; not /, the Docker socket, /run/secrets, /proc, /sys or /dev)."),
+    path: absolutePath().describe(
+      "Mount path in the container (absolute; not /, the Docker socket, /run/secrets, /proc, /sys or /dev).",
+    ),
     size: size("16Ti").default("1Gi").describe("Requested size (k3s PersistentVolumeClaim). Defaults to 1Gi."),
     keep: z
       .boolean()
@@ -37,11 +51,22 @@ export const Volume = z
 export const Health = z
   .object({
     http: urlPath().optional().describe("HTTP path probed on the first route's port (e.g. /). Give http or command."),
-    command: z.array(z.string().min(1)).min(1).max(100).optional().describe("Command run in the container (an argument list, no shell); exit 0 means healthy. Give http or command."),
+    command: z
+      .array(z.string().min(1))
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        "Command run in the container (an argument list, no shell); exit 0 means healthy. Give http or command.",
+      ),
     interval: duration(true).default("10s").describe("Defaults to 10s."),
     timeout: duration(true).default("3s").describe("Defaults to 3s."),
     retries: count(1, 100, "retries").default(3).describe("Defaults to 3."),
-    startPeriod: duration().default("10s").describe("Grace period after start: failed checks do not count yet (Swarm: the health check's start period; k3s: the liveness probe's initial delay, while readiness is probed from the start). Defaults to 10s."),
+    startPeriod: duration()
+      .default("10s")
+      .describe(
+        "Grace period after start: failed checks do not count yet (Swarm: the health check's start period; k3s: the liveness probe's initial delay, while readiness is probed from the start). Defaults to 10s.",
+      ),
   })
   .strict();
 
@@ -52,7 +77,9 @@ export const Update = z
     order: z
       .enum(["start-first", "stop-first"])
       .default("start-first")
-      .describe("start-first keeps the old task until the new one is healthy (no downtime). Defaults to start-first; services with a kept volume on one node may need stop-first. The old task of a routed start-first service is asked to keep serving until Traefik forgets it: on Kubernetes a 5 s preStop sleep; on Swarm the variable RECETTE_DRAIN_SECONDS (6), which recette's PluXml image honours. Another image should, on SIGTERM, keep answering that many seconds before it stops, or lose requests while it is replaced."),
+      .describe(
+        "start-first keeps the old task until the new one is healthy (no downtime). Defaults to start-first; services with a kept volume on one node may need stop-first. The old task of a routed start-first service is asked to keep serving until Traefik forgets it: on Kubernetes a 5 s preStop sleep; on Swarm the variable RECETTE_DRAIN_SECONDS (6), which recette's PluXml image honours. Another image should, on SIGTERM, keep answering that many seconds before it stops, or lose requests while it is replaced.",
+      ),
   })
   .strict();
 
@@ -64,7 +91,9 @@ export const Resources = z
       .max(64, { error: (iss) => `${show(iss.input)} is too large: at most 64 CPUs` })
       .optional()
       .describe("CPU limit (0.001 to 64, e.g. 0.5)."),
-    memory: size("256Gi").optional().describe("Memory limit (e.g. 256Mi); also the capacity model's figure for this app."),
+    memory: size("256Gi")
+      .optional()
+      .describe("Memory limit (e.g. 256Mi); also the capacity model's figure for this app."),
     reserveMemory: size("256Gi").optional().describe("Memory reservation (scheduling guarantee); at most memory."),
   })
   .strict();
@@ -74,8 +103,12 @@ export const Placement = z
     labels: z
       .record(labelKey(), labelValue())
       .refine((o) => Object.keys(o).length <= 50, { error: "at most 50 placement labels" })
-      .default({}).describe("Run only on nodes carrying these labels (Swarm affinities, k8s node affinity)."),
-    role: z.enum(["manager", "worker", "any"]).default("any").describe("Restrict to managers/servers or workers/agents. Defaults to any."),
+      .default({})
+      .describe("Run only on nodes carrying these labels (Swarm affinities, k8s node affinity)."),
+    role: z
+      .enum(["manager", "worker", "any"])
+      .default("any")
+      .describe("Restrict to managers/servers or workers/agents. Defaults to any."),
   })
   .strict();
 
@@ -89,8 +122,12 @@ export const Autoscale = z
 
 /** Fields every app shares; the generic `service` entry exposes all of them. */
 export const common = {
-  replicas: count(0, 100, "replicas").default(1).describe("Replicas, 0 to 100 (manual scaling: change it and deploy). Defaults to 1."),
-  update: Update.default({ parallelism: 1, delay: "5s", order: "start-first" }).describe("Rolling update; failures roll back."),
+  replicas: count(0, 100, "replicas")
+    .default(1)
+    .describe("Replicas, 0 to 100 (manual scaling: change it and deploy). Defaults to 1."),
+  update: Update.default({ parallelism: 1, delay: "5s", order: "start-first" }).describe(
+    "Rolling update; failures roll back.",
+  ),
   resources: Resources.default({}).describe("Limits and reservations."),
   placement: Placement.default({ labels: {}, role: "any" }).describe("Where tasks may run."),
 };
@@ -99,11 +136,16 @@ export const Service = z
   .object({
     name: name().describe("Service name, unique among apps."),
     image: image().describe("Container image reference, e.g. traefik/whoami:v1.10."),
-    command: z.array(z.string()).max(100).optional().describe("Overrides the image's command (an argument list, no shell)."),
+    command: z
+      .array(z.string())
+      .max(100)
+      .optional()
+      .describe("Overrides the image's command (an argument list, no shell)."),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/), z.union([z.string(), ConfigRef]))
       .refine((o) => Object.keys(o).length <= 200, { error: "at most 200 environment variables" })
-      .default({}).describe("Environment variables (literal or { config: key })."),
+      .default({})
+      .describe("Environment variables (literal or { config: key })."),
     secrets: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/), secret("A stack secret mounted as a file."))
       .refine((o) => Object.keys(o).length <= 50, { error: "at most 50 secrets" })

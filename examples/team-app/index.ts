@@ -20,7 +20,9 @@ const edge = shared.requireOutput("edge") as pulumi.Output<{
 const naming = { project: pulumi.getProject(), stack: pulumi.getStack(), recipe: "team-app" };
 const name = physicalName(naming, "hello");
 // The recette stack's Docker endpoint is a secret output; so is this provider's host.
-const provider = new docker.Provider("shared-swarm", { host: shared.requireOutput("dockerHost") as pulumi.Output<string> });
+const provider = new docker.Provider("shared-swarm", {
+  host: shared.requireOutput("dockerHost") as pulumi.Output<string>,
+});
 // Attach by network ID (the provider reads attachments back by ID).
 const network = docker.getNetworkOutput({ name: edge.network }, { provider });
 const host = edge.domain.apply((d) => `hello.${d}`);

@@ -4,7 +4,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { kubernetesProblems, renderAgentInstall, renderDeployment, renderIngress, renderKubeconfig, renderNodeLabels, renderServerInstall } from "../../components/k3s";
+import {
+  kubernetesProblems,
+  renderAgentInstall,
+  renderDeployment,
+  renderIngress,
+  renderKubeconfig,
+  renderNodeLabels,
+  renderServerInstall,
+} from "../../components/k3s";
 import { renderStep } from "../../components/node";
 import { renderCredentials, renderSmtpdConf, type SmtpdConfigArgs } from "../../components/opensmtpd";
 import { parsePreflight, renderPreflightScript } from "../../components/preflight";
@@ -29,9 +37,55 @@ const SEED = 20261125;
 const RUNS = 60;
 
 const PIECES = [
-  "'", '"', "`", "$(touch pwned)", "`touch pwned`", "${HOME}", "$HOME", ";", "&", "&&", "#", "|", "||", "\n", "\r", "\0", "\t", " ",
-  "\u001b[2J", "\u009b", "\\", "\\n", "*", "?", "[a]", "{a,b}", "~", "!", "!!", "<", ">", "=", ":", ",", "%", "%s", "-", "--", "/",
-  "-oProxyCommand=touch pwned", "match from any for any action \"relay\"", "`) || Host(`x", "é", "𝄞", "\u202e", "\u2028", "x", "disk", "10.0.0.1",
+  "'",
+  '"',
+  "`",
+  "$(touch pwned)",
+  "`touch pwned`",
+  "${HOME}",
+  "$HOME",
+  ";",
+  "&",
+  "&&",
+  "#",
+  "|",
+  "||",
+  "\n",
+  "\r",
+  "\0",
+  "\t",
+  " ",
+  "\u001b[2J",
+  "\u009b",
+  "\\",
+  "\\n",
+  "*",
+  "?",
+  "[a]",
+  "{a,b}",
+  "~",
+  "!",
+  "!!",
+  "<",
+  ">",
+  "=",
+  ":",
+  ",",
+  "%",
+  "%s",
+  "-",
+  "--",
+  "/",
+  "-oProxyCommand=touch pwned",
+  'match from any for any action "relay"',
+  "`) || Host(`x",
+  "é",
+  "𝄞",
+  "\u202e",
+  "\u2028",
+  "x",
+  "disk",
+  "10.0.0.1",
 ];
 const hostile = fc.oneof(
   { weight: 6, arbitrary: fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 8 }).map((a) => a.join("")) },
@@ -67,8 +121,25 @@ const attempt = <T>(render: () => T): { ok: true; value: T } | { ok: false } => 
  * Runs bash on a script with stand-in commands. Each call of a stand-in writes its arguments,
  * NUL-separated, to calls/<n>; the answer map gives what `<cmd> <arg1> <arg2>` prints.
  */
-const STANDINS = ["docker", "k3s", "curl", "sh", "ip", "systemctl", "apt-cache", "apt-get", "apt-mark", "modprobe", "sysctl"];
-const runWithStandins = (script: string, env: Record<string, string> = {}, answers: Record<string, string> = {}, setup: Record<string, string> = {}) => {
+const STANDINS = [
+  "docker",
+  "k3s",
+  "curl",
+  "sh",
+  "ip",
+  "systemctl",
+  "apt-cache",
+  "apt-get",
+  "apt-mark",
+  "modprobe",
+  "sysctl",
+];
+const runWithStandins = (
+  script: string,
+  env: Record<string, string> = {},
+  answers: Record<string, string> = {},
+  setup: Record<string, string> = {},
+) => {
   const dir = fs.mkdtempSync(path.join(tmp, "run-"));
   fs.mkdirSync(path.join(dir, "calls"));
   for (const [name, content] of Object.entries(setup)) fs.writeFileSync(path.join(dir, name), content);
@@ -79,7 +150,13 @@ const runWithStandins = (script: string, env: Record<string, string> = {}, answe
     '  printf \'%s\\0\' "$@" > "$f"',
     '  [ -z "${INSTALL_K3S_VERSION+x}" ] || printf \'%s\\0\' "INSTALL_K3S_VERSION=$INSTALL_K3S_VERSION" "K3S_URL=${K3S_URL-}" >> "$f"',
     "}",
-    ...STANDINS.map((c) => `${c}() { recette_record ${c} "$@"; case "$1 \${2-} \${3-}" in ${Object.entries(answers).filter(([k]) => k.startsWith(`${c} `)).map(([k, v]) => `${JSON.stringify(k.slice(c.length + 1))}*) printf '%s' ${shellSingle(v)} ;;`).join(" ")} *) ;; esac; }`),
+    ...STANDINS.map(
+      (c) =>
+        `${c}() { recette_record ${c} "$@"; case "$1 \${2-} \${3-}" in ${Object.entries(answers)
+          .filter(([k]) => k.startsWith(`${c} `))
+          .map(([k, v]) => `${JSON.stringify(k.slice(c.length + 1))}*) printf '%s' ${shellSingle(v)} ;;`)
+          .join(" ")} *) ;; esac; }`,
+    ),
   ].join("\n");
   const r = spawnSync("bash", ["-euo", "pipefail", "-c", `${record}\n${script}`], {
     encoding: "utf8",
@@ -90,9 +167,17 @@ const runWithStandins = (script: string, env: Record<string, string> = {}, answe
   const calls = fs
     .readdirSync(path.join(dir, "calls"))
     .sort()
-    .map((f) => fs.readFileSync(path.join(dir, "calls", f), "utf8").split("\0").slice(0, -1));
+    .map((f) =>
+      fs
+        .readFileSync(path.join(dir, "calls", f), "utf8")
+        .split("\0")
+        .slice(0, -1),
+    );
   // Nothing but the stand-ins' records may appear: a value that ran as code would leave `pwned`.
-  const files = fs.readdirSync(dir).filter((f) => !(f in setup)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => !(f in setup))
+    .sort();
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls, files };
 };
 const shellSingle = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -103,10 +188,16 @@ const shellSingle = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * single quotes does not expand) and SC1003 (a single-quoted backslash before `'\''`).
  */
 const shellcheck = (scripts: { name: string; script: string }[]): string[] => {
-  const files = scripts.map((s) => file(`${s.name}.sh`, s.script.startsWith("#!") ? s.script : `#!/bin/bash\n${s.script}\n`));
+  const files = scripts.map((s) =>
+    file(`${s.name}.sh`, s.script.startsWith("#!") ? s.script : `#!/bin/bash\n${s.script}\n`),
+  );
   const findings: string[] = [];
   for (let i = 0; i < files.length; i += 100) {
-    const r = spawnSync("shellcheck", ["--shell=bash", "--exclude=SC2016,SC1003", "--format=json1", ...files.slice(i, i + 100)], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const r = spawnSync(
+      "shellcheck",
+      ["--shell=bash", "--exclude=SC2016,SC1003", "--format=json1", ...files.slice(i, i + 100)],
+      { encoding: "utf8", maxBuffer: 64 << 20 },
+    );
     // A missing or crashing shellcheck is a failure, never an empty list of findings (0: clean, 1: findings).
     expect(r.error, "shellcheck must be installed (scripts/ensure-validators installs it)").toBeUndefined();
     expect([0, 1], `shellcheck crashed: ${r.stderr}`).toContain(r.status);
@@ -127,7 +218,9 @@ const spread = (scripts: { name: string; script: string }[], n: number) => {
     const kind = s.name.replace(/-\d+$/, "");
     byKind.set(kind, [...(byKind.get(kind) ?? []), s]);
   }
-  return [...byKind.values()].flatMap((list) => list.filter((_, i) => i % Math.max(1, Math.floor(list.length / n)) === 0).slice(0, n));
+  return [...byKind.values()].flatMap((list) =>
+    list.filter((_, i) => i % Math.max(1, Math.floor(list.length / n)) === 0).slice(0, n),
+  );
 };
 
 const CLEAN = ["calls"];
@@ -151,7 +244,11 @@ const renderedScripts = (): { name: string; script: string }[] => {
     if (script !== undefined) out.push({ name, script: `${script}\n#---\n${renderStep("node-1", name, script, 60)}` });
   };
   for (const [i, v] of VALUES.entries()) {
-    for (const labels of [{ disk: v }, { [v]: "ssd" }]) step(`labels-${i}`, accepted(() => renderLabels(labels)));
+    for (const labels of [{ disk: v }, { [v]: "ssd" }])
+      step(
+        `labels-${i}`,
+        accepted(() => renderLabels(labels)),
+      );
     const init = accepted(() => renderInit(v, false));
     const join = accepted(() => renderJoin(v));
     if (init !== undefined && join !== undefined) {
@@ -166,7 +263,10 @@ const renderedScripts = (): { name: string; script: string }[] => {
       step(`k3s-server-${i}`, server);
       step(`k3s-agent-${i}`, agent);
     }
-    step("node-labels-0", accepted(() => renderNodeLabels({ [v]: v })));
+    step(
+      "node-labels-0",
+      accepted(() => renderNodeLabels({ [v]: v })),
+    );
     const preflight = accepted(() =>
       renderPreflightScript({
         node: v,
@@ -205,7 +305,11 @@ describe("hostile values in shell scripts", () => {
         carried++;
         const key = Object.keys(labels)[0]!;
         const run = runWithStandins(r.value, { NODE_ID: "node-id" }, { "docker node inspect --format": "old\n" });
-        expect({ status: run.status, stderr: run.stderr, files: run.files }).toEqual({ status: 0, stderr: "", files: CLEAN });
+        expect({ status: run.status, stderr: run.stderr, files: run.files }).toEqual({
+          status: 0,
+          stderr: "",
+          files: CLEAN,
+        });
         expect(run.calls).toEqual([
           ["docker", "node", "inspect", "--format", "{{range $k, $v := .Spec.Labels}}{{println $k}}{{end}}", "node-id"],
           ...(key === "old" ? [] : [["docker", "node", "update", "--label-rm", "old", "node-id"]]),
@@ -227,9 +331,15 @@ describe("hostile values in shell scripts", () => {
       const a = runWithStandins(init.value, {}, { "docker info --format": "inactive" });
       expect({ status: a.status, files: a.files }).toEqual({ status: 0, files: CLEAN });
       expect(a.calls.filter((c) => c[1] === "swarm")).toEqual([["docker", "swarm", "init", "--advertise-addr", v]]);
-      const b = runWithStandins(join.value, { JOIN_TOKEN: "tok", ADVERTISE_ADDR: "10.0.0.9" }, { "docker info --format": "inactive" });
+      const b = runWithStandins(
+        join.value,
+        { JOIN_TOKEN: "tok", ADVERTISE_ADDR: "10.0.0.9" },
+        { "docker info --format": "inactive" },
+      );
       expect({ status: b.status, files: b.files }).toEqual({ status: 0, files: CLEAN });
-      expect(b.calls.filter((c) => c[1] === "swarm")).toEqual([["docker", "swarm", "join", "--token", "tok", "--advertise-addr", "10.0.0.9", "--", `${v}:2377`]]);
+      expect(b.calls.filter((c) => c[1] === "swarm")).toEqual([
+        ["docker", "swarm", "join", "--token", "tok", "--advertise-addr", "10.0.0.9", "--", `${v}:2377`],
+      ]);
     }
     // A renderer that refused every value would make the checks above vacuous.
     expect(carried).toBeGreaterThan(0);
@@ -242,7 +352,11 @@ describe("hostile values in shell scripts", () => {
       if (!r.ok) continue;
       carried++;
       const run = runWithStandins(r.value);
-      expect({ status: run.status, stderr: run.stderr, files: run.files }).toEqual({ status: 1, stderr: `recette: node ${v}: step ${v} failed or timed out after 5s\n`, files: ["calls"] });
+      expect({ status: run.status, stderr: run.stderr, files: run.files }).toEqual({
+        status: 1,
+        stderr: `recette: node ${v}: step ${v} failed or timed out after 5s\n`,
+        files: ["calls"],
+      });
     }
     expect(carried).toBeGreaterThan(0);
   });
@@ -250,7 +364,9 @@ describe("hostile values in shell scripts", () => {
   it("k3s installs: version, addresses and the join URL reach the installer as single values", () => {
     let carried = 0;
     for (const v of VALUES) {
-      const server = attempt(() => renderServerInstall({ version: v, first: false, datastore: "etcd", joinAddress: v }));
+      const server = attempt(() =>
+        renderServerInstall({ version: v, first: false, datastore: "etcd", joinAddress: v }),
+      );
       const agent = attempt(() => renderAgentInstall(v, v));
       expect(server.ok).toBe(agent.ok);
       if (!server.ok || !agent.ok) continue;
@@ -260,12 +376,43 @@ describe("hostile values in shell scripts", () => {
       const s = runWithStandins(server.value, env, answers);
       expect({ status: s.status, stderr: s.stderr, files: s.files }).toEqual({ status: 0, stderr: "", files: CLEAN });
       expect(s.calls.find((c) => c[0] === "sh")).toEqual([
-        "sh", "-s", "-", "server", "--disable", "traefik", "--tls-san", "192.0.2.5", "--node-ip", "10.0.0.5", "--flannel-iface", "eth0",
-        "--write-kubeconfig-mode", "0600", "--server", `https://${v}:6443`, "--token", "tok", `INSTALL_K3S_VERSION=${v}`, "K3S_URL=",
+        "sh",
+        "-s",
+        "-",
+        "server",
+        "--disable",
+        "traefik",
+        "--tls-san",
+        "192.0.2.5",
+        "--node-ip",
+        "10.0.0.5",
+        "--flannel-iface",
+        "eth0",
+        "--write-kubeconfig-mode",
+        "0600",
+        "--server",
+        `https://${v}:6443`,
+        "--token",
+        "tok",
+        `INSTALL_K3S_VERSION=${v}`,
+        "K3S_URL=",
       ]);
       const a = runWithStandins(agent.value, env, answers);
       expect({ status: a.status, stderr: a.stderr, files: a.files }).toEqual({ status: 0, stderr: "", files: CLEAN });
-      expect(a.calls.find((c) => c[0] === "sh")).toEqual(["sh", "-s", "-", "agent", "--node-ip", "10.0.0.5", "--flannel-iface", "eth0", "--token", "tok", `INSTALL_K3S_VERSION=${v}`, `K3S_URL=https://${v}:6443`]);
+      expect(a.calls.find((c) => c[0] === "sh")).toEqual([
+        "sh",
+        "-s",
+        "-",
+        "agent",
+        "--node-ip",
+        "10.0.0.5",
+        "--flannel-iface",
+        "eth0",
+        "--token",
+        "tok",
+        `INSTALL_K3S_VERSION=${v}`,
+        `K3S_URL=https://${v}:6443`,
+      ]);
     }
     expect(carried).toBeGreaterThan(0);
   });
@@ -289,24 +436,39 @@ describe("hostile values in shell scripts", () => {
       const run = runWithStandins(`printf '%s' ${shellSingle(yaml)} > k3s.yaml\n${script}`, { PUBLIC_IP: v });
       if (/^[0-9A-Za-z.:][0-9A-Za-z.:-]*$/.test(v)) {
         expect(run.status).toBe(0);
-        expect(run.stdout).toBe(yaml.replace("https://127.0.0.1:6443", `https://${v.includes(":") ? `[${v}]` : v}:6443`));
-      } else expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 1, stdout: "", stderr: "recette: PUBLIC_IP is not an address or a host name\n" });
+        expect(run.stdout).toBe(
+          yaml.replace("https://127.0.0.1:6443", `https://${v.includes(":") ? `[${v}]` : v}:6443`),
+        );
+      } else
+        expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+          status: 1,
+          stdout: "",
+          stderr: "recette: PUBLIC_IP is not an address or a host name\n",
+        });
     }
   });
 
   it("preflight: the node name reaches the report and the messages byte for byte", () => {
     let carried = 0;
     for (const v of VALUES) {
-      const render = (routingMesh: "required" | "fallback") => renderPreflightScript({ node: v, orchestrator: "swarm", routingMesh, requiredMiB: 1, dockerVersion: v });
+      const render = (routingMesh: "required" | "fallback") =>
+        renderPreflightScript({ node: v, orchestrator: "swarm", routingMesh, requiredMiB: 1, dockerVersion: v });
       const r = attempt(() => render("required"));
       if (!r.ok) continue;
       carried++;
       // The whole script, with stand-ins for what would change the machine (modprobe, ip link add) and for docker.
       const report = runWithStandins(render("fallback"), {}, { "docker version --format": "20.10.24" });
-      expect({ status: report.status, stderr: report.stderr, files: report.files }).toEqual({ status: 0, stderr: "", files: CLEAN });
+      expect({ status: report.status, stderr: report.stderr, files: report.files }).toEqual({
+        status: 0,
+        stderr: "",
+        files: CLEAN,
+      });
       expect(parsePreflight(report.stdout)).toMatchObject({ node: v, vxlan: true, docker: "20.10.24" });
       const noDocker = runWithStandins(render("fallback"), {}, { "docker version --format": "none" });
-      expect({ status: noDocker.status, stderr: noDocker.stderr }).toEqual({ status: 1, stderr: `recette: node ${v}: no Docker Engine answers (install docker.io ${v}; cloud-init does it on Scaleway)\n` });
+      expect({ status: noDocker.status, stderr: noDocker.stderr }).toEqual({
+        status: 1,
+        stderr: `recette: node ${v}: no Docker Engine answers (install docker.io ${v}; cloud-init does it on Scaleway)\n`,
+      });
     }
     expect(carried).toBeGreaterThan(0);
   });
@@ -320,13 +482,24 @@ describe("hostile values in shell scripts", () => {
       // The whole script with stand-ins for apt, systemctl, modprobe and sysctl, reading its module list from the temp dir.
       const script = r.value.replace("/etc/modules-load.d/recette.conf", "modules.conf");
       const madison = " docker.io | 20.10.24+dfsg1-1 | http://deb.debian.org/debian bookworm/main amd64 Packages\n";
-      const run = runWithStandins(script, {}, { "apt-cache madison docker.io": madison }, { "modules.conf": "vxlan\n" });
+      const run = runWithStandins(
+        script,
+        {},
+        { "apt-cache madison docker.io": madison },
+        { "modules.conf": "vxlan\n" },
+      );
       const match = "20.10.24+dfsg1-1".startsWith(v);
       expect({ status: run.status, stderr: run.stderr, files: run.files }).toEqual(
-        match ? { status: 0, stderr: "", files: CLEAN } : { status: 1, stderr: `recette: docker.io ${v} is not in the archive\n`, files: CLEAN },
+        match
+          ? { status: 0, stderr: "", files: CLEAN }
+          : { status: 1, stderr: `recette: docker.io ${v} is not in the archive\n`, files: CLEAN },
       );
-      const installs = run.calls.filter((c) => c[0] === "apt-get" && c[1] === "install" && c.some((a) => a.startsWith("docker.io")));
-      expect(installs).toEqual(match ? [["apt-get", "install", "-y", "--no-install-recommends", "docker.io=20.10.24+dfsg1-1"]] : []);
+      const installs = run.calls.filter(
+        (c) => c[0] === "apt-get" && c[1] === "install" && c.some((a) => a.startsWith("docker.io")),
+      );
+      expect(installs).toEqual(
+        match ? [["apt-get", "install", "-y", "--no-install-recommends", "docker.io=20.10.24+dfsg1-1"]] : [],
+      );
       if (match) pinned++;
     }
     expect(pinned).toBe(2);
@@ -342,7 +515,13 @@ describe("hostile values in shell scripts", () => {
 });
 
 describe("hostile values in smtpd.conf", () => {
-  const base: SmtpdConfigArgs = { senders: ["10.0.0.0/24"], recipient: "contact@example.org", delivery: "smarthost", smarthost: { host: "smtp.example.org", port: 587, tls: "starttls" }, hostname: "relay" };
+  const base: SmtpdConfigArgs = {
+    senders: ["10.0.0.0/24"],
+    recipient: "contact@example.org",
+    delivery: "smarthost",
+    smarthost: { host: "smtp.example.org", port: 587, tls: "starttls" },
+    hostname: "relay",
+  };
   const cred = path.join(tmp, "credentials");
   fs.writeFileSync(cred, "relay user:password\n", { mode: 0o600 });
 
@@ -360,7 +539,9 @@ describe("hostile values in smtpd.conf", () => {
         const r = attempt(() => renderSmtpdConf({ ...base, ...over }));
         if (!r.ok) continue;
         const lines = r.value.split("\n");
-        expect(lines.filter((l) => /^\s*match\b/.test(l))).toEqual(['match from src <stack_networks> for rcpt-to <contact> action "relay"']);
+        expect(lines.filter((l) => /^\s*match\b/.test(l))).toEqual([
+          'match from src <stack_networks> for rcpt-to <contact> action "relay"',
+        ]);
         const quoted = field === "smarthost" ? `"smtp+tls://relay@${v}:587"` : `"${v}"`;
         // One line carries the value, as one quoted string with nothing after its closing quote but syntax.
         const carrying = lines.filter((l) => l.includes(quoted));
@@ -372,15 +553,26 @@ describe("hostile values in smtpd.conf", () => {
     // smtpd -n reads one file a run: check a bounded, varied subset (every field, the longest values).
     const chosen = confs.filter((_, i) => i % 4 === 0).slice(0, 60);
     for (const c of chosen) {
-      const r = spawnSync("smtpd", ["-n", "-f", file("smtpd.conf", c.conf.replace("/run/secrets/smtpd-credentials", cred))], { encoding: "utf8" });
-      expect({ status: r.status, stderr: r.stderr.trim(), field: c.expect }, c.conf).toEqual({ status: 0, stderr: "configuration OK", field: c.expect });
+      const r = spawnSync(
+        "smtpd",
+        ["-n", "-f", file("smtpd.conf", c.conf.replace("/run/secrets/smtpd-credentials", cred))],
+        { encoding: "utf8" },
+      );
+      expect({ status: r.status, stderr: r.stderr.trim(), field: c.expect }, c.conf).toEqual({
+        status: 0,
+        stderr: "configuration OK",
+        field: c.expect,
+      });
     }
   });
 
   it("the credentials line: one line whose user and password read back exactly as smtpd splits them", () => {
     let carried = 0;
     for (const v of VALUES) {
-      for (const [user, password] of [[v, "pw"], ["user", v]] as const) {
+      for (const [user, password] of [
+        [v, "pw"],
+        ["user", v],
+      ] as const) {
         const r = attempt(() => renderCredentials(user, password));
         if (!r.ok) continue;
         expect(r.value.endsWith("\n")).toBe(true);
@@ -399,7 +591,10 @@ describe("hostile values in smtpd.conf", () => {
 /** Every rule renderRule accepts for the sample, computed on its own (the Traefik test needs no other test). */
 const acceptedRules = (): string[] =>
   VALUES.flatMap((v) =>
-    [{ host: v, path: "/", port: 80 }, { host: "blog.example.org", path: v, port: 80 }].flatMap((route) => {
+    [
+      { host: v, path: "/", port: 80 },
+      { host: "blog.example.org", path: v, port: 80 },
+    ].flatMap((route) => {
       const rule = accepted(() => renderRule(route));
       return rule === undefined ? [] : [rule];
     }),
@@ -409,7 +604,10 @@ describe("hostile values in Traefik rules", () => {
   it("either refused, or exactly the host and path as the rule's two string literals", () => {
     const rules: string[] = [];
     for (const v of VALUES) {
-      for (const route of [{ host: v, path: "/", port: 80 }, { host: "blog.example.org", path: v, port: 80 }]) {
+      for (const route of [
+        { host: v, path: "/", port: 80 },
+        { host: "blog.example.org", path: v, port: 80 },
+      ]) {
         const r = attempt(() => renderRule(route));
         if (!r.ok) continue;
         rules.push(r.value);
@@ -428,9 +626,14 @@ describe("hostile values in Traefik rules", () => {
     (binary) => {
       const rules = acceptedRules();
       expect(rules.length).toBeGreaterThan(VALUES.length / 2);
-      const routers = Object.fromEntries(rules.map((rule, i) => [`r${i}`, { rule, service: "noop@internal", entryPoints: ["web"] }]));
+      const routers = Object.fromEntries(
+        rules.map((rule, i) => [`r${i}`, { rule, service: "noop@internal", entryPoints: ["web"] }]),
+      );
       const dynamic = file("dynamic.json", JSON.stringify({ http: { routers } }));
-      const conf = file("traefik.yml", `entryPoints:\n  web:\n    address: 127.0.0.1:20180\nproviders:\n  file:\n    filename: ${dynamic}\nlog:\n  level: DEBUG\n`);
+      const conf = file(
+        "traefik.yml",
+        `entryPoints:\n  web:\n    address: 127.0.0.1:20180\nproviders:\n  file:\n    filename: ${dynamic}\nlog:\n  level: DEBUG\n`,
+      );
       const r = spawnSync("timeout", ["6", binary, `--configFile=${conf}`], { encoding: "utf8", maxBuffer: 64 << 20 });
       const log = `${r.stdout}${r.stderr}`;
       expect(log).toMatch(/Starting provider \*file\.Provider/);
@@ -441,8 +644,19 @@ describe("hostile values in Traefik rules", () => {
 });
 
 describe("hostile values in Kubernetes objects", () => {
-  const w = (over: Partial<Workload>): Workload => ({ ...workloadDefaults(), name: "blog", image: "example/blog:1", ports: [80], ...over });
-  const ctx = { namespace: "recette-test", name: "recette-test-blog", labels: { "recette.workload": "blog" }, claims: {} };
+  const w = (over: Partial<Workload>): Workload => ({
+    ...workloadDefaults(),
+    name: "blog",
+    image: "example/blog:1",
+    ports: [80],
+    ...over,
+  });
+  const ctx = {
+    namespace: "recette-test",
+    name: "recette-test-blog",
+    labels: { "recette.workload": "blog" },
+    claims: {},
+  };
 
   it("either refused before the API, or objects that pass the v1.32 schemas with the value in its one field", async () => {
     let accepted = 0;
@@ -453,14 +667,25 @@ describe("hostile values in Kubernetes objects", () => {
         ["placement value", w({ placement: { labels: { disk: v }, role: "any" } })],
         ["route host", w({ routes: [{ host: v, path: "/", port: 80 }] })],
         ["route path", w({ routes: [{ host: "blog.example.org", path: v, port: 80 }] })],
-        ["health path", w({ health: { http: { path: v, port: 80 }, interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" } })],
+        [
+          "health path",
+          w({
+            health: { http: { path: v, port: 80 }, interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+          }),
+        ],
       ];
       for (const [field, workload] of candidates) {
         if (kubernetesProblems(workload).length) continue; // what Target.deploy refuses
         accepted++;
-        const deployment = { apiVersion: "apps/v1", kind: "Deployment", ...renderDeployment(workload, ctx) } as Record<string, unknown>;
+        const deployment = { apiVersion: "apps/v1", kind: "Deployment", ...renderDeployment(workload, ctx) } as Record<
+          string,
+          unknown
+        >;
         const ingress = renderIngress(workload, ctx);
-        const docs = [deployment, ...(ingress ? [{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", ...ingress }] : [])];
+        const docs = [
+          deployment,
+          ...(ingress ? [{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", ...ingress }] : []),
+        ];
         for (const doc of docs) {
           expect(modelOf(String(doc.apiVersion), String(doc.kind))).not.toBe(undefined);
           expect(unknownFields(doc, doc.kind === "Deployment" ? "V1Deployment" : "V1Ingress", field)).toEqual([]);

@@ -17,7 +17,10 @@ const PRIMITIVES = new Set(["string", "number", "boolean", "Date", "any", "objec
 export const unknownFields = (value: unknown, type: string, at: string): string[] => {
   if (value === null || value === undefined || PRIMITIVES.has(type)) return [];
   const array = /^Array<(.+)>$/.exec(type);
-  if (array) return Array.isArray(value) ? value.flatMap((v, i) => unknownFields(v, array[1]!, `${at}[${i}]`)) : [`${at}: expected a list`];
+  if (array)
+    return Array.isArray(value)
+      ? value.flatMap((v, i) => unknownFields(v, array[1]!, `${at}[${i}]`))
+      : [`${at}: expected a list`];
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
   if (map) return Object.entries(value as object).flatMap(([k, v]) => unknownFields(v, map[1]!, `${at}.${k}`));
   const model = registry[type];
@@ -40,7 +43,12 @@ export const modelOf = (apiVersion: string, kind: string): Model | undefined => 
 
 /** Throws when kubernetes-models' validator refuses the object (types, formats, required fields). */
 export const validateObject = async (doc: Record<string, unknown>): Promise<void> => {
-  const mod = (await import(`kubernetes-models/${String(doc.apiVersion)}`)) as Record<string, new (o: unknown) => { validate(): void }>;
+  const mod = (await import(`kubernetes-models/${String(doc.apiVersion)}`)) as Record<
+    string,
+    new (
+      o: unknown,
+    ) => { validate(): void }
+  >;
   const Kind = mod[String(doc.kind)];
   if (!Kind) throw new Error(`kubernetes-models has no ${String(doc.apiVersion)} ${String(doc.kind)}`);
   new Kind(doc).validate();

@@ -33,16 +33,34 @@ describe.skipIf(absent.length > 0 || deferred)("rendered Kubernetes objects (blo
   let objects: { file: string; doc: Record<string, unknown> }[];
 
   beforeAll(async () => {
-    const rendered = (await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })).artifacts;
-    objects = rendered.filter((a) => a.path.startsWith("k8s/")).map((a) => ({ file: a.path, doc: parse(a.content) as Record<string, unknown> }));
+    const rendered = (
+      await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })
+    ).artifacts;
+    objects = rendered
+      .filter((a) => a.path.startsWith("k8s/"))
+      .map((a) => ({ file: a.path, doc: parse(a.content) as Record<string, unknown> }));
     // render redacts a Secret's data as a whole; the API gets keys with stand-in values instead.
-    for (const o of objects) if (o.doc.kind === "Secret" && o.doc.stringData === "[secret]") o.doc.stringData = { "redacted-by-render": "x" };
+    for (const o of objects)
+      if (o.doc.kind === "Secret" && o.doc.stringData === "[secret]") o.doc.stringData = { "redacted-by-render": "x" };
     api = await startApiServer({ etcd: etcd!, apiserver: bins["kube-apiserver"], kubectl: bins.kubectl });
   }, 120_000);
   afterAll(async () => api?.stop());
 
   const dryRun = (doc: Record<string, unknown>) =>
-    api.kubectl(["apply", "--server-side", "--dry-run=server", "--validate=strict", "--field-manager=recette-test", "-o", "json", "-f", "-"], stringify(doc));
+    api.kubectl(
+      [
+        "apply",
+        "--server-side",
+        "--dry-run=server",
+        "--validate=strict",
+        "--field-manager=recette-test",
+        "-o",
+        "json",
+        "-f",
+        "-",
+      ],
+      stringify(doc),
+    );
 
   it("accepts every object (server-side dry-run, strict fields)", () => {
     expect(objects.length).toBeGreaterThan(10);
@@ -77,7 +95,9 @@ describe.skipIf(absent.length > 0 || deferred)("rendered Kubernetes objects (blo
   });
 
   it("refuses an unknown field (the check can fail)", () => {
-    const broken = structuredClone(objects.find((o) => o.doc.kind === "Deployment")!.doc) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    const broken = structuredClone(objects.find((o) => o.doc.kind === "Deployment")!.doc) as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
     broken.spec.template.spec.containers[0]!.replicas = 2;
     const r = dryRun(broken as unknown as Record<string, unknown>);
     expect(r.status).not.toBe(0);
@@ -86,7 +106,9 @@ describe.skipIf(absent.length > 0 || deferred)("rendered Kubernetes objects (blo
   });
 
   it("refuses an invalid value (the check can fail)", () => {
-    const broken = structuredClone(objects.find((o) => o.doc.kind === "Service")!.doc) as { spec: { ports: { port: number }[] } };
+    const broken = structuredClone(objects.find((o) => o.doc.kind === "Service")!.doc) as {
+      spec: { ports: { port: number }[] };
+    };
     broken.spec.ports[0]!.port = 70000;
     const r = dryRun(broken as unknown as Record<string, unknown>);
     expect(r.status).not.toBe(0);

@@ -9,8 +9,12 @@ import { modelName, modelOf, unknownFields } from "./k8s-schema";
 
 let objects: { file: string; doc: Record<string, unknown> }[];
 beforeAll(async () => {
-  const rendered: Artifact[] = (await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })).artifacts;
-  objects = rendered.filter((a) => a.path.startsWith("k8s/")).map((a) => ({ file: a.path, doc: parse(a.content) as Record<string, unknown> }));
+  const rendered: Artifact[] = (
+    await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })
+  ).artifacts;
+  objects = rendered
+    .filter((a) => a.path.startsWith("k8s/"))
+    .map((a) => ({ file: a.path, doc: parse(a.content) as Record<string, unknown> }));
   // render redacts a Secret's data as a whole ("[secret]"); its shape is checked with an empty map.
   for (const o of objects) if (o.doc.kind === "Secret" && o.doc.stringData === "[secret]") o.doc.stringData = {};
 });
@@ -43,7 +47,12 @@ describe("rendered Kubernetes objects (blog-k3s)", () => {
   it("pass the API's type, format and required-field validation", async () => {
     for (const { file, doc } of objects) {
       const apiVersion = String(doc.apiVersion);
-      const mod = (await import(`kubernetes-models/${apiVersion}`)) as Record<string, new (o: unknown) => { validate(): void }>;
+      const mod = (await import(`kubernetes-models/${apiVersion}`)) as Record<
+        string,
+        new (
+          o: unknown,
+        ) => { validate(): void }
+      >;
       const Kind = mod[String(doc.kind)];
       expect(Kind, `${file}: kubernetes-models has no ${apiVersion} ${String(doc.kind)}`).toBeDefined();
       expect(() => new Kind!(doc).validate(), file).not.toThrow();
@@ -51,16 +60,27 @@ describe("rendered Kubernetes objects (blog-k3s)", () => {
   });
 
   it("the validators refuse a wrong type (the check can fail)", async () => {
-    const { Deployment } = (await import("kubernetes-models/apps/v1")) as unknown as Record<string, new (o: unknown) => { validate(): void }>;
-    const broken = structuredClone(objects.find((o) => o.doc.kind === "Deployment")!.doc) as { spec: { replicas: unknown } };
+    const { Deployment } = (await import("kubernetes-models/apps/v1")) as unknown as Record<
+      string,
+      new (
+        o: unknown,
+      ) => { validate(): void }
+    >;
+    const broken = structuredClone(objects.find((o) => o.doc.kind === "Deployment")!.doc) as {
+      spec: { replicas: unknown };
+    };
     broken.spec.replicas = "two";
     expect(() => new Deployment!(broken).validate()).toThrow(/replicas must be integer/);
   });
 
   it("the walk catches a misplaced field (the check can fail)", () => {
     const deployment = objects.find((o) => o.doc.kind === "Deployment")!;
-    const broken = structuredClone(deployment.doc) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    const broken = structuredClone(deployment.doc) as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
     broken.spec.template.spec.containers[0]!.replicas = 2;
-    expect(unknownFields(broken, "V1Deployment", "d")).toEqual(["d.spec.template.spec.containers[0].replicas: unknown field in V1Container"]);
+    expect(unknownFields(broken, "V1Deployment", "d")).toEqual([
+      "d.spec.template.spec.containers[0].replicas: unknown field in V1Container",
+    ]);
   });
 });

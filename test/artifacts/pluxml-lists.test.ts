@@ -8,7 +8,9 @@ import { PLUXML_LOCALES, PLUXML_TIMEZONES } from "../../engine/schema/pluxml-lis
 // The recipe's choices for PluXml's install form must be the release's own: read them from the
 // archive scripts/build-images builds the image from (images/versions.env: PLUXML_SOURCE).
 const ROOT = path.resolve(__dirname, "../..");
-const archive = execFileSync(path.join(ROOT, "scripts/vendor-file"), [versions().PLUXML_SOURCE!], { encoding: "utf8" }).trim();
+const archive = execFileSync(path.join(ROOT, "scripts/vendor-file"), [versions().PLUXML_SOURCE!], {
+  encoding: "utf8",
+}).trim();
 const tar = (...args: string[]) => {
   const r = spawnSync("tar", ["-xzf", archive, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`tar ${args.join(" ")}: ${r.stderr}`);

@@ -8,7 +8,13 @@ import { renderAgentInstall, renderKubeconfig, renderNodeLabels, renderServerIns
 import { renderStep } from "../../components/node";
 import { renderPreflightScript } from "../../components/preflight";
 import { renderBootstrapScript } from "../../components/scaleway";
-import { renderDrainAndRemove, renderInit, renderJoin, renderLabels, renderLeave } from "../../components/swarm/scripts";
+import {
+  renderDrainAndRemove,
+  renderInit,
+  renderJoin,
+  renderLabels,
+  renderLeave,
+} from "../../components/swarm/scripts";
 import { renderStack, type Artifact } from "../../engine/render";
 import { ROOT } from "../helpers";
 import { withTraefik } from "./traefik-binary";
@@ -29,7 +35,8 @@ let k3s: Artifact[];
 let local: Artifact[];
 beforeAll(async () => {
   swarm = (await renderStack({ root: ROOT, stack: "dev" })).artifacts;
-  k3s = (await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })).artifacts;
+  k3s = (await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") }))
+    .artifacts;
   local = (await renderStack({ root: ROOT, stack: "local" })).artifacts;
 });
 
@@ -53,13 +60,19 @@ describe("cloud-init", () => {
   });
 
   it("a broken cloud-config is refused by the same validator (the check can fail)", () => {
-    const r = run("cloud-init", ["schema", "--config-file", write("bad.yaml", "#cloud-config\npackages: 12\nssh_pwauth: maybe\n")]);
+    const r = run("cloud-init", [
+      "schema",
+      "--config-file",
+      write("bad.yaml", "#cloud-config\npackages: 12\nssh_pwauth: maybe\n"),
+    ]);
     expect(r.status).not.toBe(0);
   });
 
   it("the shell parts pass shellcheck", () => {
     for (const a of pick(swarm, "nodes/").concat(pick(k3s, "nodes/"))) {
-      const doc = parse(a.content.replace(/^#cloud-config\n/, "")) as { write_files: { path: string; content: string }[] };
+      const doc = parse(a.content.replace(/^#cloud-config\n/, "")) as {
+        write_files: { path: string; content: string }[];
+      };
       const script = doc.write_files.find((f) => f.path === "/usr/local/sbin/recette-bootstrap");
       expect(script, a.path).toBeDefined();
       const r = run("shellcheck", ["--shell=bash", write(`${a.path}.sh`, script!.content)]);
@@ -72,15 +85,30 @@ describe("shellcheck on every generated script", () => {
   // Each step is checked twice: its own script, and the wrapper that runs it with a timeout.
   const wrap = (s: string) => `#!/bin/bash\nset -euo pipefail\n${s}\n#---\n${renderStep("node-1", "step", s, 60)}\n`;
   it.each([
-    ["preflight swarm/required", renderPreflightScript({ node: "n", orchestrator: "swarm", routingMesh: "required", requiredMiB: 300, dockerVersion: "20.10" })],
-    ["preflight k3s", renderPreflightScript({ node: "n", orchestrator: "k3s", routingMesh: "fallback", requiredMiB: 700 })],
+    [
+      "preflight swarm/required",
+      renderPreflightScript({
+        node: "n",
+        orchestrator: "swarm",
+        routingMesh: "required",
+        requiredMiB: 300,
+        dockerVersion: "20.10",
+      }),
+    ],
+    [
+      "preflight k3s",
+      renderPreflightScript({ node: "n", orchestrator: "k3s", routingMesh: "fallback", requiredMiB: 700 }),
+    ],
     ["swarm init", wrap(renderInit("10.0.0.1", true))],
     ["swarm join", wrap(renderJoin("10.0.0.1"))],
     ["swarm leave", wrap(renderLeave())],
     ["swarm labels", wrap(renderLabels({ disk: "ssd", zone: "a" }))],
     ["swarm drain", wrap(renderDrainAndRemove())],
     ["k3s first server", wrap(renderServerInstall({ version: "v1.32.1+k3s1", first: true, datastore: "etcd" }))],
-    ["k3s joining server", wrap(renderServerInstall({ version: "v1.32.1+k3s1", first: false, datastore: "etcd", joinAddress: "10.0.0.1" }))],
+    [
+      "k3s joining server",
+      wrap(renderServerInstall({ version: "v1.32.1+k3s1", first: false, datastore: "etcd", joinAddress: "10.0.0.1" })),
+    ],
     ["k3s agent", wrap(renderAgentInstall("v1.32.1+k3s1", "10.0.0.1"))],
     ["k3s kubeconfig", wrap(renderKubeconfig())],
     ["k3s node labels", wrap(renderNodeLabels({ disk: "ssd", "example.org/zone": "a" }))],
@@ -108,7 +136,10 @@ describe("shellcheck on every generated script", () => {
   });
 
   it("the images' scripts (each in the shell its first line names)", () => {
-    const dirs = fs.readdirSync(path.join(ROOT, "images")).map((d) => path.join(ROOT, "images", d)).filter((d) => fs.statSync(d).isDirectory());
+    const dirs = fs
+      .readdirSync(path.join(ROOT, "images"))
+      .map((d) => path.join(ROOT, "images", d))
+      .filter((d) => fs.statSync(d).isDirectory());
     const scripts = dirs.flatMap((d) =>
       fs
         .readdirSync(d)
@@ -126,7 +157,11 @@ describe("smtpd -n", () => {
     // The smarthost's credentials are a Docker secret at run time: point the check at a stand-in file.
     const cred = write("credentials", "relay user:password\n");
     fs.chmodSync(cred, 0o600);
-    return run("smtpd", ["-n", "-f", write(`smtpd-${Math.random()}.conf`, conf.replace("/run/secrets/smtpd-credentials", cred))]);
+    return run("smtpd", [
+      "-n",
+      "-f",
+      write(`smtpd-${Math.random()}.conf`, conf.replace("/run/secrets/smtpd-credentials", cred)),
+    ]);
   };
   it.each([
     ["smarthost (blog on Scaleway)", () => swarm],
@@ -164,12 +199,16 @@ describe("Traefik static configuration", () => {
   withTraefik("is loaded by the real Traefik binary: both entry points start, no configuration error", (binary) => {
     const log = start(binary, loopback());
     expect(log).toMatch(/Traefik version v3/);
-    expect(log).not.toMatch(/command traefik error|field not found|cannot unmarshal|aliasHeadersStrategy is not configured.*entryPointName=web/);
+    expect(log).not.toMatch(
+      /command traefik error|field not found|cannot unmarshal|aliasHeadersStrategy is not configured.*entryPointName=web/,
+    );
     expect(log).toMatch(/Starting provider \*file\.Provider/);
   });
 
   withTraefik("the same binary refuses an unknown key (the check can fail)", (binary) => {
-    expect(start(binary, loopback().replace("  web:\n", "  web:\n    bogusOption: 1\n"))).toMatch(/command traefik error: field not found, node: bogusOption/);
+    expect(start(binary, loopback().replace("  web:\n", "  web:\n    bogusOption: 1\n"))).toMatch(
+      /command traefik error: field not found, node: bogusOption/,
+    );
   });
 });
 

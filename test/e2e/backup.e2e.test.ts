@@ -34,25 +34,54 @@ const volumesOf = (stack: string) => [`recette-${stack}-blog-data`, `recette-${s
 /** Runs a script in a throw-away container with the stack's volumes at /d (blog) and /a (acme). */
 const inVolumes = (stack: string, script: string, ...args: string[]) => {
   const [blog, acme] = volumesOf(stack);
-  return must("run", "--rm", "--network", "none", "-v", `${blog}:/d`, "-v", `${acme}:/a`, IMAGE, "bash", "-c", script, "bash", ...args);
+  return must(
+    "run",
+    "--rm",
+    "--network",
+    "none",
+    "-v",
+    `${blog}:/d`,
+    "-v",
+    `${acme}:/a`,
+    IMAGE,
+    "bash",
+    "-c",
+    script,
+    "bash",
+    ...args,
+  );
 };
 
 /** Everything a restore must give back: every entry's type, mode, owner, size, link target, and each file's bytes (sha256). */
 const snapshot = (stack: string) =>
-  inVolumes(stack, `set -e; for v in /d /a; do cd $v; find . -printf '%y %m %U:%G %s %p -> %l\\n' | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; done`);
+  inVolumes(
+    stack,
+    `set -e; for v in /d /a; do cd $v; find . -printf '%y %m %U:%G %s %p -> %l\\n' | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; done`,
+  );
 
 const cleanUp = () => {
   docker("service", "rm", SERVICE);
   docker("rm", "--force", USER);
   // A removed service's task lets go of its volume a moment later: wait for it (bounded), or the volume stays.
   const deadline = Date.now() + 60_000;
-  while (docker("ps", "--all", "--quiet", "--filter", `volume=${volumesOf("rbtest")[0]}`).stdout.trim() && Date.now() < deadline) sh("sleep", ["1"]);
+  while (
+    docker("ps", "--all", "--quiet", "--filter", `volume=${volumesOf("rbtest")[0]}`).stdout.trim() &&
+    Date.now() < deadline
+  )
+    sh("sleep", ["1"]);
   for (const s of STACKS) for (const v of volumesOf(s)) docker("volume", "rm", "--force", v);
 };
 
 const createStackVolumes = (stack: string, blogText: string) => {
   const [blog, acme] = volumesOf(stack);
-  const labels = ["--label", `recette.stack=recette-${stack}`, "--label", `recette.recipe=${stack === "rbtest2" ? "other" : "rbtest"}`, "--label", "recette.keep=true"];
+  const labels = [
+    "--label",
+    `recette.stack=recette-${stack}`,
+    "--label",
+    `recette.recipe=${stack === "rbtest2" ? "other" : "rbtest"}`,
+    "--label",
+    "recette.keep=true",
+  ];
   must("volume", "create", ...labels, "--label", "recette.workload=blog", blog!);
   must("volume", "create", ...labels, "--label", "recette.workload=traefik", acme!);
   inVolumes(
@@ -91,7 +120,9 @@ describe("recette backup / restore on the local engine", () => {
     const r = recette("backup", "--stack", "rbtest", archive);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^wrote \S+rbtest\.tar\.gz: stack rbtest \(recipe rbtest\), blog-data \(3 files, 68\.4 KiB\), traefik-acme \(1 file, 53 B\); sha256 [0-9a-f]{64}\n$/);
+    expect(r.stdout).toMatch(
+      /^wrote \S+rbtest\.tar\.gz: stack rbtest \(recipe rbtest\), blog-data \(3 files, 68\.4 KiB\), traefik-acme \(1 file, 53 B\); sha256 [0-9a-f]{64}\n$/,
+    );
     expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
     const listing = sh("tar", ["-tvzf", archive]).stdout.split("\n");
     expect(listing[0]).toMatch(/ manifest\.json$/);
@@ -104,20 +135,29 @@ describe("recette backup / restore on the local engine", () => {
     const before = fs.readFileSync(archive);
     const r = recette("backup", "--stack", "rbtest", archive);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`recette backup: ${archive} exists: pass --force to replace it (the new backup is written beside it and renamed over it only when complete)\n`);
+    expect(r.stderr).toBe(
+      `recette backup: ${archive} exists: pass --force to replace it (the new backup is written beside it and renamed over it only when complete)\n`,
+    );
     expect(fs.readFileSync(archive).equals(before)).toBe(true);
   });
 
   it("restores changed data byte for byte, modes and owners included", () => {
-    inVolumes("rbtest", `set -e; printf changed > "/d/articles/0001.home.001.my first post.xml"; rm /d/medias.bin; echo new > /d/new.txt; chmod 0644 /a/acme.json; rm /d/latest`);
+    inVolumes(
+      "rbtest",
+      `set -e; printf changed > "/d/articles/0001.home.001.my first post.xml"; rm /d/medias.bin; echo new > /d/new.txt; chmod 0644 /a/acme.json; rm /d/latest`,
+    );
     expect(snapshot("rbtest")).not.toBe(original);
     const r = recette("restore", "--stack", "rbtest", archive);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^restored \S+rbtest\.tar\.gz into stack rbtest: blog-data \(3 files, 68\.4 KiB\), traefik-acme \(1 file, 53 B\) \(backup of stack rbtest made [0-9T:.-]+Z\)\n$/);
+    expect(r.stdout).toMatch(
+      /^restored \S+rbtest\.tar\.gz into stack rbtest: blog-data \(3 files, 68\.4 KiB\), traefik-acme \(1 file, 53 B\) \(backup of stack rbtest made [0-9T:.-]+Z\)\n$/,
+    );
     expect(r.stderr).toBe("recette restore: staged and verified 4 files in 2 volume(s)\n");
     expect(snapshot("rbtest")).toBe(original);
     // no work directory is left behind
-    expect(inVolumes("rbtest", "ls -A /d /a")).toBe("/a:\nacme.json\n\n/d:\narticles\nconfiguration\nlatest\nmedias.bin\n");
+    expect(inVolumes("rbtest", "ls -A /d /a")).toBe(
+      "/a:\nacme.json\n\n/d:\narticles\nconfiguration\nlatest\nmedias.bin\n",
+    );
   });
 
   it("refuses a corrupt archive and leaves the current data intact", () => {
@@ -131,7 +171,9 @@ describe("recette backup / restore on the local engine", () => {
     const before = snapshot("rbtest");
     const r = recette("restore", "--stack", "rbtest", corrupt);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^recette restore: "volumes\/blog-data\/articles\/0001\.home\.001\.my first post\.xml": sha256 [0-9a-f]{64} where the manifest lists [0-9a-f]{64} \(the archive is corrupt\)\n$/);
+    expect(r.stderr).toMatch(
+      /^recette restore: "volumes\/blog-data\/articles\/0001\.home\.001\.my first post\.xml": sha256 [0-9a-f]{64} where the manifest lists [0-9a-f]{64} \(the archive is corrupt\)\n$/,
+    );
     expect(snapshot("rbtest")).toBe(before);
 
     const truncated = path.join(dir, "truncated.tar.gz");
@@ -148,9 +190,13 @@ describe("recette backup / restore on the local engine", () => {
     const before = snapshot("rbtest");
     const r = recette("restore", "--stack", "rbtest", foreign);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("recette restore: the archive comes from stack rbtest2, not rbtest (to restore another stack's data here, say so: --from-stack rbtest2)\n");
+    expect(r.stderr).toBe(
+      "recette restore: the archive comes from stack rbtest2, not rbtest (to restore another stack's data here, say so: --from-stack rbtest2)\n",
+    );
     const wrong = recette("restore", "--stack", "rbtest", "--from-stack", "prod", foreign);
-    expect(wrong.stderr).toBe("recette restore: --from-stack prod does not match the archive, which comes from stack rbtest2\n");
+    expect(wrong.stderr).toBe(
+      "recette restore: --from-stack prod does not match the archive, which comes from stack rbtest2\n",
+    );
     expect(snapshot("rbtest")).toBe(before);
 
     const ok = recette("restore", "--stack", "rbtest", "--from-stack", "rbtest2", foreign);
@@ -161,19 +207,46 @@ describe("recette backup / restore on the local engine", () => {
   });
 
   it("refuses a volume in use by a container that is not the stack's service", () => {
-    must("run", "--detach", "--name", USER, "--network", "none", "-v", `${volumesOf("rbtest")[0]}:/d`, "--entrypoint", "sleep", IMAGE, "600");
+    must(
+      "run",
+      "--detach",
+      "--name",
+      USER,
+      "--network",
+      "none",
+      "-v",
+      `${volumesOf("rbtest")[0]}:/d`,
+      "--entrypoint",
+      "sleep",
+      IMAGE,
+      "600",
+    );
     const r = recette("restore", "--stack", "rbtest", "--stop", archive);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`recette restore: volume recette-rbtest-blog-data is in use by container ${USER}, which is not a service of stack rbtest: stop it, then restore\n`);
+    expect(r.stderr).toBe(
+      `recette restore: volume recette-rbtest-blog-data is in use by container ${USER}, which is not a service of stack rbtest: stop it, then restore\n`,
+    );
     must("rm", "--force", USER);
   });
 
   it("backs up while the blog's service runs; restores only with --stop, which scales it to 0 and back", () => {
     must(
-      "service", "create", "--detach=false", "--quiet", "--name", SERVICE,
-      "--label", "recette.stack=recette-rbtest", "--label", "recette.workload=blog",
-      "--mount", `type=volume,source=${volumesOf("rbtest")[0]},target=/d`,
-      "--entrypoint", "sleep", IMAGE, "3600",
+      "service",
+      "create",
+      "--detach=false",
+      "--quiet",
+      "--name",
+      SERVICE,
+      "--label",
+      "recette.stack=recette-rbtest",
+      "--label",
+      "recette.workload=blog",
+      "--mount",
+      `type=volume,source=${volumesOf("rbtest")[0]},target=/d`,
+      "--entrypoint",
+      "sleep",
+      IMAGE,
+      "3600",
     );
     const live = path.join(dir, "live.tar.gz");
     const b = recette("backup", "--stack", "rbtest", live);
@@ -204,17 +277,25 @@ describe("recette backup / restore on the local engine", () => {
     try {
       const host = recette("restore", "--stack", "rbtest-k3s", "--host", "ssh://root@192.0.2.1", archive);
       expect(host.status).toBe(2);
-      expect(host.stderr).toBe("recette restore: stack rbtest-k3s runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager\n");
+      expect(host.stderr).toBe(
+        "recette restore: stack rbtest-k3s runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager\n",
+      );
       // a kubeconfig that reaches no cluster: kubectl's own answer, and nothing done
       const missing = path.join(dir, "no-such-kubeconfig");
       const r = recette("backup", "--stack", "rbtest-k3s", "--kubeconfig", missing, path.join(dir, "k3s.tar.gz"));
       expect(r.status).toBe(1);
       expect(fs.existsSync(path.join(dir, "k3s.tar.gz"))).toBe(false);
-      expect(r.stderr).toMatch(new RegExp(`^recette backup: kubectl get persistentvolumeclaims on namespace recette-rbtest-k3s of the cluster in ${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} failed`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^recette backup: kubectl get persistentvolumeclaims on namespace recette-rbtest-k3s of the cluster in ${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} failed`,
+        ),
+      );
       // and --kubeconfig on a Swarm stack is a usage error
       const swarm = recette("backup", "--stack", "rbtest", "--kubeconfig", missing, path.join(dir, "y.tar.gz"));
       expect(swarm.status).toBe(2);
-      expect(swarm.stderr).toBe("recette backup: --kubeconfig is for k3s stacks; stack rbtest runs on Swarm (--host, --manager)\n");
+      expect(swarm.stderr).toBe(
+        "recette backup: --kubeconfig is for k3s stacks; stack rbtest runs on Swarm (--host, --manager)\n",
+      );
     } finally {
       fs.rmSync(stackFile);
     }

@@ -76,7 +76,10 @@ describe("recette up|preview|drift|outputs|destroy through the Automation API, o
   it("outputs --json: the secret output is never shown", async () => {
     const r = await run(outputs, { stack: "t", json: true, root: project });
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({ stack: "t", outputs: { urls: ["https://engine.test/"], secretToken: "[secret]" } });
+    expect(JSON.parse(r.out)).toEqual({
+      stack: "t",
+      outputs: { urls: ["https://engine.test/"], secretToken: "[secret]" },
+    });
   });
 
   it("drift: 0 when the stack is what its program says; 2 when the stack's config moved on; preview: 2 then", async () => {
@@ -100,6 +103,11 @@ describe("recette up|preview|drift|outputs|destroy through the Automation API, o
   it("destroy: a line per deleted resource", async () => {
     const r = await run(destroy, { stack: "t", root: project });
     expect(r.code, r.err).toBe(0);
-    expect(r.progress.filter((l) => / deleted in \d+s$/.test(l)).map((l) => l.split(" ")[2]).sort()).toEqual(["token", "wait"]);
+    expect(
+      r.progress
+        .filter((l) => / deleted in \d+s$/.test(l))
+        .map((l) => l.split(" ")[2])
+        .sort(),
+    ).toEqual(["token", "wait"]);
   });
 });

@@ -139,9 +139,9 @@ describe("recette up|status|drift|destroy -s local, for real", () => {
   it("recette destroy removes every service of the stack", async () => {
     const down = await recette("destroy", "-s", STACK);
     expect(down.code, down.stderr.slice(-4000)).toBe(0);
-    expect(down.lines.filter((l) => /^- {2}\S+ \(docker:index\/service:Service\) deleted in /.test(l.text))).toHaveLength(
-      4,
-    );
+    expect(
+      down.lines.filter((l) => /^- {2}\S+ \(docker:index\/service:Service\) deleted in /.test(l.text)),
+    ).toHaveLength(4);
     expect(services()).toEqual([]);
   });
 });

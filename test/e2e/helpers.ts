@@ -9,9 +9,25 @@ import * as tls from "node:tls";
 export const ROOT = path.resolve(__dirname, "../..");
 
 /** Runs a command, returning its status and output (never throws). */
-export const sh = (cmd: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) => {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: opts.env ?? process.env, input: opts.input, timeout: opts.timeoutMs ?? 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "", output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
+export const sh = (
+  cmd: string,
+  args: string[],
+  opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+) => {
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: opts.env ?? process.env,
+    input: opts.input,
+    timeout: opts.timeoutMs ?? 15 * 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return {
+    status: r.status ?? -1,
+    stdout: r.stdout ?? "",
+    stderr: r.stderr ?? "",
+    output: `${r.stdout ?? ""}${r.stderr ?? ""}`,
+  };
 };
 
 export const pulumi = (stack: string, ...args: string[]) => sh("pulumi", [...args, "-s", stack, "--non-interactive"]);
@@ -119,11 +135,22 @@ export const converged = (stackLabel: string): Promise<string[]> =>
   waitFor(
     `services of ${stackLabel} converged`,
     async () => {
-      const lines = sh("docker", ["service", "ls", "--filter", `label=recette.stack=${stackLabel}`, "--format", "{{.Name}} {{.Replicas}}"]).stdout.split("\n").filter(Boolean);
-      const done = lines.length > 0 && lines.every((l) => {
-        const m = / (\d+)\/(\d+)/.exec(l);
-        return m !== null && m[1] === m[2] && m[2] !== "0";
-      });
+      const lines = sh("docker", [
+        "service",
+        "ls",
+        "--filter",
+        `label=recette.stack=${stackLabel}`,
+        "--format",
+        "{{.Name}} {{.Replicas}}",
+      ])
+        .stdout.split("\n")
+        .filter(Boolean);
+      const done =
+        lines.length > 0 &&
+        lines.every((l) => {
+          const m = / (\d+)\/(\d+)/.exec(l);
+          return m !== null && m[1] === m[2] && m[2] !== "0";
+        });
       return done ? lines : undefined;
     },
     240,
@@ -145,17 +172,28 @@ export const shAsync = (cmd: string, args: string[]): Promise<{ status: number; 
  */
 export const makeProgram = (name: string, source: string, privateKey: string) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `recette-${name}-program-`));
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: recette-${name}-test\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import=tsx"\n`);
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    `name: recette-${name}-test\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import=tsx"\n`,
+  );
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `recette-${name}-test`, main: "index.ts" }));
   fs.writeFileSync(path.join(dir, "index.ts"), source);
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   fs.mkdirSync(path.join(dir, "state"));
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}` };
   const run = (...args: string[]) => {
-    const r = spawnSync("pulumi", ["--non-interactive", ...args], { cwd: dir, env, encoding: "utf8", timeout: 600_000 });
+    const r = spawnSync("pulumi", ["--non-interactive", ...args], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+      timeout: 600_000,
+    });
     return { status: r.status ?? -1, output: `${r.stdout ?? ""}${r.stderr ?? ""}`, stdout: r.stdout ?? "" };
   };
-  for (const args of [["stack", "init", name], ["config", "set", "--secret", "sshPrivateKey", "--", privateKey]]) {
+  for (const args of [
+    ["stack", "init", name],
+    ["config", "set", "--secret", "sshPrivateKey", "--", privateKey],
+  ]) {
     const r = run(...args);
     if (r.status !== 0) throw new Error(`pulumi ${args.slice(0, 3).join(" ")}: ${r.output}`);
   }
@@ -188,6 +226,12 @@ export const rollingWebService = (host: string, image: string) => ({
   env: { RELEASE: "1", PLUXML_ADMIN_NAME: "Web", PLUXML_ADMIN_LOGIN: "web", PLUXML_ADMIN_EMAIL: "web@web.local.test" },
   secrets: { "admin-password": { secret: "blogAdminPassword" } },
   routes: [{ host, port: 80 }],
-  health: { command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"], interval: "2s", timeout: "2s", retries: 3, startPeriod: "2s" },
+  health: {
+    command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"],
+    interval: "2s",
+    timeout: "2s",
+    retries: 3,
+    startPeriod: "2s",
+  },
   update: { order: "start-first", delay: "1s" },
 });

@@ -29,11 +29,26 @@ export const hostSnapshot = () => {
   const iptables: string[] = [];
   for (const cmd of ["iptables-save", "ip6tables-save"])
     for (const table of ["filter", "nat", "mangle", "raw"]) {
-      for (const line of sh(cmd, ["-t", table]).stdout.split("\n")) if (ours.test(line)) iptables.push(`${cmd} ${table} ${line}`);
+      for (const line of sh(cmd, ["-t", table]).stdout.split("\n"))
+        if (ours.test(line)) iptables.push(`${cmd} ${table} ${line}`);
     }
-  const links = sh("ip", ["-o", "link", "show"]).stdout.split("\n").map((l) => l.split(":")[1]?.trim().split("@")[0] ?? "").filter((n) => /^(rct-|cni|kube-)/.test(n));
-  const mounts = sh("findmnt", ["-rn", "-o", "TARGET"]).stdout.split("\n").filter((m) => /^(\/var\/lib\/recette-k8s|\/run\/recette-k8s)(\/|$)|\/kubernetes\/containerd\//.test(m));
+  const links = sh("ip", ["-o", "link", "show"])
+    .stdout.split("\n")
+    .map((l) => l.split(":")[1]?.trim().split("@")[0] ?? "")
+    .filter((n) => /^(rct-|cni|kube-)/.test(n));
+  const mounts = sh("findmnt", ["-rn", "-o", "TARGET"])
+    .stdout.split("\n")
+    .filter((m) => /^(\/var\/lib\/recette-k8s|\/run\/recette-k8s)(\/|$)|\/kubernetes\/containerd\//.test(m));
   const cgroups = fs.readdirSync("/sys/fs/cgroup").filter((c) => fs.existsSync(`/sys/fs/cgroup/${c}/kubepods`));
-  const paths = ["/var/lib/kubelet", "/var/log/pods", "/var/log/containers", "/etc/cni", "/var/lib/cni", "/etc/kubernetes", "/var/lib/recette-k8s", "/run/recette-k8s"].filter((p) => fs.existsSync(p));
+  const paths = [
+    "/var/lib/kubelet",
+    "/var/log/pods",
+    "/var/log/containers",
+    "/etc/cni",
+    "/var/lib/cni",
+    "/etc/kubernetes",
+    "/var/lib/recette-k8s",
+    "/run/recette-k8s",
+  ].filter((p) => fs.existsSync(p));
   return { sysctls, iptables, links, mounts, cgroups, paths };
 };

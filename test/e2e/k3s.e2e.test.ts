@@ -36,10 +36,26 @@ const web = (r: Record<string, any>) => r.apps.find((a: Record<string, any>) => 
 const blog = (r: Record<string, any>) => r.apps.find((a: Record<string, any>) => a.pluxml).pluxml;
 
 const ARTICLE = `Recette k3s e2e ${Date.now()}: written through the admin`;
-const ensureKubernetes = (...args: string[]) => sh("bash", [`${ROOT}/scripts/ensure-kubernetes`, ...args], { timeoutMs: 40 * 60_000 });
+const ensureKubernetes = (...args: string[]) =>
+  sh("bash", [`${ROOT}/scripts/ensure-kubernetes`, ...args], { timeoutMs: 40 * 60_000 });
 let kubeconfig = "";
-const kubectl = (...args: string[]) => sh(`${process.env.RECETTE_CACHE || `${process.env.HOME}/.cache/recette`}/kubernetes/kubernetes-${/^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(`${ROOT}/scripts/kubernetes/versions.env`, "utf8"))![1]}/kubectl`, ["--kubeconfig", kubeconfig, ...args]);
-const podOf = (workload: string) => kubectl("-n", NS, "get", "pods", "-l", `recette.workload=${workload}`, "--field-selector=status.phase=Running", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
+const kubectl = (...args: string[]) =>
+  sh(
+    `${process.env.RECETTE_CACHE || `${process.env.HOME}/.cache/recette`}/kubernetes/kubernetes-${/^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(`${ROOT}/scripts/kubernetes/versions.env`, "utf8"))![1]}/kubectl`,
+    ["--kubeconfig", kubeconfig, ...args],
+  );
+const podOf = (workload: string) =>
+  kubectl(
+    "-n",
+    NS,
+    "get",
+    "pods",
+    "-l",
+    `recette.workload=${workload}`,
+    "--field-selector=status.phase=Running",
+    "-o",
+    "jsonpath={.items[0].metadata.name}",
+  ).stdout.trim();
 
 describe("the local environment on a real Kubernetes cluster (k3s target)", () => {
   let files: { recipeFile: string; stackFile: string };
@@ -55,9 +71,18 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     console.log(`cluster up (ensure-kubernetes, images cached) in ${Math.round((Date.now() - t0) / 1000)}s`);
     kubeconfig = ensureKubernetes("--kubeconfig").stdout.trim();
     process.env.KUBECONFIG = kubeconfig;
-    const holders = kubectl("get", "services", "-A", "-o", "jsonpath={range .items[?(@.spec.type==\"LoadBalancer\")]}{.metadata.namespace}/{.metadata.name} {end}").stdout.trim();
+    const holders = kubectl(
+      "get",
+      "services",
+      "-A",
+      "-o",
+      'jsonpath={range .items[?(@.spec.type=="LoadBalancer")]}{.metadata.namespace}/{.metadata.name} {end}',
+    ).stdout.trim();
     const others = holders.split(" ").filter((h) => h && !h.startsWith(`${NS}/`));
-    if (others.length) throw new Error(`the node's ports are held by ${others.join(", ")}: take that stack down first (npm run local:down -- --stack local-k3s)`);
+    if (others.length)
+      throw new Error(
+        `the node's ports are held by ${others.join(", ")}: take that stack down first (npm run local:down -- --stack local-k3s)`,
+      );
     // From nothing: the claims a previous run kept on purpose (retainOnDelete) are this stack's own.
     kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=true");
     files = makeStack(STACK, recipe());
@@ -74,22 +99,32 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     const t0 = Date.now();
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output.slice(-4000)).toBe(0);
-    const answer = await waitFor("HTTPS 200 from the blog", async () => {
-      const a = await request("https", HOST, HTTPS, "/", { address: NODE });
-      return a.status === 200 ? a : undefined;
-    }, 240);
+    const answer = await waitFor(
+      "HTTPS 200 from the blog",
+      async () => {
+        const a = await request("https", HOST, HTTPS, "/", { address: NODE });
+        return a.status === 200 ? a : undefined;
+      },
+      240,
+    );
     expect(answer.body).toContain("<title>Recette local blog - Blog or CMS, XML powered !</title>");
-    const cert = await waitFor("a certificate issued by Pebble", async () => {
-      const c = await peerCertificate(HOST, HTTPS, NODE);
-      return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
-    }, 180).catch((e: Error) => {
+    const cert = await waitFor(
+      "a certificate issued by Pebble",
+      async () => {
+        const c = await peerCertificate(HOST, HTTPS, NODE);
+        return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
+      },
+      180,
+    ).catch((e: Error) => {
       const logs = (w: string) => kubectl("-n", NS, "logs", "--tail", "60", "-l", `recette.workload=${w}`).output;
       throw new Error(`${e.message}\n--- traefik ---\n${logs("traefik")}\n--- pebble ---\n${logs("pebble")}`);
     });
     expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
     console.log(`pulumi up to first HTTPS 200 with Pebble's certificate: ${Math.round((Date.now() - t0) / 1000)}s`);
     // The objects are the k3s target's: one Deployment per workload, the blog's data on a bound PVC.
-    const deployments = kubectl("-n", NS, "get", "deployments", "-o", "jsonpath={.items[*].metadata.name}").stdout.split(" ").sort();
+    const deployments = kubectl("-n", NS, "get", "deployments", "-o", "jsonpath={.items[*].metadata.name}")
+      .stdout.split(" ")
+      .sort();
     expect(deployments).toEqual(["blog", "pebble", "relay", "traefik", "web"].map((w) => `${NS}-${w}`));
     expect(kubectl("-n", NS, "get", "pvc", `${NS}-blog-data`, "-o", "jsonpath={.status.phase}").stdout).toBe("Bound");
   });
@@ -102,7 +137,9 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
 
   it("the blog was installed from the recipe: the admin logs in with the Secret's password (not another) and publishes an article", async () => {
     const wrong = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
-    expect((await wrong.login("admin", "not-the-secret")).body).toContain('<p class="alert red">Incorrect login or password</p>');
+    expect((await wrong.login("admin", "not-the-secret")).body).toContain(
+      '<p class="alert red">Incorrect login or password</p>',
+    );
     const b = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
     expect((await b.login("admin", ADMIN_PASSWORD)).status).toBe(302);
     const published = await publishArticle(b, ARTICLE, "<p>Published by the k3s end-to-end suite.</p>");
@@ -110,20 +147,39 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     const home = await request("https", HOST, HTTPS, "/", { address: NODE });
     expect(home.body).toContain(ARTICLE);
     // users.xml (password hashes) is never served
-    expect((await request("https", HOST, HTTPS, "/data/configuration/users.xml", { address: NODE })).status).toBeGreaterThanOrEqual(403);
+    expect(
+      (await request("https", HOST, HTTPS, "/data/configuration/users.xml", { address: NODE })).status,
+    ).toBeGreaterThanOrEqual(403);
   });
 
   it("delivers PluXml's lost-password mail through OpenSMTPD into the relay's Maildir", async () => {
     const b = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
     await b.get("/core/admin/");
-    const a = await b.submit("/core/admin/auth.php?action=lostpassword", { lostpassword_id: "admin" }, { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` });
+    const a = await b.submit(
+      "/core/admin/auth.php?action=lostpassword",
+      { lostpassword_id: "admin" },
+      { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` },
+    );
     expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
     const relay = podOf("relay");
     expect(relay).not.toBe("");
-    const mail = await waitFor("the message in the relay's Maildir", async () => {
-      const r = kubectl("-n", NS, "exec", relay, "--", "sh", "-c", "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true");
-      return r.stdout.includes("Hi admin,") ? r.stdout : undefined;
-    }, 60);
+    const mail = await waitFor(
+      "the message in the relay's Maildir",
+      async () => {
+        const r = kubectl(
+          "-n",
+          NS,
+          "exec",
+          relay,
+          "--",
+          "sh",
+          "-c",
+          "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true",
+        );
+        return r.stdout.includes("Hi admin,") ? r.stdout : undefined;
+      },
+      60,
+    );
     expect(mail).toMatch(/^To: .*contact@blog\.local\.test/m);
   });
 
@@ -133,7 +189,10 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
   });
 
   it("a start-first rolling update loses no request", async () => {
-    fs.writeFileSync(files.recipeFile, recipe((r) => (web(r).env.RELEASE = "2")));
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => (web(r).env.RELEASE = "2")),
+    );
     let polling = true;
     const failures: string[] = [];
     let ok = 0;
@@ -149,34 +208,74 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    const up = await shAsync("pulumi", ["up", "--yes", "--skip-preview", "--suppress-progress", "-s", STACK, "--non-interactive"]);
+    const up = await shAsync("pulumi", [
+      "up",
+      "--yes",
+      "--skip-preview",
+      "--suppress-progress",
+      "-s",
+      STACK,
+      "--non-interactive",
+    ]);
     polling = false;
     await poll;
     expect(up.status, up.output.slice(-3000)).toBe(0);
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(10);
-    const env = kubectl("-n", NS, "get", "deployment", `${NS}-web`, "-o", "jsonpath={.spec.template.spec.containers[0].env[?(@.name==\"RELEASE\")].value}");
+    const env = kubectl(
+      "-n",
+      NS,
+      "get",
+      "deployment",
+      `${NS}-web`,
+      "-o",
+      'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="RELEASE")].value}',
+    );
     expect(env.stdout).toBe("2");
   });
 
   it("an image change updates exactly one Deployment, and the article survives it", async () => {
-    const tag = sh("ctr", ["--address", CONTAINERD, "--namespace", "k8s.io", "images", "tag", "--force", `docker.io/${PLUXML_IMAGE}`, `docker.io/${PLUXML_NEXT}`]);
+    const tag = sh("ctr", [
+      "--address",
+      CONTAINERD,
+      "--namespace",
+      "k8s.io",
+      "images",
+      "tag",
+      "--force",
+      `docker.io/${PLUXML_IMAGE}`,
+      `docker.io/${PLUXML_NEXT}`,
+    ]);
     expect(tag.status, tag.output).toBe(0);
-    fs.writeFileSync(files.recipeFile, recipe((r) => {
-      web(r).env.RELEASE = "2";
-      blog(r).version = "e2e-next";
-    }));
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        web(r).env.RELEASE = "2";
+        blog(r).version = "e2e-next";
+      }),
+    );
     const preview = pulumi(STACK, "preview", "--json", "--suppress-progress");
     expect(preview.status, preview.output.slice(-3000)).toBe(0);
-    const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps.filter((s) => s.op !== "same");
-    expect(steps.map((s) => `${s.op} ${s.urn.split("::")[2]!.split("$").pop()}::${s.urn.split("::").pop()}`)).toEqual(["update kubernetes:apps/v1:Deployment::blog"]);
+    const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps.filter(
+      (s) => s.op !== "same",
+    );
+    expect(steps.map((s) => `${s.op} ${s.urn.split("::")[2]!.split("$").pop()}::${s.urn.split("::").pop()}`)).toEqual([
+      "update kubernetes:apps/v1:Deployment::blog",
+    ]);
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output.slice(-3000)).toBe(0);
-    expect(kubectl("-n", NS, "get", "deployment", `${NS}-blog`, "-o", "jsonpath={.spec.template.spec.containers[0].image}").stdout).toBe(PLUXML_NEXT);
-    const home = await waitFor("the article after the image update", async () => {
-      const a = await request("https", HOST, HTTPS, "/", { address: NODE });
-      return a.status === 200 && a.body.includes(ARTICLE) ? a : undefined;
-    }, 120);
+    expect(
+      kubectl("-n", NS, "get", "deployment", `${NS}-blog`, "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+        .stdout,
+    ).toBe(PLUXML_NEXT);
+    const home = await waitFor(
+      "the article after the image update",
+      async () => {
+        const a = await request("https", HOST, HTTPS, "/", { address: NODE });
+        return a.status === 200 && a.body.includes(ARTICLE) ? a : undefined;
+      },
+      120,
+    );
     expect(home.body).toContain(ARTICLE);
   });
 
@@ -190,12 +289,18 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       const b = recette("backup", "--stack", STACK, archive);
       expect(b.status, b.output).toBe(0);
       const backupSeconds = (Date.now() - t0) / 1000;
-      expect(b.stdout).toMatch(new RegExp(`^wrote ${archive.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: stack ${STACK} \\(recipe e2e-k3s\\), blog-data \\(\\d+ files, [^)]+\\), traefik-acme \\(1 file, [^)]+\\); sha256 [0-9a-f]{64}\\n$`));
+      expect(b.stdout).toMatch(
+        new RegExp(
+          `^wrote ${archive.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: stack ${STACK} \\(recipe e2e-k3s\\), blog-data \\(\\d+ files, [^)]+\\), traefik-acme \\(1 file, [^)]+\\); sha256 [0-9a-f]{64}\\n$`,
+        ),
+      );
       expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
       const listing = sh("tar", ["--list", "--verbose", "--gzip", "--file", archive]).stdout;
       expect(listing).toMatch(/^-rw------- \S+ .* volumes\/traefik-acme\/acme\.json$/m);
       expect(listing).toContain("volumes/blog-data/configuration/users.xml");
-      const article = listing.split("\n").find((l) => /volumes\/blog-data\/articles\/.*\.xml$/.test(l) && l.includes("recette-k3s-e2e"));
+      const article = listing
+        .split("\n")
+        .find((l) => /volumes\/blog-data\/articles\/.*\.xml$/.test(l) && l.includes("recette-k3s-e2e"));
       expect(article, listing).toBeDefined();
       // no helper pod is left behind
       expect(kubectl("-n", NS, "get", "pods", "-l", "recette.helper", "-o", "name").stdout.trim()).toBe("");
@@ -220,12 +325,18 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog from 1 to 0`);
       expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog back to 1`);
       expect(r.stdout).toMatch(/^restored .*: blog-data \(\d+ files, [^)]+\), traefik-acme \(1 file/);
-      const home = await waitFor("the blog back, as it was at the backup", async () => {
-        const h = await request("https", HOST, HTTPS, "/", { address: NODE }).catch(() => undefined);
-        return h?.status === 200 && h.body.includes(ARTICLE) ? h : undefined;
-      }, 180);
+      const home = await waitFor(
+        "the blog back, as it was at the backup",
+        async () => {
+          const h = await request("https", HOST, HTTPS, "/", { address: NODE }).catch(() => undefined);
+          return h?.status === 200 && h.body.includes(ARTICLE) ? h : undefined;
+        },
+        180,
+      );
       expect(home.body).not.toContain(LATER);
-      console.log(`[figure] k3s backup of the running blog's claims: ${backupSeconds.toFixed(1)} s; restore --stop until the blog answers as at the backup: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      console.log(
+        `[figure] k3s backup of the running blog's claims: ${backupSeconds.toFixed(1)} s; restore --stop until the blog answers as at the backup: ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
       expect(kubectl("-n", NS, "get", "deployment", `${NS}-blog`, "-o", "jsonpath={.spec.replicas}").stdout).toBe("1");
       expect(kubectl("-n", NS, "get", "pods", "-l", "recette.helper", "-o", "name").stdout.trim()).toBe("");
     } finally {
@@ -234,14 +345,25 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
   });
 
   it("autoscaling: the HorizontalPodAutoscaler is accepted by the cluster", () => {
-    fs.writeFileSync(files.recipeFile, recipe((r) => {
-      web(r).env.RELEASE = "2";
-      blog(r).version = "e2e-next";
-      web(r).autoscale = { min: 1, max: 3, cpuPercent: 75 };
-    }));
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        web(r).env.RELEASE = "2";
+        blog(r).version = "e2e-next";
+        web(r).autoscale = { min: 1, max: 3, cpuPercent: 75 };
+      }),
+    );
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output.slice(-3000)).toBe(0);
-    const hpa = kubectl("-n", NS, "get", "hpa", `${NS}-web`, "-o", "jsonpath={.spec.minReplicas} {.spec.maxReplicas} {.spec.scaleTargetRef.name}");
+    const hpa = kubectl(
+      "-n",
+      NS,
+      "get",
+      "hpa",
+      `${NS}-web`,
+      "-o",
+      "jsonpath={.spec.minReplicas} {.spec.maxReplicas} {.spec.scaleTargetRef.name}",
+    );
     expect(hpa.stdout).toBe(`1 3 ${NS}-web`);
   });
 
@@ -250,11 +372,22 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(down.status, down.output.slice(-3000)).toBe(0);
     // The namespace is kept (deleting it would delete the claims in it); in it, only the claims that
     // hold data: the blog's data/, Traefik's acme.json, the relay's spool and mailbox.
-    const left = kubectl("get", "deployments,services,ingresses,configmaps,secrets,hpa,serviceaccounts,pvc", "-n", NS, "-l", `recette.stack=${NS}`, "-o", "name");
+    const left = kubectl(
+      "get",
+      "deployments,services,ingresses,configmaps,secrets,hpa,serviceaccounts,pvc",
+      "-n",
+      NS,
+      "-l",
+      `recette.stack=${NS}`,
+      "-o",
+      "name",
+    );
     expect(left.stdout.trim().split("\n").sort()).toEqual(
       ["blog-data", "relay-mail", "relay-spool", "traefik-acme"].map((c) => `persistentvolumeclaim/${NS}-${c}`),
     );
-    expect(kubectl("get", "clusterroles,clusterrolebindings", "-l", `recette.stack=${NS}`, "-o", "name").stdout.trim()).toBe("");
+    expect(
+      kubectl("get", "clusterroles,clusterrolebindings", "-l", `recette.stack=${NS}`, "-o", "name").stdout.trim(),
+    ).toBe("");
   });
 
   it("stopping the cluster leaves the host as it found it", () => {

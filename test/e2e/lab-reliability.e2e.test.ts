@@ -54,12 +54,25 @@ const figure = (name: string, value: string) => {
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const https = (host: string, urlPath = "/") => request("https", host, 443, urlPath, { address: manager.address, timeoutMs: 5000 });
-const status = (host: string) => https(host).then((a) => a.status, () => 0);
+const https = (host: string, urlPath = "/") =>
+  request("https", host, 443, urlPath, { address: manager.address, timeoutMs: 5000 });
+const status = (host: string) =>
+  https(host).then(
+    (a) => a.status,
+    () => 0,
+  );
 
 /** The task of a service that should be running, and the node it runs on (by host name). */
 const runningNodes = (service: string) =>
-  onManager("service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}", `${LABEL}-${service}`)
+  onManager(
+    "service",
+    "ps",
+    "--filter",
+    "desired-state=running",
+    "--format",
+    "{{.Node}} {{.CurrentState}}",
+    `${LABEL}-${service}`,
+  )
     .split("\n")
     .filter((l) => / Running /.test(l))
     .map((l) => l.split(" ")[0]!);
@@ -68,18 +81,36 @@ const runningNodes = (service: string) =>
  * still counts the lost node's tasks as running).
  */
 const wantedStates = (service: string) =>
-  onManager("service", "ps", "--no-trunc", "--filter", "desired-state=running", "--format", "{{.CurrentState}}|{{.Error}}", `${LABEL}-${service}`).split("\n").filter(Boolean);
+  onManager(
+    "service",
+    "ps",
+    "--no-trunc",
+    "--filter",
+    "desired-state=running",
+    "--format",
+    "{{.CurrentState}}|{{.Error}}",
+    `${LABEL}-${service}`,
+  )
+    .split("\n")
+    .filter(Boolean);
 
 /**
  * Polls `host` every `everyMs` until `stop()` says so, at most `maxRequests` times and `maxSeconds`
  * long; answers each status with its time.
  */
-const pollWhile = async (host: string, stop: () => boolean, { everyMs = 100, maxRequests = 3000, maxSeconds = 300 } = {}) => {
+const pollWhile = async (
+  host: string,
+  stop: () => boolean,
+  { everyMs = 100, maxRequests = 3000, maxSeconds = 300 } = {},
+) => {
   const answers: { at: number; status: number; ms: number; error?: string }[] = [];
   const deadline = Date.now() + maxSeconds * 1000;
   while (!stop() && answers.length < maxRequests && Date.now() < deadline) {
     const at = Date.now();
-    const answer = await https(host).then((a) => ({ status: a.status }), (e: Error) => ({ status: 0, error: e.message }));
+    const answer = await https(host).then(
+      (a) => ({ status: a.status }),
+      (e: Error) => ({ status: 0, error: e.message }),
+    );
     answers.push({ at, ms: Date.now() - at, ...answer });
     await new Promise((r) => setTimeout(r, everyMs));
   }
@@ -103,19 +134,31 @@ const reliabilityRecipe = (mutate: (r: Record<string, any>) => void = () => unde
       name: "web",
       // the blog's image (from the lab's registry) as a plain web server: each task installs a blog of its own
       image: `${LAB.registry}/pluxml:${PLUXML_VERSION}`,
-      env: { RELEASE: "1", PLUXML_ADMIN_NAME: "Web", PLUXML_ADMIN_LOGIN: "web", PLUXML_ADMIN_EMAIL: "web@web.lab.test" },
+      env: {
+        RELEASE: "1",
+        PLUXML_ADMIN_NAME: "Web",
+        PLUXML_ADMIN_LOGIN: "web",
+        PLUXML_ADMIN_EMAIL: "web@web.lab.test",
+      },
       secrets: { "admin-password": { secret: "blogAdminPassword" } },
       routes: [{ host: WEB, port: 80 }],
       replicas: 2,
       placement: { role: "worker" },
-      health: { command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"], interval: "2s", timeout: "2s", retries: 3, startPeriod: "2s" },
+      health: {
+        command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"],
+        interval: "2s",
+        timeout: "2s",
+        retries: 3,
+        startPeriod: "2s",
+      },
       update: { order: "start-first", delay: "1s" },
     },
   });
   mutate(r);
   return stringify(r);
 };
-const webRelease = (release: string) => (r: Record<string, any>) => (r.apps.find((a: Record<string, any>) => a.service?.name === "web").service.env.RELEASE = release);
+const webRelease = (release: string) => (r: Record<string, any>) =>
+  (r.apps.find((a: Record<string, any>) => a.service?.name === "web").service.env.RELEASE = release);
 
 const ARTICLE = `Recette lab ${Date.now()}: written through the admin on worker-1`;
 const homeShowsArticle = async () => {
@@ -142,12 +185,18 @@ const labStack = (name: string, password: string, mutate: (r: Record<string, any
   fs.rmSync(stackFile, { force: true });
   const init = sh("pulumi", ["stack", "init", name, "--non-interactive"]);
   if (init.status !== 0) throw new Error(`pulumi stack init ${name}: ${init.output}`);
-  for (const [key, value] of [["recipe", path.join(dir, "recipe.yaml")], ["imageRegistry", LAB.registry]]) {
+  for (const [key, value] of [
+    ["recipe", path.join(dir, "recipe.yaml")],
+    ["imageRegistry", LAB.registry],
+  ]) {
     const set = other("config", "set", key!, value!);
     if (set.status !== 0) throw new Error(`pulumi config set ${key}: ${set.output}`);
   }
   // Values on stdin, never in argv.
-  for (const [key, value] of [["sshPrivateKey", fs.readFileSync(path.join(LAB.stateDir, "id_ed25519"), "utf8")], ["blogAdminPassword", `${password}-${name}`]]) {
+  for (const [key, value] of [
+    ["sshPrivateKey", fs.readFileSync(path.join(LAB.stateDir, "id_ed25519"), "utf8")],
+    ["blogAdminPassword", `${password}-${name}`],
+  ]) {
     const set = sh("pulumi", ["config", "set", "--secret", key!, "-s", name, "--non-interactive"], { input: value });
     if (set.status !== 0) throw new Error(`pulumi config set --secret ${key}: ${set.output}`);
   }
@@ -184,7 +233,14 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const add = sh("ssh-add", ["-q", path.join(LAB.stateDir, "id_ed25519")]);
     if (add.status !== 0) throw new Error(`ssh-add: ${add.output}`);
     // Not through pulumi(): its outputs are the engine logs the secrets test searches.
-    adminPassword = sh("pulumi", ["config", "get", "blogAdminPassword", "-s", STACK, "--non-interactive"]).stdout.trim();
+    adminPassword = sh("pulumi", [
+      "config",
+      "get",
+      "blogAdminPassword",
+      "-s",
+      STACK,
+      "--non-interactive",
+    ]).stdout.trim();
     if (adminPassword.length < 16) throw new Error("the lab stack has no blogAdminPassword");
     recipeFile = path.join(fs.mkdtempSync(path.join(ROOT, ".recette", "lab-reliability-")), "recipe.yaml");
   }, 20 * 60_000);
@@ -201,25 +257,39 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const r = up();
     expect(r.status, r.output.slice(-4000)).toBe(0);
     const upMs = Date.now() - started;
-    expect(onManager("node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.ManagerStatus}}").split("\n").map((l) => l.trim()).sort()).toEqual([
-      `${manager.ns} Ready Leader`,
-      `${ssdWorker.ns} Ready`,
-      `${otherWorker.ns} Ready`,
-    ]);
-    await waitFor("Traefik, the blog and the relay running", async () => (["traefik", "blog", "relay", "pebble"].every((s) => runningNodes(s).length === 1) ? true : undefined), 300);
+    expect(
+      onManager("node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.ManagerStatus}}")
+        .split("\n")
+        .map((l) => l.trim())
+        .sort(),
+    ).toEqual([`${manager.ns} Ready Leader`, `${ssdWorker.ns} Ready`, `${otherWorker.ns} Ready`]);
+    await waitFor(
+      "Traefik, the blog and the relay running",
+      async () =>
+        ["traefik", "blog", "relay", "pebble"].every((s) => runningNodes(s).length === 1) ? true : undefined,
+      300,
+    );
     expect(runningNodes("traefik")).toEqual([manager.ns]);
     expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
     // One overlay network across the hosts (VXLAN): Traefik on the manager reaches the blog on worker-1.
     expect(onManager("network", "inspect", `${LABEL}-net`, "--format", "{{.Driver}} {{.Scope}}")).toBe("overlay swarm");
-    const answer = await waitFor("HTTPS 200 from the blog on the manager's address", async () => {
-      const a = await https(HOST).catch(() => undefined);
-      return a?.status === 200 ? a : undefined;
-    }, 240);
+    const answer = await waitFor(
+      "HTTPS 200 from the blog on the manager's address",
+      async () => {
+        const a = await https(HOST).catch(() => undefined);
+        return a?.status === 200 ? a : undefined;
+      },
+      240,
+    );
     expect(answer.body).toContain("<title>Recette lab blog - Blog or CMS, XML powered !</title>");
-    const cert = await waitFor("a certificate issued by Pebble", async () => {
-      const c = await peerCertificate(HOST, 443, manager.address);
-      return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
-    }, 180);
+    const cert = await waitFor(
+      "a certificate issued by Pebble",
+      async () => {
+        const c = await peerCertificate(HOST, 443, manager.address);
+        return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
+      },
+      180,
+    );
     expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
     figure("pulumi up -s lab from nothing", seconds(upMs));
     figure("blog answering HTTPS with Pebble's certificate after", seconds(Date.now() - started));
@@ -238,7 +308,11 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(pulumi("config", "set", "recipe", recipeFile).status).toBe(0);
     const r = up();
     expect(r.status, r.output.slice(-4000)).toBe(0);
-    const nodes = await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? runningNodes("web") : undefined), 300);
+    const nodes = await waitFor(
+      "two web tasks running",
+      async () => (runningNodes("web").length === 2 ? runningNodes("web") : undefined),
+      300,
+    );
     expect(nodes.sort()).toEqual([ssdWorker.ns, otherWorker.ns]);
     await waitFor("the web service answering", async () => ((await status(WEB)) === 200 ? true : undefined), 120);
   });
@@ -251,22 +325,39 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const started = Date.now();
     const r = await pulumiAsync("up", "--yes", "--skip-preview", "--suppress-progress");
     let seen = "";
-    await waitFor("the update completed", async () => {
-      seen = onManager("service", "inspect", `${LABEL}-web`, "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}: {{.UpdateStatus.Message}}{{end}}");
-      return seen.startsWith("completed:") ? seen : undefined;
-    }, 240).catch((e: Error) => {
-      // what Swarm said of the update (paused, rollback…), the tasks, and pulumi's own output
-      throw new Error(`${e.message}: the update's last state "${seen}"\n${onManager("service", "ps", "--no-trunc", `${LABEL}-web`)}\n${r.output.slice(-2000)}`);
-    }).finally(async () => {
-      // keep asking while the old tasks stop and Traefik forgets them
-      await new Promise((ok) => setTimeout(ok, 6000));
-      done = true;
-    });
+    await waitFor(
+      "the update completed",
+      async () => {
+        seen = onManager(
+          "service",
+          "inspect",
+          `${LABEL}-web`,
+          "--format",
+          "{{if .UpdateStatus}}{{.UpdateStatus.State}}: {{.UpdateStatus.Message}}{{end}}",
+        );
+        return seen.startsWith("completed:") ? seen : undefined;
+      },
+      240,
+    )
+      .catch((e: Error) => {
+        // what Swarm said of the update (paused, rollback…), the tasks, and pulumi's own output
+        throw new Error(
+          `${e.message}: the update's last state "${seen}"\n${onManager("service", "ps", "--no-trunc", `${LABEL}-web`)}\n${r.output.slice(-2000)}`,
+        );
+      })
+      .finally(async () => {
+        // keep asking while the old tasks stop and Traefik forgets them
+        await new Promise((ok) => setTimeout(ok, 6000));
+        done = true;
+      });
     const answers = await polling;
     expect(r.status, r.output.slice(-4000)).toBe(0);
     expect(onManager("service", "ps", "-q", "--filter", "desired-state=running", `${LABEL}-web`)).not.toBe(before);
     const failed = answers.filter((a) => a.status !== 200);
-    figure("zero downtime (start-first update of 2 replicas on 2 workers)", `${answers.length} requests over ${seconds(Date.now() - started)}, ${failed.length} failed`);
+    figure(
+      "zero downtime (start-first update of 2 replicas on 2 workers)",
+      `${answers.length} requests over ${seconds(Date.now() - started)}, ${failed.length} failed`,
+    );
     expect(answers.length).toBeGreaterThan(50);
     expect(failed.length, failures(answers, started)).toBe(0);
   });
@@ -283,7 +374,9 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     let webBack = 0;
     let streak = 0;
     const answers: { at: number; status: number }[] = [];
-    const polling = pollWhile(WEB, () => webBack > 0, { everyMs: 200, maxRequests: 1500, maxSeconds: 180 }).then((a) => answers.push(...a));
+    const polling = pollWhile(WEB, () => webBack > 0, { everyMs: 200, maxRequests: 1500, maxSeconds: 180 }).then((a) =>
+      answers.push(...a),
+    );
     // Watches the same answers for 10 in a row after the stop: the service is back.
     const watch = (async () => {
       const deadline = Date.now() + 180_000;
@@ -295,16 +388,25 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
       }
     })();
     await stopDockerd(ssdWorker.ns);
-    const down = await waitFor("worker-1 reported down and the blog unavailable", async () => {
-      const node = onManager("node", "inspect", ssdWorker.ns, "--format", "{{.Status.State}}");
-      const blog = wantedStates("blog");
-      return node === "down" && blog.length === 1 && /^Pending .*\|"?no suitable node/.test(blog[0]!) ? Date.now() : undefined;
-    }, 120);
+    const down = await waitFor(
+      "worker-1 reported down and the blog unavailable",
+      async () => {
+        const node = onManager("node", "inspect", ssdWorker.ns, "--format", "{{.Status.State}}");
+        const blog = wantedStates("blog");
+        return node === "down" && blog.length === 1 && /^Pending .*\|"?no suitable node/.test(blog[0]!)
+          ? Date.now()
+          : undefined;
+      },
+      120,
+    );
     await watch;
     await polling;
     expect(webBack, "web did not answer 10 times in a row within 180 s").toBeGreaterThan(0);
     const failed = answers.filter((a) => a.at >= stopped && a.status !== 200).length;
-    figure("node loss: web (2 replicas) answering again after", `${seconds(webBack - stopped)} (${failed} failed requests of ${answers.length} while it moved)`);
+    figure(
+      "node loss: web (2 replicas) answering again after",
+      `${seconds(webBack - stopped)} (${failed} failed requests of ${answers.length} while it moved)`,
+    );
     figure("node loss: worker-1 reported down, the blog pending (no suitable node) after", seconds(down - stopped));
     // The pinned blog cannot move (its volume is on worker-1): unavailable, not rescheduled elsewhere.
     expect(runningNodes("blog")).toEqual([]);
@@ -319,16 +421,28 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
   it("data survival: the article is there after an image update of the blog, and after destroy + up (volume retained)", async () => {
     // a new tag of the same image in the lab's registry: the blog's service is updated (stop-first)
     const next = "e2e-next";
-    const copy = sh("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${LAB.registry}/pluxml:${PLUXML_VERSION}`, `docker://${LAB.registry}/pluxml:${next}`]);
+    const copy = sh("skopeo", [
+      "copy",
+      "--quiet",
+      "--src-tls-verify=false",
+      "--dest-tls-verify=false",
+      `docker://${LAB.registry}/pluxml:${PLUXML_VERSION}`,
+      `docker://${LAB.registry}/pluxml:${next}`,
+    ]);
     expect(copy.status, copy.output).toBe(0);
     const blogOn = (r: Record<string, any>) => r.apps.find((a: Record<string, any>) => a.pluxml).pluxml;
-    fs.writeFileSync(recipeFile, reliabilityRecipe((r) => {
-      webRelease("2")(r);
-      blogOn(r).version = next;
-    }));
+    fs.writeFileSync(
+      recipeFile,
+      reliabilityRecipe((r) => {
+        webRelease("2")(r);
+        blogOn(r).version = next;
+      }),
+    );
     const updated = up();
     expect(updated.status, updated.output.slice(-4000)).toBe(0);
-    expect(onManager("service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}")).toMatch(new RegExp(`^${LAB.registry}/pluxml:${next}(@sha256:[0-9a-f]+)?$`));
+    expect(
+      onManager("service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+    ).toMatch(new RegExp(`^${LAB.registry}/pluxml:${next}(@sha256:[0-9a-f]+)?$`));
     const t1 = Date.now();
     await waitFor("the article on the updated blog", homeShowsArticle, 240);
     figure("data survival: article back after the image update", seconds(Date.now() - t1));
@@ -336,7 +450,9 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const destroyed = pulumi("destroy", "--yes", "--skip-preview", "--suppress-progress");
     expect(destroyed.status, destroyed.output.slice(-4000)).toBe(0);
     expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)).toBe("");
-    expect(docker(ssdWorker, "volume", "ls", "-q", "--filter", "name=recette-lab-blog-data").stdout.trim()).toBe(`${LABEL}-blog-data`);
+    expect(docker(ssdWorker, "volume", "ls", "-q", "--filter", "name=recette-lab-blog-data").stdout.trim()).toBe(
+      `${LABEL}-blog-data`,
+    );
     const t2 = Date.now();
     const again = up();
     expect(again.status, again.output.slice(-4000)).toBe(0);
@@ -348,22 +464,53 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-backup-"));
     try {
       // The worker's copy of the volume (the one the blog mounts) carries the stack's labels.
-      expect(docker(ssdWorker, "volume", "inspect", `${LABEL}-blog-data`, "--format", '{{index .Labels "recette.stack"}} {{index .Labels "recette.keep"}}').stdout.trim()).toBe(`${LABEL} true`);
+      expect(
+        docker(
+          ssdWorker,
+          "volume",
+          "inspect",
+          `${LABEL}-blog-data`,
+          "--format",
+          '{{index .Labels "recette.stack"}} {{index .Labels "recette.keep"}}',
+        ).stdout.trim(),
+      ).toBe(`${LABEL} true`);
       // An ssh that knows exactly the lab's host key, as an operator's known_hosts would.
       const hostKey = fs.readFileSync(path.join(LAB.stateDir, "hostkey.pub"), "utf8").trim();
       fs.writeFileSync(path.join(dir, "known_hosts"), `${hosts.map((h) => h.address).join(",")} ${hostKey}\n`);
       fs.mkdirSync(path.join(dir, "bin"));
-      fs.writeFileSync(path.join(dir, "bin", "ssh"), `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(dir, "bin", "ssh"),
+        `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`,
+        { mode: 0o755 },
+      );
       const archive = path.join(dir, "lab.tar.gz");
       const t0 = Date.now();
-      const r = sh(path.join(ROOT, "bin", "recette"), ["backup", "--stack", STACK, "--host", `ssh://root@${ssdWorker.address}`, "--manager", `ssh://root@${manager.address}`, "--workload", "blog", archive], {
-        env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
-      });
+      const r = sh(
+        path.join(ROOT, "bin", "recette"),
+        [
+          "backup",
+          "--stack",
+          STACK,
+          "--host",
+          `ssh://root@${ssdWorker.address}`,
+          "--manager",
+          `ssh://root@${manager.address}`,
+          "--workload",
+          "blog",
+          archive,
+        ],
+        {
+          env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
+        },
+      );
       expect(r.status, r.output).toBe(0);
       const listed = sh("tar", ["-tzf", archive]).stdout;
       expect(listed).toContain("configuration/users.xml");
       expect(listed).toMatch(/articles\/[^\n]+\.xml/);
-      figure("backup of the blog over SSH (worker's volume, helper pulled from the lab's registry)", `${seconds(Date.now() - t0)}, ${fs.statSync(archive).size} bytes`);
+      figure(
+        "backup of the blog over SSH (worker's volume, helper pulled from the lab's registry)",
+        `${seconds(Date.now() - t0)}, ${fs.statSync(archive).size} bytes`,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -371,7 +518,17 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
 
   it("drift: a service edited by hand is reported by pulumi preview --refresh and put back by up", async () => {
     await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 300);
-    const edit = docker(manager, "service", "update", "--detach", "--replicas", "1", "--env-add", "HAND_EDIT=1", `${LABEL}-web`);
+    const edit = docker(
+      manager,
+      "service",
+      "update",
+      "--detach",
+      "--replicas",
+      "1",
+      "--env-add",
+      "HAND_EDIT=1",
+      `${LABEL}-web`,
+    );
     expect(edit.status, edit.output).toBe(0);
     const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress", "--diff");
     expect(preview.status).not.toBe(0);
@@ -381,7 +538,15 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const started = Date.now();
     const repaired = pulumi("up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
     expect(repaired.status, repaired.output.slice(-4000)).toBe(0);
-    expect(onManager("service", "inspect", `${LABEL}-web`, "--format", "{{.Spec.Mode.Replicated.Replicas}} {{.Spec.TaskTemplate.ContainerSpec.Env}}")).not.toContain("HAND_EDIT");
+    expect(
+      onManager(
+        "service",
+        "inspect",
+        `${LABEL}-web`,
+        "--format",
+        "{{.Spec.Mode.Replicated.Replicas}} {{.Spec.TaskTemplate.ContainerSpec.Env}}",
+      ),
+    ).not.toContain("HAND_EDIT");
     expect(onManager("service", "inspect", `${LABEL}-web`, "--format", "{{.Spec.Mode.Replicated.Replicas}}")).toBe("2");
     figure("drift: hand-edited service put back by up --refresh in", seconds(Date.now() - started));
     const clean = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress");
@@ -408,21 +573,54 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const nodes = onManager("node", "ls", "-q")
       .split("\n")
       .filter(Boolean)
-      .map((id) => onManager("node", "inspect", "--format", '{{.Status.State}} {{.Status.Addr}} {{index .Spec.Labels "disk"}}', id))
+      .map((id) =>
+        onManager(
+          "node",
+          "inspect",
+          "--format",
+          '{{.Status.State}} {{.Status.Addr}} {{index .Spec.Labels "disk"}}',
+          id,
+        ),
+      )
       .sort();
     expect(nodes, nodes.join("\n")).toHaveLength(3);
-    expect(nodes.every((n) => n.startsWith("ready ")), nodes.join("\n")).toBe(true);
+    expect(
+      nodes.every((n) => n.startsWith("ready ")),
+      nodes.join("\n"),
+    ).toBe(true);
     expect(nodes).toEqual(expect.arrayContaining([`ready ${ssdWorker.address} ssd`, `ready ${otherWorker.address}`]));
-    await waitFor("the blog running on worker-1 again", async () => (runningNodes("blog").join() === ssdWorker.ns ? true : undefined), 240);
+    await waitFor(
+      "the blog running on worker-1 again",
+      async () => (runningNodes("blog").join() === ssdWorker.ns ? true : undefined),
+      240,
+    );
     await waitFor("the article, from worker-1's volume", homeShowsArticle, 180);
-    figure("drift: worker-1 left the swarm by hand; up --refresh joined and labelled it, the blog back with its article after", seconds(Date.now() - started));
+    figure(
+      "drift: worker-1 left the swarm by hand; up --refresh joined and labelled it, the blog back with its article after",
+      seconds(Date.now() - started),
+    );
     const clean = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress");
     expect(clean.status, clean.output.slice(-4000)).toBe(0);
   });
 
   it("open relay: from a lab host outside the stack network, relaying to a foreign domain gets a 5xx; the blog's mail is delivered", async () => {
     const swaks = (to: string) =>
-      sh("nsenter", [`--net=/run/netns/${otherWorker.ns}`, "swaks", "--server", manager.address, "--port", String(RELAY_PORT), "--from", "someone@elsewhere.test", "--to", to, "--timeout", "20", "--helo", "outside.test"]);
+      sh("nsenter", [
+        `--net=/run/netns/${otherWorker.ns}`,
+        "swaks",
+        "--server",
+        manager.address,
+        "--port",
+        String(RELAY_PORT),
+        "--from",
+        "someone@elsewhere.test",
+        "--to",
+        to,
+        "--timeout",
+        "20",
+        "--helo",
+        "outside.test",
+      ]);
     const foreign = swaks("victim@foreign.example");
     expect(foreign.output).toMatch(/<\*\* 5\d\d /);
     expect(foreign.output).not.toMatch(/<- {2}250 .*(queued|Message accepted)/i);
@@ -430,23 +628,58 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     // The blog's own mail (PluXml's lost-password message) goes through the relay into the mailbox.
     const b = new PluxmlBrowser("https", HOST, 443, false, manager.address);
     await b.get("/core/admin/");
-    const a = await b.submit("/core/admin/auth.php?action=lostpassword", { lostpassword_id: "admin" }, { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` });
+    const a = await b.submit(
+      "/core/admin/auth.php?action=lostpassword",
+      { lostpassword_id: "admin" },
+      { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` },
+    );
     expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
-    const relayContainer = docker(manager, "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${LABEL}-relay`).stdout.trim();
+    const relayContainer = docker(
+      manager,
+      "ps",
+      "-q",
+      "--filter",
+      `label=com.docker.swarm.service.name=${LABEL}-relay`,
+    ).stdout.trim();
     expect(relayContainer).not.toBe("");
-    const mail = await waitFor("the blog's message in the relay's Maildir", async () => {
-      const r = docker(manager, "exec", relayContainer, "sh", "-c", "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true");
-      return r.stdout.includes("Hi admin,") ? r.stdout : undefined;
-    }, 90);
+    const mail = await waitFor(
+      "the blog's message in the relay's Maildir",
+      async () => {
+        const r = docker(
+          manager,
+          "exec",
+          relayContainer,
+          "sh",
+          "-c",
+          "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true",
+        );
+        return r.stdout.includes("Hi admin,") ? r.stdout : undefined;
+      },
+      90,
+    );
     expect(mail).toMatch(/^To: .*contact@blog\.lab\.test/m);
   });
 
   it("the Scaleway mail path: the relay sends the blog's mail through a smarthost that requires STARTTLS + AUTH on 2587, with the password from a Pulumi secret", async () => {
     // The provider: a second OpenSMTPD on worker-2, its certificate signed by a CA of its own (given
     // to the relay as smarthost.caCertificate), accepting only authenticated sessions over TLS.
-    const build = sh("docker", ["build", "--quiet", "--tag", PROVIDER_IMAGE, path.join(ROOT, "test", "lab", "mail-provider")]);
+    const build = sh("docker", [
+      "build",
+      "--quiet",
+      "--tag",
+      PROVIDER_IMAGE,
+      path.join(ROOT, "test", "lab", "mail-provider"),
+    ]);
     expect(build.status, build.output).toBe(0);
-    const load = sh("bash", ["-o", "pipefail", "-c", 'docker save "$1" | docker -H "$2" load', "bash", PROVIDER_IMAGE, `unix://${dockerPaths(otherWorker.ns).socket}`]);
+    const load = sh("bash", [
+      "-o",
+      "pipefail",
+      "-c",
+      'docker save "$1" | docker -H "$2" load',
+      "bash",
+      PROVIDER_IMAGE,
+      `unix://${dockerPaths(otherWorker.ns).socket}`,
+    ]);
     expect(load.status, load.output).toBe(0);
     const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-provider-"));
     const openssl = (...args: string[]) => {
@@ -454,14 +687,65 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
       expect(r.status, r.output).toBe(0);
     };
     const rsa = ["-newkey", "rsa:2048", "-nodes"];
-    openssl("req", "-x509", ...rsa, "-keyout", `${dir}/ca.key`, "-out", `${dir}/ca.pem`, "-days", "2", "-subj", "/CN=recette lab mail provider CA");
-    openssl("req", ...rsa, "-keyout", `${dir}/server.key`, "-out", `${dir}/server.csr`, "-subj", `/CN=${SMARTHOST.host}`);
+    openssl(
+      "req",
+      "-x509",
+      ...rsa,
+      "-keyout",
+      `${dir}/ca.key`,
+      "-out",
+      `${dir}/ca.pem`,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=recette lab mail provider CA",
+    );
+    openssl(
+      "req",
+      ...rsa,
+      "-keyout",
+      `${dir}/server.key`,
+      "-out",
+      `${dir}/server.csr`,
+      "-subj",
+      `/CN=${SMARTHOST.host}`,
+    );
     fs.writeFileSync(`${dir}/ext`, `subjectAltName=DNS:${SMARTHOST.host}\n`);
-    openssl("x509", "-req", "-in", `${dir}/server.csr`, "-CA", `${dir}/ca.pem`, "-CAkey", `${dir}/ca.key`, "-CAcreateserial", "-out", `${dir}/server.crt`, "-days", "2", "-extfile", `${dir}/ext`);
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      `${dir}/server.csr`,
+      "-CA",
+      `${dir}/ca.pem`,
+      "-CAkey",
+      `${dir}/ca.key`,
+      "-CAcreateserial",
+      "-out",
+      `${dir}/server.crt`,
+      "-days",
+      "2",
+      "-extfile",
+      `${dir}/ext`,
+    );
     fs.chmodSync(`${dir}/server.key`, 0o600);
     smarthostPassword = crypto.randomBytes(18).toString("base64url");
     // smtpd's credentials table holds the password's hash (smtpctl encrypt, the password on stdin)
-    const hash = sh("docker", ["-H", `unix://${dockerPaths(otherWorker.ns).socket}`, "run", "--rm", "-i", "--entrypoint", "smtpctl", PROVIDER_IMAGE, "encrypt"], { input: `${smarthostPassword}\n` });
+    const hash = sh(
+      "docker",
+      [
+        "-H",
+        `unix://${dockerPaths(otherWorker.ns).socket}`,
+        "run",
+        "--rm",
+        "-i",
+        "--entrypoint",
+        "smtpctl",
+        PROVIDER_IMAGE,
+        "encrypt",
+      ],
+      { input: `${smarthostPassword}\n` },
+    );
     expect(hash.status, hash.output).toBe(0);
     fs.writeFileSync(`${dir}/users`, `${SMARTHOST.user} ${hash.stdout.trim()}\n`, { mode: 0o600 });
     fs.writeFileSync(
@@ -478,19 +762,63 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
       ].join("\n"),
     );
     const provider = "recette-lab-mail-provider";
-    const started = docker(otherWorker, "run", "-d", "--name", provider, "--network", "host", "-v", `${dir}:/etc/provider:ro`, PROVIDER_IMAGE, "smtpd", "-d", "-f", "/etc/provider/smtpd.conf");
+    const started = docker(
+      otherWorker,
+      "run",
+      "-d",
+      "--name",
+      provider,
+      "--network",
+      "host",
+      "-v",
+      `${dir}:/etc/provider:ro`,
+      PROVIDER_IMAGE,
+      "smtpd",
+      "-d",
+      "-f",
+      "/etc/provider/smtpd.conf",
+    );
     expect(started.status, started.output).toBe(0);
     try {
-      const listening = () => sh("nsenter", [`--net=/run/netns/${manager.ns}`, "bash", "-c", `exec 3<>/dev/tcp/${otherWorker.address}/${SMARTHOST.port}`]).status === 0;
-      await waitFor("the provider listening on 2587", async () => (listening() ? true : undefined), 60).catch((e: Error) => {
-        throw new Error(`${e.message}\n${docker(otherWorker, "logs", provider).output}`);
-      });
+      const listening = () =>
+        sh("nsenter", [
+          `--net=/run/netns/${manager.ns}`,
+          "bash",
+          "-c",
+          `exec 3<>/dev/tcp/${otherWorker.address}/${SMARTHOST.port}`,
+        ]).status === 0;
+      await waitFor("the provider listening on 2587", async () => (listening() ? true : undefined), 60).catch(
+        (e: Error) => {
+          throw new Error(`${e.message}\n${docker(otherWorker, "logs", provider).output}`);
+        },
+      );
       // The provider refuses a session without TLS: it is the strict kind.
-      const plain = sh("nsenter", [`--net=/run/netns/${manager.ns}`, "swaks", "--server", otherWorker.address, "--port", String(SMARTHOST.port), "--from", "x@blog.lab.test", "--to", "y@example.org", "--timeout", "20"]);
+      const plain = sh("nsenter", [
+        `--net=/run/netns/${manager.ns}`,
+        "swaks",
+        "--server",
+        otherWorker.address,
+        "--port",
+        String(SMARTHOST.port),
+        "--from",
+        "x@blog.lab.test",
+        "--to",
+        "y@example.org",
+        "--timeout",
+        "20",
+      ]);
       expect(plain.output).toMatch(/<\*\* 5\d\d /);
       // The stack: the relay delivers through the provider, user and CA from the stack's config, the password a secret.
-      expect(sh("pulumi", ["config", "set", "--secret", "smarthostPassword", "-s", STACK, "--non-interactive"], { input: smarthostPassword }).status).toBe(0);
-      expect(sh("pulumi", ["config", "set", "smarthostCa", "-s", STACK, "--non-interactive"], { input: fs.readFileSync(`${dir}/ca.pem`, "utf8") }).status).toBe(0);
+      expect(
+        sh("pulumi", ["config", "set", "--secret", "smarthostPassword", "-s", STACK, "--non-interactive"], {
+          input: smarthostPassword,
+        }).status,
+      ).toBe(0);
+      expect(
+        sh("pulumi", ["config", "set", "smarthostCa", "-s", STACK, "--non-interactive"], {
+          input: fs.readFileSync(`${dir}/ca.pem`, "utf8"),
+        }).status,
+      ).toBe(0);
       fs.writeFileSync(
         recipeFile,
         reliabilityRecipe((r) => {
@@ -498,30 +826,70 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
           r.apps.find((a: Record<string, any>) => a.pluxml).pluxml.version = "e2e-next";
           const relay = r.apps.find((a: Record<string, any>) => a.opensmtpd).opensmtpd;
           relay.delivery = "smarthost";
-          relay.smarthost = { host: SMARTHOST.host, port: SMARTHOST.port, tls: "starttls", user: SMARTHOST.user, password: { secret: "smarthostPassword" }, caCertificate: { config: "smarthostCa" } };
+          relay.smarthost = {
+            host: SMARTHOST.host,
+            port: SMARTHOST.port,
+            tls: "starttls",
+            user: SMARTHOST.user,
+            password: { secret: "smarthostPassword" },
+            caCertificate: { config: "smarthostCa" },
+          };
         }),
       );
       const t0 = Date.now();
       const r = up();
       expect(r.status, r.output.slice(-4000)).toBe(0);
       // The blog's own mail (PluXml's lost-password message) leaves through the relay to the provider.
-      await waitFor("the relay running with the smarthost", async () => (runningNodes("relay").length === 1 && wantedStates("relay").every((st) => st.startsWith("Running")) ? true : undefined), 120);
+      await waitFor(
+        "the relay running with the smarthost",
+        async () =>
+          runningNodes("relay").length === 1 && wantedStates("relay").every((st) => st.startsWith("Running"))
+            ? true
+            : undefined,
+        120,
+      );
       const b = new PluxmlBrowser("https", HOST, 443, false, manager.address);
       await b.get("/core/admin/");
-      const a = await b.submit("/core/admin/auth.php?action=lostpassword", { lostpassword_id: "admin" }, { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` });
+      const a = await b.submit(
+        "/core/admin/auth.php?action=lostpassword",
+        { lostpassword_id: "admin" },
+        { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` },
+      );
       expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
-      const mail = await waitFor("the blog's message in the provider's Maildir", async () => {
-        const m = docker(otherWorker, "exec", provider, "sh", "-c", "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true").stdout;
-        return m.includes("Hi admin,") ? m : undefined;
-      }, 120).catch((e: Error) => {
+      const mail = await waitFor(
+        "the blog's message in the provider's Maildir",
+        async () => {
+          const m = docker(
+            otherWorker,
+            "exec",
+            provider,
+            "sh",
+            "-c",
+            "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true",
+          ).stdout;
+          return m.includes("Hi admin,") ? m : undefined;
+        },
+        120,
+      ).catch((e: Error) => {
         // what each side saw: the relay's log (its queue, the smarthost's answers) and the provider's
-        throw new Error(`${e.message}\nrelay:\n${docker(manager, "service", "logs", "--tail", "60", `${LABEL}-relay`).output}\nprovider:\n${docker(otherWorker, "logs", "--tail", "60", provider).output}`);
+        throw new Error(
+          `${e.message}\nrelay:\n${docker(manager, "service", "logs", "--tail", "60", `${LABEL}-relay`).output}\nprovider:\n${docker(otherWorker, "logs", "--tail", "60", provider).output}`,
+        );
       });
       // The provider's own Received line: from the relay, authenticated (ESMTPSA), over TLS; its log names the user.
-      expect(mail).toMatch(new RegExp(`by ${SMARTHOST.host.replace(/\./g, "\\.")} \\(OpenSMTPD\\) with ESMTPSA id \\S+ \\(TLSv1\\.[23]:[^)]+\\)`));
-      expect(docker(otherWorker, "logs", provider).output).toContain(`smtp authentication user=${SMARTHOST.user} result=ok`);
+      expect(mail).toMatch(
+        new RegExp(
+          `by ${SMARTHOST.host.replace(/\./g, "\\.")} \\(OpenSMTPD\\) with ESMTPSA id \\S+ \\(TLSv1\\.[23]:[^)]+\\)`,
+        ),
+      );
+      expect(docker(otherWorker, "logs", provider).output).toContain(
+        `smtp authentication user=${SMARTHOST.user} result=ok`,
+      );
       expect(mail).toMatch(/^To: .*contact@blog\.lab\.test/m);
-      figure("Scaleway mail path (relay -> smarthost, STARTTLS + AUTH on 2587)", `delivered ${seconds(Date.now() - t0)} after the up started; the provider refused a plain session (5xx)`);
+      figure(
+        "Scaleway mail path (relay -> smarthost, STARTTLS + AUTH on 2587)",
+        `delivered ${seconds(Date.now() - t0)} after the up started; the provider refused a plain session (5xx)`,
+      );
     } finally {
       docker(otherWorker, "rm", "-f", provider);
       fs.rmSync(dir, { recursive: true, force: true });
@@ -530,29 +898,62 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
 
   it("secrets: the stack export, the engine's logs, every rendered file and docker inspect of each service hold none of the secret values", () => {
     const key = fs.readFileSync(path.join(LAB.stateDir, "id_ed25519"), "utf8");
-    const keyBody = key.split("\n").filter((l) => l && !l.startsWith("-----")).join("");
-    const secrets = { blogAdminPassword: adminPassword, sshPrivateKey: keyBody.slice(0, 60), ...(smarthostPassword ? { smarthostPassword } : {}) };
+    const keyBody = key
+      .split("\n")
+      .filter((l) => l && !l.startsWith("-----"))
+      .join("");
+    const secrets = {
+      blogAdminPassword: adminPassword,
+      sshPrivateKey: keyBody.slice(0, 60),
+      ...(smarthostPassword ? { smarthostPassword } : {}),
+    };
     const exported = pulumi("stack", "export").stdout;
     expect(exported.length).toBeGreaterThan(10_000);
-    const services = onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`).split("\n").filter(Boolean);
+    const services = onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)
+      .split("\n")
+      .filter(Boolean);
     expect(services).toHaveLength(5);
     const inspected = services.map((s) => onManager("service", "inspect", s)).join("\n");
-    const configs = onManager("config", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`).split("\n").filter(Boolean);
+    const configs = onManager("config", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)
+      .split("\n")
+      .filter(Boolean);
     expect(configs.length).toBeGreaterThan(3);
-    const rendered = configs.map((c) => Buffer.from(JSON.parse(onManager("config", "inspect", c))[0].Spec.Data, "base64").toString("utf8")).join("\n");
-    const places = { "stack export": exported, "engine logs": engineLogs.join("\n"), "rendered files": rendered, "docker inspect": inspected };
-    for (const [where, text] of Object.entries(places)) for (const [name, value] of Object.entries(secrets)) expect(text.includes(value), `${name} found in ${where}`).toBe(false);
+    const rendered = configs
+      .map((c) => Buffer.from(JSON.parse(onManager("config", "inspect", c))[0].Spec.Data, "base64").toString("utf8"))
+      .join("\n");
+    const places = {
+      "stack export": exported,
+      "engine logs": engineLogs.join("\n"),
+      "rendered files": rendered,
+      "docker inspect": inspected,
+    };
+    for (const [where, text] of Object.entries(places))
+      for (const [name, value] of Object.entries(secrets))
+        expect(text.includes(value), `${name} found in ${where}`).toBe(false);
     // The check can fail: the password did reach the blog, as a Docker secret file in its container.
-    const blogContainer = docker(ssdWorker, "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${LABEL}-blog`).stdout.trim();
+    const blogContainer = docker(
+      ssdWorker,
+      "ps",
+      "-q",
+      "--filter",
+      `label=com.docker.swarm.service.name=${LABEL}-blog`,
+    ).stdout.trim();
     const inside = docker(ssdWorker, "exec", "-u", "0", blogContainer, "sh", "-c", "cat /run/secrets/*").stdout;
     expect(inside).toContain(adminPassword);
-    figure("secrets", `${Object.keys(secrets).length} values absent from ${Object.keys(places).join(", ")} (${services.length} services, ${configs.length} files)`);
+    figure(
+      "secrets",
+      `${Object.keys(secrets).length} values absent from ${Object.keys(places).join(", ")} (${services.length} services, ${configs.length} files)`,
+    );
   });
 
   it("isolation: a second stack of the same recipe on the same hosts serves too; destroying it leaves every resource of the first intact", async () => {
     const OTHER = "lab-iso";
     const otherLabel = `recette-${OTHER}`;
-    const { other, cleanup } = labStack(OTHER, adminPassword, (r) => (r.edge.traefik.ports = { http: 8080, https: 8443 }));
+    const { other, cleanup } = labStack(
+      OTHER,
+      adminPassword,
+      (r) => (r.edge.traefik.ports = { http: 8080, https: 8443 }),
+    );
     try {
       // recipes/lab.yaml as it is, but for Traefik's node ports: the manager's 80 and 443 are the first stack's.
       /**
@@ -560,7 +961,11 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
        * which Swarm also bumps when a rolling update started before finishes), the tasks that run.
        */
       const snapshot = () => {
-        const list = (...args: string[]) => onManager(...args).split("\n").filter(Boolean).sort();
+        const list = (...args: string[]) =>
+          onManager(...args)
+            .split("\n")
+            .filter(Boolean)
+            .sort();
         const filter = `label=recette.stack=${LABEL}`;
         const services = list("service", "ls", "-q", "--filter", filter);
         return {
@@ -582,21 +987,32 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
       expect(before.services).toHaveLength(5);
       const made = other("up", "--yes", "--skip-preview", "--suppress-progress");
       expect(made.status, made.output.slice(-4000)).toBe(0);
-      const both = await waitFor("both stacks serving the blog", async () => {
-        const mine = await https(HOST).catch(() => undefined);
-        const theirs = await request("https", HOST, 8443, "/", { address: manager.address, timeoutMs: 5000 }).catch(() => undefined);
-        return mine?.status === 200 && theirs?.status === 200 ? { mine, theirs } : undefined;
-      }, 300);
+      const both = await waitFor(
+        "both stacks serving the blog",
+        async () => {
+          const mine = await https(HOST).catch(() => undefined);
+          const theirs = await request("https", HOST, 8443, "/", { address: manager.address, timeoutMs: 5000 }).catch(
+            () => undefined,
+          );
+          return mine?.status === 200 && theirs?.status === 200 ? { mine, theirs } : undefined;
+        },
+        300,
+      );
       // Two blogs, each with its own data: only the first has the article.
       expect(both.mine.body).toContain(ARTICLE);
       expect(both.theirs.body).not.toContain(ARTICLE);
-      expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`).split("\n").filter(Boolean)).toHaveLength(4);
+      expect(
+        onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`).split("\n").filter(Boolean),
+      ).toHaveLength(4);
       const destroyed = other("destroy", "--yes", "--skip-preview", "--suppress-progress");
       expect(destroyed.status, destroyed.output.slice(-4000)).toBe(0);
       expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`)).toBe("");
       expect(snapshot()).toEqual(before);
       expect(await homeShowsArticle()).toBe(true);
-      figure("isolation", `second stack up, serving and destroyed; the first stack's ${before.services.length} services, ${before.tasks.length} tasks, networks, configs, secrets, volumes and ${before.nodes.length} nodes unchanged`);
+      figure(
+        "isolation",
+        `second stack up, serving and destroyed; the first stack's ${before.services.length} services, ${before.tasks.length} tasks, networks, configs, secrets, volumes and ${before.nodes.length} nodes unchanged`,
+      );
     } finally {
       cleanup();
     }

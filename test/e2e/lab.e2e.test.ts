@@ -14,8 +14,18 @@ const npm = (script: string, env: Record<string, string> = {}) => {
 };
 const hosts = labHosts();
 const key = path.join(LAB.stateDir, "id_ed25519");
-const sshArgs = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=5"];
-const ssh = (address: string, command: string) => sh("ssh", [...sshArgs, "-o", "BatchMode=yes", "-i", key, `root@${address}`, command]);
+const sshArgs = [
+  "-o",
+  "StrictHostKeyChecking=no",
+  "-o",
+  "UserKnownHostsFile=/dev/null",
+  "-o",
+  "LogLevel=ERROR",
+  "-o",
+  "ConnectTimeout=5",
+];
+const ssh = (address: string, command: string) =>
+  sh("ssh", [...sshArgs, "-o", "BatchMode=yes", "-i", key, `root@${address}`, command]);
 
 /** Everything the lab makes that could be left behind, by its name. */
 const leftovers = () => {
@@ -26,7 +36,9 @@ const leftovers = () => {
     rules: named(sh("iptables-save", []).stdout),
     processes: named(sh("ps", ["-eo", "pid,args"]).stdout).filter((l) => !l.includes("ps -eo")),
     mounts: named(fs.readFileSync("/proc/self/mountinfo", "utf8")),
-    files: [LAB.stateDir, LAB.stackFile, ...hosts.flatMap((h) => Object.values(dockerPaths(h.ns)))].filter((f) => fs.existsSync(f)),
+    files: [LAB.stateDir, LAB.stackFile, ...hosts.flatMap((h) => Object.values(dockerPaths(h.ns)))].filter((f) =>
+      fs.existsSync(f),
+    ),
   };
 };
 const NOTHING = { namespaces: [], links: [], rules: [], processes: [], mounts: [], files: [] };
@@ -58,7 +70,17 @@ describe("the lab: npm run lab:up and lab:down", () => {
       const r = ssh(h.address, "hostname -I; echo $DOCKER_HOST");
       expect(r.status, r.output).toBe(0);
       expect(r.stdout.split(/\s+/).filter(Boolean)).toEqual([h.address, `unix://${dockerPaths(h.ns).socket}`]);
-      const pw = sh("ssh", [...sshArgs, "-o", "BatchMode=yes", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive", `root@${h.address}`, "true"]);
+      const pw = sh("ssh", [
+        ...sshArgs,
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "PubkeyAuthentication=no",
+        "-o",
+        "PreferredAuthentications=password,keyboard-interactive",
+        `root@${h.address}`,
+        "true",
+      ]);
       expect(pw.status).toBe(255);
       expect(pw.stderr).toContain("Permission denied (publickey)");
     }
@@ -78,7 +100,9 @@ describe("the lab: npm run lab:up and lab:down", () => {
     // registry over plain HTTP; all of them on every host takes minutes on vfs).
     const smallest = images.find((i) => i.includes("/opensmtpd:"))!;
     const pulls = hosts.flatMap((h) => (h.role === "manager" ? images : [smallest]).map((i) => ({ h, i })));
-    const results = await Promise.all(pulls.map(({ h, i }) => shAsync("docker", ["-H", `unix://${dockerPaths(h.ns).socket}`, "pull", "-q", i])));
+    const results = await Promise.all(
+      pulls.map(({ h, i }) => shAsync("docker", ["-H", `unix://${dockerPaths(h.ns).socket}`, "pull", "-q", i])),
+    );
     for (const [n, r] of results.entries()) expect(r.status, `${pulls[n]?.h.name} ${pulls[n]?.i}: ${r.output}`).toBe(0);
     // and over SSH, as Pulumi's docker provider and the cluster bootstrap see them
     const worker = hosts.find((h) => h.role === "worker")!;

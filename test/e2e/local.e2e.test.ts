@@ -4,7 +4,19 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { noIpvsMessage } from "../../components/preflight";
-import { converged, makeStack, peerCertificate, pulumi, request, rollingWebService, ROOT, sh, shAsync, stackObjects, waitFor } from "./helpers";
+import {
+  converged,
+  makeStack,
+  peerCertificate,
+  pulumi,
+  request,
+  rollingWebService,
+  ROOT,
+  sh,
+  shAsync,
+  stackObjects,
+  waitFor,
+} from "./helpers";
 import { publishArticle, PluxmlBrowser } from "./pluxml";
 
 // The `local` recipe, deployed by the real Pulumi engine onto this machine's Docker Swarm, on a
@@ -42,7 +54,10 @@ describe("the local environment on the real engine", () => {
   let files: { recipeFile: string; stackFile: string };
   beforeAll(() => {
     // From nothing: the volumes a previous run kept on purpose (retainOnDelete) are this test stack's own.
-    for (const v of sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`]).stdout.split("\n").filter(Boolean)) sh("docker", ["volume", "rm", v]);
+    for (const v of sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
+      .stdout.split("\n")
+      .filter(Boolean))
+      sh("docker", ["volume", "rm", v]);
     files = makeStack(STACK, recipe());
     const set = pulumi(STACK, "config", "set", "--secret", "blogAdminPassword", ADMIN_PASSWORD);
     if (set.status !== 0) throw new Error(`pulumi config set --secret blogAdminPassword: ${set.output}`);
@@ -56,20 +71,33 @@ describe("the local environment on the real engine", () => {
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
     expect((await converged(LABEL)).length).toBe(5);
-    const answer = await waitFor("HTTPS 200 from the blog", async () => {
-      const a = await request("https", HOST, HTTPS, "/");
-      return a.status === 200 ? a : undefined;
-    }, 240);
+    const answer = await waitFor(
+      "HTTPS 200 from the blog",
+      async () => {
+        const a = await request("https", HOST, HTTPS, "/");
+        return a.status === 200 ? a : undefined;
+      },
+      240,
+    );
     expect(answer.body).toContain("<title>Recette local blog - Blog or CMS, XML powered !</title>");
     // Until ACME completes Traefik serves its default certificate; then Pebble's must replace it.
-    const cert = await waitFor("a certificate issued by Pebble", async () => {
-      const c = await peerCertificate(HOST, HTTPS);
-      return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
-    }, 180).catch((e: Error) => {
+    const cert = await waitFor(
+      "a certificate issued by Pebble",
+      async () => {
+        const c = await peerCertificate(HOST, HTTPS);
+        return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
+      },
+      180,
+    ).catch((e: Error) => {
       // What Traefik and Pebble said about ACME, so a failure here can be understood from CI's log.
-      const logs = (svc: string) => sh("docker", ["service", "logs", "--no-task-ids", "--tail", "60", `${LABEL}-${svc}`]).output;
-      const acme = logs("traefik").split("\n").filter((l) => /acme|certificate|error|level=(warn|error)/i.test(l) && !/"GET /.test(l));
-      throw new Error(`${e.message}\n--- traefik (ACME lines) ---\n${acme.join("\n")}\n--- pebble ---\n${logs("pebble")}`);
+      const logs = (svc: string) =>
+        sh("docker", ["service", "logs", "--no-task-ids", "--tail", "60", `${LABEL}-${svc}`]).output;
+      const acme = logs("traefik")
+        .split("\n")
+        .filter((l) => /acme|certificate|error|level=(warn|error)/i.test(l) && !/"GET /.test(l));
+      throw new Error(
+        `${e.message}\n--- traefik (ACME lines) ---\n${acme.join("\n")}\n--- pebble ---\n${logs("pebble")}`,
+      );
     });
     expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
   });
@@ -84,25 +112,44 @@ describe("the local environment on the real engine", () => {
     // over real HTTPS through Traefik, which sets X-Forwarded-Proto itself
     const b = new PluxmlBrowser("https", HOST, HTTPS, false);
     await b.get("/core/admin/");
-    const a = await b.submit("/core/admin/auth.php?action=lostpassword", { lostpassword_id: "admin" }, { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` });
+    const a = await b.submit(
+      "/core/admin/auth.php?action=lostpassword",
+      { lostpassword_id: "admin" },
+      { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` },
+    );
     expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
     const marker = "Hi admin,";
-    const relay = sh("docker", ["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${LABEL}-relay`]).stdout.trim();
+    const relay = sh("docker", [
+      "ps",
+      "-q",
+      "--filter",
+      `label=com.docker.swarm.service.name=${LABEL}-relay`,
+    ]).stdout.trim();
     expect(relay).not.toBe("");
-    const mail = await waitFor("the message in the relay's Maildir", async () => {
-      const r = sh("docker", ["exec", relay, "sh", "-c", "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true"]);
-      return r.stdout.includes(marker) ? r.stdout : undefined;
-    }, 60);
+    const mail = await waitFor(
+      "the message in the relay's Maildir",
+      async () => {
+        const r = sh("docker", ["exec", relay, "sh", "-c", "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true"]);
+        return r.stdout.includes(marker) ? r.stdout : undefined;
+      },
+      60,
+    );
     expect(mail).toMatch(/^To: .*contact@blog\.local\.test/m);
   });
 
   it("the admin logs in over HTTPS with the stack's secret (not another), publishes an article through its own form, and the home page shows it", async () => {
     const wrong = new PluxmlBrowser("https", HOST, HTTPS, false);
-    expect((await wrong.login("admin", "not-the-secret")).body).toContain('<p class="alert red">Incorrect login or password</p>');
+    expect((await wrong.login("admin", "not-the-secret")).body).toContain(
+      '<p class="alert red">Incorrect login or password</p>',
+    );
     const b = new PluxmlBrowser("https", HOST, HTTPS, false);
     const login = await b.login("admin", ADMIN_PASSWORD);
     expect(login.status).toBe(302);
-    const published = await publishArticle(b, ARTICLE, "<p>Published by the end-to-end suite with PluXml's CSRF token.</p>");
+    const published = await publishArticle(
+      b,
+      ARTICLE,
+      "<p>Published by the end-to-end suite with PluXml's CSRF token.</p>",
+    );
     expect(published.status, published.body.slice(0, 400)).toBe(302);
     expect(published.headers.location).toMatch(/^article\.php\?a=\d{4}$/);
     expect(await homeShowsArticle()).toBe(true);
@@ -126,43 +173,93 @@ describe("the local environment on the real engine", () => {
   });
 
   it("a rolling update of a start-first service loses no request", async () => {
-    await waitFor("the web service answering", async () => ((await request("https", WEB, HTTPS, "/")).status === 200 ? true : undefined), 120);
-    const taskBefore = sh("docker", ["service", "ps", "-q", "--filter", "desired-state=running", `${LABEL}-web`]).stdout.trim();
+    await waitFor(
+      "the web service answering",
+      async () => ((await request("https", WEB, HTTPS, "/")).status === 200 ? true : undefined),
+      120,
+    );
+    const taskBefore = sh("docker", [
+      "service",
+      "ps",
+      "-q",
+      "--filter",
+      "desired-state=running",
+      `${LABEL}-web`,
+    ]).stdout.trim();
     fs.writeFileSync(files.recipeFile, recipe(webRelease("2")));
     let done = false;
     const answers: number[] = [];
     const poll = (async () => {
       while (!done) {
-        answers.push(await request("https", WEB, HTTPS, "/").then((a) => a.status, () => 0));
+        answers.push(
+          await request("https", WEB, HTTPS, "/").then(
+            (a) => a.status,
+            () => 0,
+          ),
+        );
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    const up = await shAsync("pulumi", ["up", "--yes", "--skip-preview", "--suppress-progress", "-s", STACK, "--non-interactive"]);
+    const up = await shAsync("pulumi", [
+      "up",
+      "--yes",
+      "--skip-preview",
+      "--suppress-progress",
+      "-s",
+      STACK,
+      "--non-interactive",
+    ]);
     expect(up.status, up.output).toBe(0);
-    await waitFor("the update completed", async () => {
-      const state = sh("docker", ["service", "inspect", `${LABEL}-web`, "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}"]).stdout.trim();
-      return state === "completed" ? state : undefined;
-    }, 180);
+    await waitFor(
+      "the update completed",
+      async () => {
+        const state = sh("docker", [
+          "service",
+          "inspect",
+          `${LABEL}-web`,
+          "--format",
+          "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
+        ]).stdout.trim();
+        return state === "completed" ? state : undefined;
+      },
+      180,
+    );
     // Keep asking while the old task stops and Traefik forgets it.
     await new Promise((r) => setTimeout(r, 6000));
     done = true;
     await poll;
-    const taskAfter = sh("docker", ["service", "ps", "-q", "--filter", "desired-state=running", `${LABEL}-web`]).stdout.trim();
+    const taskAfter = sh("docker", [
+      "service",
+      "ps",
+      "-q",
+      "--filter",
+      "desired-state=running",
+      `${LABEL}-web`,
+    ]).stdout.trim();
     expect(taskAfter).not.toBe(taskBefore);
     expect(answers.length).toBeGreaterThan(30);
     expect(answers.filter((s) => s !== 200)).toEqual([]);
   });
 
   it("a new PluXml image tag updates exactly the blog service, and the article stays", async () => {
-    const current = sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]).stdout.trim();
+    const current = sh("docker", [
+      "service",
+      "inspect",
+      `${LABEL}-blog`,
+      "--format",
+      "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+    ]).stdout.trim();
     const versions = fs.readFileSync(`${ROOT}/images/versions.env`, "utf8");
     const v = /^PLUXML_VERSION=(.+)$/m.exec(versions)![1]!;
     expect(current).toBe(`recette/pluxml:${v}`);
     expect(sh("docker", ["tag", current, "recette/pluxml:e2e-next"]).status).toBe(0);
-    fs.writeFileSync(files.recipeFile, recipe((r) => {
-      webRelease("2")(r);
-      r.apps[0].pluxml.version = "e2e-next";
-    }));
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        webRelease("2")(r);
+        r.apps[0].pluxml.version = "e2e-next";
+      }),
+    );
     const preview = pulumi(STACK, "preview", "--json", "--suppress-progress");
     expect(preview.status, preview.output).toBe(0);
     const steps = (JSON.parse(preview.stdout).steps ?? []) as { op: string; urn: string }[];
@@ -170,15 +267,31 @@ describe("the local environment on the real engine", () => {
     expect(changed).toEqual(["update blog"]);
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
-    expect(sh("docker", ["service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"]).stdout.trim()).toBe("recette/pluxml:e2e-next");
+    expect(
+      sh("docker", [
+        "service",
+        "inspect",
+        `${LABEL}-blog`,
+        "--format",
+        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+      ]).stdout.trim(),
+    ).toBe("recette/pluxml:e2e-next");
     // The data volume outlives the task: the article is still there, served by the new image.
-    expect(await waitFor("the article on the updated blog", async () => ((await homeShowsArticle()) ? true : undefined), 120)).toBe(true);
+    expect(
+      await waitFor(
+        "the article on the updated blog",
+        async () => ((await homeShowsArticle()) ? true : undefined),
+        120,
+      ),
+    ).toBe(true);
   });
 
   it("backs up the running blog and acme.json without stopping them (recette backup)", () => {
     const b = sh(process.execPath, [`${ROOT}/bin/recette`, "backup", "--stack", STACK, BACKUP]);
     expect(b.status, b.output).toBe(0);
-    expect(b.stdout).toMatch(/^wrote .*: stack e2e \(recipe local\), blog-data \(\d+ files?, .*\), traefik-acme \(1 file, /);
+    expect(b.stdout).toMatch(
+      /^wrote .*: stack e2e \(recipe local\), blog-data \(\d+ files?, .*\), traefik-acme \(1 file, /,
+    );
     expect(fs.statSync(BACKUP).mode & 0o777).toBe(0o600);
     const listing = sh("tar", ["-tvzf", BACKUP]).stdout;
     expect(listing.split("\n")[0]).toMatch(/ manifest\.json$/);
@@ -190,27 +303,51 @@ describe("the local environment on the real engine", () => {
     const d = pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
     expect(d.status, d.output).toBe(0);
     const left = stackObjects(LABEL);
-    expect({ services: left.services, containers: left.containers, networks: left.networks, secrets: left.secrets, configs: left.configs }).toEqual({
+    expect({
+      services: left.services,
+      containers: left.containers,
+      networks: left.networks,
+      secrets: left.secrets,
+      configs: left.configs,
+    }).toEqual({
       services: [],
       containers: [],
       networks: [],
       secrets: [],
       configs: [],
     });
-    const volumes = sh("docker", ["volume", "ls", "--filter", `label=recette.stack=${LABEL}`, "--format", "{{.Name}}"]).stdout.split("\n").filter(Boolean).sort();
-    expect(volumes).toEqual([`${LABEL}-blog-data`, `${LABEL}-relay-mail`, `${LABEL}-relay-spool`, `${LABEL}-traefik-acme`]);
+    const volumes = sh("docker", ["volume", "ls", "--filter", `label=recette.stack=${LABEL}`, "--format", "{{.Name}}"])
+      .stdout.split("\n")
+      .filter(Boolean)
+      .sort();
+    expect(volumes).toEqual([
+      `${LABEL}-blog-data`,
+      `${LABEL}-relay-mail`,
+      `${LABEL}-relay-spool`,
+      `${LABEL}-traefik-acme`,
+    ]);
   });
 
   it("with the data volume removed, up installs a fresh blog; restore brings the article back", async () => {
     expect(sh("docker", ["volume", "rm", `${LABEL}-blog-data`]).status).toBe(0);
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
-    await waitFor("the fresh blog answering", async () => ((await request("https", HOST, HTTPS, "/")).status === 200 ? true : undefined), 240);
+    await waitFor(
+      "the fresh blog answering",
+      async () => ((await request("https", HOST, HTTPS, "/")).status === 200 ? true : undefined),
+      240,
+    );
     expect(await homeShowsArticle()).toBe(false);
     // The blog runs: restore swaps the data in while the stack's services are scaled to 0 (--stop).
     const r = sh(process.execPath, [`${ROOT}/bin/recette`, "restore", "--stack", STACK, "--stop", BACKUP]);
     expect(r.status, r.output).toBe(0);
-    expect(await waitFor("the article back on the home page", async () => ((await homeShowsArticle()) ? true : undefined), 180)).toBe(true);
+    expect(
+      await waitFor(
+        "the article back on the home page",
+        async () => ((await homeShowsArticle()) ? true : undefined),
+        180,
+      ),
+    ).toBe(true);
     const login = await new PluxmlBrowser("https", HOST, HTTPS, false).login("admin", ADMIN_PASSWORD);
     expect(login.status).toBe(302);
   });
@@ -220,10 +357,13 @@ describe("the kernel lesson on this machine (no IPVS)", () => {
   const STRICT = "e2e-strict";
   let files: { recipeFile: string; stackFile: string };
   beforeAll(() => {
-    files = makeStack(STRICT, recipe((r) => {
-      r.orchestrator.routingMesh = "required";
-      r.edge.traefik.ports = { http: 28080, https: 28443 };
-    }));
+    files = makeStack(
+      STRICT,
+      recipe((r) => {
+        r.orchestrator.routingMesh = "required";
+        r.edge.traefik.ports = { http: 28080, https: 28443 };
+      }),
+    );
     // Everything the stack needs is set, so the only thing that can stop it is the preflight.
     const set = pulumi(STRICT, "config", "set", "--secret", "blogAdminPassword", ADMIN_PASSWORD);
     if (set.status !== 0) throw new Error(`pulumi config set --secret blogAdminPassword: ${set.output}`);

@@ -47,10 +47,25 @@ const volume = `${RUN}-data`;
 /** Runs the blog container on `vol`; returns its loopback port. */
 const runBlog = (name: string, vol: string, extra: string[] = []) =>
   must(
-    "run", "-d", "--name", name, "--label", RUN, "--network", RUN,
-    "-v", `${vol}:${DATA}`, "-p", "127.0.0.1::80",
-    "-e", "SMTP_HOST=relay", "-e", "MAIL_FROM=blog@blog.local",
-    ...envArgs(SETTINGS), ...extra, IMAGE,
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--label",
+    RUN,
+    "--network",
+    RUN,
+    "-v",
+    `${vol}:${DATA}`,
+    "-p",
+    "127.0.0.1::80",
+    "-e",
+    "SMTP_HOST=relay",
+    "-e",
+    "MAIL_FROM=blog@blog.local",
+    ...envArgs(SETTINGS),
+    ...extra,
+    IMAGE,
   );
 
 const blogPort = (name: string) => Number(must("port", name, "80/tcp").split("\n")[0]!.split(":").pop());
@@ -58,11 +73,17 @@ const cat = (file: string) => must("exec", blog, "cat", file);
 const logs = (name: string) => docker("logs", name).output;
 const browser = (viaHttps = true) => new PluxmlBrowser("http", HOST, port, viaHttps);
 
-const homeUp = () => waitFor("the blog's home page", async () => ((await request("http", HOST, port, "/").catch(() => undefined))?.status === 200 ? true : undefined), 60);
+const homeUp = () =>
+  waitFor(
+    "the blog's home page",
+    async () => ((await request("http", HOST, port, "/").catch(() => undefined))?.status === 200 ? true : undefined),
+    60,
+  );
 
 beforeAll(async () => {
   for (const image of [IMAGE, RELAY_IMAGE]) {
-    if (docker("image", "inspect", image).status !== 0) throw new Error(`${image} is missing: run scripts/build-images --only pluxml,opensmtpd`);
+    if (docker("image", "inspect", image).status !== 0)
+      throw new Error(`${image} is missing: run scripts/build-images --only pluxml,opensmtpd`);
   }
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-pluxml-"));
   fs.writeFileSync(path.join(dir, "admin-password"), `${PASSWORD}\n`, { mode: 0o600 });
@@ -75,8 +96,10 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const id of docker("ps", "-aq", "--filter", `label=${RUN}`).stdout.split("\n").filter(Boolean)) docker("rm", "-f", id);
-  for (const v of docker("volume", "ls", "-q", "--filter", `label=${RUN}`).stdout.split("\n").filter(Boolean)) docker("volume", "rm", "-f", v);
+  for (const id of docker("ps", "-aq", "--filter", `label=${RUN}`).stdout.split("\n").filter(Boolean))
+    docker("rm", "-f", id);
+  for (const v of docker("volume", "ls", "-q", "--filter", `label=${RUN}`).stdout.split("\n").filter(Boolean))
+    docker("volume", "rm", "-f", v);
   docker("network", "rm", RUN);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -116,7 +139,17 @@ describe("first start on an empty data volume", () => {
     expect(params).toContain('<parametre name="email_method"><![CDATA[sendmail]]></parametre>');
     expect(must("exec", blog, "stat", "-c", "%U %a", `${DATA}/configuration/users.xml`)).toBe("www-data 644");
     expect(must("exec", blog, "ls", "-A", DATA).split("\n").sort()).toEqual(
-      [".htaccess", ".recette-install.lock", "articles", "commentaires", "configuration", "index.html", "medias", "statiques", "templates"].sort(),
+      [
+        ".htaccess",
+        ".recette-install.lock",
+        "articles",
+        "commentaires",
+        "configuration",
+        "index.html",
+        "medias",
+        "statiques",
+        "templates",
+      ].sort(),
     );
   });
 });
@@ -149,7 +182,13 @@ describe("what is never served", () => {
     expect((await request("http", HOST, port, p, { headers: { "X-Forwarded-Proto": "https" } })).status).toBe(status);
   });
 
-  it.each(["/themes/defaut/css/theme.min.css", "/core/lib/visual.js", "/data/medias/pluxml.png", "/feed.php", "/sitemap.php"])("%s is served (200)", async (p) => {
+  it.each([
+    "/themes/defaut/css/theme.min.css",
+    "/core/lib/visual.js",
+    "/data/medias/pluxml.png",
+    "/feed.php",
+    "/sitemap.php",
+  ])("%s is served (200)", async (p) => {
     expect((await request("http", HOST, port, p)).status).toBe(200);
   });
 });
@@ -160,7 +199,11 @@ describe("the admin", () => {
       const a = await request("http", HOST, port, p);
       expect([a.status, a.headers.location]).toEqual([301, `https://${HOST}${p}`]);
     }
-    const post = await request("http", HOST, port, "/core/admin/auth.php", { method: "POST", body: "login=x&password=y", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const post = await request("http", HOST, port, "/core/admin/auth.php", {
+      method: "POST",
+      body: "login=x&password=y",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect([post.status, post.headers.location]).toEqual([301, `https://${HOST}/core/admin/auth.php`]);
   });
 
@@ -196,7 +239,11 @@ describe("mail", () => {
   it("sends PluXml's lost-password mail through the relay (OpenSMTPD) to the admin's address", async () => {
     const b = browser();
     await b.get("/core/admin/");
-    const sent = await b.submit("/core/admin/auth.php?action=lostpassword", { lostpassword_id: "e2eadmin" }, { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` });
+    const sent = await b.submit(
+      "/core/admin/auth.php?action=lostpassword",
+      { lostpassword_id: "e2eadmin" },
+      { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` },
+    );
     expect(sent.body).toContain('<p class="alert green">An email has been sent to the user</p>');
     const mail = await waitFor(
       "the lost-password mail in mailsink's Maildir",
@@ -208,28 +255,51 @@ describe("mail", () => {
     );
     expect(mail).toContain("Subject: Resetting your password");
     expect(mail).toContain("Hi e2eadmin,");
-    expect(mail).toMatch(/https:\/\/blog\.local\.test\/core\/admin\/auth\.php\?action=changepassword&token=[A-Za-z0-9]{32}/);
+    expect(mail).toMatch(
+      /https:\/\/blog\.local\.test\/core\/admin\/auth\.php\?action=changepassword&token=[A-Za-z0-9]{32}/,
+    );
   });
 });
 
 describe("restart and other volumes", () => {
   it("restarts without reinstalling: the same users.xml, settings and articles, and the login still works", async () => {
-    const before = [cat(`${DATA}/configuration/users.xml`), cat(`${DATA}/configuration/parametres.xml`), must("exec", blog, "ls", `${DATA}/articles`)];
+    const before = [
+      cat(`${DATA}/configuration/users.xml`),
+      cat(`${DATA}/configuration/parametres.xml`),
+      must("exec", blog, "ls", `${DATA}/articles`),
+    ];
     must("restart", blog);
     port = blogPort(blog);
     await homeUp();
-    expect(docker("logs", "--since", "60s", blog).output).toContain("pluxml-entrypoint: PluXml is installed in data/ (not reinstalling)");
+    expect(docker("logs", "--since", "60s", blog).output).toContain(
+      "pluxml-entrypoint: PluXml is installed in data/ (not reinstalling)",
+    );
     expect(logs(blog).match(/pluxml-install: installed/g)).toHaveLength(1);
     // the lost-password request stored a token in users.xml: everything else is as installed
-    const strip = (x: string) => x.replace(/\s*<password_token(_expiry)?><!\[CDATA\[[^\]]*\]\]><\/password_token(_expiry)?>/g, "");
-    expect([strip(cat(`${DATA}/configuration/users.xml`)), cat(`${DATA}/configuration/parametres.xml`), must("exec", blog, "ls", `${DATA}/articles`)]).toEqual([strip(before[0]!), before[1], before[2]]);
+    const strip = (x: string) =>
+      x.replace(/\s*<password_token(_expiry)?><!\[CDATA\[[^\]]*\]\]><\/password_token(_expiry)?>/g, "");
+    expect([
+      strip(cat(`${DATA}/configuration/users.xml`)),
+      cat(`${DATA}/configuration/parametres.xml`),
+      must("exec", blog, "ls", `${DATA}/articles`),
+    ]).toEqual([strip(before[0]!), before[1], before[2]]);
     expect([(await browser().login("e2eadmin", PASSWORD)).status]).toEqual([302]);
   });
 
   it("refuses to install over a volume holding part of a blog, and changes nothing in it", async () => {
     const partial = `${RUN}-partial`;
     must("volume", "create", "--label", RUN, partial);
-    must("run", "--rm", "--entrypoint", "sh", "-v", `${partial}:${DATA}`, IMAGE, "-c", `echo '<document/>' > ${DATA}/articles/0001.001.001.202001010000.kept.xml`);
+    must(
+      "run",
+      "--rm",
+      "--entrypoint",
+      "sh",
+      "-v",
+      `${partial}:${DATA}`,
+      IMAGE,
+      "-c",
+      `echo '<document/>' > ${DATA}/articles/0001.001.001.202001010000.kept.xml`,
+    );
     const name = `${RUN}-refused`;
     runBlog(name, partial, ["-v", `${path.join(dir, "admin-password")}:/run/secrets/admin-password:ro`]);
     const exit = must("wait", name);
@@ -237,7 +307,17 @@ describe("restart and other volumes", () => {
     expect(logs(name)).toContain(
       "pluxml-install: refusing to install: data/ holds 1 file(s) (e.g. articles/0001.001.001.202001010000.kept.xml) but no configuration/parametres.xml: restore a complete copy of the blog, or empty the volume to install a new one",
     );
-    const left = must("run", "--rm", "--entrypoint", "sh", "-v", `${partial}:${DATA}`, IMAGE, "-c", `ls ${DATA}/configuration; cat ${DATA}/articles/*.xml`);
+    const left = must(
+      "run",
+      "--rm",
+      "--entrypoint",
+      "sh",
+      "-v",
+      `${partial}:${DATA}`,
+      IMAGE,
+      "-c",
+      `ls ${DATA}/configuration; cat ${DATA}/articles/*.xml`,
+    );
     expect(left).toBe("<document/>");
   });
 
@@ -254,9 +334,16 @@ describe("restart and other volumes", () => {
   it("refuses a locale PluXml does not have, before writing anything", () => {
     const name = `${RUN}-badlocale`;
     must("volume", "create", "--label", RUN, name);
-    runBlog(name, `${RUN}-badlocale`, ["-e", "PLUXML_LOCALE=xx", "-v", `${path.join(dir, "admin-password")}:/run/secrets/admin-password:ro`]);
+    runBlog(name, `${RUN}-badlocale`, [
+      "-e",
+      "PLUXML_LOCALE=xx",
+      "-v",
+      `${path.join(dir, "admin-password")}:/run/secrets/admin-password:ro`,
+    ]);
     expect(must("wait", name)).toBe("1");
-    expect(logs(name)).toContain('pluxml-install: refusing to install: PLUXML_LOCALE must be one of de, en, es, fr, it, nl, oc, pl, pt, ro, ru (got "xx")');
+    expect(logs(name)).toContain(
+      'pluxml-install: refusing to install: PLUXML_LOCALE must be one of de, en, es, fr, it, nl, oc, pl, pt, ro, ru (got "xx")',
+    );
   });
 });
 
@@ -267,7 +354,9 @@ describe("stopping", () => {
    * down, and a graceful stop waits for idle keep-alive connections too.
    */
   const gracefulAt = (name: string) => {
-    const line = docker("logs", "-t", name).output.split("\n").find((l) => l.includes("caught SIGWINCH, shutting down gracefully"));
+    const line = docker("logs", "-t", name)
+      .output.split("\n")
+      .find((l) => l.includes("caught SIGWINCH, shutting down gracefully"));
     expect(line, docker("logs", name).output).toBeDefined();
     return Date.parse(line!.split(" ")[0]!);
   };
@@ -276,7 +365,11 @@ describe("stopping", () => {
     must("volume", "create", "--label", RUN, name);
     runBlog(name, name, [...extra, "-v", `${path.join(dir, "admin-password")}:/run/secrets/admin-password:ro`]);
     const p = blogPort(name);
-    const answers = () => request("http", HOST, p, "/").then((a) => a.status, () => 0);
+    const answers = () =>
+      request("http", HOST, p, "/").then(
+        (a) => a.status,
+        () => 0,
+      );
     await waitFor(`${name} answering`, async () => ((await answers()) === 200 ? true : undefined), 60);
     const t0 = Date.now();
     const stop = shAsync("docker", ["stop", "-t", "30", name]);

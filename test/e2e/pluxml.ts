@@ -21,7 +21,11 @@ export class PluxmlBrowser {
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    return { ...(this.viaHttps ? { "X-Forwarded-Proto": "https" } : {}), ...(cookie ? { Cookie: cookie } : {}), ...extra };
+    return {
+      ...(this.viaHttps ? { "X-Forwarded-Proto": "https" } : {}),
+      ...(cookie ? { Cookie: cookie } : {}),
+      ...extra,
+    };
   }
 
   private keep(a: Answer): Answer {
@@ -34,7 +38,9 @@ export class PluxmlBrowser {
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.keep(await request(this.scheme, this.host, this.port, path, { headers: this.headers(headers), address: this.address }));
+    return this.keep(
+      await request(this.scheme, this.host, this.port, path, { headers: this.headers(headers), address: this.address }),
+    );
   }
 
   async post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
@@ -44,13 +50,21 @@ export class PluxmlBrowser {
         address: this.address,
         method: "POST",
         body,
-        headers: this.headers({ "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)), ...headers }),
+        headers: this.headers({
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": String(Buffer.byteLength(body)),
+          ...headers,
+        }),
       }),
     );
   }
 
   /** GETs a page holding a form and POSTs `fields` with that form's CSRF token to the form's action, as a browser would. */
-  async submit(formPath: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
+  async submit(
+    formPath: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
     const page = await this.get(formPath);
     const token = csrfToken(page.body);
     if (!token) throw new Error(`no CSRF token in ${formPath} (status ${page.status})`);
@@ -71,17 +85,31 @@ export class PluxmlBrowser {
 }
 
 /** The CSRF token of the first form in a PluXml page. */
-export const csrfToken = (html: string): string | undefined => /<input name="token" value="([A-Za-z0-9]+)" type="hidden" \/>/.exec(html)?.[1];
+export const csrfToken = (html: string): string | undefined =>
+  /<input name="token" value="([A-Za-z0-9]+)" type="hidden" \/>/.exec(html)?.[1];
 
 /** PluXml's password hash, as install.php and auth.php compute it: sha1(salt . md5(password)). */
 export const pluxmlPasswordHash = (salt: string, password: string): string =>
-  createHash("sha1").update(salt + createHash("md5").update(password).digest("hex")).digest("hex");
+  createHash("sha1")
+    .update(salt + createHash("md5").update(password).digest("hex"))
+    .digest("hex");
 
 /** The fields of the first user in PluXml's users.xml. */
 export const firstUser = (usersXml: string): Record<string, string> =>
-  Object.fromEntries([...usersXml.matchAll(/<(login|name|password|salt|email|lang)><!\[CDATA\[(.*?)\]\]><\/\1>/g)].map((m) => [m[1]!, m[2]!]));
+  Object.fromEntries(
+    [...usersXml.matchAll(/<(login|name|password|salt|email|lang)><!\[CDATA\[(.*?)\]\]><\/\1>/g)].map((m) => [
+      m[1]!,
+      m[2]!,
+    ]),
+  );
 
-const decodeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#0?39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const decodeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#0?39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 /**
  * The values a browser would send for a form's fields as the page fills them: text and hidden
@@ -96,10 +124,12 @@ export const formFields = (html: string): Record<string, string> => {
     out[name] = decodeHtml(/\bvalue="([^"]*)"/.exec(attrs!)?.[1] ?? "");
   }
   for (const [, name, body] of html.matchAll(/<select\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    const selected = /<option\b[^>]*\bvalue="([^"]*)"[^>]*\bselected/.exec(body!) ?? /<option\b[^>]*\bvalue="([^"]*)"/.exec(body!);
+    const selected =
+      /<option\b[^>]*\bvalue="([^"]*)"[^>]*\bselected/.exec(body!) ?? /<option\b[^>]*\bvalue="([^"]*)"/.exec(body!);
     if (selected) out[name!] = decodeHtml(selected[1]!);
   }
-  for (const [, name, body] of html.matchAll(/<textarea\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[name!] = decodeHtml(body!);
+  for (const [, name, body] of html.matchAll(/<textarea\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    out[name!] = decodeHtml(body!);
   return out;
 };
 

@@ -47,9 +47,28 @@ export const startSshHost = async (): Promise<SshHost> => {
   // and the host would not look like a real server to the preflight.
   const sshd: ChildProcess = spawn(
     "nsenter",
-    [`--net=/var/run/netns/${NS}`, "/usr/sbin/sshd", "-D", "-e", "-p", "22", "-h", path.join(dir, "hostkey"),
-      "-o", "ListenAddress=10.252.0.2", "-o", "PermitRootLogin=prohibit-password", "-o", "PasswordAuthentication=no",
-      "-o", `AuthorizedKeysFile=${path.join(dir, "authorized_keys")}`, "-o", "StrictModes=no", "-o", `PidFile=${path.join(dir, "sshd.pid")}`],
+    [
+      `--net=/var/run/netns/${NS}`,
+      "/usr/sbin/sshd",
+      "-D",
+      "-e",
+      "-p",
+      "22",
+      "-h",
+      path.join(dir, "hostkey"),
+      "-o",
+      "ListenAddress=10.252.0.2",
+      "-o",
+      "PermitRootLogin=prohibit-password",
+      "-o",
+      "PasswordAuthentication=no",
+      "-o",
+      `AuthorizedKeysFile=${path.join(dir, "authorized_keys")}`,
+      "-o",
+      "StrictModes=no",
+      "-o",
+      `PidFile=${path.join(dir, "sshd.pid")}`,
+    ],
     { stdio: "ignore" },
   );
   // Wait until sshd listens (bounded).

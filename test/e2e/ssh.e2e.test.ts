@@ -38,7 +38,12 @@ describe("the preflight over SSH to a network-namespace host", () => {
     expect(pulumi("config", "set", "orchestrator", "k3s").status).toBe(0);
     const up = pulumi("up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
-    const report = JSON.parse(pulumi("stack", "output", "report", "--json").stdout) as { node: string; ipvs: boolean; vxlan: boolean; memoryMiB: number };
+    const report = JSON.parse(pulumi("stack", "output", "report", "--json").stdout) as {
+      node: string;
+      ipvs: boolean;
+      vxlan: boolean;
+      memoryMiB: number;
+    };
     expect(report.node).toBe("h1");
     // The namespace shares this machine's kernel: VXLAN yes, IPVS no.
     expect({ ipvs: report.ipvs, vxlan: report.vxlan }).toEqual({ ipvs: false, vxlan: true });

@@ -23,7 +23,9 @@ const spec = (count: number, stateDir: string): NetnsHostsSpec => ({
   ruleComment: "recette-e2e-swarm",
 });
 
-export const startSwarmHosts = async (count: number): Promise<{ hosts: SwarmHost[]; privateKey: string; stop(): Promise<void> }> => {
+export const startSwarmHosts = async (
+  count: number,
+): Promise<{ hosts: SwarmHost[]; privateKey: string; stop(): Promise<void> }> => {
   const s = spec(count, fs.mkdtempSync(path.join(os.tmpdir(), "recette-swarm-")));
   // Leftovers of an interrupted run (found by name: namespaces, their processes, bridge, rule).
   await destroyNetnsHosts({ ...s, stateDir: fs.mkdtempSync(path.join(os.tmpdir(), "recette-swarm-old-")) });

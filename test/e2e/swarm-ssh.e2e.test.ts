@@ -41,12 +41,14 @@ describe("a Swarm bootstrapped over SSH on two hosts", () => {
     expect(up.status, up.output).toBe(0);
     const [s1, s2] = hosts as [SwarmHost, SwarmHost];
     expect(docker(s1, "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")).toBe("active true");
-    expect(docker(s2, "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")).toBe("active false");
+    expect(docker(s2, "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")).toBe(
+      "active false",
+    );
     const worker = docker(s2, "info", "--format", "{{.Swarm.NodeID}}");
     expect(docker(s1, "node", "ls", "--format", "{{.ID}} {{.Status}}").split("\n").sort()).toEqual(
       [`${docker(s1, "info", "--format", "{{.Swarm.NodeID}}")} Ready`, `${worker} Ready`].sort(),
     );
-    expect(docker(s1, "node", "inspect", worker, "--format", "{{index .Spec.Labels \"disk\"}}")).toBe("ssd");
+    expect(docker(s1, "node", "inspect", worker, "--format", '{{index .Spec.Labels "disk"}}')).toBe("ssd");
     // The join tokens are secrets: never in the state in clear.
     const token = docker(s1, "swarm", "join-token", "-q", "worker");
     expect(program.stateText()).not.toContain(token);

@@ -15,7 +15,11 @@ import { CASES, caseOutput, casesOf, expectedOf } from "./cases";
 
 const CLI = path.join(ROOT, "bin", "recette");
 const cli = (args: string[], opts: { cwd?: string; timeout?: number } = {}) =>
-  spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: opts.cwd ?? ROOT, timeout: opts.timeout ?? 60_000 });
+  spawnSync(process.execPath, [CLI, ...args], {
+    encoding: "utf8",
+    cwd: opts.cwd ?? ROOT,
+    timeout: opts.timeout ?? 60_000,
+  });
 const tmpdir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `recette-hostile-${prefix}-`));
 
 /** Every file under a directory with its content, to prove nothing changed. */
@@ -45,7 +49,11 @@ describe("1. render never removes what it did not create", () => {
     const dir = tmpdir("file");
     const file = path.join(dir, "notes.txt");
     fs.writeFileSync(file, "mine\n");
-    expect(() => writeArtifacts(file, artifacts)).toThrow(new OutputRefused(`${file}: exists and is not a directory; nothing was changed (give --out a new or empty directory, e.g. out/dev)`));
+    expect(() => writeArtifacts(file, artifacts)).toThrow(
+      new OutputRefused(
+        `${file}: exists and is not a directory; nothing was changed (give --out a new or empty directory, e.g. out/dev)`,
+      ),
+    );
     expect(fs.readFileSync(file, "utf8")).toBe("mine\n");
   });
 
@@ -66,7 +74,9 @@ describe("1. render never removes what it did not create", () => {
     const before = snapshot(dir);
     const r = cli(["render", "--stack", "local", "--out", dir]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`recette render: ${dir}: is not empty and was not made by recette render (no ${RENDER_MARKER} file); nothing was changed (give --out a new or empty directory, e.g. out/dev)\n`);
+    expect(r.stderr).toBe(
+      `recette render: ${dir}: is not empty and was not made by recette render (no ${RENDER_MARKER} file); nothing was changed (give --out a new or empty directory, e.g. out/dev)\n`,
+    );
     expect(snapshot(dir)).toEqual(before);
   });
 
@@ -75,19 +85,25 @@ describe("1. render never removes what it did not create", () => {
     const script = [
       "set -e",
       "mount --make-rprivate /",
-      "for m in $(findmnt -rn -o TARGET | sort -r); do mount -o remount,bind,ro \"$m\" 2>/dev/null || true; done",
+      'for m in $(findmnt -rn -o TARGET | sort -r); do mount -o remount,bind,ro "$m" 2>/dev/null || true; done',
       // A writable scratch place for the tools (tsx's cache) that hides nothing the CLI needs (the clone may live in /tmp).
       "mount -t tmpfs tmpfs /mnt",
-      'export TMPDIR=/mnt',
+      "export TMPDIR=/mnt",
       `exec "$0" "$@"`,
     ].join("\n");
     const listing = fs.readdirSync("/").sort();
-    const r = spawnSync("unshare", ["--mount", "bash", "-c", script, process.execPath, CLI, "render", "--stack", "local", "--out", "/"], {
-      encoding: "utf8",
-      cwd: ROOT,
-      timeout: 60_000,
-    });
-    expect(r.stderr).toBe("recette render: /: is the root of the filesystem; nothing was changed (give --out a new or empty directory, e.g. out/dev)\n");
+    const r = spawnSync(
+      "unshare",
+      ["--mount", "bash", "-c", script, process.execPath, CLI, "render", "--stack", "local", "--out", "/"],
+      {
+        encoding: "utf8",
+        cwd: ROOT,
+        timeout: 60_000,
+      },
+    );
+    expect(r.stderr).toBe(
+      "recette render: /: is the root of the filesystem; nothing was changed (give --out a new or empty directory, e.g. out/dev)\n",
+    );
     expect(r.status).toBe(1);
     expect(fs.readdirSync("/").sort()).toEqual(listing);
   });
@@ -96,16 +112,23 @@ describe("1. render never removes what it did not create", () => {
     const dir = tmpdir("link");
     writeArtifacts(path.join(dir, "real"), artifacts);
     fs.symlinkSync(path.join(dir, "real"), path.join(dir, "link"));
-    expect(() => checkRenderTarget(path.join(dir, "link"))).toThrow(`${path.join(dir, "link")}: is a symbolic link; nothing was changed`);
+    expect(() => checkRenderTarget(path.join(dir, "link"))).toThrow(
+      `${path.join(dir, "link")}: is a symbolic link; nothing was changed`,
+    );
   });
 
   it("replaces its own previous render, but not once a foreign file sits in it", () => {
     const out = path.join(tmpdir("own"), "out");
     writeArtifacts(out, artifacts);
     writeArtifacts(out, [{ path: "resources.json", content: "[1]\n" }]);
-    expect(snapshot(out)).toEqual({ "resources.json": "[1]\n", [RENDER_MARKER]: `${JSON.stringify({ recette: "render", files: ["resources.json"] }, null, 2)}\n` });
+    expect(snapshot(out)).toEqual({
+      "resources.json": "[1]\n",
+      [RENDER_MARKER]: `${JSON.stringify({ recette: "render", files: ["resources.json"] }, null, 2)}\n`,
+    });
     fs.writeFileSync(path.join(out, "notes.md"), "mine\n");
-    expect(() => writeArtifacts(out, artifacts)).toThrow(`${out}: holds files recette render did not write (notes.md); nothing was changed`);
+    expect(() => writeArtifacts(out, artifacts)).toThrow(
+      `${out}: holds files recette render did not write (notes.md); nothing was changed`,
+    );
     expect(fs.readFileSync(path.join(out, "notes.md"), "utf8")).toBe("mine\n");
   });
 
@@ -115,14 +138,21 @@ describe("1. render never removes what it did not create", () => {
     writeArtifacts(out, artifacts);
     const before = snapshot(out);
     // The second file cannot be written (the same path twice): the failure comes after the first write.
-    expect(() => writeArtifacts(out, [{ path: "a", content: "1" }, { path: "a", content: "2" }])).toThrow(/EEXIST/);
+    expect(() =>
+      writeArtifacts(out, [
+        { path: "a", content: "1" },
+        { path: "a", content: "2" },
+      ]),
+    ).toThrow(/EEXIST/);
     expect(snapshot(out)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(["out"]);
   });
 
   it("refuses artifact paths that would leave the output directory", () => {
     const out = path.join(tmpdir("escape"), "out");
-    expect(() => writeArtifacts(out, [{ path: "../x", content: "" }])).toThrow('refusing to write "../x": not a plain relative path');
+    expect(() => writeArtifacts(out, [{ path: "../x", content: "" }])).toThrow(
+      'refusing to write "../x": not a plain relative path',
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 });
@@ -137,7 +167,9 @@ describe("3. config-file injection: stack values pass the literal's validation",
   it("a good stack gives smtpd.conf exactly one match rule, for the one recipient", async () => {
     const { artifacts } = await renderStack({ root: ROOT, stack: "dev" });
     const conf = artifacts.find((a) => a.path === "files/relay/smtpd.conf")!.content;
-    expect(conf.split("\n").filter((l) => l.startsWith("match "))).toEqual(['match from src <stack_networks> for rcpt-to <contact> action "relay"']);
+    expect(conf.split("\n").filter((l) => l.startsWith("match "))).toEqual([
+      'match from src <stack_networks> for rcpt-to <contact> action "relay"',
+    ]);
     expect(conf).toContain('table contact { "contact@example.org" }');
   });
 });
@@ -154,7 +186,10 @@ describe("4. secrets: a key the stack holds as secret is refused where a plain v
       recipe,
       "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\napps:\n  - opensmtpd: { name: relay, deliverTo: { config: smtpPassword }, delivery: mailbox }\n",
     );
-    fs.writeFileSync(path.join(root, "stacks", "Pulumi.hostile.yaml"), `config:\n  recette:recipe: ${recipe}\n  recette:smtpPassword: { secure: v1:AAAA }\n`);
+    fs.writeFileSync(
+      path.join(root, "stacks", "Pulumi.hostile.yaml"),
+      `config:\n  recette:recipe: ${recipe}\n  recette:smtpPassword: { secure: v1:AAAA }\n`,
+    );
     await expect(renderStack({ root, stack: "hostile" })).rejects.toThrow(
       `stacks/Pulumi.hostile.yaml:3:3 smtpPassword: is a secret, but relay.yaml:5:42 apps[0].opensmtpd.deliverTo reads it as a plain value`,
     );
@@ -191,16 +226,23 @@ describe("5. resources and special files", () => {
   it("refuses a recipe over 1 MiB without parsing it", () => {
     const file = path.join(tmpdir("big"), "recipe.yaml");
     fs.writeFileSync(file, `name: t\ndescription: "${"x".repeat(2 * 1024 * 1024)}"\n`);
-    expect(refusal(file)).toBe(`${file}:1:1 ${fs.statSync(file).size} bytes is too large for a recipe (at most 1048576 bytes)`);
+    expect(refusal(file)).toBe(
+      `${file}:1:1 ${fs.statSync(file).size} bytes is too large for a recipe (at most 1048576 bytes)`,
+    );
   });
 
   it("prints user text with control characters escaped: a key's terminal escapes never reach stderr raw", () => {
     const file = path.join(tmpdir("esc"), "recipe.yaml");
-    fs.writeFileSync(file, 'name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\n"colour\\e[2J\\rrecipes/ok.yaml: valid": 1\n');
+    fs.writeFileSync(
+      file,
+      'name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\n"colour\\e[2J\\rrecipes/ok.yaml: valid": 1\n',
+    );
     const r = cli(["validate", file]);
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
-    expect(r.stderr.split("\n")[0]).toBe(`${file}:4:1 colour\\x1b[2J\\rrecipes/ok.yaml: valid: the key contains the control character U+001B (only printable text, tabs and newlines are allowed)`);
+    expect(r.stderr.split("\n")[0]).toBe(
+      `${file}:4:1 colour\\x1b[2J\\rrecipes/ok.yaml: valid: the key contains the control character U+001B (only printable text, tabs and newlines are allowed)`,
+    );
   });
 });
 
@@ -240,7 +282,9 @@ describe("6. stacks: only Pulumi-style simple names, read from stacks/ only, cas
       { production: false },
       { production: false },
     ]);
-    expect(productionOf("recette", "live", (k) => (k === "recette:production" ? "true" : undefined))).toEqual({ production: true });
+    expect(productionOf("recette", "live", (k) => (k === "recette:production" ? "true" : undefined))).toEqual({
+      production: true,
+    });
   });
 });
 
@@ -255,7 +299,9 @@ const renderRecipe = async (recipe: string, config: Record<string, string> = {})
   fs.mkdirSync(path.join(root, "stacks"));
   const file = path.join(root, "recipe.yaml");
   fs.writeFileSync(file, recipe);
-  const lines = Object.entries({ recipe: file, imageRegistry: "registry.example.org/recette", ...config }).map(([k, v]) => `  recette:${k}: ${JSON.stringify(v)}`);
+  const lines = Object.entries({ recipe: file, imageRegistry: "registry.example.org/recette", ...config }).map(
+    ([k, v]) => `  recette:${k}: ${JSON.stringify(v)}`,
+  );
   fs.writeFileSync(path.join(root, "stacks", "Pulumi.t.yaml"), `config:\n${lines.join("\n")}\n`);
   return renderStack({ root, stack: "t" });
 };
@@ -299,7 +345,11 @@ describe("9. the k3s API is not open to the internet by default", () => {
   it.each(caseTable("9-k3s-api"))("%s", (_name, file) => expect(caseOutput(file)).toEqual(expectedOf(file)));
 
   it("the rendered security group opens 6443 only to apiAllowFrom and the private network", async () => {
-    const { registrations } = await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") });
+    const { registrations } = await renderStack({
+      root: ROOT,
+      stack: "staging",
+      recipe: path.join(ROOT, "recipes/blog-k3s.yaml"),
+    });
     const sg = registrations.find((r) => r.type === "scaleway:instance/securityGroup:SecurityGroup")!;
     const rules = sg.inputs.inboundRules as { port: number; ipRange: string }[];
     expect(rules.filter((r) => r.port === 6443).map((r) => r.ipRange)).toEqual(["203.0.113.7/32", "172.16.16.0/24"]);
@@ -308,12 +358,16 @@ describe("9. the k3s API is not open to the internet by default", () => {
 
 describe("10. tests that cannot fail: the Traefik binary checks fail in CI when the binary is missing", () => {
   it("runs the validator tests with CI=true and an empty cache: they fail, naming the missing binary", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "test/artifacts/validators.test.ts", "-t", "Traefik"], {
-      encoding: "utf8",
-      cwd: ROOT,
-      timeout: 300_000,
-      env: { ...process.env, CI: "true", RECETTE_CACHE: tmpdir("empty-cache") },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "test/artifacts/validators.test.ts", "-t", "Traefik"],
+      {
+        encoding: "utf8",
+        cwd: ROOT,
+        timeout: 300_000,
+        env: { ...process.env, CI: "true", RECETTE_CACHE: tmpdir("empty-cache") },
+      },
+    );
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toMatch(/CI must run the Traefik checks: no binary at /);
   });
@@ -335,7 +389,8 @@ describe("11. every problem in one pass, in our own words", () => {
   });
 
   it("no expected output carries zod's wording", () => {
-    const zod = /Invalid input|Invalid option|Too small|Too big|Unrecognized key|expected (record|object|array|boolean)\b/;
+    const zod =
+      /Invalid input|Invalid option|Too small|Too big|Unrecognized key|expected (record|object|array|boolean)\b/;
     const files = fs.readdirSync(CASES, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".expected"));
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) expect(fs.readFileSync(path.join(CASES, f), "utf8"), f).not.toMatch(zod);

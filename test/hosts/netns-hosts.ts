@@ -121,10 +121,20 @@ export const renderDaemonJson = (spec: NetnsHostsSpec, ns: string): string =>
   `${JSON.stringify({ "deprecated-key-path": path.join(spec.stateDir, `${ns}-key.json`) })}\n`;
 
 /** The sshd command line of a host: key-only, root by key, the lab's own keys (pure: tested). */
-export const renderSshdArgs = (spec: NetnsHostsSpec, host: { ns: string; address: string }, dockerApiVersion?: string): string[] => {
+export const renderSshdArgs = (
+  spec: NetnsHostsSpec,
+  host: { ns: string; address: string },
+  dockerApiVersion?: string,
+): string[] => {
   const o = (kv: string) => ["-o", kv];
   return [
-    "/usr/sbin/sshd", "-D", "-e", "-p", "22", "-h", path.join(spec.stateDir, "hostkey"),
+    "/usr/sbin/sshd",
+    "-D",
+    "-e",
+    "-p",
+    "22",
+    "-h",
+    path.join(spec.stateDir, "hostkey"),
     ...o(`ListenAddress=${host.address}`),
     ...o("PermitRootLogin=prohibit-password"),
     ...o("PasswordAuthentication=no"),
@@ -134,17 +144,25 @@ export const renderSshdArgs = (spec: NetnsHostsSpec, host: { ns: string; address
     ...o("StrictModes=no"),
     ...o(`PidFile=${sshdPidfile(spec, host.ns)}`),
     // A login's docker CLI (newer than the daemon) speaks the daemon's API version.
-    ...o(`SetEnv=DOCKER_HOST=unix://${dockerPaths(host.ns).socket}${dockerApiVersion ? ` DOCKER_API_VERSION=${dockerApiVersion}` : ""}`),
+    ...o(
+      `SetEnv=DOCKER_HOST=unix://${dockerPaths(host.ns).socket}${dockerApiVersion ? ` DOCKER_API_VERSION=${dockerApiVersion}` : ""}`,
+    ),
   ];
 };
 
-const vethNames = (spec: NetnsHostsSpec, i: number) => ({ outside: `${spec.veth}${i + 1}a`, inside: `${spec.veth}${i + 1}b` });
+const vethNames = (spec: NetnsHostsSpec, i: number) => ({
+  outside: `${spec.veth}${i + 1}a`,
+  inside: `${spec.veth}${i + 1}b`,
+});
 
 /** A detached daemon in a namespace (nsenter execs it: its pid is the daemon's), logging to the state dir. */
 const startIn = (spec: NetnsHostsSpec, ns: string, log: string, argv: string[]) => {
   const fd = fs.openSync(path.join(spec.stateDir, log), "a");
   // nsenter, not `ip netns exec`: the latter remounts /sys for the namespace, hiding /sys/fs/cgroup.
-  const child = spawn("nsenter", [`--net=/var/run/netns/${ns}`, ...argv], { detached: true, stdio: ["ignore", fd, fd] });
+  const child = spawn("nsenter", [`--net=/var/run/netns/${ns}`, ...argv], {
+    detached: true,
+    stdio: ["ignore", fd, fd],
+  });
   child.unref();
   fs.closeSync(fd);
 };
@@ -157,18 +175,36 @@ const startIn = (spec: NetnsHostsSpec, ns: string, log: string, argv: string[]) 
 const dockerdArgv = (spec: NetnsHostsSpec, ns: string): string[] =>
   spec.socketAlias
     ? // and a UTS namespace named after the host, so Swarm's node list tells the hosts apart
-      ["unshare", "--mount", "--uts", "--propagation", "slave", "sh", "-c", 'hostname "$0" && exec "$@"', ns, ...renderDockerdArgs(spec, ns)]
+      [
+        "unshare",
+        "--mount",
+        "--uts",
+        "--propagation",
+        "slave",
+        "sh",
+        "-c",
+        'hostname "$0" && exec "$@"',
+        ns,
+        ...renderDockerdArgs(spec, ns),
+      ]
     : renderDockerdArgs(spec, ns);
 
 /** Starts a host's dockerd (again, after `stopDockerd`) and waits until it answers. */
 export const startDockerd = async (spec: NetnsHostsSpec, ns: string): Promise<void> => {
   const p = dockerPaths(ns);
   startIn(spec, ns, `${ns}-dockerd.log`, dockerdArgv(spec, ns));
-  await waitUntil(`dockerd of ${ns} (log: ${path.join(spec.stateDir, `${ns}-dockerd.log`)})`, () => run("docker", ["-H", `unix://${p.socket}`, "info"]).status === 0, 90);
+  await waitUntil(
+    `dockerd of ${ns} (log: ${path.join(spec.stateDir, `${ns}-dockerd.log`)})`,
+    () => run("docker", ["-H", `unix://${p.socket}`, "info"]).status === 0,
+    90,
+  );
   if (!spec.socketAlias) return;
   const pid = readPid(p.pidfile);
   if (!pid) throw new Error(`dockerd of ${ns}: no pid in ${p.pidfile}`);
-  if (!fs.existsSync(spec.socketAlias)) throw new Error(`dockerd of ${ns}: ${spec.socketAlias} does not exist on this machine, so it cannot stand for the host's socket (start this machine's Docker engine: scripts/ensure-docker)`);
+  if (!fs.existsSync(spec.socketAlias))
+    throw new Error(
+      `dockerd of ${ns}: ${spec.socketAlias} does not exist on this machine, so it cannot stand for the host's socket (start this machine's Docker engine: scripts/ensure-docker)`,
+    );
   must("nsenter", [`--mount=/proc/${pid}/ns/mnt`, "mount", "--bind", p.socket, spec.socketAlias]);
 };
 
@@ -203,7 +239,8 @@ export const waitUntil = async (what: string, check: () => boolean | Promise<boo
 
 /** Makes the key pair if it is not there yet (the private key 0600). */
 export const ensureKeyPair = (file: string) => {
-  if (!fs.existsSync(file)) must("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", path.basename(file), "-f", file]);
+  if (!fs.existsSync(file))
+    must("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", path.basename(file), "-f", file]);
   fs.chmodSync(file, 0o600);
 };
 
@@ -214,7 +251,8 @@ export const createNetnsHosts = async (spec: NetnsHostsSpec): Promise<NetnsHosts
   ensureKeyPair(keyFile);
   ensureKeyPair(path.join(spec.stateDir, "hostkey"));
   fs.copyFileSync(`${keyFile}.pub`, path.join(spec.stateDir, "authorized_keys"));
-  for (const h of spec.hosts) fs.writeFileSync(path.join(spec.stateDir, `${h.ns}-daemon.json`), renderDaemonJson(spec, h.ns));
+  for (const h of spec.hosts)
+    fs.writeFileSync(path.join(spec.stateDir, `${h.ns}-daemon.json`), renderDaemonJson(spec, h.ns));
   fs.mkdirSync("/run/sshd", { recursive: true });
 
   must("ip", ["link", "add", spec.bridge, "type", "bridge"]);
@@ -222,7 +260,21 @@ export const createNetnsHosts = async (spec: NetnsHostsSpec): Promise<NetnsHosts
   must("ip", ["link", "set", spec.bridge, "up"]);
   // This machine's own dockerd sets the FORWARD policy to DROP: let the hosts talk across the bridge.
   // -w: wait for the xtables lock (dockerd, kubelet or another suite may hold it), never fail on it.
-  must("iptables", ["-w", "-I", "FORWARD", "-i", spec.bridge, "-o", spec.bridge, "-m", "comment", "--comment", spec.ruleComment, "-j", "ACCEPT"]);
+  must("iptables", [
+    "-w",
+    "-I",
+    "FORWARD",
+    "-i",
+    spec.bridge,
+    "-o",
+    spec.bridge,
+    "-m",
+    "comment",
+    "--comment",
+    spec.ruleComment,
+    "-j",
+    "ACCEPT",
+  ]);
 
   const hosts = spec.hosts.map((h, i) => {
     const { outside, inside } = vethNames(spec, i);
@@ -237,8 +289,15 @@ export const createNetnsHosts = async (spec: NetnsHostsSpec): Promise<NetnsHosts
     return { ns: h.ns, address: h.address, socket: dockerPaths(h.ns).socket };
   });
   await Promise.all(hosts.map((h) => startDockerd(spec, h.ns)));
-  const api = run("docker", ["-H", `unix://${hosts[0]?.socket}`, "version", "--format", "{{.Server.APIVersion}}"]).output.trim();
-  for (const h of hosts) startIn(spec, h.ns, `${h.ns}-sshd.log`, renderSshdArgs(spec, h, /^\d+\.\d+$/.test(api) ? api : undefined));
+  const api = run("docker", [
+    "-H",
+    `unix://${hosts[0]?.socket}`,
+    "version",
+    "--format",
+    "{{.Server.APIVersion}}",
+  ]).output.trim();
+  for (const h of hosts)
+    startIn(spec, h.ns, `${h.ns}-sshd.log`, renderSshdArgs(spec, h, /^\d+\.\d+$/.test(api) ? api : undefined));
   for (const h of hosts) await waitUntil(`sshd of ${h.ns} on ${h.address}:22`, () => canConnect(h.address, 22), 30);
   return { hosts, keyFile };
 };
@@ -312,7 +371,17 @@ export const rulesWithComment = (iptablesSave: string, comment: string): string[
   let table = "filter";
   for (const line of iptablesSave.split("\n")) {
     if (line.startsWith("*")) table = line.slice(1).trim();
-    else if (line.startsWith("-A ") && line.split(/\s+/).includes(comment)) out.push(["-t", table, "-D", ...line.slice(3).split(/\s+/).filter(Boolean).map((w) => w.replace(/^"(.*)"$/, "$1"))]);
+    else if (line.startsWith("-A ") && line.split(/\s+/).includes(comment))
+      out.push([
+        "-t",
+        table,
+        "-D",
+        ...line
+          .slice(3)
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((w) => w.replace(/^"(.*)"$/, "$1")),
+      ]);
   }
   return out;
 };
@@ -330,11 +399,14 @@ export const destroyNetnsHosts = async (spec: NetnsHostsSpec): Promise<void> => 
       if (pid && cmdline(pid).includes(h.ns)) pids.add(pid);
     }
     // Everything else still running in the host's namespace is ours too.
-    if (fs.existsSync(`/run/netns/${h.ns}`)) for (const pid of run("ip", ["netns", "pids", h.ns]).output.split(/\s+/).filter(Boolean)) pids.add(Number(pid));
+    if (fs.existsSync(`/run/netns/${h.ns}`))
+      for (const pid of run("ip", ["netns", "pids", h.ns]).output.split(/\s+/).filter(Boolean)) pids.add(Number(pid));
   }
   // dockerd first (it stops its containers and containerd), then whatever outlived it.
   await stopPids([...pids]);
-  await stopPids(pidsNaming(spec.hosts.flatMap((h) => [`${dockerPaths(h.ns).execRoot}/`, `${dockerPaths(h.ns).dataRoot}/`])));
+  await stopPids(
+    pidsNaming(spec.hosts.flatMap((h) => [`${dockerPaths(h.ns).execRoot}/`, `${dockerPaths(h.ns).dataRoot}/`])),
+  );
   for (const [i, h] of spec.hosts.entries()) {
     const p = dockerPaths(h.ns);
     for (const dir of [p.execRoot, p.dataRoot]) for (const m of mountsUnder(dir)) run("umount", ["-l", m]);
@@ -343,9 +415,11 @@ export const destroyNetnsHosts = async (spec: NetnsHostsSpec): Promise<void> => 
     const { outside } = vethNames(spec, i);
     // Deleting the namespace destroys the veth pair too, asynchronously: gone by now or soon.
     const del = run("ip", ["link", "del", outside]);
-    if (del.status !== 0 && !del.output.includes("Cannot find device")) throw new Error(`ip link del ${outside}: ${del.output.trim()}`);
+    if (del.status !== 0 && !del.output.includes("Cannot find device"))
+      throw new Error(`ip link del ${outside}: ${del.output.trim()}`);
   }
   if (run("ip", ["link", "show", spec.bridge]).status === 0) must("ip", ["link", "del", spec.bridge]);
-  for (const rule of rulesWithComment(run("iptables-save", []).output, spec.ruleComment)) must("iptables", ["-w", ...rule]);
+  for (const rule of rulesWithComment(run("iptables-save", []).output, spec.ruleComment))
+    must("iptables", ["-w", ...rule]);
   fs.rmSync(spec.stateDir, { recursive: true, force: true });
 };

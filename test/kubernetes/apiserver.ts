@@ -28,9 +28,13 @@ const freePort = () =>
     });
   });
 
-const logTail = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").slice(-30).join("\n") : "(no log)");
+const logTail = (file: string) =>
+  fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").slice(-30).join("\n") : "(no log)";
 
-export const startApiServer = async (bins: { etcd: string; apiserver: string; kubectl: string }, timeoutMs = 90_000): Promise<ApiServer> => {
+export const startApiServer = async (
+  bins: { etcd: string; apiserver: string; kubectl: string },
+  timeoutMs = 90_000,
+): Promise<ApiServer> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-apiserver-"));
   const [client, peer, secure] = [await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = [];
@@ -65,7 +69,9 @@ export const startApiServer = async (bins: { etcd: string; apiserver: string; ku
     fs.writeFileSync(path.join(dir, "sa.key"), privateKey.export({ type: "pkcs1", format: "pem" }), { mode: 0o600 });
     fs.writeFileSync(path.join(dir, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
     const token = randomBytes(24).toString("hex");
-    fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},recette-test,recette-test,"system:masters"\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},recette-test,recette-test,"system:masters"\n`, {
+      mode: 0o600,
+    });
     run("kube-apiserver", bins.apiserver, [
       `--etcd-servers=http://127.0.0.1:${client}`,
       "--bind-address=127.0.0.1",
@@ -87,7 +93,15 @@ export const startApiServer = async (bins: { etcd: string; apiserver: string; ku
         JSON.stringify({
           apiVersion: "v1",
           kind: "Config",
-          clusters: [{ name: "dryrun", cluster: { server: `https://127.0.0.1:${secure}`, "certificate-authority": path.join(dir, "certs", "apiserver.crt") } }],
+          clusters: [
+            {
+              name: "dryrun",
+              cluster: {
+                server: `https://127.0.0.1:${secure}`,
+                "certificate-authority": path.join(dir, "certs", "apiserver.crt"),
+              },
+            },
+          ],
           users: [{ name: "dryrun", user: { token } }],
           contexts: [{ name: "dryrun", context: { cluster: "dryrun", user: "dryrun" } }],
           "current-context": "dryrun",
@@ -95,7 +109,11 @@ export const startApiServer = async (bins: { etcd: string; apiserver: string; ku
         { mode: 0o600 },
       );
     const kubectl = (args: string[], input?: string) => {
-      const r = spawnSync(bins.kubectl, ["--kubeconfig", kubeconfig, ...args], { input, encoding: "utf8", timeout: 60_000 });
+      const r = spawnSync(bins.kubectl, ["--kubeconfig", kubeconfig, ...args], {
+        input,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
       return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? String(r.error ?? "") };
     };
     const deadline = Date.now() + timeoutMs;
@@ -104,8 +122,14 @@ export const startApiServer = async (bins: { etcd: string; apiserver: string; ku
         write();
         if (kubectl(["get", "--raw", "/readyz"]).status === 0) break;
       }
-      if (children.some((c) => c.exitCode !== null)) throw new Error(`etcd or kube-apiserver exited:\n${logTail(path.join(dir, "etcd.log"))}\n${logTail(path.join(dir, "kube-apiserver.log"))}`);
-      if (Date.now() > deadline) throw new Error(`kube-apiserver not ready after ${timeoutMs / 1000}s:\n${logTail(path.join(dir, "kube-apiserver.log"))}`);
+      if (children.some((c) => c.exitCode !== null))
+        throw new Error(
+          `etcd or kube-apiserver exited:\n${logTail(path.join(dir, "etcd.log"))}\n${logTail(path.join(dir, "kube-apiserver.log"))}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(
+          `kube-apiserver not ready after ${timeoutMs / 1000}s:\n${logTail(path.join(dir, "kube-apiserver.log"))}`,
+        );
       await new Promise((ok) => setTimeout(ok, 500));
     }
     return { kubeconfig, kubectl, stop };

@@ -15,10 +15,17 @@ export const K8S_VERSION = (() => {
   return m[1]!;
 })();
 
-export const kubernetesBinDir = () => path.join(process.env.RECETTE_CACHE || path.join(os.homedir(), ".cache/recette"), "kubernetes", `kubernetes-${K8S_VERSION}`);
+export const kubernetesBinDir = () =>
+  path.join(
+    process.env.RECETTE_CACHE || path.join(os.homedir(), ".cache/recette"),
+    "kubernetes",
+    `kubernetes-${K8S_VERSION}`,
+  );
 
 /** The path of each binary asked for, or the list of those missing. */
-export const findKubernetesBinaries = <T extends string>(names: T[]): { bins: Record<T, string>; missing: string[] } => {
+export const findKubernetesBinaries = <T extends string>(
+  names: T[],
+): { bins: Record<T, string>; missing: string[] } => {
   const dir = kubernetesBinDir();
   const bins = Object.fromEntries(names.map((n) => [n, path.join(dir, n)])) as Record<T, string>;
   const missing = names.filter((n) => !fs.existsSync(bins[n])).map((n) => bins[n]);
@@ -26,4 +33,5 @@ export const findKubernetesBinaries = <T extends string>(names: T[]): { bins: Re
 };
 
 /** etcd comes from Debian's etcd-server (scripts/ensure-kubernetes installs it). */
-export const etcdBinary = (): string | undefined => ["/usr/bin/etcd", "/usr/local/bin/etcd"].find((p) => fs.existsSync(p));
+export const etcdBinary = (): string | undefined =>
+  ["/usr/bin/etcd", "/usr/local/bin/etcd"].find((p) => fs.existsSync(p));

@@ -7,7 +7,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadRecipe } from "../../engine/load";
 import { PACKAGE_ROOT as ROOT } from "../../engine/root";
-import { cmdline, createNetnsHosts, destroyNetnsHosts, must, run, stopPids, waitUntil, type NetnsHostsSpec } from "../hosts/netns-hosts";
+import {
+  cmdline,
+  createNetnsHosts,
+  destroyNetnsHosts,
+  must,
+  run,
+  stopPids,
+  waitUntil,
+  type NetnsHostsSpec,
+} from "../hosts/netns-hosts";
 
 /**
  * The lab: the hosts recipes/lab.yaml lists, made on this machine as network namespaces on the
@@ -38,11 +47,14 @@ export interface LabHost {
 /** The lab's hosts: exactly those recipes/lab.yaml lists (one source for names and addresses). */
 export const labHosts = (recipeFile = path.join(ROOT, LAB.recipe)): LabHost[] => {
   const { nodes } = loadRecipe(recipeFile).recipe;
-  if (nodes.provider !== "hosts") throw new Error(`${recipeFile}: the lab needs nodes.provider: hosts (found ${nodes.provider})`);
+  if (nodes.provider !== "hosts")
+    throw new Error(`${recipeFile}: the lab needs nodes.provider: hosts (found ${nodes.provider})`);
   const prefix = LAB.bridgeAddress.slice(0, LAB.bridgeAddress.lastIndexOf(".") + 1);
   return nodes.hosts.map((h) => {
     if (!h.address.startsWith(prefix) || h.address === LAB.bridgeAddress)
-      throw new Error(`${recipeFile}: host ${h.name} has address ${h.address}, outside the lab's ${prefix}0/24 (or the bridge's own ${LAB.bridgeAddress})`);
+      throw new Error(
+        `${recipeFile}: host ${h.name} has address ${h.address}, outside the lab's ${prefix}0/24 (or the bridge's own ${LAB.bridgeAddress})`,
+      );
     return { name: h.name, role: h.role, address: h.address, ns: `${LAB.nsPrefix}${h.name}` };
   });
 };
@@ -95,11 +107,18 @@ const dnsPidfile = () => path.join(LAB.stateDir, "dns.pid");
 
 const startDns = async (hosts: LabHost[]) => {
   const fd = fs.openSync(path.join(LAB.stateDir, "dns.log"), "a");
-  const child = spawn("dnsmasq", renderDnsmasqArgs(hosts, LAB.stateDir).slice(1), { detached: true, stdio: ["ignore", fd, fd] });
+  const child = spawn("dnsmasq", renderDnsmasqArgs(hosts, LAB.stateDir).slice(1), {
+    detached: true,
+    stdio: ["ignore", fd, fd],
+  });
   child.unref();
   fs.closeSync(fd);
   const first = hosts[0]!;
-  await waitUntil(`the lab's DNS on ${LAB.bridgeAddress}:53 (log: ${path.join(LAB.stateDir, "dns.log")})`, async () => (await labLookup(`${first.name}.lab.test`)).includes(first.address), 15);
+  await waitUntil(
+    `the lab's DNS on ${LAB.bridgeAddress}:53 (log: ${path.join(LAB.stateDir, "dns.log")})`,
+    async () => (await labLookup(`${first.name}.lab.test`)).includes(first.address),
+    15,
+  );
 };
 
 /** A name's IPv4 addresses as the lab's DNS answers them ([] when it does not answer). */
@@ -135,7 +154,11 @@ const startRegistry = async () => {
   child.unref();
   fs.closeSync(fd);
   fs.writeFileSync(registryPidfile(), `${child.pid}\n`);
-  await waitUntil(`the registry on http://${LAB.registry}/v2/ (log: ${path.join(LAB.stateDir, "registry.log")})`, registryAnswers, 30);
+  await waitUntil(
+    `the registry on http://${LAB.registry}/v2/ (log: ${path.join(LAB.stateDir, "registry.log")})`,
+    registryAnswers,
+    30,
+  );
 };
 
 const stopRegistry = async () => {
@@ -154,14 +177,23 @@ const writeStack = (keyFile: string) => {
   must("pulumi", ["config", "set", "recipe", LAB.recipe, "-s", LAB.stack, "--non-interactive"]);
   must("pulumi", ["config", "set", "imageRegistry", LAB.registry, "-s", LAB.stack, "--non-interactive"]);
   // Values on stdin, not argv (visible to every user in ps); encrypted by the Pulumi CLI.
-  must("pulumi", ["config", "set", "--secret", "sshPrivateKey", "-s", LAB.stack, "--non-interactive"], fs.readFileSync(keyFile, "utf8"));
-  must("pulumi", ["config", "set", "--secret", "blogAdminPassword", "-s", LAB.stack, "--non-interactive"], crypto.randomBytes(18).toString("base64url"));
+  must(
+    "pulumi",
+    ["config", "set", "--secret", "sshPrivateKey", "-s", LAB.stack, "--non-interactive"],
+    fs.readFileSync(keyFile, "utf8"),
+  );
+  must(
+    "pulumi",
+    ["config", "set", "--secret", "blogAdminPassword", "-s", LAB.stack, "--non-interactive"],
+    crypto.randomBytes(18).toString("base64url"),
+  );
 };
 
 /** Test hook: RECETTE_LAB_FAIL_AFTER=<step> stops lab:up with an error after that step (proves lab:down cleans a half-made lab). */
 const step = (name: string, log: (s: string) => void) => {
   log(`${name}: done`);
-  if (process.env.RECETTE_LAB_FAIL_AFTER === name) throw new Error(`RECETTE_LAB_FAIL_AFTER=${name}: stopping here on purpose`);
+  if (process.env.RECETTE_LAB_FAIL_AFTER === name)
+    throw new Error(`RECETTE_LAB_FAIL_AFTER=${name}: stopping here on purpose`);
 };
 
 /** Is any part of a lab there (state, bridge, a namespace)? */
@@ -176,7 +208,8 @@ export const labTraces = (hosts: LabHost[] = labHosts()): string[] => [
 export const labUp = async (log: (s: string) => void): Promise<string> => {
   const hosts = labHosts();
   const traces = labTraces(hosts);
-  if (traces.length > 0) throw new Error(`a lab is already (partly) there: ${traces.join(", ")}; run npm run lab:down first`);
+  if (traces.length > 0)
+    throw new Error(`a lab is already (partly) there: ${traces.join(", ")}; run npm run lab:down first`);
   log(`hosts from ${LAB.recipe}: ${hosts.map((h) => `${h.name} ${h.address}`).join(", ")}`);
   await createNetnsHosts(labSpec(hosts));
   step("hosts", log);
@@ -186,8 +219,12 @@ export const labUp = async (log: (s: string) => void): Promise<string> => {
   await startRegistry();
   step("registry", log);
   // build-images makes what is missing (cached), then tags and pushes every image the stack pulls.
-  const push = spawnSync("bash", [path.join(ROOT, "scripts", "build-images"), "--push", LAB.registry, "--plain-http"], { cwd: ROOT, stdio: ["ignore", 2, 2] });
-  if (push.status !== 0) throw new Error(`scripts/build-images --push ${LAB.registry} --plain-http failed (exit ${push.status})`);
+  const push = spawnSync("bash", [path.join(ROOT, "scripts", "build-images"), "--push", LAB.registry, "--plain-http"], {
+    cwd: ROOT,
+    stdio: ["ignore", 2, 2],
+  });
+  if (push.status !== 0)
+    throw new Error(`scripts/build-images --push ${LAB.registry} --plain-http failed (exit ${push.status})`);
   step("images", log);
   writeStack(path.join(LAB.stateDir, "id_ed25519"));
   step("stack", log);
@@ -220,5 +257,7 @@ export const labDown = async (log: (s: string) => void): Promise<void> => {
   forgetHostKeys(hosts);
   const left = labTraces(hosts);
   if (left.length > 0) throw new Error(`still there after lab:down: ${left.join(", ")}`);
-  log(`removed ${hosts.map((h) => h.ns).join(", ")}, ${LAB.bridge}, the registry and ${path.relative(ROOT, LAB.stateDir)} (registry storage kept in ${LAB.registryStorage})`);
+  log(
+    `removed ${hosts.map((h) => h.ns).join(", ")}, ${LAB.bridge}, the registry and ${path.relative(ROOT, LAB.stateDir)} (registry storage kept in ${LAB.registryStorage})`,
+  );
 };

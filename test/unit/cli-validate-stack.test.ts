@@ -12,7 +12,8 @@ fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: shop\nruntime: nodejs
 fs.mkdirSync(path.join(project, "recipes"));
 fs.mkdirSync(path.join(project, "stacks"));
 fs.copyFileSync(path.join(ROOT, "recipes", "blog.yaml"), path.join(project, "recipes", "blog.yaml"));
-const stack = (name: string, text: string) => fs.writeFileSync(path.join(project, "stacks", `Pulumi.${name}.yaml`), text);
+const stack = (name: string, text: string) =>
+  fs.writeFileSync(path.join(project, "stacks", `Pulumi.${name}.yaml`), text);
 
 stack(
   "bad",
@@ -52,7 +53,11 @@ describe("validate -s: every problem of a stack in one pass", () => {
         "(run: pulumi config set --secret smtpPassword <value> -s bad)",
     );
     expect(lines.some((l) => l.startsWith("stacks/Pulumi.bad.yaml:4:3 acmeEmail:"))).toBe(true);
-    expect(lines.some((l) => l.startsWith("stacks/Pulumi.bad.yaml:6:3 shop:smtpPasword:") && l.includes("did you mean smtpPassword?"))).toBe(true);
+    expect(
+      lines.some(
+        (l) => l.startsWith("stacks/Pulumi.bad.yaml:6:3 shop:smtpPasword:") && l.includes("did you mean smtpPassword?"),
+      ),
+    ).toBe(true);
     expect(lines[lines.length - 1]).toBe("stack bad: 5 errors");
   });
 
@@ -62,7 +67,12 @@ describe("validate -s: every problem of a stack in one pass", () => {
     const doc = JSON.parse(r.stdout) as { valid: boolean; errors: number; problems: { path: string }[] };
     expect(doc.valid).toBe(false);
     expect(doc.problems.map((p) => p.path)).toEqual(
-      expect.arrayContaining(["nodes.ssh.publicKey", "apps[1].opensmtpd.smarthost.password", "acmeEmail", "shop:smtpPasword"]),
+      expect.arrayContaining([
+        "nodes.ssh.publicKey",
+        "apps[1].opensmtpd.smarthost.password",
+        "acmeEmail",
+        "shop:smtpPasword",
+      ]),
     );
   });
 
@@ -71,7 +81,10 @@ describe("validate -s: every problem of a stack in one pass", () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/^stacks\/Pulumi\.broken\.yaml:\d+:\d+ /);
     const local = recetteIn(ROOT, "validate", "-s", "local");
-    expect(local).toMatchObject({ code: 0, stdout: "stacks/Pulumi.local.yaml: valid stack local (recipe local: swarm on local)" });
+    expect(local).toMatchObject({
+      code: 0,
+      stdout: "stacks/Pulumi.local.yaml: valid stack local (recipe local: swarm on local)",
+    });
   });
 
   it("validate with neither a recipe nor a stack is a usage error naming both ways (exit 2)", () => {

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { defaultHelperImage } from "../../engine/cli/volumes";
 import { LOCAL_MINIMAL, ROOT, tempRecipe } from "../helpers";
 
-const recette = (...args: string[]) => spawnSync(path.join(ROOT, "bin", "recette"), args, { cwd: ROOT, encoding: "utf8" });
+const recette = (...args: string[]) =>
+  spawnSync(path.join(ROOT, "bin", "recette"), args, { cwd: ROOT, encoding: "utf8" });
 
 describe("recette CLI", () => {
   it("validate exits 0 on a good recipe", () => {
@@ -36,17 +37,28 @@ describe("recette CLI", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-render-"));
     const r = recette("render", "recipes/local.yaml", "--stack", "local", "--out", out);
     expect(r.status, r.stderr).toBe(0);
-    const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string }[];
-    const services = resources.filter((x) => x.type === "docker:index/service:Service").map((x) => x.name).sort();
+    const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as {
+      type: string;
+      name: string;
+    }[];
+    const services = resources
+      .filter((x) => x.type === "docker:index/service:Service")
+      .map((x) => x.name)
+      .sort();
     expect(services).toEqual(["blog", "pebble", "relay", "traefik"]);
-    for (const f of ["swarm/traefik.json", "files/traefik/traefik.yml", "files/relay/smtpd.conf"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const f of ["swarm/traefik.json", "files/traefik/traefik.yml", "files/relay/smtpd.conf"])
+      expect(fs.existsSync(path.join(out, f))).toBe(true);
   });
 
   it("render lists each joined node's Membership with its inputs, not its provider's serialized code", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-render-"));
     const r = recette("render", "recipes/blog.yaml", "--stack", "dev", "--out", out);
     expect(r.status, r.stderr).toBe(0);
-    const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; inputs: Record<string, unknown> }[];
+    const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as {
+      type: string;
+      name: string;
+      inputs: Record<string, unknown>;
+    }[];
     const members = resources.filter((x) => x.type === "pulumi-nodejs:dynamic/swarm:Membership");
     expect(members.map((m) => m.name)).toEqual(["worker-1-swarm-member", "worker-2-swarm-member"]);
     for (const m of members) {
@@ -67,7 +79,9 @@ describe("recette CLI", () => {
     const k3s = recette("explain", "recipes/blog-k3s.yaml");
     expect(k3s.status, k3s.stderr).toBe(0);
     // the agent: kubelet + kube-proxy + containerd measured on the local node; the pods' working sets
-    expect(k3s.stdout).toMatch(/worker-1 +worker +4096 MiB +71 MiB +211 MiB +traefik 42, blog 36, relay 13, whoami 32 /);
+    expect(k3s.stdout).toMatch(
+      /worker-1 +worker +4096 MiB +71 MiB +211 MiB +traefik 42, blog 36, relay 13, whoami 32 /,
+    );
     expect(k3s.stdout).toContain("estimates (not measured): whoami.");
     const swarm = recette("explain", "recipes/blog.yaml");
     expect(swarm.stdout).toMatch(/worker-1 +worker +2048 MiB +71 MiB +84 MiB +blog 15, whoami 32 /);
@@ -100,8 +114,14 @@ describe("recette CLI", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "recette-helper-"));
     try {
       fs.mkdirSync(path.join(root, "stacks"));
-      fs.writeFileSync(path.join(root, "stacks", "Pulumi.lab.yaml"), "config:\n  recette:recipe: recipes/lab.yaml\n  recette:imageRegistry: 192.0.2.1:5000\n");
-      fs.writeFileSync(path.join(root, "stacks", "Pulumi.local.yaml"), "config:\n  recette:recipe: recipes/local.yaml\n");
+      fs.writeFileSync(
+        path.join(root, "stacks", "Pulumi.lab.yaml"),
+        "config:\n  recette:recipe: recipes/lab.yaml\n  recette:imageRegistry: 192.0.2.1:5000\n",
+      );
+      fs.writeFileSync(
+        path.join(root, "stacks", "Pulumi.local.yaml"),
+        "config:\n  recette:recipe: recipes/local.yaml\n",
+      );
       expect(defaultHelperImage("lab", root)).toBe("192.0.2.1:5000/debian-base:bookworm");
       expect(defaultHelperImage("local", root)).toBe("recette/debian-base:bookworm");
       expect(defaultHelperImage("absent", root)).toBe("recette/debian-base:bookworm");
@@ -114,7 +134,9 @@ describe("recette CLI", () => {
     expect(recette("images").status).toBe(2);
     const r = recette("images", "--registry", "not a registry");
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('recette images: --registry "not a registry" is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000)\n');
+    expect(r.stderr).toBe(
+      'recette images: --registry "not a registry" is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000)\n',
+    );
   });
 
   it("schema --check passes: the checked-in JSON Schema and docs are current", () => {
@@ -131,13 +153,20 @@ describe("recette CLI", () => {
         "usage: recette backup <file.tar.gz> --stack <name> [options]   (recette backup --help for more)\n",
     );
     // The stack files present at this moment (an e2e suite running beside may have added its own).
-    const stacks = () => fs.readdirSync(path.join(ROOT, "stacks")).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []).sort();
+    const stacks = () =>
+      fs
+        .readdirSync(path.join(ROOT, "stacks"))
+        .flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? [])
+        .sort();
     const before = stacks();
     expect(before).toEqual(expect.arrayContaining(["dev", "local", "local-k3s", "prod", "staging"]));
     const bad = recette("restore", "--stack", "dev_", "x.tar.gz");
     expect(bad.status).toBe(2);
-    expect([before, stacks()].map((list) =>
-      `recette restore: --stack "dev_" is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count) (stacks here: ${list.join(", ")})\n`,
-    )).toContain(bad.stderr);
+    expect(
+      [before, stacks()].map(
+        (list) =>
+          `recette restore: --stack "dev_" is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count) (stacks here: ${list.join(", ")})\n`,
+      ),
+    ).toContain(bad.stderr);
   });
 });

@@ -47,7 +47,8 @@ const anchorsOf = (ts: Token[]): Set<string> => {
 
 /** The yaml blocks that are whole recipes (a fragment such as one app entry has no name and nodes). */
 const recipesIn = (ts: Token[]): Token[] =>
-  ts.filter((t) => t.type === "fence" && t.info.trim() === "yaml" && /^name:/m.test(t.content))
+  ts
+    .filter((t) => t.type === "fence" && t.info.trim() === "yaml" && /^name:/m.test(t.content))
     .filter((t) => /^nodes:/m.test(t.content));
 
 const links = (ts: Token[]): string[] =>
@@ -99,7 +100,10 @@ describe("README.md", () => {
 
   it("keeps the two-command quick start that CI replays", () => {
     const blocks = tokens.get("README.md")!.filter((t) => t.type === "fence" && t.info.trim() === "sh");
-    const lines = blocks[0]!.content.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+    const lines = blocks[0]!.content
+      .split("\n")
+      .map((l) => l.replace(/#.*/, "").trim())
+      .filter(Boolean);
     expect(lines).toEqual(["npm run local:up", "npm test"]);
   });
 });
@@ -193,11 +197,16 @@ describe("docs/troubleshooting.md", () => {
 
   const cases = sections.map((s) => [s.title, s.body] as const);
   it.each(cases)("%s: quotes a message the code still prints, or says whose it is", (_title, body) => {
-    const html = body.filter((t) => t.type === "html_block").map((t) => t.content).join("\n");
-    const sources = [...html.matchAll(/<!-- source: (\S+) "([^"]+)" -->/g)]
-      .map(([, f, fragment]) => ({ file: f!, fragment: fragment! }));
+    const html = body
+      .filter((t) => t.type === "html_block")
+      .map((t) => t.content)
+      .join("\n");
+    const sources = [...html.matchAll(/<!-- source: (\S+) "([^"]+)" -->/g)].map(([, f, fragment]) => ({
+      file: f!,
+      fragment: fragment!,
+    }));
     const outside = /<!-- outside: [^>]+ -->/.test(html);
-    const why = "a <!-- source: file \"fragment\" --> or <!-- outside: … --> comment";
+    const why = 'a <!-- source: file "fragment" --> or <!-- outside: … --> comment';
     expect(sources.length > 0 || outside, why).toBe(true);
     const visible = body.filter((t) => t.type !== "html_block");
     const shown = flat(visible.map((t) => (t.type === "inline" ? inlineText(t) : t.content)).join("\n"));

@@ -139,7 +139,9 @@ describe("recette init", () => {
     expect(
       commands.filter((l) => l.includes("--secret")).map((l) => l.replace(/^.* --secret (\S+) .*$/, "$1")),
     ).toEqual(keys.filter((k) => /Password|PrivateKey|secret_key/.test(k)));
-    expect(parseStack(stackText, "stacks/Pulumi.local.yaml", "web").config["web:recipe"]).toBe(`recipes/${template}.yaml`);
+    expect(parseStack(stackText, "stacks/Pulumi.local.yaml", "web").config["web:recipe"]).toBe(
+      `recipes/${template}.yaml`,
+    );
   });
 
   it("an org-qualified --stack names the stack file by its last part and the commands by the whole name", () => {

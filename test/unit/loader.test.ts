@@ -32,25 +32,35 @@ describe("shape errors", () => {
     [
       "a literal admin password",
       "pluxml: { host: blog.example.org, admin: { name: A, login: a, email: a@b.org, password: hunter2 } }",
-      ["recipes/x.yaml:6:93 apps[0].pluxml.admin.password: a literal secret is not allowed in a recipe (write { secret: <key> } and run `pulumi config set --secret <key> <value>`)"],
+      [
+        "recipes/x.yaml:6:93 apps[0].pluxml.admin.password: a literal secret is not allowed in a recipe (write { secret: <key> } and run `pulumi config set --secret <key> <value>`)",
+      ],
     ],
     [
       "no admin",
       "pluxml: { host: blog.example.org }",
-      ["recipes/x.yaml:6:13 apps[0].pluxml.admin: is required (The administrator account created at install; the blog is installed from these values on its first start, never reinstalled)"],
+      [
+        "recipes/x.yaml:6:13 apps[0].pluxml.admin: is required (The administrator account created at install; the blog is installed from these values on its first start, never reinstalled)",
+      ],
     ],
     [
       "a locale PluXml does not have",
       `pluxml: { host: blog.example.org, locale: en-GB, ${ADMIN} }`,
-      ['recipes/x.yaml:6:47 apps[0].pluxml.locale: "en-GB" is not a PluXml language (one of de, en, es, fr, it, nl, oc, pl, pt, ro, ru)'],
+      [
+        'recipes/x.yaml:6:47 apps[0].pluxml.locale: "en-GB" is not a PluXml language (one of de, en, es, fr, it, nl, oc, pl, pt, ro, ru)',
+      ],
     ],
     [
       "a time zone outside PluXml's list",
       `pluxml: { host: blog.example.org, timezone: Europe/Atlantis, ${ADMIN} }`,
-      ['recipes/x.yaml:6:49 apps[0].pluxml.timezone: "Europe/Atlantis" is not one of PluXml\'s time zones (e.g. Europe/Paris, Europe/London, US/Eastern; the list is in recipe.schema.json)'],
+      [
+        'recipes/x.yaml:6:49 apps[0].pluxml.timezone: "Europe/Atlantis" is not one of PluXml\'s time zones (e.g. Europe/Paris, Europe/London, US/Eastern; the list is in recipe.schema.json)',
+      ],
     ],
   ])("refuses a blog with %s", (_, app, problems) => {
-    expect(problemsOf(`${LOCAL_MINIMAL}edge: { traefik: { acme: { email: a@b.org } } }\napps:\n  - ${app}\n`)).toEqual(problems);
+    expect(problemsOf(`${LOCAL_MINIMAL}edge: { traefik: { acme: { email: a@b.org } } }\napps:\n  - ${app}\n`)).toEqual(
+      problems,
+    );
   });
 
   it("refuses unknown keys and lists the allowed ones", () => {
@@ -60,14 +70,19 @@ describe("shape errors", () => {
   });
 
   it("refuses a literal secret with the command that fixes it", () => {
-    const text = SCALEWAY_MINIMAL.replace("{ publicKey: { config: sshPublicKey } }", "{ publicKey: ssh-ed25519 AAA, privateKey: hunter2 }");
+    const text = SCALEWAY_MINIMAL.replace(
+      "{ publicKey: { config: sshPublicKey } }",
+      "{ publicKey: ssh-ed25519 AAA, privateKey: hunter2 }",
+    );
     expect(problemsOf(text)).toEqual([
       "recipes/x.yaml:4:50 nodes.ssh.privateKey: a literal secret is not allowed in a recipe (write { secret: <key> } and run `pulumi config set --secret <key> <value>`)",
     ]);
   });
 
   it("names a missing required key with its description", () => {
-    expect(problemsOf("name: t\nnodes: { provider: local }\n")).toEqual(["recipes/x.yaml:1:1 orchestrator: is required (The cluster: Docker Swarm or k3s)"]);
+    expect(problemsOf("name: t\nnodes: { provider: local }\n")).toEqual([
+      "recipes/x.yaml:1:1 orchestrator: is required (The cluster: Docker Swarm or k3s)",
+    ]);
   });
 
   it("reports an unknown provider and orchestrator kind", () => {
@@ -101,7 +116,10 @@ describe("cross-field rules", () => {
     ],
     [
       "k3s on a 1 GiB node",
-      SCALEWAY_MINIMAL.replace("provider: scaleway", "provider: scaleway\n  type: STARDUST1-S").replace("kind: swarm", "kind: k3s"),
+      SCALEWAY_MINIMAL.replace("provider: scaleway", "provider: scaleway\n  type: STARDUST1-S").replace(
+        "kind: swarm",
+        "kind: k3s",
+      ),
       "recipes/x.yaml:4:9 nodes.type: k3s needs more than 1024 MiB: node manager-1 has 1024 MiB (k3s alone was measured at 619 MiB; use a 2 GiB+ type such as DEV1-M, or orchestrator kind: swarm)",
     ],
     [

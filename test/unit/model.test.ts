@@ -41,7 +41,13 @@ describe("the model: recipe and stack values as one typed picture", () => {
     };
     const { model, problems } = resolveModel(
       loaded,
-      { project: "recette", stack: "s", file: "stacks/Pulumi.s.yaml", get: (k) => values[k], isSecret: (k) => k === "blogAdminPassword" },
+      {
+        project: "recette",
+        stack: "s",
+        file: "stacks/Pulumi.s.yaml",
+        get: (k) => values[k],
+        isSecret: (k) => k === "blogAdminPassword",
+      },
       "recipes/t.yaml",
     );
     expect(problems).toEqual([]);

@@ -2,7 +2,12 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { PolicyResource, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ResourceValidation,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
 import { policies } from "../../policy/policies";
 import { ROOT } from "../helpers";
@@ -17,26 +22,55 @@ interface Rendered {
 const render = (recipe: string, stack: string): Rendered[] => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-policy-"));
   fs.rmSync(out, { recursive: true });
-  const r = spawnSync(process.execPath, [path.join(ROOT, "bin/recette"), "render", recipe, "--stack", stack, "--out", out], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "bin/recette"), "render", recipe, "--stack", stack, "--out", out],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as Rendered[];
 };
 
 type Res = { type: string; name: string; urn: string; props: Record<string, any>; opts?: { protect?: boolean } };
-const res = (stack: string, r: Rendered, opts: { protect?: boolean } = {}): Res => ({ type: r.type, name: r.name, urn: `urn:pulumi:${stack}::recette::${r.type}::${r.name}`, props: structuredClone(r.inputs), opts });
+const res = (stack: string, r: Rendered, opts: { protect?: boolean } = {}): Res => ({
+  type: r.type,
+  name: r.name,
+  urn: `urn:pulumi:${stack}::recette::${r.type}::${r.name}`,
+  props: structuredClone(r.inputs),
+  opts,
+});
 const policy = (name: string) => policies.find((p) => p.name === name)!;
 
 /** The messages a policy reports on one resource, or on a whole stack. */
 const check = async (name: string, r: Res | Res[]): Promise<string[]> => {
   const messages: string[] = [];
   const p = policy(name);
-  const opts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+  const opts = {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+  };
   if ("validateResource" in p && p.validateResource) {
     for (const one of Array.isArray(r) ? r : [r])
-      await ((p as ResourceValidationPolicy).validateResource as ResourceValidation)({ ...one, opts: { ...opts, ...one.opts }, stackTags: new Map() } as never, (m: string) => messages.push(m));
+      await ((p as ResourceValidationPolicy).validateResource as ResourceValidation)(
+        { ...one, opts: { ...opts, ...one.opts }, stackTags: new Map() } as never,
+        (m: string) => messages.push(m),
+      );
   } else {
-    const resources = (Array.isArray(r) ? r : [r]).map((x) => ({ ...x, opts: { ...opts, ...x.opts }, dependencies: [], propertyDependencies: {} }) as unknown as PolicyResource);
-    await (p as StackValidationPolicy).validateStack!({ resources, stackTags: new Map() } as never, (m) => messages.push(m));
+    const resources = (Array.isArray(r) ? r : [r]).map(
+      (x) =>
+        ({
+          ...x,
+          opts: { ...opts, ...x.opts },
+          dependencies: [],
+          propertyDependencies: {},
+        }) as unknown as PolicyResource,
+    );
+    await (p as StackValidationPolicy).validateStack!({ resources, stackTags: new Map() } as never, (m) =>
+      messages.push(m),
+    );
   }
   return messages;
 };
@@ -45,7 +79,8 @@ let prod: Rendered[];
 let dev: Rendered[];
 let k3s: Rendered[];
 let local: Rendered[];
-const one = (rs: Rendered[], type: string, name?: string) => rs.find((r) => r.type === type && (name === undefined || r.name === name))!;
+const one = (rs: Rendered[], type: string, name?: string) =>
+  rs.find((r) => r.type === type && (name === undefined || r.name === name))!;
 
 beforeAll(() => {
   prod = render("recipes/blog.yaml", "prod");
@@ -79,9 +114,18 @@ describe("the policy pack, on what recette declares and on one change to it", ()
   });
 
   it("swarm-mesh-needs-ipvs: host-mode publishing without IPVS passes (the local fallback); ingress publishing fails", async () => {
-    const preflight: Res = { type: "recette:preflight:Preflight", name: "preflight-local", urn: "urn:pulumi:local::recette::recette:preflight:Preflight::preflight-local", props: { report: { node: "local", ipvs: false } } };
+    const preflight: Res = {
+      type: "recette:preflight:Preflight",
+      name: "preflight-local",
+      urn: "urn:pulumi:local::recette::recette:preflight:Preflight::preflight-local",
+      props: { report: { node: "local", ipvs: false } },
+    };
     const services = local.filter((r) => r.type === "docker:index/service:Service").map((r) => res("local", r));
-    expect(services.find((s) => s.name === "traefik")!.props.endpointSpec.ports.map((p: { publishMode: string }) => p.publishMode)).toEqual(["host", "host"]);
+    expect(
+      services
+        .find((s) => s.name === "traefik")!
+        .props.endpointSpec.ports.map((p: { publishMode: string }) => p.publishMode),
+    ).toEqual(["host", "host"]);
     expect(await check("swarm-mesh-needs-ipvs", [preflight, ...services])).toEqual([]);
     services.find((s) => s.name === "traefik")!.props.endpointSpec.ports[1].publishMode = "ingress";
     expect(await check("swarm-mesh-needs-ipvs", [preflight, ...services])).toEqual([
@@ -107,7 +151,8 @@ describe("the policy pack, on what recette declares and on one change to it", ()
   });
 
   it("acme-ca-per-environment: production on a production stack and staging elsewhere pass; the other way round fails", async () => {
-    const cfg = (rs: Rendered[]) => rs.find((r) => r.type === "docker:index/serviceConfig:ServiceConfig" && r.name.endsWith("traefik.yml"))!;
+    const cfg = (rs: Rendered[]) =>
+      rs.find((r) => r.type === "docker:index/serviceConfig:ServiceConfig" && r.name.endsWith("traefik.yml"))!;
     expect(await check("acme-ca-per-environment", [env("prod", true), res("prod", cfg(prod))])).toEqual([]);
     expect(await check("acme-ca-per-environment", [env("dev", false), res("dev", cfg(dev))])).toEqual([]);
     expect(await check("acme-ca-per-environment", [env("prod", true), res("prod", cfg(dev))])).toEqual([
@@ -123,13 +168,22 @@ describe("the policy pack, on what recette declares and on one change to it", ()
   it("prod-data-protected: a protected kept volume on production passes, an unprotected one fails; other stacks are not concerned", async () => {
     const volume = one(prod, "docker:index/volume:Volume", "blog-data");
     expect(await check("prod-data-protected", [env("prod", true), res("prod", volume, { protect: true })])).toEqual([]);
-    expect(await check("prod-data-protected", [env("dev", false), res("dev", one(dev, "docker:index/volume:Volume", "blog-data"))])).toEqual([]);
-    expect(await check("prod-data-protected", [env("prod", false), res("prod", volume, { protect: false })])).toEqual([]);
+    expect(
+      await check("prod-data-protected", [
+        env("dev", false),
+        res("dev", one(dev, "docker:index/volume:Volume", "blog-data")),
+      ]),
+    ).toEqual([]);
+    expect(await check("prod-data-protected", [env("prod", false), res("prod", volume, { protect: false })])).toEqual(
+      [],
+    );
     expect(await check("prod-data-protected", [env("prod", true), res("prod", volume, { protect: false })])).toEqual([
       "docker:index/volume:Volume blog-data keeps the stack's data but is not protected: a replace or delete would lose it (fix: protect: true, as swarm.Target and k3s.Target set for kept volumes on production stacks)",
     ]);
     const claim = one(k3s, "kubernetes:core/v1:PersistentVolumeClaim");
-    expect(await check("prod-data-protected", [env("prod", true), res("prod", claim, { protect: false })])).toHaveLength(1);
+    expect(
+      await check("prod-data-protected", [env("prod", true), res("prod", claim, { protect: false })]),
+    ).toHaveLength(1);
   });
 
   it("no-secrets-in-plain-env: secrets as files pass (PLUXML_ADMIN_PASSWORD_FILE); a password in the environment fails", async () => {
@@ -165,7 +219,9 @@ describe("the policy pack, on what recette declares and on one change to it", ()
     expect(await check("k3s-memory-floor", stack(k3s))).toEqual([]);
     expect(await check("k3s-memory-floor", stack(prod, "STARDUST1-S"))).toEqual([]);
     const failed = await check("k3s-memory-floor", stack(k3s, "STARDUST1-S"));
-    expect(failed[0]).toBe("node manager-1 (STARDUST1-S, 1024 MiB) is under k3s's memory floor: k3s alone takes about 548.1 MiB (fix: a type with at least 2 GiB, e.g. DEV1-S, or orchestrator.kind: swarm)");
+    expect(failed[0]).toBe(
+      "node manager-1 (STARDUST1-S, 1024 MiB) is under k3s's memory floor: k3s alone takes about 548.1 MiB (fix: a type with at least 2 GiB, e.g. DEV1-S, or orchestrator.kind: swarm)",
+    );
     expect(failed).toHaveLength(k3s.filter((r) => r.type === "scaleway:instance/server:Server").length);
   });
 });

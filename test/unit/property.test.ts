@@ -10,7 +10,8 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const paths = (v: Json, prefix: (string | number)[] = []): (string | number)[][] => {
   const here = [prefix];
   if (Array.isArray(v)) return here.concat(v.flatMap((x, i) => paths(x, [...prefix, i])));
-  if (v !== null && typeof v === "object") return here.concat(Object.entries(v).flatMap(([k, x]) => paths(x, [...prefix, k])));
+  if (v !== null && typeof v === "object")
+    return here.concat(Object.entries(v).flatMap(([k, x]) => paths(x, [...prefix, k])));
   return here;
 };
 
@@ -42,30 +43,36 @@ describe.each(["blog.yaml", "blog-k3s.yaml", "local.yaml"])("random mutations of
   const all = paths(base).filter((p) => p.length > 0);
   it("never crash the loader, and every rejection names a located problem", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...all), fc.option(junk, { nil: undefined })), { minLength: 1, maxLength: 3 }), (mutations) => {
-        let doc = base;
-        for (const [path, value] of mutations) {
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...all), fc.option(junk, { nil: undefined })), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (mutations) => {
+          let doc = base;
+          for (const [path, value] of mutations) {
+            try {
+              doc = setAt(doc, path, value);
+            } catch {
+              // the path no longer exists after an earlier mutation: skip it
+            }
+          }
           try {
-            doc = setAt(doc, path, value);
-          } catch {
-            // the path no longer exists after an earlier mutation: skip it
+            parseRecipe(stringify(doc), `recipes/${name}`);
+          } catch (e) {
+            expect(e).toBeInstanceOf(RecipeError);
+            const problems = (e as RecipeError).problems;
+            expect(problems.length).toBeGreaterThan(0);
+            for (const p of problems) {
+              expect(p.file).toBe(`recipes/${name}`);
+              expect(p.line).toBeGreaterThan(0);
+              expect(p.message.length).toBeGreaterThan(5);
+              // A problem that is not about the whole document names where it is.
+              if (!p.message.startsWith("a recipe is a YAML mapping")) expect(p.path).not.toBe("");
+            }
           }
-        }
-        try {
-          parseRecipe(stringify(doc), `recipes/${name}`);
-        } catch (e) {
-          expect(e).toBeInstanceOf(RecipeError);
-          const problems = (e as RecipeError).problems;
-          expect(problems.length).toBeGreaterThan(0);
-          for (const p of problems) {
-            expect(p.file).toBe(`recipes/${name}`);
-            expect(p.line).toBeGreaterThan(0);
-            expect(p.message.length).toBeGreaterThan(5);
-            // A problem that is not about the whole document names where it is.
-            if (!p.message.startsWith("a recipe is a YAML mapping")) expect(p.path).not.toBe("");
-          }
-        }
-      }),
+        },
+      ),
       { numRuns: 300, seed: 20261125 },
     );
   });

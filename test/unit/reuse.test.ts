@@ -20,17 +20,35 @@ describe("reusing the components without a recipe", () => {
       target,
       image: "registry.example.org/pluxml:5.8.21",
       host: "blog.shop.example",
-      install: { title: "Shop news", adminName: "Shop", adminLogin: "shop", adminEmail: "web@shop.example", adminPassword },
+      install: {
+        title: "Shop news",
+        adminName: "Shop",
+        adminLogin: "shop",
+        adminEmail: "web@shop.example",
+        adminPassword,
+      },
     });
     new Service("api", {
       target,
-      workload: { name: "api", image: "registry.example.org/api:1.4", routes: [{ host: "api.shop.example", path: "/", port: 8080 }], ports: [8080], replicas: 2 },
+      workload: {
+        name: "api",
+        image: "registry.example.org/api:1.4",
+        routes: [{ host: "api.shop.example", path: "/", port: 8080 }],
+        ports: [8080],
+        replicas: 2,
+      },
     });
     await settle();
-    const services = registrations.filter((r) => r.type === "docker:index/service:Service").map((r) => r.inputs.name).sort();
+    const services = registrations
+      .filter((r) => r.type === "docker:index/service:Service")
+      .map((r) => r.inputs.name)
+      .sort();
     expect(services).toEqual(["shop-prod-api", "shop-prod-blog"]);
     const api = registrations.find((r) => r.type === "docker:index/service:Service" && r.name === "api")!;
     expect((api.inputs.mode as { replicated: { replicas: number } }).replicated.replicas).toBe(2);
-    expect(api.inputs.labels).toContainEqual({ label: "traefik.http.routers.shop-prod-api-0.rule", value: "Host(`api.shop.example`)" });
+    expect(api.inputs.labels).toContainEqual({
+      label: "traefik.http.routers.shop-prod-api-0.rule",
+      value: "Host(`api.shop.example`)",
+    });
   });
 });

@@ -57,7 +57,9 @@ describe("readStack: the one way to read a stack file", () => {
   });
 
   it("refuses broken YAML naming the file, line and column", () => {
-    expect(problemsOf(() => parseStack("config:\n  recette:recipe: [unclosed\n", "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+    expect(
+      problemsOf(() => parseStack("config:\n  recette:recipe: [unclosed\n", "stacks/Pulumi.t.yaml", "recette")),
+    ).toEqual([
       "stacks/Pulumi.t.yaml:3:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
     ]);
   });
@@ -69,7 +71,9 @@ describe("readStack: the one way to read a stack file", () => {
   });
 
   it("refuses control characters and a config that is not a mapping", () => {
-    expect(problemsOf(() => parseStack('config:\n  recette:x: "a\\u001bb"\n', "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+    expect(
+      problemsOf(() => parseStack('config:\n  recette:x: "a\\u001bb"\n', "stacks/Pulumi.t.yaml", "recette")),
+    ).toEqual([
       "stacks/Pulumi.t.yaml:2:14 config.recette:x: contains the control character U+001B (only printable text, tabs and newlines are allowed)",
     ]);
     expect(problemsOf(() => parseStack("config: [a]\n", "stacks/Pulumi.t.yaml", "recette"))).toEqual([
@@ -175,7 +179,10 @@ describe("validateStack: what validate -s prints", () => {
       return { code: validateStack(stack, { out: () => {}, err: (s) => err.push(s) }, { root }), err };
     };
     expect(run("local")).toEqual({ code: 0, err: [] });
-    const bad = run("x", project("x", "config:\n  recette:recipe: recipes/local.yaml\n  recette:blogAdminPassword: 'a\n"));
+    const bad = run(
+      "x",
+      project("x", "config:\n  recette:recipe: recipes/local.yaml\n  recette:blogAdminPassword: 'a\n"),
+    );
     expect(bad).toEqual({ code: 1, err: ["stacks/Pulumi.x.yaml:4:1 YAML: Missing closing 'quote"] });
   });
 });

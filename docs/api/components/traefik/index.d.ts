@@ -1,2 +1,2 @@
-export { LETS_ENCRYPT, renderDynamicConfig, renderStaticConfig, resolveCaServer, type TraefikConfigArgs } from "./config";
+export { LETS_ENCRYPT, renderDynamicConfig, renderStaticConfig, resolveCaServer, type TraefikConfigArgs, } from "./config";
 export { Traefik, traefikWorkload, validateTraefikArgs, type TraefikArgs } from "./traefik";
