@@ -27,7 +27,9 @@ export const engineStackValues = (project: string, stack: string): StackValues =
 });
 
 /** The project folder the program runs for: where Pulumi.yaml is (recipes and stacks resolve against it). */
-const programRoot = (): string => pulumi.runtime.getRootDirectory() || findProjectRoot() || process.cwd();
+// The engine starts the program in the project's folder; the SDK's getRootDirectory() is not relied on
+// (under this engine it answered the literal "rootDirectory").
+const programRoot = (): string => findProjectRoot() ?? process.cwd();
 
 /**
  * The Pulumi program: read the stack's config, load and validate the recipe, resolve its stack values,
