@@ -129,3 +129,27 @@ export const withStack = async (
     session?.close();
   }
 };
+
+/**
+ * One engine operation on a stack (refresh, destroy) with its live progress: exit 0 done, 1 failed, the
+ * engine's own errors above or the reason (failureText).
+ */
+export const engineOperation = (
+  command: string,
+  opts: StackOptions,
+  io: StackIo,
+  run: (s: StackSession, onEvent: (e: EngineEvent) => void) => Promise<unknown>,
+): Promise<number> => {
+  const live = progressOf(io);
+  return withStack(command, { ...opts, agent: true }, io, live, async (s) => {
+    const engine = errorCounter(live);
+    try {
+      await run(s, engine.onEvent);
+      return 0;
+    } catch (e) {
+      live.stop();
+      io.err(engineFailure(command, opts.stack, e, engine.errors > 0));
+      return 1;
+    }
+  });
+};
