@@ -72,12 +72,12 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
   const imageRegistry = config.get("imageRegistry") ?? (model.nodes.provider === "local" ? "local" : undefined);
   if (imageRegistry && imageRegistry !== "local" && !isRegistry(imageRegistry)) {
     throw new pulumi.RunError(
-      `${stackFile(stack)} imageRegistry: ${JSON.stringify(imageRegistry)} is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: pulumi config set imageRegistry <registry> -s ${stack})`,
+      `${stackFile(stack)} imageRegistry: ${JSON.stringify(imageRegistry)} is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: recette config set imageRegistry <registry> -s ${stack})`,
     );
   }
   if (!imageRegistry) {
     throw new pulumi.RunError(
-      `${file}: nodes.provider ${model.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: pulumi config set imageRegistry <registry> -s ${stack}`,
+      `${file}: nodes.provider ${model.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: recette config set imageRegistry <registry> -s ${stack}`,
     );
   }
   const env = new Environment(model.name, {

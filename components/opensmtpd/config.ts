@@ -27,7 +27,7 @@ export const SMARTHOST_CA_FILE = "/etc/smtpd/smarthost-ca.pem";
 export const checkCaCertificate = (pem: string): string => {
   const refuse = (why: string) => {
     throw new Error(
-      `recette: the smarthost's caCertificate cannot be used: ${why} (fix: give the CA's certificate in PEM, e.g. pulumi config set smarthostCa < ca.pem)`,
+      `recette: the smarthost's caCertificate cannot be used: ${why} (fix: give the CA's certificate in PEM, e.g. recette config set smarthostCa < ca.pem)`,
     );
   };
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----/g) ?? [];

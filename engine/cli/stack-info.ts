@@ -33,7 +33,7 @@ export const readStackInfo = (stack: string, root = projectRootOrHere()): StackI
         line: 0,
         col: 0,
         path: `${read.project}:recipe`,
-        message: `is not set: the stack names no recipe (run: pulumi config set recipe recipes/<name>.yaml -s ${stack})`,
+        message: `is not set: the stack names no recipe (run: recette config set recipe recipes/<name>.yaml -s ${stack})`,
         severity: "error",
       },
     ]);

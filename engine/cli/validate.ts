@@ -52,7 +52,7 @@ export const validateCommand = (file: string, json: boolean, io: Io): number => 
 
 /**
  * `validate -s <stack> [recipe]`: the stack and its recipe (or the recipe given) in one pass, as render and
- * the program check them: unset keys with their `pulumi config set` command, values that do not fit, keys
+ * the program check them: unset keys with their `recette config set` command, values that do not fit, keys
  * nothing reads, the stack file's YAML errors (an unset secret is a warning: preview and up refuse it).
  */
 export const validateStackCommand = (stack: string, recipe: string | undefined, json: boolean, io: Io): number => {

@@ -14,8 +14,10 @@ export interface Setting {
   secret?: boolean;
   /** Written into the stack file as is. */
   value?: string;
-  /** What the user types in place of the value, in the command (e.g. <password>). */
+  /** What the user types in place of the value, in the command (e.g. you@example.org); never for a secret. */
   hint?: string;
+  /** A secret read from this file (`< ~/.ssh/id_ed25519`); other secrets are asked for, never typed in argv. */
+  from?: string;
   /** Why it is needed, said after the command. */
   note?: string;
 }
@@ -38,7 +40,7 @@ function registry(): Setting {
 function scaleway(): Setting[] {
   return [
     { key: "scaleway:access_key", hint: "<access-key>" },
-    { key: "scaleway:secret_key", secret: true, hint: "<secret-key>" },
+    { key: "scaleway:secret_key", secret: true },
     { key: "scaleway:project_id", hint: "<project-id>" },
   ];
 }
@@ -48,10 +50,9 @@ const HINTS: Record<string, Pick<Setting, "hint" | "note">> = {
   acmeEmail: { hint: "you@example.org", note: "Let's Encrypt writes there before a certificate expires" },
   contactAddress: { hint: "contact@example.org" },
   smtpUser: { hint: "<smtp-user>" },
-  smtpPassword: { hint: "<smtp-password>" },
-  blogAdminPassword: { hint: "<password>", note: "the blog's admin, set when it is installed" },
+  blogAdminPassword: { note: "the blog's admin, set when it is installed" },
   sshPublicKey: { hint: '"$(cat ~/.ssh/id_ed25519.pub)"' },
-  sshPrivateKey: { hint: '"$(cat ~/.ssh/id_ed25519)"', note: "recette reaches the nodes with it" },
+  sshPrivateKey: { from: "~/.ssh/id_ed25519", note: "recette reaches the nodes with it" },
 };
 
 /** The settings a stack needs: the recipe's `{ config }` and `{ secret }` keys (once each), then the template's. */
@@ -60,14 +61,20 @@ export const stackSettings = (refs: RefUse[], spec: TemplateSpec): Setting[] => 
   const fromRecipe = refs.flatMap((r): Setting[] => {
     if (seen.has(r.key)) return [];
     seen.add(r.key);
-    return [{ key: r.key, secret: r.kind === "secret", hint: `<${r.key}>`, ...HINTS[r.key] }];
+    const secret = r.kind === "secret";
+    return [{ key: r.key, secret, ...(secret ? {} : { hint: `<${r.key}>` }), ...HINTS[r.key] }];
   });
   return [...fromRecipe, ...spec.extra.filter((s) => !seen.has(s.key))];
 };
 
-/** The command that sets one value; keys without a namespace are the project's. */
+/**
+ * The command that sets one value; keys without a namespace are the project's. A secret is asked for (or
+ * read from its file), so that it never appears in the shell's history or in a process list.
+ */
 export const configSetCommand = (s: Setting, stack: string): string =>
-  ["pulumi config set", ...(s.secret ? ["--secret"] : []), s.key, s.hint ?? `<${s.key}>`, "-s", stack].join(" ");
+  s.secret
+    ? ["recette config set --secret", s.key, "-s", stack, ...(s.from ? ["<", s.from] : [])].join(" ")
+    : ["recette config set", s.key, s.hint ?? `<${s.key}>`, "-s", stack].join(" ");
 
 /**
  * stacks/Pulumi.<stack>.yaml: the recipe and the values known now, and as comments the exact commands
@@ -81,7 +88,7 @@ export const renderStackFile = (o: { project: string; stack: string; recipe: str
     `# The ${o.stack} stack of ${o.project}: the recipe it deploys and the values that recipe reads.`,
     ...(todo.length
       ? [
-          "# Set these before deploying (in this folder; --secret values are stored encrypted in this file):",
+          "# Set these before deploying, in this folder (a --secret value is asked for, then stored encrypted here):",
           ...todo.map((s) => `#   ${configSetCommand(s, o.stack)}${s.note ? `   (${s.note})` : ""}`),
         ]
       : []),

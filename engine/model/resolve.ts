@@ -17,7 +17,7 @@ export interface StackValues {
   file: string;
   /** The value of a project key (without `recette:`), or undefined when unset. */
   get(key: string): string | undefined;
-  /** Whether the stack holds the key encrypted (`pulumi config set --secret`). */
+  /** Whether the stack holds the key encrypted (`recette config set --secret`). */
   isSecret(key: string): boolean;
   /** Every project key the stack sets (without `recette:`), to find the ones nothing reads. */
   keys?(): string[];
@@ -85,8 +85,11 @@ export const resolveModel = (
     message,
     severity,
   });
+  // A secret is asked for by the command (or read from stdin), never typed on its command line.
   const setCommand = (r: RefUse) =>
-    `pulumi config set ${r.kind === "secret" ? "--secret " : ""}${r.key} <value> -s ${values.stack}`;
+    r.kind === "secret"
+      ? `recette config set --secret ${r.key} -s ${values.stack}`
+      : `recette config set ${r.key} <value> -s ${values.stack}`;
 
   const found: Problem[] = [];
   const unset = refs.filter((r) => values.get(r.key) === undefined);
@@ -107,7 +110,7 @@ export const resolveModel = (
         r.key,
         `is a secret, but ${where(r)} reads it as a plain value, which would put it in plain text in files and the ` +
           `state (write { secret: ${r.key} } where the recipe allows secrets, or store a non-secret value: ` +
-          `pulumi config set ${r.key} <value> -s ${values.stack})`,
+          `recette config set ${r.key} <value> -s ${values.stack})`,
       ),
     );
   found.push(...unknownKeys(refs, values, opts, stackProblem));
@@ -123,7 +126,7 @@ export const resolveModel = (
         ref
           ? stackProblem(
               ref.key,
-              `${l.message} (read by ${where(ref)}; fix: pulumi config set ${ref.key} <value> -s ${values.stack})`,
+              `${l.message} (read by ${where(ref)}; fix: recette config set ${ref.key} <value> -s ${values.stack})`,
             )
           : { file: recipeFile, ...loaded.at(l.path), path: formatPath(l.path), message: l.message, severity: "error" },
       );
@@ -162,11 +165,11 @@ const unknownKeys = (
     .filter((k) => !read.has(k))
     .map((k) => {
       const meant = didYouMean(k, unsetRefs) ?? didYouMean(k, [...read]);
-      const secret = refs.some((r) => r.key === meant && r.kind === "secret") ? "--secret " : "";
+      const secret = refs.some((r) => r.key === meant && r.kind === "secret");
       const hint = meant
-        ? `did you mean ${meant}? (rename it: pulumi config rm ${k} -s ${values.stack}; ` +
-          `pulumi config set ${secret}${meant} <value> -s ${values.stack})`
-        : `remove it (pulumi config rm ${k} -s ${values.stack}) or read it in the recipe as { config: ${k} }`;
+        ? `did you mean ${meant}? (rename it: recette config rm ${k} -s ${values.stack}; ` +
+          `recette config set ${secret ? `--secret ${meant}` : `${meant} <value>`} -s ${values.stack})`
+        : `remove it (recette config rm ${k} -s ${values.stack}) or read it in the recipe as { config: ${k} }`;
       return problem(
         `${values.project}:${k}`,
         `neither the recipe nor recette reads this key; ${hint}`,

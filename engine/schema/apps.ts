@@ -80,7 +80,7 @@ export const Smarthost = z
       .union([z.string().min(1), ConfigRef])
       .optional()
       .describe(
-        "PEM of the CA that signed the smarthost's certificate, usually { config: key } (pulumi config set key < ca.pem), for a provider whose certificate no public CA signed. The relay verifies the smarthost's certificate either way. Defaults to the public CAs only.",
+        "PEM of the CA that signed the smarthost's certificate, usually { config: key } (recette config set key < ca.pem), for a provider whose certificate no public CA signed. The relay verifies the smarthost's certificate either way. Defaults to the public CAs only.",
       ),
   })
   .strict();

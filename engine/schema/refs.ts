@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** A value read from the stack's configuration (`pulumi config set KEY VALUE`). */
+/** A value read from the stack's configuration (`recette config set KEY VALUE`). */
 export const ConfigRef = z
   .object({
     config: z
@@ -11,7 +11,7 @@ export const ConfigRef = z
   .strict()
   .describe("A value taken from the stack configuration, so it can differ per environment.");
 
-/** A secret read from the stack's configuration (`pulumi config set --secret KEY VALUE`). */
+/** A secret read from the stack's configuration (`recette config set --secret KEY VALUE`). */
 export const SecretRef = z
   .object({
     secret: z
@@ -19,7 +19,7 @@ export const SecretRef = z
       .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
         error: "a stack config key is letters, digits, - and _ (e.g. smtpPassword)",
       })
-      .describe("Name of a secret key in the stack's configuration, set with `pulumi config set --secret`."),
+      .describe("Name of a secret key in the stack's configuration, set with `recette config set --secret`."),
   })
   .strict()
   .describe("A secret taken from the stack configuration. Secrets are never written in a recipe.");
@@ -41,7 +41,7 @@ export const secret = (what: string) =>
       {
         error: (iss) =>
           typeof iss.input === "string"
-            ? "a literal secret is not allowed in a recipe (write { secret: <key> } and run `pulumi config set --secret <key> <value>`)"
+            ? "a literal secret is not allowed in a recipe (write { secret: <key> } and run `recette config set --secret <key> <value>`)"
             : "expected { secret: <stack config key> }",
       },
     )

@@ -55,7 +55,7 @@ export const productionOf = (
   });
   const bad = set.find((s) => s.value !== "true" && s.value !== "false");
   if (bad) {
-    const fix = `pulumi config set ${bad.key} true -s ${stack}, or false`;
+    const fix = `recette config set ${bad.key} true -s ${stack}, or false`;
     const why = `${JSON.stringify(bad.value)} is not true or false`;
     return { problem: `${stackFile(stack)} ${bad.key}: ${why} (fix: ${fix})` };
   }

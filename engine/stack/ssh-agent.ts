@@ -62,7 +62,7 @@ export const startAgent = (key: string, what: string): Agent => {
     // ssh-add's message names the temporary file, never the key: safe to show.
     if (added.status !== 0)
       throw new Error(
-        `ssh-add refused ${what}: ${(added.stderr ?? "").trim()} (fix: set it again with pulumi config set --secret)`,
+        `ssh-add refused ${what}: ${(added.stderr ?? "").trim()} (fix: set it again with recette config set --secret)`,
       );
   } catch (e) {
     stop();

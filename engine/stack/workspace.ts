@@ -35,6 +35,8 @@ export interface OpenOptions {
   /** The ssh-agent is only needed by runs that reach the Docker engine (up, refresh, destroy, status, logs). */
   agent?: boolean;
   progress: (line: string) => void;
+  /** `config set` may name a stack whose file does not exist yet: the engine writes it. */
+  newFile?: boolean;
 }
 
 const stackRecipe = (root: string, stack: string): Recipe | undefined => {
@@ -74,14 +76,15 @@ const localKubeconfig = (root: string, recipe: Recipe | undefined): Record<strin
 };
 
 export const openStack = async (o: OpenOptions): Promise<StackSession> => {
-  if (!fs.existsSync(path.join(o.root, stackFile(o.stack))))
+  const hasFile = fs.existsSync(path.join(o.root, stackFile(o.stack)));
+  if (!hasFile && !o.newFile)
     throw new StackError(
       `no ${stackFile(o.stack)} (fix: create it, e.g. pulumi stack init ${o.stack}, and set recette:recipe in it)`,
     );
   // Loaded on use: the Automation API is heavy, and `recette --help` lists the commands that use it.
   // The file itself: under tsx, import() resolves as ESM, which does not resolve a directory.
   const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation/index.js");
-  const recipe = stackRecipe(o.root, o.stack);
+  const recipe = hasFile ? stackRecipe(o.root, o.stack) : undefined;
   const paths = await ensureEngine(o.root, recipe, o.progress);
   fs.mkdirSync(paths.state, { recursive: true });
   const env = { ...engineEnv(paths), ...(await dockerApiPin()), ...localKubeconfig(o.root, recipe) };
@@ -113,7 +116,7 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
     if (!key?.value)
       throw new StackError(
         `${stackFile(o.stack)}: no ${secret} (the SSH key the Docker provider uses; ` +
-          `fix: pulumi config set --secret ${secret} -s ${o.stack} < your-key-file)`,
+          `fix: recette config set --secret ${secret} -s ${o.stack} < your-key-file)`,
       );
     agent = startAgent(key.value, `the SSH key ${secret} of stack ${o.stack}`);
     env.SSH_AUTH_SOCK = agent.socket;

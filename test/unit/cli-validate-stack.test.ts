@@ -46,11 +46,11 @@ describe("validate -s: every problem of a stack in one pass", () => {
     // Unset plain keys are errors, unset secrets warnings (render and validate run without secrets).
     expect(lines).toContain(
       'recipes/blog.yaml:13:16 nodes.ssh.publicKey: stack bad does not set config "sshPublicKey" ' +
-        "(run: pulumi config set sshPublicKey <value> -s bad)",
+        "(run: recette config set sshPublicKey <value> -s bad)",
     );
     expect(lines).toContain(
       'recipes/blog.yaml:42:19 warning: apps[1].opensmtpd.smarthost.password: stack bad does not set secret "smtpPassword" ' +
-        "(run: pulumi config set --secret smtpPassword <value> -s bad)",
+        "(run: recette config set --secret smtpPassword -s bad)",
     );
     expect(lines.some((l) => l.startsWith("stacks/Pulumi.bad.yaml:4:3 acmeEmail:"))).toBe(true);
     expect(

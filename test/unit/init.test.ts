@@ -66,8 +66,8 @@ describe("recette init", () => {
     expect(fs.readFileSync(path.join(dir, "stacks/Pulumi.local.yaml"), "utf8")).toBe(
       [
         "# The local stack of blog: the recipe it deploys and the values that recipe reads.",
-        "# Set these before deploying (in this folder; --secret values are stored encrypted in this file):",
-        "#   pulumi config set --secret blogAdminPassword <password> -s local" +
+        "# Set these before deploying, in this folder (a --secret value is asked for, then stored encrypted here):",
+        "#   recette config set --secret blogAdminPassword -s local" +
           "   (the blog's admin, set when it is installed)",
         "# A production stack says so here: blog:production: true (Let's Encrypt's production CA by default,",
         "# protected volumes). Any other stack is not production, whatever its name.",
@@ -133,9 +133,12 @@ describe("recette init", () => {
     fs.writeFileSync(file, recipe.content);
     expect(loadRecipe(file).warnings).toEqual([]);
     const stackText = plan.files.find((f) => f.file === `stacks/Pulumi.${stack}.yaml`)!.content;
-    const commands = stackText.split("\n").filter((l) => l.startsWith("#   pulumi config set "));
-    expect(commands.map((l) => l.replace(/^# {3}pulumi config set (--secret )?(\S+) .*$/, "$2"))).toEqual(keys);
-    for (const l of commands) expect(l).toMatch(/ -s \S+( {3}\(.*\))?$/);
+    const commands = stackText.split("\n").filter((l) => l.startsWith("#   recette config set "));
+    expect(commands.map((l) => l.replace(/^# {3}recette config set (--secret )?(\S+) .*$/, "$2"))).toEqual(keys);
+    for (const l of commands) expect(l).toMatch(/ -s \S+( < \S+)?( {3}\(.*\))?$/);
+    // A secret is asked for (or read from a file), never typed on the command line.
+    for (const l of commands.filter((c) => c.includes("--secret")))
+      expect(l).toMatch(/^# {3}recette config set --secret \S+ -s \S+( < \S+)?( {3}\(.*\))?$/);
     expect(
       commands.filter((l) => l.includes("--secret")).map((l) => l.replace(/^.* --secret (\S+) .*$/, "$1")),
     ).toEqual(keys.filter((k) => /Password|PrivateKey|secret_key/.test(k)));
@@ -148,7 +151,7 @@ describe("recette init", () => {
     const plan = planProject({ dir: path.join(tmp(), "web"), stack: "acme/prod" });
     if ("problem" in plan) throw new Error(plan.problem);
     const stackFile = plan.files.find((f) => f.file === "stacks/Pulumi.prod.yaml")!;
-    expect(stackFile.content).toContain("#   pulumi config set --secret blogAdminPassword <password> -s acme/prod");
+    expect(stackFile.content).toContain("#   recette config set --secret blogAdminPassword -s acme/prod");
   });
 
   it("refuses a folder that already holds a Pulumi project, naming the file; writes nothing", () => {

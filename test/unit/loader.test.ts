@@ -33,7 +33,7 @@ describe("shape errors", () => {
       "a literal admin password",
       "pluxml: { host: blog.example.org, admin: { name: A, login: a, email: a@b.org, password: hunter2 } }",
       [
-        "recipes/x.yaml:6:93 apps[0].pluxml.admin.password: a literal secret is not allowed in a recipe (write { secret: <key> } and run `pulumi config set --secret <key> <value>`)",
+        "recipes/x.yaml:6:93 apps[0].pluxml.admin.password: a literal secret is not allowed in a recipe (write { secret: <key> } and run `recette config set --secret <key> <value>`)",
       ],
     ],
     [
@@ -75,7 +75,7 @@ describe("shape errors", () => {
       "{ publicKey: ssh-ed25519 AAA, privateKey: hunter2 }",
     );
     expect(problemsOf(text)).toEqual([
-      "recipes/x.yaml:4:50 nodes.ssh.privateKey: a literal secret is not allowed in a recipe (write { secret: <key> } and run `pulumi config set --secret <key> <value>`)",
+      "recipes/x.yaml:4:50 nodes.ssh.privateKey: a literal secret is not allowed in a recipe (write { secret: <key> } and run `recette config set --secret <key> <value>`)",
     ]);
   });
 
@@ -165,7 +165,7 @@ describe("cross-field rules", () => {
     [
       "a smarthost CA in the recipe that is not a certificate",
       `${LOCAL_MINIMAL}apps:\n  - opensmtpd: { deliverTo: a@b.org, smarthost: { host: smtp.example.org, user: u, password: { secret: p }, caCertificate: "not a cert" } }\n`,
-      "recipes/x.yaml:5:124 apps[0].opensmtpd.smarthost.caCertificate: the smarthost's caCertificate cannot be used: it holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----) (fix: give the CA's certificate in PEM, e.g. pulumi config set smarthostCa < ca.pem)",
+      "recipes/x.yaml:5:124 apps[0].opensmtpd.smarthost.caCertificate: the smarthost's caCertificate cannot be used: it holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----) (fix: give the CA's certificate in PEM, e.g. recette config set smarthostCa < ca.pem)",
     ],
     [
       "direct SMTP delivery from Scaleway (warning)",

@@ -82,7 +82,7 @@ describe("the Pulumi program's check (preview, up) refuses what render only warn
     const program = resolveModel(loaded, values(set), "recipes/t.yaml");
     const message =
       'apps[1].pluxml.admin.password: stack s does not set secret "blogAdminPassword" ' +
-      "(run: pulumi config set --secret blogAdminPassword <value> -s s)";
+      "(run: recette config set --secret blogAdminPassword -s s)";
     expect(program.model).toBeUndefined();
     expect(program.problems.map(formatProblem)).toEqual([`recipes/t.yaml:10:77 ${message}`]);
     const render = resolveModel(loaded, values(set), "recipes/t.yaml", { missingSecrets: "warning" });
@@ -96,7 +96,7 @@ describe("the Pulumi program's check (preview, up) refuses what render only warn
     expect(r.problems).toEqual([]);
     expect(r.warnings.map(formatProblem)).toEqual([
       "stacks/Pulumi.s.yaml warning: recette:acmeEmial: neither the recipe nor recette reads this key; did you mean " +
-        "acmeEmail? (rename it: pulumi config rm acmeEmial -s s; pulumi config set acmeEmail <value> -s s)",
+        "acmeEmail? (rename it: recette config rm acmeEmial -s s; recette config set acmeEmail <value> -s s)",
     ]);
   });
 });

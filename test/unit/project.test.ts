@@ -96,7 +96,7 @@ describe("production is said in the stack file", () => {
     expect(productionOf("shop", "acme/live", from({ "shop:production": "yes" }))).toEqual({
       problem:
         'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false ' +
-        "(fix: pulumi config set shop:production true -s acme/live, or false)",
+        "(fix: recette config set shop:production true -s acme/live, or false)",
     });
     expect(productionOf("shop", "live", from({ "shop:production": "true", "recette:production": "false" }))).toEqual({
       problem: "stacks/Pulumi.live.yaml: shop:production and recette:production disagree (fix: keep one of them)",
@@ -138,7 +138,7 @@ describe("the program on a project of its own", () => {
     const root = project("shop", "Pulumi.live.yaml", (t) => t.replace("shop:production: true", "shop:production: yes"));
     await expect(renderStack({ root, stack: "live" })).rejects.toThrow(
       'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false ' +
-        "(fix: pulumi config set shop:production true -s live, or false)",
+        "(fix: recette config set shop:production true -s live, or false)",
     );
   }, 60_000);
 });

@@ -48,7 +48,7 @@ describe("recette render", () => {
 
   it("reports unset stack config with the command that sets it", async () => {
     await expect(renderStack({ root: ROOT, stack: "local", recipe: `${ROOT}/recipes/blog.yaml` })).rejects.toThrow(
-      /recipes\/blog.yaml:\d+:\d+ nodes.ssh.publicKey: stack local does not set config "sshPublicKey" \(run: pulumi config set sshPublicKey <value> -s local\)/,
+      /recipes\/blog.yaml:\d+:\d+ nodes.ssh.publicKey: stack local does not set config "sshPublicKey" \(run: recette config set sshPublicKey <value> -s local\)/,
     );
   });
 });

@@ -165,9 +165,9 @@ describe("checkStack: a stack and its recipe, every problem in one pass", () => 
     const dir = project("v", "config:\n  recette:recipe: recipes/local.yaml\n  recette:acmeEmial: ops@example.org\n");
     expect(problems(dir, "v")).toEqual([
       "stacks/Pulumi.v.yaml:3:3 recette:acmeEmial: neither the recipe nor recette reads this key; remove it " +
-        "(pulumi config rm acmeEmial -s v) or read it in the recipe as { config: acmeEmial }",
+        "(recette config rm acmeEmial -s v) or read it in the recipe as { config: acmeEmial }",
       'recipes/local.yaml:28:19 warning: apps[0].pluxml.admin.password: stack v does not set secret "blogAdminPassword" ' +
-        "(run: pulumi config set --secret blogAdminPassword <value> -s v)",
+        "(run: recette config set --secret blogAdminPassword -s v)",
     ]);
   });
 });

@@ -155,7 +155,7 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
     delete process.env.SSH_AUTH_SOCK;
     await expect(openStack({ root: project, stack: "lab", agent: true, progress: () => undefined })).rejects.toThrow(
       "stacks/Pulumi.lab.yaml: no sshPrivateKey (the SSH key the Docker provider uses; " +
-        "fix: pulumi config set --secret sshPrivateKey -s lab < your-key-file)",
+        "fix: recette config set --secret sshPrivateKey -s lab < your-key-file)",
     );
   });
 

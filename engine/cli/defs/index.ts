@@ -1,6 +1,7 @@
 import type { CommandDef } from "../define";
 import { backup } from "./backup";
 import { completion } from "./completion";
+import { config } from "./config";
 import { destroy } from "./destroy";
 import { drift } from "./drift";
 import { explain } from "./explain";
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandDef[] = [
   explain,
   render,
   graph,
+  config,
   up,
   preview,
   refresh,

@@ -5,7 +5,7 @@ export const validate: CommandDef = {
   summary: "check a recipe (or a stack and its recipe); print every problem as file:line:col path: message",
   details:
     "With -s, the stack file and its recipe are checked together, in one pass: every unset key with its " +
-    "pulumi config set command, values that do not fit, keys nothing reads, YAML errors of the stack file " +
+    "recette config set command, values that do not fit, keys nothing reads, YAML errors of the stack file " +
     "(an unset secret is a warning here; preview and up refuse it). " +
     "Exit 0 valid (warnings on stderr), 1 invalid or unreadable, 2 usage.",
   args: [{ name: "recipe", description: "the recipe file, e.g. recipes/blog.yaml (with -s: the stack's own)" }],
