@@ -62,3 +62,7 @@ export const stackSubnet = (n: Naming): string => {
 
 /** The gateway Docker gives the stack's subnet (its first address), stated so a refresh finds no difference. */
 export const stackGateway = (n: Naming): string => stackSubnet(n).replace(/\.0\/24$/, ".1");
+
+/** The address a user types for a routed host: `https://<host>[:<port>]<path>`, the port only when not 443. */
+export const siteUrl = (host: string, urlPath = "/", httpsPort = 443): string =>
+  `https://${host}${httpsPort === 443 ? "" : `:${httpsPort}`}${urlPath}`;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { siteUrl } from "../naming";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
 
 export interface PluxmlArgs {
@@ -8,6 +9,8 @@ export interface PluxmlArgs {
   name?: string;
   /** Host name the blog answers on (routed by Traefik, HTTPS). */
   host: string;
+  /** The port the edge serves HTTPS on, for the blog's URL. Defaults to 443. */
+  httpsPort?: number;
   /** What PluXml's install form asks; the container installs the blog from it on its first start. */
   install: PluxmlInstall;
   /** The relay's host on the stack network; PHP mail() (PluXml's mails) goes there. Mail is off when undefined. */
@@ -103,7 +106,7 @@ export class Pluxml extends pulumi.ComponentResource {
   constructor(name: string, args: PluxmlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:pluxml:Pluxml", name, {}, opts);
     this.serviceName = args.target.deploy(pluxmlWorkload(args), this).name;
-    this.url = `https://${args.host}/`;
+    this.url = siteUrl(args.host, "/", args.httpsPort);
     this.registerOutputs({ serviceName: this.serviceName, url: this.url });
   }
 }

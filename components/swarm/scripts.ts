@@ -11,7 +11,9 @@ const state = "docker info --format '{{.Swarm.LocalNodeState}}'";
 export const renderInit = (advertise: string, autolock: boolean): string =>
   [
     `if [ "$(${state})" != active ]; then`,
-    `  ${shellCommand(["docker", "swarm", "init", "--advertise-addr", advertise, ...(autolock ? ["--autolock"] : [])])} >/dev/null`,
+    // Two stacks starting on one engine at once: the one whose init lost the race finds the swarm active.
+    `  ${shellCommand(["docker", "swarm", "init", "--advertise-addr", advertise, ...(autolock ? ["--autolock"] : [])])} >/dev/null ||`,
+    `    [ "$(${state})" = active ] || exit 1`,
     "fi",
     "docker info --format '{{.Swarm.NodeID}}'",
   ].join("\n");

@@ -29,6 +29,7 @@ import {
   parseJoin,
   renderDrainAndRemove,
   renderForgetFormerIds,
+  renderInit,
   renderJoin,
   renderLeave,
   renderLabels,
@@ -887,6 +888,39 @@ describe("Cluster under mocks", () => {
  * The join, leave and drain scripts run by real bash against a stand-in `docker` that logs its
  * arguments and answers `docker info` with the node's swarm state.
  */
+describe("the swarm's init step, when two stacks start on one engine at once", () => {
+  // A stand-in docker: `swarm init` fails (the other stack's init won) after making the node active, or not.
+  const runInit = (otherWon: boolean) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-swarm-init-"));
+    const state = path.join(dir, "state");
+    fs.writeFileSync(state, "inactive");
+    fs.writeFileSync(
+      path.join(dir, "docker"),
+      `#!/bin/bash\ncase "$1 $2" in\n  "info --format") [[ "$3" == *LocalNodeState* ]] && cat ${JSON.stringify(state)} || echo node-1 ;;\n` +
+        `  "swarm init") ${otherWon ? `echo active > ${JSON.stringify(state)}; ` : ""}echo "Error response from daemon: This node is already part of a swarm" >&2; exit 1 ;;\nesac\n`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", renderInit("10.0.0.2", false)], {
+      encoding: "utf8",
+      env: { PATH: `${dir}:/usr/bin:/bin` },
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    return r;
+  };
+
+  it("succeeds with the node's id when the other stack's init made the node a manager first", () => {
+    const r = runInit(true);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe("node-1\n");
+  });
+
+  it("fails when the init failed and the node is in no swarm", () => {
+    const r = runInit(false);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+  });
+});
+
 describe("a node another stack joined stays in the swarm when this stack goes", () => {
   const runScript = (script: string, state: "active" | "inactive", env: Record<string, string> = {}) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-swarm-script-"));

@@ -6,6 +6,7 @@ import { Pluxml } from "../../components/pluxml";
 import { Service } from "../../components/service";
 import { resolveCaServer, Traefik } from "../../components/traefik";
 import type { ClusterNode } from "../../components/node";
+import { siteUrl } from "../../components/naming";
 import type { Workload, WorkloadTarget } from "../../components/workload";
 import type { Model, OpensmtpdModel, ServiceModel } from "../model";
 import { parseSizeMiB } from "../schema";
@@ -102,6 +103,7 @@ export const composeApps = (
     relays.set(app.name, { host: relay.host });
   }
   const urls: string[] = [];
+  const httpsPort = model.edge?.traefik?.ports.https;
   for (const app of model.apps) {
     if (app.kind === "pluxml") {
       const p = app.spec;
@@ -113,6 +115,7 @@ export const composeApps = (
           image: pluxmlImage({ registry: ctx.imageRegistry }, p.version),
           name: p.name,
           host: p.host,
+          ...(httpsPort !== undefined ? { httpsPort } : {}),
           install: {
             title: p.title,
             locale: p.locale,
@@ -133,7 +136,7 @@ export const composeApps = (
     }
     if (app.kind === "service") {
       new Service(app.name, { target, workload: serviceWorkload(app.spec, ctx) }, opts);
-      urls.push(...app.spec.routes.map((r) => `https://${r.host}${r.path}`));
+      urls.push(...app.spec.routes.map((r) => siteUrl(r.host, r.path, httpsPort)));
     }
   }
   return { urls };

@@ -46,7 +46,7 @@ function scaleway(): Setting[] {
 }
 
 /** What the user types for a value the recipe reads, by the keys recette's templates use. */
-const HINTS: Record<string, Pick<Setting, "hint" | "note">> = {
+const HINTS: Record<string, Pick<Setting, "hint" | "note" | "from">> = {
   acmeEmail: { hint: "you@example.org", note: "Let's Encrypt writes there before a certificate expires" },
   contactAddress: { hint: "contact@example.org" },
   smtpUser: { hint: "<smtp-user>" },

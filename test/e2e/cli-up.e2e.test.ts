@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { converged, request, ROOT, sh, waitFor } from "./helpers";
+import { converged, request, ROOT, sh, type TimedRun, timedRun, userEnv, waitFor } from "./helpers";
 
 // The whole life of the `local` stack through recette's own CLI (Pulumi's Automation API, no
 // `source scripts/pulumi-env.sh`): up with live progress, status, drift, a hand edit put back by up,
@@ -10,42 +9,9 @@ const STACK = "local";
 const LABEL = `recette-${STACK}`;
 const HOST = "blog.local.test";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Each stderr line with the seconds since the start when it arrived. */
-  lines: { at: number; text: string }[];
-  seconds: number;
-}
-
 /** bin/recette as a user runs it: CI set (plain progress lines), without the engine's environment. */
-const recette = (...args: string[]): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
-    for (const k of ["PULUMI_BACKEND_URL", "PULUMI_HOME", "PULUMI_CONFIG_PASSPHRASE"]) delete env[k];
-    env.PATH = (env.PATH ?? "")
-      .split(path.delimiter)
-      .filter((d) => !d.includes(`${path.sep}recette${path.sep}pulumi${path.sep}`))
-      .join(path.delimiter);
-    const started = Date.now();
-    const child = spawn(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], { cwd: ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    const lines: Run["lines"] = [];
-    let rest = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      const parts = (rest + d.toString()).split("\n");
-      rest = parts.pop() ?? "";
-      for (const text of parts) lines.push({ at: (Date.now() - started) / 1000, text });
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({ code: code ?? -1, stdout, stderr, lines, seconds: (Date.now() - started) / 1000 }),
-    );
-  });
+const recette = (...args: string[]): Promise<TimedRun> =>
+  timedRun(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], { cwd: ROOT, env: userEnv() });
 
 const services = () =>
   sh("docker", ["service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])

@@ -156,6 +156,61 @@ export const converged = (stackLabel: string): Promise<string[]> =>
     240,
   );
 
+/**
+ * The environment of a user's shell: CI set (plain progress lines), none of the engine's variables, the
+ * cached engine not on PATH (recette must find it itself), nothing of npm's own run (npm_config_*).
+ */
+export const userEnv = (): NodeJS.ProcessEnv => {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) =>
+        !/^npm_/i.test(k) && !["INIT_CWD", "PULUMI_BACKEND_URL", "PULUMI_HOME", "PULUMI_CONFIG_PASSPHRASE"].includes(k),
+    ),
+  );
+  env.CI = "true";
+  env.PATH = (env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((d) => !d.includes(`${path.sep}recette${path.sep}pulumi${path.sep}`))
+    .join(path.delimiter);
+  return env;
+};
+
+/** A command's run, with each stderr line and the seconds since the start when it arrived. */
+export interface TimedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  lines: { at: number; text: string }[];
+  seconds: number;
+}
+
+/** Runs a command without blocking, stamping each stderr line as it arrives (progress, not a final report). */
+export const timedRun = (
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+): Promise<TimedRun> =>
+  new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env });
+    let stdout = "";
+    let stderr = "";
+    let rest = "";
+    const lines: TimedRun["lines"] = [];
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const parts = (rest + d.toString()).split("\n");
+      rest = parts.pop() ?? "";
+      for (const text of parts) lines.push({ at: (Date.now() - started) / 1000, text });
+    });
+    child.stdin.end(opts.input ?? "");
+    child.on("error", reject);
+    child.on("close", (code) =>
+      resolve({ code: code ?? -1, stdout, stderr, lines, seconds: (Date.now() - started) / 1000 }),
+    );
+  });
+
 /** Like sh, but without blocking the event loop, so requests can run while it does. */
 export const shAsync = (cmd: string, args: string[]): Promise<{ status: number; output: string }> =>
   new Promise((resolve) => {

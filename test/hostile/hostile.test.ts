@@ -380,7 +380,7 @@ describe("11. every problem in one pass, in our own words", () => {
     const { warnings } = await renderStack({ root: ROOT, stack: "prod" });
     const unset = (pos: string, at: string, key: string) =>
       `recipes/blog.yaml:${pos} warning: ${at}: stack prod does not set secret "${key}" ` +
-      `(run: recette config set --secret ${key} <value> -s prod)`;
+      `(run: recette config set --secret ${key} -s prod)`;
     expect(warnings.map(formatProblem)).toEqual([
       unset("13:5", "nodes.ssh.privateKey", "sshPrivateKey"),
       unset("31:88", "apps[0].pluxml.admin.password", "blogAdminPassword"),

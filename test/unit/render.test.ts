@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderStack } from "../../engine/render";
 import { ROOT } from "../helpers";
@@ -44,6 +47,19 @@ describe("recette render", () => {
     const join = swarm.registrations.find((r) => r.name === "worker-1-swarm-join");
     expect(join?.inputs.environment).toBe("[secret]");
     expect(String(join?.inputs.create)).toContain('--token "$JOIN_TOKEN"');
+  });
+
+  it("gives each app's URL with the edge's HTTPS port when it is not 443", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-ports-"));
+    const recipe = fs
+      .readFileSync(path.join(ROOT, "recipes/local.yaml"), "utf8")
+      .replace(/^edge:\n {2}traefik:\n/m, "edge:\n  traefik:\n    ports: { http: 8080, https: 8443 }\n");
+    fs.writeFileSync(path.join(dir, "local.yaml"), recipe);
+    const ported = await renderStack({ root: ROOT, stack: "local", recipe: path.join(dir, "local.yaml") });
+    expect(ported.outputs.urls).toEqual(["https://blog.local.test:8443/"]);
+    const plain = await renderStack({ root: ROOT, stack: "local" });
+    expect(plain.outputs.urls).toEqual(["https://blog.local.test/"]);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it("reports unset stack config with the command that sets it", async () => {
