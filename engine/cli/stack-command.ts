@@ -105,7 +105,7 @@ export const engineFailure = (command: string, stack: string, e: unknown, explai
 /** Opens the stack (building the engine first if needed), runs `fn`, closes it (stops the ssh-agent). */
 export const withStack = async (
   command: string,
-  opts: StackOptions & { create?: boolean; agent?: boolean; newFile?: boolean },
+  opts: StackOptions & { create?: boolean; agent?: boolean; newFile?: boolean; prepare?: boolean },
   io: StackIo,
   live: Live,
   fn: (s: StackSession) => Promise<number>,
@@ -118,6 +118,7 @@ export const withStack = async (
       create: opts.create,
       agent: opts.agent,
       newFile: opts.newFile,
+      prepare: opts.prepare,
       progress: live.say,
     });
     return await fn(session);

@@ -29,7 +29,7 @@ export const urlsOf = (outputs: OutputMap): string[] => {
 /** Exit 0 deployed (the URLs on stdout); 1 the engine or the preparation failed. */
 export const up = async (opts: UpOptions, io: StackIo): Promise<number> => {
   const live = progressOf(io);
-  return withStack("up", { ...opts, create: true, agent: true }, io, live, async (s) => {
+  return withStack("up", { ...opts, create: true, agent: true, prepare: true }, io, live, async (s) => {
     const engine = errorCounter(live);
     try {
       live.say(`recette up -s ${opts.stack}${opts.refresh ? " (reading the resources back first)" : ""}`);

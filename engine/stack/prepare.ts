@@ -12,10 +12,12 @@ export const runScript = (
   script: string,
   args: string[],
   progress: (line: string) => void,
+  env: Record<string, string> = {},
 ): Promise<number> =>
   new Promise((resolve, reject) => {
     const child = spawn("bash", [path.join(PACKAGE_ROOT, "scripts", script), ...args], {
       cwd: root,
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let rest = "";

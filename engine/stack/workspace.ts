@@ -7,6 +7,7 @@ import { loadRecipe, RecipeError } from "../load";
 import type { Recipe } from "../schema";
 import { PACKAGE_ROOT } from "../root";
 import { stackFile } from "../stack/name";
+import { readStack } from "./read";
 import { dockerApiPin } from "./docker-api";
 import { engineEnv, enginePaths, ensurePulumiArgs, isEngineCached, sdkVersion } from "./engine-env";
 import { runScript } from "./prepare";
@@ -37,6 +38,8 @@ export interface OpenOptions {
   progress: (line: string) => void;
   /** `config set` may name a stack whose file does not exist yet: the engine writes it. */
   newFile?: boolean;
+  /** `up`: prepare what a stack on this machine runs on first (prepareLocal). */
+  prepare?: boolean;
 }
 
 const stackRecipe = (root: string, stack: string): Recipe | undefined => {
@@ -48,6 +51,34 @@ const stackRecipe = (root: string, stack: string): Recipe | undefined => {
     if (e instanceof RecipeError) return undefined;
     throw e;
   }
+};
+
+/** The stack's imageRegistry, or undefined when its file cannot be read (the engine run reports why). */
+const imageRegistryOf = (root: string, stack: string): string | undefined => {
+  try {
+    const read = readStack(root, stack);
+    return read.config[`${read.project}:imageRegistry`];
+  } catch (e) {
+    if (e instanceof RecipeError) return undefined;
+    throw e;
+  }
+};
+
+/**
+ * What a stack on this machine's own engine runs on, prepared before `up` (each step cached, seconds when
+ * warm): the Docker engine (scripts/ensure-docker), recette's images when the stack uses the local ones
+ * (scripts/build-images), and for a k3s recipe the one-node Kubernetes cluster (scripts/ensure-kubernetes).
+ */
+const prepareLocal = async (root: string, stack: string, recipe: Recipe | undefined, progress: (l: string) => void) => {
+  if (recipe?.nodes.provider !== "local") return;
+  const step = async (script: string, args: string[] = [], env: Record<string, string> = {}) => {
+    const code = await runScript(root, script, args, progress, env);
+    if (code !== 0) throw new StackError(`scripts/${script} ${args.join(" ")} failed (exit ${code}); its log is above`);
+  };
+  await step("ensure-docker");
+  const pin = await dockerApiPin();
+  if (imageRegistryOf(root, stack) === "local") await step("build-images", [], pin);
+  if (recipe.orchestrator.kind === "k3s") await step("ensure-kubernetes", [], pin);
 };
 
 /** The engine scripts/ensure-pulumi builds, built first when it is not cached yet. */
@@ -85,6 +116,7 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
   // The file itself: under tsx, import() resolves as ESM, which does not resolve a directory.
   const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation/index.js");
   const recipe = hasFile ? stackRecipe(o.root, o.stack) : undefined;
+  if (o.prepare) await prepareLocal(o.root, o.stack, recipe, o.progress);
   const paths = await ensureEngine(o.root, recipe, o.progress);
   fs.mkdirSync(paths.state, { recursive: true });
   const env = { ...engineEnv(paths), ...(await dockerApiPin()), ...localKubeconfig(o.root, recipe) };

@@ -3,9 +3,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { converged, request, sh, timedRun, userEnv, waitFor } from "./helpers";
 
 // The package as a user gets it: `npm pack` of this checkout, installed into an empty folder outside it
-// (dependencies from the npm registry), a project made there by `recette init`. No Docker, no engine.
+// (dependencies from the npm registry), a project made there by `recette init`, then deployed with the
+// installed command on this machine's Docker engine: up with live progress to HTTPS 200, status, drift, a
+// hand edit, destroy. The project is named `blog` (its objects are blog-local-*) and its recipe moves
+// Traefik to ports 18180/18543, so it runs beside the docker lane's own `local` stack (80/443).
 const ROOT = path.resolve(__dirname, "../..");
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "recette-package-")));
 const tool = path.join(base, "tool");
@@ -14,8 +18,7 @@ let tarball = "";
 
 const run = (cmd: string, args: string[], cwd: string, timeout = 10 * 60_000) => {
   // Nothing of the checkout leaks in through the environment (npm_config_*, the npm prefix of `npm test`).
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "INIT_CWD"));
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env, timeout, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: userEnv(), timeout, maxBuffer: 64 * 1024 * 1024 });
   return {
     status: r.status,
     stdout: r.stdout ?? "",
@@ -43,7 +46,28 @@ beforeAll(() => {
   expect(install.status, install.output).toBe(0);
 }, 15 * 60_000);
 
-afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+const LABEL = "blog-local";
+const HOST = "blog.local.test";
+const HTTP = 18180;
+const HTTPS = 18543;
+const services = () =>
+  sh("docker", ["service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
+    .stdout.split("\n")
+    .filter(Boolean);
+const volumes = () =>
+  sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
+    .stdout.split("\n")
+    .filter(Boolean);
+/** The installed command, run in the project as its user types it. */
+const recette = (args: string[], input?: string) =>
+  timedRun("npx", ["--no-install", "recette", ...args], { cwd: project, env: userEnv(), ...(input ? { input } : {}) });
+
+afterAll(async () => {
+  if (fs.existsSync(path.join(project, "node_modules")) && services().length > 0)
+    await recette(["destroy", "-s", "local"]);
+  for (const v of volumes()) sh("docker", ["volume", "rm", v]);
+  fs.rmSync(base, { recursive: true, force: true });
+}, 10 * 60_000);
 
 describe("the package, installed outside the checkout", () => {
   it("ships compiled JavaScript and what the engine, images and cluster scripts need; no TypeScript, no tests", () => {
@@ -143,5 +167,83 @@ describe("the package, installed outside the checkout", () => {
     expect(tsc.status, tsc.output).toBe(0);
     const declaration = path.join(project, "node_modules/recette/dist/components/naming.d.ts");
     expect(tsc.stdout).toContain(`'recette/components/naming' was successfully resolved to '${declaration}'`);
+  });
+
+  it("recette config set --secret reads the value from stdin and stores it encrypted in the stack file", async () => {
+    expect(services(), "a blog-local stack is running: destroy it first").toEqual([]);
+    const recipeFile = path.join(project, "recipes/local.yaml");
+    // The user's own edit: other ports, since this machine's 80 and 443 belong to another stack.
+    const recipe = fs.readFileSync(recipeFile, "utf8");
+    expect(recipe).toMatch(/^edge:\n {2}traefik:\n/m);
+    fs.writeFileSync(
+      recipeFile,
+      recipe.replace(/^edge:\n {2}traefik:\n/m, `edge:\n  traefik:\n    ports: { http: ${HTTP}, https: ${HTTPS} }\n`),
+    );
+    const set = await recette(["config", "set", "--secret", "blogAdminPassword", "-s", "local"], "package-admin-pw");
+    expect(set.code, set.stderr).toBe(0);
+    const stackText = fs.readFileSync(path.join(project, "stacks/Pulumi.local.yaml"), "utf8");
+    expect(stackText).toMatch(/^ {2}blog:blogAdminPassword:\n {4}secure: v1:/m);
+    expect(stackText).not.toContain("package-admin-pw");
+    const listed = await recette(["config", "-s", "local", "--json"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)["blog:blogAdminPassword"]).toEqual({ secret: true });
+  });
+
+  it("npx recette up -s local: a line per resource while it runs, the URL at the end, HTTPS 200", async () => {
+    const up = await recette(["up", "-s", "local"]);
+    expect(up.code, up.stderr.slice(-4000)).toBe(0);
+    expect(up.stdout).toBe(`https://${HOST}:${HTTPS}/\n`);
+    const created = up.lines.filter((l) =>
+      /^\+ {2}\S+ \(docker:index\/service:Service\) created in \d+(m\d\d)?s$/.test(l.text),
+    );
+    expect(created.map((l) => l.text.split(" ")[2]).sort()).toEqual(["blog", "pebble", "relay", "traefik"]);
+    // Progress, not a report at the end: the first service was announced well before the command ended.
+    expect(up.lines.find((l) => / creating…$/.test(l.text))!.at).toBeLessThan(up.seconds - 5);
+    expect(up.lines.at(-1)!.text).toMatch(/^done: \d+ created, 0 unchanged in \d+(m\d\d)?s$/);
+    console.log(`package: npx recette up -s local took ${up.seconds.toFixed(0)} s`);
+    await converged(LABEL);
+    const ok = await waitFor(
+      "HTTPS 200 from the blog",
+      async () => {
+        const r = await request("https", HOST, HTTPS, "/");
+        return r.status === 200 ? r : undefined;
+      },
+      240,
+    );
+    expect(ok.body).toContain("PluXml");
+  });
+
+  it("npx recette status --json: the URL, each service running, the certificate from the local CA", async () => {
+    const report = await waitFor(
+      "a Pebble certificate in recette status",
+      async () => {
+        const r = await recette(["status", "-s", "local", "--json"]);
+        if (r.code !== 0) throw new Error(r.stderr);
+        const doc = JSON.parse(r.stdout);
+        return /Pebble/.test(doc.certificates[0]?.issuer ?? "") ? doc : undefined;
+      },
+      180,
+    );
+    expect(report.urls).toEqual([`https://${HOST}:${HTTPS}/`]);
+    expect(
+      report.workloads.map((w: { name: string; health: string; running: number }) => [w.name, w.health, w.running]),
+    ).toEqual(["blog", "pebble", "relay", "traefik"].map((s) => [`${LABEL}-${s}`, "ok", 1]));
+    expect(report.problems).toEqual([]);
+  });
+
+  it("npx recette drift: exit 0, then exit 2 naming a hand edit; destroy removes every service", async () => {
+    const clean = await recette(["drift", "-s", "local"]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(sh("docker", ["service", "update", "--detach", "--env-add", "HAND_FIX=1", `${LABEL}-blog`]).status).toBe(0);
+    const drift = await recette(["drift", "-s", "local", "--json"]);
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(JSON.parse(drift.stdout).drift.map((d: { name: string; paths: string[] }) => [d.name, d.paths])).toEqual([
+      ["blog", ["taskSpec.containerSpec.env.HAND_FIX"]],
+    ]);
+    const down = await recette(["destroy", "-s", "local"]);
+    expect(down.code, down.stderr.slice(-4000)).toBe(0);
+    expect(services()).toEqual([]);
+    // The blog's data volume is kept on purpose, and its name comes from the user's project.
+    expect(volumes().some((v) => v.startsWith(`${LABEL}-`))).toBe(true);
   });
 });
