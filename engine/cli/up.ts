@@ -1,5 +1,8 @@
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { escapeControls } from "../load/text";
+import { orchestratorOf } from "../status/orchestrator";
+import { awaitSwarmUpdates } from "../status/rollout";
+import type { StackSession } from "../stack/workspace";
 import {
   engineFailure,
   errorCounter,
@@ -26,11 +29,31 @@ export const urlsOf = (outputs: OutputMap): string[] => {
   return Array.isArray(v) ? v.filter((u): u is string => typeof u === "string") : [];
 };
 
-/** Exit 0 deployed (the URLs on stdout); 1 the engine or the preparation failed. */
+/** On Swarm, the updates this run started, followed to their end: one message per update Swarm undid. */
+const swarmUpdateFailures = async (
+  s: StackSession,
+  outputs: OutputMap,
+  stack: string,
+  since: Date,
+  say: (line: string) => void,
+): Promise<string[]> => {
+  const o = await orchestratorOf(s, outputs);
+  try {
+    return o.kind === "swarm" ? await awaitSwarmUpdates(o, stack, since, say) : [];
+  } finally {
+    o.cleanup();
+  }
+};
+
+/**
+ * Exit 0 deployed (the URLs on stdout); 1 the engine or the preparation failed, or Swarm rolled an update
+ * back (the service, the task's error and the image that serves again on stderr).
+ */
 export const up = async (opts: UpOptions, io: StackIo): Promise<number> => {
   const live = progressOf(io);
   return withStack("up", { ...opts, create: true, agent: true, prepare: true }, io, live, async (s) => {
     const engine = errorCounter(live);
+    const started = new Date();
     try {
       live.say(`recette up -s ${opts.stack}${opts.refresh ? " (reading the resources back first)" : ""}`);
       await s.stack.up({ refresh: opts.refresh, onEvent: engine.onEvent, color: "never" });
@@ -39,8 +62,14 @@ export const up = async (opts: UpOptions, io: StackIo): Promise<number> => {
       io.err(engineFailure("up", opts.stack, e, engine.errors > 0));
       return 1;
     }
+    const outputs = await s.stack.outputs();
+    const failures = await swarmUpdateFailures(s, outputs, opts.stack, started, live.say);
     live.stop();
-    for (const url of urlsOf(await s.stack.outputs())) io.out(escapeControls(url));
+    if (failures.length > 0) {
+      for (const f of failures) io.err(`recette up: ${escapeControls(f)}`);
+      return 1;
+    }
+    for (const url of urlsOf(outputs)) io.out(escapeControls(url));
     return 0;
   });
 };

@@ -241,6 +241,60 @@ describe("the local environment on the real engine", () => {
     expect(answers.filter((s) => s !== 200)).toEqual([]);
   });
 
+  it("a broken release (its health check never passes) is rolled back by Swarm while the old one serves every request; recette up exits 1 naming it", async () => {
+    const envBefore = sh("docker", [
+      "service",
+      "inspect",
+      `${LABEL}-web`,
+      "--format",
+      "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
+    ]).stdout;
+    expect(envBefore).toContain("RELEASE=2");
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        webRelease("3")(r);
+        r.apps[2].service.health.command = ["php", "-r", "exit(1);"];
+      }),
+    );
+    let done = false;
+    const answers: number[] = [];
+    const poll = (async () => {
+      while (!done) {
+        answers.push(
+          await request("https", WEB, HTTPS, "/").then(
+            (a) => a.status,
+            () => 0,
+          ),
+        );
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const started = Date.now();
+    const up = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "up", "-s", STACK, "--no-refresh"]);
+    const seconds = (Date.now() - started) / 1000;
+    done = true;
+    await poll;
+    expect(up.status, up.output).toBe(1);
+    expect(up.output).toContain(`recette up: service ${LABEL}-web: the update failed (`);
+    // What serves again: the previous image (with its digest when the service pins one).
+    expect(up.output).toContain(`; Swarm rolled it back to ${PLUXML_IMAGE}`);
+    expect(up.output).toContain("waiting for Swarm: ");
+    console.log(
+      `broken release: rolled back and reported in ${seconds.toFixed(0)} s; ${answers.length} requests, ${answers.filter((a) => a !== 200).length} failed`,
+    );
+    expect(answers.length).toBeGreaterThan(30);
+    expect(answers.filter((a) => a !== 200)).toEqual([]);
+    expect(
+      sh("docker", ["service", "inspect", `${LABEL}-web`, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"])
+        .stdout,
+    ).toBe(envBefore);
+    // The recipe fixed (back to release 2): up reads the rolled-back service and finds nothing left to change.
+    fs.writeFileSync(files.recipeFile, recipe(webRelease("2")));
+    const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
+    expect(fixed.status, fixed.output).toBe(0);
+  });
+
   it("a new PluXml image tag updates exactly the blog service, and the article stays", async () => {
     const current = sh("docker", [
       "service",
