@@ -4,7 +4,10 @@ import * as path from "node:path";
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { explainRecipe } from "../../engine/cli/explain";
+import type { CommandDef } from "../../engine/cli/define";
+import { COMMANDS } from "../../engine/cli/defs";
 import { commandNames } from "../../engine/cli/main";
+import { runProgram } from "../../engine/cli/program";
 import { parseRecipe } from "../../engine/load";
 import { ROOT } from "../helpers";
 
@@ -71,6 +74,34 @@ const TEAM_WORDS = [
   /\bstop 1\d\b/,
 ];
 const teamWordsIn = (text: string): string[] => TEAM_WORDS.filter((w) => w.test(text)).map(String);
+
+// Every command as the CLI parses it, but answering 0 instead of running: the docs' command lines are parsed
+// (options, arguments, choices), never run.
+const PARSE_ONLY: CommandDef[] = COMMANDS.map((d) => ({ ...d, load: async () => () => 0 }));
+
+/**
+ * The recette command lines in code: `recette <cmd> …` or `npx recette <cmd> …` up to a comment, a pipe,
+ * a redirection or `&&`, split as a shell would split these simple words. Usage summaries (with `[…]`, `|`
+ * or `…`), messages (`recette render: …`), shell substitutions and typos shown on purpose are not lines
+ * to run.
+ */
+const commandLinesIn = (code: string[]): string[][] =>
+  code
+    .filter((c) => !c.includes("did you mean"))
+    .flatMap((c) => c.split("\n"))
+    .flatMap((line) => {
+      const m = /(?:^|^\$ |npx (?:--no-install )?)recette ([a-z][a-z-]*(?![a-z:-]).*)$/.exec(line.trim());
+      if (!m) return [];
+      // Placeholders (<stack>) are values; then the line ends at a comment, pipe, redirection or &&.
+      const words = m[1]!
+        .replace(/<([a-z][\w.:/-]*)>/gi, "$1")
+        .replace(/\s+(#|\||&&|;|<|>|2>).*$/, "")
+        .trim();
+      // A command named in prose (`recette up`) is not a line to run.
+      if (!/\s/.test(words)) return [];
+      if (/[[\]|…$`()]/.test(words)) return [];
+      return [words.split(/\s+/).map((w) => w.replace(/^"(.*)"$/, "$1").replace(/^'(.*)'$/, "$1"))];
+    });
 
 describe("README.md", () => {
   const readme = read("README.md");
@@ -147,6 +178,16 @@ describe.each(DOCS)("%s", (file) => {
       .flatMap((code) => [...code.matchAll(/(?:^|npx )recette ([a-z][a-z-]*)/gm)])
       .map((m) => m[1]!);
     expect(named.filter((c) => !known.has(c))).toEqual([]);
+  });
+
+  it("shows only recette command lines the CLI accepts: options, arguments and their choices", async () => {
+    const bad: string[] = [];
+    for (const argv of commandLinesIn(codeOf(ts))) {
+      const err: string[] = [];
+      const code = await runProgram(argv, PARSE_ONLY, "0.0.0", { out: () => undefined, err: (s) => err.push(s) });
+      if (code !== 0) bad.push(`recette ${argv.join(" ")}: ${err.join(" ").split("\n")[0]}`);
+    }
+    expect(bad).toEqual([]);
   });
 
   it("shows only valid recipes", () => {
