@@ -8,7 +8,7 @@ import { outputs } from "../../engine/cli/outputs";
 import { preview } from "../../engine/cli/preview";
 import type { StackIo } from "../../engine/cli/stack-command";
 import { up } from "../../engine/cli/up";
-import { ROOT } from "./helpers";
+import { mustSucceed, ROOT } from "./helpers";
 
 // The stack commands on the real Pulumi engine (the cache scripts/ensure-pulumi fills), on a small
 // project of their own that touches neither Docker nor a cloud: random strings and a local command
@@ -58,9 +58,10 @@ describe("recette up|preview|drift|outputs|destroy through the Automation API, o
     for (const k of ["PULUMI_BACKEND_URL", "PULUMI_HOME", "PULUMI_CONFIG_PASSPHRASE"]) delete process.env[k];
   });
   afterAll(async () => {
-    await run(destroy, { stack: "t", root: project });
+    const down = await run(destroy, { stack: "t", root: project });
     process.env = saved;
     fs.rmSync(project, { recursive: true, force: true });
+    mustSucceed("recette destroy -s t", { code: down.code, stderr: down.err });
   });
 
   it("up: a line per resource with its time, while it runs; the URLs on stdout; state in the project", async () => {

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { converged, request, ROOT, sh, type TimedRun, timedRun, userEnv, waitFor } from "./helpers";
+import { converged, mustSucceed, request, ROOT, sh, type TimedRun, timedRun, userEnv, waitFor } from "./helpers";
 
 // The whole life of the `local` stack through recette's own CLI (Pulumi's Automation API, no
 // `source scripts/pulumi-env.sh`): up with live progress, status, drift, a hand edit put back by up,
@@ -30,7 +30,7 @@ describe("recette up|status|drift|destroy -s local, for real", () => {
     volumesBefore = volumes();
   });
   afterAll(async () => {
-    if (services().length > 0) await recette("destroy", "-s", STACK);
+    if (services().length > 0) mustSucceed("recette destroy -s local", await recette("destroy", "-s", STACK));
     for (const v of volumes().filter((v) => !volumesBefore.includes(v))) sh("docker", ["volume", "rm", v]);
   });
 

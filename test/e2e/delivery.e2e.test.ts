@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { converged, pulumi, request, ROOT, sh, waitFor } from "./helpers";
+import { converged, mustSucceed, pulumi, request, ROOT, sh, waitFor } from "./helpers";
 
 // The delivery loop against the `local` stack itself (ports 80/443): recette preview on a change
 // made in a clone, the policy pack run by the engine, recette drift on a hand edit. The suite leaves
@@ -94,7 +94,10 @@ describe("delivery on the running local stack: preview, policy, drift", () => {
   afterAll(() => {
     clone?.cleanup();
     if (!wasUp) {
-      pulumi(STACK, "destroy", "--yes", "--skip-preview", "--suppress-progress");
+      mustSucceed(
+        "pulumi destroy -s local",
+        pulumi(STACK, "destroy", "--yes", "--skip-preview", "--suppress-progress"),
+      );
       for (const v of volumes().filter((v) => !volumesBefore.includes(v))) sh("docker", ["volume", "rm", v]);
     }
   });

@@ -211,6 +211,19 @@ export const timedRun = (
     );
   });
 
+/**
+ * A teardown's destroy must succeed: one that fails leaves services, networks or volumes behind for the
+ * next suite, so the suite fails here naming it instead of a later suite failing for no visible reason.
+ */
+export const mustSucceed = (
+  what: string,
+  r: { status?: number | null; code?: number; output?: string; stderr?: string },
+) => {
+  const code = r.status ?? r.code;
+  if (code !== 0)
+    throw new Error(`teardown: ${what} failed (exit ${code}):\n${(r.output ?? r.stderr ?? "").slice(-3000)}`);
+};
+
 /** Like sh, but without blocking the event loop, so requests can run while it does. */
 export const shAsync = (cmd: string, args: string[]): Promise<{ status: number; output: string }> =>
   new Promise((resolve) => {
@@ -253,19 +266,24 @@ export const makeProgram = (name: string, source: string, privateKey: string) =>
     if (r.status !== 0) throw new Error(`pulumi ${args.slice(0, 3).join(" ")}: ${r.output}`);
   }
   /** Every state file's text, to prove no secret is stored in clear. */
-  const stateText = () =>
-    fs
+  /** The stack's state files; fails unless they hold resources (a check on an empty state proves nothing). */
+  const stateText = () => {
+    const text = fs
       .readdirSync(path.join(dir, "state"), { recursive: true })
       .map(String)
       .filter((f) => f.endsWith(".json"))
       .map((f) => fs.readFileSync(path.join(dir, "state", f), "utf8"))
       .join("\n");
+    if (!/"urn": "urn:pulumi:/.test(text)) throw new Error(`no resource in the state under ${dir}/state`);
+    return text;
+  };
   return {
     pulumi: run,
     stateText,
     cleanup: () => {
-      run("destroy", "--yes", "--skip-preview");
+      const down = run("destroy", "--yes", "--skip-preview");
       fs.rmSync(dir, { recursive: true, force: true });
+      mustSucceed("pulumi destroy", down);
     },
   };
 };

@@ -7,6 +7,7 @@ import { noIpvsMessage } from "../../components/preflight";
 import {
   converged,
   makeStack,
+  mustSucceed,
   peerCertificate,
   pulumi,
   request,
@@ -63,8 +64,9 @@ describe("the local environment on the real engine", () => {
     if (set.status !== 0) throw new Error(`pulumi config set --secret blogAdminPassword: ${set.output}`);
   });
   afterAll(() => {
-    pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview");
+    const down = pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview");
     fs.rmSync(files.stackFile, { force: true });
+    mustSucceed(`pulumi destroy -s ${STACK}`, down);
   });
 
   it("pulumi up from nothing brings the blog up behind Traefik with a Pebble certificate", async () => {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { converged, request, sh, timedRun, userEnv, waitFor } from "./helpers";
+import { converged, mustSucceed, request, sh, timedRun, userEnv, waitFor } from "./helpers";
 
 // The package as a user gets it: `npm pack` of this checkout, installed into an empty folder outside it
 // (dependencies from the npm registry), a project made there by `recette init`, then deployed with the
@@ -64,7 +64,7 @@ const recette = (args: string[], input?: string) =>
 
 afterAll(async () => {
   if (fs.existsSync(path.join(project, "node_modules")) && services().length > 0)
-    await recette(["destroy", "-s", "local"]);
+    mustSucceed("npx recette destroy -s local", await recette(["destroy", "-s", "local"]));
   for (const v of volumes()) sh("docker", ["volume", "rm", v]);
   fs.rmSync(base, { recursive: true, force: true });
 }, 10 * 60_000);

@@ -49,7 +49,10 @@ describe("the preflight over SSH to a network-namespace host", () => {
     expect({ ipvs: report.ipvs, vxlan: report.vxlan }).toEqual({ ipvs: false, vxlan: true });
     expect(report.memoryMiB).toBeGreaterThan(128);
     // The private key never reaches the state in clear.
-    expect(program.stateText()).not.toContain("PRIVATE KEY");
+    const state = program.stateText();
+    expect(state).not.toContain("PRIVATE KEY");
+    // The key is in the state, encrypted (the connection of each remote command holds it).
+    expect(state).toContain('"ciphertext"');
   });
 
   it("swarm with the routing mesh required: fails on that host, naming it", () => {
