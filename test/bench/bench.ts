@@ -83,6 +83,10 @@ const memory = () => {
   );
   for (const name of ["dockerd", "containerd", "containerd-shim-runc-v2"]) {
     const pids = pidsOf(name);
+    if (pids.length === 0) {
+      console.log(`${`${name}, PSS`.padEnd(44)} not measured: no ${name} process`);
+      continue;
+    }
     const total = pids.reduce((s, p) => s + pssMiB(p), 0);
     console.log(
       `${`${name} (${pids.length} process${pids.length === 1 ? "" : "es"}), PSS`.padEnd(44)} ${`${total.toFixed(1)} MiB`.padStart(10)}`,
@@ -102,8 +106,11 @@ const memory = () => {
       `${`container ${service}${service === "pebble" ? " (local only)" : ""}`.padEnd(44)} ${`${mib.toFixed(1)} MiB`.padStart(10)}`,
     );
   }
+  // Nothing measured is not 0 MiB: a figure beside its goal only when there was something to measure.
   console.log(
-    `${"stack's own containers (Traefik, PluXml, OpenSMTPD)".padEnd(44)} ${`${own.toFixed(1)} MiB`.padStart(10)}  (target: under 80 MiB at idle)`,
+    stats.length === 0
+      ? `${"stack's own containers (Traefik, PluXml, OpenSMTPD)".padEnd(44)} not measured: the local stack is not running (npm run local:up)`
+      : `${"stack's own containers (Traefik, PluXml, OpenSMTPD)".padEnd(44)} ${`${own.toFixed(1)} MiB`.padStart(10)}  (target: under 80 MiB at idle)`,
   );
 };
 
@@ -263,6 +270,10 @@ const kubernetesMemory = () => {
     const ws = workingSetMiB(dir);
     podsTotal += ws;
     console.log(`${`pod ${name}, working set`.padEnd(44)} ${mib(ws)}`);
+  }
+  if (pods.length === 0) {
+    console.log(`${"pods together".padEnd(44)} not measured: kubectl listed no pod`);
+    return;
   }
   console.log(`${"pods together".padEnd(44)} ${mib(podsTotal)}`);
   console.log(`${"node: cluster processes + pods".padEnd(44)} ${mib(total + podsTotal)}`);
