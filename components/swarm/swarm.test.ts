@@ -475,6 +475,17 @@ describe("Target under mocks", () => {
     { name: "b.conf", content: "B" },
   ];
 
+  it("refuses a workload that asks for autoscaling, which Swarm cannot do, instead of dropping it", async () => {
+    const { settle } = installRecorder("recette", "test");
+    const provider = new docker.Provider("docker-autoscale", { host: "unix:///var/run/docker.sock" });
+    const target = new Target("swarm-autoscale", { naming, provider, mesh: true });
+    const parent = new pulumi.ComponentResource("recette:test:App", "app-autoscale");
+    expect(() => target.deploy(workload({ autoscale: { min: 1, max: 3, cpuPercent: 70 } }), parent)).toThrow(
+      "recette:swarm:Target blog: autoscale: Swarm has no autoscaling",
+    );
+    await settle();
+  });
+
   it("creates one attachable overlay network named after the stack, with the stack subnet", async () => {
     const { registrations, settle, target } = deployBlog(twoFiles);
     await settle();

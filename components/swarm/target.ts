@@ -5,6 +5,8 @@ import { contentName, physicalName, stackGateway, stackLabels, stackSubnet, type
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { renderEdgeConstraint, toLabelList } from "./labels";
 import { renderServiceSpec, TRAEFIK_REFRESH_SECONDS } from "./service-spec";
+import { validateSwarmWorkload } from "./validate";
+import { argumentsError } from "../problems";
 
 export interface TargetArgs {
   naming: Naming;
@@ -103,6 +105,8 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
   }
 
   deploy(w: Workload, parent: pulumi.Resource): DeployedWorkload {
+    const problems = validateSwarmWorkload(w);
+    if (problems.length) throw argumentsError("recette:swarm:Target", w.name, problems);
     const { naming, provider } = this.args;
     const opts = { parent, provider, dependsOn: [this.network] };
     const labels = { ...stackLabels(naming), "recette.workload": w.name };

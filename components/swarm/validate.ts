@@ -13,3 +13,19 @@ export const validateSwarmNodes = (nodes: readonly { role: "manager" | "worker" 
     ];
   return [];
 };
+
+/**
+ * What a workload asks that Swarm cannot do: refused, never silently dropped (a program using the
+ * components directly gets the same answer as a recipe).
+ */
+export const validateSwarmWorkload = (w: { autoscale?: unknown }): ArgProblem[] =>
+  w.autoscale
+    ? [
+        {
+          propertyPath: "autoscale",
+          reason:
+            "Swarm has no autoscaling (scale by changing replicas, or use orchestrator kind: k3s, which creates a " +
+            "HorizontalPodAutoscaler)",
+        },
+      ]
+    : [];

@@ -1,5 +1,6 @@
 import { checkCaCertificate } from "../../../components/opensmtpd/config";
 import { validateRelayDelivery } from "../../../components/opensmtpd/validate";
+import { validateSwarmWorkload } from "../../../components/swarm/validate";
 import { validateTraefikReplicas } from "../../../components/traefik/validate";
 import { formatPath } from "../../load/problem";
 import { parseSizeMiB } from "../../schema/formats";
@@ -13,14 +14,9 @@ export const checkAutoscale: Rule = (m) =>
   m.apps.flatMap((a) => {
     const auto = a.kind === "service" ? a.spec.autoscale : undefined;
     if (!auto) return [];
+    // The Swarm target's own check, located in the recipe.
     if (m.orchestrator.kind === "swarm")
-      return [
-        error(
-          at(a, "autoscale"),
-          "Swarm has no autoscaling (scale by changing replicas, or use orchestrator kind: k3s, which creates a " +
-            "HorizontalPodAutoscaler)",
-        ),
-      ];
+      return validateSwarmWorkload({ autoscale: auto }).map((p) => error(at(a, p.propertyPath), p.reason));
     return auto.min > auto.max
       ? [error(at(a, "autoscale"), `min (${auto.min}) is greater than max (${auto.max})`)]
       : [];
