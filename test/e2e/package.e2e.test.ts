@@ -77,6 +77,7 @@ describe("the package, installed outside the checkout", () => {
       .map((f) => f.replace(/^package\//, ""));
     for (const f of [
       "bin/recette",
+      "dist/cli.js",
       "dist/engine/cli/main.js",
       "dist/engine/program.d.ts",
       "dist/components/naming.d.ts",
