@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { stackFiles } from "../delivery/affected";
@@ -95,15 +96,30 @@ const ensureEngine = async (root: string, recipe: Recipe | undefined, progress: 
   return paths;
 };
 
-/** The local k3s cluster's kubeconfig (scripts/ensure-kubernetes), when the recipe deploys onto it. */
-const localKubeconfig = (root: string, recipe: Recipe | undefined): Record<string, string> => {
-  if (process.env.KUBECONFIG || recipe?.orchestrator.kind !== "k3s" || recipe.nodes.provider !== "local") return {};
+/** Where scripts/ensure-kubernetes keeps the kubectl it built, for the version its pins name. */
+const localKubectlDir = (): string | undefined => {
+  const pins = fs.readFileSync(path.join(PACKAGE_ROOT, "scripts", "kubernetes", "versions.env"), "utf8");
+  const version = /^K8S_VERSION=(\S+)$/m.exec(pins)?.[1];
+  const cache = process.env.RECETTE_CACHE || path.join(os.homedir(), ".cache", "recette");
+  const dir = version ? path.join(cache, "kubernetes", `kubernetes-${version}`) : undefined;
+  return dir && fs.existsSync(path.join(dir, "kubectl")) ? dir : undefined;
+};
+
+/**
+ * The local k3s cluster's kubeconfig (scripts/ensure-kubernetes) and the kubectl built with it first on
+ * PATH (status and logs run kubectl), when the recipe deploys onto it.
+ */
+const localKubernetes = (root: string, recipe: Recipe | undefined, PATH: string): Record<string, string> => {
+  if (recipe?.orchestrator.kind !== "k3s" || recipe.nodes.provider !== "local") return {};
+  const kubectl = localKubectlDir();
+  const env: Record<string, string> = kubectl ? { PATH: `${kubectl}${path.delimiter}${PATH}` } : {};
+  if (process.env.KUBECONFIG) return env;
   const r = spawnSync("bash", [path.join(PACKAGE_ROOT, "scripts", "ensure-kubernetes"), "--kubeconfig"], {
     cwd: root,
     encoding: "utf8",
   });
   const file = (r.stdout ?? "").trim();
-  return r.status === 0 && file ? { KUBECONFIG: file } : {};
+  return r.status === 0 && file ? { ...env, KUBECONFIG: file } : env;
 };
 
 export const openStack = async (o: OpenOptions): Promise<StackSession> => {
@@ -119,7 +135,8 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
   if (o.prepare) await prepareLocal(o.root, o.stack, recipe, o.progress);
   const paths = await ensureEngine(o.root, recipe, o.progress);
   fs.mkdirSync(paths.state, { recursive: true });
-  const env = { ...engineEnv(paths), ...(await dockerApiPin()), ...localKubeconfig(o.root, recipe) };
+  const engine = engineEnv(paths);
+  const env = { ...engine, ...(await dockerApiPin()), ...localKubernetes(o.root, recipe, engine.PATH ?? "") };
   // The engine is built from source at the SDK's exact version (scripts/ensure-pulumi); its version
   // string is ours to trust, and skipping the check spares one `pulumi version` per command.
   const pulumiCommand = await PulumiCommand.get({ root: paths.root, skipVersionCheck: true });

@@ -141,6 +141,22 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(kubectl("-n", NS, "get", "pvc", `${NS}-blog-data`, "-o", "jsonpath={.status.phase}").stdout).toBe("Bound");
   });
 
+  it("recette status --json and recette logs read the stack on Kubernetes (kubectl from the local cluster)", () => {
+    const bin = path.join(ROOT, "bin", "recette");
+    const status = sh(process.execPath, [bin, "status", "-s", STACK, "--json"]);
+    expect(status.status, status.output).toBe(0);
+    const doc = JSON.parse(status.stdout);
+    expect(doc.orchestrator).toBe("k3s");
+    expect(doc.problems).toEqual([]);
+    expect(doc.urls).toContain(`https://${HOST}/`);
+    const blog = doc.workloads.find((w: { name: string }) => w.name === `${NS}-blog`);
+    expect(blog).toMatchObject({ kind: "deployment", desired: 1, running: 1, health: "ok" });
+    expect(doc.certificates[0].issuer).toMatch(/Pebble/);
+    const logs = sh(process.execPath, [bin, "logs", "-s", STACK, "--tail", "20", "blog"]);
+    expect(logs.status, logs.output).toBe(0);
+    expect(logs.stdout.trim()).not.toBe("");
+  });
+
   it("redirects HTTP to HTTPS", async () => {
     const a = await request("http", HOST, HTTP, "/some/page", { address: NODE });
     expect([301, 308]).toContain(a.status);
