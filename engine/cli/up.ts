@@ -37,6 +37,8 @@ const swarmUpdateFailures = async (
   since: Date,
   say: (line: string) => void,
 ): Promise<string[]> => {
+  // Only a recipe's Swarm: a project whose program is not a recette recipe has no services to follow.
+  if (s.recipe?.orchestrator.kind !== "swarm") return [];
   const o = await orchestratorOf(s, outputs);
   try {
     return o.kind === "swarm" ? await awaitSwarmUpdates(o, stack, since, say) : [];

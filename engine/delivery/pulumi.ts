@@ -1,6 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PACKAGE_ROOT } from "../root";
 
-/** The policy pack of this checkout, when there is one: every preview and drift check runs it. */
+/**
+ * The policy pack every preview and drift check runs: the project's own `policy/` when it has one (this
+ * repository's, in TypeScript), else the compiled pack recette ships (`dist/policy` of the installed
+ * package).
+ */
 export const policyPackDir = (root: string): string | undefined =>
-  fs.existsSync(path.join(root, "policy", "PulumiPolicy.yaml")) ? path.join(root, "policy") : undefined;
+  [path.join(root, "policy"), path.join(PACKAGE_ROOT, "dist", "policy")].find((d) =>
+    fs.existsSync(path.join(d, "PulumiPolicy.yaml")),
+  );
