@@ -9,12 +9,16 @@ die() { say "ERROR: $*"; exit 1; }
 
 # Everything a Pulumi command on the local stack needs, from a fresh clone: npm packages, the Docker
 # engine, the locally built images, the Pulumi engine built from Go modules (all cached).
-recette_prepare() {
+recette_npm_ci() {
   cd "$RECETTE_ROOT" || exit 1
   # A checkout installs its own dependencies; an installed package has them beside it already.
   if [ -f package-lock.json ] && [ ! -d node_modules/@pulumi/pulumi ]; then
     say "npm ci"; npm ci --no-audit --no-fund >&2
   fi
+}
+
+recette_prepare() {
+  recette_npm_ci
   say "Docker engine"; bash scripts/ensure-docker >/dev/null
   # shellcheck source=scripts/docker-env.sh
   . scripts/docker-env.sh
