@@ -1,6 +1,17 @@
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { converged, mustSucceed, request, ROOT, sh, type TimedRun, timedRun, userEnv, waitFor } from "./helpers";
+import {
+  converged,
+  labelled,
+  mustSucceed,
+  request,
+  ROOT,
+  sh,
+  timedRun,
+  type TimedRun,
+  userEnv,
+  waitFor,
+} from "./helpers";
 
 // The whole life of the `local` stack through recette's own CLI (Pulumi's Automation API, no
 // `source scripts/pulumi-env.sh`): up with live progress, status, drift, a hand edit put back by up,
@@ -13,14 +24,8 @@ const HOST = "blog.local.test";
 const recette = (...args: string[]): Promise<TimedRun> =>
   timedRun(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], { cwd: ROOT, env: userEnv() });
 
-const services = () =>
-  sh("docker", ["service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
-    .stdout.split("\n")
-    .filter(Boolean);
-const volumes = () =>
-  sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
-    .stdout.split("\n")
-    .filter(Boolean);
+const services = () => labelled("service", LABEL);
+const volumes = () => labelled("volume", LABEL);
 
 describe("recette up|status|drift|destroy -s local, for real", () => {
   let volumesBefore: string[] = [];

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { converged, mustSucceed, pulumi, request, ROOT, sh, waitFor } from "./helpers";
+import { converged, labelled, mustSucceed, pulumi, request, ROOT, sh, waitFor } from "./helpers";
 
 // The delivery loop against the `local` stack itself (ports 80/443): recette preview on a change
 // made in a clone, the policy pack run by the engine, recette drift on a hand edit. The suite leaves
@@ -13,14 +13,8 @@ const STACK = "local";
 const LABEL = `recette-${STACK}`;
 const HOST = "blog.local.test";
 
-const services = () =>
-  sh("docker", ["service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
-    .stdout.split("\n")
-    .filter(Boolean);
-const volumes = () =>
-  sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
-    .stdout.split("\n")
-    .filter(Boolean);
+const services = () => labelled("service", LABEL);
+const volumes = () => labelled("volume", LABEL);
 
 /** A clone of this checkout (as a pull request's runner has one), sharing node_modules and the state backend. */
 const makeClone = () => {

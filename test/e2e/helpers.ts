@@ -211,6 +211,34 @@ export const timedRun = (
     );
   });
 
+/** The ids of a stack's objects of one kind on this machine's Docker engine, by their recette.stack label. */
+export const labelled = (kind: "service" | "volume", stackLabel: string): string[] =>
+  sh("docker", [kind, "ls", "-q", "--filter", `label=recette.stack=${stackLabel}`])
+    .stdout.split("\n")
+    .filter(Boolean);
+
+/**
+ * Asks `ask` (one request: its HTTP status, 0 when it failed) every `everyMs` until stopped: the
+ * zero-downtime checks run it during an update, then count the answers that were not 200.
+ */
+export const pollWhile = (ask: () => Promise<number>, everyMs = 100) => {
+  let done = false;
+  const answers: number[] = [];
+  const loop = (async () => {
+    while (!done) {
+      answers.push(await ask().catch(() => 0));
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    stop: async (): Promise<number[]> => {
+      done = true;
+      await loop;
+      return answers;
+    },
+  };
+};
+
 /**
  * A teardown's destroy must succeed: one that fails leaves services, networks or volumes behind for the
  * next suite, so the suite fails here naming it instead of a later suite failing for no visible reason.

@@ -9,6 +9,7 @@ import {
   makeStack,
   mustSucceed,
   peerCertificate,
+  pollWhile,
   pulumi,
   request,
   rollingWebService,
@@ -189,19 +190,7 @@ describe("the local environment on the real engine", () => {
       `${LABEL}-web`,
     ]).stdout.trim();
     fs.writeFileSync(files.recipeFile, recipe(webRelease("2")));
-    let done = false;
-    const answers: number[] = [];
-    const poll = (async () => {
-      while (!done) {
-        answers.push(
-          await request("https", WEB, HTTPS, "/").then(
-            (a) => a.status,
-            () => 0,
-          ),
-        );
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/")).status);
     const up = await shAsync("pulumi", [
       "up",
       "--yes",
@@ -228,8 +217,7 @@ describe("the local environment on the real engine", () => {
     );
     // Keep asking while the old task stops and Traefik forgets it.
     await new Promise((r) => setTimeout(r, 6000));
-    done = true;
-    await poll;
+    const answers = await poll.stop();
     const taskAfter = sh("docker", [
       "service",
       "ps",
@@ -259,24 +247,11 @@ describe("the local environment on the real engine", () => {
         r.apps[2].service.health.command = ["php", "-r", "exit(1);"];
       }),
     );
-    let done = false;
-    const answers: number[] = [];
-    const poll = (async () => {
-      while (!done) {
-        answers.push(
-          await request("https", WEB, HTTPS, "/").then(
-            (a) => a.status,
-            () => 0,
-          ),
-        );
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/")).status);
     const started = Date.now();
     const up = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "up", "-s", STACK, "--no-refresh"]);
     const seconds = (Date.now() - started) / 1000;
-    done = true;
-    await poll;
+    const answers = await poll.stop();
     expect(up.status, up.output).toBe(1);
     expect(up.output).toContain(`recette up: service ${LABEL}-web: the update failed (`);
     // What serves again: the previous image (with its digest when the service pins one).

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { converged, mustSucceed, request, sh, timedRun, userEnv, waitFor } from "./helpers";
+import { converged, labelled, mustSucceed, request, sh, timedRun, userEnv, waitFor } from "./helpers";
 
 // The package as a user gets it: `npm pack` of this checkout, installed into an empty folder outside it
 // (dependencies from the npm registry), a project made there by `recette init`, then deployed with the
@@ -50,14 +50,8 @@ const LABEL = "blog-local";
 const HOST = "blog.local.test";
 const HTTP = 18180;
 const HTTPS = 18543;
-const services = () =>
-  sh("docker", ["service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
-    .stdout.split("\n")
-    .filter(Boolean);
-const volumes = () =>
-  sh("docker", ["volume", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`])
-    .stdout.split("\n")
-    .filter(Boolean);
+const services = () => labelled("service", LABEL);
+const volumes = () => labelled("volume", LABEL);
 /** The installed command, run in the project as its user types it. */
 const recette = (args: string[], input?: string) =>
   timedRun("npx", ["--no-install", "recette", ...args], { cwd: project, env: userEnv(), ...(input ? { input } : {}) });
