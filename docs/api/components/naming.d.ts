@@ -34,3 +34,5 @@ export declare const contentName: (n: Naming, logical: string, content: string) 
 export declare const stackSubnet: (n: Naming) => string;
 /** The gateway Docker gives the stack's subnet (its first address), stated so a refresh finds no difference. */
 export declare const stackGateway: (n: Naming) => string;
+/** The address a user types for a routed host: `https://<host>[:<port>]<path>`, the port only when not 443. */
+export declare const siteUrl: (host: string, urlPath?: string, httpsPort?: number) => string;

@@ -7,6 +7,8 @@ export interface PluxmlArgs {
     name?: string;
     /** Host name the blog answers on (routed by Traefik, HTTPS). */
     host: string;
+    /** The port the edge serves HTTPS on, for the blog's URL. Defaults to 443. */
+    httpsPort?: number;
     /** What PluXml's install form asks; the container installs the blog from it on its first start. */
     install: PluxmlInstall;
     /** The relay's host on the stack network; PHP mail() (PluXml's mails) goes there. Mail is off when undefined. */
