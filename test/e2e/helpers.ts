@@ -302,7 +302,7 @@ export const makeProgram = (name: string, source: string, privateKey: string) =>
       .filter((f) => f.endsWith(".json"))
       .map((f) => fs.readFileSync(path.join(dir, "state", f), "utf8"))
       .join("\n");
-    if (!/"urn": "urn:pulumi:/.test(text)) throw new Error(`no resource in the state under ${dir}/state`);
+    if (!/"urn":\s*"urn:pulumi:/.test(text)) throw new Error(`no resource in the state under ${dir}/state`);
     return text;
   };
   return {
