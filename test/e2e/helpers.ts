@@ -319,7 +319,11 @@ export const makeProgram = (name: string, source: string, privateKey: string) =>
 /**
  * A stateless service that rolls start-first (the zero-downtime checks, on Swarm and on Kubernetes):
  * the PluXml image as a plain web server, installing a blog of its own in each task's or pod's
- * volume, healthy once it answers on port 80, routed on `host`.
+ * volume, healthy once it answers on port 80, routed on `host`. Probed every 2 s so a new task is
+ * seen healthy soon, but with a 10 s timeout: in the CI run (five lanes on two cores) a PHP answer took
+ * more than 2 s: dockerd's log shows the probes timing out ("Health check for container … context deadline
+ * exceeded") while the broken-release check saw a minute of 404s, the healthy task killed as unhealthy
+ * and replaced from the broken spec. A 2 s budget measured the machine's load, not the release.
  */
 export const rollingWebService = (host: string, image: string) => ({
   name: "web",
@@ -330,7 +334,7 @@ export const rollingWebService = (host: string, image: string) => ({
   health: {
     command: ["php", "-r", "exit(@file_get_contents('http://127.0.0.1/') === false ? 1 : 0);"],
     interval: "2s",
-    timeout: "2s",
+    timeout: "10s",
     retries: 3,
     startPeriod: "2s",
   },
