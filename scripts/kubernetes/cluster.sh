@@ -117,16 +117,21 @@ wait_for() { # wait_for <what> <seconds> <command...>
   log "$what ready ($((SECONDS - t))s)"
 }
 
-render() { # render <template> <out>: @NAME@ replaced by the variable NAME (our own values only)
-  local out="$2"
+# render <template> <out>: @NAME@ replaced by the variable NAME (our own values only). The file is
+# replaced only when its content changes: kube-proxy watches its configuration file and exits when it
+# is written (even with the same content), so a second `up` on a running cluster (recette up on a
+# local k3s stack runs it every time) left kube-proxy dead and Services forwarding to old pod addresses.
+render() {
+  local out="$2" new="$2.new"
   sed -e "s#@NODE_IP@#$NODE_IP#g; s#@NODE_NAME@#$NODE_NAME#g; s#@POD_CIDR@#$POD_CIDR#g" \
     -e "s#@NODE_POD_CIDR@#$NODE_POD_CIDR#g; s#@SVC_CIDR@#$SVC_CIDR#g; s#@DNS_IP@#$DNS_IP#g" \
     -e "s#@KSTATE@#$KSTATE#g; s#@KRUN@#$KRUN#g; s#@CROOT@#$CROOT#g; s#@CSOCK@#$CSOCK#g; s#@PKI@#$PKI#g" \
     -e "s#@CNI_BRIDGE@#$CNI_BRIDGE#g; s#@K8S_VERSION@#$K8S_VERSION#g; s#@PAUSE_IMAGE@#$PAUSE_IMAGE#g" \
     -e "s#@COREDNS_IMAGE@#$COREDNS_IMAGE#g; s#@LOCAL_PATH_IMAGE@#$LOCAL_PATH_IMAGE#g; s#@ETCD_CLIENT@#$ETCD_CLIENT#g" \
     -e "s#@BASE_IMAGE@#$(sed -n 's/^BASE_IMAGE=//p' "$REPO/images/versions.env")#g" \
-    "$KDIR/config/$1" >"$out"
-  if grep -q '@[A-Z_]*@' "$out"; then die "unreplaced placeholder in $out"; fi
+    "$KDIR/config/$1" >"$new"
+  if grep -q '@[A-Z_]*@' "$new"; then die "unreplaced placeholder in $new"; fi
+  if cmp -s "$new" "$out"; then rm -f "$new"; else mv -f "$new" "$out"; fi
 }
 
 cluster_up() {
