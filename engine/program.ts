@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { configResolver, Environment, type StackOutputs } from "./compose";
+import { parseRollbackPin, ROLLBACK_KEY } from "./compose/pins";
 import { formatProblem, loadRecipe, RecipeError } from "./load";
 import { resolveModel, type StackValues } from "./model";
 import { findProjectRoot, validateProjectName } from "./project";
@@ -25,6 +26,33 @@ export const engineStackValues = (project: string, stack: string): StackValues =
       k.startsWith(`${project}:`) ? [k.slice(project.length + 1)] : [],
     ),
 });
+
+/**
+ * The images `recette rollback` pinned, while the recipe is the one it was made for; a pin made for
+ * another recipe text is lifted (a warning says so and how to remove it). A malformed pin stops the run.
+ */
+const rollbackPins = (text: string | undefined, recipeSha256: string, stack: string): Record<string, string> => {
+  if (text === undefined) return {};
+  const { pin, problems } = parseRollbackPin(text);
+  if (!pin)
+    throw new pulumi.RunError(
+      `${stackFile(stack)} ${ROLLBACK_KEY}: ${problems.join("; ")} (fix: recette config rm ${ROLLBACK_KEY} -s ${stack}, then recette rollback -s ${stack})`,
+    );
+  const shown = Object.entries(pin.images)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  if (pin.recipe !== recipeSha256) {
+    pulumi.log.warn(
+      `${stackFile(stack)} ${ROLLBACK_KEY}: the images of update ${pin.update} (${shown}) were pinned for an earlier recipe; the recipe changed since, so they no longer apply (remove the key: recette config rm ${ROLLBACK_KEY} -s ${stack})`,
+    );
+    return {};
+  }
+  // A warning, not info: whoever runs up or preview must see that the recipe's images are not the ones deployed.
+  pulumi.log.warn(
+    `images pinned by recette rollback to update ${pin.update}: ${shown} (lifted when the recipe changes, or by recette config rm ${ROLLBACK_KEY} -s ${stack})`,
+  );
+  return pin.images;
+};
 
 /** The project folder the program runs for: where Pulumi.yaml is (recipes and stacks resolve against it). */
 // The engine starts the program in the project's folder; the SDK's getRootDirectory() is not relied on
@@ -80,6 +108,7 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
       `${file}: nodes.provider ${model.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: recette config set imageRegistry <registry> -s ${stack}`,
     );
   }
+  const pins = rollbackPins(config.get(ROLLBACK_KEY), loaded.sha256, stack);
   const env = new Environment(model.name, {
     model,
     context: {
@@ -88,6 +117,7 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
       isProd: production.production,
       resolve: configResolver(config),
       imageRegistry,
+      pins,
     },
   });
   return env.outputs;

@@ -131,6 +131,8 @@ describe("renderDeployment", () => {
       metadata: { name: "recette-test-blog", namespace: "recette-test", labels: LABELS },
       spec: {
         replicas: 1,
+        // Two minutes without progress, then ProgressDeadlineExceeded (recette up undoes it); no start period.
+        progressDeadlineSeconds: 120,
         selector: { matchLabels: SELECTOR },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: {
@@ -189,6 +191,8 @@ describe("renderDeployment", () => {
     );
     expect(await resolve(d.spec)).toEqual({
       replicas: 2,
+      // Two minutes plus the health check's 10 s start period.
+      progressDeadlineSeconds: 130,
       selector: { matchLabels: SELECTOR },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
       template: {

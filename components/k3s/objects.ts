@@ -51,6 +51,15 @@ const fileKey = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "-");
 export const renderSelector = (ctx: ObjectContext) => ({ "app.kubernetes.io/name": ctx.name });
 
 /**
+ * Seconds a Deployment's rollout may go without progress before Kubernetes marks it failed
+ * (ProgressDeadlineExceeded), which is when `recette up` rolls it back: two minutes (a first pull of a
+ * large image counts as no progress) plus the health check's start period. Kubernetes' default, ten
+ * minutes, would leave a broken release pending that long.
+ */
+export const progressDeadlineSeconds = (w: Workload): number =>
+  120 + (w.health ? durationSeconds(w.health.startPeriod) : 0);
+
+/**
  * The health check as Kubernetes probes. Docker's start period means "failures do not count yet",
  * not "do not look yet": it becomes the liveness probe's initial delay (no restart while starting),
  * while readiness is probed from the start, so a workload is in its Service as soon as it answers.
@@ -160,6 +169,7 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
     metadata: { name: ctx.name, namespace: ctx.namespace, labels: ctx.labels },
     spec: {
       replicas: w.autoscale ? w.autoscale.min : w.replicas,
+      progressDeadlineSeconds: progressDeadlineSeconds(w),
       selector: { matchLabels: renderSelector(ctx) },
       strategy: {
         type: "RollingUpdate",

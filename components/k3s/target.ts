@@ -179,6 +179,6 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     if (ingress) resources.push(new k8s.networking.v1.Ingress(`${w.name}-ingress`, ingress, opts));
     const hpa = renderHpa(w, ctx);
     if (hpa) resources.push(new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${w.name}-hpa`, hpa, opts));
-    return { name: deployment.metadata.name, resources };
+    return { name: deployment.metadata.name, image: w.image, resources };
   }
 }

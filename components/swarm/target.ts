@@ -203,6 +203,6 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       ],
     });
     resources.push(service);
-    return { name: service.name, resources };
+    return { name: service.name, image, resources };
   }
 }

@@ -1,13 +1,18 @@
 import type { OutputMap } from "@pulumi/pulumi/automation";
+import { policyPackDir } from "../delivery/pulumi";
 import { escapeControls } from "../load/text";
 import { orchestratorOf } from "../status/orchestrator";
+import { undoFailedRollouts } from "../status/k8s-rollout";
 import { awaitSwarmUpdates } from "../status/rollout";
 import type { StackSession } from "../stack/workspace";
+import { appendHistory, provenance } from "../stack/history";
+import type { Live } from "../progress/live";
 import {
   engineFailure,
   errorCounter,
   parseStackArgs,
   progressOf,
+  projectRoot,
   STACK_OPTION,
   withStack,
   type StackIo,
@@ -47,33 +52,92 @@ const swarmUpdateFailures = async (
   }
 };
 
+/** On Kubernetes, after a failed update: the rollouts that passed their deadline, undone (one message each). */
+const kubernetesRollbacks = async (s: StackSession, stack: string, say: (line: string) => void): Promise<string[]> => {
+  if (s.recipe?.orchestrator.kind !== "k3s") return [];
+  const o = await orchestratorOf(s, await s.stack.outputs());
+  try {
+    return o.kind === "k3s" ? await undoFailedRollouts(o, stack, say) : [];
+  } finally {
+    o.cleanup();
+  }
+};
+
+/** The images the program reports (`images` output), as strings: what recette history records. */
+export const imagesOf = (outputs: OutputMap): Record<string, string> => {
+  const v: unknown = outputs.images?.value;
+  if (typeof v !== "object" || v === null) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
+};
+
+/** What a deploy records in recette history: a plain `up`, or a rollback to an earlier update. */
+export type DeployKind = { kind: "up" } | { kind: "rollback"; to: number };
+
+/**
+ * The engine's update, then Swarm's updates followed to their end, then the history entry. Exit 0
+ * deployed (the URLs on stdout); 1 the engine failed, or Swarm rolled an update back (the service, the
+ * task's error and the image that serves again on stderr), which records nothing.
+ */
+export const deploy = async (
+  s: StackSession,
+  opts: UpOptions & { kind: DeployKind },
+  io: StackIo,
+  live: Live,
+): Promise<number> => {
+  const engine = errorCounter(live);
+  const started = new Date();
+  try {
+    const what =
+      opts.kind.kind === "rollback"
+        ? `recette rollback -s ${opts.stack} (to update ${opts.kind.to})`
+        : `recette up -s ${opts.stack}`;
+    live.say(`${what}${opts.refresh ? " (reading the resources back first)" : ""}`);
+    // The same policy pack as recette preview: a mandatory violation stops the update before any change.
+    const pack = policyPackDir(projectRoot(opts));
+    await s.stack.up({
+      refresh: opts.refresh,
+      onEvent: engine.onEvent,
+      color: "never",
+      ...(pack ? { policyPacks: [pack] } : {}),
+    });
+  } catch (e) {
+    const undone = await kubernetesRollbacks(s, opts.stack, live.say);
+    live.stop();
+    io.err(engineFailure(opts.kind.kind, opts.stack, e, engine.errors > 0));
+    for (const f of undone) io.err(`recette ${opts.kind.kind}: ${escapeControls(f)}`);
+    return 1;
+  }
+  const outputs = await s.stack.outputs();
+  const failures = await swarmUpdateFailures(s, outputs, opts.stack, started, live.say);
+  live.stop();
+  if (failures.length > 0) {
+    for (const f of failures) io.err(`recette ${opts.kind.kind}: ${escapeControls(f)}`);
+    return 1;
+  }
+  const images = imagesOf(outputs);
+  const root = projectRoot(opts);
+  if (s.recipeSha256 && Object.keys(images).length > 0)
+    appendHistory(root, opts.stack, {
+      time: new Date().toISOString(),
+      kind: opts.kind.kind,
+      ...(opts.kind.kind === "rollback" ? { rollbackTo: opts.kind.to } : {}),
+      ...provenance(root),
+      recipe: s.recipeSha256,
+      images,
+    });
+  for (const url of urlsOf(outputs)) io.out(escapeControls(url));
+  return 0;
+};
+
 /**
  * Exit 0 deployed (the URLs on stdout); 1 the engine or the preparation failed, or Swarm rolled an update
  * back (the service, the task's error and the image that serves again on stderr).
  */
 export const up = async (opts: UpOptions, io: StackIo): Promise<number> => {
   const live = progressOf(io);
-  return withStack("up", { ...opts, create: true, agent: true, prepare: true }, io, live, async (s) => {
-    const engine = errorCounter(live);
-    const started = new Date();
-    try {
-      live.say(`recette up -s ${opts.stack}${opts.refresh ? " (reading the resources back first)" : ""}`);
-      await s.stack.up({ refresh: opts.refresh, onEvent: engine.onEvent, color: "never" });
-    } catch (e) {
-      live.stop();
-      io.err(engineFailure("up", opts.stack, e, engine.errors > 0));
-      return 1;
-    }
-    const outputs = await s.stack.outputs();
-    const failures = await swarmUpdateFailures(s, outputs, opts.stack, started, live.say);
-    live.stop();
-    if (failures.length > 0) {
-      for (const f of failures) io.err(`recette up: ${escapeControls(f)}`);
-      return 1;
-    }
-    for (const url of urlsOf(outputs)) io.out(escapeControls(url));
-    return 0;
-  });
+  return withStack("up", { ...opts, create: true, agent: true, prepare: true }, io, live, (s) =>
+    deploy(s, { ...opts, kind: { kind: "up" } }, io, live),
+  );
 };
 
 export const upCommand = async (args: string[], io: StackIo): Promise<number> => {

@@ -13,6 +13,7 @@ import { OS, placeDemands, recipeDemands, type Model } from "../model";
 import { parseSizeMiB } from "../schema";
 import { composeApps, composeEdge } from "./apps";
 import type { StackContext } from "./context";
+import { pinningTarget } from "./pins";
 
 export interface StackOutputs {
   recipe: string;
@@ -39,6 +40,8 @@ export interface StackOutputs {
   };
   /** The Swarm manager's Docker endpoint (a secret: it names a host and how to reach it). */
   dockerHost?: pulumi.Output<string>;
+  /** The image each service runs, by workload name (at its digest when pinned): what `recette history` records. */
+  images: Record<string, pulumi.Input<string>>;
 }
 
 /** The recipe's nodes, created (Scaleway) or described (hosts, local). */
@@ -199,8 +202,9 @@ export class Environment extends pulumi.ComponentResource {
         certResolver: CERT_RESOLVER,
       };
     }
-    composeEdge(model, target, ctx, manager, this);
-    const { urls } = composeApps(model, target, ctx, this);
+    const pinned = pinningTarget(target, ctx.pins ?? {});
+    composeEdge(model, pinned.target, ctx, manager, this);
+    const { urls } = composeApps(model, pinned.target, ctx, this);
     if (model.domain) edge.domain = model.domain;
     this.outputs = {
       recipe: model.name,
@@ -213,6 +217,7 @@ export class Environment extends pulumi.ComponentResource {
       ...(kubeconfig ? { kubeconfig } : {}),
       edge,
       ...(sharedDockerHost ? { dockerHost: sharedDockerHost } : {}),
+      images: pinned.images,
     };
     // The policy pack reads `production` here: the stack file says it, and a policy sees no stack config.
     this.registerOutputs({ urls, production: ctx.isProd });

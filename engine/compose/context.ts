@@ -11,4 +11,6 @@ export interface StackContext {
   resolve: Resolver;
   /** `local`: images built by scripts/build-images; otherwise the registry holding recette's images. */
   imageRegistry: string;
+  /** Images `recette rollback` pinned, by workload name (engine/compose/pins.ts). Defaults to none. */
+  pins?: Record<string, string>;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { recipeJsonSchema } from "../schema/json-schema";
 import { Recipe } from "../schema";
 import { buildModel, type Model } from "../model/model";
@@ -16,6 +17,8 @@ export interface Loaded {
   /** Warnings worth printing; errors never reach here (they throw). */
   warnings: Problem[];
   file: string;
+  /** sha256 (hex) of the recipe's text: what a `recette rollback` pin is tied to. */
+  sha256: string;
   /** Line and column of a path in the recipe file (for problems found later, e.g. unset stack config). */
   at: (path: PropertyKey[]) => { line: number; col: number };
 }
@@ -69,7 +72,14 @@ export const parseRecipe = (text: string, file: string): Loaded => {
   const findings = validateModel(model).map((f) => locate(f.path, false, f.message, f.severity));
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length > 0) throw new RecipeError(findings.sort(byPosition));
-  return { recipe: parsed.data, model, warnings: findings.sort(byPosition), file, at: (path) => positions.at(path) };
+  return {
+    recipe: parsed.data,
+    model,
+    warnings: findings.sort(byPosition),
+    file,
+    sha256: createHash("sha256").update(text).digest("hex"),
+    at: (path) => positions.at(path),
+  };
 };
 
 export const dedupe = (problems: Problem[]): Problem[] => {

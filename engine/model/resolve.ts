@@ -26,7 +26,7 @@ export interface StackValues {
 }
 
 /** Project keys the engine itself reads, whatever the recipe. */
-export const ENGINE_KEYS: readonly string[] = ["recipe", "imageRegistry", "production"];
+export const ENGINE_KEYS: readonly string[] = ["recipe", "imageRegistry", "production", "rollback"];
 
 export interface ResolveOptions {
   /**

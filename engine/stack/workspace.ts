@@ -1,16 +1,14 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { stackFiles } from "../delivery/affected";
 import { loadRecipe, RecipeError } from "../load";
 import type { Recipe } from "../schema";
 import { PACKAGE_ROOT } from "../root";
 import { stackFile } from "../stack/name";
 import { readStack } from "./read";
 import { dockerApiPin } from "./docker-api";
-import { engineEnv, enginePaths, ensurePulumiArgs, isEngineCached, sdkVersion } from "./engine-env";
+import { cacheDir, engineEnv, enginePaths, ensurePulumiArgs, isEngineCached, sdkVersion } from "./engine-env";
 import { runScript } from "./prepare";
 import { sshKeySecret, startAgent, type Agent } from "./ssh-agent";
 import { StackError } from "./stack-error";
@@ -22,6 +20,8 @@ export interface StackSession {
   workspace: LocalWorkspace;
   /** The recipe the stack names, when it loads (the engine run reports its problems otherwise). */
   recipe: Recipe | undefined;
+  /** sha256 of that recipe's text (what recette history records and a rollback pin is tied to). */
+  recipeSha256: string | undefined;
   /** The environment the engine runs get (for the docker and kubectl commands status and logs run). */
   env: Record<string, string>;
   close: () => void;
@@ -43,24 +43,33 @@ export interface OpenOptions {
   prepare?: boolean;
 }
 
-const stackRecipe = (root: string, stack: string): Recipe | undefined => {
-  const { recipe } = stackFiles(root, stack);
-  if (!recipe) return undefined;
+/** What openStack needs from the stack file: its recipe (when it loads) and its imageRegistry. */
+interface StackFacts {
+  recipe: Recipe | undefined;
+  recipeSha256?: string;
+  imageRegistry: string | undefined;
+}
+
+/**
+ * Reads the stack file once, and the recipe it names. Either may be unreadable here: the engine run
+ * then reports why, with the file and line, so undefined is enough.
+ */
+const stackFacts = (root: string, stack: string): StackFacts => {
+  let read: ReturnType<typeof readStack>;
   try {
-    return loadRecipe(path.join(root, recipe)).recipe;
+    read = readStack(root, stack);
   } catch (e) {
-    if (e instanceof RecipeError) return undefined;
+    if (e instanceof RecipeError) return { recipe: undefined, imageRegistry: undefined };
     throw e;
   }
-};
-
-/** The stack's imageRegistry, or undefined when its file cannot be read (the engine run reports why). */
-const imageRegistryOf = (root: string, stack: string): string | undefined => {
+  const imageRegistry = read.config[`${read.project}:imageRegistry`];
+  const file = read.config[`${read.project}:recipe`];
+  if (file === undefined) return { recipe: undefined, imageRegistry };
   try {
-    const read = readStack(root, stack);
-    return read.config[`${read.project}:imageRegistry`];
+    const loaded = loadRecipe(path.resolve(root, file));
+    return { recipe: loaded.recipe, recipeSha256: loaded.sha256, imageRegistry };
   } catch (e) {
-    if (e instanceof RecipeError) return undefined;
+    if (e instanceof RecipeError) return { recipe: undefined, imageRegistry };
     throw e;
   }
 };
@@ -69,17 +78,23 @@ const imageRegistryOf = (root: string, stack: string): string | undefined => {
  * What a stack on this machine's own engine runs on, prepared before `up` (each step cached, seconds when
  * warm): the Docker engine (scripts/ensure-docker), recette's images when the stack uses the local ones
  * (scripts/build-images), and for a k3s recipe the one-node Kubernetes cluster (scripts/ensure-kubernetes).
+ * `pin` is the Docker API version the engine's client must speak (read after ensure-docker started it).
  */
-const prepareLocal = async (root: string, stack: string, recipe: Recipe | undefined, progress: (l: string) => void) => {
+const prepareLocal = async (
+  root: string,
+  facts: StackFacts,
+  pin: () => Promise<Record<string, string>>,
+  progress: (l: string) => void,
+) => {
+  const { recipe } = facts;
   if (recipe?.nodes.provider !== "local") return;
   const step = async (script: string, args: string[] = [], env: Record<string, string> = {}) => {
     const code = await runScript(root, script, args, progress, env);
     if (code !== 0) throw new StackError(`scripts/${script} ${args.join(" ")} failed (exit ${code}); its log is above`);
   };
   await step("ensure-docker");
-  const pin = await dockerApiPin();
-  if (imageRegistryOf(root, stack) === "local") await step("build-images", [], pin);
-  if (recipe.orchestrator.kind === "k3s") await step("ensure-kubernetes", [], pin);
+  if (facts.imageRegistry === "local") await step("build-images", [], await pin());
+  if (recipe.orchestrator.kind === "k3s") await step("ensure-kubernetes", [], await pin());
 };
 
 /** The engine scripts/ensure-pulumi builds, built first when it is not cached yet. */
@@ -100,8 +115,7 @@ const ensureEngine = async (root: string, recipe: Recipe | undefined, progress: 
 const localKubectlDir = (): string | undefined => {
   const pins = fs.readFileSync(path.join(PACKAGE_ROOT, "scripts", "kubernetes", "versions.env"), "utf8");
   const version = /^K8S_VERSION=(\S+)$/m.exec(pins)?.[1];
-  const cache = process.env.RECETTE_CACHE || path.join(os.homedir(), ".cache", "recette");
-  const dir = version ? path.join(cache, "kubernetes", `kubernetes-${version}`) : undefined;
+  const dir = version ? path.join(cacheDir(), "kubernetes", `kubernetes-${version}`) : undefined;
   return dir && fs.existsSync(path.join(dir, "kubectl")) ? dir : undefined;
 };
 
@@ -131,12 +145,16 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
   // Loaded on use: the Automation API is heavy, and `recette --help` lists the commands that use it.
   // The file itself: under tsx, import() resolves as ESM, which does not resolve a directory.
   const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation/index.js");
-  const recipe = hasFile ? stackRecipe(o.root, o.stack) : undefined;
-  if (o.prepare) await prepareLocal(o.root, o.stack, recipe, o.progress);
+  const facts = hasFile ? stackFacts(o.root, o.stack) : { recipe: undefined, imageRegistry: undefined };
+  const { recipe, recipeSha256 } = facts;
+  // Asked once per command: after prepareLocal has started the engine, or at first use.
+  let pinned: Promise<Record<string, string>> | undefined;
+  const pin = () => (pinned ??= dockerApiPin());
+  if (o.prepare) await prepareLocal(o.root, facts, pin, o.progress);
   const paths = await ensureEngine(o.root, recipe, o.progress);
   fs.mkdirSync(paths.state, { recursive: true });
   const engine = engineEnv(paths);
-  const env = { ...engine, ...(await dockerApiPin()), ...localKubernetes(o.root, recipe, engine.PATH ?? "") };
+  const env = { ...engine, ...(await pin()), ...localKubernetes(o.root, recipe, engine.PATH ?? "") };
   // The engine is built from source at the SDK's exact version (scripts/ensure-pulumi); its version
   // string is ours to trust, and skipping the check spares one `pulumi version` per command.
   const pulumiCommand = await PulumiCommand.get({ root: paths.root, skipVersionCheck: true });
@@ -161,7 +179,7 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
     const key = await stack.getConfig(`${project}:${secret}`).catch(() => undefined);
     // Without the key in the stack, an agent the caller started (CI loads the key into one) is used.
     if (!key?.value && process.env.SSH_AUTH_SOCK)
-      return { name: o.stack, stack, workspace, env, recipe, close: () => undefined };
+      return { name: o.stack, stack, workspace, env, recipe, recipeSha256, close: () => undefined };
     if (!key?.value)
       throw new StackError(
         `${stackFile(o.stack)}: no ${secret} (the SSH key the Docker provider uses; ` +
@@ -171,5 +189,5 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
     env.SSH_AUTH_SOCK = agent.socket;
     workspace.envVars.SSH_AUTH_SOCK = agent.socket;
   }
-  return { name: o.stack, stack, workspace, env, recipe, close: () => agent?.stop() };
+  return { name: o.stack, stack, workspace, env, recipe, recipeSha256, close: () => agent?.stop() };
 };

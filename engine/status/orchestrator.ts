@@ -58,8 +58,17 @@ export const orchestratorOf = async (s: StackSession, outputs: OutputMap): Promi
 };
 
 /** Runs the orchestrator's client; a missing client is said in our words. */
-export const runClient = (o: Orchestrator, args: string[]): { ok: boolean; stdout: string; message: string } => {
-  const r = spawnSync(o.client, args, { env: o.env, encoding: "utf8", timeout: 60_000, maxBuffer: 32 * 1024 * 1024 });
+export const runClient = (
+  o: Orchestrator,
+  args: string[],
+  timeoutMs = 60_000,
+): { ok: boolean; stdout: string; message: string } => {
+  const r = spawnSync(o.client, args, {
+    env: o.env,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    maxBuffer: 32 * 1024 * 1024,
+  });
   if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT")
     return {
       ok: false,

@@ -7,6 +7,7 @@ import {
   makeStack,
   mustSucceed,
   peerCertificate,
+  pollWhile,
   pulumi,
   request,
   rollingWebService,
@@ -55,6 +56,17 @@ const kubectl = (...args: string[]) =>
     `${process.env.RECETTE_CACHE || `${process.env.HOME}/.cache/recette`}/kubernetes/kubernetes-${/^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(`${ROOT}/scripts/kubernetes/versions.env`, "utf8"))![1]}/kubectl`,
     ["--kubeconfig", kubeconfig, ...args],
   );
+/** The RELEASE the web Deployment's pod template sets (what the rolling checks change). */
+const webRelease = () =>
+  kubectl(
+    "-n",
+    NS,
+    "get",
+    "deployment",
+    `${NS}-web`,
+    "-o",
+    'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="RELEASE")].value}',
+  ).stdout;
 const podOf = (workload: string) =>
   kubectl(
     "-n",
@@ -256,16 +268,39 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(up.status, up.output.slice(-3000)).toBe(0);
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(10);
-    const env = kubectl(
-      "-n",
-      NS,
-      "get",
-      "deployment",
-      `${NS}-web`,
-      "-o",
-      'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="RELEASE")].value}',
+    expect(webRelease()).toBe("2");
+  });
+
+  it("a broken release (its readiness never passes) is undone by recette up once its progress deadline passes, while the old pod serves every request", async () => {
+    expect(webRelease()).toBe("2");
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        web(r).env.RELEASE = "3";
+        web(r).health.command = ["php", "-r", "exit(1);"];
+      }),
     );
-    expect(env.stdout).toBe("2");
+    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
+    const started = Date.now();
+    const up = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "up", "-s", STACK, "--no-refresh"]);
+    const seconds = (Date.now() - started) / 1000;
+    const answers = await poll.stop();
+    expect(up.status, up.output.slice(-3000)).toBe(1);
+    expect(up.output).toContain(`recette up: deployment ${NS}-web: the rollout failed (`);
+    expect(up.output).toContain(`; recette rolled it back to ${PLUXML_IMAGE}, which serves again`);
+    console.log(
+      `broken release on Kubernetes: undone and reported in ${seconds.toFixed(0)} s; ${answers.length} requests, ${answers.filter((a) => a !== 200).length} failed`,
+    );
+    expect(answers.length).toBeGreaterThan(30);
+    expect(answers.filter((a) => a !== 200)).toEqual([]);
+    expect(webRelease()).toBe("2");
+    // The recipe fixed (back to release 2): up reads the undone Deployment back and finds nothing left to change.
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => (web(r).env.RELEASE = "2")),
+    );
+    const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
+    expect(fixed.status, fixed.output.slice(-3000)).toBe(0);
   });
 
   it("an image change updates exactly one Deployment, and the article survives it", async () => {
@@ -362,8 +397,10 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       const home = await waitFor(
         "the blog back, as it was at the backup",
         async () => {
-          const h = await request("https", HOST, HTTPS, "/", { address: NODE }).catch(() => undefined);
-          return h?.status === 200 && h.body.includes(ARTICLE) ? h : undefined;
+          const h = await request("https", HOST, HTTPS, "/", { address: NODE });
+          if (h.status === 200 && h.body.includes(ARTICLE)) return h;
+          // What it answers instead is the failure's context (waitFor reports the last one).
+          throw new Error(`HTTP ${h.status}${h.status === 200 ? " without the article" : ""}: ${h.body.slice(0, 300)}`);
         },
         180,
       );

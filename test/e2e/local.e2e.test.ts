@@ -50,6 +50,16 @@ const homeShowsArticle = async () => {
 };
 /** The backup the suite takes of the running stack, restored after the data volume is removed. */
 const BACKUP = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "recette-e2e-backup-")), "e2e.tar.gz");
+/** The web service's tasks, old ones included, with their states and errors (a failure's context). */
+const webTasks = () =>
+  sh("docker", [
+    "service",
+    "ps",
+    "--no-trunc",
+    "--format",
+    "{{.Name}} {{.Image}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
+    `${LABEL}-web`,
+  ]).stdout;
 const webRelease = (release: string) => (r: Record<string, any>) => (r.apps[2].service.env.RELEASE = release);
 
 describe("the local environment on the real engine", () => {
@@ -228,7 +238,10 @@ describe("the local environment on the real engine", () => {
     ]).stdout.trim();
     expect(taskAfter).not.toBe(taskBefore);
     expect(answers.length).toBeGreaterThan(30);
-    expect(answers.filter((s) => s !== 200)).toEqual([]);
+    expect(
+      answers.filter((s) => s !== 200),
+      webTasks(),
+    ).toEqual([]);
   });
 
   it("a broken release (its health check never passes) is rolled back by Swarm while the old one serves every request; recette up exits 1 naming it", async () => {
@@ -261,7 +274,11 @@ describe("the local environment on the real engine", () => {
       `broken release: rolled back and reported in ${seconds.toFixed(0)} s; ${answers.length} requests, ${answers.filter((a) => a !== 200).length} failed`,
     );
     expect(answers.length).toBeGreaterThan(30);
-    expect(answers.filter((a) => a !== 200)).toEqual([]);
+    // On failure, the service's task history says which task stopped serving and why.
+    expect(
+      answers.filter((a) => a !== 200),
+      webTasks(),
+    ).toEqual([]);
     expect(
       sh("docker", ["service", "inspect", `${LABEL}-web`, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"])
         .stdout,
@@ -315,6 +332,98 @@ describe("the local environment on the real engine", () => {
         120,
       ),
     ).toBe(true);
+  });
+
+  it("recette rollback puts back the images of an earlier update with no failed request, pinned until the recipe changes; recette history lists them", async () => {
+    const recetteCli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+    const webImage = () =>
+      sh("docker", [
+        "service",
+        "inspect",
+        `${LABEL}-web`,
+        "--format",
+        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+      ]).stdout.trim();
+    fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
+    const base = (r: Record<string, any>) => {
+      webRelease("2")(r);
+      r.apps[0].pluxml.version = "e2e-next";
+    };
+    // Update A: what runs now, recorded by recette up.
+    const a = await recetteCli("up", "-s", STACK, "--no-refresh");
+    expect(a.status, a.output).toBe(0);
+    expect(webImage()).toBe(PLUXML_IMAGE);
+    // Update B: the web service on another image.
+    expect(sh("docker", ["tag", PLUXML_IMAGE, "recette/pluxml:e2e-web-next"]).status).toBe(0);
+    const withNext = recipe((r) => {
+      base(r);
+      r.apps[2].service.image = "recette/pluxml:e2e-web-next";
+    });
+    fs.writeFileSync(files.recipeFile, withNext);
+    const b = await recetteCli("up", "-s", STACK, "--no-refresh");
+    expect(b.status, b.output).toBe(0);
+    expect(webImage()).toBe("recette/pluxml:e2e-web-next");
+    await converged(LABEL);
+    // The rollback, under a request every 100 ms.
+    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/")).status);
+    const started = Date.now();
+    const back = await recetteCli("rollback", "-s", STACK);
+    const seconds = (Date.now() - started) / 1000;
+    await converged(LABEL);
+    await new Promise((r) => setTimeout(r, 6000));
+    const answers = await poll.stop();
+    expect(back.status, back.output).toBe(0);
+    expect(back.output).toContain(`web: recette/pluxml:e2e-web-next -> ${PLUXML_IMAGE} (update `);
+    expect(back.output).toContain(`recette config rm rollback -s ${STACK}`);
+    expect(webImage()).toBe(PLUXML_IMAGE);
+    console.log(
+      `rollback: web back on ${PLUXML_IMAGE} in ${seconds.toFixed(0)} s; ${answers.length} requests, ${answers.filter((x) => x !== 200).length} failed`,
+    );
+    expect(answers.length).toBeGreaterThan(30);
+    expect(
+      answers.filter((x) => x !== 200),
+      webTasks(),
+    ).toEqual([]);
+    const history = sh(process.execPath, [path.join(ROOT, "bin", "recette"), "history", "-s", STACK, "--json"]);
+    expect(history.status, history.output).toBe(0);
+    const updates = JSON.parse(history.stdout).updates as {
+      update: number;
+      kind: string;
+      rollbackTo?: number;
+      images: Record<string, string>;
+    }[];
+    expect(updates.map((u) => [u.kind, u.images.web])).toEqual([
+      ["rollback", PLUXML_IMAGE],
+      ["up", "recette/pluxml:e2e-web-next"],
+      ["up", PLUXML_IMAGE],
+    ]);
+    expect(updates[0]!.rollbackTo).toBe(updates[2]!.update);
+    // The pin holds while the recipe stays as it is.
+    const again = await recetteCli("up", "-s", STACK, "--no-refresh");
+    expect(again.status, again.output).toBe(0);
+    expect(again.output).toContain("images pinned by recette rollback");
+    expect(webImage()).toBe(PLUXML_IMAGE);
+    // The recipe changes: the pin is lifted (said), and the recipe's image runs.
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        base(r);
+        r.apps[2].service.image = "recette/pluxml:e2e-web-next";
+        r.apps[2].service.env.RELEASE = "5";
+      }),
+    );
+    const changed = await recetteCli("up", "-s", STACK, "--no-refresh");
+    expect(changed.status, changed.output).toBe(0);
+    expect(changed.output).toContain("were pinned for an earlier recipe");
+    expect(webImage()).toBe("recette/pluxml:e2e-web-next");
+    // Back to the suite's recipe, the pin removed as the message says.
+    expect(
+      sh(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "rm", "rollback", "-s", STACK]).status,
+    ).toBe(0);
+    fs.writeFileSync(files.recipeFile, recipe(base));
+    const restored = await recetteCli("up", "-s", STACK, "--no-refresh");
+    expect(restored.status, restored.output).toBe(0);
+    await converged(LABEL);
   });
 
   it("backs up the running blog and acme.json without stopping them (recette backup)", () => {

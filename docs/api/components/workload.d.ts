@@ -103,6 +103,8 @@ export interface WorkloadTarget {
 export interface DeployedWorkload {
     /** Physical name of the Docker service or Kubernetes Deployment. */
     name: pulumi.Output<string>;
+    /** The image reference the service or Deployment runs (at its digest when the target pins one). */
+    image: pulumi.Input<string>;
     resources: pulumi.Resource[];
 }
 /** Duration strings (10s, 500ms, 1m) to seconds, for Kubernetes probes. */

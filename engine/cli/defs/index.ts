@@ -6,6 +6,7 @@ import { destroy } from "./destroy";
 import { drift } from "./drift";
 import { explain } from "./explain";
 import { graph } from "./graph";
+import { history } from "./history";
 import { images } from "./images";
 import { init } from "./init";
 import { logs } from "./logs";
@@ -14,6 +15,7 @@ import { preview } from "./preview";
 import { refresh } from "./refresh";
 import { render } from "./render";
 import { restore } from "./restore";
+import { rollback } from "./rollback";
 import { schema } from "./schema";
 import { stackInfo } from "./stack-info";
 import { status } from "./status";
@@ -32,6 +34,8 @@ export const COMMANDS: readonly CommandDef[] = [
   graph,
   config,
   up,
+  rollback,
+  history,
   preview,
   refresh,
   drift,

@@ -10,7 +10,8 @@ export const up: CommandDef = {
   summary: "deploy a stack with live progress; reads every resource back first, so a hand edit is put back",
   details:
     "Progress on stderr: a line per resource with its time (plain lines when CI is set or stderr is not a " +
-    "terminal; NO_COLOR honoured); the stack's URLs on stdout. Builds the Pulumi engine first when it is not " +
+    "terminal; NO_COLOR honoured); the stack's URLs on stdout. Runs the policy pack, as preview does (a " +
+    "mandatory violation stops it before any change). Builds the Pulumi engine first when it is not " +
     "cached. Exit 0 deployed, 1 failed, 2 usage.",
   options,
   examples: ["recette up -s local", "recette up -s prod --no-refresh   # trust the state, skip the read-back"],

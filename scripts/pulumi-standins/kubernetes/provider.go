@@ -275,7 +275,8 @@ func (s *server) outputs(kind string, live *unstructured.Unstructured) resource.
 }
 
 // await: a Deployment is done when its new ReplicaSet is rolled out and available (as the real
-// provider waits), within 10 minutes; the error says what the pods report.
+// provider waits), within 10 minutes; it fails at once when Kubernetes reports the rollout's progress
+// deadline exceeded; the error says what the pods report.
 func (s *server) await(ctx context.Context, gvk schema.GroupVersionKind, ri dynamic.ResourceInterface, live *unstructured.Unstructured) error {
 	if gvk.Kind != "Deployment" {
 		return nil
@@ -297,6 +298,15 @@ func (s *server) await(ctx context.Context, gvk schema.GroupVersionKind, ri dyna
 		total, _, _ := unstructured.NestedInt64(cur.Object, "status", "replicas")
 		if observed >= gen && updated == want && available >= want && total == want {
 			return nil
+		}
+		// Kubernetes gave up on the rollout (spec.progressDeadlineSeconds without progress): fail now,
+		// as the real provider does, with the controller's words.
+		conds, _, _ := unstructured.NestedSlice(cur.Object, "status", "conditions")
+		for _, c := range conds {
+			m, _ := c.(map[string]interface{})
+			if m["type"] == "Progressing" && m["status"] == "False" && m["reason"] == "ProgressDeadlineExceeded" && observed >= gen {
+				return fmt.Errorf("Deployment %s/%s: ProgressDeadlineExceeded: %v", cur.GetNamespace(), cur.GetName(), m["message"])
+			}
 		}
 		if time.Now().After(deadline) {
 			conds, _, _ := unstructured.NestedSlice(cur.Object, "status", "conditions")

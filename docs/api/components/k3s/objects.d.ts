@@ -36,6 +36,13 @@ export declare const renderSelector: (ctx: ObjectContext) => {
     "app.kubernetes.io/name": string;
 };
 /**
+ * Seconds a Deployment's rollout may go without progress before Kubernetes marks it failed
+ * (ProgressDeadlineExceeded), which is when `recette up` rolls it back: two minutes (a first pull of a
+ * large image counts as no progress) plus the health check's start period. Kubernetes' default, ten
+ * minutes, would leave a broken release pending that long.
+ */
+export declare const progressDeadlineSeconds: (w: Workload) => number;
+/**
  * The health check as Kubernetes probes. Docker's start period means "failures do not count yet",
  * not "do not look yet": it becomes the liveness probe's initial delay (no restart while starting),
  * while readiness is probed from the start, so a workload is in its Service as soon as it answers.
