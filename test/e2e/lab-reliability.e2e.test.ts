@@ -165,6 +165,25 @@ const homeShowsArticle = async () => {
   const home = await https(HOST).catch(() => undefined);
   return home?.status === 200 && home.body.includes(ARTICLE) ? true : undefined;
 };
+/**
+ * For waitFor: the article on the home page, or an error saying what was served instead and what the
+ * blog's tasks report (waitFor's timeout shows the last one: a failure's context, not a bare timeout).
+ */
+const articleServed = async () => {
+  const home = await https(HOST).catch((e: Error) => e);
+  if (!(home instanceof Error) && home.status === 200 && home.body.includes(ARTICLE)) return true;
+  const got =
+    home instanceof Error ? home.message : `HTTP ${home.status}${home.status === 200 ? " without the article" : ""}`;
+  const tasks = onManager(
+    "service",
+    "ps",
+    "--no-trunc",
+    "--format",
+    "{{.Name}} {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
+    `${LABEL}-blog`,
+  );
+  throw new Error(`${got}; the blog's tasks: ${tasks.replace(/\n/g, " | ")}`);
+};
 
 /**
  * Another stack on the lab's hosts: recipes/lab.yaml changed by `mutate`, the lab's SSH key, a blog
@@ -413,7 +432,7 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(await status(HOST)).not.toBe(200);
     const restarted = Date.now();
     await startDockerd(labSpec(hosts), ssdWorker.ns);
-    await waitFor("the blog back with its article", homeShowsArticle, 300);
+    await waitFor("the blog back with its article", articleServed, 300);
     figure("node loss: blog back with its article after worker-1's dockerd restarts", seconds(Date.now() - restarted));
     expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
   });
@@ -444,7 +463,7 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
       onManager("service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
     ).toMatch(new RegExp(`^${LAB.registry}/pluxml:${next}(@sha256:[0-9a-f]+)?$`));
     const t1 = Date.now();
-    await waitFor("the article on the updated blog", homeShowsArticle, 240);
+    await waitFor("the article on the updated blog", articleServed, 240);
     figure("data survival: article back after the image update", seconds(Date.now() - t1));
 
     const destroyed = pulumi("destroy", "--yes", "--skip-preview", "--suppress-progress");
@@ -456,7 +475,7 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const t2 = Date.now();
     const again = up();
     expect(again.status, again.output.slice(-4000)).toBe(0);
-    await waitFor("the article after destroy + up", homeShowsArticle, 300);
+    await waitFor("the article after destroy + up", articleServed, 300);
     figure("data survival: article back after destroy + up", seconds(Date.now() - t2));
   });
 
@@ -594,7 +613,7 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
       async () => (runningNodes("blog").join() === ssdWorker.ns ? true : undefined),
       240,
     );
-    await waitFor("the article, from worker-1's volume", homeShowsArticle, 180);
+    await waitFor("the article, from worker-1's volume", articleServed, 180);
     figure(
       "drift: worker-1 left the swarm by hand; up --refresh joined and labelled it, the blog back with its article after",
       seconds(Date.now() - started),
