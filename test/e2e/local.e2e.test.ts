@@ -269,7 +269,8 @@ describe("the local environment on the real engine", () => {
     expect(up.output).toContain(`recette up: service ${LABEL}-web: the update failed (`);
     // What serves again: the previous image (with its digest when the service pins one).
     expect(up.output).toContain(`; Swarm rolled it back to ${PLUXML_IMAGE}`);
-    expect(up.output).toContain("waiting for Swarm: ");
+    // No "waiting for Swarm" line is required: when the engine's update takes longer than Swarm's
+    // rollback (the CI run of 77fd93e: 27 s under load), the rollback has already ended when up looks.
     console.log(
       `broken release: rolled back and reported in ${seconds.toFixed(0)} s; ${answers.length} requests, ${answers.filter((a) => a !== 200).length} failed`,
     );
