@@ -1,4 +1,4 @@
-import { parseRollbackPin, ROLLBACK_KEY, type RollbackPin } from "../compose/pins";
+import { isServiceName, parseRollbackPin, ROLLBACK_KEY, type RollbackPin } from "../compose/pins";
 import { escapeControls } from "../load/text";
 import { stackFile } from "../stack/name";
 import { chooseRollback, readHistory } from "../stack/history";
@@ -82,7 +82,7 @@ export const rollbackCommand = async (args: string[], io: StackIo): Promise<numb
     return 2;
   }
   for (const s of p.values.service ?? [])
-    if (!/^[a-z][a-z0-9-]{0,62}$/.test(s)) {
+    if (!isServiceName(s)) {
       io.err(`recette rollback: --service ${escapeControls(JSON.stringify(s))} is not a service name\nusage: ${usage}`);
       return 2;
     }

@@ -86,6 +86,7 @@ export const deploy = async (
 ): Promise<number> => {
   const engine = errorCounter(live);
   const started = new Date();
+  const root = projectRoot(opts);
   try {
     const what =
       opts.kind.kind === "rollback"
@@ -93,7 +94,7 @@ export const deploy = async (
         : `recette up -s ${opts.stack}`;
     live.say(`${what}${opts.refresh ? " (reading the resources back first)" : ""}`);
     // The same policy pack as recette preview: a mandatory violation stops the update before any change.
-    const pack = policyPackDir(projectRoot(opts));
+    const pack = policyPackDir(root);
     await s.stack.up({
       refresh: opts.refresh,
       onEvent: engine.onEvent,
@@ -115,7 +116,6 @@ export const deploy = async (
     return 1;
   }
   const images = imagesOf(outputs);
-  const root = projectRoot(opts);
   if (s.recipeSha256 && Object.keys(images).length > 0)
     appendHistory(root, opts.stack, {
       time: new Date().toISOString(),

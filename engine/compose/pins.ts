@@ -1,6 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { WorkloadTarget } from "../../components/workload";
-import { image as imageFormat } from "../schema/formats";
+import { image as imageFormat, name as nameFormat } from "../schema/formats";
+
+/** A workload name as a rollback pin or `recette rollback --service` gives it: the recipe's own rule for names. */
+export const isServiceName = (n: string): boolean => nameFormat().safeParse(n).success;
 
 /** The stack key `recette rollback` writes: the images to run while the recipe stays as it was. */
 export const ROLLBACK_KEY = "rollback";
@@ -38,7 +41,7 @@ export const parseRollbackPin = (text: string): { pin?: RollbackPin; problems: s
     problems.push("images: expected an object naming at least one service's image");
   else
     for (const [name, ref] of Object.entries(images)) {
-      if (!/^[a-z][a-z0-9-]{0,62}$/.test(name)) problems.push(`images: ${JSON.stringify(name)} is not a service name`);
+      if (!isServiceName(name)) problems.push(`images: ${JSON.stringify(name)} is not a service name`);
       const checked = imageFormat().safeParse(ref);
       if (!checked.success) problems.push(`images.${name}: ${checked.error.issues[0]?.message ?? "not an image"}`);
     }
