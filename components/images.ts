@@ -75,14 +75,16 @@ export const baseImage = (src: ImageSource): string =>
 /**
  * Every image a stack's nodes pull that scripts/build-images makes, as [the local tag, its name in
  * `registry`]: what `build-images --push` tags and pushes (the Debian base for backup and restore).
+ * `pluxml`: the PluXml releases to list (default: the pinned one), one line each.
  */
-export const registryImages = (registry: string): [local: string, remote: string][] => {
+export const registryImages = (registry: string, pluxml: string[] = []): [local: string, remote: string][] => {
   const local: ImageSource = { registry: "local" };
   const remote: ImageSource = { registry };
+  const releases = pluxml.length > 0 ? pluxml : [undefined];
   return [
     [traefikImage(local), traefikImage(remote)],
     [pebbleImage(local), pebbleImage(remote)],
-    [pluxmlImage(local), pluxmlImage(remote)],
+    ...releases.map((v): [string, string] => [pluxmlImage(local, v), pluxmlImage(remote, v)]),
     [opensmtpdImage(local), opensmtpdImage(remote)],
     [baseImage(local), baseImage(remote)],
   ];

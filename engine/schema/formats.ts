@@ -261,6 +261,7 @@ const REGISTRY = new RegExp(`^${REF_DOMAIN}(/${REF_PATH})*$`);
 export const isRegistry = (s: string): boolean => s.length <= 255 && REGISTRY.test(s);
 
 /** A version pin used as an image tag: Docker's tag grammar. */
+export const isVersion = (s: string): boolean => VERSION.test(s);
 export const version = () =>
   z.string().regex(VERSION, {
     error: (iss) => `${show(iss.input)} is not a version (letters, digits, . _ -, at most 128 characters; e.g. 5.8.21)`,

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { versions } from "../../components/images";
 import { loadRecipe, RecipeError } from "../load";
 import type { Recipe } from "../schema";
 import { PACKAGE_ROOT } from "../root";
@@ -74,6 +75,12 @@ const stackFacts = (root: string, stack: string): StackFacts => {
   }
 };
 
+/** `--pluxml <versions>` when the recipe asks for PluXml releases other than the pinned one (build-images builds those). */
+export const pluxmlReleases = (recipe: Recipe): string[] => {
+  const blogs = recipe.apps.flatMap((a) => (a.pluxml ? [a.pluxml.version ?? versions().PLUXML_VERSION!] : []));
+  return blogs.some((v) => v !== versions().PLUXML_VERSION) ? ["--pluxml", [...new Set(blogs)].join(",")] : [];
+};
+
 /**
  * What a stack on this machine's own engine runs on, prepared before `up` (each step cached, seconds when
  * warm): the Docker engine (scripts/ensure-docker), recette's images when the stack uses the local ones
@@ -93,7 +100,7 @@ const prepareLocal = async (
     if (code !== 0) throw new StackError(`scripts/${script} ${args.join(" ")} failed (exit ${code}); its log is above`);
   };
   await step("ensure-docker");
-  if (facts.imageRegistry === "local") await step("build-images", [], await pin());
+  if (facts.imageRegistry === "local") await step("build-images", pluxmlReleases(recipe), await pin());
   if (recipe.orchestrator.kind === "k3s") await step("ensure-kubernetes", [], await pin());
 };
 

@@ -19,6 +19,9 @@ const HOST = "blog.lab.test";
 const WEB = "web.lab.test";
 const RELAY_PORT = 2525;
 const PLUXML_VERSION = /^PLUXML_VERSION=(.+)$/m.exec(fs.readFileSync(`${ROOT}/images/versions.env`, "utf8"))![1]!;
+/** The blog is installed under the previous PluXml release, then upgraded to the pinned one by the recipe. */
+const PREVIOUS_PLUXML = "5.8.20";
+let blogVersion = PREVIOUS_PLUXML;
 /** The provider's image (test/lab/mail-provider): built on this machine, loaded into worker-2's engine. */
 const PROVIDER_IMAGE = "recette-e2e/mail-provider:bookworm-backports";
 /** The smarthost a provider runs on worker-2 (the lab's DNS names it), as Scaleway's transactional e-mail does on 2587. */
@@ -123,9 +126,13 @@ const failures = (answers: Awaited<ReturnType<typeof pollWhile>>, t0: number) =>
     .map((a) => `+${seconds(a.at - t0)} ${a.error ?? a.status} in ${a.ms} ms`)
     .join("; ");
 
-/** recipes/lab.yaml as the reliability suite runs it: plus a stateless 2-replica web service on the workers, the relay published on the manager. */
+/**
+ * recipes/lab.yaml as the reliability suite runs it: the blog's PluXml release `blogVersion`, plus a
+ * stateless 2-replica web service on the workers, the relay published on the manager.
+ */
 const reliabilityRecipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
   const r = parse(fs.readFileSync(path.join(ROOT, LAB.recipe), "utf8")) as Record<string, any>;
+  r.apps.find((a: Record<string, any>) => a.pluxml).pluxml.version = blogVersion;
   const relay = r.apps.find((a: Record<string, any>) => a.opensmtpd).opensmtpd;
   relay.placement = { role: "manager" };
   relay.publish = RELAY_PORT;
@@ -262,6 +269,22 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     ]).stdout.trim();
     if (adminPassword.length < 16) throw new Error("the lab stack has no blogAdminPassword");
     recipeFile = path.join(fs.mkdtempSync(path.join(ROOT, ".recette", "lab-reliability-")), "recipe.yaml");
+    // The blog starts under the previous PluXml release (upgraded later): its image in the lab's registry too.
+    const pushed = sh("bash", [
+      path.join(ROOT, "scripts", "build-images"),
+      "--only",
+      "pluxml",
+      "--pluxml",
+      PREVIOUS_PLUXML,
+      "--push",
+      LAB.registry,
+      "--plain-http",
+    ]);
+    if (pushed.status !== 0) throw new Error(`build-images --pluxml ${PREVIOUS_PLUXML} --push: ${pushed.output}`);
+    const first = parse(fs.readFileSync(path.join(ROOT, LAB.recipe), "utf8")) as Record<string, any>;
+    first.apps.find((a: Record<string, any>) => a.pluxml).pluxml.version = PREVIOUS_PLUXML;
+    fs.writeFileSync(recipeFile, stringify(first));
+    if (pulumi("config", "set", "recipe", recipeFile).status !== 0) throw new Error("pulumi config set recipe failed");
   }, 20 * 60_000);
 
   afterAll(async () => {
@@ -271,7 +294,7 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     if (recipeFile) fs.rmSync(path.dirname(recipeFile), { recursive: true, force: true });
   });
 
-  it("pulumi up -s lab: the Swarm over SSH, Traefik on the manager, the blog on the ssd worker, the relay; HTTPS on the manager's address with Pebble's certificate", async () => {
+  it("pulumi up -s lab: the Swarm over SSH, Traefik on the manager, the blog (PluXml 5.8.20) on the ssd worker, the relay; HTTPS on the manager's address with Pebble's certificate", async () => {
     const started = Date.now();
     const r = up();
     expect(r.status, r.output.slice(-4000)).toBe(0);
@@ -437,35 +460,86 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
   });
 
-  it("data survival: the article is there after an image update of the blog, and after destroy + up (volume retained)", async () => {
-    // a new tag of the same image in the lab's registry: the blog's service is updated (stop-first)
-    const next = "e2e-next";
-    const copy = sh("skopeo", [
-      "copy",
-      "--quiet",
-      "--src-tls-verify=false",
-      "--dest-tls-verify=false",
-      `docker://${LAB.registry}/pluxml:${PLUXML_VERSION}`,
-      `docker://${LAB.registry}/pluxml:${next}`,
-    ]);
-    expect(copy.status, copy.output).toBe(0);
-    const blogOn = (r: Record<string, any>) => r.apps.find((a: Record<string, any>) => a.pluxml).pluxml;
-    fs.writeFileSync(
-      recipeFile,
-      reliabilityRecipe((r) => {
-        webRelease("2")(r);
-        blogOn(r).version = next;
-      }),
+  /** The running blog container on worker-1 (its volume is there): its id, for logs and exec. */
+  const blogContainer = () =>
+    docker(
+      ssdWorker,
+      "ps",
+      "-q",
+      "--filter",
+      "status=running",
+      "--filter",
+      `label=com.docker.swarm.service.name=${LABEL}-blog`,
+    ).stdout.trim();
+  /** The sample article's comment (installed by PluXml under 5.8.20), as a visitor sees it. */
+  const sampleComment = async () => {
+    const home = await https(HOST);
+    const link = /href="https:\/\/blog\.lab\.test(\/index\.php\?article1\/[^"]*)"/.exec(home.body)?.[1];
+    const page = link ? await https(HOST, link) : undefined;
+    return /<p class="content_com type-normal">This is a first comment !<\/p>/.test(page?.body ?? "");
+  };
+  /**
+   * The blog moved to PluXml `version` by the recipe, under a 100 ms polling loop of its home page
+   * until the article is served again: the answers, the gap (first failed request to the first
+   * success after the last one), the blog's container and its PluXml version in data/.
+   */
+  const moveBlogTo = async (version: string) => {
+    blogVersion = version;
+    fs.writeFileSync(recipeFile, reliabilityRecipe(webRelease("2")));
+    let done = false;
+    const polling = pollWhile(HOST, () => done, { everyMs: 100, maxRequests: 6000, maxSeconds: 600 });
+    const started = Date.now();
+    const r = await pulumiAsync("up", "--yes", "--skip-preview", "--suppress-progress");
+    await waitFor(`the article on PluXml ${version}`, articleServed, 300).finally(() => {
+      done = true;
+    });
+    const answers = await polling;
+    expect(r.status, r.output.slice(-4000)).toBe(0);
+    const failed = answers.filter((a) => a.status !== 200);
+    const lastFailed = failed.at(-1);
+    const back = lastFailed ? answers.find((a) => a.at > lastFailed.at && a.status === 200) : undefined;
+    const gap = failed.length > 0 ? seconds((back?.at ?? Date.now()) - failed[0]!.at) : "0 s";
+    const id = blogContainer();
+    const params = docker(ssdWorker, "exec", id, "cat", "/var/www/html/data/configuration/parametres.xml").stdout;
+    return {
+      summary: `${answers.length} requests over ${seconds(Date.now() - started)}, ${failed.length} failed, a gap of ${gap}`,
+      logs: docker(ssdWorker, "logs", id).output,
+      dataVersion: /<parametre name="version"><!\[CDATA\[([^\]]*)\]\]>/.exec(params)?.[1],
+    };
+  };
+  const adminLogsIn = async () =>
+    (await new PluxmlBrowser("https", HOST, 443, false, manager.address).login("admin", adminPassword)).status;
+
+  it(`a PluXml upgrade by the recipe (${PREVIOUS_PLUXML} → the pinned release): PluXml's own updater runs; the article, the sample comment and the admin's login are kept`, async () => {
+    expect(await sampleComment()).toBe(true);
+    const moved = await moveBlogTo(PLUXML_VERSION);
+    expect(moved.logs).toContain(
+      `pluxml-update: upgrading data/ from PluXml ${PREVIOUS_PLUXML} to ${PLUXML_VERSION} with PluXml's updater`,
     );
-    const updated = up();
-    expect(updated.status, updated.output.slice(-4000)).toBe(0);
+    expect(moved.dataVersion).toBe(PLUXML_VERSION);
     expect(
       onManager("service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
-    ).toMatch(new RegExp(`^${LAB.registry}/pluxml:${next}(@sha256:[0-9a-f]+)?$`));
-    const t1 = Date.now();
-    await waitFor("the article on the updated blog", articleServed, 240);
-    figure("data survival: article back after the image update", seconds(Date.now() - t1));
+    ).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]+)?$`));
+    expect([await sampleComment(), await adminLogsIn()]).toEqual([true, 302]);
+    figure(
+      `PluXml upgrade ${PREVIOUS_PLUXML} → ${PLUXML_VERSION} (stop-first, the data volume on one node)`,
+      moved.summary,
+    );
+  });
 
+  it(`back to ${PREVIOUS_PLUXML} by the recipe: allowed, since no update step lies between the two releases`, async () => {
+    const moved = await moveBlogTo(PREVIOUS_PLUXML);
+    expect(moved.logs).toContain(
+      `pluxml-update: data/ was written by PluXml ${PLUXML_VERSION}, with the same data format as ${PREVIOUS_PLUXML}`,
+    );
+    expect(moved.dataVersion).toBe(PREVIOUS_PLUXML);
+    expect([await sampleComment(), await adminLogsIn()]).toEqual([true, 302]);
+    figure(`PluXml back ${PLUXML_VERSION} → ${PREVIOUS_PLUXML} (stop-first)`, moved.summary);
+  });
+
+  it("data survival: the article is there after destroy + up (volume retained), the blog upgraded again on the way", async () => {
+    blogVersion = PLUXML_VERSION;
+    fs.writeFileSync(recipeFile, reliabilityRecipe(webRelease("2")));
     const destroyed = pulumi("destroy", "--yes", "--skip-preview", "--suppress-progress");
     expect(destroyed.status, destroyed.output.slice(-4000)).toBe(0);
     expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)).toBe("");
@@ -842,7 +916,6 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
         recipeFile,
         reliabilityRecipe((r) => {
           webRelease("2")(r);
-          r.apps.find((a: Record<string, any>) => a.pluxml).pluxml.version = "e2e-next";
           const relay = r.apps.find((a: Record<string, any>) => a.opensmtpd).opensmtpd;
           relay.delivery = "smarthost";
           relay.smarthost = {

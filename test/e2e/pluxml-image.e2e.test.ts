@@ -2,7 +2,9 @@
  * The PluXml image on this machine's Docker, without Pulumi: `docker run` on an empty data volume
  * with the install settings and the admin password as a secret file, then what a visitor, an
  * attacker and the administrator see; a restart that must not reinstall; PluXml's lost-password
- * mail through a real OpenSMTPD. Needs the images of scripts/build-images (pluxml, opensmtpd).
+ * mail through a real OpenSMTPD; the same data/ under the previous PluXml release and back (an
+ * upgrade through PluXml's own updater, a downgrade allowed or refused). Needs the images of
+ * scripts/build-images (pluxml, opensmtpd; it builds the previous PluXml release itself, cached).
  *
  *   npx vitest run --config test/e2e/vitest.config.mts test/e2e/pluxml-image.e2e.test.ts
  */
@@ -10,9 +12,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { versions } from "../../components/images";
+import { pluxmlImage, versions } from "../../components/images";
 import { request, sh, shAsync, waitFor } from "./helpers";
-import { firstUser, PluxmlBrowser, pluxmlPasswordHash } from "./pluxml";
+import { firstUser, PluxmlBrowser, pluxmlPasswordHash, publishArticle } from "./pluxml";
 
 const IMAGE = versions().PLUXML_IMAGE!;
 const RELAY_IMAGE = versions().OPENSMTPD_IMAGE!;
@@ -45,7 +47,7 @@ const relay = `${RUN}-relay`;
 const volume = `${RUN}-data`;
 
 /** Runs the blog container on `vol`; returns its loopback port. */
-const runBlog = (name: string, vol: string, extra: string[] = []) =>
+const runBlog = (name: string, vol: string, extra: string[] = [], image = IMAGE) =>
   must(
     "run",
     "-d",
@@ -65,7 +67,7 @@ const runBlog = (name: string, vol: string, extra: string[] = []) =>
     "MAIL_FROM=blog@blog.local",
     ...envArgs(SETTINGS),
     ...extra,
-    IMAGE,
+    image,
   );
 
 const blogPort = (name: string) => Number(must("port", name, "80/tcp").split("\n")[0]!.split(":").pop());
@@ -142,6 +144,7 @@ describe("first start on an empty data volume", () => {
       [
         ".htaccess",
         ".recette-install.lock",
+        ".recette-pluxml-format",
         "articles",
         "commentaires",
         "configuration",
@@ -399,4 +402,138 @@ describe("stopping", () => {
     expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("0");
     expect(logs(name)).not.toContain("pluxml-serve: stopping in");
   });
+});
+
+describe("sessions", () => {
+  it("PHP's session garbage collection runs as the blog's user without a notice (PluXml would print it as an error block)", () => {
+    // Apache's PHP settings, with the collection on every session_start (1 in 100 requests otherwise)
+    const r = docker(
+      "exec",
+      "-e",
+      "PHP_INI_SCAN_DIR=/etc/php/8.2/apache2/conf.d",
+      blog,
+      "setpriv",
+      "--reuid=www-data",
+      "--regid=www-data",
+      "--init-groups",
+      "php",
+      "-d",
+      "session.gc_divisor=1",
+      "-r",
+      "session_start(); echo json_encode([ini_get('session.save_path'), error_get_last()]);",
+    );
+    expect(r.status, r.output).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(["/var/lib/php/sessions", null]);
+  });
+});
+
+/**
+ * One data/ volume under two PluXml releases: installed by the previous release (its sample
+ * article and comment, and an article of ours), upgraded by starting the pinned release on it
+ * (PluXml's own updater), then the previous release again: allowed while no update step lies
+ * between them (update/versions.php), refused once data/ records a newer data format.
+ */
+describe("another PluXml release on the same data", () => {
+  const PREVIOUS = "5.8.20";
+  const CURRENT = versions().PLUXML_VERSION!;
+  const OLD_IMAGE = pluxmlImage({ registry: "local" }, PREVIOUS);
+  const vol = `${RUN}-releases`;
+  const ARTICLE = "Written under PluXml 5.8.20";
+  let n = 0;
+  /** Starts `image` on the releases volume, as the only blog on it; answers its name and port once it serves. */
+  const start = async (image: string) => {
+    for (let i = 0; i < n; i++) docker("rm", "-f", `${vol}-${i}`);
+    const name = `${vol}-${n++}`;
+    runBlog(name, vol, ["-v", `${path.join(dir, "admin-password")}:/run/secrets/admin-password:ro`], image);
+    const p = blogPort(name);
+    await waitFor(
+      `${image} serving`,
+      async () => ((await request("http", HOST, p, "/").catch(() => undefined))?.status === 200 ? true : undefined),
+      60,
+    );
+    return { name, p };
+  };
+  const version = (name: string) =>
+    /<parametre name="version"><!\[CDATA\[([^\]]*)\]\]>/.exec(
+      must("exec", name, "cat", `${DATA}/configuration/parametres.xml`),
+    )?.[1];
+  /** The sample article (with its comment) and ours, as a visitor sees them; the admin's login. */
+  const blogIsWhole = async (p: number) => {
+    const home = await request("http", HOST, p, "/");
+    const sample = /href="(http:\/\/blog\.local\.test\/index\.php\?article1\/[^"]*)"/.exec(home.body)?.[1];
+    const article = sample ? await request("http", HOST, p, sample.replace("http://blog.local.test", "")) : undefined;
+    const b = new PluxmlBrowser("http", HOST, p, true);
+    return {
+      ours: home.body.includes(ARTICLE),
+      sampleComment: /<p class="content_com type-normal">This is a first comment !<\/p>/.test(article?.body ?? ""),
+      login: (await b.login("e2eadmin", PASSWORD)).status,
+    };
+  };
+
+  beforeAll(() => {
+    const built = sh("bash", [
+      path.join(__dirname, "../../scripts/build-images"),
+      "--only",
+      "pluxml",
+      "--pluxml",
+      PREVIOUS,
+    ]);
+    if (built.status !== 0) throw new Error(`scripts/build-images --pluxml ${PREVIOUS}: ${built.output}`);
+    must("volume", "create", "--label", RUN, vol);
+  }, 600_000);
+
+  it(`installs under PluXml ${PREVIOUS}, with an article and PluXml's sample comment`, async () => {
+    const { name, p } = await start(OLD_IMAGE);
+    expect(version(name)).toBe(PREVIOUS);
+    const b = new PluxmlBrowser("http", HOST, p, true);
+    expect((await b.login("e2eadmin", PASSWORD)).status).toBe(302);
+    const published = await publishArticle(b, ARTICLE, "<p>Kept across PluXml releases.</p>");
+    expect(published.status, published.body.slice(0, 400)).toBe(302);
+    expect(await blogIsWhole(p)).toEqual({ ours: true, sampleComment: true, login: 302 });
+  }, 120_000);
+
+  it(`upgrades to ${CURRENT} through PluXml's own updater: the articles, the comment and the login are kept`, async () => {
+    const { name, p } = await start(IMAGE);
+    expect(logs(name)).toContain(
+      `pluxml-update: upgrading data/ from PluXml ${PREVIOUS} to ${CURRENT} with PluXml's updater: no update step (the data format is the same), the version only`,
+    );
+    expect(version(name)).toBe(CURRENT);
+    expect(must("exec", name, "cat", `${DATA}/.recette-pluxml-format`)).toBe("5.8.7");
+    expect(await blogIsWhole(p)).toEqual({ ours: true, sampleComment: true, login: 302 });
+  }, 120_000);
+
+  it(`goes back to ${PREVIOUS} while no update step lies between them`, async () => {
+    const { name, p } = await start(OLD_IMAGE);
+    expect(logs(name)).toContain(
+      `pluxml-update: data/ was written by PluXml ${CURRENT}, with the same data format as ${PREVIOUS} (5.8.7: no update step between them): set back to PluXml ${PREVIOUS}`,
+    );
+    expect(version(name)).toBe(PREVIOUS);
+    expect(await blogIsWhole(p)).toEqual({ ours: true, sampleComment: true, login: 302 });
+  }, 120_000);
+
+  it("refuses to go back over a newer data format, and leaves data/ as it was", async () => {
+    const { name } = await start(IMAGE);
+    expect(version(name)).toBe(CURRENT);
+    // as if an update step had run since (a release whose versions.php lists a step after 5.8.7)
+    must("exec", "-u", "www-data", name, "sh", "-c", `echo 5.9 > ${DATA}/.recette-pluxml-format`);
+    const params = must("exec", name, "cat", `${DATA}/configuration/parametres.xml`);
+    docker("rm", "-f", name);
+    const refused = `${vol}-refused`;
+    runBlog(refused, vol, [], OLD_IMAGE);
+    expect(must("wait", refused)).toBe("1");
+    expect(logs(refused)).toContain(
+      `pluxml-update: data/ was written by PluXml ${CURRENT}, whose data format (5.9: an update step ran) is newer than PluXml ${PREVIOUS}'s (5.8.7): PluXml cannot go back. Deploy PluXml ${CURRENT} again, or restore a backup taken before the upgrade (recette restore)`,
+    );
+    const after = must(
+      "run",
+      "--rm",
+      "--entrypoint",
+      "cat",
+      "-v",
+      `${vol}:${DATA}`,
+      IMAGE,
+      `${DATA}/configuration/parametres.xml`,
+    );
+    expect(after).toBe(params);
+  }, 120_000);
 });

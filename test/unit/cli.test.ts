@@ -130,6 +130,20 @@ describe("recette CLI", () => {
     }
   });
 
+  it("images --pluxml lists one PluXml line per release asked for, in place of the pinned one", () => {
+    const r = recette("images", "--registry", "10.253.1.1:5000", "--pluxml", "5.8.20,5.8.21,5.8.20");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("recette/pluxml:"))).toEqual([
+      "recette/pluxml:5.8.20 10.253.1.1:5000/pluxml:5.8.20",
+      "recette/pluxml:5.8.21 10.253.1.1:5000/pluxml:5.8.21",
+    ]);
+    const bad = recette("images", "--registry", "10.253.1.1:5000", "--pluxml", "5.8.20,a b");
+    expect([bad.status, bad.stderr]).toEqual([
+      2,
+      'recette images: --pluxml "a b" is not a version (e.g. 5.8.20,5.8.21)\n',
+    ]);
+  });
+
   it("images refuses a missing or malformed registry (exit 2)", () => {
     expect(recette("images").status).toBe(2);
     const r = recette("images", "--registry", "not a registry");

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outputs } from "../../engine/cli/outputs";
 import { status } from "../../engine/cli/status";
 import { sdkVersion } from "../../engine/stack/engine-env";
-import { openStack } from "../../engine/stack/workspace";
+import { loadRecipe } from "../../engine/load";
+import { openStack, pluxmlReleases } from "../../engine/stack/workspace";
 import { ROOT } from "../helpers";
 
 // The Automation API plumbing on a stand-in engine: a `pulumi` script in a cache of its own that
@@ -200,5 +201,17 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
       "docker service ls --filter label=recette.stack=recette-lab --format {{json .}}|ssh://root@10.0.0.1|agent",
       "docker service inspect recette-lab-blog|ssh://root@10.0.0.1|agent",
     ]);
+  });
+});
+
+describe("the PluXml releases a local stack's images are built for", () => {
+  const recipe = () => loadRecipe(path.join(ROOT, "recipes", "local.yaml")).recipe;
+  it("are build-images' default (no argument) while the recipe keeps the pinned release", () => {
+    expect(pluxmlReleases(recipe())).toEqual([]);
+  });
+  it("are named with --pluxml when an app asks for another release", () => {
+    const r = recipe();
+    for (const a of r.apps) if (a.pluxml) a.pluxml.version = "5.8.20";
+    expect(pluxmlReleases(r)).toEqual(["--pluxml", "5.8.20"]);
   });
 });

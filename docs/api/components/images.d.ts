@@ -27,5 +27,6 @@ export declare const baseImage: (src: ImageSource) => string;
 /**
  * Every image a stack's nodes pull that scripts/build-images makes, as [the local tag, its name in
  * `registry`]: what `build-images --push` tags and pushes (the Debian base for backup and restore).
+ * `pluxml`: the PluXml releases to list (default: the pinned one), one line each.
  */
-export declare const registryImages: (registry: string) => [local: string, remote: string][];
+export declare const registryImages: (registry: string, pluxml?: string[]) => [local: string, remote: string][];
