@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { cidrRange } from "../engine/schema/formats";
+import { STACK_SUBNETS } from "./cluster-facts";
 import { contentName, physicalName, stackLabels, stackPrefix, stackSubnet, type Naming } from "./naming";
 
 const dev: Naming = { project: "recette", stack: "dev", recipe: "blog" };
 const at = (stack: string): Naming => ({ ...dev, stack });
 
-/** 10.128.0.0/10 spans 10.128.0.0 to 10.191.255.255. */
-const inTenOneTwoEight = (cidr: string) => {
-  const m = /^10\.(\d+)\.(\d+)\.0\/24$/.exec(cidr);
-  if (!m) return false;
-  const [b, c] = [Number(m[1]), Number(m[2])];
-  return b >= 128 && b <= 191 && c >= 0 && c <= 255;
+/** A /24 inside the pool of stack subnets (10.128.0.0/10: 10.128.0.0 to 10.191.255.255). */
+const inPool = (cidr: string) => {
+  const [from, to] = cidrRange(STACK_SUBNETS.cidr);
+  const [start, end] = cidrRange(cidr);
+  return cidr.endsWith("/24") && start >= from && end <= to;
 };
 
 describe("physicalName", () => {
@@ -92,8 +93,8 @@ describe("stackSubnet", () => {
     expect(stackSubnet(at(stack))).toBe(subnet);
   });
 
-  it("is a /24 inside 10.128.0.0/10 for many stacks", () => {
-    for (let i = 0; i < 500; i++) expect(inTenOneTwoEight(stackSubnet(at(`s${i}`)))).toBe(true);
+  it("is a /24 of the pool of stack subnets for many stacks", () => {
+    for (let i = 0; i < 500; i++) expect(inPool(stackSubnet(at(`s${i}`)))).toBe(true);
   });
 
   it("differs between the project's stacks", () => {

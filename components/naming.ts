@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { STACK_SUBNETS } from "./cluster-facts";
 
 /**
  * Every physical name recette creates (Docker services, networks, volumes, secrets, Kubernetes
@@ -52,12 +53,16 @@ export const contentName = (n: Naming, logical: string, content: string): string
 };
 
 /**
- * The stack's overlay subnet, derived from project and stack so that two stacks on one engine get
- * different subnets (a clash would fail network creation loudly, never merge two stacks).
+ * The stack's overlay subnet, a /24 of STACK_SUBNETS (components/cluster-facts.ts), derived from project
+ * and stack so that two stacks on one engine get different subnets (a clash would fail network creation
+ * loudly, never merge two stacks).
  */
 export const stackSubnet = (n: Naming): string => {
   const h = createHash("sha256").update(stackPrefix(n)).digest();
-  return `10.${128 + ((h[0] ?? 0) % 64)}.${h[1] ?? 0}.0/24`;
+  // The pool is a /8 to /16: it fixes the first octet and spans 2^(16 - bits) values of the second.
+  const [address = "", bits = ""] = STACK_SUBNETS.cidr.split("/");
+  const [first, second = 0] = address.split(".").map(Number);
+  return `${first}.${second + ((h[0] ?? 0) % 2 ** (16 - Number(bits)))}.${h[1] ?? 0}.0/24`;
 };
 
 /** The gateway Docker gives the stack's subnet (its first address), stated so a refresh finds no difference. */

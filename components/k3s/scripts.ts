@@ -4,10 +4,14 @@
  * recipe or a provider is one quoted argument (components/escape.ts); addresses the steps learn at
  * run time come in through the environment ($NODE_IP, $PUBLIC_IP) and are never pasted into code.
  */
+import { K3S_API } from "../cluster-facts";
 import { refusal, shellAssign, shellCommand, shellQuote, shellVar, shellWords, type ShellWord } from "../escape";
 import { kubernetesLabelKeyProblem, kubernetesLabelValueProblem } from "../formats";
 
 export const K3S_INSTALL_URL = "https://get.k3s.io";
+
+/** The URL of a server's Kubernetes API, where agents and servers join. */
+const apiUrl = (address: string) => `https://${address}:${K3S_API.port}`;
 
 /** Node annotation listing the label keys recette set, so it removes only its own labels. */
 export const LABELS_ANNOTATION = "recette.labels";
@@ -64,7 +68,7 @@ export const renderServerInstall = (s: ServerInstall): string =>
         ? s.datastore === "etcd"
           ? [["--cluster-init"]]
           : []
-        : [["--server", `https://${s.joinAddress}:6443`]]),
+        : [["--server", `https://${s.joinAddress}:${K3S_API.port}`]]),
       ...checkedLabels(s.labels ?? {}).map(([k, v]) => ["--node-label", `${k}=${v}`]),
       ["--token", shellVar("K3S_TOKEN")],
     ]),
@@ -80,7 +84,8 @@ export const renderAgentInstall = (
     installed(version, "k3s-agent"),
     iface,
     IFACE_CHECK,
-    `curl -sfL ${K3S_INSTALL_URL} | ${shellAssign("INSTALL_K3S_VERSION", version)} ${shellAssign("K3S_URL", `https://${serverAddress}:6443`)} sh -s - agent \\`,
+    `curl -sfL ${K3S_INSTALL_URL} | ${shellAssign("INSTALL_K3S_VERSION", version)} ` +
+      `${shellAssign("K3S_URL", apiUrl(serverAddress))} sh -s - agent \\`,
     continued([
       ["--node-ip", shellVar("NODE_IP")],
       ["--flannel-iface", shellVar("iface")],
@@ -99,7 +104,8 @@ export const renderKubeconfig = (): string =>
     'case "$PUBLIC_IP" in',
     "  ''|-*|*[!0-9A-Za-z.:-]*) echo \"recette: PUBLIC_IP is not an address or a host name\" >&2; exit 1 ;;",
     "esac",
-    'awk \'BEGIN { from = "https://127.0.0.1:6443"; ip = ENVIRON["PUBLIC_IP"]; if (index(ip, ":")) ip = "[" ip "]"; to = "https://" ip ":6443" }',
+    `awk 'BEGIN { from = "${apiUrl("127.0.0.1")}"; ip = ENVIRON["PUBLIC_IP"]; if (index(ip, ":")) ip = "[" ip "]"; ` +
+      `to = "https://" ip ":${K3S_API.port}" }`,
     "  { i = index($0, from); if (i) $0 = substr($0, 1, i - 1) to substr($0, i + length(from)); print }' /etc/rancher/k3s/k3s.yaml",
   ].join("\n");
 

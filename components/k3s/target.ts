@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { K3S_POD_NETWORK } from "../cluster-facts";
 import { visible } from "../escape";
 import { kubernetesLabelValueProblem } from "../formats";
 import { physicalName, stackLabels, stackPrefix, type Naming } from "../naming";
@@ -61,7 +62,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
   }
 
   networkCidrs(): string[] {
-    return [this.args.podCidr ?? "10.42.0.0/16"];
+    return [this.args.podCidr ?? K3S_POD_NETWORK.cidr];
   }
 
   serviceHost(logical: string): string {

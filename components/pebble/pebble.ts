@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { K3S_CLUSTER_DNS } from "../cluster-facts";
 import { shellCommand, shellQuote } from "../escape";
 import type { ClusterNode } from "../node";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
@@ -24,7 +25,7 @@ export const pebbleDirectory = (target: WorkloadTarget) => `https://${target.ser
  * address, where Traefik's LoadBalancer Service listens).
  */
 export const pebbleDnsServer = (target: WorkloadTarget) =>
-  target.kind === "swarm" ? "127.0.0.11:53" : "10.43.0.10:53";
+  target.kind === "swarm" ? "127.0.0.11:53" : `${K3S_CLUSTER_DNS}:53`;
 
 /**
  * Pebble, Let's Encrypt's test CA, for the `local` environment only. It validates HTTP-01 for real:

@@ -1,4 +1,11 @@
+import { SWARM_VXLAN } from "../cluster-facts";
 import { shellAssign, shellQuote, visible } from "../escape";
+
+/**
+ * Adds a throwaway VXLAN device (on the port Swarm's overlay uses), never brought up: whether the kernel
+ * can make one is all the check asks.
+ */
+const VXLAN_PROBE = `ip link add recette-vxchk type vxlan id 4242 dstport ${SWARM_VXLAN.port} dev lo`;
 
 /** What a node must offer before the orchestrator is bootstrapped. */
 export interface PreflightChecks {
@@ -75,7 +82,7 @@ export const renderPreflightScript = (c: PreflightChecks): string => {
     "if [ -e /proc/net/ip_vs ] || has_module ip_vs; then ipvs=true; fi",
     "vxlan=false",
     "if has_module vxlan; then vxlan=true",
-    "elif command -v ip >/dev/null 2>&1 && ip link add recette-vxchk type vxlan id 4242 dstport 4789 dev lo 2>/dev/null; then",
+    `elif command -v ip >/dev/null 2>&1 && ${VXLAN_PROBE} 2>/dev/null; then`,
     "  ip link del recette-vxchk; vxlan=true",
     "fi",
     "cgroup=none",

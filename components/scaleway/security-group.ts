@@ -1,3 +1,5 @@
+import { K3S_API, type NodePort, type OrchestratorKind, PEER_PORTS, SSH } from "../cluster-facts";
+
 /** Inbound rules: public 22/80/443, cluster ports only from the private network, everything else dropped. */
 export interface InboundRule {
   action: "accept";
@@ -6,18 +8,16 @@ export interface InboundRule {
   ipRange: string;
 }
 
-export const CLUSTER_PORTS: Record<"swarm" | "k3s", { protocol: "TCP" | "UDP"; port: number }[]> = {
-  swarm: [
-    { protocol: "TCP", port: 2377 },
-    { protocol: "TCP", port: 7946 },
-    { protocol: "UDP", port: 7946 },
-    { protocol: "UDP", port: 4789 },
-  ],
-  k3s: [
-    { protocol: "TCP", port: 6443 },
-    { protocol: "UDP", port: 8472 },
-    { protocol: "TCP", port: 10250 },
-  ],
+/** A node port as a security group writes it (`TCP`, `UDP`). */
+const asRule = (p: NodePort) => ({
+  protocol: p.protocol === "tcp" ? ("TCP" as const) : ("UDP" as const),
+  port: p.port,
+});
+
+/** The ports the nodes reach each other on (components/cluster-facts.ts PEER_PORTS), opened to the private network. */
+export const CLUSTER_PORTS: Record<OrchestratorKind, { protocol: "TCP" | "UDP"; port: number }[]> = {
+  swarm: PEER_PORTS.swarm.map(asRule),
+  k3s: PEER_PORTS.k3s.map(asRule),
 };
 
 /**
@@ -26,16 +26,16 @@ export const CLUSTER_PORTS: Record<"swarm" | "k3s", { protocol: "TCP" | "UDP"; p
  * open to the world, the Kubernetes API must not be.
  */
 export const renderInboundRules = (
-  orchestrator: "swarm" | "k3s",
+  orchestrator: OrchestratorKind,
   sshFrom: string,
   privateCidr: string,
   apiFrom: string[] = [],
 ): InboundRule[] => [
-  { action: "accept", protocol: "TCP", port: 22, ipRange: sshFrom },
+  { action: "accept", protocol: "TCP", port: SSH.port, ipRange: sshFrom },
   { action: "accept", protocol: "TCP", port: 80, ipRange: "0.0.0.0/0" },
   { action: "accept", protocol: "TCP", port: 443, ipRange: "0.0.0.0/0" },
   ...(orchestrator === "k3s"
-    ? apiFrom.map((ipRange) => ({ action: "accept" as const, protocol: "TCP" as const, port: 6443, ipRange }))
+    ? apiFrom.map((ipRange) => ({ action: "accept" as const, ...asRule(K3S_API), ipRange }))
     : []),
   ...CLUSTER_PORTS[orchestrator].map((p) => ({ action: "accept" as const, ...p, ipRange: privateCidr })),
 ];

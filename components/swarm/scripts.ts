@@ -2,6 +2,7 @@
  * The idempotent shell steps of a Swarm bootstrap. Each checks `docker info` state first, so a
  * re-run of `pulumi up` (or a step re-created by a trigger) changes nothing that is already right.
  */
+import { SWARM_MANAGEMENT } from "../cluster-facts";
 import { refusal, shellCommand, shellQuote, shellVar } from "../escape";
 import { swarmLabelKeyProblem } from "../formats";
 
@@ -29,19 +30,23 @@ export const renderJoinToken = (role: "manager" | "worker"): string =>
  * Run again (an update: the node's Membership found it had left, see membership.ts), it joins the node
  * again and keeps what its previous run printed ($PULUMI_COMMAND_STDOUT): who joined it first does not change.
  */
-export const renderJoin = (managerAddress: string): string =>
-  [
+export const renderJoin = (managerAddress: string): string => {
+  const manager = `${managerAddress}:${SWARM_MANAGEMENT.port}`;
+  const options = ["--token", shellVar("JOIN_TOKEN"), "--advertise-addr", shellVar("ADVERTISE_ADDR")];
+  // `--` ends the options: the address is the one operand whatever it starts with.
+  const join = shellCommand(["docker", "swarm", "join", ...options, "--", manager]);
+  return [
     'previous="${PULUMI_COMMAND_STDOUT:-}"',
     "membership=adopted",
     'case "$previous" in "") ;; *adopted*) membership=adopted ;; *) membership=joined ;; esac',
     `if [ "$(${state})" != active ]; then`,
-    // `--` ends the options: the address is the one operand whatever it starts with.
-    `  ${shellCommand(["docker", "swarm", "join", "--token", shellVar("JOIN_TOKEN"), "--advertise-addr", shellVar("ADVERTISE_ADDR"), "--", `${managerAddress}:2377`])} >/dev/null`,
+    `  ${join} >/dev/null`,
     '  [ -n "$previous" ] || membership=joined',
     "fi",
     "docker info --format '{{.Swarm.NodeID}}'",
     'echo "$membership"',
   ].join("\n");
+};
 
 /** The node id and membership a join step printed; a step from before `adopted` existed joined its node. */
 export const parseJoin = (stdout: string): { nodeId: string; membership: "joined" | "adopted" } => {

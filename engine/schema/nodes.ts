@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { K3S_API } from "../../components/cluster-facts";
 import { address, cidr, fieldOf, count, labelKey, labelValue, name, posixUser, size, sshPublicKey } from "./formats";
 import { ConfigRef, secret } from "./refs";
 
@@ -72,7 +73,9 @@ const Scaleway = z
       .max(20)
       .default([])
       .describe(
-        "k3s only, and required there: CIDRs allowed to reach the Kubernetes API (6443) on the servers' public addresses, i.e. where `pulumi up` runs (your office, your CI runner). The API is never opened to the internet by default; the kubeconfig points at the first server's public address. Defaults to none.",
+        `k3s only, and required there: CIDRs allowed to reach the Kubernetes API (${K3S_API.port}) on the servers' ` +
+          "public addresses, i.e. where `pulumi up` runs (your office, your CI runner). The API is never opened to " +
+          "the internet by default; the kubeconfig points at the first server's public address. Defaults to none.",
       ),
     labels,
   })

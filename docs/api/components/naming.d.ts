@@ -28,8 +28,9 @@ export declare const stackLabels: (n: Naming) => Record<string, string>;
  */
 export declare const contentName: (n: Naming, logical: string, content: string) => string;
 /**
- * The stack's overlay subnet, derived from project and stack so that two stacks on one engine get
- * different subnets (a clash would fail network creation loudly, never merge two stacks).
+ * The stack's overlay subnet, a /24 of STACK_SUBNETS (components/cluster-facts.ts), derived from project
+ * and stack so that two stacks on one engine get different subnets (a clash would fail network creation
+ * loudly, never merge two stacks).
  */
 export declare const stackSubnet: (n: Naming) => string;
 /** The gateway Docker gives the stack's subnet (its first address), stated so a refresh finds no difference. */

@@ -1,3 +1,4 @@
+import { K3S_API, NODE_RANGES, type OrchestratorKind } from "../../../components/cluster-facts";
 import { validateK3sTopology } from "../../../components/k3s/validate";
 import { validateKernel } from "../../../components/scaleway/kernels";
 import { findNodeType, NODE_TYPES } from "../../../components/scaleway/types";
@@ -70,15 +71,13 @@ export const checkK3sMemory: Rule = (m) => {
   });
 };
 
-/** Address ranges the orchestrator uses on every node; the private network must not overlap them. */
-export const CLUSTER_RANGES: Record<"swarm" | "k3s", Record<string, string>> = {
-  swarm: {
-    "10.128.0.0/10": "recette's per-stack overlay subnets",
-    "10.0.0.0/24": "Swarm's ingress network",
-    "172.17.0.0/16": "Docker's bridge",
-    "172.18.0.0/16": "Swarm's docker_gwbridge",
-  },
-  k3s: { "10.42.0.0/16": "the k3s pod network", "10.43.0.0/16": "the k3s service network" },
+/**
+ * Address ranges the orchestrator uses on every node (components/cluster-facts.ts); the private network
+ * must not overlap them. `10.42.0.0/16` → "the k3s pod network".
+ */
+export const CLUSTER_RANGES: Record<OrchestratorKind, Record<string, string>> = {
+  swarm: Object.fromEntries(NODE_RANGES.swarm.map((r) => [r.cidr, r.what])),
+  k3s: Object.fromEntries(NODE_RANGES.k3s.map((r) => [r.cidr, r.what])),
 };
 
 export const checkPrivateNetwork: Rule = ({ nodes, orchestrator }) => {
@@ -110,8 +109,8 @@ export const checkApiExposure: Rule = ({ nodes, orchestrator }) => {
     return [
       error(
         ["nodes", "apiAllowFrom"],
-        "k3s on Scaleway needs the CIDRs allowed to reach the Kubernetes API on 6443, i.e. where pulumi up runs " +
-          "(e.g. apiAllowFrom: [203.0.113.7/32]); it is never opened to the internet by default",
+        `k3s on Scaleway needs the CIDRs allowed to reach the Kubernetes API on ${K3S_API.port}, ` +
+          "i.e. where pulumi up runs (e.g. apiAllowFrom: [203.0.113.7/32]); it is never opened to the internet by default",
       ),
     ];
   return allow.flatMap((c, i) =>

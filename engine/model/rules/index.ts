@@ -1,3 +1,4 @@
+import { NODE_PORTS, type OrchestratorKind, portKey } from "../../../components/cluster-facts";
 import type { Model } from "../model";
 import { publishedPorts } from "./apps";
 import {
@@ -29,23 +30,13 @@ import { checkPhysicalNames } from "./names";
 export { CLUSTER_RANGES } from "./cluster";
 export type { Finding, Rule } from "./finding";
 
-/** Ports the nodes themselves listen on: a published service there would break SSH or the cluster. */
-export const RESERVED_PORTS: Record<"swarm" | "k3s", Record<string, string>> = {
-  swarm: {
-    "tcp/22": "SSH",
-    "tcp/2377": "Swarm's cluster management",
-    "tcp/7946": "Swarm's node gossip",
-    "udp/7946": "Swarm's node gossip",
-    "udp/4789": "Swarm's overlay (VXLAN)",
-  },
-  k3s: {
-    "tcp/22": "SSH",
-    "tcp/6443": "the Kubernetes API",
-    "tcp/10250": "the kubelet",
-    "udp/8472": "flannel's VXLAN",
-    "tcp/2379": "etcd",
-    "tcp/2380": "etcd",
-  },
+/**
+ * Ports the nodes themselves listen on (components/cluster-facts.ts): a published service there would
+ * break SSH or the cluster. `tcp/2377` → "Swarm's cluster management".
+ */
+export const RESERVED_PORTS: Record<OrchestratorKind, Record<string, string>> = {
+  swarm: Object.fromEntries(NODE_PORTS.swarm.map((p) => [portKey(p), p.what])),
+  k3s: Object.fromEntries(NODE_PORTS.k3s.map((p) => [portKey(p), p.what])),
 };
 
 export const checkReservedPorts: Rule = (m) => {

@@ -1,3 +1,4 @@
+import { type OrchestratorKind } from "../cluster-facts";
 /** Inbound rules: public 22/80/443, cluster ports only from the private network, everything else dropped. */
 export interface InboundRule {
     action: "accept";
@@ -5,7 +6,8 @@ export interface InboundRule {
     port: number;
     ipRange: string;
 }
-export declare const CLUSTER_PORTS: Record<"swarm" | "k3s", {
+/** The ports the nodes reach each other on (components/cluster-facts.ts PEER_PORTS), opened to the private network. */
+export declare const CLUSTER_PORTS: Record<OrchestratorKind, {
     protocol: "TCP" | "UDP";
     port: number;
 }[]>;
@@ -14,4 +16,4 @@ export declare const CLUSTER_PORTS: Record<"swarm" | "k3s", {
  * none, the API answers only on the private network. Never the SSH range by default: SSH is usually
  * open to the world, the Kubernetes API must not be.
  */
-export declare const renderInboundRules: (orchestrator: "swarm" | "k3s", sshFrom: string, privateCidr: string, apiFrom?: string[]) => InboundRule[];
+export declare const renderInboundRules: (orchestrator: OrchestratorKind, sshFrom: string, privateCidr: string, apiFrom?: string[]) => InboundRule[];
