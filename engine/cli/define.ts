@@ -11,6 +11,8 @@ export interface ArgDef {
   description: string;
   required?: boolean;
   choices?: readonly string[];
+  /** The last argument only: takes every remaining word (`[command...]`), e.g. a command to run after `--`. */
+  variadic?: boolean;
 }
 
 export interface OptionDef {
@@ -83,11 +85,17 @@ export const toArgv = (def: Pick<CommandDef, "options">, p: Parsed): string[] =>
 /** Commander keys option values by camel case (`changed-from` → `changedFrom`). */
 export const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** An argument as usage shows it: `<node>`, `[recipe]`, `[command...]`. */
+export const argUsage = (a: ArgDef): string => {
+  const name = a.variadic ? `${a.name}...` : a.name;
+  return a.required ? `<${name}>` : `[${name}]`;
+};
+
 /** The short usage line after `recette <name>`: required options spelled out, the others as [options]. */
 export const usageOf = (def: Pick<CommandDef, "args" | "options">): string => {
   const options = def.options ?? [];
   const required = options.filter((o) => o.required).map((o) => o.flags.replace(/^-[a-z], /, ""));
-  const args = (def.args ?? []).map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
+  const args = (def.args ?? []).map((a) => argUsage(a));
   return [...args, ...required, ...(options.some((o) => !o.required) ? ["[options]"] : [])].join(" ");
 };
 

@@ -3,7 +3,7 @@
 // per-command usage, and it loads in a few milliseconds with no dependency (citty and cac accept any option
 // silently). Its errors carry a code; usage-errors.ts turns each into our own words, with a "did you mean".
 import { Command, CommanderError, Option } from "commander";
-import { camel, longName, usageOf, type CommandDef, type Io, type Values } from "./define";
+import { argUsage, camel, longName, usageOf, type CommandDef, type Io, type Values } from "./define";
 import { choiceError, requiredError, usageError } from "./usage-errors";
 
 const collect = (v: string, previous: string[] | undefined): string[] => [...(previous ?? []), v];
@@ -61,7 +61,7 @@ export const buildProgram = (
     cmd.helpOption("-h, --help", "show this command's usage, options and examples");
     for (const a of def.args ?? []) {
       const choices = a.choices ? ` (${a.choices.join(" or ")})` : "";
-      cmd.argument(a.required ? `<${a.name}>` : `[${a.name}]`, `${a.description}${choices}`);
+      cmd.argument(argUsage(a), `${a.description}${choices}`);
     }
     for (const o of def.options ?? []) cmd.addOption(optionOf(o));
     cmd.action(async (...params: unknown[]) => {

@@ -460,6 +460,75 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
   });
 
+  it("node maintenance: recette node maintain restarts worker-1's dockerd; web (2 replicas) loses no request, the blog (pinned there) needs --accept-downtime and comes back with its article", async () => {
+    for (let i = 0; i < 3 && !runningNodes("web").includes(ssdWorker.ns); i++) {
+      docker(manager, "service", "update", "--force", "--detach=false", "--quiet", `${LABEL}-web`);
+      await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 120);
+    }
+    expect(runningNodes("web")).toContain(ssdWorker.ns);
+    const recette = (...args: string[]) => shAsync(path.join(ROOT, "bin", "recette"), args);
+    const availability = () => onManager("node", "inspect", ssdWorker.ns, "--format", "{{.Spec.Availability}}");
+
+    // Without --accept-downtime: the plan, the refusal, nothing changed.
+    const refused = await recette("node", "maintain", "-s", STACK, "worker-1", "--", "true");
+    expect(refused.status, refused.output).toBe(1);
+    expect(refused.output).toContain(`${ssdWorker.ns}: ${LABEL}-web: 2 replicas, start-first: scaled to 3`);
+    expect(refused.output).toMatch(new RegExp(`${ssdWorker.ns}: ${LABEL}-blog: DOWNTIME: no other node may run it`));
+    expect(refused.output).toContain("would be unavailable (above); nothing was changed");
+    expect(availability()).toBe("active");
+
+    // The command "restarts dockerd": it asks this suite to (the lab's daemons are started by the
+    // suite, not by a service manager on the host), and waits until that is done.
+    const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "maintain-"));
+    const asked = path.join(dir, "restart-asked");
+    const done = path.join(dir, "restart-done");
+    let stop = false;
+    const web = pollWhile(WEB, () => stop, { everyMs: 100, maxRequests: 8000, maxSeconds: 900 });
+    const started = Date.now();
+    const maintain = recette(
+      "node",
+      "maintain",
+      "-s",
+      STACK,
+      "worker-1",
+      "--accept-downtime",
+      "--",
+      "sh",
+      "-c",
+      `touch ${asked}; while [ ! -e ${done} ]; do sleep 1; done; echo restarted`,
+    );
+    await waitFor("maintain's command running on worker-1", async () => (fs.existsSync(asked) ? true : undefined), 600);
+    const drainedAt = Date.now();
+    expect(availability()).toBe("drain");
+    expect(runningNodes("web")).not.toContain(ssdWorker.ns);
+    await stopDockerd(ssdWorker.ns);
+    await startDockerd(labSpec(hosts), ssdWorker.ns);
+    fs.writeFileSync(done, "");
+    const r = await maintain;
+    const took = Date.now() - started;
+    await waitFor("the blog back with its article", articleServed, 300);
+    const blogBack = Date.now();
+    stop = true;
+    const answers = await web;
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(r.status, r.output.slice(-3000)).toBe(0);
+    expect(r.output).toContain("restarted");
+    expect(r.output).toMatch(new RegExp(`${ssdWorker.ns}: maintained in [0-9.]+ s, active again`));
+    expect(availability()).toBe("active");
+    expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
+    const failed = answers.filter((a) => a.status !== 200);
+    figure(
+      "node maintenance: web (2 replicas, start-first) during recette node maintain worker-1 (dockerd restarted)",
+      `${answers.length} requests over ${seconds(Date.now() - started)}, ${failed.length} failed; maintain took ${seconds(took)}`,
+    );
+    figure(
+      "node maintenance: the blog (pinned to worker-1) back with its article after the drain",
+      seconds(blogBack - drainedAt),
+    );
+    expect(answers.length).toBeGreaterThan(100);
+    expect(failed.length, failures(answers, started)).toBe(0);
+  });
+
   /** The running blog container on worker-1 (its volume is there): its id, for logs and exec. */
   const blogContainer = () =>
     docker(

@@ -10,6 +10,7 @@ import { history } from "./history";
 import { images } from "./images";
 import { init } from "./init";
 import { logs } from "./logs";
+import { node } from "./node";
 import { outputs } from "./outputs";
 import { preview } from "./preview";
 import { refresh } from "./refresh";
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CommandDef[] = [
   outputs,
   status,
   logs,
+  node,
   backup,
   restore,
   images,
