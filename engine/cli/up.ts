@@ -1,7 +1,7 @@
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { policyPackDir } from "../delivery/pulumi";
 import { escapeControls } from "../load/text";
-import { orchestratorOf } from "../status/orchestrator";
+import { orchestratorOf, type Orchestrator } from "../status/orchestrator";
 import { undoFailedRollouts } from "../status/k8s-rollout";
 import { awaitSwarmUpdates } from "../status/rollout";
 import type { StackSession } from "../stack/workspace";
@@ -34,30 +34,20 @@ export const urlsOf = (outputs: OutputMap): string[] => {
   return Array.isArray(v) ? v.filter((u): u is string => typeof u === "string") : [];
 };
 
-/** On Swarm, the updates this run started, followed to their end: one message per update Swarm undid. */
-const swarmUpdateFailures = async (
+/**
+ * Runs `follow` on the stack's orchestrator when the recipe deploys onto `kind` (a project whose
+ * program is not a recette recipe has no services to follow); answers its messages.
+ */
+const onOrchestrator = async <K extends Orchestrator["kind"]>(
   s: StackSession,
   outputs: OutputMap,
-  stack: string,
-  since: Date,
-  say: (line: string) => void,
+  kind: K,
+  follow: (o: Orchestrator & { kind: K }) => Promise<string[]>,
 ): Promise<string[]> => {
-  // Only a recipe's Swarm: a project whose program is not a recette recipe has no services to follow.
-  if (s.recipe?.orchestrator.kind !== "swarm") return [];
+  if (s.recipe?.orchestrator.kind !== kind) return [];
   const o = await orchestratorOf(s, outputs);
   try {
-    return o.kind === "swarm" ? await awaitSwarmUpdates(o, stack, since, say) : [];
-  } finally {
-    o.cleanup();
-  }
-};
-
-/** On Kubernetes, after a failed update: the rollouts that passed their deadline, undone (one message each). */
-const kubernetesRollbacks = async (s: StackSession, stack: string, say: (line: string) => void): Promise<string[]> => {
-  if (s.recipe?.orchestrator.kind !== "k3s") return [];
-  const o = await orchestratorOf(s, await s.stack.outputs());
-  try {
-    return o.kind === "k3s" ? await undoFailedRollouts(o, stack, say) : [];
+    return o.kind === kind ? await follow(o as Orchestrator & { kind: K }) : [];
   } finally {
     o.cleanup();
   }
@@ -102,14 +92,20 @@ export const deploy = async (
       ...(pack ? { policyPacks: [pack] } : {}),
     });
   } catch (e) {
-    const undone = await kubernetesRollbacks(s, opts.stack, live.say);
+    // On Kubernetes, the rollouts that passed their deadline, undone (one message each).
+    const undone = await onOrchestrator(s, await s.stack.outputs(), "k3s", (o) =>
+      undoFailedRollouts(o, opts.stack, live.say),
+    );
     live.stop();
     io.err(engineFailure(opts.kind.kind, opts.stack, e, engine.errors > 0));
     for (const f of undone) io.err(`recette ${opts.kind.kind}: ${escapeControls(f)}`);
     return 1;
   }
   const outputs = await s.stack.outputs();
-  const failures = await swarmUpdateFailures(s, outputs, opts.stack, started, live.say);
+  // On Swarm, the updates this run started, followed to their end: one message per update Swarm undid.
+  const failures = await onOrchestrator(s, outputs, "swarm", (o) =>
+    awaitSwarmUpdates(o, opts.stack, started, live.say),
+  );
   live.stop();
   if (failures.length > 0) {
     for (const f of failures) io.err(`recette ${opts.kind.kind}: ${escapeControls(f)}`);
