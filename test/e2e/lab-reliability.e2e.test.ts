@@ -404,6 +404,85 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(failed.length, failures(answers, started)).toBe(0);
   });
 
+  it("a broken release of the 2-replica web service is rolled back by Swarm while the old one serves every request; recette up exits 1 naming it; recette rollback puts back an earlier update's digest with no failed request", async () => {
+    const recette = (...args: string[]) => shAsync(path.join(ROOT, "bin", "recette"), args);
+    const webImage = () =>
+      onManager("service", "inspect", `${LABEL}-web`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}");
+    /** `recette <args>` under a request to web every 100 ms: its result, the answers, the seconds it took. */
+    const polled = async (...args: string[]) => {
+      let done = false;
+      const polling = pollWhile(WEB, () => done, { everyMs: 100, maxRequests: 4000, maxSeconds: 400 });
+      const started = Date.now();
+      const r = await recette(...args);
+      const took = Date.now() - started;
+      // keep asking while the old tasks stop and Traefik forgets them
+      await new Promise((ok) => setTimeout(ok, 6000));
+      done = true;
+      const answers = await polling;
+      const failed = answers.filter((a) => a.status !== 200);
+      return { r, answers, failed, took, why: failures(answers, started) };
+    };
+    fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
+    // Update A, recorded by recette up: what runs now.
+    const a = await recette("up", "-s", STACK, "--no-refresh");
+    expect(a.status, a.output.slice(-3000)).toBe(0);
+    const good = webImage();
+    expect(good).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]{64})?$`));
+
+    fs.writeFileSync(
+      recipeFile,
+      reliabilityRecipe((r) => {
+        webRelease("3")(r);
+        r.apps.find((x: Record<string, any>) => x.service?.name === "web").service.health.command = [
+          "php",
+          "-r",
+          "exit(1);",
+        ];
+      }),
+    );
+    const broken = await polled("up", "-s", STACK, "--no-refresh");
+    expect(broken.r.status, broken.r.output.slice(-3000)).toBe(1);
+    expect(broken.r.output).toContain(`recette up: service ${LABEL}-web: the update failed (`);
+    expect(broken.r.output).toContain(`; Swarm rolled it back to ${good}`);
+    figure(
+      "broken release of web on the lab (health check never passes): recette up exited 1, rolled back",
+      `${broken.answers.length} requests over ${seconds(broken.took)}, ${broken.failed.length} failed`,
+    );
+    expect(broken.answers.length).toBeGreaterThan(50);
+    expect(broken.failed.length, broken.why).toBe(0);
+    expect(webImage()).toBe(good);
+
+    // Update B: web on the previous PluXml image; then recette rollback puts A's digest back.
+    fs.writeFileSync(
+      recipeFile,
+      reliabilityRecipe((r) => {
+        webRelease("2")(r);
+        r.apps.find((x: Record<string, any>) => x.service?.name === "web").service.image =
+          `${LAB.registry}/pluxml:${PREVIOUS_PLUXML}`;
+      }),
+    );
+    const b = await recette("up", "-s", STACK, "--no-refresh");
+    expect(b.status, b.output.slice(-3000)).toBe(0);
+    expect(webImage()).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PREVIOUS_PLUXML}(@sha256:[0-9a-f]{64})?$`));
+    const back = await polled("rollback", "-s", STACK);
+    expect(back.r.status, back.r.output.slice(-3000)).toBe(0);
+    expect(back.r.output).toMatch(
+      new RegExp(`web: \\S+ -> ${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]{64})? \\(update `),
+    );
+    expect(webImage()).toBe(good);
+    figure(
+      "recette rollback of web on the lab (to update A's digest)",
+      `${seconds(back.took)}; ${back.answers.length} requests, ${back.failed.length} failed`,
+    );
+    expect(back.answers.length).toBeGreaterThan(50);
+    expect(back.failed.length, back.why).toBe(0);
+    // The pin lifted, the recipe as the rest of the suite expects it.
+    expect((await recette("config", "rm", "rollback", "-s", STACK)).status).toBe(0);
+    fs.writeFileSync(recipeFile, reliabilityRecipe(webRelease("2")));
+    const fixed = up();
+    expect(fixed.status, fixed.output.slice(-3000)).toBe(0);
+  });
+
   it("node loss: the worker running the blog and a web replica loses its dockerd; web answers again within a bound, the blog is unavailable and comes back with its article", async () => {
     // Swarm may leave both web tasks on one worker after the update (start-first runs three at once):
     // a forced update reschedules them with its spread, one per worker.
