@@ -1,10 +1,12 @@
 export { Cluster, validateK3sArgs, type ClusterArgs } from "./cluster";
 export {
+  baseReplicas,
   kubernetesProblems,
   renderAffinity,
   renderDeployment,
   renderHpa,
   renderIngress,
+  renderPdb,
   renderProbes,
   renderServices,
   TRAEFIK_RULES,

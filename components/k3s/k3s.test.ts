@@ -19,6 +19,7 @@ import {
   renderDeployment,
   renderHpa,
   renderIngress,
+  renderPdb,
   renderProbes,
   renderNodeLabels,
   renderServerInstall,
@@ -410,6 +411,34 @@ describe("renderHpa", () => {
   });
 });
 
+describe("renderPdb", () => {
+  const selectorOf = (w: Workload) =>
+    (renderDeployment(w, ctx()).spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+
+  it("lets a drain evict a replicated Deployment's pods one at a time: exactly its pods, maxUnavailable 1", () => {
+    const w = workload({ replicas: 2 });
+    expect(renderPdb(w, ctx())).toEqual({
+      metadata: { name: "recette-test-blog", namespace: "recette-test", labels: LABELS },
+      spec: { maxUnavailable: 1, selector: { matchLabels: SELECTOR }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+    });
+    expect(renderPdb(w, ctx())!.spec.selector.matchLabels).toEqual(selectorOf(w));
+  });
+
+  it.each([
+    ["1 replica", { replicas: 1 }],
+    ["0 replicas", { replicas: 0 }],
+    // renderDeployment starts it at the autoscaler's minimum: one pod, whatever `replicas` says
+    ["an autoscaling minimum of 1", { replicas: 3, autoscale: { min: 1, max: 4, cpuPercent: 80 } }],
+  ] as const)("gives a workload of %s no budget (one pod: it would block a drain or protect nothing)", (_, over) => {
+    expect(renderPdb(workload(over), ctx())).toBeUndefined();
+  });
+
+  it("counts an autoscaled workload's minimum, as the Deployment does", () => {
+    const w = workload({ replicas: 1, autoscale: { min: 2, max: 4, cpuPercent: 80 } });
+    expect(renderPdb(w, ctx())?.spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: selectorOf(w) } });
+  });
+});
+
 describe("install scripts", () => {
   it.each([
     [{ version: "v1.32.1+k3s1", first: true, datastore: "sqlite" as const }, [], ["--cluster-init", "--server "]],
@@ -745,6 +774,32 @@ describe("Target under mocks", () => {
         }
       ).externalTrafficPolicy,
     ).toBe("Local");
+  });
+
+  it("registers a PodDisruptionBudget over the Deployment's own pods for a replicated workload only", async () => {
+    const web = workload({ name: "web", replicas: 2, routes: [{ host: "web.example.org", path: "/", port: 80 }] });
+    const { registrations, settle } = deploy([blog(), web]);
+    await settle();
+    expect(byType(registrations, "kubernetes:policy/v1:PodDisruptionBudget").map((r) => r.name)).toEqual(["web-pdb"]);
+    const pdb = one(registrations, "kubernetes:policy/v1:PodDisruptionBudget", "web-pdb").inputs as {
+      spec: { selector: unknown };
+    };
+    const dep = one(registrations, "kubernetes:apps/v1:Deployment", "web").inputs as { spec: { selector: unknown } };
+    expect(pdb).toEqual({
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: {
+        name: "recette-test-web",
+        namespace: "recette-test",
+        labels: { ...LABELS, "recette.workload": "web" },
+      },
+      spec: {
+        maxUnavailable: 1,
+        selector: { matchLabels: { "app.kubernetes.io/name": "recette-test-web" } },
+        unhealthyPodEvictionPolicy: "AlwaysAllow",
+      },
+    });
+    expect(pdb.spec.selector).toEqual(dep.spec.selector);
   });
 });
 

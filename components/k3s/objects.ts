@@ -168,7 +168,7 @@ export const renderDeployment = (w: Workload, ctx: ObjectContext): k8s.apps.v1.D
   return {
     metadata: { name: ctx.name, namespace: ctx.namespace, labels: ctx.labels },
     spec: {
-      replicas: w.autoscale ? w.autoscale.min : w.replicas,
+      replicas: baseReplicas(w),
       progressDeadlineSeconds: progressDeadlineSeconds(w),
       selector: { matchLabels: renderSelector(ctx) },
       strategy: {
@@ -291,6 +291,32 @@ export const renderHpa = (w: Workload, ctx: ObjectContext) =>
               resource: { name: "cpu", target: { type: "Utilization", averageUtilization: w.autoscale.cpuPercent } },
             },
           ],
+        },
+      }
+    : undefined;
+
+/** Pods the Deployment runs when nothing scales it: its replicas, or the autoscaler's minimum. */
+export const baseReplicas = (w: Workload): number => (w.autoscale ? w.autoscale.min : w.replicas);
+
+/**
+ * A PodDisruptionBudget for a replicated Deployment (2 replicas or more, or an autoscaling minimum of 2 or
+ * more), selecting exactly its pods: a drain through the Eviction API (`kubectl drain`) evicts one of them
+ * at a time and waits until its replacement is ready before it evicts the next, so the others keep serving
+ * while a node is maintained. A pod that is not ready serves nothing and may always be evicted
+ * (AlwaysAllow): a crash-looping pod never holds a drain up.
+ *
+ * A single-replica workload gets none: a budget on one pod would block every drain forever
+ * (minAvailable: 1) or protect nothing (maxUnavailable: 1). Its pod is evicted, and the workload is down
+ * until it runs again, as a Swarm task is when its node is drained.
+ */
+export const renderPdb = (w: Workload, ctx: ObjectContext) =>
+  baseReplicas(w) >= 2
+    ? {
+        metadata: { name: ctx.name, namespace: ctx.namespace, labels: ctx.labels },
+        spec: {
+          maxUnavailable: 1,
+          selector: { matchLabels: renderSelector(ctx) },
+          unhealthyPodEvictionPolicy: "AlwaysAllow" as const,
         },
       }
     : undefined;

@@ -12,6 +12,7 @@ import {
   renderDeployment,
   renderHpa,
   renderIngress,
+  renderPdb,
   renderServices,
   TRAEFIK_RULES,
   type ObjectContext,
@@ -33,7 +34,10 @@ const k8sLabels = (n: Naming, workload: string) => {
   return { "recette.stack": l["recette.stack"]!, "recette.recipe": l["recette.recipe"]!, "recette.workload": workload };
 };
 
-/** Runs Workloads on Kubernetes (k3s): a Namespace per stack, then Deployments, Services, PVCs, Ingresses. */
+/**
+ * Runs Workloads on Kubernetes (k3s): a Namespace per stack, then Deployments, Services, PVCs, Ingresses,
+ * HPAs and (for replicated Deployments) PodDisruptionBudgets.
+ */
 export class Target extends pulumi.ComponentResource implements WorkloadTarget {
   readonly kind = "k3s" as const;
   readonly namespace: k8s.core.v1.Namespace;
@@ -180,6 +184,8 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     if (ingress) resources.push(new k8s.networking.v1.Ingress(`${w.name}-ingress`, ingress, opts));
     const hpa = renderHpa(w, ctx);
     if (hpa) resources.push(new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${w.name}-hpa`, hpa, opts));
+    const pdb = renderPdb(w, ctx);
+    if (pdb) resources.push(new k8s.policy.v1.PodDisruptionBudget(`${w.name}-pdb`, pdb, opts));
     return { name: deployment.metadata.name, image: w.image, resources };
   }
 }

@@ -1,10 +1,8 @@
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
-import { renderStack } from "../../engine/render";
-import { ROOT } from "../helpers";
+import { stringify } from "yaml";
 import { startApiServer, type ApiServer } from "../kubernetes/apiserver";
 import { etcdBinary, findKubernetesBinaries } from "../kubernetes/binaries";
+import { renderedK8sObjects, type RenderedObject } from "./k8s-rendered";
 
 // The source of truth for the k3s target's objects: the real Kubernetes API server (the version
 // scripts/ensure-kubernetes builds) accepts every object `recette render` makes for
@@ -30,15 +28,11 @@ describe.runIf(inCi && !deferred && absent.length > 0)("real API server (CI)", (
 
 describe.skipIf(absent.length > 0 || deferred)("rendered Kubernetes objects (blog-k3s) on the real API server", () => {
   let api: ApiServer;
-  let objects: { file: string; doc: Record<string, unknown> }[];
+  let objects: RenderedObject[];
 
   beforeAll(async () => {
-    const rendered = (
-      await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })
-    ).artifacts;
-    objects = rendered
-      .filter((a) => a.path.startsWith("k8s/"))
-      .map((a) => ({ file: a.path, doc: parse(a.content) as Record<string, unknown> }));
+    // A PodDisruptionBudget included: the same recipe with a replicated Deployment supplies it (./k8s-rendered.ts).
+    objects = await renderedK8sObjects();
     // render redacts a Secret's data as a whole; the API gets keys with stand-in values instead.
     for (const o of objects)
       if (o.doc.kind === "Secret" && o.doc.stringData === "[secret]") o.doc.stringData = { "redacted-by-render": "x" };

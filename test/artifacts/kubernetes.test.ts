@@ -1,20 +1,13 @@
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { renderStack, type Artifact } from "../../engine/render";
-import { ROOT } from "../helpers";
+import { renderedK8sObjects, type RenderedObject } from "./k8s-rendered";
 import { modelName, modelOf, unknownFields } from "./k8s-schema";
 
-// Every Kubernetes object `recette render` writes is checked against the API's own schema (./k8s-schema.ts).
+// Every Kubernetes object `recette render` writes is checked against the API's own schema (./k8s-schema.ts),
+// a PodDisruptionBudget included (./k8s-rendered.ts).
 
-let objects: { file: string; doc: Record<string, unknown> }[];
+let objects: RenderedObject[];
 beforeAll(async () => {
-  const rendered: Artifact[] = (
-    await renderStack({ root: ROOT, stack: "staging", recipe: path.join(ROOT, "recipes/blog-k3s.yaml") })
-  ).artifacts;
-  objects = rendered
-    .filter((a) => a.path.startsWith("k8s/"))
-    .map((a) => ({ file: a.path, doc: parse(a.content) as Record<string, unknown> }));
+  objects = await renderedK8sObjects();
   // render redacts a Secret's data as a whole ("[secret]"); its shape is checked with an empty map.
   for (const o of objects) if (o.doc.kind === "Secret" && o.doc.stringData === "[secret]") o.doc.stringData = {};
 });
@@ -30,6 +23,7 @@ describe("rendered Kubernetes objects (blog-k3s)", () => {
       "Ingress",
       "Namespace",
       "PersistentVolumeClaim",
+      "PodDisruptionBudget",
       "Secret",
       "Service",
       "ServiceAccount",

@@ -164,6 +164,35 @@ export declare const renderHpa: (w: Workload, ctx: ObjectContext) => {
         }[];
     };
 } | undefined;
+/** Pods the Deployment runs when nothing scales it: its replicas, or the autoscaler's minimum. */
+export declare const baseReplicas: (w: Workload) => number;
+/**
+ * A PodDisruptionBudget for a replicated Deployment (2 replicas or more, or an autoscaling minimum of 2 or
+ * more), selecting exactly its pods: a drain through the Eviction API (`kubectl drain`) evicts one of them
+ * at a time and waits until its replacement is ready before it evicts the next, so the others keep serving
+ * while a node is maintained. A pod that is not ready serves nothing and may always be evicted
+ * (AlwaysAllow): a crash-looping pod never holds a drain up.
+ *
+ * A single-replica workload gets none: a budget on one pod would block every drain forever
+ * (minAvailable: 1) or protect nothing (maxUnavailable: 1). Its pod is evicted, and the workload is down
+ * until it runs again, as a Swarm task is when its node is drained.
+ */
+export declare const renderPdb: (w: Workload, ctx: ObjectContext) => {
+    metadata: {
+        name: string;
+        namespace: string;
+        labels: Record<string, string>;
+    };
+    spec: {
+        maxUnavailable: number;
+        selector: {
+            matchLabels: {
+                "app.kubernetes.io/name": string;
+            };
+        };
+        unhealthyPodEvictionPolicy: "AlwaysAllow";
+    };
+} | undefined;
 /** What Traefik's Kubernetes Ingress provider reads. */
 export declare const TRAEFIK_RULES: {
     apiGroups: string[];

@@ -12,7 +12,10 @@ export interface TargetArgs {
     /** k3s pod network, from which the relay accepts mail. Defaults to 10.42.0.0/16 (k3s's default). */
     podCidr?: string;
 }
-/** Runs Workloads on Kubernetes (k3s): a Namespace per stack, then Deployments, Services, PVCs, Ingresses. */
+/**
+ * Runs Workloads on Kubernetes (k3s): a Namespace per stack, then Deployments, Services, PVCs, Ingresses,
+ * HPAs and (for replicated Deployments) PodDisruptionBudgets.
+ */
 export declare class Target extends pulumi.ComponentResource implements WorkloadTarget {
     readonly kind: "k3s";
     readonly namespace: k8s.core.v1.Namespace;
