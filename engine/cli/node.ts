@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { escapeControls } from "../load/text";
-import { describePlan, planNode, type SwarmNode } from "../node/plan";
+import { activateK8sNode, deploymentsOn, drainK8sNode, readK8sNodes, waitAvailable, waitK8sReady } from "../node/k8s";
+import { describePlan, planNode, type NodePlan, type ServiceFacts, type SwarmNode } from "../node/plan";
 import {
   activateNode,
   drainNode,
@@ -31,7 +32,7 @@ export interface NodeOptions extends StackOptions {
   command: string[];
 }
 
-/** A node as the recipe or Swarm names it: a host name, or a node ID. */
+/** A node as the recipe or the cluster names it: a host name, or a node ID. */
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** The argument list's problems, in the CLI's words (exit 2), or the options. */
@@ -45,8 +46,7 @@ export const parseNodeArgs = (
       ok: false,
       message: `${action === undefined ? "which action?" : `unknown action ${JSON.stringify(action)}`} (one of ${ACTIONS.join(", ")})`,
     };
-  if (!node)
-    return { ok: false, message: "which node? (its name in the recipe, e.g. worker-1, or its Swarm host name)" };
+  if (!node) return { ok: false, message: "which node? (its name in the recipe, e.g. worker-1, or in the cluster)" };
   if (!NODE_NAME.test(node)) return { ok: false, message: `${JSON.stringify(node)} is not a node name` };
   if (action === "maintain" && command.length === 0)
     return { ok: false, message: "maintain runs a command on the node: give it after --, e.g. -- apt-get -y upgrade" };
@@ -75,27 +75,25 @@ const recipeHost = (recipe: Recipe | undefined, name: string): SshTarget | undef
 };
 
 /**
- * The Swarm node `name` means: its host name or ID in the swarm, else the recipe's host of that name,
- * asked over SSH which node it is (as the join step does).
+ * The node `name` means: its name or ID in the cluster, else the recipe's host of that name, asked over
+ * SSH which node it is: on Swarm its node ID (as the join step asks), on Kubernetes its host name (the
+ * node's name by default).
  */
 const findNode = (nodes: SwarmNode[], name: string, target: SshTarget | undefined, o: Orchestrator): SwarmNode => {
   const direct = nodes.find((n) => n.hostname === name || n.id === name);
   if (direct) return direct;
   if (!target) {
     const known = nodes.map((n) => n.hostname).join(", ");
-    throw new Error(`the swarm has no node ${JSON.stringify(name)} (its nodes: ${known})`);
+    throw new Error(`the cluster has no node ${JSON.stringify(name)} (its nodes: ${known})`);
   }
-  const r = spawnSync("ssh", sshArgs(target, ["docker", "info", "--format", "{{.Swarm.NodeID}}"]), {
-    env: o.env,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  const id = (r.stdout ?? "").trim();
-  const node = nodes.find((n) => n.id === id);
+  const probe = o.kind === "swarm" ? ["docker", "info", "--format", "{{.Swarm.NodeID}}"] : ["hostname"];
+  const r = spawnSync("ssh", sshArgs(target, probe), { env: o.env, encoding: "utf8", timeout: 60_000 });
+  const said = (r.stdout ?? "").trim();
+  const node = nodes.find((n) => n.id === said);
   if (r.status !== 0 || !node)
     throw new Error(
-      `host ${name} (${target.user}@${target.address}:${target.port}) did not say which Swarm node it is ` +
-        `(${(r.stderr ?? "").trim().split("\n").pop() || `node id ${JSON.stringify(id)}`})`,
+      `host ${name} (${target.user}@${target.address}:${target.port}) did not say which node it is ` +
+        `(${(r.stderr ?? "").trim().split("\n").pop() || `${probe.join(" ")}: ${JSON.stringify(said)}`})`,
     );
   return node;
 };
@@ -131,32 +129,78 @@ const rebalanceable = (o: Orchestrator): string[] => {
     .map(([name]) => name!);
 };
 
+/** What `recette node` does on one orchestrator: Swarm with the docker client, Kubernetes with kubectl. */
+interface NodeDriver {
+  nodes: () => SwarmNode[];
+  onNode: (n: SwarmNode) => ServiceFacts[];
+  drain: (plan: NodePlan, say: (l: string) => void) => Promise<void>;
+  ready: (n: SwarmNode) => Promise<void>;
+  activate: (n: SwarmNode, rebalance: string[], say: (l: string) => void) => Promise<void>;
+  /** The replicated services a node's return should spread again, when no plan says which. */
+  rebalanceable: () => string[];
+  /** Waits until a service that was down meanwhile serves again. */
+  back: (service: string) => Promise<void>;
+}
+
+const swarmDriver = (o: Orchestrator): NodeDriver => ({
+  nodes: () => readNodes(o),
+  onNode: (n) => servicesOn(o, n),
+  drain: (plan, say) => drainNode(o, plan, say),
+  ready: (n) => waitReady(o, n),
+  activate: (n, rebalance, say) => activateNode(o, n, rebalance, say),
+  rebalanceable: () => rebalanceable(o),
+  back: async (service) => {
+    await waitUntil(
+      `${service} running again`,
+      () => {
+        const r = runClient(o, [
+          "service",
+          "ps",
+          service,
+          "--filter",
+          "desired-state=running",
+          "--format",
+          "{{.CurrentState}}",
+        ]);
+        return r.stdout.split("\n").some((l) => l.startsWith("Running"))
+          ? { done: true }
+          : { seen: r.stdout.trim() || r.message };
+      },
+      300,
+    );
+  },
+});
+
+const k8sDriver = (o: Orchestrator): NodeDriver => ({
+  nodes: () => readK8sNodes(o),
+  onNode: (n) => deploymentsOn(o, n),
+  drain: (plan, say) => drainK8sNode(o, plan, say),
+  ready: (n) => waitK8sReady(o, n),
+  activate: (n, rebalance, say) => activateK8sNode(o, n, rebalance, say),
+  rebalanceable: () => [],
+  back: (service) => waitAvailable(o, service),
+});
+
 /**
- * Exit 0 done; 1 refused (downtime without --accept-downtime, a node that is not in the swarm, a
- * Kubernetes stack) or failed (the node is left as the message says); 2 usage.
+ * Exit 0 done; 1 refused (downtime without --accept-downtime, a node that is not in the cluster, a
+ * command for a node the recipe cannot reach over SSH) or failed (the node is left as the message
+ * says); 2 usage.
  */
 export const node = async (opts: NodeOptions, io: StackIo): Promise<number> => {
   const live = progressOf(io);
   const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   return withStack("node", { ...opts, agent: true }, io, live, async (s) => {
     const o = await orchestratorOf(s, await s.stack.outputs());
     try {
-      if (o.kind !== "swarm") {
-        live.stop();
-        io.err(
-          `recette node: stack ${opts.stack} runs on Kubernetes: use kubectl drain|uncordon <node> ` +
-            "(recette writes a PodDisruptionBudget for each replicated Deployment, so a drain evicts one pod at a time); " +
-            "recette node drives Swarm nodes",
-        );
-        return 1;
-      }
+      const driver = o.kind === "swarm" ? swarmDriver(o) : k8sDriver(o);
       const target = recipeHost(s.recipe, opts.node);
-      const nodes = readNodes(o);
-      const n = findNode(nodes, opts.node, target, o);
+      const n = findNode(driver.nodes(), opts.node, target, o);
+      const bringBack = `recette node activate -s ${opts.stack} ${opts.node}`;
       if (opts.action === "activate") {
-        await activateNode(o, n, rebalanceable(o), live.say);
+        await driver.activate(n, driver.rebalanceable(), live.say);
         live.stop();
-        io.out(`${n.hostname}: active, the stack's replicated services spread again`);
+        io.out(`${n.hostname}: active again in ${elapsed()}`);
         return 0;
       }
       if (opts.action === "maintain" && !target) {
@@ -167,9 +211,9 @@ export const node = async (opts: NodeOptions, io: StackIo): Promise<number> => {
         );
         return 1;
       }
-      const plan = planNode(n, nodes, servicesOn(o, n));
+      const plan = planNode(n, driver.nodes(), driver.onNode(n));
       live.stop();
-      for (const line of describePlan(plan)) io.err(`${n.hostname}: ${line}`);
+      for (const line of describePlan(plan, o.kind)) io.err(`${n.hostname}: ${line}`);
       if (plan.downtime.length > 0 && !opts.acceptDowntime) {
         io.err(
           `recette node: ${plan.downtime.map((d) => d.service).join(", ")} would be unavailable (above); nothing was ` +
@@ -179,12 +223,10 @@ export const node = async (opts: NodeOptions, io: StackIo): Promise<number> => {
       }
       const go = progressOf(io);
       try {
-        await drainNode(o, plan, go.say);
+        await driver.drain(plan, go.say);
         if (opts.action === "drain") {
           go.stop();
-          io.out(
-            `${n.hostname}: drained in ${((Date.now() - t0) / 1000).toFixed(1)} s (recette node activate -s ${opts.stack} ${opts.node} brings it back)`,
-          );
+          io.out(`${n.hostname}: drained in ${elapsed()} (${bringBack} brings it back)`);
           return 0;
         }
         go.say(`${n.hostname}: running ${opts.command.join(" ")}`);
@@ -192,47 +234,26 @@ export const node = async (opts: NodeOptions, io: StackIo): Promise<number> => {
         const code = await runOnNode(target!, opts.command, o.env);
         if (code !== 0) {
           io.err(
-            `recette node: the command exited ${code} on ${opts.node}; the node stays drained. Fix it, then: ` +
-              `recette node activate -s ${opts.stack} ${opts.node}`,
+            `recette node: the command exited ${code} on ${opts.node}; the node stays drained. Fix it, then: ${bringBack}`,
           );
           return 1;
         }
         const back = progressOf(io);
-        back.say(`${n.hostname}: waiting until the swarm reports it ready`);
-        await waitReady(o, n);
-        await activateNode(
-          o,
+        back.say(`${n.hostname}: waiting until the cluster reports it ready`);
+        await driver.ready(n);
+        await driver.activate(
           n,
           plan.moves.map((m) => m.service),
           back.say,
         );
-        for (const d of plan.downtime)
-          await waitUntil(
-            `${d.service} running again`,
-            () => {
-              const r = runClient(o, [
-                "service",
-                "ps",
-                d.service,
-                "--filter",
-                "desired-state=running",
-                "--format",
-                "{{.CurrentState}}",
-              ]);
-              return r.stdout.split("\n").some((l) => l.startsWith("Running"))
-                ? { done: true }
-                : { seen: r.stdout.trim() || r.message };
-            },
-            300,
-          );
+        for (const d of plan.downtime) await driver.back(d.service);
         back.stop();
-        io.out(`${n.hostname}: maintained in ${((Date.now() - t0) / 1000).toFixed(1)} s, active again`);
+        io.out(`${n.hostname}: maintained in ${elapsed()}, active again`);
         return 0;
       } catch (e) {
         go.stop();
         io.err(
-          `recette node: ${escapeControls((e as Error).message)}; ${n.hostname} may be left paused or drained: ` +
-            `recette node activate -s ${opts.stack} ${opts.node} brings it back`,
+          `recette node: ${escapeControls((e as Error).message)}; ${n.hostname} may be left paused or drained: ${bringBack}`,
         );
         return 1;
       }

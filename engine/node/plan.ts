@@ -103,11 +103,12 @@ export const planNode = (node: SwarmNode, nodes: SwarmNode[], services: ServiceF
   return { node, moves, downtime };
 };
 
-/** The plan as the lines `recette node` prints before it acts. */
-export const describePlan = (p: NodePlan): string[] => [
-  ...p.moves.map(
-    (m) =>
-      `${m.service}: ${m.replicas} replicas, start-first: scaled to ${m.scaledTo} while its tasks move off ${p.node.hostname}, then back to ${m.replicas} (no failed request)`,
+/** The plan as the lines `recette node` prints before it acts (Kubernetes moves pods by eviction, not by scaling). */
+export const describePlan = (p: NodePlan, kind: "swarm" | "k3s" = "swarm"): string[] => [
+  ...p.moves.map((m) =>
+    kind === "swarm"
+      ? `${m.service}: ${m.replicas} replicas, start-first: scaled to ${m.scaledTo} while its tasks move off ${p.node.hostname}, then back to ${m.replicas} (no failed request)`
+      : `${m.service}: ${m.replicas} replicas: its pods on ${p.node.hostname} evicted one at a time (its PodDisruptionBudget), the others serving (no failed request)`,
   ),
   ...p.downtime.map((d) => `${d.service}: DOWNTIME: ${d.reason}`),
   ...(p.moves.length + p.downtime.length === 0 ? [`no service has a task on ${p.node.hostname}`] : []),

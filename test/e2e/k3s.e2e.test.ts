@@ -348,6 +348,37 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(home.body).toContain(ARTICLE);
   });
 
+  it("recette node on the one-node cluster: every Deployment listed as downtime and the drain refused without --accept-downtime; with it, kubectl drain evicts them, activate uncordons, the blog serves its article again", async () => {
+    const node = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
+    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+    const cordoned = () => kubectl("get", "node", node, "-o", "jsonpath={.spec.unschedulable}").stdout.trim();
+    const refused = await cli("node", "drain", "-s", STACK, node);
+    expect(refused.status, refused.output).toBe(1);
+    expect(refused.output).toContain(`${node}: ${NS}-blog: DOWNTIME: no other node may run it`);
+    expect(refused.output).toContain("would be unavailable (above); nothing was changed");
+    expect(cordoned()).toBe("");
+    const t0 = Date.now();
+    const drained = await cli("node", "drain", "-s", STACK, node, "--accept-downtime");
+    expect(drained.status, drained.output).toBe(0);
+    expect(drained.output).toContain(`${node}: drained in `);
+    expect(cordoned()).toBe("true");
+    expect(podOf("blog")).toBe("");
+    const activated = await cli("node", "activate", "-s", STACK, node);
+    expect(activated.status, activated.output).toBe(0);
+    expect(cordoned()).toBe("");
+    await waitFor(
+      "the article after the node is back",
+      async () => {
+        const a = await request("https", HOST, HTTPS, "/", { address: NODE }).catch(() => undefined);
+        return a?.status === 200 && a.body.includes(ARTICLE) ? true : undefined;
+      },
+      300,
+    );
+    console.log(
+      `recette node on the one-node cluster: drain and activate, the blog back with its article ${Math.round((Date.now() - t0) / 1000)} s after the drain began`,
+    );
+  });
+
   it("recette backup and restore on the cluster: the claims archived from the running blog; restore --stop puts them back over a later change", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k3s-backup-"));
     const archive = path.join(dir, "k3s.tar.gz");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseNodeArgs } from "../../engine/cli/node";
 import { describePlan, planNode, satisfies, type ServiceFacts, type SwarmNode } from "../../engine/node/plan";
+import { parseDeploymentsOn, parseK8sNodes } from "../../engine/node/k8s";
 import { parseNodes, parseServices, sshArgs } from "../../engine/node/swarm";
 import { recette } from "./cli-helpers";
 
@@ -132,6 +133,85 @@ describe("what the docker client answers", () => {
   });
 });
 
+describe("what kubectl answers", () => {
+  it("reads nodes: a cordoned node is paused, the control plane a manager, Ready from the conditions", () => {
+    const json = JSON.stringify({
+      items: [
+        {
+          metadata: { name: "recette-node", labels: { "node-role.kubernetes.io/control-plane": "" } },
+          spec: { unschedulable: true },
+          status: { conditions: [{ type: "Ready", status: "True" }] },
+        },
+        { metadata: { name: "w" }, spec: {}, status: { conditions: [{ type: "Ready", status: "Unknown" }] } },
+      ],
+    });
+    expect(parseK8sNodes(json)).toEqual([
+      {
+        id: "recette-node",
+        hostname: "recette-node",
+        role: "manager",
+        availability: "pause",
+        ready: true,
+        labels: { "node-role.kubernetes.io/control-plane": "" },
+      },
+      { id: "w", hostname: "w", role: "worker", availability: "active", ready: false, labels: {} },
+    ]);
+  });
+
+  it("reads the stack's Deployments with their pods on the node (by selector), start-first when maxUnavailable is 0", () => {
+    const deployments = JSON.stringify({
+      items: [
+        {
+          metadata: { name: "s-web" },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { "app.kubernetes.io/name": "s-web" } },
+            strategy: { rollingUpdate: { maxUnavailable: 0 } },
+            template: { spec: {} },
+          },
+        },
+        {
+          metadata: { name: "s-blog" },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { "app.kubernetes.io/name": "s-blog" } },
+            strategy: { rollingUpdate: { maxUnavailable: 1 } },
+            template: {
+              spec: {
+                affinity: {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: [{ matchExpressions: [{ key: "disk", operator: "In", values: ["ssd"] }] }],
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
+    });
+    const pods = JSON.stringify({
+      items: [
+        { metadata: { labels: { "app.kubernetes.io/name": "s-web" } }, status: { phase: "Running" } },
+        { metadata: { labels: { "app.kubernetes.io/name": "s-blog" } }, status: { phase: "Running" } },
+        { metadata: { labels: { "app.kubernetes.io/name": "s-blog" } }, status: { phase: "Succeeded" } },
+      ],
+    });
+    expect(parseDeploymentsOn(deployments, pods)).toEqual([
+      { name: "s-web", replicas: 2, order: "start-first", constraints: [], tasksOnNode: 1 },
+      { name: "s-blog", replicas: 1, order: "stop-first", constraints: ["node.labels.disk==ssd"], tasksOnNode: 1 },
+    ]);
+  });
+
+  it("describes a Kubernetes move as evictions under the PodDisruptionBudget", () => {
+    const p = planNode(w1, [manager, w1, w2], [service("web")]);
+    expect(describePlan(p, "k3s")).toEqual([
+      "web: 2 replicas: its pods on worker-1 evicted one at a time (its PodDisruptionBudget), the others serving (no failed request)",
+    ]);
+  });
+});
+
 describe("recette node's arguments", () => {
   it("takes an action, a node, and for maintain the command", () => {
     expect(parseNodeArgs({ stack: "lab" }, ["maintain", "worker-1", "apt-get", "-y", "upgrade"])).toEqual({
@@ -153,7 +233,7 @@ describe("recette node's arguments", () => {
   it.each([
     [["reboot", "worker-1"], 'unknown action "reboot" (one of drain, activate, maintain)'],
     [[], "which action? (one of drain, activate, maintain)"],
-    [["drain"], "which node? (its name in the recipe, e.g. worker-1, or its Swarm host name)"],
+    [["drain"], "which node? (its name in the recipe, e.g. worker-1, or in the cluster)"],
     [["drain", "worker 1"], '"worker 1" is not a node name'],
     [["maintain", "worker-1"], "maintain runs a command on the node: give it after --, e.g. -- apt-get -y upgrade"],
     [["activate", "worker-1", "ls"], 'activate runs no command (only maintain does): "ls"'],

@@ -10,9 +10,10 @@ const options: OptionDef[] = [
 
 export const node: CommandDef = {
   name: "node",
-  summary: "take a Swarm node out for maintenance and back, moving replicated services first (no failed request)",
+  summary: "take a node out for maintenance and back, moving replicated services first (no failed request)",
   details:
-    "drain: pause the node, start each replicated start-first service's replacement tasks elsewhere, then drain it. " +
+    "drain: on Swarm, pause the node, start each replicated start-first service's replacement tasks elsewhere, then " +
+    "drain it; on Kubernetes, kubectl drain (evictions through each replicated Deployment's PodDisruptionBudget). " +
     "activate: make it active again and spread those services back. maintain: drain, run the command on the node " +
     "over SSH, wait until the swarm reports it ready, activate. Services that cannot keep serving (one replica, " +
     "stop-first, global, or pinned to this node) are listed first and need --accept-downtime. " +
