@@ -195,7 +195,8 @@ export const node = async (opts: NodeOptions, io: StackIo): Promise<number> => {
     try {
       const driver = o.kind === "swarm" ? swarmDriver(o) : k8sDriver(o);
       const target = recipeHost(s.recipe, opts.node);
-      const n = findNode(driver.nodes(), opts.node, target, o);
+      const nodes = driver.nodes();
+      const n = findNode(nodes, opts.node, target, o);
       const bringBack = `recette node activate -s ${opts.stack} ${opts.node}`;
       if (opts.action === "activate") {
         await driver.activate(n, driver.rebalanceable(), live.say);
@@ -211,7 +212,7 @@ export const node = async (opts: NodeOptions, io: StackIo): Promise<number> => {
         );
         return 1;
       }
-      const plan = planNode(n, driver.nodes(), driver.onNode(n));
+      const plan = planNode(n, nodes, driver.onNode(n));
       live.stop();
       for (const line of describePlan(plan, o.kind)) io.err(`${n.hostname}: ${line}`);
       if (plan.downtime.length > 0 && !opts.acceptDowntime) {

@@ -1,4 +1,4 @@
-import { runClient, type Orchestrator } from "../status/orchestrator";
+import { mustRunClient, runClient, type Orchestrator } from "../status/orchestrator";
 import type { NodePlan, ServiceFacts, SwarmNode } from "./plan";
 import { waitUntil } from "./swarm";
 
@@ -11,11 +11,7 @@ import { waitUntil } from "./swarm";
  * time, the other keeps serving (its preStop sleep covers the Ingress's catch-up).
  */
 
-const must = (o: Orchestrator, args: string[], timeoutMs = 60_000): string => {
-  const r = runClient(o, args, timeoutMs);
-  if (!r.ok) throw new Error(`kubectl ${args.join(" ")}: ${r.message}`);
-  return r.stdout;
-};
+const must = mustRunClient;
 
 interface NodeJson {
   metadata: { name: string; labels?: Record<string, string> };

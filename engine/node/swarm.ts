@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { shellCommand } from "../../components/escape";
-import { runClient, type Orchestrator } from "../status/orchestrator";
+import { mustRunClient, type Orchestrator } from "../status/orchestrator";
 import type { NodePlan, ServiceFacts, SwarmNode } from "./plan";
 
 /**
@@ -8,11 +8,7 @@ import type { NodePlan, ServiceFacts, SwarmNode } from "./plan";
  * carries out a plan (engine/node/plan.ts) with the docker client against the stack's manager.
  */
 
-const must = (o: Orchestrator, args: string[], timeoutMs = 60_000): string => {
-  const r = runClient(o, args, timeoutMs);
-  if (!r.ok) throw new Error(`docker ${args.join(" ")}: ${r.message}`);
-  return r.stdout;
-};
+const must = mustRunClient;
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 

@@ -81,3 +81,10 @@ export const runClient = (
     message: (r.stderr ?? "").trim() || `${o.client} ${args[0]} exited ${r.status}`,
   };
 };
+
+/** Runs the orchestrator's client and answers its output; a failure throws, naming the command and why. */
+export const mustRunClient = (o: Orchestrator, args: string[], timeoutMs = 60_000): string => {
+  const r = runClient(o, args, timeoutMs);
+  if (!r.ok) throw new Error(`${o.client} ${args.join(" ")}: ${r.message}`);
+  return r.stdout;
+};
