@@ -118,7 +118,7 @@ export const resolveModel = (
   // Every value the stack sets is held to its field's grammar, even while other keys are still unset.
   const configRefs = refs.filter((r) => r.kind === "config" && values.get(r.key) !== undefined && !misused.includes(r));
   const resolved = configRefs.reduce<unknown>((doc, r) => replaceAt(doc, r.path, values.get(r.key)), loaded.recipe);
-  const parsed = Recipe.safeParse(resolved, { reportInput: true });
+  const parsed = Recipe.safeParse(resolved, { reportInput: true, jitless: true }); // as in load.ts
   if (!parsed.success) {
     for (const l of parsed.error.issues.flatMap((issue) => translate(issue, recipeJsonSchema(), resolved))) {
       const ref = configRefs.find((r) => startsWith(l.path, r.path));

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { email, hostname, login, name, port, show, size, version } from "./formats";
 import { PLUXML_LOCALES, PLUXML_TIMEZONES } from "./pluxml-lists";
 import { ConfigRef, secret } from "./refs";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { count, email, hostname, httpsUrl, version } from "./formats";
 import { ConfigRef, secret } from "./refs";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The grammar of every free-text value a recipe (or a stack value standing for it) may hold. Each

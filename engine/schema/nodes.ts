@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { K3S_API } from "../../components/cluster-facts";
 import { address, cidr, fieldOf, count, labelKey, labelValue, name, posixUser, size, sshPublicKey } from "./formats";
 import { ConfigRef, secret } from "./refs";

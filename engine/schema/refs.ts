@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A value read from the stack's configuration (`recette config set KEY VALUE`). */
 export const ConfigRef = z
