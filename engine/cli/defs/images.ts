@@ -1,4 +1,4 @@
-import { argvCommand, type CommandDef, type OptionDef } from "../define";
+import type { CommandDef, OptionDef } from "../define";
 
 const options: OptionDef[] = [
   {
@@ -21,5 +21,5 @@ export const images: CommandDef = {
     "recette images --registry 10.253.1.1:5000",
     "recette images --registry 10.253.1.1:5000 --pluxml 5.8.20,5.8.21",
   ],
-  load: async () => argvCommand({ options }, (require("../images") as typeof import("../images")).imagesCommand),
+  load: async () => (require("../images") as typeof import("../images")).imagesRun,
 };
