@@ -34,6 +34,29 @@ recette_stack() {
   pulumi stack select "$stack" --non-interactive 2>/dev/null || pulumi stack init "$stack" --non-interactive >&2
 }
 
+# apt-get install of Debian packages, the one way the scripts install them. It waits for dpkg's lock (up to
+# 10 minutes) instead of failing at once: the e2e lanes, a user's other terminal or unattended-upgrades may
+# install at the same moment (a cold CI run failed so: the lab and Kubernetes lanes installed together).
+# The package lists are fetched only when a package is not found.
+recette_apt_install() {
+  [ "$(id -u)" = 0 ] || die "installing $* needs root (or run: sudo apt-get install $*)"
+  local wait=(-o DPkg::Lock::Timeout=600) i
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get "${wait[@]}" install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 && return 0
+  # apt-get update takes the lists' lock, which DPkg::Lock::Timeout does not cover: retried.
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    apt-get "${wait[@]}" update -qq >/dev/null 2>&1 && break
+    [ "$i" = 10 ] && die "apt-get update failed 10 times (is another apt-get running, or the archive unreachable?)"
+    sleep 10
+  done
+  apt-get "${wait[@]}" install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Package installs must not start daemons on a test machine (OpenSMTPD would take port 25, sshd port 22).
+recette_no_daemon_start() {
+  [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
+}
+
 # What the lab (scripts/lab-up) runs besides Docker: sshd, ip/nsenter, iptables, the CNCF registry,
 # skopeo (pushes to the lab's plain-HTTP registry), swaks (the reliability suite's SMTP client).
 # Debian packages; no daemon is started by apt.
@@ -45,8 +68,8 @@ recette_lab_packages() {
   done
   [ "${#missing[@]}" = 0 ] && return 0
   say "installing ${missing[*]}"
-  [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  recette_no_daemon_start
+  recette_apt_install "${missing[@]}"
 }
 
 # The stack named by --stack NAME (or --stack=NAME) among a script's arguments; default local.

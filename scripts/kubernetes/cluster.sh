@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by scripts/ensure-kubernetes: start and stop the one-node cluster. Needs KBIN, KCACHE,
-# the *_DIR and *_IMAGE variables, log and die.
+# the *_DIR and *_IMAGE variables, log and die, and scripts/lib.sh (recette_apt_install).
 
 KSTATE="${RECETTE_K8S_STATE:-/var/lib/recette-k8s}"
 KRUN=/run/recette-k8s
@@ -37,8 +37,8 @@ host_packages() { # Debian packages the node needs (no daemon is started by apt 
   [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
   [ "${#missing[@]}" = 0 ] && return 0
   log "installing ${missing[*]}"
-  [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  recette_no_daemon_start
+  recette_apt_install "${missing[@]}"
 }
 
 # Images built here from the binaries above (FROM scratch: each is one static binary).
