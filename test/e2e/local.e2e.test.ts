@@ -335,6 +335,72 @@ describe("the local environment on the real engine", () => {
     ).toBe(true);
   });
 
+  it("a broken release of the stop-first blog (its container exits): Swarm brings the old task back with the article, recette up exits 1 naming it; the gap is printed", async () => {
+    // The release on the machine now, its entrypoint replaced by one that exits at once.
+    const broken = "recette/pluxml:e2e-broken";
+    const build = sh("docker", ["build", "-q", "-t", broken, "-"], {
+      input: 'FROM recette/pluxml:e2e-next\nENTRYPOINT ["sh", "-c", "echo this release is broken >&2; exit 3"]\n',
+    });
+    expect(build.status, build.output).toBe(0);
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        webRelease("2")(r);
+        r.apps[0].pluxml.version = "e2e-broken";
+      }),
+    );
+    const stamped: { at: number; status: number }[] = [];
+    const poll = pollWhile(async () => {
+      const status = await request("https", HOST, HTTPS, "/")
+        .then((a) => a.status)
+        .catch(() => 0);
+      stamped.push({ at: Date.now(), status });
+      return status;
+    });
+    const started = Date.now();
+    const up = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "up", "-s", STACK, "--no-refresh"]);
+    const seconds = (Date.now() - started) / 1000;
+    // Served again: the old task is back and its data volume still holds the article.
+    await waitFor(
+      "the article on the rolled-back blog",
+      async () => ((await homeShowsArticle()) ? true : undefined),
+      180,
+    );
+    await poll.stop();
+    expect(up.status, up.output).toBe(1);
+    expect(up.output).toContain(`recette up: service ${LABEL}-blog: the update failed (`);
+    expect(up.output).toContain("; Swarm rolled it back to recette/pluxml:e2e-next");
+    expect(
+      sh("docker", [
+        "service",
+        "inspect",
+        `${LABEL}-blog`,
+        "--format",
+        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+      ]).stdout.trim(),
+    ).toBe("recette/pluxml:e2e-next");
+    // Stop-first: the old task stops before the new one starts, so there is a gap; measured, not hidden.
+    const failed = stamped.filter((a) => a.status !== 200);
+    const lastFailed = failed.at(-1);
+    const back = lastFailed ? stamped.find((a) => a.at > lastFailed.at && a.status === 200) : undefined;
+    const gap = failed.length > 0 ? ((back?.at ?? Date.now()) - failed[0]!.at) / 1000 : 0;
+    console.log(
+      `broken release of the stop-first blog: recette up exited 1 after ${seconds.toFixed(0)} s; ${stamped.length} requests, ${failed.length} failed, a gap of ${gap.toFixed(1)} s until the old task answered`,
+    );
+    expect(stamped.length).toBeGreaterThan(30);
+    expect(back ?? stamped.at(-1)).toMatchObject({ status: 200 });
+    // The recipe fixed (back to e2e-next): nothing left to change once up has read the rolled-back service.
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        webRelease("2")(r);
+        r.apps[0].pluxml.version = "e2e-next";
+      }),
+    );
+    const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
+    expect(fixed.status, fixed.output).toBe(0);
+  });
+
   it("recette rollback puts back the images of an earlier update with no failed request, pinned until the recipe changes; recette history lists them", async () => {
     const recetteCli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
     const webImage = () =>
