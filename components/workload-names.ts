@@ -73,3 +73,38 @@ export const workloadNames = <V extends Named, S extends Named, F extends Named>
   ...w.files.map((f) => ({ logical: fileLogical(w, f), of: "file" as const, object: f })),
   ...KUBERNETES_OBJECTS.map((o) => ({ logical: kubernetesObjectLogical(w, o), of: "kubernetes" as const, object: o })),
 ];
+
+/**
+ * One object a component's workload owns: its name in the workload (a volume's, a secret's, a file's) and
+ * what it is, for messages ("blog's data volume"). `when` is the condition on the component's settings
+ * under which the workload has it, the same test its builder makes; without it, every workload has it.
+ */
+export interface DeclaredObject<S = unknown> {
+  name: string;
+  what: string;
+  when?: (settings: S) => boolean;
+}
+
+/**
+ * The objects a component's workload owns, declared once in a Pulumi-free module of the component
+ * (components/<name>/objects.ts): the builder (pluxmlWorkload…) names its volumes, secrets and files from
+ * it, and recipe validation claims the same names. A volume added there is checked for collisions.
+ */
+export interface ComponentObjects<S = unknown> {
+  /** The workload's name: fixed (traefik, pebble), or the default that an app's own name replaces. */
+  name: string;
+  volumes: Record<string, DeclaredObject<S>>;
+  secrets: Record<string, DeclaredObject<S>>;
+  files: Record<string, DeclaredObject<S>>;
+}
+
+/** The shape of a component's workload named `name`: the declared objects that these settings create. */
+export const declaredShape = <S>(
+  c: ComponentObjects<S>,
+  settings: S,
+  name: string = c.name,
+): WorkloadShape<DeclaredObject<S>, DeclaredObject<S>, DeclaredObject<S>> => {
+  const created = (objects: Record<string, DeclaredObject<S>>) =>
+    Object.values(objects).filter((o) => o.when === undefined || o.when(settings));
+  return { name, volumes: created(c.volumes), secrets: created(c.secrets), files: created(c.files) };
+};

@@ -64,4 +64,28 @@ export type WorkloadName<V extends Named = Named, S extends Named = Named, F ext
  * published ports or not: a workload that gains a file later must not meet another object of that name.
  */
 export declare const workloadNames: <V extends Named, S extends Named, F extends Named>(w: WorkloadShape<V, S, F>) => WorkloadName<V, S, F>[];
+/**
+ * One object a component's workload owns: its name in the workload (a volume's, a secret's, a file's) and
+ * what it is, for messages ("blog's data volume"). `when` is the condition on the component's settings
+ * under which the workload has it, the same test its builder makes; without it, every workload has it.
+ */
+export interface DeclaredObject<S = unknown> {
+    name: string;
+    what: string;
+    when?: (settings: S) => boolean;
+}
+/**
+ * The objects a component's workload owns, declared once in a Pulumi-free module of the component
+ * (components/<name>/objects.ts): the builder (pluxmlWorkload…) names its volumes, secrets and files from
+ * it, and recipe validation claims the same names. A volume added there is checked for collisions.
+ */
+export interface ComponentObjects<S = unknown> {
+    /** The workload's name: fixed (traefik, pebble), or the default that an app's own name replaces. */
+    name: string;
+    volumes: Record<string, DeclaredObject<S>>;
+    secrets: Record<string, DeclaredObject<S>>;
+    files: Record<string, DeclaredObject<S>>;
+}
+/** The shape of a component's workload named `name`: the declared objects that these settings create. */
+export declare const declaredShape: <S>(c: ComponentObjects<S>, settings: S, name?: string) => WorkloadShape<DeclaredObject<S>, DeclaredObject<S>, DeclaredObject<S>>;
 export {};
