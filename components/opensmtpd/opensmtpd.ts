@@ -34,7 +34,8 @@ export const validateOpensmtpdArgs = (a: OpensmtpdArgs): ArgProblem[] => validat
 
 /**
  * The OpenSMTPD Workload. Its volumes, secrets and files are named in OPENSMTPD_OBJECTS (objects.ts), whose
- * `when` conditions are the tests made here.
+ * `when` conditions are the tests made here (components/objects.test.ts and engine/model/rules/names.test.ts
+ * build every option).
  */
 export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
   const O = OPENSMTPD_OBJECTS;

@@ -36,7 +36,7 @@ export const validateTraefikArgs = (a: TraefikArgs): ArgProblem[] => validateTra
 /**
  * The Traefik Workload: static and dynamic config files, acme.json on a kept volume, ports 80/443. Its
  * volumes, secrets and files are named in TRAEFIK_OBJECTS (objects.ts), whose `when` conditions are the
- * tests made here.
+ * tests made here (components/objects.test.ts and engine/model/rules/names.test.ts build every option).
  */
 export const traefikWorkload = (a: TraefikArgs): Workload => {
   const O = TRAEFIK_OBJECTS;

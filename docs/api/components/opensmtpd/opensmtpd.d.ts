@@ -28,7 +28,8 @@ export interface OpensmtpdArgs {
 export declare const validateOpensmtpdArgs: (a: OpensmtpdArgs) => ArgProblem[];
 /**
  * The OpenSMTPD Workload. Its volumes, secrets and files are named in OPENSMTPD_OBJECTS (objects.ts), whose
- * `when` conditions are the tests made here.
+ * `when` conditions are the tests made here (components/objects.test.ts and engine/model/rules/names.test.ts
+ * build every option).
  */
 export declare const opensmtpdWorkload: (a: OpensmtpdArgs) => Workload;
 /** OpenSMTPD relaying the blog's contact-form mail, never an open relay. */
