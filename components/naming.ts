@@ -31,8 +31,9 @@ export const physicalName = (n: Naming, logical: string, maxLength = 63): string
 };
 
 /**
- * The logical name of a workload's child object (its volumes, secrets, files): `<workload>-<child>`.
- * Workload names hold dashes, so two pairs can meet (`a` + `b-data`, `a-b` + `data`): recipe
+ * The logical name of a workload's child object (its secrets, files): `<workload>-<child>`, dots made
+ * dashes. components/workload-names.ts names every object a target makes for a workload (workloadNames
+ * lists them). Workload names hold dashes, so two pairs can meet (`a` + `b-data`, `a-b` + `data`): recipe
  * validation (engine/model/rules/names.ts checkPhysicalNames) refuses that before any object is named.
  */
 export const childName = (workload: string, child: string): string => `${workload}-${child.replace(/\./g, "-")}`;

@@ -5,6 +5,7 @@ import { CERT_RESOLVER } from "../swarm/labels";
 import { controlCharacter, visible } from "../escape";
 import { kubernetesLabelKeyProblem, kubernetesLabelValueProblem } from "../formats";
 import { durationSeconds, type Workload } from "../workload";
+import { kubernetesObjectName } from "../workload-names";
 
 /** Everything a workload's Kubernetes objects need to know besides the workload itself. */
 export interface ObjectContext {
@@ -228,8 +229,8 @@ export const renderServices = (w: Workload, ctx: ObjectContext) => {
     });
   if (w.published.length)
     out.push({
-      name: `${ctx.name}-published`,
-      metadata: { name: `${ctx.name}-published`, namespace: ctx.namespace, labels: ctx.labels },
+      name: kubernetesObjectName(ctx.name, "published"),
+      metadata: { name: kubernetesObjectName(ctx.name, "published"), namespace: ctx.namespace, labels: ctx.labels },
       spec: {
         type: "LoadBalancer",
         // Local keeps clients' source addresses (the Swarm side uses host-mode publishing for that).

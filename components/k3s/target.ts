@@ -6,6 +6,7 @@ import { visible } from "../escape";
 import { kubernetesLabelValueProblem } from "../formats";
 import { physicalName, stackLabels, stackPrefix, type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import { kubernetesObjectName, volumeLogical } from "../workload-names";
 import {
   fileKeyOf,
   kubernetesProblems,
@@ -88,7 +89,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     const ctx: ObjectContext = { namespace: ns, name, labels, claims: {} };
 
     for (const v of w.volumes) {
-      const claim = physicalName(naming, `${w.name}-${v.name}`);
+      const claim = physicalName(naming, volumeLogical(w, v));
       ctx.claims[v.name] = claim;
       resources.push(
         new k8s.core.v1.PersistentVolumeClaim(
@@ -107,7 +108,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       );
     }
     if (w.files.length) {
-      ctx.configMap = `${name}-files`;
+      ctx.configMap = kubernetesObjectName(name, "files");
       resources.push(
         new k8s.core.v1.ConfigMap(
           `${w.name}-files`,
@@ -120,7 +121,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       );
     }
     if (w.secrets.length) {
-      ctx.secret = `${name}-secrets`;
+      ctx.secret = kubernetesObjectName(name, "secrets");
       // Its keeper is stored encrypted; the hex id is not secret, so the Deployment stays readable in previews.
       const version = new random.RandomId(
         `${w.name}-secrets-version`,

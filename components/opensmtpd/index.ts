@@ -8,3 +8,4 @@ export {
   type SmtpdConfigArgs,
 } from "./config";
 export { Opensmtpd, opensmtpdWorkload, validateOpensmtpdArgs, type OpensmtpdArgs } from "./opensmtpd";
+export { OPENSMTPD_OBJECTS, type OpensmtpdSettings } from "./objects";

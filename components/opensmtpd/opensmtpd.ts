@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
 import { checkCaCertificate, CREDENTIALS_FILE, renderCredentials, renderSmtpdConf, SMARTHOST_CA_FILE } from "./config";
 import { argumentsError, type ArgProblem } from "../problems";
+import { OPENSMTPD_OBJECTS } from "./objects";
 import { validateRelayDelivery } from "./validate";
 
 export interface OpensmtpdArgs {
@@ -31,8 +32,14 @@ export interface OpensmtpdArgs {
 /** Every problem with the arguments (the same check recipe validation runs, in components/opensmtpd/validate.ts). */
 export const validateOpensmtpdArgs = (a: OpensmtpdArgs): ArgProblem[] => validateRelayDelivery(a);
 
+/**
+ * The OpenSMTPD Workload. Its volumes, secrets and files are named in OPENSMTPD_OBJECTS (objects.ts), whose
+ * `when` conditions are the tests made here (components/objects.test.ts and engine/model/rules/names.test.ts
+ * build every option).
+ */
 export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
-  const name = a.name ?? "relay";
+  const O = OPENSMTPD_OBJECTS;
+  const name = a.name ?? O.name;
   const conf = pulumi.output(a.recipient).apply((recipient) =>
     renderSmtpdConf({
       senders: a.target.networkCidrs(),
@@ -50,11 +57,11 @@ export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
     name,
     image: a.image,
     files: [
-      { name: "smtpd.conf", path: "/etc/smtpd/smtpd.conf", content: conf },
+      { name: O.files.conf.name, path: "/etc/smtpd/smtpd.conf", content: conf },
       ...(a.smarthost?.caCertificate
         ? [
             {
-              name: "smarthost-ca.pem",
+              name: O.files.smarthostCa.name,
               path: SMARTHOST_CA_FILE,
               content: pulumi.output(a.smarthost.caCertificate).apply(checkCaCertificate),
             },
@@ -63,11 +70,11 @@ export const opensmtpdWorkload = (a: OpensmtpdArgs): Workload => {
     ],
     // smtpd refuses a secrets table readable by others.
     secrets: credentials
-      ? [{ name: "smtpd-credentials", path: CREDENTIALS_FILE, content: credentials, mode: 0o400 }]
+      ? [{ name: O.secrets.credentials.name, path: CREDENTIALS_FILE, content: credentials, mode: 0o400 }]
       : [],
     volumes: [
-      { name: "spool", path: "/var/spool/smtpd", sizeMiB: 256, keep: true },
-      ...(a.delivery === "mailbox" ? [{ name: "mail", path: "/var/mail", sizeMiB: 256, keep: true }] : []),
+      { name: O.volumes.spool.name, path: "/var/spool/smtpd", sizeMiB: 256, keep: true },
+      ...(a.delivery === "mailbox" ? [{ name: O.volumes.mail.name, path: "/var/mail", sizeMiB: 256, keep: true }] : []),
     ],
     ports: [25],
     published: a.publish ? [{ published: a.publish, target: 25, protocol: "tcp" as const }] : [],

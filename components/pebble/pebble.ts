@@ -4,6 +4,7 @@ import { K3S_CLUSTER_DNS } from "../cluster-facts";
 import { shellCommand, shellQuote } from "../escape";
 import type { ClusterNode } from "../node";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
+import { PEBBLE_OBJECTS } from "./objects";
 
 export interface PebbleArgs {
   target: WorkloadTarget;
@@ -16,7 +17,8 @@ export interface PebbleArgs {
 }
 
 /** Pebble's ACME directory inside the stack network. */
-export const pebbleDirectory = (target: WorkloadTarget) => `https://${target.serviceHost("pebble")}:14000/dir`;
+export const pebbleDirectory = (target: WorkloadTarget) =>
+  `https://${target.serviceHost(PEBBLE_OBJECTS.name)}:14000/dir`;
 
 /**
  * The DNS server Pebble asks for the names it validates: Docker's embedded DNS on Swarm (Traefik
@@ -34,12 +36,16 @@ export const pebbleDnsServer = (target: WorkloadTarget) =>
  */
 export const pebbleWorkload = (a: PebbleArgs): Workload => ({
   ...workloadDefaults(),
-  name: "pebble",
+  name: PEBBLE_OBJECTS.name,
   image: a.image,
   args: ["pebble", "-config", "/etc/pebble/pebble-config.json", "-dnsserver", pebbleDnsServer(a.target)],
   // Keep the test CA honest: no nonce rejection noise, and never skip validation.
   // The listener certificate must name the service as Traefik reaches it (the image issues it at start).
-  env: { PEBBLE_WFE_NONCEREJECT: "0", PEBBLE_VA_NOSLEEP: "1", PEBBLE_EXTRA_NAMES: a.target.serviceHost("pebble") },
+  env: {
+    PEBBLE_WFE_NONCEREJECT: "0",
+    PEBBLE_VA_NOSLEEP: "1",
+    PEBBLE_EXTRA_NAMES: a.target.serviceHost(PEBBLE_OBJECTS.name),
+  },
   ports: [14000, 15000],
   // Healthy once the ACME directory's port accepts connections (the image has bash, no curl).
   health: {

@@ -7,3 +7,4 @@ export {
   type PluxmlArgs,
   type PluxmlInstall,
 } from "./pluxml";
+export { PLUXML_OBJECTS } from "./objects";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { siteUrl } from "../naming";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
+import { PLUXML_OBJECTS } from "./objects";
 
 export interface PluxmlArgs {
   target: WorkloadTarget;
@@ -67,10 +68,13 @@ export const installEnv = (install: PluxmlInstall): Record<string, pulumi.Input<
   };
 };
 
-/** The PluXml Workload: Apache + PHP on port 80, data/ on a kept volume, installed from `install`, mail() wired to the relay. */
+/**
+ * The PluXml Workload: Apache + PHP on port 80, data/ on a kept volume, installed from `install`, mail() wired
+ * to the relay. Its volumes and secrets are named in PLUXML_OBJECTS (objects.ts).
+ */
 export const pluxmlWorkload = (a: PluxmlArgs): Workload => ({
   ...workloadDefaults(),
-  name: a.name ?? "blog",
+  name: a.name ?? PLUXML_OBJECTS.name,
   image: a.image,
   env: {
     ...(a.relayHost ? { SMTP_HOST: a.relayHost, SMTP_PORT: "25" } : {}),
@@ -78,10 +82,15 @@ export const pluxmlWorkload = (a: PluxmlArgs): Workload => ({
     ...installEnv(a.install),
   },
   secrets: [
-    { name: "admin-password", path: ADMIN_PASSWORD_PATH, content: pulumi.secret(a.install.adminPassword), mode: 0o400 },
+    {
+      name: PLUXML_OBJECTS.secrets.adminPassword.name,
+      path: ADMIN_PASSWORD_PATH,
+      content: pulumi.secret(a.install.adminPassword),
+      mode: 0o400,
+    },
   ],
   // Articles, comments, configuration and media: must survive updates and redeploys.
-  volumes: [{ name: "data", path: DATA_PATH, sizeMiB: a.dataSizeMiB ?? 1024, keep: true }],
+  volumes: [{ name: PLUXML_OBJECTS.volumes.data.name, path: DATA_PATH, sizeMiB: a.dataSizeMiB ?? 1024, keep: true }],
   routes: [{ host: a.host, path: "/", port: 80 }],
   ports: [80],
   // The image has PHP but no curl: PHP itself fetches the home page.

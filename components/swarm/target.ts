@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { contentName, physicalName, stackGateway, stackLabels, stackSubnet, type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import { fileLogical, networkLogical, secretLogical, volumeLogical } from "../workload-names";
 import { renderEdgeConstraint, toLabelList } from "./labels";
 import { renderServiceSpec, TRAEFIK_REFRESH_SECONDS } from "./service-spec";
 import { validateSwarmWorkload } from "./validate";
@@ -43,7 +44,7 @@ export const pinnedImage = (image: string, repoDigest: string): string => {
 
 /** The stack network's name; an encrypted overlay has its own, so switching creates it before the old one goes. */
 export const networkName = (a: Pick<TargetArgs, "naming" | "encryptOverlay">) =>
-  physicalName(a.naming, a.encryptOverlay ? "net-encrypted" : "net");
+  physicalName(a.naming, networkLogical(a.encryptOverlay === true));
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
@@ -116,14 +117,14 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       const volumeLabels = { ...labels, "recette.keep": String(v.keep) };
       const volume = new docker.Volume(
         `${w.name}-${v.name}`,
-        { name: physicalName(naming, `${w.name}-${v.name}`), labels: toLabelList(volumeLabels) },
+        { name: physicalName(naming, volumeLogical(w, v)), labels: toLabelList(volumeLabels) },
         // Kept volumes hold the data that must survive (PluXml's data/, acme.json): destroy leaves them
         // in place, and prod also protects them so no preview can replace them unnoticed.
         { ...opts, retainOnDelete: v.keep, protect: v.keep && this.args.protectVolumes === true },
       );
       resources.push(volume);
       return {
-        source: physicalName(naming, `${w.name}-${v.name}`),
+        source: physicalName(naming, volumeLogical(w, v)),
         target: v.path,
         labels: volumeLabels,
         resource: volume,
@@ -136,7 +137,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
         `${w.name}-${f.name}`,
         {
           // Swarm configs are immutable: new content gets a new name, created before the old one goes.
-          name: content.apply((c) => contentName(naming, `${w.name}-${f.name.replace(/\./g, "-")}`, c)),
+          name: content.apply((c) => contentName(naming, fileLogical(w, f), c)),
           data: content.apply(b64),
           labels: toLabelList({ ...labels, "recette.file": `${w.name}/${f.name}` }),
         },
@@ -158,7 +159,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       const secret = new docker.Secret(
         `${w.name}-${s.name}`,
         {
-          name: suffix.hex.apply((h) => physicalName(naming, `${w.name}-${s.name.replace(/\./g, "-")}-${h}`)),
+          name: suffix.hex.apply((h) => physicalName(naming, `${secretLogical(w, s)}-${h}`)),
           data: content.apply(b64),
           labels: toLabelList({ ...labels, "recette.secret": `${w.name}/${s.name}` }),
         },

@@ -6,3 +6,4 @@ export {
   type TraefikConfigArgs,
 } from "./config";
 export { Traefik, traefikWorkload, validateTraefikArgs, type TraefikArgs } from "./traefik";
+export { TRAEFIK_OBJECTS, type TraefikSettings } from "./objects";

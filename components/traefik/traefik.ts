@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { workloadDefaults, type Workload, type WorkloadTarget } from "../workload";
 import { DASHBOARD_USERS_FILE, DYNAMIC_FILE, renderDynamicConfig, renderStaticConfig, STATIC_FILE } from "./config";
 import { argumentsError, type ArgProblem } from "../problems";
+import { TRAEFIK_OBJECTS } from "./objects";
 import { validateTraefikReplicas } from "./validate";
 
 export interface TraefikArgs {
@@ -32,8 +33,13 @@ export interface TraefikArgs {
 /** Every problem with the arguments (the same check recipe validation runs, in components/traefik/validate.ts). */
 export const validateTraefikArgs = (a: TraefikArgs): ArgProblem[] => validateTraefikReplicas(a);
 
-/** The Traefik Workload: static and dynamic config files, acme.json on a kept volume, ports 80/443. */
+/**
+ * The Traefik Workload: static and dynamic config files, acme.json on a kept volume, ports 80/443. Its
+ * volumes, secrets and files are named in TRAEFIK_OBJECTS (objects.ts), whose `when` conditions are the
+ * tests made here (components/objects.test.ts and engine/model/rules/names.test.ts build every option).
+ */
 export const traefikWorkload = (a: TraefikArgs): Workload => {
+  const O = TRAEFIK_OBJECTS;
   const challenge = a.challenge ?? "http";
   const staticConfig = pulumi.output(a.email).apply((email) =>
     renderStaticConfig({
@@ -48,18 +54,24 @@ export const traefikWorkload = (a: TraefikArgs): Workload => {
   const caFile = "/etc/traefik/acme-ca.pem";
   return {
     ...workloadDefaults(),
-    name: "traefik",
+    name: O.name,
     image: a.image,
     args: [`--configFile=${STATIC_FILE}`],
     env: a.acmeCaCertificate ? { LEGO_CA_CERTIFICATES: caFile } : {},
     files: [
-      { name: "traefik.yml", path: STATIC_FILE, content: staticConfig },
-      { name: "dynamic.yml", path: DYNAMIC_FILE, content: renderDynamicConfig(a.minTls ?? "1.2", a.dashboard?.host) },
-      ...(a.acmeCaCertificate ? [{ name: "acme-ca.pem", path: caFile, content: a.acmeCaCertificate }] : []),
+      { name: O.files.static.name, path: STATIC_FILE, content: staticConfig },
+      {
+        name: O.files.dynamic.name,
+        path: DYNAMIC_FILE,
+        content: renderDynamicConfig(a.minTls ?? "1.2", a.dashboard?.host),
+      },
+      ...(a.acmeCaCertificate ? [{ name: O.files.acmeCa.name, path: caFile, content: a.acmeCaCertificate }] : []),
     ],
-    secrets: a.dashboard ? [{ name: "dashboard-users", path: DASHBOARD_USERS_FILE, content: a.dashboard.users }] : [],
+    secrets: a.dashboard
+      ? [{ name: O.secrets.dashboardUsers.name, path: DASHBOARD_USERS_FILE, content: a.dashboard.users }]
+      : [],
     // acme.json lives here; losing it means re-issuing every certificate (and meeting rate limits).
-    volumes: [{ name: "acme", path: "/data", sizeMiB: 64, keep: true }],
+    volumes: [{ name: O.volumes.acme.name, path: "/data", sizeMiB: 64, keep: true }],
     published: [
       { published: a.ports?.http ?? 80, target: 80, protocol: "tcp" },
       { published: a.ports?.https ?? 443, target: 443, protocol: "tcp" },

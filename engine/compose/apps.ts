@@ -8,7 +8,7 @@ import { resolveCaServer, Traefik } from "../../components/traefik";
 import type { ClusterNode } from "../../components/node";
 import { siteUrl } from "../../components/naming";
 import type { Workload, WorkloadTarget } from "../../components/workload";
-import type { Model, OpensmtpdModel, ServiceModel } from "../model";
+import { type Model, type OpensmtpdModel, type ServiceModel, usesPebble } from "../model";
 import { parseSizeMiB } from "../schema";
 import type { StackContext } from "./context";
 
@@ -152,10 +152,9 @@ export const composeEdge = (
 ): Traefik | undefined => {
   const t = model.edge?.traefik;
   if (!t) return undefined;
-  const pebble =
-    t.acme.ca === "pebble"
-      ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }), manager }, { parent })
-      : undefined;
+  const pebble = usesPebble(t)
+    ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }), manager }, { parent })
+    : undefined;
   const hosts = model.routedHosts.map((h) => h.name);
   return new Traefik(
     "traefik",

@@ -94,6 +94,9 @@ const appModel = (app: Recipe["apps"][number], index: number, t: (v: string | Co
   return [];
 };
 
+/** Whether the edge runs the local Pebble CA (and Traefik trusts its certificate). */
+export const usesPebble = (t: EdgeModel["traefik"]): boolean => t.acme.ca === "pebble";
+
 /** The host names an app routes (pluxml: its host; a service: its routes' hosts). */
 export const appHosts = (a: AppModel): string[] =>
   a.kind === "pluxml" ? [a.spec.host] : a.kind === "service" ? a.spec.routes.map((r) => r.host) : [];

@@ -15,8 +15,9 @@ export declare const stackPrefix: (n: Naming) => string;
 /** `<project>-<stack>-<logical>`, DNS-label safe; long names keep a hash suffix so they stay unique. */
 export declare const physicalName: (n: Naming, logical: string, maxLength?: number) => string;
 /**
- * The logical name of a workload's child object (its volumes, secrets, files): `<workload>-<child>`.
- * Workload names hold dashes, so two pairs can meet (`a` + `b-data`, `a-b` + `data`): recipe
+ * The logical name of a workload's child object (its secrets, files): `<workload>-<child>`, dots made
+ * dashes. components/workload-names.ts names every object a target makes for a workload (workloadNames
+ * lists them). Workload names hold dashes, so two pairs can meet (`a` + `b-data`, `a-b` + `data`): recipe
  * validation (engine/model/rules/names.ts checkPhysicalNames) refuses that before any object is named.
  */
 export declare const childName: (workload: string, child: string) => string;

@@ -1,6 +1,8 @@
 import { checkCaCertificate } from "../../../components/opensmtpd/config";
 import { validateRelayDelivery } from "../../../components/opensmtpd/validate";
+import { PEBBLE_OBJECTS } from "../../../components/pebble/objects";
 import { validateSwarmWorkload } from "../../../components/swarm/validate";
+import { TRAEFIK_OBJECTS } from "../../../components/traefik/objects";
 import { validateTraefikReplicas } from "../../../components/traefik/validate";
 import { formatPath } from "../../load/problem";
 import { parseSizeMiB } from "../../schema/formats";
@@ -80,14 +82,17 @@ export const checkPorts: Rule = (m) =>
     (c, first) => `port ${c.key} is already published by ${first.what} (pick another published port)`,
   );
 
+/** The edge's workload names (components/traefik/objects.ts, components/pebble/objects.ts): no app takes them. */
+const RESERVED_NAMES = [TRAEFIK_OBJECTS.name, PEBBLE_OBJECTS.name];
+
 export const checkNames: Rule = (m) =>
   firstClaimWins(
     m.apps.map((a) => ({ path: at(a, "name"), key: a.name, what: a.kind })),
     (c) => `two apps are named ${JSON.stringify(c.key)} (names must be unique: they derive physical names)`,
   ).concat(
     m.apps
-      .filter((a) => ["traefik", "pebble"].includes(a.name))
-      .map((a) => error(at(a, "name"), "traefik and pebble are reserved names (choose another)")),
+      .filter((a) => RESERVED_NAMES.includes(a.name))
+      .map((a) => error(at(a, "name"), `${RESERVED_NAMES.join(" and ")} are reserved names (choose another)`)),
   );
 
 export const checkMailLinks: Rule = (m) => {

@@ -1,85 +1,176 @@
-import { childName, cleanName } from "../../../components/naming";
+// Only Pulumi-free modules: `recette validate` runs this rule without loading @pulumi/pulumi.
+import { cleanName } from "../../../components/naming";
+import { OPENSMTPD_OBJECTS, type OpensmtpdSettings } from "../../../components/opensmtpd/objects";
+import { PEBBLE_OBJECTS } from "../../../components/pebble/objects";
+import { PLUXML_OBJECTS } from "../../../components/pluxml/objects";
+import { TRAEFIK_OBJECTS, type TraefikSettings } from "../../../components/traefik/objects";
+import {
+  type ComponentObjects,
+  type DeclaredObject,
+  declaredShape,
+  NETWORK_LOGICALS,
+  type WorkloadShape,
+  workloadNames,
+} from "../../../components/workload-names";
 import { formatPath } from "../../load/problem";
-import type { AppModel } from "../model";
+import { type AppModel, type EdgeModel, type Model, usesPebble } from "../model";
 import { error, type Finding, type Rule } from "./finding";
 
-interface NameClaim {
+/** The objects each component declares (components/<name>/objects.ts): what the check reads. */
+export interface Declarations {
+  pluxml: ComponentObjects;
+  opensmtpd: ComponentObjects<OpensmtpdSettings>;
+  traefik: ComponentObjects<TraefikSettings>;
+  pebble: ComponentObjects;
+}
+
+/** The components' own declarations, the ones their builders name objects from. */
+export const DECLARATIONS: Declarations = {
+  pluxml: PLUXML_OBJECTS,
+  opensmtpd: OPENSMTPD_OBJECTS,
+  traefik: TRAEFIK_OBJECTS,
+  pebble: PEBBLE_OBJECTS,
+};
+
+export interface NameClaim {
   /** The logical name (the physical one is <project>-<stack>-<logical>). */
   logical: string;
   path: PropertyKey[];
   what: string;
-  /** Claims of one app never clash with each other (k8s suffixes an app always takes). */
+  /** Claims of one workload never clash with each other (k8s suffixes a workload always takes). */
   owner: string;
   /** The app's own name: two apps of one name are checkNames' to report. */
   appName?: boolean;
 }
 
-/** Names recette itself takes in every stack. */
-const FIXED_NAMES = [
-  "net",
-  "net-encrypted",
-  "traefik",
-  "pebble",
-  "traefik-acme",
-  "traefik-files",
-  "traefik-secrets",
-  "traefik-published",
-  "pebble-files",
-];
+/** An object of a workload as the check reports it: its name, what it is, where the recipe sets it. */
+interface Described {
+  name: string;
+  what: string;
+  path: PropertyKey[];
+}
 
-/** Every logical name an app's objects take: its own, its volumes', secrets' and files', and Kubernetes suffixes. */
-const appNameClaims = (a: AppModel): NameClaim[] => {
-  const base = ["apps", a.index, a.kind];
-  const owner = `app ${a.name}`;
-  const claim = (child: string, path: PropertyKey[], what: string): NameClaim => ({
-    logical: childName(a.name, child),
-    path,
-    what,
-    owner,
-  });
-  const claims: NameClaim[] = [
-    { logical: a.name, path: [...base, "name"], what: `${a.kind} ${a.name}`, owner, appName: true },
-    ...["files", "secrets", "published"].map((suffix) =>
-      claim(suffix, [...base, "name"], `${a.kind} ${a.name}'s Kubernetes ${suffix} object`),
-    ),
-  ];
-  if (a.kind === "pluxml")
-    claims.push(
-      claim("data", [...base, "name"], `${a.name}'s data volume`),
-      claim("admin-password", [...base, "admin", "password"], `${a.name}'s admin password`),
-    );
-  if (a.kind === "opensmtpd") {
-    claims.push(
-      claim("spool", [...base, "name"], `${a.name}'s spool volume`),
-      claim("mail", [...base, "name"], `${a.name}'s mailbox volume`),
-    );
-    claims.push(
-      claim("smtpd-conf", [...base, "name"], `${a.name}'s smtpd.conf`),
-      claim("smtpd-credentials", [...base, "name"], `${a.name}'s credentials`),
-    );
-  }
-  if (a.kind === "service") {
-    a.spec.volumes.forEach((v, i) => {
-      claims.push(claim(v.name, [...base, "volumes", i, "name"], `volume ${JSON.stringify(v.name)} of ${a.name}`));
-    });
-    for (const key of Object.keys(a.spec.secrets))
-      claims.push(claim(key, [...base, "secrets", key], `secret ${JSON.stringify(key)} of ${a.name}`));
-  }
-  return claims;
+/** A workload of the stack: its shape, and how its own name is reported. */
+interface Claimant {
+  shape: WorkloadShape<Described, Described, Described>;
+  /** The workload itself, in messages ("pluxml blog", "recette's own traefik"). */
+  what: string;
+  /** Who owns the Kubernetes objects beside it, in messages ("pluxml blog", "traefik"). */
+  label: string;
+  path: PropertyKey[];
+  /** Claims of one owner never clash with each other. */
+  owner: string;
+  appName: boolean;
+}
+
+/** Where, inside its app, the recipe sets a declared object, when that is not where the workload is named. */
+const RECIPE_PLACES = new Map<DeclaredObject<never>, PropertyKey[]>([
+  [PLUXML_OBJECTS.secrets.adminPassword, ["admin", "password"]],
+]);
+
+/**
+ * A component's declared objects that `settings` create, each reported as `<workload>'s <what>` at `self`
+ * (where the workload is named), or at its RECIPE_PLACES entry inside `app`.
+ */
+const declared = <S>(c: ComponentObjects<S>, settings: S, name: string, self: PropertyKey[], app = self) => {
+  const s = declaredShape(c, settings, name);
+  const describe = (o: DeclaredObject<S>): Described => {
+    const place = RECIPE_PLACES.get(o);
+    return { name: o.name, what: `${name}'s ${o.what}`, path: place ? [...app, ...place] : self };
+  };
+  return { name, volumes: s.volumes.map(describe), secrets: s.secrets.map(describe), files: s.files.map(describe) };
 };
+
+/** An app's workload as its component (or, for a `service`, the recipe) names its objects. */
+const appClaimant = (a: AppModel, d: Declarations): Claimant => {
+  const base = ["apps", a.index, a.kind];
+  const what = `${a.kind} ${a.name}`;
+  const self = { what, label: what, path: [...base, "name"], owner: `app ${a.name}`, appName: true };
+  switch (a.kind) {
+    case "pluxml":
+      return { ...self, shape: declared(d.pluxml, {}, a.name, self.path, base) };
+    case "opensmtpd":
+      return { ...self, shape: declared(d.opensmtpd, a.spec, a.name, self.path, base) };
+    case "service":
+      return {
+        ...self,
+        shape: {
+          name: a.name,
+          volumes: a.spec.volumes.map((v, i) => ({
+            name: v.name,
+            what: `volume ${JSON.stringify(v.name)} of ${a.name}`,
+            path: [...base, "volumes", i, "name"],
+          })),
+          secrets: Object.keys(a.spec.secrets).map((key) => ({
+            name: key,
+            what: `secret ${JSON.stringify(key)} of ${a.name}`,
+            path: [...base, "secrets", key],
+          })),
+          files: [],
+        },
+      };
+  }
+};
+
+/** The edge's workloads: Traefik, and Pebble when the CA is pebble (engine/compose/apps.ts composeEdge). */
+const edgeClaimants = (edge: EdgeModel | undefined, d: Declarations): Claimant[] => {
+  if (!edge) return [];
+  const pebble = usesPebble(edge.traefik);
+  const own = (name: string, path: PropertyKey[]) => ({
+    what: `recette's own ${name}`,
+    label: name,
+    path,
+    owner: `recette's ${name}`,
+    appName: false,
+  });
+  const traefikPath = ["edge", "traefik"];
+  // composeEdge gives Traefik Pebble's CA certificate exactly when the CA is pebble.
+  const traefik = { dashboard: edge.traefik.dashboard, acmeCaCertificate: pebble };
+  const pebblePath = ["edge", "traefik", "acme", "ca"];
+  return [
+    { ...own(d.traefik.name, traefikPath), shape: declared(d.traefik, traefik, d.traefik.name, traefikPath) },
+    ...(pebble
+      ? [{ ...own(d.pebble.name, pebblePath), shape: declared(d.pebble, {}, d.pebble.name, pebblePath) }]
+      : []),
+  ];
+};
+
+/** Every name a workload's objects take, from the same builders the targets use (components/workload-names.ts). */
+const claimsOf = (c: Claimant): NameClaim[] => {
+  const { owner } = c;
+  return workloadNames(c.shape).map((n): NameClaim => {
+    switch (n.of) {
+      case "workload":
+        return { logical: n.logical, path: c.path, what: c.what, owner, ...(c.appName ? { appName: true } : {}) };
+      case "kubernetes":
+        return { logical: n.logical, path: c.path, what: `${c.label}'s Kubernetes ${n.object} object`, owner };
+      default:
+        return { logical: n.logical, path: n.object.path, what: n.object.what, owner };
+    }
+  });
+};
+
+/**
+ * Every logical name the stack's objects take, in the order they are checked: the stack networks (both,
+ * whichever orchestrator: a recipe that moves keeps valid names), the edge's workloads, then each app's.
+ */
+export const nameClaims = (m: Model, d: Declarations = DECLARATIONS): NameClaim[] => [
+  ...NETWORK_LOGICALS.map((n) => ({ logical: n, path: [], what: `recette's own ${n}`, owner: "recette" })),
+  ...edgeClaimants(m.edge, d).flatMap(claimsOf),
+  ...m.apps.flatMap((a) => claimsOf(appClaimant(a, d))),
+];
 
 /**
  * The naming lesson inside one stack: service `a` with volume `b-data` and service `a-b` with volume
  * `data` would both make `<project>-<stack>-a-b-data`. Two objects never share a name: refused here,
- * naming both places.
+ * naming both places. The names come from the components' declarations (`d`, their own by default).
  */
-export const checkPhysicalNames: Rule = (m) => {
-  const seen = new Map<string, NameClaim>(
-    FIXED_NAMES.map((n) => [n, { logical: n, path: [], what: `recette's own ${n}`, owner: "recette" }]),
-  );
-  const out: Finding[] = [];
-  for (const a of m.apps) {
-    for (const c of appNameClaims(a)) {
+export const physicalNamesRule =
+  (d: Declarations = DECLARATIONS): Rule =>
+  (m) => {
+    const seen = new Map<string, NameClaim>();
+    const out: Finding[] = [];
+    for (const c of nameClaims(m, d)) {
       const key = cleanName(c.logical);
       const first = seen.get(key);
       if (!first) {
@@ -98,6 +189,7 @@ export const checkPhysicalNames: Rule = (m) => {
         ),
       );
     }
-  }
-  return out;
-};
+    return out;
+  };
+
+export const checkPhysicalNames: Rule = physicalNamesRule();

@@ -26,6 +26,11 @@ export interface OpensmtpdArgs {
 }
 /** Every problem with the arguments (the same check recipe validation runs, in components/opensmtpd/validate.ts). */
 export declare const validateOpensmtpdArgs: (a: OpensmtpdArgs) => ArgProblem[];
+/**
+ * The OpenSMTPD Workload. Its volumes, secrets and files are named in OPENSMTPD_OBJECTS (objects.ts), whose
+ * `when` conditions are the tests made here (components/objects.test.ts and engine/model/rules/names.test.ts
+ * build every option).
+ */
 export declare const opensmtpdWorkload: (a: OpensmtpdArgs) => Workload;
 /** OpenSMTPD relaying the blog's contact-form mail, never an open relay. */
 export declare class Opensmtpd extends pulumi.ComponentResource {

@@ -47,7 +47,10 @@ export declare const DATA_PATH = "/var/www/html/data";
 export declare const ADMIN_PASSWORD_PATH = "/run/secrets/admin-password";
 /** The install settings as the image reads them (pluxml-entrypoint); the password is a file, never a variable. */
 export declare const installEnv: (install: PluxmlInstall) => Record<string, pulumi.Input<string>>;
-/** The PluXml Workload: Apache + PHP on port 80, data/ on a kept volume, installed from `install`, mail() wired to the relay. */
+/**
+ * The PluXml Workload: Apache + PHP on port 80, data/ on a kept volume, installed from `install`, mail() wired
+ * to the relay. Its volumes and secrets are named in PLUXML_OBJECTS (objects.ts).
+ */
 export declare const pluxmlWorkload: (a: PluxmlArgs) => Workload;
 /** The PluXml blog, the same on Swarm and k3s. */
 export declare class Pluxml extends pulumi.ComponentResource {

@@ -33,7 +33,11 @@ export interface TraefikArgs {
 }
 /** Every problem with the arguments (the same check recipe validation runs, in components/traefik/validate.ts). */
 export declare const validateTraefikArgs: (a: TraefikArgs) => ArgProblem[];
-/** The Traefik Workload: static and dynamic config files, acme.json on a kept volume, ports 80/443. */
+/**
+ * The Traefik Workload: static and dynamic config files, acme.json on a kept volume, ports 80/443. Its
+ * volumes, secrets and files are named in TRAEFIK_OBJECTS (objects.ts), whose `when` conditions are the
+ * tests made here (components/objects.test.ts and engine/model/rules/names.test.ts build every option).
+ */
 export declare const traefikWorkload: (a: TraefikArgs) => Workload;
 /** Traefik v3 as the edge router with ACME certificates, on Swarm or k3s. */
 export declare class Traefik extends pulumi.ComponentResource {

@@ -1,0 +1,12 @@
+import type { ComponentObjects } from "../workload-names";
+
+/**
+ * The Pebble workload's name and objects (none besides itself), declared here once: pebbleWorkload and
+ * recipe validation (engine/model/rules/names.ts) read the same declaration. No Pulumi in this module.
+ */
+export const PEBBLE_OBJECTS = {
+  name: "pebble",
+  volumes: {},
+  secrets: {},
+  files: {},
+} satisfies ComponentObjects;
