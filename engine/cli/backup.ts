@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { backupStack } from "../backup/backup";
 import type { Manifest } from "../backup/manifest";
 import { escapeControls } from "../load/text";
-import { parseVolumeCommand, recetteVersion, reportFailure, size } from "./volumes";
+import { parseVolumeCommand, recetteVersion, reportFailure, size, withStackKey } from "./volumes";
 
 // Said after the rare usage errors the command line lets through (the definition is in defs/).
 export const usage = "recette backup <file.tar.gz> --stack <name> [options]   (recette backup --help for more)";
@@ -31,17 +31,20 @@ export const backupCommand = async (
   );
   if (typeof cmd === "number") return cmd;
   const { values: v, place, file, image } = cmd;
+  const log = (s: string) => io.err(`recette backup: ${escapeControls(s)}`);
   try {
-    const m = await backupStack({
-      place,
-      file,
-      force: v.force === true,
-      // The blog's data and Traefik's certificates; the relay's spool and mailbox only when asked for.
-      workloads: v.workload ?? ["blog", "traefik"],
-      image,
-      version: recetteVersion(),
-      log: (s) => io.err(`recette backup: ${escapeControls(s)}`),
-    });
+    const m = await withStackKey(place.stack, [v.host, v.manager], log, () =>
+      backupStack({
+        place,
+        file,
+        force: v.force === true,
+        // The blog's data and Traefik's certificates; the relay's spool and mailbox only when asked for.
+        workloads: v.workload ?? ["blog", "traefik"],
+        image,
+        version: recetteVersion(),
+        log,
+      }),
+    );
     const sha = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
     io.out(
       `wrote ${escapeControls(file)}: stack ${m.stack} (recipe ${escapeControls(m.recipe)}), ${describeVolumes(m)}; sha256 ${sha}`,

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { restoreStack } from "../backup/restore";
 import { escapeControls } from "../load/text";
 import { describeVolumes } from "./backup";
-import { parseVolumeCommand, reportFailure } from "./volumes";
+import { parseVolumeCommand, reportFailure, withStackKey } from "./volumes";
 
 // Said after the rare usage errors the command line lets through (the definition is in defs/).
 export const usage = "recette restore <file.tar.gz> --stack <name> [options]   (recette restore --help for more)";
@@ -35,15 +35,18 @@ export const restoreCommand = async (
   );
   if (typeof cmd === "number") return cmd;
   const { values: v, place, file, image } = cmd;
+  const log = (s: string) => io.err(`recette restore: ${escapeControls(s)}`);
   try {
-    const m = await restoreStack({
-      place,
-      file,
-      ...(v["from-stack"] ? { fromStack: v["from-stack"] } : {}),
-      stop: v.stop === true,
-      image,
-      log: (s) => io.err(`recette restore: ${escapeControls(s)}`),
-    });
+    const m = await withStackKey(place.stack, [v.host, v.manager], log, () =>
+      restoreStack({
+        place,
+        file,
+        ...(v["from-stack"] ? { fromStack: v["from-stack"] } : {}),
+        stop: v.stop === true,
+        image,
+        log,
+      }),
+    );
     io.out(
       `restored ${escapeControls(file)} into stack ${place.stack}: ${describeVolumes(m)} ` +
         `(backup of stack ${m.stack} made ${m.createdAt})`,

@@ -161,6 +161,39 @@ export const parseVolumeCommand = <O extends NonNullable<ParseArgsConfig["option
   return { values, place: where.place, file: parsed.positionals[0]!, image };
 };
 
+/**
+ * backup and restore reach Swarm nodes through the docker CLI's ssh (`--host`/`--manager ssh://…`). A stack
+ * that holds its own SSH key (the recipe's `nodes.ssh.privateKey` secret, set in its stack file) gets it in
+ * an ssh-agent for the command, as `recette up` does, so no agent has to be started by hand; an agent the
+ * caller already runs, or ssh's own key files, are used otherwise.
+ */
+export const withStackKey = async <T>(
+  stack: string,
+  hosts: (string | undefined)[],
+  log: (line: string) => void,
+  fn: () => Promise<T>,
+): Promise<T> => {
+  if (process.env.SSH_AUTH_SOCK || !hosts.some((h) => h?.startsWith("ssh://"))) return fn();
+  // Loaded only here: opening the stack (the engine decrypts the key) is for remote nodes alone.
+  const { readStack } = require("../stack/read") as typeof import("../stack/read");
+  const { loadRecipe } = require("../load") as typeof import("../load");
+  const { sshKeySecret } = require("../stack/ssh-agent") as typeof import("../stack/ssh-agent");
+  const { openStack } = require("../stack/workspace") as typeof import("../stack/workspace");
+  const root = projectRootOrHere();
+  const read = readStack(root, stack);
+  const recipeFile = read.config[`${read.project}:recipe`];
+  const secret = recipeFile ? sshKeySecret(loadRecipe(path.resolve(root, recipeFile)).recipe) : undefined;
+  if (!secret || !read.secure.includes(`${read.project}:${secret}`)) return fn();
+  const session = await openStack({ root, stack, agent: true, progress: log });
+  process.env.SSH_AUTH_SOCK = session.env.SSH_AUTH_SOCK;
+  try {
+    return await fn();
+  } finally {
+    session.close();
+    delete process.env.SSH_AUTH_SOCK;
+  }
+};
+
 /** Refusals and Docker failures exit 1 with their message; anything else is a bug and is thrown. */
 export const reportFailure = (command: string, e: unknown, err: (s: string) => void): number => {
   // System errors (EACCES, ENOSPC on the output file…) are the machine's answer, not a bug: exit 1 with it.

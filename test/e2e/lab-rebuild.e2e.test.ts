@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,9 +33,10 @@ const figure = (name: string, value: string) => {
 };
 
 /**
- * What an operator's shell has for the lab's hosts: the lab's key in an ssh-agent and its host key in a
- * known_hosts (an `ssh` on PATH that reads only that file, strictly), since `recette backup` and
- * `restore` reach the nodes through the docker CLI's ssh. A rebuilt lab has new keys: made again after it.
+ * What an operator's shell has for the lab's hosts: their host key in a known_hosts (an `ssh` on PATH
+ * that reads only that file, strictly), since `recette backup` and `restore` reach the nodes through the
+ * docker CLI's ssh. No ssh-agent: recette loads the stack's own key (recette:sshPrivateKey) into one
+ * itself. A rebuilt lab has new host keys: made again after it.
  */
 const operatorShell = () => {
   const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-rebuild-ssh-"));
@@ -48,19 +48,10 @@ const operatorShell = () => {
     `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`,
     { mode: 0o755 },
   );
-  const agent = spawnSync("ssh-agent", ["-s"], { encoding: "utf8" });
-  const sock = /SSH_AUTH_SOCK=([^;]+);/.exec(agent.stdout)?.[1];
-  const pid = Number(/SSH_AGENT_PID=(\d+);/.exec(agent.stdout)?.[1]);
-  if (!sock || !pid) throw new Error(`ssh-agent -s: ${agent.stdout}${agent.stderr}`);
-  const env = { ...process.env, SSH_AUTH_SOCK: sock, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` };
-  const add = sh("ssh-add", ["-q", path.join(LAB.stateDir, "id_ed25519")], { env });
-  if (add.status !== 0) throw new Error(`ssh-add: ${add.output}`);
+  const { SSH_AUTH_SOCK: _agent, ...env } = process.env;
   return {
-    env,
-    close: () => {
-      sh("kill", [String(pid)]);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    env: { ...env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
+    close: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 };
 const nodeFlags = ["--host", `ssh://root@${ssdWorker.address}`, "--manager", `ssh://root@${manager.address}`];
