@@ -99,6 +99,6 @@ export class Opensmtpd extends pulumi.ComponentResource {
     const workload = opensmtpdWorkload(args);
     this.host = args.target.serviceHost(workload.name);
     this.serviceName = args.target.deploy(workload, this).name;
-    this.registerOutputs({ serviceName: this.serviceName });
+    this.registerOutputs({ serviceName: this.serviceName, host: this.host });
   }
 }

@@ -133,6 +133,6 @@ export class Cluster extends pulumi.ComponentResource {
       );
       this.ready.push(labels);
     }
-    this.registerOutputs({ nodeIds: this.nodeIds });
+    this.registerOutputs({ nodeIds: this.nodeIds, managerToken: this.managerToken, workerToken: this.workerToken });
   }
 }

@@ -219,7 +219,8 @@ export class Environment extends pulumi.ComponentResource {
       ...(sharedDockerHost ? { dockerHost: sharedDockerHost } : {}),
       images: pinned.images,
     };
-    // The policy pack reads `production` here: the stack file says it, and a policy sees no stack config.
-    this.registerOutputs({ urls, production: ctx.isProd });
+    // Every output the stack exports, and `production`, which the policy pack reads here (the stack file
+    // says it, and a policy sees no stack config).
+    this.registerOutputs({ ...this.outputs, production: ctx.isProd });
   }
 }
