@@ -10,11 +10,14 @@ import { findKubectl, kubeSite, KubectlFailed } from "../backup/kube";
 import { ArchiveRefused } from "../backup/manifest";
 import { stackImageRegistry, stackOrchestrator } from "../backup/orchestrator";
 import { placeOf, prefixOf, Refused, type Place } from "../backup/stack";
-import { RecipeError } from "../load";
+import { loadRecipe, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { findProject, ProjectError, projectRootOrHere } from "../project";
 import { PACKAGE_ROOT } from "../root";
 import { listStacks, validateStackName } from "../stack/name";
+import { readStack } from "../stack/read";
+import { sshKeySecret } from "../stack/ssh-agent";
+import { openStack } from "../stack/workspace";
 
 /** What backup and restore share: the stack, where its volumes are, and the helper image. */
 export const ENGINE_OPTIONS = {
@@ -174,15 +177,18 @@ export const withStackKey = async <T>(
   fn: () => Promise<T>,
 ): Promise<T> => {
   if (process.env.SSH_AUTH_SOCK || !hosts.some((h) => h?.startsWith("ssh://"))) return fn();
-  // Loaded only here: opening the stack (the engine decrypts the key) is for remote nodes alone.
-  const { readStack } = require("../stack/read") as typeof import("../stack/read");
-  const { loadRecipe } = require("../load") as typeof import("../load");
-  const { sshKeySecret } = require("../stack/ssh-agent") as typeof import("../stack/ssh-agent");
-  const { openStack } = require("../stack/workspace") as typeof import("../stack/workspace");
   const root = projectRootOrHere();
-  const read = readStack(root, stack);
-  const recipeFile = read.config[`${read.project}:recipe`];
-  const secret = recipeFile ? sshKeySecret(loadRecipe(path.resolve(root, recipeFile)).recipe) : undefined;
+  // backup and restore need no stack file (the stack's name finds its volumes): without a readable one,
+  // or with a recipe that does not load, there is no key to load, and ssh goes on as configured.
+  let read: ReturnType<typeof readStack>;
+  let secret: string | undefined;
+  try {
+    read = readStack(root, stack);
+    const recipeFile = read.config[`${read.project}:recipe`];
+    secret = recipeFile ? sshKeySecret(loadRecipe(path.resolve(root, recipeFile)).recipe) : undefined;
+  } catch {
+    return fn();
+  }
   if (!secret || !read.secure.includes(`${read.project}:${secret}`)) return fn();
   const session = await openStack({ root, stack, agent: true, progress: log });
   process.env.SSH_AUTH_SOCK = session.env.SSH_AUTH_SOCK;
