@@ -150,8 +150,10 @@ export const openStack = async (o: OpenOptions): Promise<StackSession> => {
       `no ${stackFile(o.stack)} (fix: create it, e.g. pulumi stack init ${o.stack}, and set recette:recipe in it)`,
     );
   // Loaded on use: the Automation API is heavy, and `recette --help` lists the commands that use it.
-  // The file itself: under tsx, import() resolves as ESM, which does not resolve a directory.
-  const { LocalWorkspace, PulumiCommand, Stack } = await import("@pulumi/pulumi/automation/index.js");
+  // require, not import(): bin/recette runs the bundle through vm.Script (its code cache), where Node 20
+  // has no dynamic import.
+  const { LocalWorkspace, PulumiCommand, Stack } =
+    require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const facts = hasFile ? stackFacts(o.root, o.stack) : { recipe: undefined, imageRegistry: undefined };
   const { recipe, recipeSha256 } = facts;
   // Asked once per command: after prepareLocal has started the engine, or at first use.
