@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAB, labHosts, labTraces } from "../lab/lab";
+import { LAB, labHosts, labTraces, strictLabSsh } from "../lab/lab";
 import { peerCertificate, request, ROOT, sh, timedRun, waitFor } from "./helpers";
 import { publishArticle, PluxmlBrowser } from "./pluxml";
 
@@ -40,17 +40,10 @@ const figure = (name: string, value: string) => {
  */
 const operatorShell = () => {
   const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-rebuild-ssh-"));
-  const hostKey = fs.readFileSync(path.join(LAB.stateDir, "hostkey.pub"), "utf8").trim();
-  fs.writeFileSync(path.join(dir, "known_hosts"), `${hosts.map((h) => h.address).join(",")} ${hostKey}\n`);
-  fs.mkdirSync(path.join(dir, "bin"));
-  fs.writeFileSync(
-    path.join(dir, "bin", "ssh"),
-    `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`,
-    { mode: 0o755 },
-  );
+  const bin = strictLabSsh(dir, hosts);
   const { SSH_AUTH_SOCK: _agent, ...env } = process.env;
   return {
-    env: { ...env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
+    env: { ...env, PATH: `${bin}:${process.env.PATH}` },
     close: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 };

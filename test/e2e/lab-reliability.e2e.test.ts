@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { noEspMessage } from "../../components/preflight";
 import { dockerPaths, startDockerd, stopDockerd } from "../hosts/netns-hosts";
-import { LAB, labHosts, labSpec, labTraces, type LabHost } from "../lab/lab";
+import { LAB, labHosts, labSpec, labTraces, strictLabSsh, type LabHost } from "../lab/lab";
 import { peerCertificate, request, ROOT, sh, shAsync, waitFor } from "./helpers";
 import { publishArticle, PluxmlBrowser } from "./pluxml";
 
@@ -730,14 +730,7 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
         ).stdout.trim(),
       ).toBe(`${LABEL} true`);
       // An ssh that knows exactly the lab's host key, as an operator's known_hosts would.
-      const hostKey = fs.readFileSync(path.join(LAB.stateDir, "hostkey.pub"), "utf8").trim();
-      fs.writeFileSync(path.join(dir, "known_hosts"), `${hosts.map((h) => h.address).join(",")} ${hostKey}\n`);
-      fs.mkdirSync(path.join(dir, "bin"));
-      fs.writeFileSync(
-        path.join(dir, "bin", "ssh"),
-        `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`,
-        { mode: 0o755 },
-      );
+      const bin = strictLabSsh(dir, hosts);
       const archive = path.join(dir, "lab.tar.gz");
       const t0 = Date.now();
       const r = sh(
@@ -755,7 +748,7 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
           archive,
         ],
         {
-          env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
+          env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
         },
       );
       expect(r.status, r.output).toBe(0);

@@ -60,6 +60,15 @@ const webTasks = () =>
     "{{.Name}} {{.Image}} {{.DesiredState}} {{.CurrentState}} {{.Error}}",
     `${LABEL}-web`,
   ]).stdout;
+/** The image a service of the e2e stack runs (its spec, as Swarm holds it). */
+const serviceImage = (service: string) =>
+  sh("docker", [
+    "service",
+    "inspect",
+    `${LABEL}-${service}`,
+    "--format",
+    "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+  ]).stdout.trim();
 const webRelease = (release: string) => (r: Record<string, any>) => (r.apps[2].service.env.RELEASE = release);
 
 describe("the local environment on the real engine", () => {
@@ -291,13 +300,7 @@ describe("the local environment on the real engine", () => {
   });
 
   it("a new PluXml image tag updates exactly the blog service, and the article stays", async () => {
-    const current = sh("docker", [
-      "service",
-      "inspect",
-      `${LABEL}-blog`,
-      "--format",
-      "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
-    ]).stdout.trim();
+    const current = serviceImage("blog");
     const versions = fs.readFileSync(`${ROOT}/images/versions.env`, "utf8");
     const v = /^PLUXML_VERSION=(.+)$/m.exec(versions)![1]!;
     expect(current).toBe(`recette/pluxml:${v}`);
@@ -316,15 +319,7 @@ describe("the local environment on the real engine", () => {
     expect(changed).toEqual(["update blog"]);
     const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
     expect(up.status, up.output).toBe(0);
-    expect(
-      sh("docker", [
-        "service",
-        "inspect",
-        `${LABEL}-blog`,
-        "--format",
-        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
-      ]).stdout.trim(),
-    ).toBe("recette/pluxml:e2e-next");
+    expect(serviceImage("blog")).toBe("recette/pluxml:e2e-next");
     // The data volume outlives the task: the article is still there, served by the new image.
     expect(
       await waitFor(
@@ -370,15 +365,7 @@ describe("the local environment on the real engine", () => {
     expect(up.status, up.output).toBe(1);
     expect(up.output).toContain(`recette up: service ${LABEL}-blog: the update failed (`);
     expect(up.output).toContain("; Swarm rolled it back to recette/pluxml:e2e-next");
-    expect(
-      sh("docker", [
-        "service",
-        "inspect",
-        `${LABEL}-blog`,
-        "--format",
-        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
-      ]).stdout.trim(),
-    ).toBe("recette/pluxml:e2e-next");
+    expect(serviceImage("blog")).toBe("recette/pluxml:e2e-next");
     // Stop-first: the old task stops before the new one starts, so there is a gap; measured, not hidden.
     const failed = stamped.filter((a) => a.status !== 200);
     const lastFailed = failed.at(-1);
@@ -403,14 +390,7 @@ describe("the local environment on the real engine", () => {
 
   it("recette rollback puts back the images of an earlier update with no failed request, pinned until the recipe changes; recette history lists them", async () => {
     const recetteCli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
-    const webImage = () =>
-      sh("docker", [
-        "service",
-        "inspect",
-        `${LABEL}-web`,
-        "--format",
-        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
-      ]).stdout.trim();
+    const webImage = () => serviceImage("web");
     fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
     const base = (r: Record<string, any>) => {
       webRelease("2")(r);

@@ -261,3 +261,20 @@ export const labDown = async (log: (s: string) => void): Promise<void> => {
     `removed ${hosts.map((h) => h.ns).join(", ")}, ${LAB.bridge}, the registry and ${path.relative(ROOT, LAB.stateDir)} (registry storage kept in ${LAB.registryStorage})`,
   );
 };
+
+/**
+ * An `ssh` that knows exactly the lab's host key, as an operator's known_hosts would: written under `dir`
+ * (its known_hosts and `bin/ssh`, strict host keys, batch mode); put the returned directory first on PATH
+ * for commands that reach the hosts through the docker CLI's ssh (recette backup and restore).
+ */
+export const strictLabSsh = (dir: string, hosts: LabHost[] = labHosts()): string => {
+  const hostKey = fs.readFileSync(path.join(LAB.stateDir, "hostkey.pub"), "utf8").trim();
+  fs.writeFileSync(path.join(dir, "known_hosts"), `${hosts.map((h) => h.address).join(",")} ${hostKey}\n`);
+  fs.mkdirSync(path.join(dir, "bin"));
+  fs.writeFileSync(
+    path.join(dir, "bin", "ssh"),
+    `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`,
+    { mode: 0o755 },
+  );
+  return path.join(dir, "bin");
+};
