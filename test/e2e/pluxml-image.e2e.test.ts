@@ -389,7 +389,8 @@ describe("stopping", () => {
     const took = gracefulAt(name) - t0;
     expect(took).toBeGreaterThanOrEqual(4000);
     expect(took).toBeLessThan(10_000);
-    expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("0");
+    // 143, never 0: a task stopped for failing its health check must not count as started (pluxml-serve).
+    expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("143");
     expect(logs(name)).toContain("pluxml-serve: stopping in 4s (serving until the proxy forgets this task)");
   });
 
@@ -399,7 +400,7 @@ describe("stopping", () => {
     const r = await stop;
     expect(r.status, r.output).toBe(0);
     expect(gracefulAt(name) - t0).toBeLessThan(2000);
-    expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("0");
+    expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("143");
     expect(logs(name)).not.toContain("pluxml-serve: stopping in");
   });
 });
