@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { configResolver, Environment, type StackOutputs } from "./compose";
 import { parseRollbackPin, ROLLBACK_KEY } from "./compose/pins";
 import { formatProblem, loadRecipe, RecipeError } from "./load";
-import { resolveModel, type StackValues } from "./model";
+import { resolveModel, type Model, type StackValues } from "./model";
+import { DERIVATION_KEYS, deriveModel, edgeStackProblem } from "./model/derive";
 import { findProjectRoot, validateProjectName } from "./project";
 import { isRegistry } from "./schema/formats";
 import { productionOf, stackFile, stackShortName, validateStackName } from "./stack/name";
@@ -52,6 +53,46 @@ const rollbackPins = (text: string | undefined, recipeSha256: string, stack: str
     `images pinned by recette rollback to update ${pin.update}: ${shown} (lifted when the recipe changes, or by recette config rm ${ROLLBACK_KEY} -s ${stack})`,
   );
   return pin.images;
+};
+
+/**
+ * A derived stack's model (stack keys edgeStack and hostPrefix, set together: `recette drill` sets them on
+ * its scratch stack), or the stack's own. Refused, naming the stack file and key: one key without the
+ * other, a stack name that is not fully qualified, a prefix that is not a DNS label, a production stack.
+ */
+const derivation = (
+  model: Model,
+  stack: string,
+  production: boolean,
+  get: (key: string) => string | undefined,
+): { model: Model; edgeStack?: string } => {
+  const edgeStack = get(DERIVATION_KEYS.edgeStack);
+  const hostPrefix = get(DERIVATION_KEYS.hostPrefix);
+  if (edgeStack === undefined && hostPrefix === undefined) return { model };
+  const file = stackFile(stack);
+  const fail = (key: string, why: string, fix: string): never => {
+    throw new pulumi.RunError(`${file} ${key}: ${why} (fix: ${fix})`);
+  };
+  if (edgeStack === undefined)
+    return fail(
+      "edgeStack",
+      "hostPrefix is set without it",
+      `recette config set edgeStack <org/project/stack> -s ${stack}`,
+    );
+  if (hostPrefix === undefined)
+    return fail("hostPrefix", "edgeStack is set without it", `recette config set hostPrefix <label> -s ${stack}`);
+  const badStack = edgeStackProblem(edgeStack);
+  if (badStack) return fail("edgeStack", badStack, `recette config set edgeStack <org/project/stack> -s ${stack}`);
+  if (production)
+    return fail(
+      "edgeStack",
+      "a production stack cannot run on another stack's edge",
+      `recette config rm edgeStack -s ${stack}, or unset recette:production`,
+    );
+  const derived = deriveModel(model, hostPrefix);
+  if ("problems" in derived)
+    return fail("hostPrefix", derived.problems.join("; "), `recette config set hostPrefix <label> -s ${stack}`);
+  return { model: derived.model, edgeStack };
 };
 
 /** The project folder the program runs for: where Pulumi.yaml is (recipes and stacks resolve against it). */
@@ -109,9 +150,11 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
     );
   }
   const pins = rollbackPins(config.get(ROLLBACK_KEY), loaded.sha256, stack);
+  const derived = derivation(model, stack, production.production, (key) => config.get(key));
   const env = new Environment(model.name, {
-    model,
+    model: derived.model,
     context: {
+      ...(derived.edgeStack !== undefined ? { edgeStack: derived.edgeStack } : {}),
       naming: { project, stack: stackShortName(stack), recipe: model.name },
       recipeFile: file,
       isProd: production.production,

@@ -17,5 +17,6 @@ export {
   renderServiceSpec,
   TRAEFIK_REFRESH_SECONDS,
   type ServiceContext,
+  type SharedEdge,
 } from "./service-spec";
 export { pinnedImage, Target, type TargetArgs } from "./target";

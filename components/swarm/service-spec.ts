@@ -25,6 +25,19 @@ export interface ServiceContext {
   volumes: { source: string; target: string; labels: Record<string, string> }[];
   configs: { id: pulumi.Input<string>; name: pulumi.Input<string>; path: string; mode: number }[];
   secrets: { id: pulumi.Input<string>; name: pulumi.Input<string>; path: string; mode: number }[];
+  /**
+   * Another stack's edge this stack's routes go through (a derived stack: a restore drill, a preview
+   * environment): routed services also join that stack's network, Traefik reaches them there, and they carry
+   * its edge label. Defaults to the stack's own network and Traefik.
+   */
+  edge?: SharedEdge;
+}
+
+/** A stack's Traefik as another stack uses it: the network it watches and the label it routes. */
+export interface SharedEdge {
+  networkName: pulumi.Input<string>;
+  networkId: pulumi.Input<string>;
+  label: pulumi.Input<{ name: string; value: string }>;
 }
 
 const MiB = 1024 * 1024;
@@ -107,7 +120,11 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
     ...(w.resources.memoryMiB ? { memoryBytes: w.resources.memoryMiB * MiB } : {}),
     ...(w.resources.cpus ? { nanoCpus: Math.round(w.resources.cpus * 1e9) } : {}),
   };
-  const routeLabels = pulumi.output(ctx.networkName).apply((net) => renderRouteLabels(ctx.serviceName, net, w.routes));
+  const edge = w.routes.length > 0 ? ctx.edge : undefined;
+  const routeLabels = pulumi.all([edge?.networkName ?? ctx.networkName, edge?.label]).apply(([net, label]) => ({
+    ...renderRouteLabels(ctx.serviceName, net, w.routes),
+    ...(label ? { [label.name]: label.value } : {}),
+  }));
   return {
     name: ctx.serviceName,
     labels: routeLabels.apply((r) => toLabelList({ ...ctx.labels, ...r })),
@@ -132,7 +149,11 @@ export const renderServiceSpec = (w: Workload, ctx: ServiceContext): docker.Serv
         // "1m", not "60s": the provider reads the period back as Go writes it, shortened ("1m0s" → "1m").
         stopGracePeriod: "1m",
       },
-      networksAdvanceds: [{ id: ctx.networkId, aliases: w.aliases }],
+      networksAdvanceds: [
+        { id: ctx.networkId, aliases: w.aliases },
+        // No alias there: the other stack's services answer to the same short names.
+        ...(edge ? [{ id: edge.networkId }] : []),
+      ],
       placement: { constraints: renderConstraints(w) },
       resources: {
         ...(Object.keys(limits).length ? { limits } : {}),

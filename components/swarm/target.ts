@@ -5,7 +5,7 @@ import { contentName, physicalName, stackGateway, stackLabels, stackSubnet, type
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { fileLogical, networkLogical, secretLogical, volumeLogical } from "../workload-names";
 import { renderEdgeConstraint, toLabelList } from "./labels";
-import { renderServiceSpec, TRAEFIK_REFRESH_SECONDS } from "./service-spec";
+import { renderServiceSpec, type SharedEdge, TRAEFIK_REFRESH_SECONDS } from "./service-spec";
 import { validateSwarmWorkload } from "./validate";
 import { argumentsError } from "../problems";
 
@@ -30,6 +30,11 @@ export interface TargetArgs {
    * that exist only in the engines' own store (the local stack). Defaults to false.
    */
   pinImages?: boolean;
+  /**
+   * Another stack's Traefik to route through (a derived stack: `recette drill`, a preview environment):
+   * its network and edge label, from that stack's `edge` output. Defaults to the stack's own edge.
+   */
+  edge?: SharedEdge;
 }
 
 /** `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people reading it. */
@@ -187,6 +192,7 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
       volumes,
       configs,
       secrets,
+      ...(this.args.edge ? { edge: this.args.edge } : {}),
     });
     const service = new docker.Service(w.name, spec, {
       ...opts,

@@ -18,6 +18,11 @@ export interface RestoreOptions {
   stop: boolean;
   image: string;
   log: (s: string) => void;
+  /**
+   * Only these workloads' volumes (recette drill: the apps; a drill stack has no Traefik). Each must be in the
+   * archive. Defaults to every volume the archive holds.
+   */
+  workloads?: string[];
 }
 
 /** Why an archive may not go into this stack, or undefined: another stack or recipe needs --from-stack <its stack>. */
@@ -56,12 +61,19 @@ const rootMeta = (o: Observed | undefined) => ({
 export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
   // 1. The whole archive is checked before anything else is touched.
   const manifest = await verifyArchiveFile(o.file);
-  const workloads = [...new Set(manifest.volumes.map((v) => v.workload))];
+  const archived = [...new Set(manifest.volumes.map((v) => v.workload))];
+  const missing = (o.workloads ?? []).filter((w) => !archived.includes(w));
+  if (missing.length)
+    throw new Refused(`${o.file} holds no volume of workload ${missing.join(", ")} (it holds ${archived.join(", ")})`);
+  const workloads = o.workloads ?? archived;
   const have = await stackVolumes(o.place, workloads);
   const recipe = have[0]!.recipe;
   const foreign = foreignProblem(manifest, o.place.stack, recipe, o.fromStack);
   if (foreign) throw new Refused(foreign);
-  const targets = mapVolumes(manifest, have);
+  const targets = mapVolumes(
+    { ...manifest, volumes: manifest.volumes.filter((v) => workloads.includes(v.workload)) },
+    have,
+  );
   const { site } = o.place;
   await site.checkPlacement(o.place.prefix, workloads);
   await site.ensureImage(o.image);

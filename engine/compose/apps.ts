@@ -9,6 +9,7 @@ import type { ClusterNode } from "../../components/node";
 import { siteUrl } from "../../components/naming";
 import type { Workload, WorkloadTarget } from "../../components/workload";
 import { type Model, type OpensmtpdModel, type ServiceModel, usesPebble } from "../model";
+import { DRILL_PREFIX, prefixedHost } from "../model/derive";
 import { parseSizeMiB } from "../schema";
 import type { StackContext } from "./context";
 
@@ -155,7 +156,11 @@ export const composeEdge = (
   const pebble = usesPebble(t)
     ? new Pebble("pebble", { target, image: pebbleImage({ registry: ctx.imageRegistry }), manager }, { parent })
     : undefined;
-  const hosts = model.routedHosts.map((h) => h.name);
+  // A drill's scratch stack (recette drill) routes drill.<host> through this Traefik: Pebble finds those too.
+  const hosts = model.routedHosts.flatMap((h) => {
+    const drill = prefixedHost(DRILL_PREFIX, h.name);
+    return "host" in drill ? [h.name, drill.host] : [h.name];
+  });
   return new Traefik(
     "traefik",
     {

@@ -28,7 +28,7 @@ export interface StackOutputs {
    * network Traefik watches (or the k3s namespace), Traefik's entry point and certificate resolver,
    * and the parent domain of the stack's first route (e.g. local.test for blog.local.test).
    */
-  edge: {
+  edge?: {
     orchestrator: "swarm" | "k3s";
     network?: pulumi.Output<string>;
     /** Swarm: the label (name and value) a service carries to be routed by this stack's Traefik. */
@@ -38,6 +38,8 @@ export interface StackOutputs {
     certResolver: string;
     domain?: string;
   };
+  /** A derived stack: the stack whose nodes and edge it uses (its `edge` and `nodes` are that stack's). */
+  edgeStack?: string;
   /** The Swarm manager's Docker endpoint (a secret: it names a host and how to reach it). */
   dockerHost?: pulumi.Output<string>;
   /** The image each service runs, by workload name (at its digest when pinned): what `recette history` records. */
@@ -108,6 +110,53 @@ const dockerHost = (node: ClusterNode): pulumi.Input<string> =>
     ? pulumi.interpolate`ssh://${node.connection.user ?? "root"}@${node.publicAddress}`
     : "unix:///var/run/docker.sock";
 
+/** The base stack's outputs a derived stack reads (StackOutputs as another program sees them). */
+interface BaseEdge {
+  orchestrator: string;
+  network?: string;
+  label?: { name: string; value: string };
+}
+
+/**
+ * A derived stack's target: its own network, volumes and services on the base stack's Swarm, its routed
+ * services on the base stack's network with the base's edge label, so that stack's Traefik routes them.
+ * No nodes, preflight, swarm or Traefik of its own: the base stack manages those.
+ */
+const derivedSwarmTarget = (ctx: StackContext, edgeStack: string, parent: pulumi.Resource) => {
+  const base = new pulumi.StackReference("edge-stack", { name: edgeStack }, { parent });
+  const edge = base.requireOutput("edge") as pulumi.Output<BaseEdge>;
+  const checked = edge.apply((e) => {
+    if (e.orchestrator !== "swarm" || !e.network || !e.label)
+      throw new pulumi.RunError(
+        `edgeStack ${edgeStack}: its edge is on ${e.orchestrator}, without a Swarm network and label; a derived stack runs on a Swarm stack that has its own Traefik (edge.traefik in its recipe)`,
+      );
+    return { network: e.network, label: e.label };
+  });
+  const provider = new docker.Provider(
+    "docker",
+    {
+      host: base.requireOutput("dockerHost") as pulumi.Output<string>,
+      sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes"],
+    },
+    { parent },
+  );
+  const networkName = checked.apply((e) => e.network);
+  const network = docker.getNetworkOutput({ name: networkName }, { provider, parent });
+  const target = new swarm.Target(
+    "swarm",
+    {
+      naming: ctx.naming,
+      provider,
+      mesh: base.getOutput("routingMesh").apply((m) => m === true),
+      protectVolumes: false,
+      pinImages: ctx.imageRegistry !== "local",
+      edge: { networkName, networkId: network.id, label: checked.apply((e) => e.label) },
+    },
+    { parent },
+  );
+  return { target, base };
+};
+
 /**
  * The whole environment from a validated recipe: nodes → preflight → orchestrator → edge → apps.
  * This is the only place that decides resources; `pulumi up`, `recette render` and the tests run it.
@@ -118,6 +167,26 @@ export class Environment extends pulumi.ComponentResource {
   constructor(name: string, args: { model: Model; context: StackContext }, opts?: pulumi.ComponentResourceOptions) {
     super("recette:index:Environment", name, {}, opts);
     const { model, context: ctx } = args;
+    if (ctx.edgeStack !== undefined) {
+      if (model.orchestrator.kind !== "swarm")
+        throw new pulumi.RunError(
+          `${ctx.recipeFile}: orchestrator ${model.orchestrator.kind}: a derived stack (edgeStack ${ctx.edgeStack}) runs on Swarm only for now`,
+        );
+      const { target, base } = derivedSwarmTarget(ctx, ctx.edgeStack, this);
+      const pinned = pinningTarget(target, ctx.pins ?? {});
+      const { urls } = composeApps(model, pinned.target, ctx, this);
+      this.outputs = {
+        recipe: model.name,
+        stack: ctx.naming.stack,
+        urls,
+        nodes: {},
+        edgeStack: ctx.edgeStack,
+        dockerHost: base.requireOutput("dockerHost") as pulumi.Output<string>,
+        images: pinned.images,
+      };
+      this.registerOutputs({ ...this.outputs, production: false });
+      return;
+    }
     const nodes = composeNodes(model, ctx, this);
     const preflight = composePreflight(model, nodes, this);
     const checked = preflight.map((p) => p.step);

@@ -13,4 +13,9 @@ export interface StackContext {
   imageRegistry: string;
   /** Images `recette rollback` pinned, by workload name (engine/compose/pins.ts). Defaults to none. */
   pins?: Record<string, string>;
+  /**
+   * The fully qualified stack whose nodes and Traefik this one uses (stack key `edgeStack`): a derived stack,
+   * such as `recette drill`'s scratch stack or a preview environment (engine/model/derive.ts). Defaults to none.
+   */
+  edgeStack?: string;
 }

@@ -26,7 +26,15 @@ export interface StackValues {
 }
 
 /** Project keys the engine itself reads, whatever the recipe. */
-export const ENGINE_KEYS: readonly string[] = ["recipe", "imageRegistry", "production", "rollback"];
+export const ENGINE_KEYS: readonly string[] = [
+  "recipe",
+  "imageRegistry",
+  "production",
+  "rollback",
+  // A derived stack's (engine/model/derive.ts), set by recette drill.
+  "edgeStack",
+  "hostPrefix",
+];
 
 export interface ResolveOptions {
   /**

@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { physicalName, stackPrefix } from "../../components/naming";
+import { EDGE_LABEL } from "../../components/swarm/labels";
+import { networkLogical } from "../../components/workload-names";
 
 /** One registered resource as `recette render` and the tests see it. */
 export interface Registration {
@@ -67,6 +70,26 @@ const FAKE_KUBECONFIG = [
   "current-context: default",
 ].join("\n");
 
+/**
+ * What a recette stack named by a StackReference (organization/project/stack) exports, as a derived stack
+ * reads it (engine/compose/compose.ts): a Swarm edge on this machine's engine, its network and label.
+ */
+const referencedStack = (qualified: string): Record<string, unknown> => {
+  const [, project = "recette", stack = "base"] = qualified.split("/");
+  const naming = { project, stack, recipe: "" };
+  return {
+    edge: {
+      orchestrator: "swarm",
+      network: physicalName(naming, networkLogical(false)),
+      label: { name: EDGE_LABEL, value: stackPrefix(naming) },
+      entrypoint: "websecure",
+      certResolver: "le",
+    },
+    dockerHost: "unix:///var/run/docker.sock",
+    routingMesh: false,
+  };
+};
+
 /** What a resource's provider would return, deterministically, so outputs flow through the program. */
 export const mockState = (type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> => {
   if (type.startsWith("command:")) {
@@ -79,6 +102,8 @@ export const mockState = (type: string, name: string, inputs: Record<string, unk
     return { ...inputs, stdout, stderr: "" };
   }
   switch (type) {
+    case "pulumi:pulumi:StackReference":
+      return { ...inputs, outputs: referencedStack(String(inputs.name ?? "")), secretOutputNames: ["dockerHost"] };
     case "scaleway:instance/ip:Ip":
       return { ...inputs, address: `192.0.2.${octet(name)}` };
     case "scaleway:instance/privateNic:PrivateNic":
@@ -110,7 +135,11 @@ export const installRecorder = (project: string, stack: string, preview = false)
   const registrations: Registration[] = [];
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) }),
-    call: (args) => args.inputs,
+    // An invoke answers its inputs, with an ID for a lookup by name (docker.getNetwork).
+    call: (args) =>
+      args.token === "docker:index/getNetwork:getNetwork"
+        ? { ...args.inputs, id: `${args.inputs.name}-id` }
+        : args.inputs,
   };
   const monitor = new MockMonitor(mocks);
   const register = monitor.registerResource.bind(monitor);

@@ -8,7 +8,7 @@ import * as z from "zod";
  */
 
 const LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
-const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})+$`);
+export const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})+$`);
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`);
 const NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";

@@ -1,8 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as http from "node:http";
-import * as https from "node:https";
 import * as path from "node:path";
 import * as tls from "node:tls";
 
@@ -45,49 +43,8 @@ export const makeStack = (stack: string, recipe: string): { recipeFile: string; 
   return { recipeFile, stackFile };
 };
 
-export interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/**
- * An HTTP(S) request to loopback (or to `opts.address`: an address of this machine such as the local
- * Kubernetes node's, or a lab host's), with the Host/SNI a browser would send for `host`.
- */
-export const request = (
-  scheme: "http" | "https",
-  host: string,
-  port: number,
-  urlPath: string,
-  opts: { method?: string; body?: string; headers?: Record<string, string>; address?: string; timeoutMs?: number } = {},
-): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const lib = scheme === "https" ? https : http;
-    const req = lib.request(
-      {
-        host: opts.address ?? "127.0.0.1",
-        port,
-        path: urlPath,
-        method: opts.method ?? "GET",
-        headers: { Host: host, ...(opts.headers ?? {}) },
-        servername: host,
-        // The certificate is checked separately against Pebble's issuer; Pebble's roots are per run.
-        rejectUnauthorized: false,
-        timeout: opts.timeoutMs ?? 10_000,
-      },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (d) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on("error", reject);
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    if (opts.body) req.write(opts.body);
-    req.end();
-  });
+// One HTTP client for the suites and recette drill's checks (engine/drill/http.ts).
+export { request, type Answer } from "../../engine/drill/http";
 
 /** The certificate served for `host` on a loopback port (or on `address`). */
 export const peerCertificate = (host: string, port: number, address = "127.0.0.1"): Promise<tls.PeerCertificate> =>
@@ -252,14 +209,25 @@ export const mustSucceed = (
     throw new Error(`teardown: ${what} failed (exit ${code}):\n${(r.output ?? r.stderr ?? "").slice(-3000)}`);
 };
 
-/** Like sh, but without blocking the event loop, so requests can run while it does. */
-export const shAsync = (cmd: string, args: string[]): Promise<{ status: number; output: string }> =>
+/** Like sh, but without blocking the event loop, so requests can run while it does; `output` is both streams as they came. */
+export const shAsync = (
+  cmd: string,
+  args: string[],
+): Promise<{ status: number; output: string; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, env: process.env });
     let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("close", (code) => resolve({ status: code ?? -1, output }));
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+      stderr += d;
+    });
+    child.on("close", (code) => resolve({ status: code ?? -1, output, stdout, stderr }));
   });
 
 /**

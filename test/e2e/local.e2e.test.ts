@@ -486,6 +486,71 @@ describe("the local environment on the real engine", () => {
     expect(listing).toMatch(/ volumes\/blog-data\/configuration\/users\.xml$/m);
   });
 
+  /** What a drill must leave as it was: the stack's services (spec versions), containers, networks and volumes. */
+  const untouched = () => {
+    const o = stackObjects(LABEL);
+    const versions = o.services.map(
+      (id) => sh("docker", ["service", "inspect", id, "--format", "{{.Spec.Name}} {{.Version.Index}}"]).stdout,
+    );
+    return { versions: versions.sort(), containers: o.containers.sort(), networks: o.networks, volumes: o.volumes };
+  };
+
+  it("recette drill restores a backup taken now into a scratch stack behind the stack's Traefik: every article and the admin's login pass, RPO and RTO printed, the scratch stack removed and the stack untouched", async () => {
+    const before = untouched();
+    const r = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "drill", "-s", STACK, "--json"]);
+    expect(r.status, r.output).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      drillStack: string;
+      url: string;
+      rpoSeconds: number;
+      rtoSeconds: number;
+      articles: { path: string; status: number }[];
+      adminLogin: boolean;
+      backup: { taken: boolean };
+    };
+    expect(report).toMatchObject({ ok: true, drillStack: `${STACK}-drill`, adminLogin: true, backup: { taken: true } });
+    expect(report.url).toBe(`https://drill.${HOST}:${HTTPS}/`);
+    // The suite's article is among those checked (the sample article too), each served.
+    expect(report.articles.length).toBeGreaterThanOrEqual(2);
+    expect(report.articles.filter((a) => a.status !== 200)).toEqual([]);
+    expect(report.rpoSeconds).toBeGreaterThanOrEqual(0);
+    expect(report.rtoSeconds).toBeGreaterThan(0);
+    console.log(
+      `drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s`,
+    );
+    // Nothing of the scratch stack is left, and the stack ran on, untouched, throughout.
+    expect(stackObjects(`${LABEL}-drill`)).toEqual({
+      services: [],
+      containers: [],
+      networks: [],
+      secrets: [],
+      configs: [],
+      volumes: [],
+    });
+    expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-drill.yaml`))).toBe(false);
+    expect(untouched()).toEqual(before);
+    expect(await homeShowsArticle()).toBe(true);
+  });
+
+  it("recette drill of a corrupted archive fails before anything is deployed, naming the file", async () => {
+    const bad = path.join(path.dirname(BACKUP), "corrupted.tar.gz");
+    const bytes = fs.readFileSync(BACKUP);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+    fs.writeFileSync(bad, bytes);
+    const r = await shAsync(process.execPath, [
+      path.join(ROOT, "bin", "recette"),
+      "drill",
+      "-s",
+      STACK,
+      "--backup",
+      bad,
+    ]);
+    expect(r.status, r.output).toBe(1);
+    expect(r.stderr).toContain(`recette drill: ${bad}: `);
+    expect(stackObjects(`${LABEL}-drill`).services).toEqual([]);
+  });
+
   it("destroy leaves no service, container, network, secret or config behind; kept volumes stay", () => {
     const d = pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
     expect(d.status, d.output).toBe(0);

@@ -56,7 +56,7 @@ describe("recette completion", () => {
     );
     expect(offered(file, "recette", "graph", "--format", "")).toEqual(["mermaid", "dot"]);
     expect(offered(file, "recette", "completion", "")).toEqual(["bash", "zsh"]);
-    expect(offered(file, "recette", "help", "dr")).toEqual(["drift"]);
+    expect(offered(file, "recette", "help", "dr")).toEqual(["drift", "drill"]);
   });
 
   it("zsh: the script parses and registers _recette for recette", () => {

@@ -4,6 +4,7 @@ import { completion } from "./completion";
 import { config } from "./config";
 import { destroy } from "./destroy";
 import { drift } from "./drift";
+import { drill } from "./drill";
 import { explain } from "./explain";
 import { graph } from "./graph";
 import { history } from "./history";
@@ -47,6 +48,7 @@ export const COMMANDS: readonly CommandDef[] = [
   node,
   backup,
   restore,
+  drill,
   images,
   stackInfo,
   schema,

@@ -1,0 +1,334 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { verifyArchiveFile } from "../backup/archive";
+import { backupStack } from "../backup/backup";
+import { docker, type Engine } from "../backup/docker";
+import type { Manifest } from "../backup/manifest";
+import { restoreStack } from "../backup/restore";
+import { Refused } from "../backup/site";
+import { ArchiveRefused } from "../backup/manifest";
+import { publishedArticles } from "../drill/articles";
+import { checkBlog, type BlogCheck } from "../drill/blog";
+import { request } from "../drill/http";
+import { formatProblem, RecipeError } from "../load";
+import { escapeControls, escapeLines } from "../load/text";
+import { resolveModel, type Model } from "../model";
+import { DERIVATION_KEYS, DRILL_PREFIX } from "../model/derive";
+import { ROLLBACK_KEY } from "../compose/pins";
+import { checkStack, stackValuesOf } from "../stack/check";
+import { stackFile, stackShortName, validateStackName } from "../stack/name";
+import { openStack } from "../stack/workspace";
+import { prefixOf } from "../backup/stack";
+import {
+  errorCounter,
+  failureText,
+  parseStackArgs,
+  progressOf,
+  projectRoot,
+  STACK_OPTION,
+  type StackIo,
+  type StackOptions,
+} from "./stack-command";
+import { defaultHelperImage, recetteVersion, resolvePlace } from "./volumes";
+
+export const usage = "recette drill -s <stack> [--backup <file>] [--json]   e.g. recette drill -s local";
+
+export interface DrillOptions extends StackOptions {
+  /** The archive to restore; defaults to a backup of the stack taken now. */
+  backup?: string;
+  json: boolean;
+  /** Leave the scratch stack running after the checks (to look at it); `recette destroy` removes it then. */
+  keep: boolean;
+  /** The Docker engine holding the blog's volume (ssh://user@node on a multi-node Swarm), as backup's --host. */
+  host?: string;
+}
+
+/** What `recette drill --json` prints (docs/operations.md). */
+export interface DrillReport {
+  stack: string;
+  drillStack: string;
+  backup: { file: string; createdAt: string; taken: boolean };
+  /** The backup's age when the drill started: the data a disaster now would lose at most. */
+  rpoSeconds: number;
+  /** From the drill's start to the restored blog answering every check. */
+  rtoSeconds: number;
+  url: string;
+  articles: { path: string; status: number }[];
+  adminLogin: boolean;
+  problems: string[];
+  ok: boolean;
+}
+
+/** The scratch stack of a drill: `<stack>-drill` (qualified like the stack). */
+export const drillStackName = (stack: string): string => `${stack}-drill`;
+
+/** The fully qualified name a StackReference needs: organization/<project>/<stack> on a file backend. */
+export const qualifiedStack = (stack: string, project: string, org = "organization"): string => {
+  const parts = stack.split("/");
+  if (parts.length === 3) return stack;
+  if (parts.length === 2) return `${parts[0]}/${project}/${parts[1]}`;
+  return `${org}/${project}/${stack}`;
+};
+
+/** Keys a drill stack does not take from its stack: production, pins, and a derivation of its own. */
+const NOT_COPIED = ["production", ROLLBACK_KEY, DERIVATION_KEYS.edgeStack, DERIVATION_KEYS.hostPrefix];
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** Waits until `probe` answers true, or `limit` seconds passed. */
+const until = async (limit: number, probe: () => Promise<boolean>): Promise<boolean> => {
+  const deadline = Date.now() + limit * 1000;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return false;
+};
+
+/** Why the stack cannot be drilled, or its model: Swarm, a Traefik of its own, a PluXml blog to check. */
+const drillable = (root: string, stack: string): { model: Model; file: string } | { problem: string } => {
+  let checked;
+  try {
+    checked = checkStack(root, stack);
+  } catch (e) {
+    if (e instanceof RecipeError) return { problem: e.problems.map(formatProblem).join("\n") };
+    throw e;
+  }
+  const { model, problems } = resolveModel(checked.loaded, stackValuesOf(checked.read), checked.recipeFile, {
+    missingSecrets: "error",
+    unknownKeys: "warning",
+  });
+  if (!model) return { problem: problems.map(formatProblem).join("\n") };
+  const file = checked.recipeFile;
+  if (model.orchestrator.kind !== "swarm")
+    return {
+      problem: `${file}: orchestrator ${model.orchestrator.kind}: recette drill runs on Swarm stacks only for now (on k3s: recette backup, then restore into a stack of its own)`,
+    };
+  if (!model.edge?.traefik)
+    return {
+      problem: `${file}: no edge.traefik: the drill's blog is routed by the stack's own Traefik, and this recipe has none`,
+    };
+  if (!model.apps.some((a) => a.kind === "pluxml"))
+    return { problem: `${file}: no pluxml app: a drill checks a restored blog, and this recipe has none` };
+  return { model, file };
+};
+
+/** Removes the drill stack's kept volumes (destroy leaves them, as it does for every stack). */
+const removeVolumes = async (engine: Engine, prefix: string, say: (s: string) => void) => {
+  const listed = await docker(engine, ["volume", "ls", "-q", "--filter", `label=recette.stack=${prefix}`]);
+  for (const name of listed.stdout.toString().split("\n").filter(Boolean)) {
+    say(`removing volume ${name}`);
+    await docker(engine, ["volume", "rm", name]);
+  }
+};
+
+/**
+ * Restores a backup into a scratch stack beside the stack, checks the blog it serves, reports RPO and RTO,
+ * and removes the scratch stack. Exit 0 every check passed; 1 a check failed or the drill could not run; 2 usage.
+ */
+export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> => {
+  const started = Date.now();
+  const root = projectRoot(opts);
+  const name = drillStackName(opts.stack);
+  const badName = validateStackName(name);
+  if (badName) {
+    io.err(`recette drill: the drill's stack ${badName} (use a shorter stack name)`);
+    return 2;
+  }
+  const base = drillable(root, opts.stack);
+  if ("problem" in base) {
+    io.err(`recette drill: ${escapeLines(base.problem)}`);
+    return 1;
+  }
+  const { model } = base;
+  const blogs = model.apps.flatMap((a) => (a.kind === "pluxml" ? [a] : []));
+  const live = progressOf(io);
+  const say = (s: string) => live.say(escapeControls(s));
+  const engine: Engine = opts.host ? { host: opts.host } : {};
+  const problems: string[] = [];
+  let tmp: string | undefined;
+  let session: Awaited<ReturnType<typeof openStack>> | undefined;
+  let scratch: Stack | undefined;
+  let report: DrillReport | undefined;
+  let project = "recette";
+  try {
+    session = await openStack({ root, stack: opts.stack, agent: true, progress: say });
+    if (session.env.SSH_AUTH_SOCK) process.env.SSH_AUTH_SOCK = session.env.SSH_AUTH_SOCK;
+    project = (await session.workspace.projectSettings()).name;
+    // 1. The backup: the one given (checked whole before anything runs), or one taken now.
+    let file = opts.backup;
+    let manifest: Manifest;
+    if (file) {
+      say(`checking ${file}`);
+      const given = file;
+      manifest = await verifyArchiveFile(given).catch((e: Error) => {
+        throw new Refused(`${given}: ${e.message}`);
+      });
+    } else {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), "recette-drill-"));
+      file = path.join(tmp, `${stackShortName(opts.stack)}.tar.gz`);
+      say(`backing up stack ${opts.stack}`);
+      const where = resolvePlace("drill", { stack: opts.stack, ...(opts.host ? { host: opts.host } : {}) });
+      if ("code" in where) throw new Refused(where.message);
+      manifest = await backupStack({
+        place: where.place,
+        file,
+        force: false,
+        workloads: blogs.map((b) => b.name),
+        image: defaultHelperImage(opts.stack, root),
+        version: recetteVersion(),
+        log: say,
+      });
+    }
+    const archived = new Set(manifest.volumes.map((v) => v.workload));
+    const restored = blogs.map((b) => b.name).filter((w) => archived.has(w));
+    if (restored.length === 0)
+      throw new Refused(
+        `${file} holds no blog data (its volumes: ${manifest.volumes.map((v) => v.logical).join(", ")})`,
+      );
+    // 2. The scratch stack: the stack's configuration and secrets, on its nodes and behind its Traefik.
+    say(
+      `deploying stack ${name} (the recipe's apps under ${DRILL_PREFIX}.<host>, behind stack ${opts.stack}'s Traefik)`,
+    );
+    const { Stack: AutomationStack } =
+      require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+    scratch = await AutomationStack.createOrSelect(name, session.workspace);
+    const all = await session.stack.getAllConfig();
+    const copied = Object.fromEntries(
+      Object.entries(all).filter(([k]) => !NOT_COPIED.some((n) => k === `${project}:${n}`)),
+    );
+    await scratch.setAllConfig({
+      ...copied,
+      [`${project}:${DERIVATION_KEYS.edgeStack}`]: { value: qualifiedStack(opts.stack, project) },
+      [`${project}:${DERIVATION_KEYS.hostPrefix}`]: { value: DRILL_PREFIX },
+    });
+    const engineRun = errorCounter(live);
+    await scratch.up({ onEvent: engineRun.onEvent, color: "never" });
+    // 3. The restore, into the scratch stack's volumes (its blog stopped for the swap).
+    say(`restoring ${file} into stack ${name}`);
+    const into = resolvePlace("drill", { stack: name, ...(opts.host ? { host: opts.host } : {}) });
+    if ("code" in into) throw new Error(into.message);
+    await restoreStack({
+      place: into.place,
+      file,
+      fromStack: manifest.stack,
+      stop: true,
+      image: defaultHelperImage(opts.stack, root),
+      log: say,
+      workloads: restored,
+    });
+    // 4. The checks, through the stack's Traefik.
+    const port = model.edge!.traefik.ports.https;
+    const outputs = await session.stack.outputs();
+    const nodes = (outputs.nodes?.value ?? {}) as Record<string, { role: string; publicAddress: string }>;
+    const address =
+      model.nodes.provider === "local"
+        ? "127.0.0.1"
+        : (Object.values(nodes).find((n) => n.role === "manager")?.publicAddress ?? "127.0.0.1");
+    const checks: BlogCheck = { articles: [], adminLogin: true };
+    let url = "";
+    for (const b of blogs.filter((x) => restored.includes(x.name))) {
+      const host = `${DRILL_PREFIX}.${b.spec.host}`;
+      url = `https://${host}${port === 443 ? "" : `:${port}`}/`;
+      const at = { address, port, host };
+      say(`waiting for ${url}`);
+      const up = await until(180, async () => (await request("https", host, port, "/", { address })).status === 200);
+      if (!up) problems.push(`${url} did not answer 200 within 180 s`);
+      const articles = publishedArticles(manifest, `${b.name}-data`, new Date(started), b.spec.timezone);
+      const password = all[`${project}:${b.spec.admin.password.secret}`]?.value ?? "";
+      const c = await checkBlog(at, articles, { login: b.spec.admin.login, password });
+      checks.articles.push(...c.articles);
+      if (!c.adminLogin) {
+        checks.adminLogin = false;
+        problems.push(c.loginProblem ?? "the admin could not log in");
+      }
+      for (const a of c.articles.filter((x) => x.status !== 200))
+        problems.push(`article ${a.path} answered ${a.status} on ${host}`);
+    }
+    const rtoSeconds = seconds(Date.now() - started);
+    report = {
+      stack: opts.stack,
+      drillStack: name,
+      backup: { file, createdAt: manifest.createdAt, taken: !opts.backup },
+      rpoSeconds: seconds(started - Date.parse(manifest.createdAt)),
+      rtoSeconds,
+      url,
+      articles: checks.articles,
+      adminLogin: checks.adminLogin,
+      problems,
+      ok: problems.length === 0,
+    };
+  } catch (e) {
+    live.stop();
+    // recette's own refusals as they are (the archive, the volumes); the engine's failures with its last lines.
+    const known = e instanceof Refused || e instanceof ArchiveRefused || (e instanceof Error && "syscall" in e);
+    io.err(`recette drill: ${known ? escapeLines((e as Error).message) : failureText(name, e, false)}`);
+  } finally {
+    // 5. The scratch stack goes, data included, unless --keep.
+    if (scratch && !opts.keep) {
+      try {
+        say(`destroying stack ${name}`);
+        await scratch.destroy({ onEvent: errorCounter(live).onEvent, color: "never" });
+        await removeVolumes(engine, prefixOf(project, name), say);
+        await session?.workspace.removeStack(name);
+        fs.rmSync(path.join(root, stackFile(name)), { force: true });
+      } catch (e) {
+        live.stop();
+        io.err(
+          `recette drill: stack ${name} could not be removed: ${escapeLines(failureText(name, e, false))} (fix: recette destroy -s ${name})`,
+        );
+        problems.push(`stack ${name} was not removed`);
+      }
+    }
+    live.stop();
+    session?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (!report) return 1;
+  report.problems = problems;
+  report.ok = problems.length === 0;
+  if (opts.json) io.out(JSON.stringify(report, null, 2));
+  else {
+    io.out(`drill of stack ${opts.stack}: ${report.ok ? "passed" : "FAILED"}`);
+    io.out(
+      `  backup  ${escapeControls(report.backup.file)} (${report.backup.taken ? "taken now" : "given"}, made ${report.backup.createdAt})`,
+    );
+    io.out(`  RPO     ${report.rpoSeconds} s (the backup's age when the drill started)`);
+    io.out(`  RTO     ${report.rtoSeconds} s (from the start to the restored blog answering)`);
+    io.out(
+      `  blog    ${report.url}: ${report.articles.filter((a) => a.status === 200).length} of ${report.articles.length} articles served, admin login ${report.adminLogin ? "ok" : "refused"}`,
+    );
+    for (const p of problems) io.out(`  problem ${escapeControls(p)}`);
+  }
+  return report.ok ? 0 : 1;
+};
+
+export const drillCommand = async (args: string[], io: StackIo): Promise<number> => {
+  const p = parseStackArgs(
+    "drill",
+    usage,
+    args,
+    {
+      ...STACK_OPTION,
+      backup: { type: "string" },
+      host: { type: "string" },
+      keep: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    io,
+  );
+  if (!p.ok) return p.code;
+  const v = p.values;
+  return drill(
+    {
+      stack: v.stack!,
+      json: v.json === true,
+      keep: v.keep === true,
+      ...(v.backup ? { backup: v.backup } : {}),
+      ...(v.host ? { host: v.host } : {}),
+    },
+    io,
+  );
+};

@@ -1,0 +1,47 @@
+import * as http from "node:http";
+import * as https from "node:https";
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * An HTTP(S) request to loopback (or to `opts.address`: a node's address), with the Host and SNI a browser
+ * would send for `host`, so a name without DNS yet (drill.blog.example.org) reaches the edge that routes it.
+ * The certificate is not verified here: staging and test CAs are not trusted roots, and what is checked
+ * through it is the blog's answer (callers that care read the certificate separately).
+ */
+export const request = (
+  scheme: "http" | "https",
+  host: string,
+  port: number,
+  urlPath: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string>; address?: string; timeoutMs?: number } = {},
+): Promise<Answer> =>
+  new Promise((resolve, reject) => {
+    const lib = scheme === "https" ? https : http;
+    const req = lib.request(
+      {
+        host: opts.address ?? "127.0.0.1",
+        port,
+        path: urlPath,
+        method: opts.method ?? "GET",
+        headers: { Host: host, ...(opts.headers ?? {}) },
+        servername: host,
+        rejectUnauthorized: false,
+        timeout: opts.timeoutMs ?? 10_000,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on("error", reject);
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    if (opts.body) req.write(opts.body);
+    req.end();
+  });

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import type { Manifest } from "../../engine/backup/manifest";
+import { drillStackName, qualifiedStack } from "../../engine/cli/drill";
+import { pluxmlDate, publishedArticles } from "../../engine/drill/articles";
+
+const file = (volume: string, p: string) =>
+  ({ volume, path: p, type: "file", mode: "0644", uid: 33, gid: 33, size: 1, sha256: "0".repeat(64) }) as const;
+
+const manifest = (paths: string[], volume = "blog-data"): Manifest => ({
+  format: "recette-backup/1",
+  recetteVersion: "0.0.0",
+  createdAt: "2026-12-07T10:00:00.000Z",
+  project: "recette",
+  stack: "local",
+  recipe: "local",
+  apps: ["blog"],
+  volumes: [{ logical: volume, workload: "blog", name: `recette-local-${volume}` }],
+  files: paths.map((p) => file(volume, p)),
+});
+
+describe("recette drill: the articles a restored blog must serve", () => {
+  const now = new Date("2026-12-07T10:00:00Z");
+
+  it("lists published articles with PluXml's own link, and leaves out drafts, unpublished and future ones", () => {
+    const m = manifest([
+      "articles/0001.home.001.202612070900.hello.xml",
+      "articles/0002.001,002.001.202612071059.in-two-categories.xml",
+      "articles/0003.draft,001.001.202612070900.a-draft.xml",
+      "articles/_0004.001.001.202612070900.unpublished.xml",
+      // 11:30 in Paris is 10:30 UTC: after the drill's start.
+      "articles/0005.001.001.202612071130.tomorrow-ish.xml",
+      "statiques/001.about.php",
+      "configuration/parametres.xml",
+    ]);
+    expect(publishedArticles(m, "blog-data", now, "Europe/Paris")).toEqual([
+      { file: "articles/0001.home.001.202612070900.hello.xml", path: "/index.php?article1/hello" },
+      {
+        file: "articles/0002.001,002.001.202612071059.in-two-categories.xml",
+        path: "/index.php?article2/in-two-categories",
+      },
+    ]);
+  });
+
+  it("reads only the blog's data volume", () => {
+    const m = manifest(["articles/0001.home.001.202612070900.hello.xml"], "traefik-acme");
+    expect(publishedArticles(m, "blog-data", now, "UTC")).toEqual([]);
+  });
+
+  it("writes the date as PluXml does, in the blog's time zone", () => {
+    expect(pluxmlDate(now, "Europe/Paris")).toBe("202612071100");
+    expect(pluxmlDate(now, "UTC")).toBe("202612071000");
+    expect(pluxmlDate(new Date("2026-12-31T23:30:00Z"), "Asia/Tokyo")).toBe("202701010830");
+  });
+});
+
+describe("recette drill: the scratch stack's names", () => {
+  it("is <stack>-drill, qualified like the stack", () => {
+    expect(drillStackName("local")).toBe("local-drill");
+    expect(drillStackName("acme/prod")).toBe("acme/prod-drill");
+  });
+
+  it("references the stack fully qualified, as a StackReference takes it", () => {
+    expect(qualifiedStack("local", "recette")).toBe("organization/recette/local");
+    expect(qualifiedStack("acme/prod", "recette")).toBe("acme/recette/prod");
+    expect(qualifiedStack("acme/blog/prod", "recette")).toBe("acme/blog/prod");
+  });
+});
