@@ -7,11 +7,12 @@ import { backupStack } from "../backup/backup";
 import { docker, type Engine } from "../backup/docker";
 import type { Manifest } from "../backup/manifest";
 import { restoreStack } from "../backup/restore";
+import { archiveProblem } from "./restore";
 import { Refused } from "../backup/site";
 import { ArchiveRefused } from "../backup/manifest";
 import { publishedArticles } from "../drill/articles";
 import { checkBlog, type BlogCheck } from "../drill/blog";
-import { request } from "../drill/http";
+import { peerCertificate, request } from "../drill/http";
 import { formatProblem, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { resolveModel, type Model } from "../model";
@@ -54,7 +55,11 @@ export interface DrillReport {
   rpoSeconds: number;
   /** From the drill's start to the restored blog answering every check. */
   rtoSeconds: number;
+  /** Seconds each phase took: the backup (0 when given), the scratch stack's deploy, the restore, the checks. */
+  phases: { backup: number; deploy: number; restore: number; checks: number };
   url: string;
+  /** The certificate the stack's Traefik served for the drill's host: its issuer, or why there is none yet. */
+  certificate: string;
   articles: { path: string; status: number }[];
   adminLogin: boolean;
   problems: string[];
@@ -154,19 +159,28 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
   let report: DrillReport | undefined;
   let project = "recette";
   try {
-    session = await openStack({ root, stack: opts.stack, agent: true, progress: say });
-    if (session.env.SSH_AUTH_SOCK) process.env.SSH_AUTH_SOCK = session.env.SSH_AUTH_SOCK;
-    project = (await session.workspace.projectSettings()).name;
-    // 1. The backup: the one given (checked whole before anything runs), or one taken now.
+    // 1. The backup: the one given, checked whole before anything runs, or one taken now.
     let file = opts.backup;
-    let manifest: Manifest;
+    let manifest: Manifest | undefined;
     if (file) {
-      say(`checking ${file}`);
       const given = file;
+      const missing = archiveProblem(given);
+      if (missing) throw new Refused(missing);
+      say(`checking ${given}`);
       manifest = await verifyArchiveFile(given).catch((e: Error) => {
         throw new Refused(`${given}: ${e.message}`);
       });
-    } else {
+    }
+    session = await openStack({ root, stack: opts.stack, agent: true, progress: say });
+    if (session.env.SSH_AUTH_SOCK) process.env.SSH_AUTH_SOCK = session.env.SSH_AUTH_SOCK;
+    project = (await session.workspace.projectSettings()).name;
+    const phases = { backup: 0, deploy: 0, restore: 0, checks: 0 };
+    let mark = Date.now();
+    const phase = (name: keyof typeof phases) => {
+      phases[name] = seconds(Date.now() - mark);
+      mark = Date.now();
+    };
+    if (!file || !manifest) {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), "recette-drill-"));
       file = path.join(tmp, `${stackShortName(opts.stack)}.tar.gz`);
       say(`backing up stack ${opts.stack}`);
@@ -182,6 +196,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
         log: say,
       });
     }
+    phase("backup");
     const archived = new Set(manifest.volumes.map((v) => v.workload));
     const restored = blogs.map((b) => b.name).filter((w) => archived.has(w));
     if (restored.length === 0)
@@ -206,6 +221,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
     });
     const engineRun = errorCounter(live);
     await scratch.up({ onEvent: engineRun.onEvent, color: "never" });
+    phase("deploy");
     // 3. The restore, into the scratch stack's volumes (its blog stopped for the swap).
     say(`restoring ${file} into stack ${name}`);
     const into = resolvePlace("drill", { stack: name, ...(opts.host ? { host: opts.host } : {}) });
@@ -219,6 +235,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
       log: say,
       workloads: restored,
     });
+    phase("restore");
     // 4. The checks, through the stack's Traefik.
     const port = model.edge!.traefik.ports.https;
     const outputs = await session.stack.outputs();
@@ -229,6 +246,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
         : (Object.values(nodes).find((n) => n.role === "manager")?.publicAddress ?? "127.0.0.1");
     const checks: BlogCheck = { articles: [], adminLogin: true };
     let url = "";
+    let certificate = "";
     for (const b of blogs.filter((x) => restored.includes(x.name))) {
       const host = `${DRILL_PREFIX}.${b.spec.host}`;
       url = `https://${host}${port === 443 ? "" : `:${port}`}/`;
@@ -246,15 +264,25 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
       }
       for (const a of c.articles.filter((x) => x.status !== 200))
         problems.push(`article ${a.path} answered ${a.status} on ${host}`);
+      // Said, not checked: the drill proves the data; the certificate depends on DNS for drill.<host>.
+      const cert = await peerCertificate(host, port, address).catch(() => undefined);
+      const names = String(cert?.subjectaltname ?? "");
+      certificate = names.split(", ").includes(`DNS:${host}`)
+        ? `issued by ${cert?.issuer?.CN ?? "an unnamed CA"}`
+        : `none for ${host} yet (Traefik's default served; the stack's CA needs ${host} to reach its Traefik)`;
     }
+    phase("checks");
     const rtoSeconds = seconds(Date.now() - started);
     report = {
       stack: opts.stack,
       drillStack: name,
       backup: { file, createdAt: manifest.createdAt, taken: !opts.backup },
-      rpoSeconds: seconds(started - Date.parse(manifest.createdAt)),
+      // A backup taken by the drill is younger than the drill: nothing would be lost.
+      rpoSeconds: Math.max(0, seconds(started - Date.parse(manifest.createdAt))),
       rtoSeconds,
+      phases,
       url,
+      certificate,
       articles: checks.articles,
       adminLogin: checks.adminLogin,
       problems,
@@ -293,13 +321,19 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
   else {
     io.out(`drill of stack ${opts.stack}: ${report.ok ? "passed" : "FAILED"}`);
     io.out(
-      `  backup  ${escapeControls(report.backup.file)} (${report.backup.taken ? "taken now" : "given"}, made ${report.backup.createdAt})`,
+      report.backup.taken
+        ? `  backup  taken now, made ${report.backup.createdAt} (removed after the drill)`
+        : `  backup  ${escapeControls(report.backup.file)}, made ${report.backup.createdAt}`,
     );
     io.out(`  RPO     ${report.rpoSeconds} s (the backup's age when the drill started)`);
-    io.out(`  RTO     ${report.rtoSeconds} s (from the start to the restored blog answering)`);
+    const p = report.phases;
+    io.out(
+      `  RTO     ${report.rtoSeconds} s (from the start to the restored blog answering): backup ${p.backup} s, deploy ${p.deploy} s, restore ${p.restore} s, checks ${p.checks} s`,
+    );
     io.out(
       `  blog    ${report.url}: ${report.articles.filter((a) => a.status === 200).length} of ${report.articles.length} articles served, admin login ${report.adminLogin ? "ok" : "refused"}`,
     );
+    io.out(`  TLS     ${escapeControls(report.certificate)}`);
     for (const p of problems) io.out(`  problem ${escapeControls(p)}`);
   }
   return report.ok ? 0 : 1;

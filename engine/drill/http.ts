@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import * as https from "node:https";
+import * as tls from "node:tls";
 
 export interface Answer {
   status: number;
@@ -44,4 +45,15 @@ export const request = (
     req.on("timeout", () => req.destroy(new Error("timeout")));
     if (opts.body) req.write(opts.body);
     req.end();
+  });
+
+/** The certificate served for `host` on a loopback port (or on `address`), unverified, for its issuer and names. */
+export const peerCertificate = (host: string, port: number, address = "127.0.0.1"): Promise<tls.PeerCertificate> =>
+  new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: address, port, servername: host, rejectUnauthorized: false }, () => {
+      const cert = socket.getPeerCertificate();
+      socket.end();
+      resolve(cert);
+    });
+    socket.on("error", reject);
   });

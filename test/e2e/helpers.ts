@@ -2,7 +2,6 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as tls from "node:tls";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -44,18 +43,7 @@ export const makeStack = (stack: string, recipe: string): { recipeFile: string; 
 };
 
 // One HTTP client for the suites and recette drill's checks (engine/drill/http.ts).
-export { request, type Answer } from "../../engine/drill/http";
-
-/** The certificate served for `host` on a loopback port (or on `address`). */
-export const peerCertificate = (host: string, port: number, address = "127.0.0.1"): Promise<tls.PeerCertificate> =>
-  new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: address, port, servername: host, rejectUnauthorized: false }, () => {
-      const cert = socket.getPeerCertificate();
-      socket.end();
-      resolve(cert);
-    });
-    socket.on("error", reject);
-  });
+export { peerCertificate, request, type Answer } from "../../engine/drill/http";
 
 /** Polls `check` until it returns a value or the time is up (bounded: no endless loops). */
 export const waitFor = async <T>(what: string, check: () => Promise<T | undefined>, seconds: number): Promise<T> => {

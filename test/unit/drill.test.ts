@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../engine/backup/manifest";
 import { drillStackName, qualifiedStack } from "../../engine/cli/drill";
 import { pluxmlDate, publishedArticles } from "../../engine/drill/articles";
+import { recette } from "./cli-helpers";
 
 const file = (volume: string, p: string) =>
   ({ volume, path: p, type: "file", mode: "0644", uid: 33, gid: 33, size: 1, sha256: "0".repeat(64) }) as const;
@@ -63,5 +64,27 @@ describe("recette drill: the scratch stack's names", () => {
     expect(qualifiedStack("local", "recette")).toBe("organization/recette/local");
     expect(qualifiedStack("acme/prod", "recette")).toBe("acme/recette/prod");
     expect(qualifiedStack("acme/blog/prod", "recette")).toBe("acme/blog/prod");
+  });
+});
+
+describe("recette drill refuses before anything runs", () => {
+  it("a k3s stack, naming the recipe and what to do instead (exit 1)", () => {
+    const r = recette("drill", "-s", "local-k3s");
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      "recette drill: recipes/local-k3s.yaml: orchestrator k3s: recette drill runs on Swarm stacks only",
+    );
+  });
+
+  it("an archive that is not there, saying what to give (exit 1)", () => {
+    const r = recette("drill", "-s", "local", "--backup", "/nonexistent/local.tar.gz");
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain("recette drill: there is no file /nonexistent/local.tar.gz: give the path of a .tar.gz");
+  });
+
+  it("a stack name too long for its scratch stack (exit 2)", () => {
+    const r = recette("drill", "-s", "a".repeat(38));
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain("recette drill: the drill's stack");
   });
 });
