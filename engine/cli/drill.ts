@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import type { Engine } from "../backup/docker";
 import { verifyArchiveFile } from "../backup/archive";
 import { backupStack } from "../backup/backup";
-import { docker, type Engine } from "../backup/docker";
 import type { Manifest } from "../backup/manifest";
 import { restoreStack } from "../backup/restore";
 import { archiveProblem } from "./restore";
@@ -13,15 +13,12 @@ import { ArchiveRefused } from "../backup/manifest";
 import { publishedArticles } from "../drill/articles";
 import { checkBlog, type BlogCheck } from "../drill/blog";
 import { peerCertificate, request } from "../drill/http";
-import { formatProblem, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
-import { resolveModel, type Model } from "../model";
-import { DERIVATION_KEYS, DRILL_PREFIX } from "../model/derive";
-import { ROLLBACK_KEY } from "../compose/pins";
-import { checkStack, stackValuesOf } from "../stack/check";
-import { stackFile, stackShortName, validateStackName } from "../stack/name";
+import type { Model } from "../model";
+import { DRILL_PREFIX } from "../model/derive";
+import { stackShortName, validateStackName } from "../stack/name";
+import { deployDerived, derivableBase, removeDerived } from "../stack/derived";
 import { openStack } from "../stack/workspace";
-import { prefixOf } from "../backup/stack";
 import {
   errorCounter,
   failureText,
@@ -69,17 +66,6 @@ export interface DrillReport {
 /** The scratch stack of a drill: `<stack>-drill` (qualified like the stack). */
 export const drillStackName = (stack: string): string => `${stack}-drill`;
 
-/** The fully qualified name a StackReference needs: organization/<project>/<stack> on a file backend. */
-export const qualifiedStack = (stack: string, project: string, org = "organization"): string => {
-  const parts = stack.split("/");
-  if (parts.length === 3) return stack;
-  if (parts.length === 2) return `${parts[0]}/${project}/${parts[1]}`;
-  return `${org}/${project}/${stack}`;
-};
-
-/** Keys a drill stack does not take from its stack: production, pins, and a derivation of its own. */
-const NOT_COPIED = ["production", ROLLBACK_KEY, DERIVATION_KEYS.edgeStack, DERIVATION_KEYS.hostPrefix];
-
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 /** Waits until `probe` answers true, or `limit` seconds passed. */
@@ -92,41 +78,13 @@ const until = async (limit: number, probe: () => Promise<boolean>): Promise<bool
   return false;
 };
 
-/** Why the stack cannot be drilled, or its model: Swarm, a Traefik of its own, a PluXml blog to check. */
+/** Why the stack cannot be drilled, or its model: a base for derived stacks with a PluXml blog to check. */
 const drillable = (root: string, stack: string): { model: Model; file: string } | { problem: string } => {
-  let checked;
-  try {
-    checked = checkStack(root, stack);
-  } catch (e) {
-    if (e instanceof RecipeError) return { problem: e.problems.map(formatProblem).join("\n") };
-    throw e;
-  }
-  const { model, problems } = resolveModel(checked.loaded, stackValuesOf(checked.read), checked.recipeFile, {
-    missingSecrets: "error",
-    unknownKeys: "warning",
-  });
-  if (!model) return { problem: problems.map(formatProblem).join("\n") };
-  const file = checked.recipeFile;
-  if (model.orchestrator.kind !== "swarm")
-    return {
-      problem: `${file}: orchestrator ${model.orchestrator.kind}: recette drill runs on Swarm stacks only for now (on k3s: recette backup, then restore into a stack of its own)`,
-    };
-  if (!model.edge?.traefik)
-    return {
-      problem: `${file}: no edge.traefik: the drill's blog is routed by the stack's own Traefik, and this recipe has none`,
-    };
-  if (!model.apps.some((a) => a.kind === "pluxml"))
-    return { problem: `${file}: no pluxml app: a drill checks a restored blog, and this recipe has none` };
-  return { model, file };
-};
-
-/** Removes the drill stack's kept volumes (destroy leaves them, as it does for every stack). */
-const removeVolumes = async (engine: Engine, prefix: string, say: (s: string) => void) => {
-  const listed = await docker(engine, ["volume", "ls", "-q", "--filter", `label=recette.stack=${prefix}`]);
-  for (const name of listed.stdout.toString().split("\n").filter(Boolean)) {
-    say(`removing volume ${name}`);
-    await docker(engine, ["volume", "rm", name]);
-  }
+  const base = derivableBase(root, stack, "recette drill");
+  if ("problem" in base) return base;
+  if (!base.model.apps.some((a) => a.kind === "pluxml"))
+    return { problem: `${base.file}: no pluxml app: a drill checks a restored blog, and this recipe has none` };
+  return base;
 };
 
 /**
@@ -207,20 +165,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
     say(
       `deploying stack ${name} (the recipe's apps under ${DRILL_PREFIX}.<host>, behind stack ${opts.stack}'s Traefik)`,
     );
-    const { Stack: AutomationStack } =
-      require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
-    scratch = await AutomationStack.createOrSelect(name, session.workspace);
-    const all = await session.stack.getAllConfig();
-    const copied = Object.fromEntries(
-      Object.entries(all).filter(([k]) => !NOT_COPIED.some((n) => k === `${project}:${n}`)),
-    );
-    await scratch.setAllConfig({
-      ...copied,
-      [`${project}:${DERIVATION_KEYS.edgeStack}`]: { value: qualifiedStack(opts.stack, project) },
-      [`${project}:${DERIVATION_KEYS.hostPrefix}`]: { value: DRILL_PREFIX },
-    });
-    const engineRun = errorCounter(live);
-    await scratch.up({ onEvent: engineRun.onEvent, color: "never" });
+    scratch = await deployDerived(session, project, name, DRILL_PREFIX, {}, errorCounter(live).onEvent);
     phase("deploy");
     // 3. The restore, into the scratch stack's volumes (its blog stopped for the swap).
     say(`restoring ${file} into stack ${name}`);
@@ -255,7 +200,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
       const up = await until(180, async () => (await request("https", host, port, "/", { address })).status === 200);
       if (!up) problems.push(`${url} did not answer 200 within 180 s`);
       const articles = publishedArticles(manifest, `${b.name}-data`, new Date(started), b.spec.timezone);
-      const password = all[`${project}:${b.spec.admin.password.secret}`]?.value ?? "";
+      const password = (await session.stack.getConfig(`${project}:${b.spec.admin.password.secret}`)).value;
       const c = await checkBlog(at, articles, { login: b.spec.admin.login, password });
       checks.articles.push(...c.articles);
       if (!c.adminLogin) {
@@ -298,10 +243,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
     if (scratch && !opts.keep) {
       try {
         say(`destroying stack ${name}`);
-        await scratch.destroy({ onEvent: errorCounter(live).onEvent, color: "never" });
-        await removeVolumes(engine, prefixOf(project, name), say);
-        await session?.workspace.removeStack(name);
-        fs.rmSync(path.join(root, stackFile(name)), { force: true });
+        await removeDerived(session!, project, root, scratch, engine, errorCounter(live).onEvent, say);
       } catch (e) {
         live.stop();
         io.err(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../engine/backup/manifest";
-import { drillStackName, qualifiedStack } from "../../engine/cli/drill";
+import { drillStackName } from "../../engine/cli/drill";
+import { qualifiedStack } from "../../engine/stack/derived";
 import { pluxmlDate, publishedArticles } from "../../engine/drill/articles";
 import { recette } from "./cli-helpers";
 
