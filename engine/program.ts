@@ -155,6 +155,9 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
     model: derived.model,
     context: {
       ...(derived.edgeStack !== undefined ? { edgeStack: derived.edgeStack } : {}),
+      ...(derived.edgeStack !== undefined && config.get("preview") !== undefined
+        ? { preview: config.get("preview")! }
+        : {}),
       naming: { project, stack: stackShortName(stack), recipe: model.name },
       recipeFile: file,
       isProd: production.production,

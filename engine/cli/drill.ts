@@ -17,7 +17,7 @@ import { escapeControls, escapeLines } from "../load/text";
 import type { Model } from "../model";
 import { DRILL_PREFIX } from "../model/derive";
 import { stackShortName, validateStackName } from "../stack/name";
-import { deployDerived, derivableBase, removeDerived } from "../stack/derived";
+import { deployDerived, derivableBase, edgeAddress, removeDerived, until } from "../stack/derived";
 import { openStack } from "../stack/workspace";
 import {
   errorCounter,
@@ -67,16 +67,6 @@ export interface DrillReport {
 export const drillStackName = (stack: string): string => `${stack}-drill`;
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
-
-/** Waits until `probe` answers true, or `limit` seconds passed. */
-const until = async (limit: number, probe: () => Promise<boolean>): Promise<boolean> => {
-  const deadline = Date.now() + limit * 1000;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  return false;
-};
 
 /** Why the stack cannot be drilled, or its model: a base for derived stacks with a PluXml blog to check. */
 const drillable = (root: string, stack: string): { model: Model; file: string } | { problem: string } => {
@@ -183,12 +173,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
     phase("restore");
     // 4. The checks, through the stack's Traefik.
     const port = model.edge!.traefik.ports.https;
-    const outputs = await session.stack.outputs();
-    const nodes = (outputs.nodes?.value ?? {}) as Record<string, { role: string; publicAddress: string }>;
-    const address =
-      model.nodes.provider === "local"
-        ? "127.0.0.1"
-        : (Object.values(nodes).find((n) => n.role === "manager")?.publicAddress ?? "127.0.0.1");
+    const address = await edgeAddress(session, model);
     const checks: BlogCheck = { articles: [], adminLogin: true };
     let url = "";
     let certificate = "";

@@ -40,6 +40,8 @@ export interface StackOutputs {
   };
   /** A derived stack: the stack whose nodes and edge it uses (its `edge` and `nodes` are that stack's). */
   edgeStack?: string;
+  /** A preview environment's record (recette env: JSON of its name, creation and expiry), kept in the state. */
+  preview?: string;
   /** The Swarm manager's Docker endpoint (a secret: it names a host and how to reach it). */
   dockerHost?: pulumi.Output<string>;
   /** The image each service runs, by workload name (at its digest when pinned): what `recette history` records. */
@@ -181,6 +183,7 @@ export class Environment extends pulumi.ComponentResource {
         urls,
         nodes: {},
         edgeStack: ctx.edgeStack,
+        ...(ctx.preview !== undefined ? { preview: ctx.preview } : {}),
         dockerHost: base.requireOutput("dockerHost") as pulumi.Output<string>,
         images: pinned.images,
       };

@@ -34,6 +34,8 @@ export const ENGINE_KEYS: readonly string[] = [
   // A derived stack's (engine/model/derive.ts), set by recette drill.
   "edgeStack",
   "hostPrefix",
+  // A preview environment's record (recette env): its name, when it was made, when it expires.
+  "preview",
 ];
 
 export interface ResolveOptions {

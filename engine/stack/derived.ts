@@ -9,6 +9,7 @@ import { formatProblem, RecipeError } from "../load";
 import { resolveModel, type Model } from "../model";
 import { checkStack, stackValuesOf } from "./check";
 import { stackFile } from "./name";
+import { readStack } from "./read";
 import type { StackSession } from "./workspace";
 
 /**
@@ -47,6 +48,13 @@ export const deployDerived = async (
 ): Promise<Stack> => {
   const { Stack: AutomationStack } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const stack = await AutomationStack.createOrSelect(name, base.workspace);
+  await configure(base, project, stack, hostPrefix, extra);
+  await stack.up({ onEvent, color: "never" });
+  return stack;
+};
+
+/** Gives a derived stack the base's configuration and secrets (but NOT_COPIED), its derivation and `extra`. */
+const configure = async (base: StackSession, project: string, stack: Stack, hostPrefix: string, extra: ConfigMap) => {
   const all = await base.stack.getAllConfig();
   const copied = Object.fromEntries(
     Object.entries(all).filter(([k]) => !NOT_COPIED.some((n) => k === `${project}:${n}`)),
@@ -57,8 +65,6 @@ export const deployDerived = async (
     [`${project}:${DERIVATION_KEYS.hostPrefix}`]: { value: hostPrefix },
     ...extra,
   });
-  await stack.up({ onEvent, color: "never" });
-  return stack;
 };
 
 /**
@@ -74,6 +80,16 @@ export const removeDerived = async (
   onEvent: (e: EngineEvent) => void,
   say: (line: string) => void,
 ): Promise<void> => {
+  // A CI runner's checkout has no stack file of an environment an earlier run made: the engine still wants the
+  // project's required keys before a destroy, so the stack gets the base's configuration back first.
+  let own: Record<string, string> = {};
+  try {
+    own = readStack(root, stack.name, project).config;
+  } catch {
+    // No stack file here (or an unreadable one): configured again below.
+  }
+  if (own[`${project}:recipe`] === undefined)
+    await configure(base, project, stack, own[`${project}:${DERIVATION_KEYS.hostPrefix}`] ?? "removed", {});
   await stack.destroy({ onEvent, color: "never" });
   const prefix = prefixOf(project, stack.name);
   const listed = await docker(engine, ["volume", "ls", "-q", "--filter", `label=recette.stack=${prefix}`]);
@@ -109,11 +125,29 @@ export const derivableBase = (
   const file = checked.recipeFile;
   if (model.orchestrator.kind !== "swarm")
     return {
-      problem: `${file}: orchestrator ${model.orchestrator.kind}: ${command} runs on Swarm stacks only for now (on k3s: recette backup, then restore into a stack of its own)`,
+      problem: `${file}: orchestrator ${model.orchestrator.kind}: ${command} runs on Swarm stacks only for now${command === "recette drill" ? " (on k3s: recette backup, then restore into a stack of its own)" : ""}`,
     };
   if (!model.edge?.traefik)
     return {
       problem: `${file}: no edge.traefik: ${command} routes through stack ${stack}'s own Traefik, and its recipe has none`,
     };
   return { model, file };
+};
+
+/** Where the base stack's Traefik answers: this machine for a local stack, else the first manager's public address. */
+export const edgeAddress = async (base: StackSession, model: Model): Promise<string> => {
+  if (model.nodes.provider === "local") return "127.0.0.1";
+  const outputs = await base.stack.outputs();
+  const nodes = (outputs.nodes?.value ?? {}) as Record<string, { role: string; publicAddress: string }>;
+  return Object.values(nodes).find((n) => n.role === "manager")?.publicAddress ?? "127.0.0.1";
+};
+
+/** Waits until `probe` answers true, or `limit` seconds passed; false then. */
+export const until = async (limit: number, probe: () => Promise<boolean>): Promise<boolean> => {
+  const deadline = Date.now() + limit * 1000;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return false;
 };

@@ -487,8 +487,8 @@ describe("the local environment on the real engine", () => {
   });
 
   /** What a drill must leave as it was: the stack's services (spec versions), containers, networks and volumes. */
-  const untouched = () => {
-    const o = stackObjects(LABEL);
+  const untouched = (label = LABEL) => {
+    const o = stackObjects(label);
     const versions = o.services.map(
       (id) => sh("docker", ["service", "inspect", id, "--format", "{{.Spec.Name}} {{.Version.Index}}"]).stdout,
     );
@@ -549,6 +549,56 @@ describe("the local environment on the real engine", () => {
     expect(r.status, r.output).toBe(1);
     expect(r.stderr).toContain(`recette drill: ${bad}: `);
     expect(stackObjects(`${LABEL}-drill`).services).toEqual([]);
+  });
+
+  it("preview environments: two of them and the stack serve three different blogs at once; down of one leaves the others as they were; gc removes an expired one", async () => {
+    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+    const one = await cli("env", "up", "-s", STACK, "--name", "pr-1", "--json");
+    expect(one.status, one.output).toBe(0);
+    expect(JSON.parse(one.stdout).urls).toEqual([`https://pr-1.${HOST}:${HTTPS}/`, `https://pr-1.${WEB}:${HTTPS}/`]);
+    const two = await cli("env", "up", "-s", STACK, "--name", "pr-2", "--ttl", "30s", "--json");
+    expect(two.status, two.output).toBe(0);
+    expect(JSON.parse(two.stdout)).toMatchObject({ environment: `${STACK}-pr-2`, name: "pr-2" });
+    // Three blogs, each with its own data: an article published on pr-1 is there only.
+    const previewArticle = `Preview pr-1 ${Date.now()}`;
+    const b = new PluxmlBrowser("https", `pr-1.${HOST}`, HTTPS, false);
+    expect((await b.login("admin", ADMIN_PASSWORD)).status).toBe(302);
+    expect((await publishArticle(b, previewArticle, "only in pr-1")).status).toBe(302);
+    const home = async (host: string) => (await request("https", host, HTTPS, "/")).body;
+    const [base, pr1, pr2] = await Promise.all([home(HOST), home(`pr-1.${HOST}`), home(`pr-2.${HOST}`)]);
+    expect([base.includes(ARTICLE), base.includes(previewArticle)]).toEqual([true, false]);
+    expect([pr1.includes(ARTICLE), pr1.includes(previewArticle)]).toEqual([false, true]);
+    expect([pr2.includes(ARTICLE), pr2.includes(previewArticle)]).toEqual([false, false]);
+    const ls = await cli("env", "ls", "-s", STACK, "--json");
+    expect(ls.status, ls.output).toBe(0);
+    const listed = JSON.parse(ls.stdout).environments as { name: string; urls: string[]; expires?: string }[];
+    expect(listed.map((e) => [e.name, e.urls[0], e.expires !== undefined])).toEqual([
+      ["pr-1", `https://pr-1.${HOST}:${HTTPS}/`, false],
+      ["pr-2", `https://pr-2.${HOST}:${HTTPS}/`, true],
+    ]);
+    // Down of pr-1: its services, containers, networks and volumes go; the stack's and pr-2's stay as they were.
+    const before = { base: untouched(), pr2: untouched(`${LABEL}-pr-2`) };
+    const down = await cli("env", "down", "-s", STACK, "--name", "pr-1");
+    expect(down.status, down.output).toBe(0);
+    expect(stackObjects(`${LABEL}-pr-1`)).toEqual({
+      services: [],
+      containers: [],
+      networks: [],
+      secrets: [],
+      configs: [],
+      volumes: [],
+    });
+    expect({ base: untouched(), pr2: untouched(`${LABEL}-pr-2`) }).toEqual(before);
+    expect(await homeShowsArticle()).toBe(true);
+    // pr-2's 30 s have passed by now (or soon): gc removes it, and only it.
+    const expires = Date.parse(listed[1]!.expires!);
+    if (Date.now() < expires) await new Promise((r) => setTimeout(r, expires - Date.now() + 1000));
+    const gc = await cli("env", "gc", "-s", STACK, "--json");
+    expect(gc.status, gc.output).toBe(0);
+    expect(JSON.parse(gc.stdout).removed).toEqual([`${STACK}-pr-2`]);
+    expect(stackObjects(`${LABEL}-pr-2`).services).toEqual([]);
+    expect(fs.readdirSync(path.join(ROOT, "stacks")).filter((f) => f.includes(`${STACK}-pr-`))).toEqual([]);
+    expect(untouched()).toEqual(before.base);
   });
 
   it("destroy leaves no service, container, network, secret or config behind; kept volumes stay", () => {

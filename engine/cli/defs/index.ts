@@ -5,6 +5,7 @@ import { config } from "./config";
 import { destroy } from "./destroy";
 import { drift } from "./drift";
 import { drill } from "./drill";
+import { env } from "./env";
 import { explain } from "./explain";
 import { graph } from "./graph";
 import { history } from "./history";
@@ -49,6 +50,7 @@ export const COMMANDS: readonly CommandDef[] = [
   backup,
   restore,
   drill,
+  env,
   images,
   stackInfo,
   schema,
