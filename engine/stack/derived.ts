@@ -4,6 +4,7 @@ import type { ConfigMap, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { docker, type Engine } from "../backup/docker";
 import { prefixOf } from "../backup/stack";
 import { ROLLBACK_KEY } from "../compose/pins";
+import { policyPackDir } from "../delivery/pulumi";
 import { DERIVATION_KEYS } from "../model/derive";
 import { formatProblem, RecipeError } from "../load";
 import { resolveModel, type Model } from "../model";
@@ -49,7 +50,9 @@ export const deployDerived = async (
   const { Stack: AutomationStack } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const stack = await AutomationStack.createOrSelect(name, base.workspace);
   await configure(base, project, stack, hostPrefix, extra);
-  await stack.up({ onEvent, color: "never" });
+  // The same policy pack as recette up: a mandatory violation stops the deploy before any change.
+  const pack = policyPackDir(base.workspace.workDir);
+  await stack.up({ onEvent, color: "never", ...(pack ? { policyPacks: [pack] } : {}) });
   return stack;
 };
 
