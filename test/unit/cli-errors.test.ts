@@ -5,7 +5,7 @@ import { recette, run } from "./cli-helpers";
 
 const COMMAND_LIST =
   "init, validate, explain, render, graph, config, up, rollback, history, preview, refresh, drift, destroy, outputs, status, logs, node, backup, " +
-  "restore, images, stack-info, schema, completion";
+  "restore, drill, env, images, stack-info, schema, completion";
 
 describe("did you mean", () => {
   it("suggests the command or option a typo meant, and nothing for a word that is far from all of them", () => {

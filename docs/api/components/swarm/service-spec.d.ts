@@ -35,6 +35,21 @@ export interface ServiceContext {
         path: string;
         mode: number;
     }[];
+    /**
+     * Another stack's edge this stack's routes go through (a derived stack: a restore drill, a preview
+     * environment): routed services also join that stack's network, Traefik reaches them there, and they carry
+     * its edge label. Defaults to the stack's own network and Traefik.
+     */
+    edge?: SharedEdge;
+}
+/** A stack's Traefik as another stack uses it: the network it watches and the label it routes. */
+export interface SharedEdge {
+    networkName: pulumi.Input<string>;
+    networkId: pulumi.Input<string>;
+    label: pulumi.Input<{
+        name: string;
+        value: string;
+    }>;
 }
 /** How often Traefik's Swarm provider lists the tasks (its refreshSeconds). */
 export declare const TRAEFIK_REFRESH_SECONDS = 2;

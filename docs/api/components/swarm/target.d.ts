@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { type Naming } from "../naming";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
+import { type SharedEdge } from "./service-spec";
 export interface TargetArgs {
     naming: Naming;
     /** Docker provider talking to a manager (local socket or ssh://). */
@@ -23,6 +24,11 @@ export interface TargetArgs {
      * that exist only in the engines' own store (the local stack). Defaults to false.
      */
     pinImages?: boolean;
+    /**
+     * Another stack's Traefik to route through (a derived stack: `recette drill`, a preview environment):
+     * its network and edge label, from that stack's `edge` output. Defaults to the stack's own edge.
+     */
+    edge?: SharedEdge;
 }
 /** `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people reading it. */
 export declare const pinnedImage: (image: string, repoDigest: string) => string;
