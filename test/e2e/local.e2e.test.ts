@@ -505,6 +505,8 @@ describe("the local environment on the real engine", () => {
       url: string;
       rpoSeconds: number;
       rtoSeconds: number;
+      phases: Record<string, number>;
+      certificate: string;
       articles: { path: string; status: number }[];
       adminLogin: boolean;
       backup: { taken: boolean };
@@ -517,7 +519,11 @@ describe("the local environment on the real engine", () => {
     expect(report.rpoSeconds).toBeGreaterThanOrEqual(0);
     expect(report.rtoSeconds).toBeGreaterThan(0);
     console.log(
-      `drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s`,
+      `drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s (${Object.entries(
+        report.phases,
+      )
+        .map(([k, v]) => `${k} ${v} s`)
+        .join(", ")}); TLS ${report.certificate}`,
     );
     // Nothing of the scratch stack is left, and the stack ran on, untouched, throughout.
     expect(stackObjects(`${LABEL}-drill`)).toEqual({
