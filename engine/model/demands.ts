@@ -1,6 +1,6 @@
 import { parseSizeMiB } from "../schema";
 import { WORKLOAD, type Demand } from "./capacity";
-import type { Model } from "./model";
+import { type Model, usesPebble } from "./model";
 import type { PlannedNode } from "./topology";
 
 type Placement = { labels: Record<string, string>; role: "manager" | "worker" | "any" };
@@ -29,8 +29,7 @@ export const recipeDemands = (model: Model): Demand[] => {
     const managers =
       model.orchestrator.kind === "swarm" ? nodes.filter((n) => n.role === "manager").map((n) => n.name) : [];
     out.push({ name: "traefik", ...figure("traefik", undefined), replicas: traefik.replicas, nodes: managers });
-    if (traefik.acme.ca === "pebble")
-      out.push({ name: "pebble", ...figure("pebble", undefined), replicas: 1, nodes: [] });
+    if (usesPebble(traefik)) out.push({ name: "pebble", ...figure("pebble", undefined), replicas: 1, nodes: [] });
   }
   for (const { kind, name, spec } of model.apps) {
     const allowed = nodesFor(nodes, spec.placement).map((n) => n.name);

@@ -6,7 +6,7 @@ import { validateSwarmNodes } from "../../../components/swarm/validate";
 import { formatPath } from "../../load/problem";
 import { cidrsOverlap } from "../../schema/formats";
 import { K3S_REFUSE_AT_MIB, K3S_WARN_AT_MIB } from "../capacity";
-import type { Model } from "../model";
+import { type Model, usesPebble } from "../model";
 import { error, firstClaimWins, warning, type Rule } from "./finding";
 
 export const checkNodeType: Rule = ({ nodes }) =>
@@ -145,7 +145,7 @@ export const checkNodes: Rule = ({ nodes }) => {
 export const checkAcmeCa: Rule = ({ edge, nodes }) =>
   // Pebble runs as a service of the stack itself: fine on this machine and on the lab's hosts, never
   // on cloud nodes that face real clients.
-  edge?.traefik.acme.ca === "pebble" && nodes.provider === "scaleway"
+  edge && usesPebble(edge.traefik) && nodes.provider === "scaleway"
     ? [
         error(
           ["edge", "traefik", "acme", "ca"],
