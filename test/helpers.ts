@@ -36,3 +36,17 @@ nodes:
   ssh: { publicKey: { config: sshPublicKey } }
 orchestrator: { kind: swarm }
 `;
+
+/** A project folder of its own holding the local recipe and the stack file `stack` with `extra` config lines. */
+export const localProject = (stack: string, extra: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-project-"));
+  fs.mkdirSync(path.join(dir, "recipes"));
+  fs.mkdirSync(path.join(dir, "stacks"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.copyFileSync(path.join(ROOT, "recipes/local.yaml"), path.join(dir, "recipes/local.yaml"));
+  fs.writeFileSync(
+    path.join(dir, "stacks", `Pulumi.${stack}.yaml`),
+    `config:\n  recette:recipe: recipes/local.yaml\n  recette:imageRegistry: local\n${extra}`,
+  );
+  return dir;
+};

@@ -2,7 +2,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import type { Engine } from "../backup/docker";
 import { verifyArchiveFile } from "../backup/archive";
 import { backupStack } from "../backup/backup";
 import type { Manifest } from "../backup/manifest";
@@ -15,9 +14,19 @@ import { checkBlog, type BlogCheck } from "../drill/blog";
 import { peerCertificate, request } from "../drill/http";
 import { escapeControls, escapeLines } from "../load/text";
 import type { Model } from "../model";
+import type { Recipe } from "../schema";
 import { DRILL_PREFIX } from "../model/derive";
 import { stackShortName, validateStackName } from "../stack/name";
-import { deployDerived, derivableBase, edgeAddress, removeDerived, until } from "../stack/derived";
+import {
+  copiedKeys,
+  createDerived,
+  DerivedRefused,
+  derivableBase,
+  edgeAddress,
+  removeDerived,
+  until,
+  upDerived,
+} from "../stack/derived";
 import { openStack } from "../stack/workspace";
 import {
   errorCounter,
@@ -69,7 +78,10 @@ export const drillStackName = (stack: string): string => `${stack}-drill`;
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 /** Why the stack cannot be drilled, or its model: a base for derived stacks with a PluXml blog to check. */
-const drillable = (root: string, stack: string): { model: Model; file: string } | { problem: string } => {
+const drillable = (
+  root: string,
+  stack: string,
+): { model: Model; recipe: Recipe; file: string } | { problem: string } => {
   const base = derivableBase(root, stack, "recette drill");
   if ("problem" in base) return base;
   if (!base.model.apps.some((a) => a.kind === "pluxml"))
@@ -96,10 +108,11 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
     return 1;
   }
   const { model } = base;
+  // The recipe is the stack's own: the scratch stack reads every key the stack's recipe reads.
+  const keys = copiedKeys(base.recipe, base.recipe);
   const blogs = model.apps.flatMap((a) => (a.kind === "pluxml" ? [a] : []));
   const live = progressOf(io);
   const say = (s: string) => live.say(escapeControls(s));
-  const engine: Engine = opts.host ? { host: opts.host } : {};
   const problems: string[] = [];
   let tmp: string | undefined;
   let session: Awaited<ReturnType<typeof openStack>> | undefined;
@@ -155,7 +168,9 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
     say(
       `deploying stack ${name} (the recipe's apps under ${DRILL_PREFIX}.<host>, behind stack ${opts.stack}'s Traefik)`,
     );
-    scratch = await deployDerived(session, project, name, DRILL_PREFIX, {}, errorCounter(live).onEvent);
+    // Held before the deploy: a deploy that fails half-way is removed too.
+    scratch = await createDerived(session, project, root, name, DRILL_PREFIX, keys, {});
+    await upDerived(scratch, root, errorCounter(live).onEvent);
     phase("deploy");
     // 3. The restore, into the scratch stack's volumes (its blog stopped for the swap).
     say(`restoring ${file} into stack ${name}`);
@@ -221,14 +236,18 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
   } catch (e) {
     live.stop();
     // recette's own refusals as they are (the archive, the volumes); the engine's failures with its last lines.
-    const known = e instanceof Refused || e instanceof ArchiveRefused || (e instanceof Error && "syscall" in e);
+    const known =
+      e instanceof Refused ||
+      e instanceof ArchiveRefused ||
+      e instanceof DerivedRefused ||
+      (e instanceof Error && "syscall" in e);
     io.err(`recette drill: ${known ? escapeLines((e as Error).message) : failureText(name, e, false)}`);
   } finally {
     // 5. The scratch stack goes, data included, unless --keep.
     if (scratch && !opts.keep) {
       try {
         say(`destroying stack ${name}`);
-        await removeDerived(session!, project, root, scratch, engine, errorCounter(live).onEvent, say);
+        await removeDerived(session!, project, root, scratch, keys, errorCounter(live).onEvent, say);
       } catch (e) {
         live.stop();
         io.err(

@@ -1,14 +1,14 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Engine } from "../backup/docker";
 import { loadRecipe, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { buildModel, placeDemands, recipeDemands, type Demand, type Model } from "../model";
 import { hostPrefixProblem } from "../model/derive";
 import { request } from "../drill/http";
-import { deployDerived, derivableBase, edgeAddress, qualifiedStack, removeDerived, until } from "../stack/derived";
+import * as derived from "../stack/derived";
 import { stackShortName, validateStackName } from "../stack/name";
+import { readStack } from "../stack/read";
 import { openStack, type StackSession } from "../stack/workspace";
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import {
@@ -79,14 +79,19 @@ export const listEnvs = async (
 ): Promise<PreviewEnv[]> => {
   const { Stack } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const short = stackShortName(base);
+  const reference = await derived.baseReference(s, project);
   const envs: PreviewEnv[] = [];
   for (const summary of await s.workspace.listStacks()) {
     const name = stackShortName(summary.name);
     if (!name.startsWith(`${short}-`)) continue;
     const stack = base.includes("/") ? `${base.slice(0, base.lastIndexOf("/") + 1)}${name}` : name;
     const outputs = await (await Stack.select(stack, s.workspace)).outputs().catch(() => ({}) as OutputMap);
-    if (outputs.edgeStack?.value !== qualifiedStack(base, project)) continue;
-    const record = parseRecord(typeof outputs.preview?.value === "string" ? outputs.preview.value : undefined);
+    // An environment whose first deploy failed has no outputs yet: its stack file (when here) says what it is.
+    const file = stackConfig(s.workspace.workDir, project, stack);
+    const derivedFrom = outputs.edgeStack?.value ?? file[`${project}:edgeStack`];
+    if (derivedFrom !== reference) continue;
+    const text = outputs.preview?.value ?? file[`${project}:preview`];
+    const record = parseRecord(typeof text === "string" ? text : undefined);
     if (!record) continue;
     const expires = record.expires ? Date.parse(record.expires) : undefined;
     envs.push({
@@ -98,6 +103,15 @@ export const listEnvs = async (
     });
   }
   return envs.sort((x, y) => x.name.localeCompare(y.name));
+};
+
+/** A stack file's keys, or none when it is not here or does not read. */
+const stackConfig = (root: string, project: string, stack: string): Record<string, string | undefined> => {
+  try {
+    return readStack(root, stack, project).config;
+  } catch {
+    return {};
+  }
 };
 
 /** The demands of a preview environment's apps (its model without the base's edge). */
@@ -122,7 +136,14 @@ const recipeAtRef = (root: string, recipe: string, ref: string, stack: string): 
   const top = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd: root, encoding: "utf8" });
   if (top.status !== 0) throw new EnvRefused(`--ref ${ref}: the project is not in a git repository`);
   const inRepo = path.relative(top.stdout.trim(), path.resolve(root, recipe));
-  const shown = spawnSync("git", ["show", `${ref}:${inRepo}`], { cwd: root, encoding: "utf8" });
+  // The ref becomes a commit first (never an option: refProblem and --end-of-options), then the file at it.
+  const commit = spawnSync("git", ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (commit.status !== 0 || !/^[0-9a-f]{40,64}$/.test(commit.stdout.trim()))
+    throw new EnvRefused(`--ref ${ref}: git knows no such commit here (fetch it first, e.g. git fetch origin ${ref})`);
+  const shown = spawnSync("git", ["show", `${commit.stdout.trim()}:${inRepo}`], { cwd: root, encoding: "utf8" });
   if (shown.status !== 0)
     throw new EnvRefused(`--ref ${ref}: git has no ${inRepo} there (${shown.stderr.trim().split("\n").pop()})`);
   const rel = path.join(".recette", "env", `${stack.replace(/\//g, "_")}.yaml`);
@@ -132,6 +153,17 @@ const recipeAtRef = (root: string, recipe: string, ref: string, stack: string): 
 };
 
 class EnvRefused extends Error {}
+
+const REF = /^[A-Za-z0-9][A-Za-z0-9._/@{}~^-]{0,199}$/;
+
+/** Why a --ref cannot be given to git, or undefined: a branch, tag or commit name, never an option or a path. */
+export const refProblem = (ref: string): string | undefined =>
+  REF.test(ref) && !ref.includes("..") && !ref.includes("@{-")
+    ? undefined
+    : `--ref ${JSON.stringify(ref.slice(0, 80))} is not a git branch, tag or commit (letters, digits and . _ / - @ { } ~ ^, not starting with - or containing ..)`;
+
+/** Names a preview environment may not take: the drill's scratch stack is <base>-drill. */
+export const RESERVED_NAMES: readonly string[] = ["drill"];
 
 export interface EnvOptions {
   action: "up" | "down" | "ls" | "gc";
@@ -161,7 +193,8 @@ const onBase = async (
     return await fn(session, project, live);
   } catch (e) {
     live.stop();
-    io.err(`recette env: ${e instanceof EnvRefused ? escapeLines(e.message) : failureText(base, e, false)}`);
+    const known = e instanceof EnvRefused || e instanceof derived.DerivedRefused;
+    io.err(`recette env: ${known ? escapeLines((e as Error).message) : failureText(base, e, false)}`);
     return 1;
   } finally {
     live.stop();
@@ -174,12 +207,14 @@ const remove = async (
   s: StackSession,
   project: string,
   stack: string,
+  keys: string[],
   live: ReturnType<typeof progressOf>,
 ) => {
   const { Stack } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const env = await Stack.select(stack, s.workspace);
-  const engine: Engine = {};
-  await removeDerived(s, project, root, env, engine, errorCounter(live).onEvent, (l) => live.say(escapeControls(l)));
+  await derived.removeDerived(s, project, root, env, keys, errorCounter(live).onEvent, (l) =>
+    live.say(escapeControls(l)),
+  );
 };
 
 /**
@@ -188,7 +223,7 @@ const remove = async (
  */
 export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
   const root = projectRoot(o);
-  const base = derivableBase(root, o.stack, "recette env");
+  const base = derived.derivableBase(root, o.stack, "recette env");
   if ("problem" in base) {
     say(io, base.problem);
     return 1;
@@ -213,7 +248,7 @@ export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
       if (expired.length === 0) live.say(`no expired preview environment of stack ${o.stack}`);
       for (const e of expired) {
         live.say(`removing ${e.stack} (expired ${e.expires})`);
-        await remove(root, s, project, e.stack, live);
+        await remove(root, s, project, e.stack, derived.copiedKeys(base.recipe, base.recipe), live);
       }
       live.stop();
       if (o.json) io.out(JSON.stringify({ stack: o.stack, removed: expired.map((e) => e.stack) }, null, 2));
@@ -231,7 +266,7 @@ export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
         say(io, `stack ${o.stack} has no preview environment ${name} (nothing to remove)`);
         return 0;
       }
-      await remove(root, s, project, stack, live);
+      await remove(root, s, project, stack, derived.copiedKeys(base.recipe, base.recipe), live);
       live.stop();
       io.out(`removed ${escapeControls(stack)}`);
       return 0;
@@ -245,8 +280,12 @@ export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
     const record = envs.find((e) => e.name === name);
     const recipe = o.ref ? recipeAtRef(root, base.file, o.ref, stack) : base.file;
     let model: Model;
+    let keys: string[];
     try {
-      model = buildModel(loadRecipe(path.resolve(root, recipe)).recipe);
+      const loaded = loadRecipe(path.resolve(root, recipe)).recipe;
+      model = buildModel(loaded);
+      // Only the base's keys this recipe reads too: a pull request's recipe gets no other secret of the base.
+      keys = derived.copiedKeys(base.recipe, loaded);
     } catch (e) {
       if (e instanceof RecipeError) throw new EnvRefused(e.message);
       throw e;
@@ -259,30 +298,29 @@ export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
       name,
       created: record?.created ?? now,
       updated: now,
-      ...(typeof ttl === "number" ? { expires: new Date(Date.now() + ttl).toISOString() } : {}),
+      // A new --ttl counts from now; without one, an earlier expiry stays.
+      ...(typeof ttl === "number"
+        ? { expires: new Date(Date.now() + ttl).toISOString() }
+        : record?.expires
+          ? { expires: record.expires }
+          : {}),
       ...(o.ref ? { ref: o.ref } : {}),
     };
     live.say(`deploying ${stack}: stack ${o.stack}'s apps under ${name}.<host>, behind its Traefik`);
-    const deployed = await deployDerived(
-      s,
-      project,
-      stack,
-      name,
-      {
-        [`${project}:recipe`]: { value: recipe },
-        [`${project}:preview`]: { value: JSON.stringify(preview) },
-      },
-      errorCounter(live).onEvent,
-    );
+    const deployed = await derived.createDerived(s, project, root, stack, name, keys, {
+      [`${project}:recipe`]: { value: recipe },
+      [`${project}:preview`]: { value: JSON.stringify(preview) },
+    });
+    await derived.upDerived(deployed, root, errorCounter(live).onEvent);
     const outputs = await deployed.outputs();
     const urls = ((outputs.urls?.value ?? []) as string[]).map(String);
     // Served once each URL answers through the base's Traefik (a new blog installs itself first).
-    const address = await edgeAddress(s, base.model);
+    const address = await derived.edgeAddress(s, base.model);
     for (const url of urls) {
       const u = new URL(url);
       live.say(`waiting for ${url}`);
       const port = u.port ? Number(u.port) : 443;
-      const answered = await until(180, async () => {
+      const answered = await derived.until(180, async () => {
         const a = await request("https", u.hostname, port, `${u.pathname}${u.search}`, { address });
         return a.status < 500 && a.status !== 404;
       });
@@ -329,10 +367,16 @@ export const envCommand = async (args: string[], io: StackIo): Promise<number> =
   if (v.name) {
     const bad = hostPrefixProblem(v.name);
     if (bad) return usageError(`--name ${bad}`);
+    if (RESERVED_NAMES.includes(v.name))
+      return usageError(`--name ${v.name} is recette drill's scratch stack (choose another, e.g. pr-42)`);
     const stackBad = validateStackName(envStackName(v.stack!, v.name));
     if (stackBad) return usageError(`the environment's stack ${stackBad} (use a shorter --name)`);
   }
   if ((v.ref || v.ttl) && action !== "up") return usageError("--ref and --ttl are for env up");
+  if (v.ref) {
+    const bad = refProblem(v.ref);
+    if (bad) return usageError(bad);
+  }
   if (v.ttl) {
     const t = parseTtl(v.ttl);
     if (typeof t !== "number") return usageError(t.problem);

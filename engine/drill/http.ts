@@ -48,12 +48,21 @@ export const request = (
   });
 
 /** The certificate served for `host` on a loopback port (or on `address`), unverified, for its issuer and names. */
-export const peerCertificate = (host: string, port: number, address = "127.0.0.1"): Promise<tls.PeerCertificate> =>
+export const peerCertificate = (
+  host: string,
+  port: number,
+  address = "127.0.0.1",
+  timeoutMs = 10_000,
+): Promise<tls.PeerCertificate> =>
   new Promise((resolve, reject) => {
     const socket = tls.connect({ host: address, port, servername: host, rejectUnauthorized: false }, () => {
       const cert = socket.getPeerCertificate();
       socket.end();
       resolve(cert);
     });
+    // A handshake that never ends must not hold the caller (recette drill removes its stack after).
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new Error(`no TLS handshake from ${address}:${port} in ${timeoutMs} ms`)),
+    );
     socket.on("error", reject);
   });

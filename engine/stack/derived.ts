@@ -1,15 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ConfigMap, EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { docker, type Engine } from "../backup/docker";
+import type { ConfigMap, EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { docker, DockerFailed, type Engine } from "../backup/docker";
 import { prefixOf } from "../backup/stack";
-import { ROLLBACK_KEY } from "../compose/pins";
+import { collectRefs } from "../compose/refs";
 import { policyPackDir } from "../delivery/pulumi";
-import { DERIVATION_KEYS } from "../model/derive";
 import { formatProblem, RecipeError } from "../load";
 import { resolveModel, type Model } from "../model";
+import { DERIVATION_KEYS } from "../model/derive";
+import type { Recipe } from "../schema";
 import { checkStack, stackValuesOf } from "./check";
-import { stackFile } from "./name";
+import { stackFile, stackShortName } from "./name";
 import { readStack } from "./read";
 import type { StackSession } from "./workspace";
 
@@ -18,7 +19,7 @@ import type { StackSession } from "./workspace";
  * environments of `recette env` are made, deployed and removed here, the same way.
  */
 
-/** The fully qualified name a StackReference needs: organization/<project>/<stack> on a file backend. */
+/** The fully qualified name a StackReference needs: `<org>/<project>/<stack>` (organization on a self-managed backend). */
 export const qualifiedStack = (stack: string, project: string, org = "organization"): string => {
   const parts = stack.split("/");
   if (parts.length === 3) return stack;
@@ -26,65 +27,132 @@ export const qualifiedStack = (stack: string, project: string, org = "organizati
   return `${org}/${project}/${stack}`;
 };
 
-/** Keys a derived stack does not take from its base: production, pins, a derivation and preview record of its own. */
-export const NOT_COPIED: readonly string[] = [
-  "production",
-  ROLLBACK_KEY,
-  DERIVATION_KEYS.edgeStack,
-  DERIVATION_KEYS.hostPrefix,
-  "preview",
-];
+/**
+ * The organization a short stack name belongs to: `organization` on a self-managed backend (file://, s3://…),
+ * the user's own on Pulumi Cloud.
+ */
+export const backendOrg = async (s: StackSession): Promise<string> => {
+  const who = await s.workspace.whoAmI().catch(() => undefined);
+  return who?.url && /^https?:\/\//.test(who.url) && who.user ? who.user : "organization";
+};
+
+/** The base stack as a derived stack's `edgeStack` names it. */
+export const baseReference = async (s: StackSession, project: string): Promise<string> =>
+  qualifiedStack(s.name, project, await backendOrg(s));
+
+/** Project keys a derived stack always takes from its base besides the recipe's references (the engine's own). */
+const ENGINE_COPIED = ["recipe", "imageRegistry"];
 
 /**
- * Creates (or selects) the derived stack `name` beside the session's stack, gives it the base's configuration and
- * secrets (but NOT_COPIED), its derivation and `extra` (full keys), and deploys it with the engine's events.
+ * The base's keys a derived stack receives: `imageRegistry`, and the keys (values and secrets) that its recipe and
+ * the base's both read. A recipe from another git ref (a pull request's) gets no other secret of the base.
  */
-export const deployDerived = async (
+export const copiedKeys = (base: Recipe, derived: Recipe): string[] => {
+  const read = new Set(collectRefs(base).map((r) => r.key));
+  return [...ENGINE_COPIED, ...new Set(collectRefs(derived).flatMap((r) => (read.has(r.key) ? [r.key] : [])))];
+};
+
+/** Why `stack` may not be used as a derived stack of the base, or undefined: it is new, or derived from this base. */
+const ownership = async (
   base: StackSession,
   project: string,
+  root: string,
+  stack: string,
+  reference: string,
+): Promise<"new" | "ours" | { problem: string }> => {
+  const exists = (await base.workspace.listStacks()).some((s) => stackShortName(s.name) === stackShortName(stack));
+  if (!exists) return "new";
+  const { Stack: AutomationStack } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+  const outputs = await (await AutomationStack.select(stack, base.workspace)).outputs().catch(() => ({}) as OutputMap);
+  let file: string | undefined;
+  try {
+    file = readStack(root, stack, project).config[`${project}:${DERIVATION_KEYS.edgeStack}`];
+  } catch {
+    file = undefined;
+  }
+  if (outputs.edgeStack?.value === reference || file === reference) return "ours";
+  return {
+    problem: `stack ${stack} exists and is not derived from stack ${base.name} (its outputs and stack file say no edgeStack ${reference}): recette leaves it alone; choose another name`,
+  };
+};
+
+/** Thrown when a derived stack may not be made or removed: a message for the user, nothing was changed. */
+export class DerivedRefused extends Error {}
+
+/**
+ * Creates (or selects, when it is one of this base's) the derived stack `name` beside the session's stack and gives
+ * it the base's keys its recipe reads (copiedKeys), its derivation and `extra` (full keys). Not deployed yet:
+ * the caller holds the stack first, so a failed deploy can still be removed.
+ */
+export const createDerived = async (
+  base: StackSession,
+  project: string,
+  root: string,
   name: string,
   hostPrefix: string,
+  keys: string[],
   extra: ConfigMap,
-  onEvent: (e: EngineEvent) => void,
 ): Promise<Stack> => {
+  const reference = await baseReference(base, project);
+  const owned = await ownership(base, project, root, name, reference);
+  if (typeof owned !== "string") throw new DerivedRefused(owned.problem);
   const { Stack: AutomationStack } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const stack = await AutomationStack.createOrSelect(name, base.workspace);
-  await configure(base, project, stack, hostPrefix, extra);
-  // The same policy pack as recette up: a mandatory violation stops the deploy before any change.
-  const pack = policyPackDir(base.workspace.workDir);
-  await stack.up({ onEvent, color: "never", ...(pack ? { policyPacks: [pack] } : {}) });
+  await configure(base, project, stack, reference, hostPrefix, keys, extra);
   return stack;
 };
 
-/** Gives a derived stack the base's configuration and secrets (but NOT_COPIED), its derivation and `extra`. */
-const configure = async (base: StackSession, project: string, stack: Stack, hostPrefix: string, extra: ConfigMap) => {
+/** Deploys a derived stack with the same policy pack as recette up: a mandatory violation stops it before any change. */
+export const upDerived = async (stack: Stack, root: string, onEvent: (e: EngineEvent) => void): Promise<void> => {
+  const pack = policyPackDir(root);
+  await stack.up({ onEvent, color: "never", ...(pack ? { policyPacks: [pack] } : {}) });
+};
+
+const configure = async (
+  base: StackSession,
+  project: string,
+  stack: Stack,
+  reference: string,
+  hostPrefix: string,
+  keys: string[],
+  extra: ConfigMap,
+) => {
   const all = await base.stack.getAllConfig();
-  const copied = Object.fromEntries(
-    Object.entries(all).filter(([k]) => !NOT_COPIED.some((n) => k === `${project}:${n}`)),
-  );
+  const wanted = new Set(keys.map((k) => `${project}:${k}`));
   await stack.setAllConfig({
-    ...copied,
-    [`${project}:${DERIVATION_KEYS.edgeStack}`]: { value: qualifiedStack(base.name, project) },
+    ...Object.fromEntries(Object.entries(all).filter(([k]) => wanted.has(k))),
+    [`${project}:${DERIVATION_KEYS.edgeStack}`]: { value: reference },
     [`${project}:${DERIVATION_KEYS.hostPrefix}`]: { value: hostPrefix },
     ...extra,
   });
 };
 
+/** The base stack's Docker engine (its `dockerHost` output): where a derived stack's volumes are. */
+export const baseEngine = async (base: StackSession): Promise<Engine> => {
+  const host = (await base.stack.outputs()).dockerHost?.value;
+  return typeof host === "string" && host ? { host } : {};
+};
+
 /**
- * Destroys a derived stack, removes its kept volumes (destroy leaves them, as for every stack: a derived stack's
- * data is scratch), its state and its stack file.
+ * Destroys a derived stack of this base (refused for any other stack), removes its kept volumes (destroy leaves
+ * them, as for every stack: a derived stack's data is scratch), its state and its stack file. A volume that
+ * cannot be removed (no Docker CLI here) is said, and the rest goes on.
  */
 export const removeDerived = async (
   base: StackSession,
   project: string,
   root: string,
   stack: Stack,
-  engine: Engine,
+  keys: string[],
   onEvent: (e: EngineEvent) => void,
   say: (line: string) => void,
 ): Promise<void> => {
+  const reference = await baseReference(base, project);
+  const owned = await ownership(base, project, root, stack.name, reference);
+  if (owned === "new") return;
+  if (typeof owned !== "string") throw new DerivedRefused(owned.problem);
   // A CI runner's checkout has no stack file of an environment an earlier run made: the engine still wants the
-  // project's required keys before a destroy, so the stack gets the base's configuration back first.
+  // project's required keys before a destroy, so the stack gets them from the base first.
   let own: Record<string, string> = {};
   try {
     own = readStack(root, stack.name, project).config;
@@ -92,13 +160,31 @@ export const removeDerived = async (
     // No stack file here (or an unreadable one): configured again below.
   }
   if (own[`${project}:recipe`] === undefined)
-    await configure(base, project, stack, own[`${project}:${DERIVATION_KEYS.hostPrefix}`] ?? "removed", {});
+    await configure(
+      base,
+      project,
+      stack,
+      reference,
+      own[`${project}:${DERIVATION_KEYS.hostPrefix}`] ?? "removed",
+      keys,
+      {
+        [`${project}:recipe`]: { value: (await base.stack.getConfig(`${project}:recipe`)).value },
+      },
+    );
   await stack.destroy({ onEvent, color: "never" });
   const prefix = prefixOf(project, stack.name);
-  const listed = await docker(engine, ["volume", "ls", "-q", "--filter", `label=recette.stack=${prefix}`]);
-  for (const volume of listed.stdout.toString().split("\n").filter(Boolean)) {
-    say(`removing volume ${volume}`);
-    await docker(engine, ["volume", "rm", volume]);
+  const engine = await baseEngine(base);
+  try {
+    const listed = await docker(engine, ["volume", "ls", "-q", "--filter", `label=recette.stack=${prefix}`]);
+    for (const volume of listed.stdout.toString().split("\n")) {
+      // The label and the name: a volume of this stack is always <prefix>-<name>.
+      if (!volume.startsWith(`${prefix}-`)) continue;
+      say(`removing volume ${volume}`);
+      await docker(engine, ["volume", "rm", volume]);
+    }
+  } catch (e) {
+    if (!(e instanceof DockerFailed)) throw e;
+    say(`the volumes of ${stack.name} were not removed (${e.message}); remove those labelled recette.stack=${prefix}`);
   }
   await base.workspace.removeStack(stack.name);
   fs.rmSync(path.join(root, stackFile(stack.name)), { force: true });
@@ -106,13 +192,14 @@ export const removeDerived = async (
 
 /**
  * The model of a stack other stacks can derive from, or why it cannot be one: its stack file and recipe load
- * with every key set, it runs on Swarm, and it has a Traefik of its own to route them (`command` names who asks).
+ * with every key set, it is not itself derived, it runs on Swarm, and it has a Traefik of its own to route them
+ * (`command` names who asks).
  */
 export const derivableBase = (
   root: string,
   stack: string,
   command: string,
-): { model: Model; file: string } | { problem: string } => {
+): { model: Model; recipe: Recipe; file: string } | { problem: string } => {
   let checked;
   try {
     checked = checkStack(root, stack);
@@ -120,6 +207,10 @@ export const derivableBase = (
     if (e instanceof RecipeError) return { problem: e.problems.map(formatProblem).join("\n") };
     throw e;
   }
+  if (checked.read.config[`${checked.read.project}:${DERIVATION_KEYS.edgeStack}`] !== undefined)
+    return {
+      problem: `${checked.read.file}: stack ${stack} is itself derived from another stack (edgeStack): ${command} runs on a stack with its own nodes and Traefik`,
+    };
   const { model, problems } = resolveModel(checked.loaded, stackValuesOf(checked.read), checked.recipeFile, {
     missingSecrets: "error",
     unknownKeys: "warning",
@@ -134,7 +225,7 @@ export const derivableBase = (
     return {
       problem: `${file}: no edge.traefik: ${command} routes through stack ${stack}'s own Traefik, and its recipe has none`,
     };
-  return { model, file };
+  return { model, recipe: checked.loaded.recipe, file };
 };
 
 /** Where the base stack's Traefik answers: this machine for a local stack, else the first manager's public address. */

@@ -1,12 +1,10 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildModel } from "../../engine/model";
 import { deriveModel, edgeStackProblem, hostPrefixProblem } from "../../engine/model/derive";
 import { renderStack } from "../../engine/render";
 import { parseRecipe } from "../../engine/load";
-import { ROOT, readRecipe } from "../helpers";
+import { localProject, ROOT, readRecipe } from "../helpers";
 
 const model = (text: string) => buildModel(parseRecipe(text, "recipes/x.yaml").recipe);
 
@@ -69,23 +67,9 @@ describe("a derived stack's model (recette drill, preview environments)", () => 
     expect(edgeStackProblem("organization/recette/local")).toBeUndefined());
 });
 
-/** A project folder holding the local recipe and a stack file with `extra` config lines. */
-const project = (stack: string, extra: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-derived-"));
-  fs.mkdirSync(path.join(dir, "recipes"));
-  fs.mkdirSync(path.join(dir, "stacks"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.copyFileSync(path.join(ROOT, "recipes/local.yaml"), path.join(dir, "recipes/local.yaml"));
-  fs.writeFileSync(
-    path.join(dir, "stacks", `Pulumi.${stack}.yaml`),
-    `config:\n  recette:recipe: recipes/local.yaml\n  recette:imageRegistry: local\n${extra}`,
-  );
-  return dir;
-};
-
 describe("a derived stack's resources (render: the same program as up)", () => {
   it("runs its own blog and relay on the base stack's engine, routed by the base stack's Traefik under drill.<host>", async () => {
-    const root = project(
+    const root = localProject(
       "local-drill",
       "  recette:edgeStack: organization/recette/local\n  recette:hostPrefix: drill\n",
     );
@@ -144,7 +128,7 @@ describe("a derived stack's resources (render: the same program as up)", () => {
       "a production stack cannot run on another stack's edge",
     ],
   ])("refuses %j naming the stack file, the key and the fix", async (extra, why) => {
-    const root = project("local-drill", extra);
+    const root = localProject("local-drill", extra);
     await expect(renderStack({ root, stack: "local-drill" })).rejects.toThrow(why);
     await expect(renderStack({ root, stack: "local-drill" })).rejects.toThrow(
       /stacks\/Pulumi\.local-drill\.yaml \w+: .*\(fix: /,

@@ -1,8 +1,12 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../engine/backup/manifest";
 import { drillStackName } from "../../engine/cli/drill";
 import { qualifiedStack } from "../../engine/stack/derived";
 import { pluxmlDate, publishedArticles } from "../../engine/drill/articles";
+import { localProject, ROOT } from "../helpers";
 import { recette } from "./cli-helpers";
 
 const file = (volume: string, p: string) =>
@@ -32,6 +36,8 @@ describe("recette drill: the articles a restored blog must serve", () => {
       // 11:30 in Paris is 10:30 UTC: after the drill's start.
       "articles/0005.001.001.202612071130.tomorrow-ish.xml",
       "statiques/001.about.php",
+      // PluXml serves only [\w-]+ as an article's url part.
+      "articles/0006.home.001.202612070900.not.served.xml",
       "configuration/parametres.xml",
     ]);
     expect(publishedArticles(m, "blog-data", now, "Europe/Paris")).toEqual([
@@ -87,5 +93,28 @@ describe("recette drill refuses before anything runs", () => {
     const r = recette("drill", "-s", "a".repeat(38));
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toContain("recette drill: the drill's stack");
+  });
+});
+
+describe("recette drill and env refuse a derived stack as their base", () => {
+  it("names the stack file and says why (exit 1), before any engine runs", () => {
+    const dir = localProject(
+      "local-pr-1",
+      "  recette:blogAdminPassword: x\n  recette:edgeStack: organization/recette/local\n  recette:hostPrefix: pr-1\n",
+    );
+    for (const args of [
+      ["drill", "-s", "local-pr-1"],
+      ["env", "up", "-s", "local-pr-1", "--name", "pr-2"],
+    ]) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toContain(
+        "stacks/Pulumi.local-pr-1.yaml: stack local-pr-1 is itself derived from another stack (edgeStack)",
+      );
+    }
+    fs.rmSync(dir, { recursive: true });
   });
 });

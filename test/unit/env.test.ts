@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { capacityProblem, envStackName, parseTtl } from "../../engine/cli/env";
+import { capacityProblem, envStackName, parseTtl, refProblem } from "../../engine/cli/env";
+import { copiedKeys } from "../../engine/stack/derived";
 import { buildModel } from "../../engine/model";
 import { parseRecipe } from "../../engine/load";
 import { recette } from "./cli-helpers";
@@ -80,5 +81,47 @@ describe("recette env: preview environments", () => {
     expect(r.stderr).toContain(
       "recette env: recipes/local-k3s.yaml: orchestrator k3s: recette env runs on Swarm stacks only",
     );
+  });
+});
+
+describe("recette env --ref and --name: what reaches git and the stack's name", () => {
+  it.each(["main", "feature/new-blog", "v1.2.3", "refs/pull/42/head", "a1b2c3d", "HEAD~1", "main@{upstream}"])(
+    "accepts the ref %j",
+    (ref) => expect(refProblem(ref)).toBeUndefined(),
+  );
+
+  it.each(["--output=/tmp/evil", "-p", "main..evil", "a:b", "with space", "", "@{-1}", "x".repeat(201)])(
+    "refuses the ref %j before git sees it",
+    (ref) => expect(refProblem(ref)).toContain("is not a git branch, tag or commit"),
+  );
+
+  it("refuses --ref=--output=… as a usage error, and the drill's name for an environment", () => {
+    const ref = recette("env", "up", "-s", "local", "--name", "pr-1", "--ref=--output=/tmp/recette-evil");
+    expect(ref.status, ref.stderr).toBe(2);
+    expect(ref.stderr).toContain("is not a git branch, tag or commit");
+    const drill = recette("env", "up", "-s", "local", "--name", "drill");
+    expect(drill.status, drill.stderr).toBe(2);
+    expect(drill.stderr).toContain("--name drill is recette drill's scratch stack");
+  });
+
+  it("gives an environment only the base's keys its recipe reads too, and the registry", () => {
+    const recipe = (keys: string[]) =>
+      parseRecipe(
+        `name: t
+nodes: { provider: local }
+orchestrator: { kind: swarm, routingMesh: fallback }
+apps:
+  - service:
+      name: web
+      image: nginx:1
+      secrets: { ${keys.map((k, i) => `s${i}: { secret: ${k} }`).join(", ")} }
+`,
+        "recipes/t.yaml",
+      ).recipe;
+    expect(copiedKeys(recipe(["dbPassword", "apiToken"]), recipe(["apiToken", "prodOnlySecret"]))).toEqual([
+      "recipe",
+      "imageRegistry",
+      "apiToken",
+    ]);
   });
 });
