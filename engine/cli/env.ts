@@ -9,16 +9,17 @@ import { request } from "../drill/http";
 import * as derived from "../stack/derived";
 import { stackShortName, validateStackName } from "../stack/name";
 import { readStack } from "../stack/read";
-import { openStack, type StackSession } from "../stack/workspace";
+import { StackError } from "../stack/stack-error";
+import type { StackSession } from "../stack/workspace";
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import {
   errorCounter,
-  failureText,
   parseStackArgs,
   progressOf,
   projectRoot,
   STACK_OPTION,
   type StackIo,
+  withStack,
 } from "./stack-command";
 
 export const usage =
@@ -152,7 +153,8 @@ const recipeAtRef = (root: string, recipe: string, ref: string, stack: string): 
   return rel;
 };
 
-class EnvRefused extends Error {}
+/** A refusal recette explains itself (a StackError: withStack prints its message as it is). */
+class EnvRefused extends StackError {}
 
 const REF = /^[A-Za-z0-9][A-Za-z0-9._/@{}~^-]{0,199}$/;
 
@@ -178,28 +180,18 @@ export interface EnvOptions {
 const say = (io: StackIo, line: string) => io.err(`recette env: ${escapeLines(line)}`);
 
 /** Opens the base stack (its ssh-agent for ssh:// engines), runs `fn`, closes it. */
-const onBase = async (
+/** Opens the base stack (its ssh-agent, exported for the docker CLI's ssh:// engines) and runs `fn` on it. */
+const onBase = (
   root: string,
   base: string,
   io: StackIo,
   fn: (s: StackSession, project: string, live: ReturnType<typeof progressOf>) => Promise<number>,
 ): Promise<number> => {
   const live = progressOf(io);
-  let session: StackSession | undefined;
-  try {
-    session = await openStack({ root, stack: base, agent: true, progress: (l) => live.say(escapeControls(l)) });
-    if (session.env.SSH_AUTH_SOCK) process.env.SSH_AUTH_SOCK = session.env.SSH_AUTH_SOCK;
-    const project = (await session.workspace.projectSettings()).name;
-    return await fn(session, project, live);
-  } catch (e) {
-    live.stop();
-    const known = e instanceof EnvRefused || e instanceof derived.DerivedRefused;
-    io.err(`recette env: ${known ? escapeLines((e as Error).message) : failureText(base, e, false)}`);
-    return 1;
-  } finally {
-    live.stop();
-    session?.close();
-  }
+  return withStack("env", { root, stack: base, agent: true }, io, live, async (s) => {
+    if (s.env.SSH_AUTH_SOCK) process.env.SSH_AUTH_SOCK = s.env.SSH_AUTH_SOCK;
+    return fn(s, (await s.workspace.projectSettings()).name, live);
+  });
 };
 
 const remove = async (

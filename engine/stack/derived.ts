@@ -12,6 +12,7 @@ import type { Recipe } from "../schema";
 import { checkStack, stackValuesOf } from "./check";
 import { stackFile, stackShortName } from "./name";
 import { readStack } from "./read";
+import { StackError } from "./stack-error";
 import type { StackSession } from "./workspace";
 
 /**
@@ -77,7 +78,7 @@ const ownership = async (
 };
 
 /** Thrown when a derived stack may not be made or removed: a message for the user, nothing was changed. */
-export class DerivedRefused extends Error {}
+export class DerivedRefused extends StackError {}
 
 /**
  * Creates (or selects, when it is one of this base's) the derived stack `name` beside the session's stack and gives

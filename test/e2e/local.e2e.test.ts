@@ -486,6 +486,9 @@ describe("the local environment on the real engine", () => {
     expect(listing).toMatch(/ volumes\/blog-data\/configuration\/users\.xml$/m);
   });
 
+  /** stackObjects of a stack removed with its data (a drill's scratch stack, a preview environment). */
+  const NOTHING_LEFT = { services: [], containers: [], networks: [], secrets: [], configs: [], volumes: [] };
+
   /** What a drill must leave as it was: the stack's services (spec versions), containers, networks and volumes. */
   const untouched = (label = LABEL) => {
     const o = stackObjects(label);
@@ -526,14 +529,7 @@ describe("the local environment on the real engine", () => {
         .join(", ")}); TLS ${report.certificate}`,
     );
     // Nothing of the scratch stack is left, and the stack ran on, untouched, throughout.
-    expect(stackObjects(`${LABEL}-drill`)).toEqual({
-      services: [],
-      containers: [],
-      networks: [],
-      secrets: [],
-      configs: [],
-      volumes: [],
-    });
+    expect(stackObjects(`${LABEL}-drill`)).toEqual(NOTHING_LEFT);
     expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-drill.yaml`))).toBe(false);
     expect(untouched()).toEqual(before);
     expect(await homeShowsArticle()).toBe(true);
@@ -586,14 +582,7 @@ describe("the local environment on the real engine", () => {
     const before = { base: untouched(), pr2: untouched(`${LABEL}-pr-2`) };
     const down = await cli("env", "down", "-s", STACK, "--name", "pr-1");
     expect(down.status, down.output).toBe(0);
-    expect(stackObjects(`${LABEL}-pr-1`)).toEqual({
-      services: [],
-      containers: [],
-      networks: [],
-      secrets: [],
-      configs: [],
-      volumes: [],
-    });
+    expect(stackObjects(`${LABEL}-pr-1`)).toEqual(NOTHING_LEFT);
     expect({ base: untouched(), pr2: untouched(`${LABEL}-pr-2`) }).toEqual(before);
     expect(await homeShowsArticle()).toBe(true);
     // pr-2's 30 s have passed by now (or soon): gc removes it, and only it.
