@@ -112,3 +112,11 @@ export const NODE_RANGES: Record<OrchestratorKind, readonly AddressRange[]> = {
   swarm: SWARM_RANGES,
   k3s: K3S_RANGES,
 };
+
+/**
+ * The local Kubernetes cluster node's address (`nodes.provider: local`), where its LoadBalancer Services
+ * (Traefik's 80 and 443) listen: not the loopback address the node reports (scripts/kubernetes/cluster.sh,
+ * $RECETTE_K8S_NODE_IP).
+ */
+export const localClusterAddress = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.RECETTE_K8S_NODE_IP || "10.41.0.1";

@@ -38,15 +38,15 @@ orchestrator: { kind: swarm }
 `;
 
 /** A project folder of its own holding the local recipe and the stack file `stack` with `extra` config lines. */
-export const localProject = (stack: string, extra: string): string => {
+export const localProject = (stack: string, extra: string, recipe = "local.yaml"): string => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-project-"));
   fs.mkdirSync(path.join(dir, "recipes"));
   fs.mkdirSync(path.join(dir, "stacks"));
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.copyFileSync(path.join(ROOT, "recipes/local.yaml"), path.join(dir, "recipes/local.yaml"));
+  fs.copyFileSync(path.join(ROOT, "recipes", recipe), path.join(dir, "recipes", recipe));
   fs.writeFileSync(
     path.join(dir, "stacks", `Pulumi.${stack}.yaml`),
-    `config:\n  recette:recipe: recipes/local.yaml\n  recette:imageRegistry: local\n${extra}`,
+    `config:\n  recette:recipe: recipes/${recipe}\n  recette:imageRegistry: local\n${extra}`,
   );
   return dir;
 };

@@ -353,6 +353,14 @@ describe("renderIngress", () => {
     expect(renderIngress(workload(), ctx())).toBeUndefined();
   });
 
+  it("carries another stack's edge label when given one (a derived stack routed by its base's Traefik)", () => {
+    const w = workload({ routes: [{ host: "drill.blog.example.org", path: "/", port: 80 }] });
+    expect(renderIngress(w, { ...ctx(), edgeLabel: "recette-base" })?.metadata.labels).toEqual({
+      ...LABELS,
+      "recette.edge": "recette-base",
+    });
+  });
+
   it("groups routes by host, on websecure with TLS from the le resolver", () => {
     const w = workload({
       routes: [
@@ -366,7 +374,8 @@ describe("renderIngress", () => {
       metadata: {
         name: "recette-test-blog",
         namespace: "recette-test",
-        labels: LABELS,
+        // Its own stack's edge label: that stack's Traefik routes it.
+        labels: { ...LABELS, "recette.edge": "recette-test" },
         annotations: {
           "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
           "traefik.ingress.kubernetes.io/router.tls": "true",
@@ -612,7 +621,7 @@ describe("Target under mocks", () => {
         },
       },
     ]);
-    expect(target.traefikProviders()).toEqual({ kubernetesIngress: { namespaces: ["recette-test"] } });
+    expect(target.traefikProviders()).toEqual({ kubernetesIngress: { labelSelector: "recette.edge=recette-test" } });
     expect(target.networkCidrs()).toEqual(["10.42.0.0/16"]);
     expect(target.serviceHost("relay")).toBe("recette-test-relay");
   });

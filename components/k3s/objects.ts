@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { CERT_RESOLVER } from "../swarm/labels";
+import { CERT_RESOLVER, EDGE_LABEL } from "../swarm/labels";
 import { controlCharacter, visible } from "../escape";
 import { kubernetesLabelKeyProblem, kubernetesLabelValueProblem } from "../formats";
 import { durationSeconds, type Workload } from "../workload";
@@ -23,6 +23,11 @@ export interface ObjectContext {
   serviceAccount?: string;
   /** Changes whenever a secret's content does (a random id kept by the content), to roll the pods. */
   secretVersion?: pulumi.Input<string>;
+  /**
+   * The `recette.edge` label value its Ingress carries: the stack whose Traefik routes it. Defaults to the
+   * workload's own stack (its `recette.stack` label); a derived stack (a restore drill) names its base.
+   */
+  edgeLabel?: pulumi.Input<string>;
 }
 
 /**
@@ -254,7 +259,8 @@ export const renderIngress = (w: Workload, ctx: ObjectContext) => {
     metadata: {
       name: ctx.name,
       namespace: ctx.namespace,
-      labels: ctx.labels,
+      // Traefik routes the Ingresses that carry its stack's edge label, in any namespace (Target.traefikProviders).
+      labels: { ...ctx.labels, [EDGE_LABEL]: ctx.edgeLabel ?? ctx.labels["recette.stack"]! },
       annotations: {
         "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
         "traefik.ingress.kubernetes.io/router.tls": "true",

@@ -5,6 +5,7 @@ import { K3S_POD_NETWORK } from "../cluster-facts";
 import { visible } from "../escape";
 import { kubernetesLabelValueProblem } from "../formats";
 import { physicalName, stackLabels, stackPrefix, type Naming } from "../naming";
+import { EDGE_LABEL } from "../swarm/labels";
 import type { DeployedWorkload, Workload, WorkloadTarget } from "../workload";
 import { kubernetesObjectName, volumeLogical } from "../workload-names";
 import {
@@ -28,6 +29,11 @@ export interface TargetArgs {
   protectVolumes?: boolean;
   /** k3s pod network, from which the relay accepts mail. Defaults to 10.42.0.0/16 (k3s's default). */
   podCidr?: string;
+  /**
+   * Another stack's Traefik to route through (a derived stack: `recette drill`): the `recette.edge` label
+   * value its Ingresses carry, that stack's `edge.label.value` output. Defaults to this stack's own.
+   */
+  edgeLabel?: pulumi.Input<string>;
 }
 
 const k8sLabels = (n: Naming, workload: string) => {
@@ -62,8 +68,13 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     this.registerOutputs({ namespace: this.namespace.metadata.name });
   }
 
+  /**
+   * Traefik routes the Ingresses labelled `recette.edge=<this stack>`, in every namespace: its own stack's, and
+   * those of stacks derived from it (a restore drill's scratch stack has a namespace of its own), as Swarm's
+   * edge label does (docs/reuse.md). Its ClusterRole already reads Ingresses and Services cluster-wide.
+   */
   traefikProviders(): Record<string, unknown> {
-    return { kubernetesIngress: { namespaces: [stackPrefix(this.args.naming)] } };
+    return { kubernetesIngress: { labelSelector: `${EDGE_LABEL}=${stackPrefix(this.args.naming)}` } };
   }
 
   networkCidrs(): string[] {
@@ -86,7 +97,13 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     const name = physicalName(naming, w.name);
     const labels = k8sLabels(naming, w.name);
     const resources: pulumi.Resource[] = [];
-    const ctx: ObjectContext = { namespace: ns, name, labels, claims: {} };
+    const ctx: ObjectContext = {
+      namespace: ns,
+      name,
+      labels,
+      claims: {},
+      ...(this.args.edgeLabel !== undefined ? { edgeLabel: this.args.edgeLabel } : {}),
+    };
 
     for (const v of w.volumes) {
       const claim = physicalName(naming, volumeLogical(w, v));

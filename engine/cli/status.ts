@@ -1,4 +1,5 @@
 import type { OutputMap } from "@pulumi/pulumi/automation";
+import { localClusterAddress } from "../../components/cluster-facts";
 import { escapeControls } from "../load/text";
 import { edgeCertificate, type CertificateStatus } from "../status/certificate";
 import { orchestratorOf, runClient, type Orchestrator } from "../status/orchestrator";
@@ -69,9 +70,7 @@ export const statusOf = async (s: StackSession): Promise<StatusReport> => {
     // The local Kubernetes cluster's LoadBalancer listens on its node's bridge address
     // (scripts/kubernetes/cluster.sh), not on the loopback address its node reports.
     const localK3s = s.recipe?.orchestrator.kind === "k3s" && s.recipe.nodes.provider === "local";
-    const edge = localK3s
-      ? { address: process.env.RECETTE_K8S_NODE_IP ?? "10.41.0.1", port }
-      : edgeAddress(outputs, port);
+    const edge = localK3s ? { address: localClusterAddress(), port } : edgeAddress(outputs, port);
     const certificates = edge ? await Promise.all(urls.map((u) => edgeCertificate(u, edge.address, edge.port))) : [];
     return {
       stack: s.name,

@@ -1,4 +1,5 @@
 import * as docker from "@pulumi/docker";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hostNodes, localNode } from "../../components/hosts";
 import * as k3s from "../../components/k3s";
@@ -31,7 +32,10 @@ export interface StackOutputs {
   edge?: {
     orchestrator: "swarm" | "k3s";
     network?: pulumi.Output<string>;
-    /** Swarm: the label (name and value) a service carries to be routed by this stack's Traefik. */
+    /**
+     * The label (name and value) a Swarm service, or a Kubernetes Ingress in any namespace, carries to be
+     * routed by this stack's Traefik.
+     */
     label?: { name: string; value: string };
     namespace?: string;
     entrypoint: string;
@@ -119,6 +123,16 @@ interface BaseEdge {
   label?: { name: string; value: string };
 }
 
+/** The base stack's edge, checked: on the derived stack's orchestrator, with its label (and on Swarm its network). */
+const baseEdge = (base: pulumi.StackReference, edgeStack: string, orchestrator: "swarm" | "k3s") =>
+  (base.requireOutput("edge") as pulumi.Output<BaseEdge>).apply((e) => {
+    if (e.orchestrator !== orchestrator || !e.label || (orchestrator === "swarm" && !e.network))
+      throw new pulumi.RunError(
+        `edgeStack ${edgeStack}: its edge is on ${e.orchestrator}${e.label ? "" : " without an edge label"}, and this recipe runs on ${orchestrator}: a derived stack runs on a stack of its own orchestrator that has its own Traefik (edge.traefik in its recipe; a stack deployed by an earlier recette needs a recette up first)`,
+      );
+    return { network: e.network ?? "", label: e.label };
+  });
+
 /**
  * A derived stack's target: its own network, volumes and services on the base stack's Swarm, its routed
  * services on the base stack's network with the base's edge label, so that stack's Traefik routes them.
@@ -126,14 +140,7 @@ interface BaseEdge {
  */
 const derivedSwarmTarget = (ctx: StackContext, edgeStack: string, parent: pulumi.Resource) => {
   const base = new pulumi.StackReference("edge-stack", { name: edgeStack }, { parent });
-  const edge = base.requireOutput("edge") as pulumi.Output<BaseEdge>;
-  const checked = edge.apply((e) => {
-    if (e.orchestrator !== "swarm" || !e.network || !e.label)
-      throw new pulumi.RunError(
-        `edgeStack ${edgeStack}: its edge is on ${e.orchestrator}, without a Swarm network and label; a derived stack runs on a Swarm stack that has its own Traefik (edge.traefik in its recipe)`,
-      );
-    return { network: e.network, label: e.label };
-  });
+  const checked = baseEdge(base, edgeStack, "swarm");
   const provider = new docker.Provider(
     "docker",
     {
@@ -156,7 +163,28 @@ const derivedSwarmTarget = (ctx: StackContext, edgeStack: string, parent: pulumi
     },
     { parent },
   );
-  return { target, base };
+  return { target, base, shared: { dockerHost: base.requireOutput("dockerHost") as pulumi.Output<string> } };
+};
+
+/**
+ * A derived stack's target on Kubernetes: its own namespace, claims and Deployments on the base stack's
+ * cluster, its Ingresses labelled with the base's edge label, so that stack's Traefik routes them.
+ */
+const derivedK3sTarget = (model: Model, ctx: StackContext, edgeStack: string, parent: pulumi.Resource) => {
+  const base = new pulumi.StackReference("edge-stack", { name: edgeStack }, { parent });
+  const checked = baseEdge(base, edgeStack, "k3s");
+  // The local cluster is this machine's (its kubeconfig a path); a k3s stack exports its kubeconfig (a secret).
+  const kubeconfig =
+    model.nodes.provider === "local" ? undefined : (base.requireOutput("kubeconfig") as pulumi.Output<string>);
+  const provider = kubeconfig
+    ? new k8s.Provider("k3s-provider", { kubeconfig }, { parent })
+    : new k3s.LocalCluster("k3s", {}, { parent }).provider;
+  const target = new k3s.Target(
+    "k3s",
+    { naming: ctx.naming, provider, protectVolumes: false, edgeLabel: checked.apply((e) => e.label.value) },
+    { parent },
+  );
+  return { target, base, shared: kubeconfig ? { kubeconfig: pulumi.secret(kubeconfig) } : {} };
 };
 
 /**
@@ -170,11 +198,10 @@ export class Environment extends pulumi.ComponentResource {
     super("recette:index:Environment", name, {}, opts);
     const { model, context: ctx } = args;
     if (ctx.edgeStack !== undefined) {
-      if (model.orchestrator.kind !== "swarm")
-        throw new pulumi.RunError(
-          `${ctx.recipeFile}: orchestrator ${model.orchestrator.kind}: a derived stack (edgeStack ${ctx.edgeStack}) runs on Swarm only for now`,
-        );
-      const { target, base } = derivedSwarmTarget(ctx, ctx.edgeStack, this);
+      const { target, shared } =
+        model.orchestrator.kind === "swarm"
+          ? derivedSwarmTarget(ctx, ctx.edgeStack, this)
+          : derivedK3sTarget(model, ctx, ctx.edgeStack, this);
       const pinned = pinningTarget(target, ctx.pins ?? {});
       const { urls } = composeApps(model, pinned.target, ctx, this);
       this.outputs = {
@@ -184,7 +211,7 @@ export class Environment extends pulumi.ComponentResource {
         nodes: {},
         edgeStack: ctx.edgeStack,
         ...(ctx.preview !== undefined ? { preview: ctx.preview } : {}),
-        dockerHost: base.requireOutput("dockerHost") as pulumi.Output<string>,
+        ...shared,
         images: pinned.images,
       };
       this.registerOutputs({ ...this.outputs, production: false });
@@ -247,6 +274,7 @@ export class Environment extends pulumi.ComponentResource {
       edge = {
         orchestrator: "k3s",
         namespace: stackPrefix(ctx.naming),
+        label: { name: EDGE_LABEL, value: stackLabels(ctx.naming)["recette.stack"]! },
         entrypoint: ENTRYPOINT,
         certResolver: CERT_RESOLVER,
       };
@@ -270,6 +298,7 @@ export class Environment extends pulumi.ComponentResource {
       edge = {
         orchestrator: "k3s",
         namespace: stackPrefix(ctx.naming),
+        label: { name: EDGE_LABEL, value: stackLabels(ctx.naming)["recette.stack"]! },
         entrypoint: ENTRYPOINT,
         certResolver: CERT_RESOLVER,
       };

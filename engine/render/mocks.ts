@@ -72,26 +72,34 @@ const FAKE_KUBECONFIG = [
 
 /**
  * What a recette stack named by a StackReference (organization/project/stack) exports, as a derived stack
- * reads it (engine/compose/compose.ts): a Swarm edge on this machine's engine, its network and label.
+ * reads it (engine/compose/compose.ts), on the given orchestrator: a Swarm edge on this machine's engine with
+ * its network and label, or a Kubernetes edge with its label and kubeconfig.
  */
-const referencedStack = (qualified: string): Record<string, unknown> => {
+const referencedStack = (qualified: string, orchestrator: "swarm" | "k3s"): Record<string, unknown> => {
   const [, project = "recette", stack = "base"] = qualified.split("/");
   const naming = { project, stack, recipe: "" };
-  return {
-    edge: {
-      orchestrator: "swarm",
-      network: physicalName(naming, networkLogical(false)),
-      label: { name: EDGE_LABEL, value: stackPrefix(naming) },
-      entrypoint: "websecure",
-      certResolver: "le",
-    },
-    dockerHost: "unix:///var/run/docker.sock",
-    routingMesh: false,
+  const edge = {
+    orchestrator,
+    label: { name: EDGE_LABEL, value: stackPrefix(naming) },
+    entrypoint: "websecure",
+    certResolver: "le",
   };
+  return orchestrator === "swarm"
+    ? {
+        edge: { ...edge, network: physicalName(naming, networkLogical(false)) },
+        dockerHost: "unix:///var/run/docker.sock",
+        routingMesh: false,
+      }
+    : { edge: { ...edge, namespace: stackPrefix(naming) }, kubeconfig: FAKE_KUBECONFIG };
 };
 
 /** What a resource's provider would return, deterministically, so outputs flow through the program. */
-export const mockState = (type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> => {
+export const mockState = (
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  referenced: "swarm" | "k3s" = "swarm",
+): Record<string, unknown> => {
   if (type.startsWith("command:")) {
     let stdout = "";
     if (name.endsWith("-swarm-init") || name.endsWith("-swarm-join")) stdout = `mocknode${digest(name, 12)}`;
@@ -103,7 +111,11 @@ export const mockState = (type: string, name: string, inputs: Record<string, unk
   }
   switch (type) {
     case "pulumi:pulumi:StackReference":
-      return { ...inputs, outputs: referencedStack(String(inputs.name ?? "")), secretOutputNames: ["dockerHost"] };
+      return {
+        ...inputs,
+        outputs: referencedStack(String(inputs.name ?? ""), referenced),
+        secretOutputNames: ["dockerHost", "kubeconfig"],
+      };
     case "scaleway:instance/ip:Ip":
       return { ...inputs, address: `192.0.2.${octet(name)}` };
     case "scaleway:instance/privateNic:PrivateNic":
@@ -129,12 +141,21 @@ export const mockState = (type: string, name: string, inputs: Record<string, unk
 
 /**
  * Installs Pulumi mocks that record every registration. Returns the list, filled as the program runs,
- * and a function that waits for the program to finish registering.
+ * and a function that waits for the program to finish registering. A stack another one references (a derived
+ * stack's base) answers as a stack on `referenced` (render gives the recipe's own orchestrator).
  */
-export const installRecorder = (project: string, stack: string, preview = false) => {
+export const installRecorder = (
+  project: string,
+  stack: string,
+  preview = false,
+  referenced: "swarm" | "k3s" = "swarm",
+) => {
   const registrations: Registration[] = [];
   const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) }),
+    newResource: (args) => ({
+      id: `${args.name}-id`,
+      state: mockState(args.type, args.name, args.inputs, referenced),
+    }),
     // An invoke answers its inputs, with an ID for a lookup by name (docker.getNetwork).
     call: (args) =>
       args.token === "docker:index/getNetwork:getNetwork"

@@ -62,7 +62,8 @@ export const renderStack = async (opts: RenderOptions): Promise<Rendered> => {
       secretKeys.push(full);
     }
   }
-  const recorder = installRecorder(project, opts.stack);
+  // A derived stack's base (its edgeStack) answers as a stack on the recipe's own orchestrator.
+  const recorder = installRecorder(project, opts.stack, false, loaded.model.orchestrator.kind);
   pulumi.runtime.setAllConfig(config, secretKeys);
   const outputs = runProgram({ root: opts.root });
   const resolved = await new Promise<Record<string, unknown>>((resolve) =>

@@ -1,10 +1,14 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { ConfigMap, EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { localKubeconfigPath } from "../../components/k3s/local";
 import { docker, DockerFailed, type Engine } from "../backup/docker";
+import { findKubectl, kubectl, KubectlFailed } from "../backup/kube";
 import { prefixOf } from "../backup/stack";
 import { collectRefs } from "../compose/refs";
 import { policyPackDir } from "../delivery/pulumi";
+import { PACKAGE_ROOT } from "../root";
 import { formatProblem, RecipeError } from "../load";
 import { resolveModel, type Model } from "../model";
 import { DERIVATION_KEYS } from "../model/derive";
@@ -13,6 +17,7 @@ import { checkStack, stackValuesOf } from "./check";
 import { stackFile, stackShortName } from "./name";
 import { readStack } from "./read";
 import { StackError } from "./stack-error";
+import { localClusterAddress } from "../../components/cluster-facts";
 import type { StackSession } from "./workspace";
 
 /**
@@ -129,15 +134,57 @@ const configure = async (
 };
 
 /** The base stack's Docker engine (its `dockerHost` output): where a derived stack's volumes are. */
-export const baseEngine = async (base: StackSession): Promise<Engine> => {
-  const host = (await base.stack.outputs()).dockerHost?.value;
+const baseEngine = (outputs: OutputMap): Engine => {
+  const host = outputs.dockerHost?.value;
   return typeof host === "string" && host ? { host } : {};
 };
 
+/** Removes a derived Swarm stack's kept volumes on the base's engine: those labelled and named with its prefix. */
+const removeVolumes = async (outputs: OutputMap, prefix: string, name: string, say: (line: string) => void) => {
+  const engine = baseEngine(outputs);
+  try {
+    const listed = await docker(engine, ["volume", "ls", "-q", "--filter", `label=recette.stack=${prefix}`]);
+    for (const volume of listed.stdout.toString().split("\n")) {
+      // The label and the name: a volume of this stack is always <prefix>-<name>.
+      if (!volume.startsWith(`${prefix}-`)) continue;
+      say(`removing volume ${volume}`);
+      await docker(engine, ["volume", "rm", volume]);
+    }
+  } catch (e) {
+    if (!(e instanceof DockerFailed)) throw e;
+    say(`the volumes of ${name} were not removed (${e.message}); remove those labelled recette.stack=${prefix}`);
+  }
+};
+
 /**
- * Destroys a derived stack of this base (refused for any other stack), removes its kept volumes (destroy leaves
- * them, as for every stack: a derived stack's data is scratch), its state and its stack file. A volume that
- * cannot be removed (no Docker CLI here) is said, and the rest goes on.
+ * Deletes a derived k3s stack's namespace (its name is the stack's prefix), and with it the claims destroy keeps,
+ * on the base's cluster: its `kubeconfig` output, or this machine's local cluster.
+ */
+const removeNamespace = async (outputs: OutputMap, prefix: string, name: string, say: (line: string) => void) => {
+  const given = outputs.kubeconfig?.value;
+  let dir: string | undefined;
+  let kubeconfig = localKubeconfigPath({});
+  try {
+    if (typeof given === "string" && given) {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-kubeconfig-"));
+      kubeconfig = path.join(dir, "kubeconfig");
+      fs.writeFileSync(kubeconfig, given, { mode: 0o600 });
+    }
+    say(`removing namespace ${prefix} and its claims`);
+    const cluster = { kubectl: findKubectl(PACKAGE_ROOT), kubeconfig, namespace: prefix };
+    await kubectl(cluster, ["delete", "namespace", prefix, "--ignore-not-found", "--wait=true", "--timeout=300s"]);
+  } catch (e) {
+    if (!(e instanceof KubectlFailed)) throw e;
+    say(`the namespace of ${name} was not removed (${e.message}); remove namespace ${prefix}`);
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/**
+ * Destroys a derived stack of this base (refused for any other stack), removes the data destroy leaves (its kept
+ * volumes on Swarm, its namespace and claims on k3s: a derived stack's data is scratch), its state and its stack
+ * file. Data that cannot be removed (no Docker CLI or kubectl here) is said, and the rest goes on.
  */
 export const removeDerived = async (
   base: StackSession,
@@ -174,32 +221,24 @@ export const removeDerived = async (
     );
   await stack.destroy({ onEvent, color: "never" });
   const prefix = prefixOf(project, stack.name);
-  const engine = await baseEngine(base);
-  try {
-    const listed = await docker(engine, ["volume", "ls", "-q", "--filter", `label=recette.stack=${prefix}`]);
-    for (const volume of listed.stdout.toString().split("\n")) {
-      // The label and the name: a volume of this stack is always <prefix>-<name>.
-      if (!volume.startsWith(`${prefix}-`)) continue;
-      say(`removing volume ${volume}`);
-      await docker(engine, ["volume", "rm", volume]);
-    }
-  } catch (e) {
-    if (!(e instanceof DockerFailed)) throw e;
-    say(`the volumes of ${stack.name} were not removed (${e.message}); remove those labelled recette.stack=${prefix}`);
-  }
+  const outputs = await base.stack.outputs();
+  const edge = outputs.edge?.value as { orchestrator?: string } | undefined;
+  if (edge?.orchestrator === "k3s") await removeNamespace(outputs, prefix, stack.name, say);
+  else await removeVolumes(outputs, prefix, stack.name, say);
   await base.workspace.removeStack(stack.name);
   fs.rmSync(path.join(root, stackFile(stack.name)), { force: true });
 };
 
 /**
  * The model of a stack other stacks can derive from, or why it cannot be one: its stack file and recipe load
- * with every key set, it is not itself derived, it runs on Swarm, and it has a Traefik of its own to route them
- * (`command` names who asks).
+ * with every key set, it is not itself derived, it runs on one of `orchestrators`, and it has a Traefik of its
+ * own to route them (`command` names who asks).
  */
 export const derivableBase = (
   root: string,
   stack: string,
   command: string,
+  orchestrators: readonly ("swarm" | "k3s")[] = ["swarm", "k3s"],
 ): { model: Model; recipe: Recipe; file: string } | { problem: string } => {
   let checked;
   try {
@@ -218,9 +257,9 @@ export const derivableBase = (
   });
   if (!model) return { problem: problems.map(formatProblem).join("\n") };
   const file = checked.recipeFile;
-  if (model.orchestrator.kind !== "swarm")
+  if (!orchestrators.includes(model.orchestrator.kind))
     return {
-      problem: `${file}: orchestrator ${model.orchestrator.kind}: ${command} runs on Swarm stacks only for now${command === "recette drill" ? " (on k3s: recette backup, then restore into a stack of its own)" : ""}`,
+      problem: `${file}: orchestrator ${model.orchestrator.kind}: ${command} runs on ${orchestrators.map((o) => (o === "swarm" ? "Swarm" : "k3s")).join(" and ")} stacks only for now`,
     };
   if (!model.edge?.traefik)
     return {
@@ -229,9 +268,12 @@ export const derivableBase = (
   return { model, recipe: checked.loaded.recipe, file };
 };
 
-/** Where the base stack's Traefik answers: this machine for a local stack, else the first manager's public address. */
+/**
+ * Where the base stack's Traefik answers: this machine for a local stack (the local Kubernetes cluster's node
+ * address on k3s), else the first manager's public address.
+ */
 export const edgeAddress = async (base: StackSession, model: Model): Promise<string> => {
-  if (model.nodes.provider === "local") return "127.0.0.1";
+  if (model.nodes.provider === "local") return model.orchestrator.kind === "k3s" ? localClusterAddress() : "127.0.0.1";
   const outputs = await base.stack.outputs();
   const nodes = (outputs.nodes?.value ?? {}) as Record<string, { role: string; publicAddress: string }>;
   return Object.values(nodes).find((n) => n.role === "manager")?.publicAddress ?? "127.0.0.1";

@@ -446,6 +446,90 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     }
   });
 
+  /** What a drill must leave as it was: the stack's Deployments (their generations), pods and claims. */
+  const untouched = () => {
+    const list = (kind: string, field: string) =>
+      kubectl("-n", NS, "get", kind, "-o", `jsonpath={range .items[*]}{.metadata.name} ${field}{"\\n"}{end}`)
+        .stdout.trim()
+        .split("\n")
+        .sort();
+    return {
+      deployments: list("deployments", "{.metadata.generation}"),
+      pods: list("pods", "{.status.phase}"),
+      claims: list("pvc", "{.spec.volumeName}"),
+    };
+  };
+
+  it("recette drill restores a backup taken now into a scratch stack behind the stack's Traefik: every article and the admin's login pass, RPO and RTO printed, the scratch stack's namespace and claims removed, the stack untouched", async () => {
+    const before = untouched();
+    // The blog, relay, Traefik, Pebble and web: a comparison of two empty lists would prove nothing.
+    expect(before.deployments.filter((d) => d.startsWith(`${NS}-blog `))).toHaveLength(1);
+    expect(before.claims.filter((c) => c.startsWith(`${NS}-blog-data `))).toHaveLength(1);
+    const r = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "drill", "-s", STACK, "--json"]);
+    expect(r.status, r.output.slice(-4000)).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      drillStack: string;
+      url: string;
+      rpoSeconds: number;
+      rtoSeconds: number;
+      phases: Record<string, number>;
+      certificate: string;
+      articles: { path: string; status: number }[];
+      adminLogin: boolean;
+      backup: { taken: boolean };
+    };
+    expect(report).toMatchObject({ ok: true, drillStack: `${STACK}-drill`, adminLogin: true, backup: { taken: true } });
+    expect(report.url).toBe(`https://drill.${HOST}/`);
+    // The suite's article is among those checked (the sample article too), each served.
+    expect(report.articles.length).toBeGreaterThanOrEqual(2);
+    expect(report.articles.filter((a) => a.status !== 200)).toEqual([]);
+    expect(report.rtoSeconds).toBeGreaterThan(0);
+    console.log(
+      `[figure] k3s drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s (${Object.entries(
+        report.phases,
+      )
+        .map(([k, v]) => `${k} ${v} s`)
+        .join(", ")}); TLS ${report.certificate}`,
+    );
+    // Nothing of the scratch stack is left (its namespace held its claims), and the stack ran on, untouched.
+    const ns = kubectl("get", "namespace", `${NS}-drill`, "--ignore-not-found", "-o", "name");
+    expect(ns.status, ns.output).toBe(0);
+    expect(ns.stdout.trim()).toBe("");
+    expect(
+      kubectl("get", "pv", "-o", 'jsonpath={range .items[*]}{.spec.claimRef.namespace}{"\\n"}{end}').stdout,
+    ).not.toContain(`${NS}-drill`);
+    expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-drill.yaml`))).toBe(false);
+    expect(untouched()).toEqual(before);
+    expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(ARTICLE);
+  });
+
+  it("recette drill of a corrupted archive fails before anything is deployed, naming the file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k3s-drill-"));
+    try {
+      const archive = path.join(dir, "k3s.tar.gz");
+      const b = sh(path.join(ROOT, "bin", "recette"), ["backup", "--stack", STACK, archive]);
+      expect(b.status, b.output).toBe(0);
+      const bytes = fs.readFileSync(archive);
+      bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+      const bad = path.join(dir, "corrupted.tar.gz");
+      fs.writeFileSync(bad, bytes);
+      const r = await shAsync(process.execPath, [
+        path.join(ROOT, "bin", "recette"),
+        "drill",
+        "-s",
+        STACK,
+        "--backup",
+        bad,
+      ]);
+      expect(r.status, r.output).toBe(1);
+      expect(r.stderr).toContain(`recette drill: ${bad}: `);
+      expect(kubectl("get", "namespace", `${NS}-drill`, "--ignore-not-found", "-o", "name").stdout.trim()).toBe("");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("autoscaling: the HorizontalPodAutoscaler is accepted by the cluster", () => {
     fs.writeFileSync(
       files.recipeFile,

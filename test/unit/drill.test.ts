@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../engine/backup/manifest";
 import { drillStackName } from "../../engine/cli/drill";
-import { qualifiedStack } from "../../engine/stack/derived";
+import { derivableBase, qualifiedStack } from "../../engine/stack/derived";
 import { pluxmlDate, publishedArticles } from "../../engine/drill/articles";
 import { localProject, ROOT } from "../helpers";
 import { recette } from "./cli-helpers";
@@ -75,12 +75,12 @@ describe("recette drill: the scratch stack's names", () => {
 });
 
 describe("recette drill refuses before anything runs", () => {
-  it("a k3s stack, naming the recipe and what to do instead (exit 1)", () => {
-    const r = recette("drill", "-s", "local-k3s");
-    expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toContain(
-      "recette drill: recipes/local-k3s.yaml: orchestrator k3s: recette drill runs on Swarm stacks only",
-    );
+  it("takes a k3s stack as its base, as a Swarm one (recette env: Swarm only, naming the recipe)", () => {
+    const k3s = derivableBase(ROOT, "local-k3s", "recette drill");
+    expect("model" in k3s && k3s.model.orchestrator.kind).toBe("k3s");
+    expect(derivableBase(ROOT, "local-k3s", "recette env", ["swarm"])).toEqual({
+      problem: "recipes/local-k3s.yaml: orchestrator k3s: recette env runs on Swarm stacks only for now",
+    });
   });
 
   it("an archive that is not there, saying what to give (exit 1)", () => {

@@ -79,3 +79,9 @@ export declare const NODE_PORTS: Record<OrchestratorKind, readonly NodePort[]>;
 export declare const PEER_PORTS: Record<OrchestratorKind, readonly NodePort[]>;
 /** Every range the orchestrator uses on a node: the private network must not overlap them. */
 export declare const NODE_RANGES: Record<OrchestratorKind, readonly AddressRange[]>;
+/**
+ * The local Kubernetes cluster node's address (`nodes.provider: local`), where its LoadBalancer Services
+ * (Traefik's 80 and 443) listen: not the loopback address the node reports (scripts/kubernetes/cluster.sh,
+ * $RECETTE_K8S_NODE_IP).
+ */
+export declare const localClusterAddress: (env?: NodeJS.ProcessEnv) => string;

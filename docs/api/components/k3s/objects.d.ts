@@ -17,6 +17,11 @@ export interface ObjectContext {
     serviceAccount?: string;
     /** Changes whenever a secret's content does (a random id kept by the content), to roll the pods. */
     secretVersion?: pulumi.Input<string>;
+    /**
+     * The `recette.edge` label value its Ingress carries: the stack whose Traefik routes it. Defaults to the
+     * workload's own stack (its `recette.stack` label); a derived stack (a restore drill) names its base.
+     */
+    edgeLabel?: pulumi.Input<string>;
 }
 /**
  * Digest of the files' content, put on the pod template so a change rolls the pods (subPath mounts
@@ -111,7 +116,9 @@ export declare const renderIngress: (w: Workload, ctx: ObjectContext) => {
     metadata: {
         name: string;
         namespace: string;
-        labels: Record<string, string>;
+        labels: {
+            "recette.edge": pulumi.Input<string>;
+        };
         annotations: {
             "traefik.ingress.kubernetes.io/router.entrypoints": string;
             "traefik.ingress.kubernetes.io/router.tls": string;

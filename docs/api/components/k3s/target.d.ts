@@ -11,6 +11,11 @@ export interface TargetArgs {
     protectVolumes?: boolean;
     /** k3s pod network, from which the relay accepts mail. Defaults to 10.42.0.0/16 (k3s's default). */
     podCidr?: string;
+    /**
+     * Another stack's Traefik to route through (a derived stack: `recette drill`): the `recette.edge` label
+     * value its Ingresses carry, that stack's `edge.label.value` output. Defaults to this stack's own.
+     */
+    edgeLabel?: pulumi.Input<string>;
 }
 /**
  * Runs Workloads on Kubernetes (k3s): a Namespace per stack, then Deployments, Services, PVCs, Ingresses,
@@ -21,6 +26,11 @@ export declare class Target extends pulumi.ComponentResource implements Workload
     readonly namespace: k8s.core.v1.Namespace;
     private readonly args;
     constructor(name: string, args: TargetArgs, opts?: pulumi.ComponentResourceOptions);
+    /**
+     * Traefik routes the Ingresses labelled `recette.edge=<this stack>`, in every namespace: its own stack's, and
+     * those of stacks derived from it (a restore drill's scratch stack has a namespace of its own), as Swarm's
+     * edge label does (docs/reuse.md). Its ClusterRole already reads Ingresses and Services cluster-wide.
+     */
     traefikProviders(): Record<string, unknown>;
     networkCidrs(): string[];
     serviceHost(logical: string): string;
