@@ -13,20 +13,12 @@ import { publishedArticles } from "../drill/articles";
 import { checkBlog, type BlogCheck } from "../drill/blog";
 import { peerCertificate, request } from "../drill/http";
 import { escapeControls, escapeLines } from "../load/text";
+import { edgeEndpoint, until } from "../status/edge";
 import type { Model } from "../model";
 import type { Recipe } from "../schema";
 import { DRILL_PREFIX } from "../model/derive";
 import { stackShortName, validateStackName } from "../stack/name";
-import {
-  copiedKeys,
-  createDerived,
-  DerivedRefused,
-  derivableBase,
-  edgeAddress,
-  removeDerived,
-  until,
-  upDerived,
-} from "../stack/derived";
+import { copiedKeys, createDerived, DerivedRefused, derivableBase, removeDerived, upDerived } from "../stack/derived";
 import { openStack } from "../stack/workspace";
 import {
   errorCounter,
@@ -188,7 +180,7 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
     phase("restore");
     // 4. The checks, through the stack's Traefik.
     const port = model.edge!.traefik.ports.https;
-    const address = await edgeAddress(session, model);
+    const address = edgeEndpoint(model, await session.stack.outputs())?.address ?? "127.0.0.1";
     const checks: BlogCheck = { articles: [], adminLogin: true };
     let url = "";
     let certificate = "";

@@ -5,7 +5,7 @@ import { loadRecipe, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { buildModel, placeDemands, recipeDemands, type Demand, type Model } from "../model";
 import { hostPrefixProblem } from "../model/derive";
-import { request } from "../drill/http";
+import { awaitUrls, edgeEndpoint } from "../status/edge";
 import * as derived from "../stack/derived";
 import { stackShortName, validateStackName } from "../stack/name";
 import { readStack } from "../stack/read";
@@ -307,20 +307,12 @@ export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
     const outputs = await deployed.outputs();
     const urls = ((outputs.urls?.value ?? []) as string[]).map(String);
     // Served once each URL answers through the base's Traefik (a new blog installs itself first).
-    const address = await derived.edgeAddress(s, base.model);
-    for (const url of urls) {
-      const u = new URL(url);
-      live.say(`waiting for ${url}`);
-      const port = u.port ? Number(u.port) : 443;
-      const answered = await derived.until(180, async () => {
-        const a = await request("https", u.hostname, port, `${u.pathname}${u.search}`, { address });
-        return a.status < 500 && a.status !== 404;
-      });
-      if (!answered)
-        throw new EnvRefused(
-          `${stack} is deployed, but ${url} did not answer within 180 s (see recette status -s ${stack})`,
-        );
-    }
+    const address = edgeEndpoint(base.model, await s.stack.outputs())?.address ?? "127.0.0.1";
+    const silent = await awaitUrls(urls, address, 180, live.say);
+    if (silent.length > 0)
+      throw new EnvRefused(
+        `${stack} is deployed, but ${silent.map((x) => `${x.url} (${x.last})`).join(", ")} did not answer within 180 s (see recette status -s ${stack})`,
+      );
     live.stop();
     if (o.json) io.out(JSON.stringify({ stack: o.stack, environment: stack, urls, ...preview }, null, 2));
     else for (const u of urls) io.out(escapeControls(u));

@@ -1,7 +1,6 @@
-import type { OutputMap } from "@pulumi/pulumi/automation";
-import { localClusterAddress } from "../../components/cluster-facts";
 import { escapeControls } from "../load/text";
 import { edgeCertificate, type CertificateStatus } from "../status/certificate";
+import { edgeEndpoint } from "../status/edge";
 import { orchestratorOf, runClient, type Orchestrator } from "../status/orchestrator";
 import {
   imageDigest,
@@ -49,28 +48,13 @@ const workloads = (o: Orchestrator): { list: WorkloadStatus[]; problem?: string 
   };
 };
 
-/** The edge node's address (the first manager's public address) and HTTPS port, where visitors connect. */
-export const edgeAddress = (outputs: OutputMap, httpsPort: number): { address: string; port: number } | undefined => {
-  const nodes: unknown = outputs.nodes?.value;
-  if (typeof nodes !== "object" || nodes === null) return undefined;
-  const all = Object.values(nodes).filter(
-    (n): n is { role: string; publicAddress: string } => typeof n?.publicAddress === "string",
-  );
-  const manager = all.find((n) => n.role === "manager") ?? all[0];
-  return manager ? { address: manager.publicAddress, port: httpsPort } : undefined;
-};
-
 export const statusOf = async (s: StackSession): Promise<StatusReport> => {
   const outputs = await s.stack.outputs();
   const urls = urlsOf(outputs);
   const o = await orchestratorOf(s, outputs);
   try {
     const w = workloads(o);
-    const port = s.recipe?.edge?.traefik.ports.https ?? 443;
-    // The local Kubernetes cluster's LoadBalancer listens on its node's bridge address
-    // (scripts/kubernetes/cluster.sh), not on the loopback address its node reports.
-    const localK3s = s.recipe?.orchestrator.kind === "k3s" && s.recipe.nodes.provider === "local";
-    const edge = localK3s ? { address: localClusterAddress(), port } : edgeAddress(outputs, port);
+    const edge = edgeEndpoint(s.recipe, outputs);
     const certificates = edge ? await Promise.all(urls.map((u) => edgeCertificate(u, edge.address, edge.port))) : [];
     return {
       stack: s.name,

@@ -4,6 +4,7 @@ import { escapeControls } from "../load/text";
 import { orchestratorOf, type Orchestrator } from "../status/orchestrator";
 import { undoFailedRollouts } from "../status/k8s-rollout";
 import { awaitSwarmUpdates } from "../status/rollout";
+import { awaitUrls, edgeEndpoint } from "../status/edge";
 import type { StackSession } from "../stack/workspace";
 import { appendHistory, provenance } from "../stack/history";
 import type { Live } from "../progress/live";
@@ -21,11 +22,16 @@ import {
 
 export const summary =
   "deploy a stack: read its resources back (a hand edit is put back), then apply what the recipe says";
-export const usage = "recette up -s <stack> [--no-refresh]   e.g. recette up -s local";
+export const usage = "recette up -s <stack> [--no-refresh] [--no-wait]   e.g. recette up -s local";
+
+/** Seconds `recette up` waits, in all, for the stack's URLs to answer once deployed. */
+export const ANSWER_SECONDS = 180;
 
 export interface UpOptions extends StackOptions {
   /** Read every resource back first, so the update repairs what was changed by hand. Defaults to true. */
   refresh: boolean;
+  /** Wait until each of the stack's URLs answers through its Traefik before printing them. Defaults to true. */
+  wait?: boolean;
 }
 
 /** The stack's URLs from its outputs (`urls`), as strings. */
@@ -106,11 +112,19 @@ export const deploy = async (
   const failures = await onOrchestrator(s, outputs, "swarm", (o) =>
     awaitSwarmUpdates(o, opts.stack, started, live.say),
   );
-  live.stop();
   if (failures.length > 0) {
+    live.stop();
     for (const f of failures) io.err(`recette ${opts.kind.kind}: ${escapeControls(f)}`);
     return 1;
   }
+  // Deployed is not serving yet: Traefik learns the routes, a new blog installs itself, a certificate is asked for.
+  const urls = urlsOf(outputs);
+  const edge = edgeEndpoint(s.recipe, outputs);
+  const silent =
+    opts.wait !== false && edge && s.recipe?.edge?.traefik
+      ? await awaitUrls(urls, edge.address, ANSWER_SECONDS, live.say)
+      : [];
+  live.stop();
   const images = imagesOf(outputs);
   if (s.recipeSha256 && Object.keys(images).length > 0)
     appendHistory(root, opts.stack, {
@@ -121,8 +135,12 @@ export const deploy = async (
       recipe: s.recipeSha256,
       images,
     });
-  for (const url of urlsOf(outputs)) io.out(escapeControls(url));
-  return 0;
+  for (const url of urls) io.out(escapeControls(url));
+  for (const x of silent)
+    io.err(
+      `recette ${opts.kind.kind}: stack ${opts.stack} is deployed, but ${escapeControls(x.url)} did not answer within ${ANSWER_SECONDS} s through its Traefik at ${edge!.address} (last: ${escapeControls(x.last)}); see recette status -s ${opts.stack} and recette logs -s ${opts.stack} <app>`,
+    );
+  return silent.length > 0 ? 1 : 0;
 };
 
 /**
@@ -137,7 +155,16 @@ export const up = async (opts: UpOptions, io: StackIo): Promise<number> => {
 };
 
 export const upCommand = async (args: string[], io: StackIo): Promise<number> => {
-  const p = parseStackArgs("up", usage, args, { ...STACK_OPTION, "no-refresh": { type: "boolean" } }, io);
+  const p = parseStackArgs(
+    "up",
+    usage,
+    args,
+    { ...STACK_OPTION, "no-refresh": { type: "boolean" }, "no-wait": { type: "boolean" } },
+    io,
+  );
   if (!p.ok) return p.code;
-  return up({ stack: p.values.stack!, refresh: p.values["no-refresh"] !== true }, io);
+  return up(
+    { stack: p.values.stack!, refresh: p.values["no-refresh"] !== true, wait: p.values["no-wait"] !== true },
+    io,
+  );
 };

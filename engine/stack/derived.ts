@@ -17,7 +17,6 @@ import { checkStack, stackValuesOf } from "./check";
 import { stackFile, stackShortName } from "./name";
 import { readStack } from "./read";
 import { StackError } from "./stack-error";
-import { localClusterAddress } from "../../components/cluster-facts";
 import type { StackSession } from "./workspace";
 
 /**
@@ -266,25 +265,4 @@ export const derivableBase = (
       problem: `${file}: no edge.traefik: ${command} routes through stack ${stack}'s own Traefik, and its recipe has none`,
     };
   return { model, recipe: checked.loaded.recipe, file };
-};
-
-/**
- * Where the base stack's Traefik answers: this machine for a local stack (the local Kubernetes cluster's node
- * address on k3s), else the first manager's public address.
- */
-export const edgeAddress = async (base: StackSession, model: Model): Promise<string> => {
-  if (model.nodes.provider === "local") return model.orchestrator.kind === "k3s" ? localClusterAddress() : "127.0.0.1";
-  const outputs = await base.stack.outputs();
-  const nodes = (outputs.nodes?.value ?? {}) as Record<string, { role: string; publicAddress: string }>;
-  return Object.values(nodes).find((n) => n.role === "manager")?.publicAddress ?? "127.0.0.1";
-};
-
-/** Waits until `probe` answers true, or `limit` seconds passed; false then. */
-export const until = async (limit: number, probe: () => Promise<boolean>): Promise<boolean> => {
-  const deadline = Date.now() + limit * 1000;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  return false;
 };
