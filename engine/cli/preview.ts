@@ -8,6 +8,7 @@ import { policyPackDir } from "../delivery/pulumi";
 import { countChanges, summarizePreview } from "../delivery/summary";
 import { formatProblem, loadRecipe, RecipeError } from "../load";
 import { escapeControls } from "../load/text";
+import { deployProblems } from "../stack/check";
 import { listStacks } from "../stack/name";
 import { openStack, type StackSession } from "../stack/workspace";
 import { failureText, parseStackArgs, progressOf, projectRoot, type StackIo } from "./stack-command";
@@ -71,6 +72,14 @@ const previewStack = async (root: string, stack: string, report: StackReport, io
   const live = progressOf(io);
   let session: StackSession | undefined;
   try {
+    // Every problem of the stack file and the recipe, each missing secret included, before the engine starts.
+    const problems = deployProblems(root, stack);
+    if (problems.some((p) => p.severity !== "warning")) {
+      report.preview = summarizePreview([]);
+      report.failed = true;
+      report.preview.errors.push(...problems.map(formatProblem));
+      return;
+    }
     session = await openStack({ root, stack, agent: true, progress: live.say });
     const pack = policyPackDir(root);
     const run = await recordRun("preview", session.stack, live.onEvent, pack ? [pack] : []);

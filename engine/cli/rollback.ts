@@ -6,6 +6,7 @@ import {
   parseStackArgs,
   progressOf,
   projectRoot,
+  refusedBeforeEngine,
   STACK_OPTION,
   withStack,
   type StackIo,
@@ -36,6 +37,7 @@ export const rollback = async (opts: RollbackOptions, io: StackIo): Promise<numb
     io.err(`recette rollback: ${escapeControls(choice.message)}`);
     return 1;
   }
+  if (refusedBeforeEngine("rollback", root, opts.stack, io)) return 1;
   const live = progressOf(io);
   return withStack("rollback", { ...opts, agent: true, prepare: true }, io, live, async (s) => {
     if (!s.recipeSha256) {

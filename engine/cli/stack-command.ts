@@ -4,6 +4,8 @@ import { escapeControls, escapeLines } from "../load/text";
 import { processTerminal, type Terminal } from "../progress/format";
 import { liveProgress, type Live } from "../progress/live";
 import { projectRootOrHere } from "../project";
+import { formatProblem } from "../load";
+import { deployProblems } from "../stack/check";
 import { validateStackName } from "../stack/name";
 import { isStackError } from "../stack/stack-error";
 import { openStack, type StackSession } from "../stack/workspace";
@@ -130,6 +132,22 @@ export const withStack = async (
     live.stop();
     session?.close();
   }
+};
+
+/**
+ * Refuses a stack about to be deployed or previewed whose file or recipe has a problem, before the engine (or
+ * any build) starts: every problem at once, each secret the stack does not set included, with its fix.
+ * Answers whether it refused (the problems are on stderr then).
+ */
+export const refusedBeforeEngine = (command: string, root: string, stack: string, io: StackIo): boolean => {
+  const problems = deployProblems(root, stack);
+  const errors = problems.filter((p) => p.severity !== "warning").length;
+  if (errors === 0) return false;
+  for (const p of problems) io.err(formatProblem(p));
+  io.err(
+    `recette ${command}: stack ${stack}: ${errors} problem${errors === 1 ? "" : "s"} to fix first (above); nothing was changed`,
+  );
+  return true;
 };
 
 /**

@@ -14,6 +14,7 @@ import {
   parseStackArgs,
   progressOf,
   projectRoot,
+  refusedBeforeEngine,
   STACK_OPTION,
   withStack,
   type StackIo,
@@ -148,6 +149,7 @@ export const deploy = async (
  * back (the service, the task's error and the image that serves again on stderr).
  */
 export const up = async (opts: UpOptions, io: StackIo): Promise<number> => {
+  if (refusedBeforeEngine("up", projectRoot(opts), opts.stack, io)) return 1;
   const live = progressOf(io);
   return withStack("up", { ...opts, create: true, agent: true, prepare: true }, io, live, (s) =>
     deploy(s, { ...opts, kind: { kind: "up" } }, io, live),

@@ -1,7 +1,9 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatProblem, loadRecipe, RecipeError, type Loaded, type Problem } from "../load";
 import { resolveModel, type StackValues } from "../model";
 import { projectRootOrHere } from "../project";
+import { stackFile, validateStackName } from "./name";
 import { readStack, StackError, type StackRead } from "./read";
 
 // Kept apart from engine/render (which loads Pulumi): `recette validate` can check a stack this way in
@@ -31,6 +33,8 @@ export const checkStack = (
   root: string,
   stack: string,
   recipeOverride?: string,
+  /** "error" where the stack is about to be deployed or previewed (up, preview): every secret must be set. */
+  missingSecrets: "warning" | "error" = "warning",
 ): { loaded: Loaded; recipeFile: string; read: StackRead; warnings: Problem[] } => {
   const problems: Problem[] = [];
   let read: StackRead | undefined;
@@ -62,10 +66,7 @@ export const checkStack = (
   let warnings: Problem[] = [];
   if (loaded && read) {
     const file = path.relative(root, loaded.file) || loaded.file;
-    const resolved = resolveModel(loaded, stackValuesOf(read), file, {
-      missingSecrets: "warning",
-      unknownKeys: "error",
-    });
+    const resolved = resolveModel(loaded, stackValuesOf(read), file, { missingSecrets, unknownKeys: "error" });
     problems.push(...resolved.problems);
     warnings = resolved.warnings;
   }
@@ -93,5 +94,29 @@ export const validateStack = (
     if (!(e instanceof RecipeError)) throw e;
     for (const p of e.problems) io.err(formatProblem(p));
     return 1;
+  }
+};
+
+/**
+ * What `recette up` and `preview` check before the engine starts: every problem of the stack and its recipe,
+ * with each secret the stack does not set as an error. Nothing (an empty list) when the stack's file is not
+ * here or names no recipe: such a program is not a recipe, and the engine reports its own problems.
+ */
+export const deployProblems = (root: string, stack: string): readonly Problem[] => {
+  if (validateStackName(stack) !== undefined || !fs.existsSync(path.join(root, stackFile(stack)))) return [];
+  let read: StackRead;
+  try {
+    read = readStack(root, stack);
+  } catch (e) {
+    if (e instanceof StackError) return e.problems;
+    throw e;
+  }
+  if (read.config[`${read.project}:recipe`] === undefined) return [];
+  try {
+    checkStack(root, stack, undefined, "error");
+    return [];
+  } catch (e) {
+    if (e instanceof RecipeError) return e.problems;
+    throw e;
   }
 };
