@@ -33,8 +33,15 @@ export const checkStack = (
   root: string,
   stack: string,
   recipeOverride?: string,
-  /** "error" where the stack is about to be deployed or previewed (up, preview): every secret must be set. */
-  missingSecrets: "warning" | "error" = "warning",
+  /**
+   * How a secret the stack does not set and a key nothing reads count. validate and render: a warning and an
+   * error. up and preview (deployProblems): an error (every secret must be set) and a warning, as the program
+   * itself counts them (scripts set keys for recipes other than the stack's).
+   */
+  policy: { missingSecrets: "warning" | "error"; unknownKeys: "warning" | "error" } = {
+    missingSecrets: "warning",
+    unknownKeys: "error",
+  },
 ): { loaded: Loaded; recipeFile: string; read: StackRead; warnings: Problem[] } => {
   const problems: Problem[] = [];
   let read: StackRead | undefined;
@@ -66,7 +73,7 @@ export const checkStack = (
   let warnings: Problem[] = [];
   if (loaded && read) {
     const file = path.relative(root, loaded.file) || loaded.file;
-    const resolved = resolveModel(loaded, stackValuesOf(read), file, { missingSecrets, unknownKeys: "error" });
+    const resolved = resolveModel(loaded, stackValuesOf(read), file, policy);
     problems.push(...resolved.problems);
     warnings = resolved.warnings;
   }
@@ -113,7 +120,7 @@ export const deployProblems = (root: string, stack: string): readonly Problem[] 
   }
   if (read.config[`${read.project}:recipe`] === undefined) return [];
   try {
-    checkStack(root, stack, undefined, "error");
+    checkStack(root, stack, undefined, { missingSecrets: "error", unknownKeys: "warning" });
     return [];
   } catch (e) {
     if (e instanceof RecipeError) return e.problems;
