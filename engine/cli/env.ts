@@ -215,7 +215,7 @@ const remove = async (
  */
 export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
   const root = projectRoot(o);
-  const base = derived.derivableBase(root, o.stack, "recette env", ["swarm"]);
+  const base = derived.derivableBase(root, o.stack, "recette env");
   if ("problem" in base) {
     say(io, base.problem);
     return 1;

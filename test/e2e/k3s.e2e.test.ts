@@ -530,6 +530,28 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     }
   });
 
+  it("a preview environment on the cluster: its own blog in its own namespace behind the stack's Traefik; down removes it and its claims, the stack untouched", async () => {
+    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+    const before = untouched();
+    const up = await cli("env", "up", "-s", STACK, "--name", "pr-1", "--json");
+    expect(up.status, up.output.slice(-4000)).toBe(0);
+    expect(JSON.parse(up.stdout)).toMatchObject({
+      environment: `${STACK}-pr-1`,
+      urls: [`https://pr-1.${HOST}/`, `https://pr-1.${WEB}/`],
+    });
+    // Its own data: a fresh blog, without the stack's article; the stack's blog keeps it.
+    const pr1 = await request("https", `pr-1.${HOST}`, HTTPS, "/", { address: NODE });
+    expect(pr1.status).toBe(200);
+    expect(pr1.body).not.toContain(ARTICLE);
+    expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(ARTICLE);
+    expect(kubectl("-n", `${NS}-pr-1`, "get", "pvc", "-o", "name").stdout).toContain(`${NS}-pr-1-blog-data`);
+    const down = await cli("env", "down", "-s", STACK, "--name", "pr-1");
+    expect(down.status, down.output.slice(-4000)).toBe(0);
+    expect(kubectl("get", "namespace", `${NS}-pr-1`, "--ignore-not-found", "-o", "name").stdout.trim()).toBe("");
+    expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-pr-1.yaml`))).toBe(false);
+    expect(untouched()).toEqual(before);
+  });
+
   it("autoscaling: the HorizontalPodAutoscaler is accepted by the cluster", () => {
     fs.writeFileSync(
       files.recipeFile,

@@ -75,11 +75,11 @@ describe("recette drill: the scratch stack's names", () => {
 });
 
 describe("recette drill refuses before anything runs", () => {
-  it("takes a k3s stack as its base, as a Swarm one (recette env: Swarm only, naming the recipe)", () => {
+  it("takes a k3s stack as its base, as a Swarm one; a caller may limit the orchestrators, naming the recipe", () => {
     const k3s = derivableBase(ROOT, "local-k3s", "recette drill");
     expect("model" in k3s && k3s.model.orchestrator.kind).toBe("k3s");
-    expect(derivableBase(ROOT, "local-k3s", "recette env", ["swarm"])).toEqual({
-      problem: "recipes/local-k3s.yaml: orchestrator k3s: recette env runs on Swarm stacks only for now",
+    expect(derivableBase(ROOT, "local-k3s", "recette drill", ["swarm"])).toEqual({
+      problem: "recipes/local-k3s.yaml: orchestrator k3s: recette drill runs on Swarm stacks only for now",
     });
   });
 

@@ -1,8 +1,13 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import { capacityProblem, envStackName, parseTtl, refProblem } from "../../engine/cli/env";
 import { copiedKeys } from "../../engine/stack/derived";
 import { buildModel } from "../../engine/model";
 import { parseRecipe } from "../../engine/load";
+import { localProject, ROOT } from "../helpers";
 import { recette } from "./cli-helpers";
 
 const model = (memory: string) =>
@@ -75,12 +80,20 @@ describe("recette env: preview environments", () => {
     expect(r.stderr).toContain(why);
   });
 
-  it("refuses a base stack on k3s, naming its recipe (exit 1)", () => {
-    const r = recette("env", "up", "-s", "local-k3s", "--name", "pr-1");
+  it("refuses a base stack without a Traefik of its own, naming its recipe (exit 1; any orchestrator)", () => {
+    const root = localProject("bare", "  recette:blogAdminPassword: x\n");
+    const file = path.join(root, "recipes", "local.yaml");
+    const recipe = parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    delete recipe.edge;
+    fs.writeFileSync(file, stringify(recipe));
+    const r = spawnSync(path.join(ROOT, "bin", "recette"), ["env", "up", "-s", "bare", "--name", "pr-1"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    fs.rmSync(root, { recursive: true });
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toContain(
-      "recette env: recipes/local-k3s.yaml: orchestrator k3s: recette env runs on Swarm stacks only",
-    );
+    // The recipe itself is refused first: its routes need an edge router.
+    expect(r.stderr).toMatch(/^recette env: \S*recipes\/local\.yaml:\d+:\d+ apps: .*\(add edge\.traefik\)/);
   });
 });
 
