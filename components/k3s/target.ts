@@ -34,6 +34,11 @@ export interface TargetArgs {
    * value its Ingresses carry, that stack's `edge.label.value` output. Defaults to this stack's own.
    */
   edgeLabel?: pulumi.Input<string>;
+  /**
+   * The stack's data is scratch (a derived stack: a restore drill, a preview environment): its namespace and
+   * every claim are deleted with the stack, instead of kept. Defaults to false.
+   */
+  scratch?: boolean;
 }
 
 const k8sLabels = (n: Naming, workload: string) => {
@@ -60,10 +65,19 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
     this.args = args;
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: stackPrefix(args.naming), labels: { ...stackLabels(args.naming) } } },
+      {
+        metadata: {
+          name: stackPrefix(args.naming),
+          // A derived stack's namespace names the stack whose Traefik routes it: recette finds it is its own so.
+          labels: {
+            ...stackLabels(args.naming),
+            ...(args.edgeLabel !== undefined ? { [EDGE_LABEL]: args.edgeLabel } : {}),
+          },
+        },
+      },
       // Kept on destroy: deleting a namespace deletes every claim in it, and the claims that hold data
-      // (retainOnDelete) must outlive the stack as Swarm's kept volumes do.
-      { parent: this, provider: args.provider, retainOnDelete: true },
+      // (retainOnDelete) must outlive the stack as Swarm's kept volumes do. A scratch stack's goes with it.
+      { parent: this, provider: args.provider, retainOnDelete: args.scratch !== true },
     );
     this.registerOutputs({ namespace: this.namespace.metadata.name });
   }
@@ -120,7 +134,11 @@ export class Target extends pulumi.ComponentResource implements WorkloadTarget {
             },
           },
           // The claim holds the data that must survive: kept on destroy, protected in prod.
-          { ...opts, retainOnDelete: v.keep, protect: v.keep && this.args.protectVolumes === true },
+          {
+            ...opts,
+            retainOnDelete: v.keep && this.args.scratch !== true,
+            protect: v.keep && this.args.protectVolumes === true,
+          },
         ),
       );
     }

@@ -5,7 +5,7 @@ import { loadRecipe, RecipeError } from "../load";
 import { escapeControls, escapeLines } from "../load/text";
 import { buildModel, placeDemands, recipeDemands, type Demand, type Model } from "../model";
 import { hostPrefixProblem } from "../model/derive";
-import { awaitUrls, edgeEndpoint } from "../status/edge";
+import { awaitUrls, edgeAddresses } from "../status/edge";
 import * as derived from "../stack/derived";
 import { stackShortName, validateStackName } from "../stack/name";
 import { readStack } from "../stack/read";
@@ -307,8 +307,8 @@ export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
     const outputs = await deployed.outputs();
     const urls = ((outputs.urls?.value ?? []) as string[]).map(String);
     // Served once each URL answers through the base's Traefik (a new blog installs itself first).
-    const address = edgeEndpoint(base.model, await s.stack.outputs())?.address ?? "127.0.0.1";
-    const silent = await awaitUrls(urls, address, 180, live.say);
+    const edge = edgeAddresses(base.model, await s.stack.outputs());
+    const silent = await awaitUrls(urls, edge.addresses, 180, live.say);
     if (silent.length > 0)
       throw new EnvRefused(
         `${stack} is deployed, but ${silent.map((x) => `${x.url} (${x.last})`).join(", ")} did not answer within 180 s (see recette status -s ${stack})`,

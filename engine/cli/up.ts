@@ -4,7 +4,7 @@ import { escapeControls } from "../load/text";
 import { orchestratorOf, type Orchestrator } from "../status/orchestrator";
 import { undoFailedRollouts } from "../status/k8s-rollout";
 import { awaitSwarmUpdates } from "../status/rollout";
-import { awaitUrls, edgeEndpoint } from "../status/edge";
+import { awaitUrls, edgeAddresses } from "../status/edge";
 import type { StackSession } from "../stack/workspace";
 import { appendHistory, provenance } from "../stack/history";
 import type { Live } from "../progress/live";
@@ -120,10 +120,10 @@ export const deploy = async (
   }
   // Deployed is not serving yet: Traefik learns the routes, a new blog installs itself, a certificate is asked for.
   const urls = urlsOf(outputs);
-  const edge = edgeEndpoint(s.recipe, outputs);
+  const edge = edgeAddresses(s.recipe, outputs);
   const silent =
-    opts.wait !== false && edge && s.recipe?.edge?.traefik
-      ? await awaitUrls(urls, edge.address, ANSWER_SECONDS, live.say)
+    opts.wait !== false && edge.addresses.length > 0 && s.recipe?.edge?.traefik
+      ? await awaitUrls(urls, edge.addresses, ANSWER_SECONDS, live.say)
       : [];
   live.stop();
   const images = imagesOf(outputs);
@@ -139,7 +139,7 @@ export const deploy = async (
   for (const url of urls) io.out(escapeControls(url));
   for (const x of silent)
     io.err(
-      `recette ${opts.kind.kind}: stack ${opts.stack} is deployed, but ${escapeControls(x.url)} did not answer within ${ANSWER_SECONDS} s through its Traefik at ${edge!.address} (last: ${escapeControls(x.last)}); see recette status -s ${opts.stack} and recette logs -s ${opts.stack} <app>`,
+      `recette ${opts.kind.kind}: stack ${opts.stack} is deployed, but ${escapeControls(x.url)} did not answer within ${ANSWER_SECONDS} s through its Traefik at ${edge.addresses.join(" or ")} (last: ${escapeControls(x.last)}); see recette status -s ${opts.stack} and recette logs -s ${opts.stack} <app>`,
     );
   return silent.length > 0 ? 1 : 0;
 };

@@ -181,7 +181,14 @@ const derivedK3sTarget = (model: Model, ctx: StackContext, edgeStack: string, pa
     : new k3s.LocalCluster("k3s", {}, { parent }).provider;
   const target = new k3s.Target(
     "k3s",
-    { naming: ctx.naming, provider, protectVolumes: false, edgeLabel: checked.apply((e) => e.label.value) },
+    {
+      naming: ctx.naming,
+      provider,
+      protectVolumes: false,
+      edgeLabel: checked.apply((e) => e.label.value),
+      // A derived stack's data is scratch: destroy deletes its namespace and claims (recette drill, env down).
+      scratch: true,
+    },
     { parent },
   );
   return { target, base, shared: kubeconfig ? { kubeconfig: pulumi.secret(kubeconfig) } : {} };

@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { formatProblem, loadRecipe, RecipeError, type Loaded, type Problem } from "../load";
+import { readSmallTextFile } from "../load/text";
 import { resolveModel, type StackValues } from "../model";
 import { projectRootOrHere } from "../project";
 import { stackFile, validateStackName } from "./name";
@@ -105,6 +107,22 @@ export const validateStack = (
 };
 
 /**
+ * Whether the project's Pulumi.yaml gives a stack key a value (a config default: `key: value`, or `key:` with a
+ * `default` or `value`), not only its type and description.
+ */
+const projectDefaults = (root: string): boolean => {
+  try {
+    const doc = parseYaml(readSmallTextFile(path.join(root, "Pulumi.yaml")), { maxAliasCount: 100 }) as {
+      config?: unknown;
+    };
+    if (typeof doc?.config !== "object" || doc.config === null) return false;
+    return Object.values(doc.config).some((v) => typeof v !== "object" || v === null || "default" in v || "value" in v);
+  } catch {
+    return false;
+  }
+};
+
+/**
  * What `recette up` and `preview` check before the engine starts: every problem of the stack and its recipe,
  * with each secret the stack does not set as an error. Nothing (an empty list) when the stack's file is not
  * here or names no recipe: such a program is not a recipe, and the engine reports its own problems.
@@ -119,6 +137,10 @@ export const deployProblems = (root: string, stack: string): readonly Problem[] 
     throw e;
   }
   if (read.config[`${read.project}:recipe`] === undefined) return [];
+  // Values the stack file does not hold may come from elsewhere: Pulumi.yaml's config defaults, or a Pulumi
+  // ESC environment the stack imports. Only the program, under the engine, sees them all: it reports then.
+  if (/^environment\s*:/m.test(readSmallTextFile(path.join(root, stackFile(stack)))) || projectDefaults(root))
+    return [];
   try {
     checkStack(root, stack, undefined, { missingSecrets: "error", unknownKeys: "warning" });
     return [];

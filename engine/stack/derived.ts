@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { ConfigMap, EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { localKubeconfigPath } from "../../components/k3s/local";
 import { docker, DockerFailed, type Engine } from "../backup/docker";
-import { findKubectl, kubectl, KubectlFailed } from "../backup/kube";
+import { type Cluster, findKubectl, kubectl } from "../backup/kube";
 import { prefixOf } from "../backup/stack";
 import { collectRefs } from "../compose/refs";
 import { policyPackDir } from "../delivery/pulumi";
@@ -101,6 +101,11 @@ export const createDerived = async (
   const reference = await baseReference(base, project);
   const owned = await ownership(base, project, root, name, reference);
   if (typeof owned !== "string") throw new DerivedRefused(owned.problem);
+  const outputs = await base.stack.outputs();
+  if ((outputs.edge?.value as { orchestrator?: string } | undefined)?.orchestrator === "k3s") {
+    const taken = await namespaceProblem(outputs, prefixOf(project, name), prefixOf(project, base.name));
+    if (taken) throw new DerivedRefused(taken);
+  }
   const { Stack: AutomationStack } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const stack = await AutomationStack.createOrSelect(name, base.workspace);
   await configure(base, project, stack, reference, hostPrefix, keys, extra);
@@ -156,10 +161,10 @@ const removeVolumes = async (outputs: OutputMap, prefix: string, name: string, s
 };
 
 /**
- * Deletes a derived k3s stack's namespace (its name is the stack's prefix), and with it the claims destroy keeps,
- * on the base's cluster: its `kubeconfig` output, or this machine's local cluster.
+ * kubectl on the base's cluster (its `kubeconfig` output, or this machine's local cluster) for the duration of
+ * `fn`: the kubeconfig is written to a private temporary file, removed after.
  */
-const removeNamespace = async (outputs: OutputMap, prefix: string, name: string, say: (line: string) => void) => {
+const onBaseCluster = async <T>(outputs: OutputMap, namespace: string, fn: (c: Cluster) => Promise<T>): Promise<T> => {
   const given = outputs.kubeconfig?.value;
   let dir: string | undefined;
   let kubeconfig = localKubeconfigPath({});
@@ -169,15 +174,37 @@ const removeNamespace = async (outputs: OutputMap, prefix: string, name: string,
       kubeconfig = path.join(dir, "kubeconfig");
       fs.writeFileSync(kubeconfig, given, { mode: 0o600 });
     }
-    say(`removing namespace ${prefix} and its claims`);
-    const cluster = { kubectl: findKubectl(PACKAGE_ROOT), kubeconfig, namespace: prefix };
-    await kubectl(cluster, ["delete", "namespace", prefix, "--ignore-not-found", "--wait=true", "--timeout=300s"]);
-  } catch (e) {
-    if (!(e instanceof KubectlFailed)) throw e;
-    say(`the namespace of ${name} was not removed (${e.message}); remove namespace ${prefix}`);
+    return await fn({ kubectl: findKubectl(PACKAGE_ROOT), kubeconfig, namespace });
   } finally {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
+};
+
+/**
+ * On k3s, a derived stack's namespace is its prefix, and the engine adopts an object of that name: refuses one
+ * that exists and is not a namespace recette made for a stack derived from this base (its `recette.edge` label),
+ * such as another project's whose `<project>-<stack>` happens to be the same.
+ */
+const namespaceProblem = async (
+  outputs: OutputMap,
+  prefix: string,
+  basePrefix: string,
+): Promise<string | undefined> => {
+  const found = await onBaseCluster(outputs, prefix, async (c) =>
+    (
+      await kubectl(c, [
+        "get",
+        "namespace",
+        prefix,
+        "--ignore-not-found",
+        "--output",
+        "jsonpath={.metadata.name}/{.metadata.labels.recette\\.edge}",
+      ])
+    ).stdout.toString(),
+  ).catch((e: Error) => `?${e.message}`);
+  if (found === "" || found === `${prefix}/${basePrefix}`) return undefined;
+  if (found.startsWith("?")) return `cannot tell whether namespace ${prefix} is free (${found.slice(1)})`;
+  return `namespace ${prefix} exists on the cluster and is not one recette made for a stack derived from this stack (its label recette.edge is not ${basePrefix}): recette leaves it alone; choose another name`;
 };
 
 /**
@@ -218,12 +245,11 @@ export const removeDerived = async (
         [`${project}:recipe`]: { value: (await base.stack.getConfig(`${project}:recipe`)).value },
       },
     );
+  // On k3s, destroy deletes the scratch namespace and its claims itself (the derived target's `scratch`).
   await stack.destroy({ onEvent, color: "never" });
-  const prefix = prefixOf(project, stack.name);
   const outputs = await base.stack.outputs();
-  const edge = outputs.edge?.value as { orchestrator?: string } | undefined;
-  if (edge?.orchestrator === "k3s") await removeNamespace(outputs, prefix, stack.name, say);
-  else await removeVolumes(outputs, prefix, stack.name, say);
+  if ((outputs.edge?.value as { orchestrator?: string } | undefined)?.orchestrator !== "k3s")
+    await removeVolumes(outputs, prefixOf(project, stack.name), stack.name, say);
   await base.workspace.removeStack(stack.name);
   fs.rmSync(path.join(root, stackFile(stack.name)), { force: true });
 };

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { deployProblems } from "../../engine/stack/check";
 import { ROOT } from "../helpers";
 
 // recette up and preview (and rollback, once it has an update to go back to) refuse a stack that misses a secret or has any other problem before the
@@ -50,5 +51,39 @@ describe("a stack missing its secrets is refused before the engine starts", () =
     expect(r.stderr).toContain("recette preview: prod: ");
     for (const key of SECRETS) expect(r.stderr).toContain(`does not set secret "${key}"`);
     expect(r.stderr).not.toMatch(/ensure-pulumi|build-images/);
+  });
+});
+
+describe("values the stack file does not hold may come from elsewhere: the program reports then", () => {
+  const copy = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-deploy-check-"));
+    fs.cpSync(project, dir, { recursive: true });
+    return dir;
+  };
+
+  it("the check finds the missing secrets of the plain project", () => {
+    expect(deployProblems(project, "prod").filter((p) => p.severity !== "warning").length).toBeGreaterThan(3);
+  });
+
+  it("a Pulumi.yaml config default, or an ESC environment the stack imports: no refusal before the engine", () => {
+    const withDefault = copy();
+    fs.appendFileSync(path.join(withDefault, "Pulumi.yaml"), "config:\n  shop:acmeEmail: admin@example.org\n");
+    expect(deployProblems(withDefault, "prod")).toEqual([]);
+    const withEnvironment = copy();
+    fs.appendFileSync(path.join(withEnvironment, "stacks", "Pulumi.prod.yaml"), "environment:\n  - shop/prod\n");
+    expect(deployProblems(withEnvironment, "prod")).toEqual([]);
+    // Declared types and descriptions are no values: still checked.
+    const typed = copy();
+    fs.appendFileSync(path.join(typed, "Pulumi.yaml"), "config:\n  shop:acmeEmail:\n    type: string\n");
+    expect(deployProblems(typed, "prod").length).toBeGreaterThan(3);
+    for (const d of [withDefault, withEnvironment, typed]) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("a stack without a stack file here, or one that names no recipe, is not a recipe's: left to the engine", () => {
+    expect(deployProblems(project, "nosuch")).toEqual([]);
+    const plain = copy();
+    fs.writeFileSync(path.join(plain, "stacks", "Pulumi.prod.yaml"), "config:\n  shop:length: 8\n");
+    expect(deployProblems(plain, "prod")).toEqual([]);
+    fs.rmSync(plain, { recursive: true, force: true });
   });
 });

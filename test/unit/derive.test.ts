@@ -125,7 +125,10 @@ describe("a derived stack's resources (render: the same program as up)", () => {
     const of = (type: string) => r.registrations.filter((x) => x.type === type);
     const meta = (x: { inputs: Record<string, unknown> }) =>
       x.inputs.metadata as { name: string; namespace?: string; labels?: Record<string, string> };
-    expect(of("kubernetes:core/v1:Namespace").map((n) => meta(n).name)).toEqual(["recette-local-k3s-drill"]);
+    // Its namespace names the stack whose Traefik routes it: recette checks it is its own before deploying there.
+    expect(of("kubernetes:core/v1:Namespace").map((n) => [meta(n).name, meta(n).labels?.["recette.edge"]])).toEqual([
+      ["recette-local-k3s-drill", "recette-local-k3s"],
+    ]);
     expect(
       of("kubernetes:apps/v1:Deployment")
         .map((d) => meta(d).name)

@@ -16,6 +16,11 @@ export interface TargetArgs {
      * value its Ingresses carry, that stack's `edge.label.value` output. Defaults to this stack's own.
      */
     edgeLabel?: pulumi.Input<string>;
+    /**
+     * The stack's data is scratch (a derived stack: a restore drill, a preview environment): its namespace and
+     * every claim are deleted with the stack, instead of kept. Defaults to false.
+     */
+    scratch?: boolean;
 }
 /**
  * Runs Workloads on Kubernetes (k3s): a Namespace per stack, then Deployments, Services, PVCs, Ingresses,
