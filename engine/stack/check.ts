@@ -3,9 +3,14 @@ import { formatProblem, loadRecipe, RecipeError, type Loaded, type Problem } fro
 import { resolveModel, type StackValues } from "../model";
 import { projectRootOrHere } from "../project";
 import { readStack, StackError, type StackRead } from "./read";
+import { stackSettings } from "./settings";
 
 // Kept apart from engine/render (which loads Pulumi): `recette validate` can check a stack this way in
 // the time it takes to read two files.
+
+/** The recipe's file as problems name it: relative to the project when it is inside. */
+const recipeFileOf = (root: string, loaded: Loaded | undefined): string =>
+  loaded ? path.relative(root, loaded.file) || loaded.file : "";
 
 /** A read stack file as the model's resolver reads it. */
 export const stackValuesOf = (read: StackRead): StackValues => ({
@@ -60,8 +65,18 @@ export const checkStack = (
     }
   }
   let warnings: Problem[] = [];
+  if (read) {
+    // What the program itself refuses (production, image registry), decided by the function it calls.
+    const { config } = read;
+    const settings = stackSettings(read.project, stack, loaded?.model.nodes.provider, (key) => config[key]);
+    for (const p of settings.problems ?? []) {
+      const at = p.in === "stack" ? read.at(p.path) : loaded ? loaded.at(p.recipePath) : { line: 0, col: 0 };
+      const file = p.in === "stack" ? read.file : recipeFileOf(root, loaded);
+      problems.push({ file, ...at, path: p.path, message: p.message, severity: "error" });
+    }
+  }
   if (loaded && read) {
-    const file = path.relative(root, loaded.file) || loaded.file;
+    const file = recipeFileOf(root, loaded);
     const resolved = resolveModel(loaded, stackValuesOf(read), file, {
       missingSecrets: "warning",
       unknownKeys: "error",

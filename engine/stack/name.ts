@@ -41,13 +41,14 @@ export const stackFile = (stack: string): string => `stacks/Pulumi.${stackShortN
 /**
  * Production is said in the stack file, `recette:production: true` (or `<project>:production: true`):
  * Let's Encrypt production by default, protected volumes. Any other stack is not production, whatever its
- * name. Returns the answer, or the problem with the file, the key and the fix.
+ * name. Returns the answer, or the problem: the key as written in the stack file and what is wrong with the fix
+ * (engine/stack/settings.ts names the file).
  */
 export const productionOf = (
   project: string,
   stack: string,
   get: (key: string) => string | undefined,
-): { production: boolean; problem?: undefined } | { problem: string } => {
+): { production: boolean; problem?: undefined } | { problem: { path: string; message: string } } => {
   const keys = [...new Set([`${project}:production`, "recette:production"])];
   const set = keys.flatMap((key) => {
     const value = get(key);
@@ -56,11 +57,10 @@ export const productionOf = (
   const bad = set.find((s) => s.value !== "true" && s.value !== "false");
   if (bad) {
     const fix = `recette config set ${bad.key} true -s ${stack}, or false`;
-    const why = `${JSON.stringify(bad.value)} is not true or false`;
-    return { problem: `${stackFile(stack)} ${bad.key}: ${why} (fix: ${fix})` };
+    return { problem: { path: bad.key, message: `${JSON.stringify(bad.value)} is not true or false (fix: ${fix})` } };
   }
   if (set.length === 2 && set[0]!.value !== set[1]!.value) {
-    return { problem: `${stackFile(stack)}: ${keys.join(" and ")} disagree (fix: keep one of them)` };
+    return { problem: { path: keys[0]!, message: `disagrees with ${keys[1]} (fix: keep one of them)` } };
   }
   return { production: set[0]?.value === "true" };
 };

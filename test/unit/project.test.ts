@@ -92,14 +92,15 @@ describe("production is said in the stack file", () => {
     expect(productionOf("shop", "prod", from({}))).toEqual({ production: false });
   });
 
-  it("refuses a value that is not a boolean, and two keys that disagree, naming the file and the fix", () => {
+  it("refuses a value that is not a boolean, and two keys that disagree, naming the key and the fix", () => {
     expect(productionOf("shop", "acme/live", from({ "shop:production": "yes" }))).toEqual({
-      problem:
-        'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false ' +
-        "(fix: recette config set shop:production true -s acme/live, or false)",
+      problem: {
+        path: "shop:production",
+        message: '"yes" is not true or false (fix: recette config set shop:production true -s acme/live, or false)',
+      },
     });
     expect(productionOf("shop", "live", from({ "shop:production": "true", "recette:production": "false" }))).toEqual({
-      problem: "stacks/Pulumi.live.yaml: shop:production and recette:production disagree (fix: keep one of them)",
+      problem: { path: "shop:production", message: "disagrees with recette:production (fix: keep one of them)" },
     });
   });
 });
@@ -137,7 +138,7 @@ describe("the program on a project of its own", () => {
   it("refuses a production value that is not a boolean, naming the stack file and the fix", async () => {
     const root = project("shop", "Pulumi.live.yaml", (t) => t.replace("shop:production: true", "shop:production: yes"));
     await expect(renderStack({ root, stack: "live" })).rejects.toThrow(
-      'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false ' +
+      'stacks/Pulumi.live.yaml:9:3 shop:production: "yes" is not true or false ' +
         "(fix: recette config set shop:production true -s live, or false)",
     );
   }, 60_000);

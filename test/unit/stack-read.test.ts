@@ -132,6 +132,22 @@ describe("recette stack-info", () => {
     });
   });
 
+  it("names the stack file once in a production value it refuses", () => {
+    const r = run(
+      "p",
+      false,
+      project("p", "config:\n  recette:recipe: recipes/local.yaml\n  recette:production: maybe\n"),
+    );
+    expect(r).toEqual({
+      code: 1,
+      out: "",
+      err: [
+        'stacks/Pulumi.p.yaml:3:3 recette:production: "maybe" is not true or false ' +
+          "(fix: recette config set recette:production true -s p, or false)",
+      ],
+    });
+  });
+
   it("exits 1 with the located problem on a broken stack file", () => {
     const r = run("x", true, project("x", "config:\n  recette:recipe: 'open\n"));
     expect(r.code).toBe(1);
@@ -169,6 +185,44 @@ describe("checkStack: a stack and its recipe, every problem in one pass", () => 
       'recipes/local.yaml:28:19 warning: apps[0].pluxml.admin.password: stack v does not set secret "blogAdminPassword" ' +
         "(run: recette config set --secret blogAdminPassword -s v)",
     ]);
+  });
+});
+
+describe("checkStack: what the program refuses is found in the same pass", () => {
+  const problems = (root: string, stack: string): string[] => {
+    try {
+      checkStack(root, stack);
+    } catch (e) {
+      if (e instanceof RecipeError) return e.problems.map(formatProblem);
+      throw e;
+    }
+    return [];
+  };
+  const blog = (extra: string) =>
+    `config:\n  recette:recipe: recipes/blog.yaml\n  recette:acmeEmail: not-an-address\n${extra}`;
+
+  it("a recipe pulling images from a registry the stack does not name, and a malformed production, with the rest", () => {
+    const found = problems(project("s", blog("  recette:production: maybe\n")), "s");
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'stacks/Pulumi.s.yaml:4:3 recette:production: "maybe" is not true or false ' +
+          "(fix: recette config set recette:production true -s s, or false)",
+        "recipes/blog.yaml:6:13 nodes.provider: scaleway pulls recette's images from a registry, and stack s names " +
+          "none: build them with scripts/build-images, push them, and run: recette config set imageRegistry <registry> -s s",
+      ]),
+    );
+    expect(found.some((l) => l.startsWith("stacks/Pulumi.s.yaml:3:3 acmeEmail: "))).toBe(true);
+  });
+
+  it("an imageRegistry that is not a registry (the check can fail: a registry passes)", () => {
+    const bad = problems(project("r", blog("  recette:imageRegistry: not a registry\n")), "r");
+    expect(bad).toContain(
+      'stacks/Pulumi.r.yaml:4:3 imageRegistry: "not a registry" is not a registry (expected e.g. ' +
+        "rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: recette config set imageRegistry <registry> -s r)",
+    );
+    const good = problems(project("r", blog("  recette:imageRegistry: 10.0.0.1:5000\n")), "r");
+    expect(good.filter((l) => /imageRegistry|nodes\.provider/.test(l))).toEqual([]);
+    expect(good.some((l) => l.includes("acmeEmail"))).toBe(true);
   });
 });
 
