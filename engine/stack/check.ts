@@ -55,6 +55,21 @@ export const checkStack = (
       message: `is not set: the stack names no recipe (run: recette config set recipe recipes/<name>.yaml -s ${stack})`,
       severity: "error",
     });
+  // Another recipe than the stack's own: said first, and its values are not advised away for it.
+  const own = read?.config[`${read.project}:recipe`];
+  const abs = (file: string) => path.resolve(root, file);
+  const foreign = read && recipeOverride !== undefined && own !== undefined && abs(own) !== abs(recipeOverride);
+  const first: Problem[] = [];
+  if (read && foreign)
+    first.push({
+      file: read.file,
+      ...read.at("recipe"),
+      path: `${read.project}:recipe`,
+      message:
+        `stack ${stack}'s recipe is ${own}, not ${recipeOverride}: its values are checked against a recipe that is not ` +
+        `its own (to check the stack as it deploys: recette validate -s ${stack})`,
+      severity: "warning",
+    });
   let loaded: Loaded | undefined;
   if (recipeFile !== undefined) {
     try {
@@ -80,14 +95,15 @@ export const checkStack = (
     const resolved = resolveModel(loaded, stackValuesOf(read), file, {
       missingSecrets: "warning",
       unknownKeys: "error",
+      ...(foreign ? { ownRecipe: own } : {}),
     });
     problems.push(...resolved.problems);
     warnings = resolved.warnings;
   }
   // Warnings go with the errors: one pass shows everything the stack still needs.
   if (problems.length > 0 || !loaded || !read || recipeFile === undefined)
-    throw new RecipeError([...problems, ...warnings]);
-  return { loaded, recipeFile, read, warnings };
+    throw new RecipeError([...first, ...problems, ...warnings]);
+  return { loaded, recipeFile, read, warnings: [...first, ...warnings] };
 };
 
 /**

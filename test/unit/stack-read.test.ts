@@ -240,3 +240,38 @@ describe("validateStack: what validate -s prints", () => {
     expect(bad).toEqual({ code: 1, err: ["stacks/Pulumi.x.yaml:4:1 YAML: Missing closing 'quote"] });
   });
 });
+
+describe("validate <recipe> -s <stack> with a recipe that is not the stack's own", () => {
+  it("says so first, naming both files, and notes the keys only its own recipe reads, never advising to remove them", () => {
+    const err: string[] = [];
+    const code = validateStack(
+      "prod",
+      { out: () => {}, err: (s) => err.push(s) },
+      { root: ROOT, recipe: "recipes/local.yaml" },
+    );
+    expect(code).toBe(0);
+    expect(err[0]).toBe(
+      "stacks/Pulumi.prod.yaml:10:3 warning: recette:recipe: stack prod's recipe is recipes/blog.yaml, not recipes/local.yaml: " +
+        "its values are checked against a recipe that is not its own (to check the stack as it deploys: recette validate -s prod)",
+    );
+    expect(err).toContain(
+      "stacks/Pulumi.prod.yaml:12:3 warning: recette:acmeEmail: recipes/local.yaml does not read this key; " +
+        "stack prod's own recipe, recipes/blog.yaml, may (nothing to fix)",
+    );
+    expect(err.filter((l) => l.includes("config rm"))).toEqual([]);
+  });
+
+  it("the stack's own recipe given by name is no other recipe (the check can fail: a typo is still refused)", () => {
+    const dir = project("o", "config:\n  recette:recipe: recipes/local.yaml\n  recette:blogAdminPasswrd: x\n");
+    const err: string[] = [];
+    const code = validateStack(
+      "o",
+      { out: () => {}, err: (s) => err.push(s) },
+      { root: dir, recipe: "recipes/local.yaml" },
+    );
+    expect(code).toBe(1);
+    expect(err[0]).toMatch(
+      /^stacks\/Pulumi\.o\.yaml:3:3 recette:blogAdminPasswrd: .*did you mean blogAdminPassword\?.*config rm/,
+    );
+  });
+});
