@@ -71,3 +71,23 @@ export const listStacks = (root: string): string[] =>
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
     .sort();
+
+/** How a stack is made the recette way: `recette config set` creates its stack file (and the stack) when it names the recipe. */
+export const createStackCommand = (stack: string): string =>
+  `recette config set recipe recipes/<name>.yaml -s ${stack}`;
+
+/**
+ * Why stack `stack` has no stack file under `root`, with the fix: outside a project, `recette init` makes one;
+ * in a project, the command that creates the stack, and the stacks there are when there are some.
+ */
+export const missingStackFile = (root: string, stack: string): string => {
+  if (!fs.existsSync(path.join(root, "Pulumi.yaml")))
+    return (
+      `not in a project: no Pulumi.yaml in ${root} or any folder above it ` +
+      "(fix: cd into your project, or create one with recette init <folder>)"
+    );
+  const known = listStacks(root);
+  if (known.length === 0)
+    return `no such stack file; the project has no stack yet (fix: create it with ${createStackCommand(stack)})`;
+  return `no such stack file (fix: create the stack with ${createStackCommand(stack)}, or pick one of: ${known.join(", ")})`;
+};

@@ -81,9 +81,25 @@ describe("readStack: the one way to read a stack file", () => {
     ]);
   });
 
-  it("names a missing stack file and the stacks that exist", () => {
+  it("names a missing stack file, the recette command that creates it and the stacks that exist", () => {
     expect(problemsOf(() => readStack(ROOT, "nope"))).toEqual([
-      "stacks/Pulumi.nope.yaml no such stack file (create it with pulumi stack init nope, or pick one of: dev, local, local-k3s, prod, staging)",
+      "stacks/Pulumi.nope.yaml no such stack file (fix: create the stack with recette config set recipe recipes/<name>.yaml -s nope, or pick one of: dev, local, local-k3s, prod, staging)",
+    ]);
+  });
+
+  it("in a project with no stack yet, says so instead of listing none", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-nostack-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\n");
+    expect(problemsOf(() => readStack(dir, "prod"))).toEqual([
+      "stacks/Pulumi.prod.yaml no such stack file; the project has no stack yet (fix: create it with recette config set recipe recipes/<name>.yaml -s prod)",
+    ]);
+    expect(problemsOf(() => readStack(dir, "Prod"))).toEqual([expect.not.stringContaining("stacks:")]);
+  });
+
+  it("outside a project, sends the user to recette init", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-noproject-"));
+    expect(problemsOf(() => readStack(dir, "prod"))).toEqual([
+      `stacks/Pulumi.prod.yaml not in a project: no Pulumi.yaml in ${dir} or any folder above it (fix: cd into your project, or create one with recette init <folder>)`,
     ]);
   });
 
