@@ -8,6 +8,7 @@ import { checkStack, validateStack } from "../../engine/stack/check";
 import { stackOrchestrator } from "../../engine/backup/orchestrator";
 import { stackFiles } from "../../engine/delivery/affected";
 import { parseStack, readStack, StackError } from "../../engine/stack/read";
+import { yamlErrorWords } from "../../engine/load/yaml-words";
 import { ROOT } from "../helpers";
 
 /** A project folder with one stack file holding `text` (and the repository's recipes). */
@@ -60,8 +61,44 @@ describe("readStack: the one way to read a stack file", () => {
     expect(
       problemsOf(() => parseStack("config:\n  recette:recipe: [unclosed\n", "stacks/Pulumi.t.yaml", "recette")),
     ).toEqual([
-      "stacks/Pulumi.t.yaml:3:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+      "stacks/Pulumi.t.yaml:3:1 YAML: a [ list is not closed: end it with ] (a list that goes on to the next lines is indented more than its key)",
     ]);
+  });
+
+  it.each([
+    ["a: 1\na: 2\n", "2:1", "this key is written twice in the same mapping: keep one"],
+    ["a:\n\tb: 1\n", "2:1", "a tab indents this line: indent with spaces"],
+    [
+      "a:\n  b: 1\n c: 2\n",
+      "3:1",
+      "the indentation does not line up: the keys of one mapping start in the same column, and what a key holds is indented more than the key",
+    ],
+    [
+      "a: {b: 1\n",
+      "2:1",
+      "a { mapping is not closed: end it with } (a mapping that goes on to the next lines is indented more than its key)",
+    ],
+    [
+      'a: "\\q"\n',
+      "1:5",
+      "an escape between double quotes that YAML does not know: write \\\\ for a backslash, or use single quotes",
+    ],
+    [
+      "a: b: c\n",
+      "1:4",
+      "two keys on one line (a: b: c): put the inner mapping on its own indented lines, or quote the value",
+    ],
+    ["a: 1\n---\nb: 2\n", "2:1", "a second document starts here (---): the file holds one"],
+  ])("says a YAML error in its own words, at its place: %j", (text, at, words) => {
+    expect(problemsOf(() => parseStack(text, "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+      `stacks/Pulumi.t.yaml:${at} YAML: ${words}`,
+    ]);
+  });
+
+  it("an error code it does not know gets a plain sentence, never the library's words", () => {
+    expect(yamlErrorWords({ code: "IMPOSSIBLE", message: "Some internal wording" })).toBe(
+      "not valid YAML here (check the indentation, the quotes and the brackets)",
+    );
   });
 
   it("refuses an alias bomb before expanding it", () => {
@@ -168,7 +205,9 @@ describe("recette stack-info", () => {
     const r = run("x", true, project("x", "config:\n  recette:recipe: 'open\n"));
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
-    expect(r.err).toEqual(["stacks/Pulumi.x.yaml:3:1 YAML: Missing closing 'quote"]);
+    expect(r.err).toEqual([
+      "stacks/Pulumi.x.yaml:3:1 YAML: a quoted value is not closed: end it with the quote it starts with",
+    ]);
   });
 });
 
@@ -188,7 +227,7 @@ describe("checkStack: a stack and its recipe, every problem in one pass", () => 
     const recipe = path.join(dir, "r.yaml");
     fs.writeFileSync(recipe, "name: t\nnodes: { provider: local }\norchestator: { kind: swarm }\n");
     expect(problems(dir, "b", recipe)).toEqual([
-      "stacks/Pulumi.b.yaml:3:1 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+      "stacks/Pulumi.b.yaml:3:1 YAML: a [ list is not closed: end it with ] (a list that goes on to the next lines is indented more than its key)",
       `${recipe}:3:1 orchestator: unknown key "orchestator" (did you mean "orchestrator"?)`,
     ]);
   });
@@ -253,7 +292,10 @@ describe("validateStack: what validate -s prints", () => {
       "x",
       project("x", "config:\n  recette:recipe: recipes/local.yaml\n  recette:blogAdminPassword: 'a\n"),
     );
-    expect(bad).toEqual({ code: 1, err: ["stacks/Pulumi.x.yaml:4:1 YAML: Missing closing 'quote"] });
+    expect(bad).toEqual({
+      code: 1,
+      err: ["stacks/Pulumi.x.yaml:4:1 YAML: a quoted value is not closed: end it with the quote it starts with"],
+    });
   });
 });
 
