@@ -132,14 +132,13 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
     unknownKeys: "warning",
   });
   for (const w of warnings) pulumi.log.warn(formatProblem(w));
-  if (!model)
+  // The same check as `recette validate -s` and the stack check before render, reported with the model's.
+  const checked = stackSettings(project, stack, loaded.model.nodes.provider, (key) => pulumi.runtime.getConfig(key));
+  const settingProblems = (checked.problems ?? []).map((p) => formatSettingProblem(p, stack, file));
+  if (!model || checked.problems !== undefined)
     throw new pulumi.RunError(
-      `the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`,
+      `the stack's configuration does not fit the recipe:\n${[...problems.map(formatProblem), ...settingProblems].join("\n")}`,
     );
-  // The same check as `recette validate -s` and the stack check before render, preview and up.
-  const checked = stackSettings(project, stack, model.nodes.provider, (key) => pulumi.runtime.getConfig(key));
-  if (checked.problems !== undefined)
-    throw new pulumi.RunError(checked.problems.map((p) => formatSettingProblem(p, stack, file)).join("\n"));
   const { production, imageRegistry } = checked.settings;
   const pins = rollbackPins(config.get(ROLLBACK_KEY), loaded.sha256, stack);
   const derived = derivation(model, stack, production, (key) => config.get(key));
