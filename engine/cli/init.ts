@@ -193,7 +193,7 @@ const vendorRecette = (
     else {
       io.out(`packing the running recette into ${vendor.file} (npm pack)`);
       const name = pack(folder);
-      if (path.join(VENDOR_DIR, name) !== vendor.file) {
+      if (`${VENDOR_DIR}/${name}` !== vendor.file) {
         fs.rmSync(path.join(folder, name), { force: true });
         throw new Error(`npm pack wrote ${name}, not ${path.basename(vendor.file)}`);
       }
