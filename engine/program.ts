@@ -6,8 +6,8 @@ import { formatProblem, loadRecipe, RecipeError } from "./load";
 import { resolveModel, type Model, type StackValues } from "./model";
 import { DERIVATION_KEYS, deriveModel, edgeStackProblem } from "./model/derive";
 import { findProjectRoot, validateProjectName } from "./project";
-import { isRegistry } from "./schema/formats";
-import { productionOf, stackFile, stackShortName, validateStackName } from "./stack/name";
+import { stackFile, stackShortName, validateStackName } from "./stack/name";
+import { formatSettingProblem, stackSettings } from "./stack/settings";
 
 // The SDK knows which keys the stack holds encrypted; it only exports this from its runtime module.
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
@@ -116,8 +116,6 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
   const badStack = validateStackName(stack);
   if (badStack)
     throw new pulumi.RunError(`stack ${badStack}; create a stack with such a name (pulumi stack init <name>)`);
-  const production = productionOf(project, stack, (key) => pulumi.runtime.getConfig(key));
-  if (production.problem !== undefined) throw new pulumi.RunError(production.problem);
   const recipeFile = config.require("recipe");
   let loaded;
   try {
@@ -134,23 +132,16 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
     unknownKeys: "warning",
   });
   for (const w of warnings) pulumi.log.warn(formatProblem(w));
-  if (!model)
+  // The same check as `recette validate -s` and the stack check before render, reported with the model's.
+  const checked = stackSettings(project, stack, loaded.model.nodes.provider, (key) => pulumi.runtime.getConfig(key));
+  const settingProblems = (checked.problems ?? []).map((p) => formatSettingProblem(p, stack, file));
+  if (!model || checked.problems !== undefined)
     throw new pulumi.RunError(
-      `the stack's configuration does not fit the recipe:\n${problems.map(formatProblem).join("\n")}`,
+      `the stack's configuration does not fit the recipe:\n${[...problems.map(formatProblem), ...settingProblems].join("\n")}`,
     );
-  const imageRegistry = config.get("imageRegistry") ?? (model.nodes.provider === "local" ? "local" : undefined);
-  if (imageRegistry && imageRegistry !== "local" && !isRegistry(imageRegistry)) {
-    throw new pulumi.RunError(
-      `${stackFile(stack)} imageRegistry: ${JSON.stringify(imageRegistry)} is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: recette config set imageRegistry <registry> -s ${stack})`,
-    );
-  }
-  if (!imageRegistry) {
-    throw new pulumi.RunError(
-      `${file}: nodes.provider ${model.nodes.provider} pulls recette's images from a registry: build them with scripts/build-images, push them, and run: recette config set imageRegistry <registry> -s ${stack}`,
-    );
-  }
+  const { production, imageRegistry } = checked.settings;
   const pins = rollbackPins(config.get(ROLLBACK_KEY), loaded.sha256, stack);
-  const derived = derivation(model, stack, production.production, (key) => config.get(key));
+  const derived = derivation(model, stack, production, (key) => config.get(key));
   const env = new Environment(model.name, {
     model: derived.model,
     context: {
@@ -160,7 +151,7 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
         : {}),
       naming: { project, stack: stackShortName(stack), recipe: model.name },
       recipeFile: file,
-      isProd: production.production,
+      isProd: production,
       resolve: configResolver(config),
       imageRegistry,
       pins,

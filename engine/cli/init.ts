@@ -8,6 +8,7 @@ import { escapeControls } from "../load/text";
 import { validateProjectName } from "../project";
 import { PACKAGE_ROOT } from "../root";
 import { validateStackName } from "../stack/name";
+import { packRunning, VENDOR_DIR } from "../init/vendor";
 import type { Run, Values } from "./define";
 
 // Said after the rare usage errors the command line lets through (the definition is in defs/init.ts).
@@ -23,14 +24,20 @@ export interface InitOptions {
   template?: string;
   /** The first stack; defaults to the template's (local, or dev). */
   stack?: string;
-  /** A recette tarball (npm pack) to depend on instead of the running version from the registry. */
+  /** A recette tarball (npm pack) to copy into vendor/ instead of packing the running recette. */
   packageFile?: string;
 }
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
+/** A new project: its files (relative to its folder) and the recette tarball it carries (`from` a --package file). */
+export interface ProjectPlan {
+  files: { file: string; content: string }[];
+  vendor: { file: string; from?: string };
+}
+
 /** The files of a new project, relative to its folder, or why they cannot be made. */
-export const planProject = (o: InitOptions): { files: { file: string; content: string }[] } | { problem: string } => {
+export const planProject = (o: InitOptions): ProjectPlan | { problem: string } => {
   const template = o.template ?? "local";
   const spec = TEMPLATES[template];
   if (!spec) {
@@ -51,7 +58,11 @@ export const planProject = (o: InitOptions): { files: { file: string; content: s
     version: string;
     dependencies: Record<string, string>;
   };
-  const recette = o.packageFile ? `file:${path.resolve(o.packageFile)}` : `^${pkg.version}`;
+  if (o.packageFile !== undefined && !fs.statSync(o.packageFile, { throwIfNoEntry: false })?.isFile())
+    return { problem: `--package ${o.packageFile}: no such file (give a recette tarball made by npm pack)` };
+  // Never the registry's `recette` (another project's name there): the project carries its own release.
+  const vendored = `${VENDOR_DIR}/${o.packageFile ? path.basename(o.packageFile) : `recette-${pkg.version}.tgz`}`;
+  const recette = `file:${vendored}`;
   const packageJson = {
     name,
     private: true,
@@ -86,6 +97,7 @@ export const planProject = (o: InitOptions): { files: { file: string; content: s
         content: "node_modules/\n# the local state backend (npx recette, pulumi login file://…)\n.recette/\n",
       },
     ],
+    vendor: { file: vendored, ...(o.packageFile ? { from: path.resolve(o.packageFile) } : {}) },
   };
 };
 
@@ -107,11 +119,13 @@ const pulumiYaml = (name: string): string =>
   ].join("\n");
 
 /**
- * Writes a new project into `o.dir` and prints what it wrote and the next two commands. Exit 0; 1 when
- * refused (the folder already holds a Pulumi project, or a file it would write): nothing is written then,
- * and nothing is ever overwritten; 2 for a bad option.
+ * Writes a new project into `o.dir` and prints what it wrote and the next two commands. The project carries the
+ * recette it was made with in vendor/: the --package tarball, copied, or the running recette, packed (`pack`,
+ * npm pack by default). Exit 0; 1 when refused (the folder already holds a Pulumi project, or a file it would
+ * write) or when the tarball cannot be made: nothing is written then, and nothing is ever overwritten; 2 for a
+ * bad option.
  */
-export const initProject = (o: InitOptions, io: Io): number => {
+export const initProject = (o: InitOptions, io: Io, pack: (destination: string) => string = packRunning): number => {
   const plan = planProject(o);
   if ("problem" in plan) {
     io.err(`recette init: ${escapeControls(plan.problem)}`);
@@ -125,11 +139,17 @@ export const initProject = (o: InitOptions, io: Io): number => {
     );
     return 1;
   }
-  const taken = plan.files.find((f) => fs.existsSync(path.join(dir, f.file)));
+  const taken = [plan.vendor, ...plan.files].find((f) => fs.existsSync(path.join(dir, f.file)));
   if (taken) {
     io.err(`recette init: ${shown(taken.file)} exists; nothing was written (init never overwrites a file)`);
     return 1;
   }
+  const problem = vendorRecette(dir, plan.vendor, pack, io);
+  if (problem) {
+    io.err(`recette init: ${shown(plan.vendor.file)}: ${escapeControls(problem)}`);
+    return 1;
+  }
+  io.out(`wrote ${shown(plan.vendor.file)}`);
   for (const f of plan.files) {
     try {
       fs.mkdirSync(path.dirname(path.join(dir, f.file)), { recursive: true });
@@ -143,10 +163,48 @@ export const initProject = (o: InitOptions, io: Io): number => {
   }
   const recipe = plan.files[3]!.file;
   const cd = path.relative(process.cwd(), dir);
+  io.out(`${plan.vendor.file} is the recette release this project runs (package.json depends on it): commit it.`);
+  io.out(
+    `to upgrade: copy a newer recette-<version>.tgz into ${VENDOR_DIR}/, then npm install ./${VENDOR_DIR}/recette-<version>.tgz`,
+  );
   io.out("next:");
   io.out(`  ${cd ? `cd ${escapeControls(cd)} && ` : ""}npm install`);
   io.out(`  npx recette validate ${recipe}`);
   return 0;
+};
+
+/**
+ * Puts the project's recette tarball in place: a copy of the --package file, or `pack` of the running recette
+ * into vendor/. Returns why it failed (having removed the folder when it made it), or undefined.
+ */
+const vendorRecette = (
+  dir: string,
+  vendor: ProjectPlan["vendor"],
+  pack: (destination: string) => string,
+  io: Io,
+): string | undefined => {
+  const folder = path.join(dir, VENDOR_DIR);
+  const target = path.join(dir, vendor.file);
+  let made = false;
+  try {
+    made = !fs.existsSync(folder);
+    fs.mkdirSync(folder, { recursive: true });
+    if (vendor.from) fs.copyFileSync(vendor.from, target, fs.constants.COPYFILE_EXCL);
+    else {
+      io.out(`packing the running recette into ${vendor.file} (npm pack)`);
+      const name = pack(folder);
+      if (`${VENDOR_DIR}/${name}` !== vendor.file) {
+        fs.rmSync(path.join(folder, name), { force: true });
+        throw new Error(`npm pack wrote ${name}, not ${path.basename(vendor.file)}`);
+      }
+    }
+    return undefined;
+  } catch (e) {
+    // Only what init made goes: the folder when it made it (a failed pack leaves no file in it).
+    if (made && fs.existsSync(folder)) fs.rmSync(folder, { recursive: true, force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    return `${code ? writeFailure(e) : (e as Error).message}; nothing was written`;
+  }
 };
 
 /** Why a file could not be written, in our words. */

@@ -42,15 +42,8 @@ export const readStackInfo = (stack: string, root = projectRootOrHere()): StackI
   const registry = read.config[`${read.project}:imageRegistry`];
   const production = productionOf(read.project, stack, (key) => read.config[key]);
   if (production.problem !== undefined) {
-    const problem = {
-      file: read.file,
-      line: 0,
-      col: 0,
-      path: "",
-      message: production.problem,
-      severity: "error" as const,
-    };
-    throw new RecipeError([problem]);
+    const { path: key, message } = production.problem;
+    throw new RecipeError([{ file: read.file, ...read.at(key), path: key, message, severity: "error" }]);
   }
   return {
     stack,

@@ -1,6 +1,7 @@
 import { isAlias, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { formatPath, type Problem } from "./problem";
 import { codePoint, CONTROL } from "./text";
+import { yamlErrorWords } from "./yaml-words";
 
 /** The only tags a recipe may write explicitly: YAML's core types. Others (!Ref, !!js/function, !!binary) are refused. */
 const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
@@ -33,7 +34,7 @@ export const yamlProblems = (
   };
   // Unresolved tags are reported below, with their path, for every non-core tag.
   const fatal = [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")].map((e) =>
-    at(e.pos[0], `YAML: ${e.message.split("\n")[0]}`),
+    at(e.pos[0], `YAML: ${yamlErrorWords(e)}`),
   );
   const problems: Problem[] = [];
   let aliases = 0;

@@ -46,6 +46,12 @@ export interface ResolveOptions {
   missingSecrets?: "error" | "warning";
   /** How a project key nothing reads counts (a typo such as smtpPasword). Defaults to error. */
   unknownKeys?: "error" | "warning";
+  /**
+   * The stack's own recipe (its `recipe` key), when the recipe checked is another one (`validate <recipe> -s`,
+   * `render --recipe`): a key this recipe does not read may be its own recipe's, so it is only noted (a warning
+   * without a fix), never refused or advised away.
+   */
+  ownRecipe?: string;
 }
 
 const isRecord = (v: unknown): v is Record<PropertyKey, unknown> => v !== null && typeof v === "object";
@@ -123,7 +129,7 @@ export const resolveModel = (
           `recette config set ${r.key} <value> -s ${values.stack})`,
       ),
     );
-  found.push(...unknownKeys(refs, values, opts, stackProblem));
+  found.push(...unknownKeys(recipeFile, refs, values, opts, stackProblem));
 
   // Every value the stack sets is held to its field's grammar, even while other keys are still unset.
   const configRefs = refs.filter((r) => r.kind === "config" && values.get(r.key) !== undefined && !misused.includes(r));
@@ -164,6 +170,7 @@ const split = (found: Problem[]) => ({
 
 /** Project keys the stack sets that neither the recipe nor the engine reads, each with its likely meaning. */
 const unknownKeys = (
+  recipeFile: string,
   refs: RefUse[],
   values: StackValues,
   opts: ResolveOptions,
@@ -174,6 +181,12 @@ const unknownKeys = (
   return (values.keys?.() ?? [])
     .filter((k) => !read.has(k))
     .map((k) => {
+      if (opts.ownRecipe !== undefined)
+        return problem(
+          `${values.project}:${k}`,
+          `${recipeFile} does not read this key; stack ${values.stack}'s own recipe, ${opts.ownRecipe}, may (nothing to fix)`,
+          "warning",
+        );
       const meant = didYouMean(k, unsetRefs) ?? didYouMean(k, [...read]);
       const secret = refs.some((r) => r.key === meant && r.kind === "secret");
       const hint = meant

@@ -7,9 +7,14 @@ import { resolveModel, type StackValues } from "../model";
 import { projectRootOrHere } from "../project";
 import { stackFile, validateStackName } from "./name";
 import { readStack, StackError, type StackRead } from "./read";
+import { stackSettings } from "./settings";
 
 // Kept apart from engine/render (which loads Pulumi): `recette validate` can check a stack this way in
 // the time it takes to read two files.
+
+/** The recipe's file as problems name it: relative to the project when it is inside. */
+const recipeFileOf = (root: string, loaded: Loaded | undefined): string =>
+  loaded ? path.relative(root, loaded.file) || loaded.file : "";
 
 /** A read stack file as the model's resolver reads it. */
 export const stackValuesOf = (read: StackRead): StackValues => ({
@@ -63,6 +68,21 @@ export const checkStack = (
       message: `is not set: the stack names no recipe (run: recette config set recipe recipes/<name>.yaml -s ${stack})`,
       severity: "error",
     });
+  // Another recipe than the stack's own: said first, and its values are not advised away for it.
+  const own = read?.config[`${read.project}:recipe`];
+  const abs = (file: string) => path.resolve(root, file);
+  const foreign = read && recipeOverride !== undefined && own !== undefined && abs(own) !== abs(recipeOverride);
+  const first: Problem[] = [];
+  if (read && foreign)
+    first.push({
+      file: read.file,
+      ...read.at("recipe"),
+      path: `${read.project}:recipe`,
+      message:
+        `stack ${stack}'s recipe is ${own}, not ${recipeOverride}: its values are checked against a recipe that is not ` +
+        `its own (to check the stack as it deploys: recette validate -s ${stack})`,
+      severity: "warning",
+    });
   let loaded: Loaded | undefined;
   if (recipeFile !== undefined) {
     try {
@@ -73,16 +93,29 @@ export const checkStack = (
     }
   }
   let warnings: Problem[] = [];
+  if (read) {
+    // What the program itself refuses (production, image registry), decided by the function it calls.
+    const { config } = read;
+    const settings = stackSettings(read.project, stack, loaded?.model.nodes.provider, (key) => config[key]);
+    for (const p of settings.problems ?? []) {
+      const at = p.in === "stack" ? read.at(p.path) : loaded ? loaded.at(p.recipePath) : { line: 0, col: 0 };
+      const file = p.in === "stack" ? read.file : recipeFileOf(root, loaded);
+      problems.push({ file, ...at, path: p.path, message: p.message, severity: "error" });
+    }
+  }
   if (loaded && read) {
-    const file = path.relative(root, loaded.file) || loaded.file;
-    const resolved = resolveModel(loaded, stackValuesOf(read), file, policy);
+    const file = recipeFileOf(root, loaded);
+    const resolved = resolveModel(loaded, stackValuesOf(read), file, {
+      ...policy,
+      ...(foreign ? { ownRecipe: own } : {}),
+    });
     problems.push(...resolved.problems);
     warnings = resolved.warnings;
   }
   // Warnings go with the errors: one pass shows everything the stack still needs.
   if (problems.length > 0 || !loaded || !read || recipeFile === undefined)
-    throw new RecipeError([...problems, ...warnings]);
-  return { loaded, recipeFile, read, warnings };
+    throw new RecipeError([...first, ...problems, ...warnings]);
+  return { loaded, recipeFile, read, warnings: [...first, ...warnings] };
 };
 
 /**

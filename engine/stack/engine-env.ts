@@ -38,12 +38,20 @@ export const enginePaths = (root: string, version: string, env: NodeJS.ProcessEn
   };
 };
 
+/**
+ * The command that installs a project's packages: `npm ci` installs exactly what package-lock.json holds and
+ * fails without one, as in a project `recette init` just made, where `npm install` writes it.
+ */
+export const npmInstallCommand = (root: string): string =>
+  fs.existsSync(path.join(root, "package-lock.json")) ? "npm ci" : "npm install";
+
 /** The version of @pulumi/pulumi the project resolves (the engine must match it). */
 export const sdkVersion = (root: string): string => {
   const file = path.join(root, "node_modules", "@pulumi", "pulumi", "package.json");
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing (fix: run npm ci in ${root})`);
+  const fix = `fix: run ${npmInstallCommand(root)} in ${root}`;
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing (${fix})`);
   const version: unknown = JSON.parse(fs.readFileSync(file, "utf8")).version;
-  if (typeof version !== "string") throw new Error(`${file}: no "version" field (fix: run npm ci in ${root})`);
+  if (typeof version !== "string") throw new Error(`${file}: no "version" field (${fix})`);
   return version;
 };
 

@@ -41,13 +41,14 @@ export const stackFile = (stack: string): string => `stacks/Pulumi.${stackShortN
 /**
  * Production is said in the stack file, `recette:production: true` (or `<project>:production: true`):
  * Let's Encrypt production by default, protected volumes. Any other stack is not production, whatever its
- * name. Returns the answer, or the problem with the file, the key and the fix.
+ * name. Returns the answer, or the problem: the key as written in the stack file and what is wrong with the fix
+ * (engine/stack/settings.ts names the file).
  */
 export const productionOf = (
   project: string,
   stack: string,
   get: (key: string) => string | undefined,
-): { production: boolean; problem?: undefined } | { problem: string } => {
+): { production: boolean; problem?: undefined } | { problem: { path: string; message: string } } => {
   const keys = [...new Set([`${project}:production`, "recette:production"])];
   const set = keys.flatMap((key) => {
     const value = get(key);
@@ -56,11 +57,10 @@ export const productionOf = (
   const bad = set.find((s) => s.value !== "true" && s.value !== "false");
   if (bad) {
     const fix = `recette config set ${bad.key} true -s ${stack}, or false`;
-    const why = `${JSON.stringify(bad.value)} is not true or false`;
-    return { problem: `${stackFile(stack)} ${bad.key}: ${why} (fix: ${fix})` };
+    return { problem: { path: bad.key, message: `${JSON.stringify(bad.value)} is not true or false (fix: ${fix})` } };
   }
   if (set.length === 2 && set[0]!.value !== set[1]!.value) {
-    return { problem: `${stackFile(stack)}: ${keys.join(" and ")} disagree (fix: keep one of them)` };
+    return { problem: { path: keys[0]!, message: `disagrees with ${keys[1]} (fix: keep one of them)` } };
   }
   return { production: set[0]?.value === "true" };
 };
@@ -71,3 +71,23 @@ export const listStacks = (root: string): string[] =>
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
     .sort();
+
+/** How a stack is made the recette way: `recette config set` creates its stack file (and the stack) when it names the recipe. */
+export const createStackCommand = (stack: string): string =>
+  `recette config set recipe recipes/<name>.yaml -s ${stack}`;
+
+/**
+ * Why stack `stack` has no stack file under `root`, with the fix: outside a project, `recette init` makes one;
+ * in a project, the command that creates the stack, and the stacks there are when there are some.
+ */
+export const missingStackFile = (root: string, stack: string): string => {
+  if (!fs.existsSync(path.join(root, "Pulumi.yaml")))
+    return (
+      `not in a project: no Pulumi.yaml in ${root} or any folder above it ` +
+      "(fix: cd into your project, or create one with recette init <folder>)"
+    );
+  const known = listStacks(root);
+  if (known.length === 0)
+    return `no such stack file; the project has no stack yet (fix: create it with ${createStackCommand(stack)})`;
+  return `no such stack file (fix: create the stack with ${createStackCommand(stack)}, or pick one of: ${known.join(", ")})`;
+};

@@ -8,7 +8,7 @@ import { MAX_FILE_BYTES, readSmallTextFile } from "../load/text";
 import { parseYaml } from "../load/yaml";
 import { fieldOf } from "../schema/formats";
 import { projectNameOr } from "../project";
-import { listStacks, stackFile, validateStackName } from "./name";
+import { listStacks, missingStackFile, stackFile, validateStackName } from "./name";
 
 /** What render shows in place of a value the stack holds encrypted (render never decrypts). */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -101,14 +101,12 @@ export const parseStack = (text: string, file: string, project: string): StackCo
  */
 export const readStack = (root: string, stack: string, project = projectNameOr(root, "recette")): StackRead => {
   const bad = validateStackName(stack);
-  const known = () => listStacks(root).join(", ") || "none";
-  if (bad) throw new StackError([problem("--stack", 0, 0, `${bad} (stacks: ${known()})`)]);
+  const known = listStacks(root);
+  if (bad)
+    throw new StackError([problem("--stack", 0, 0, known.length > 0 ? `${bad} (stacks: ${known.join(", ")})` : bad)]);
   const file = stackFile(stack);
   const abs = path.join(root, file);
-  if (!fs.existsSync(abs))
-    throw new StackError([
-      problem(file, 0, 0, `no such stack file (create it with pulumi stack init ${stack}, or pick one of: ${known()})`),
-    ]);
+  if (!fs.existsSync(abs)) throw new StackError([problem(file, 0, 0, missingStackFile(root, stack))]);
   let text: string;
   try {
     text = readSmallTextFile(abs);

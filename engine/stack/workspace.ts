@@ -6,7 +6,7 @@ import { versions } from "../../components/images";
 import { loadRecipe, RecipeError } from "../load";
 import type { Recipe } from "../schema";
 import { PACKAGE_ROOT } from "../root";
-import { stackFile } from "../stack/name";
+import { missingStackFile, stackFile } from "../stack/name";
 import { readStack } from "./read";
 import { dockerApiPin } from "./docker-api";
 import { cacheDir, engineEnv, enginePaths, ensurePulumiArgs, isEngineCached, sdkVersion } from "./engine-env";
@@ -145,10 +145,7 @@ const localKubernetes = (root: string, recipe: Recipe | undefined, PATH: string)
 
 export const openStack = async (o: OpenOptions): Promise<StackSession> => {
   const hasFile = fs.existsSync(path.join(o.root, stackFile(o.stack)));
-  if (!hasFile && !o.newFile)
-    throw new StackError(
-      `no ${stackFile(o.stack)} (fix: create it, e.g. pulumi stack init ${o.stack}, and set recette:recipe in it)`,
-    );
+  if (!hasFile && !o.newFile) throw new StackError(`${stackFile(o.stack)}: ${missingStackFile(o.root, o.stack)}`);
   // Loaded on use: the Automation API is heavy, and `recette --help` lists the commands that use it.
   // require, not import(): bin/recette runs the bundle through vm.Script (its code cache), where Node 20
   // has no dynamic import.

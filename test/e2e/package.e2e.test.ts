@@ -95,6 +95,13 @@ describe("the package, installed outside the checkout", () => {
     expect(init.stderr).toBe("");
     expect(init.status).toBe(0);
     expect(init.stdout).toContain("next:\n  cd ../blog && npm install\n  npx recette validate recipes/local.yaml\n");
+    // The project carries the release it was made with (the registry's `recette` is another project's).
+    const vendored = `vendor/${path.basename(tarball)}`;
+    expect(init.stdout).toContain(`${vendored} is the recette release this project runs`);
+    expect(fs.readFileSync(path.join(project, vendored))).toEqual(fs.readFileSync(tarball));
+    expect(JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8")).dependencies.recette).toBe(
+      `file:${vendored}`,
+    );
     const install = run("npm", ["install", "--no-audit", "--no-fund"], project);
     expect(install.status, install.output).toBe(0);
     // No TypeScript loader at run time: the installed CLI runs dist/.

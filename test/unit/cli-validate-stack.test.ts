@@ -27,6 +27,16 @@ stack(
     "",
   ].join("\n"),
 );
+stack(
+  "settings",
+  [
+    "config:",
+    "  shop:recipe: recipes/blog.yaml",
+    "  shop:acmeEmail: not-an-address",
+    "  shop:production: maybe",
+    "",
+  ].join("\n"),
+);
 stack("broken", "config:\n  shop:recipe: [recipes/blog.yaml\n");
 
 /** bin/recette run from a folder (vitest cannot load a command's implementation in-process). */
@@ -59,6 +69,21 @@ describe("validate -s: every problem of a stack in one pass", () => {
       ),
     ).toBe(true);
     expect(lines[lines.length - 1]).toBe("stack bad: 5 errors");
+  });
+
+  it("with what the program alone found before: no image registry for remote nodes, a malformed production", () => {
+    const r = inProject("validate", "-s", "settings");
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split("\n");
+    expect(lines).toContain(
+      'stacks/Pulumi.settings.yaml:4:3 shop:production: "maybe" is not true or false ' +
+        "(fix: recette config set shop:production true -s settings, or false)",
+    );
+    expect(lines).toContain(
+      "recipes/blog.yaml:6:13 nodes.provider: scaleway pulls recette's images from a registry, and stack settings " +
+        "names none: build them with scripts/build-images, push them, and run: recette config set imageRegistry <registry> -s settings",
+    );
+    expect(lines.some((l) => l.startsWith("stacks/Pulumi.settings.yaml:3:3 acmeEmail:"))).toBe(true);
   });
 
   it("--json gives the same problems as one document", () => {

@@ -116,7 +116,12 @@ describe("the rollback pin in the stack file", () => {
 
   it("the program runs the pinned image while the recipe is the one it was made for, and reports every image", async () => {
     const dir = path.join(tmp(), "shop");
-    expect(initProject({ dir }, { out: () => undefined, err: () => undefined })).toBe(0);
+    // npm pack's stand-in: the checkout's own pack would build it first.
+    const pack = (destination: string) => {
+      fs.writeFileSync(path.join(destination, "recette-0.1.0.tgz"), "");
+      return "recette-0.1.0.tgz";
+    };
+    expect(initProject({ dir }, { out: () => undefined, err: () => undefined }, pack)).toBe(0);
     const sha = loadRecipe(path.join(dir, "recipes", "local.yaml")).sha256;
     const stackFile = path.join(dir, "stacks", "Pulumi.local.yaml");
     const plain = fs.readFileSync(stackFile, "utf8");

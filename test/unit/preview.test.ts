@@ -208,11 +208,14 @@ describe("recette preview (CLI)", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(`nosuch: preview failed (${path.relative(ROOT, path.join(out, "nosuch.md"))})\n`);
     expect(r.stderr).toBe(
-      "recette preview: nosuch: no stacks/Pulumi.nosuch.yaml (fix: create it, e.g. pulumi stack init nosuch, and set recette:recipe in it)\n",
+      "recette preview: nosuch: stacks/Pulumi.nosuch.yaml: no such stack file (fix: create the stack with " +
+        "recette config set recipe recipes/<name>.yaml -s nosuch, or pick one of: dev, local, local-k3s, prod, staging)\n",
     );
     const md = fs.readFileSync(path.join(out, "nosuch.md"), "utf8");
     expect(md).toContain("**The preview failed**");
-    expect(md).toContain("no stacks/Pulumi.nosuch.yaml (fix: create it");
+    expect(md).toContain(
+      "stacks/Pulumi.nosuch.yaml: no such stack file (fix: create the stack with recette config set",
+    );
   });
 
   it("--json: one document on stdout, each stack with its verdict, counts and summary file", () => {

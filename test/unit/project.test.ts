@@ -4,7 +4,9 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findProject, findProjectRoot, ProjectError, readProject, validateProjectName } from "../../engine/project";
 import { PACKAGE_ROOT } from "../../engine/root";
-import { renderStack } from "../../engine/render";
+import * as pulumi from "@pulumi/pulumi";
+import { runProgram } from "../../engine/program";
+import { installRecorder, readStackConfig, renderStack } from "../../engine/render";
 import { productionOf, stackFile, stackShortName, validateStackName } from "../../engine/stack/name";
 import { ROOT } from "../helpers";
 
@@ -92,14 +94,15 @@ describe("production is said in the stack file", () => {
     expect(productionOf("shop", "prod", from({}))).toEqual({ production: false });
   });
 
-  it("refuses a value that is not a boolean, and two keys that disagree, naming the file and the fix", () => {
+  it("refuses a value that is not a boolean, and two keys that disagree, naming the key and the fix", () => {
     expect(productionOf("shop", "acme/live", from({ "shop:production": "yes" }))).toEqual({
-      problem:
-        'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false ' +
-        "(fix: recette config set shop:production true -s acme/live, or false)",
+      problem: {
+        path: "shop:production",
+        message: '"yes" is not true or false (fix: recette config set shop:production true -s acme/live, or false)',
+      },
     });
     expect(productionOf("shop", "live", from({ "shop:production": "true", "recette:production": "false" }))).toEqual({
-      problem: "stacks/Pulumi.live.yaml: shop:production and recette:production disagree (fix: keep one of them)",
+      problem: { path: "shop:production", message: "disagrees with recette:production (fix: keep one of them)" },
     });
   });
 });
@@ -134,10 +137,36 @@ describe("the program on a project of its own", () => {
     );
   }, 120_000);
 
+  it("the program (pulumi up without recette) reports the stack's settings with every other problem at once", () => {
+    const root = project("shop", "Pulumi.live.yaml", (t) =>
+      t
+        .replace("shop:production: true", "shop:production: maybe")
+        .replace(/ {2}shop:imageRegistry: .*\n/, "")
+        .replace(/ {2}shop:acmeEmail: .*\n/, ""),
+    );
+    installRecorder("shop", "live");
+    const { config, secretKeys } = readStackConfig(root, "live", "shop");
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    let message = "";
+    try {
+      runProgram({ root });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const lines = message.split("\n");
+    expect(lines[0]).toBe("the stack's configuration does not fit the recipe:");
+    expect(lines.some((l) => l.includes('stack live does not set config "acmeEmail"'))).toBe(true);
+    expect(lines).toContain(
+      'stacks/Pulumi.live.yaml shop:production: "maybe" is not true or false ' +
+        "(fix: recette config set shop:production true -s live, or false)",
+    );
+    expect(lines.some((l) => l.includes("nodes.provider: scaleway pulls recette's images from a registry"))).toBe(true);
+  });
+
   it("refuses a production value that is not a boolean, naming the stack file and the fix", async () => {
     const root = project("shop", "Pulumi.live.yaml", (t) => t.replace("shop:production: true", "shop:production: yes"));
     await expect(renderStack({ root, stack: "live" })).rejects.toThrow(
-      'stacks/Pulumi.live.yaml shop:production: "yes" is not true or false ' +
+      'stacks/Pulumi.live.yaml:9:3 shop:production: "yes" is not true or false ' +
         "(fix: recette config set shop:production true -s live, or false)",
     );
   }, 60_000);

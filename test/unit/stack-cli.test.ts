@@ -72,8 +72,8 @@ describe("the stack commands' arguments (nothing runs before they are right: exi
     const r = await capture("up", "-s", "nosuch");
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      "recette up: no stacks/Pulumi.nosuch.yaml " +
-        "(fix: create it, e.g. pulumi stack init nosuch, and set recette:recipe in it)",
+      "recette up: stacks/Pulumi.nosuch.yaml: no such stack file (fix: create the stack with " +
+        "recette config set recipe recipes/<name>.yaml -s nosuch, or pick one of: dev, local, local-k3s, prod, staging)",
     );
   });
 });

@@ -6,6 +6,7 @@ export const init: CommandDef = {
   summary: "create a project: Pulumi.yaml, package.json, the program, a recipe and a stack file",
   details:
     "Never overwrites a file; refuses a folder that already holds a Pulumi.yaml.\n" +
+    "The project carries the recette it was made with: vendor/recette-<version>.tgz (commit it).\n" +
     "Exit 0 written, 1 refused (nothing written), 2 usage.",
   args: [{ name: "dir", description: "the project's folder (default: the current one), created when missing" }],
   options: [
@@ -18,7 +19,8 @@ export const init: CommandDef = {
     { flags: "-s, --stack <name>", description: "the first stack (default: local for the local template, else dev)" },
     {
       flags: "--package <file.tgz>",
-      description: "depend on this recette tarball (npm pack) instead of the registry's",
+      description:
+        "copy this recette tarball (npm pack) into vendor/ and depend on it (default: pack the running recette)",
     },
   ],
   examples: [
