@@ -54,7 +54,7 @@ build_kubernetes() { # build_kubernetes <out dir> <command...>: the commands (k8
   # A binary lands in the cache only once it is whole (the directory is keyed by the version pin).
   for c in "${commands[@]}"; do mv "$out.partial/$c" "$out/$c"; done
   rm -rf "$dir" "$out.partial"
-  log "built ${commands[*]} $K8S_VERSION in $((SECONDS - t))s"
+  say "built ${commands[*]} $K8S_VERSION in $((SECONDS - t))s"
 }
 
 # build_module <module> <version> <main> <out>: a main package built in a wrapper module that requires
@@ -85,7 +85,7 @@ build_module() {
     die "go build of $main ($mod@$ver) failed (see above)"
   mv "$out.partial" "$out"
   rm -rf "$dir"
-  log "built $(basename "$out") ($mod@$ver) in $((SECONDS - t))s"
+  say "built $(basename "$out") ($mod@$ver) in $((SECONDS - t))s"
 }
 
 # build_local <src dir> <out>: a main package of our own with no dependencies (the pause process).
