@@ -106,3 +106,42 @@ recette_orchestrator() { recette_stack_field "$1" orchestrator; }
 
 # The local Kubernetes node's address (scripts/kubernetes/cluster.sh), where Traefik's LoadBalancer listens.
 recette_k8s_node_ip() { printf '%s\n' "${RECETTE_K8S_NODE_IP:-10.41.0.1}"; }
+
+# Go wrapper modules (scripts/ensure-pulumi, scripts/pulumi-standins/standins.sh, scripts/kubernetes/build.sh):
+# a go.mod is made by `go mod init` and changed by `go mod edit` only, and read with `go mod edit -json`.
+
+# recette_json_field <field>: a top-level field of the JSON document on stdin ("" when absent).
+recette_json_field() {
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(String(JSON.parse(s)[process.argv[1]]??"")))' "$1"
+}
+
+# recette_go_mod_new <dir> <module path> <go mod edit flag>...: a new go.mod in <dir>, with those edits.
+recette_go_mod_new() {
+  local dir=$1 mod=$2 out
+  shift 2
+  out="$(cd "$dir" && go mod init "$mod" 2>&1 && go mod edit "$@" 2>&1)" || die "the go.mod of $mod in $dir: $out"
+}
+
+# recette_go_mod_repeat_replaces <dir> <go.mod> [<version>]: repeats the replace directives of a downloaded
+# module's <go.mod> in the wrapper module in <dir>. A replacement by a directory inside the module's repository
+# (./…, ../…, /…) cannot be repeated: it is dropped, or with <version> the module is replaced by its own
+# published <version> instead (k8s.io/kubernetes' staging modules). Of two replacements of the same module,
+# the later one is kept.
+recette_go_mod_repeat_replaces() {
+  local dir=$1 json flags
+  local -a edits
+  json="$(go mod edit -json "$2")" || die "cannot read $2"
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  flags="$(printf '%s' "$json" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const at = (m) => m.Path + (m.Version ? "@" + m.Version : "");
+      const published = process.argv[1];
+      for (const r of JSON.parse(s).Replace ?? []) {
+        if (!/^[./]/.test(r.New.Path)) console.log(`-replace=${at(r.Old)}=${at(r.New)}`);
+        else if (published) console.log(`-replace=${at(r.Old)}=${r.Old.Path}@${published}`);
+      }
+    });' "${3:-}")" || die "cannot read the replace directives of $2"
+  [ -n "$flags" ] || return 0
+  mapfile -t edits <<<"$flags"
+  (cd "$dir" && go mod edit "${edits[@]}") || die "go mod edit in $dir failed"
+}

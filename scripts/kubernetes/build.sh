@@ -7,18 +7,13 @@
 #   its published v0.<minor>.<patch>; all binaries are built by ONE `go build` so shared packages
 #   compile once.
 # - CoreDNS and local-path-provisioner: plain modules, built in a wrapper too (same flags).
+# The wrappers' go.mod files are made and edited by `go mod init`/`go mod edit` (scripts/lib.sh).
 
 go_env() {
   export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build" GOFLAGS=-mod=mod CGO_ENABLED=0
 }
 
-go_line() { sed -n 's/^go \([0-9.]*\).*/\1/p' "$1" | head -n1; }
-
-# The k8s.io/<staging> => ./staging/... replace lines of k8s.io/kubernetes' go.mod, rewritten to the
-# published staging version (v1.34.4 -> v0.34.4).
-staging_replaces() { # staging_replaces <go.mod> <staging version>
-  sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\)[[:space:]]*=>[[:space:]]*\./staging/.*#replace \1 => \1 '"$2"'#p' "$1"
-}
+go_version() { go mod edit -json "$1" | recette_json_field Go; } # the go line of a go.mod
 
 build_kubernetes() { # build_kubernetes <out dir> <command...>: the commands (k8s.io/kubernetes/cmd/<c>) into <out dir>
   local out="$1" dir json gomod staging ldf t=$SECONDS
@@ -28,12 +23,11 @@ build_kubernetes() { # build_kubernetes <out dir> <command...>: the commands (k8
   dir="$(mktemp -d "${TMPDIR:-/tmp}/ensure-kubernetes.XXXXXX")"
   json="$(cd "$CACHE" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION")" ||
     die "the Go module proxy does not serve k8s.io/kubernetes@$K8S_VERSION"
-  gomod="$(printf '%s' "$json" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
+  gomod="$(printf '%s' "$json" | recette_json_field GoMod)"
   staging="v0.${K8S_VERSION#v1.}"
-  {
-    printf 'module recette.local/kubernetes\n\ngo %s\n\nrequire k8s.io/kubernetes %s\n\n' "$(go_line "$gomod")" "$K8S_VERSION"
-    staging_replaces "$gomod" "$staging"
-  } >"$dir/go.mod"
+  recette_go_mod_new "$dir" recette.local/kubernetes "-go=$(go_version "$gomod")" "-require=k8s.io/kubernetes@$K8S_VERSION"
+  # k8s.io/<staging> => ./staging/...: each staging module at its published version (v1.34.4 -> v0.34.4)
+  recette_go_mod_repeat_replaces "$dir" "$gomod" "$staging"
   {
     printf '//go:build tools\n\npackage tools\n\nimport (\n'
     for c in "${commands[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$c"; done
@@ -54,7 +48,7 @@ build_kubernetes() { # build_kubernetes <out dir> <command...>: the commands (k8
   # A binary lands in the cache only once it is whole (the directory is keyed by the version pin).
   for c in "${commands[@]}"; do mv "$out.partial/$c" "$out/$c"; done
   rm -rf "$dir" "$out.partial"
-  log "built ${commands[*]} $K8S_VERSION in $((SECONDS - t))s"
+  say "built ${commands[*]} $K8S_VERSION in $((SECONDS - t))s"
 }
 
 # build_module <module> <version> <main> <out>: a main package built in a wrapper module that requires
@@ -66,13 +60,10 @@ build_module() {
   go_env
   dir="$(mktemp -d "${TMPDIR:-/tmp}/ensure-kubernetes.XXXXXX")"
   json="$(cd "$CACHE" && go mod download -json "$mod@$ver")" || die "the Go module proxy does not serve $mod@$ver"
-  gomod="$(printf '%s' "$json" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
-  {
-    printf 'module recette.local/%s\n\ngo %s\n\nrequire %s %s\n\n' "$(basename "$out")" "$(go_line "$gomod")" "$mod" "$ver"
-    # Non-relative replace lines of the module itself are repeated in the wrapper.
-    { sed -n '/^replace[[:space:]]*($/,/^)/p' "$gomod"; grep '^replace [^(]' "$gomod" || true; } |
-      grep '=>' | grep -v '=>[[:space:]]*[./]' | sed 's/^replace[[:space:]]*//; s/^[[:space:]]*/replace /' || true
-  } >"$dir/go.mod"
+  gomod="$(printf '%s' "$json" | recette_json_field GoMod)"
+  recette_go_mod_new "$dir" "recette.local/$(basename "$out")" "-go=$(go_version "$gomod")" "-require=$mod@$ver"
+  # Non-relative replace lines of the module itself are repeated in the wrapper.
+  recette_go_mod_repeat_replaces "$dir" "$gomod"
   if [ -d "$main" ]; then
     cp "$main"/*.go "$dir/"
     pkg=.
@@ -85,7 +76,7 @@ build_module() {
     die "go build of $main ($mod@$ver) failed (see above)"
   mv "$out.partial" "$out"
   rm -rf "$dir"
-  log "built $(basename "$out") ($mod@$ver) in $((SECONDS - t))s"
+  say "built $(basename "$out") ($mod@$ver) in $((SECONDS - t))s"
 }
 
 # build_local <src dir> <out>: a main package of our own with no dependencies (the pause process).

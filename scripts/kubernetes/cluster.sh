@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by scripts/ensure-kubernetes: start and stop the one-node cluster. Needs KBIN, KCACHE,
-# the *_DIR and *_IMAGE variables, log and die, and scripts/lib.sh (recette_apt_install).
+# the *_DIR and *_IMAGE variables, say and die, and scripts/lib.sh (recette_apt_install).
 
 KSTATE="${RECETTE_K8S_STATE:-/var/lib/recette-k8s}"
 KRUN=/run/recette-k8s
@@ -36,7 +36,7 @@ host_packages() { # Debian packages the node needs (no daemon is started by apt 
   done
   [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
   [ "${#missing[@]}" = 0 ] && return 0
-  log "installing ${missing[*]}"
+  say "installing ${missing[*]}"
   recette_no_daemon_start
   recette_apt_install "${missing[@]}"
 }
@@ -55,7 +55,7 @@ build_images() {
     printf 'FROM scratch\nCOPY %s /%s\nENTRYPOINT ["/%s"]\n' "$(basename "$bin")" "$(basename "$bin")" "$(basename "$bin")" >"$dir/Dockerfile"
     out="$(docker build -q -t "$ref" "$dir" 2>&1)" || die "docker build of $ref failed: $out"
     rm -rf "$dir"
-    log "image $ref built"
+    say "image $ref built"
   done
 }
 
@@ -72,12 +72,12 @@ import_images() {
   local have
   have="$(ctr_ images ls -q)"
   for ref in "${refs[@]}"; do
-    id="$(docker image inspect -f '{{.Id}}' "$ref" 2>/dev/null)" || { log "warning: image $ref is not in Docker (scripts/build-images builds it): not imported"; continue; }
+    id="$(docker image inspect -f '{{.Id}}' "$ref" 2>/dev/null)" || { say "warning: image $ref is not in Docker (scripts/build-images builds it): not imported"; continue; }
     mark="$KCACHE/imported/$(printf '%s' "$ref" | tr '/:' '__')"
     if [ "$(cat "$mark" 2>/dev/null)" = "$id" ] && grep -qx "docker.io/$ref" <<<"$have"; then continue; fi
     docker save "$ref" | ctr_ images import --no-unpack=false - >/dev/null || die "importing $ref into containerd failed"
     printf '%s\n' "$id" >"$mark"
-    log "image $ref imported into the cluster's containerd"
+    say "image $ref imported into the cluster's containerd"
   done
 }
 
@@ -114,7 +114,7 @@ wait_for() { # wait_for <what> <seconds> <command...>
     [ $((SECONDS - t)) -lt "$limit" ] || die "$what not ready after ${limit}s (logs: $KSTATE/logs)"
     sleep 1
   done
-  log "$what ready ($((SECONDS - t))s)"
+  say "$what ready ($((SECONDS - t))s)"
 }
 
 # render <template> <out>: @NAME@ replaced by the variable NAME (our own values only). The file is
@@ -211,7 +211,7 @@ cluster_up() {
   wait_for "cluster DNS and local-path" 120 kubectl -n kube-system wait --for=condition=Available \
     deployment/coredns deployment/local-path-provisioner --timeout=2s
   check_cluster
-  log "cluster ready in $((SECONDS - t_start))s: export KUBECONFIG=$ADMIN"
+  say "cluster ready in $((SECONDS - t_start))s: export KUBECONFIG=$ADMIN"
 }
 
 # The proof that the cluster serves: a pod resolves the kubernetes Service through cluster DNS and
@@ -228,7 +228,7 @@ check_cluster() {
   fi
   local out
   out="$(kubectl -n "$ns" logs pod/check)"
-  log "check pod: $out"
+  say "check pod: $out"
   [ "$(kubectl -n "$ns" get pvc data -o jsonpath='{.status.phase}')" = Bound ] || die "the check PVC is not Bound"
   kubectl delete namespace "$ns" --wait >/dev/null
 }
@@ -249,7 +249,7 @@ stop_pid() {
 
 cluster_down() {
   local t=$SECONDS
-  if [ -d "$KRUN" ] || [ -d "$KSTATE" ]; then log "stopping the cluster"; fi
+  if [ -d "$KRUN" ] || [ -d "$KSTATE" ]; then say "stopping the cluster"; fi
   # Nothing recreates pods once the controllers are gone; then kubelet stops every sandbox (CNI DEL).
   stop_pid servicelb
   stop_pid kube-controller-manager
@@ -287,7 +287,7 @@ cluster_down() {
   # Mounts under our directories (pod volumes, rootfs, network namespaces), deepest first.
   local m
   findmnt -rn -o TARGET | grep -E "^($KSTATE|$KRUN|$CROOT)(/|$)" | sort -r | while read -r m; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "warning: cannot unmount $m"
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || say "warning: cannot unmount $m"
   done
   # The cgroups kubelet made (cgroupfs driver): every hierarchy's kubepods tree, leaves first.
   local c
@@ -300,7 +300,7 @@ cluster_down() {
   ip link del "$NODE_IF" 2>/dev/null || true
   # Pod veths go with their network namespaces; any left on our bridge went with it.
   if [ -s "$KSTATE/host/sysctl" ]; then
-    while IFS='=' read -r k v; do sysctl -qw "$k=$v" 2>/dev/null || log "warning: cannot restore $k=$v"; done <"$KSTATE/host/sysctl"
+    while IFS='=' read -r k v; do sysctl -qw "$k=$v" 2>/dev/null || say "warning: cannot restore $k=$v"; done <"$KSTATE/host/sysctl"
   fi
   # /var/log/containers is kubelet's fixed symlink directory: our links go in any case.
   if [ -d /var/log/containers ]; then
@@ -317,7 +317,7 @@ cluster_down() {
     # Containers' snapshots are gone with the containers; drop the per-run CRI state too.
     rm -rf "$CROOT/io.containerd.grpc.v1.cri" "$CROOT/io.containerd.runtime.v2.task"
   fi
-  log "cluster removed, host restored ($((SECONDS - t))s)"
+  say "cluster removed, host restored ($((SECONDS - t))s)"
 }
 
 # Deletes, in one iptables-restore transaction per table, the rules that jump to KUBE-* or CNI-*
@@ -338,6 +338,6 @@ iptables_cleanup() {
         print "COMMIT"
       }')"
     [ -n "$script" ] || continue
-    printf '%s\n' "$script" | "$cmd-restore" --noflush || log "warning: $cmd cleanup of table $t failed"
+    printf '%s\n' "$script" | "$cmd-restore" --noflush || say "warning: $cmd cleanup of table $t failed"
   done
 }
