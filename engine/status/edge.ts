@@ -45,12 +45,6 @@ export const edgeEndpoint = (
   return e.addresses[0] !== undefined ? { address: e.addresses[0], port: e.port } : undefined;
 };
 
-/** The first manager's public address (any node's when none is a manager) from a stack's `nodes` output. */
-export const edgeAddress = (outputs: OutputMap, httpsPort: number): { address: string; port: number } | undefined => {
-  const first = nodeAddresses(outputs)[0];
-  return first !== undefined ? { address: first, port: httpsPort } : undefined;
-};
-
 /** Waits until `probe` answers true, or `limit` seconds passed; false then. */
 export const until = async (limit: number, probe: () => Promise<boolean>, everyMs = 2000): Promise<boolean> => {
   const deadline = Date.now() + limit * 1000;

@@ -13,7 +13,7 @@ import { redactOutputs, renderOutputs } from "../../engine/cli/outputs";
 import { previewExitCode } from "../../engine/cli/preview";
 import { engineFailure } from "../../engine/cli/stack-command";
 import { renderStatus, type StatusReport } from "../../engine/cli/status";
-import { edgeAddress } from "../../engine/status/edge";
+import { edgeEndpoint } from "../../engine/status/edge";
 import { urlsOf } from "../../engine/cli/up";
 import type { StackReport } from "../../engine/delivery/markdown";
 import { summarizePreview } from "../../engine/delivery/summary";
@@ -292,8 +292,12 @@ describe("outputs, status and logs", () => {
       value: { w: { role: "worker", publicAddress: "10.0.0.2" }, m: { role: "manager", publicAddress: "10.0.0.1" } },
       secret: false,
     };
-    expect(edgeAddress({ nodes }, 18443)).toEqual({ address: "10.0.0.1", port: 18443 });
-    expect(edgeAddress({}, 443)).toBeUndefined();
+    const remote = { nodes: { provider: "hosts" }, orchestrator: { kind: "swarm" } };
+    expect(edgeEndpoint({ ...remote, edge: { traefik: { ports: { https: 18443 } } } }, { nodes })).toEqual({
+      address: "10.0.0.1",
+      port: 18443,
+    });
+    expect(edgeEndpoint(remote, {})).toBeUndefined();
   });
 
   it("the status as a person reads it", () => {
