@@ -18,6 +18,18 @@ export interface ClusterNode {
   dependsOn: pulumi.Resource[];
 }
 
+/**
+ * What every cluster component exposes, the same way: swarm.Cluster, k3s.Cluster and k3s.LocalCluster each own
+ * the provider their Targets use, and say what must finish before a workload can be deployed. How a client
+ * reaches the cluster is each one's own secret output (`dockerHost`, `kubeconfig`; a path for the local one).
+ */
+export interface OrchestratorCluster<P extends pulumi.ProviderResource> {
+  /** The provider a Target on this cluster uses (docker.Provider or k8s.Provider); it waits for `ready`. */
+  readonly provider: P;
+  /** Resources that finish when the cluster can run workloads (every node joined or installed, and labelled). */
+  readonly ready: pulumi.Resource[];
+}
+
 export interface StepArgs {
   /** Bash script run when the step is created (and when `triggers` change). */
   create: pulumi.Input<string>;
@@ -52,18 +64,40 @@ export const renderStep = (node: string, step: string, script: string, timeoutSe
   ].join("\n");
 };
 
-/** Runs a step on a node: `local.Command` for this machine, `remote.Command` over SSH otherwise. */
+export interface StepOptions extends pulumi.CustomResourceOptions {
+  /**
+   * The step's resource name, derived from its component's: `<component>-<node>-<what>`, e.g.
+   * `swarm-worker-1-join`. The name it had before (`<node>-<step>`) is kept as an alias, so a stack
+   * deployed then sees the same resource.
+   */
+  name: string;
+  /** The node the step is about when it runs on another one (node labels run on the first manager, for each node). */
+  about?: string;
+  /** The step's stdout is a secret (a join token, a kubeconfig). */
+  secretOutputs?: boolean;
+}
+
+/** How a step names its node in its failure message: the node, or `<node>-for-<about>` for a step about another. */
+export const stepNodeLabel = (node: ClusterNode, about?: string): string =>
+  about === undefined ? node.name : `${node.name}-for-${about}`;
+
+/**
+ * Runs a step on a node: `local.Command` for this machine, `remote.Command` over SSH otherwise, named
+ * `opts.name` under its component.
+ */
 export const runStep = (
   node: ClusterNode,
   step: string,
   args: StepArgs,
-  opts: pulumi.CustomResourceOptions & { secretOutputs?: boolean },
+  opts: StepOptions,
 ): command.local.Command | command.remote.Command => {
+  const { name, about, secretOutputs, ...resourceOpts } = opts;
   const timeout = args.timeoutSeconds ?? 300;
+  const label = stepNodeLabel(node, about);
   const wrap = (s: pulumi.Input<string> | undefined) =>
-    s === undefined ? undefined : pulumi.output(s).apply((script) => renderStep(node.name, step, script, timeout));
-  const name = `${node.name}-${step}`;
-  const { secretOutputs, ...resourceOpts } = opts;
+    s === undefined ? undefined : pulumi.output(s).apply((script) => renderStep(label, step, script, timeout));
+  // Steps were named `<node label>-<step>` under the same parent before their names derived from the component's.
+  const former = `${label}-${step}`;
   const common = {
     create: wrap(args.create)!,
     delete: wrap(args.delete),
@@ -75,6 +109,7 @@ export const runStep = (
     dependsOn: [...node.dependsOn, ...toArray(resourceOpts.dependsOn)],
     customTimeouts: { create: `${timeout + 60}s`, update: `${timeout + 60}s`, delete: `${timeout + 60}s` },
     ...(secretOutputs ? { additionalSecretOutputs: ["stdout"] } : {}),
+    ...(former !== name ? { aliases: [{ name: former }, ...(resourceOpts.aliases ?? [])] } : {}),
   };
   if (!node.connection) {
     return new command.local.Command(name, { ...common, interpreter: ["/bin/bash", "-c"] }, options);

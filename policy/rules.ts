@@ -34,6 +34,17 @@ const labelsOf = (r: Res): Record<string, string> =>
     ? Object.fromEntries(((r.props.labels ?? []) as { label: string; value: string }[]).map((l) => [l.label, l.value]))
     : ((r.props.metadata?.labels ?? {}) as Record<string, string>);
 
+/**
+ * The recipe's name of the node a server is (`manager-1`): its physical name without the stack's prefix (the
+ * `recette.stack` tag; components/naming.ts), whatever its resource is called (`nodes-manager-1` under a Fleet).
+ */
+export const nodeNameOf = (r: Res): string => {
+  const tags = (r.props.tags ?? []) as string[];
+  const stack = tags.find((t) => t.startsWith("recette.stack="))?.slice("recette.stack=".length);
+  const name = String(r.props.name ?? "");
+  return stack && name.startsWith(`${stack}-`) ? name.slice(stack.length + 1) : r.name;
+};
+
 /** Kernels known bad for Swarm (no IPVS: published ports refuse connections), and retired bootscripts. */
 export const badKernel = (r: Res): string[] => {
   if (!SERVER_TYPES.includes(r.type)) return [];
@@ -42,7 +53,7 @@ export const badKernel = (r: Res): string[] => {
   const entry = findKernel(boot) ?? KERNELS.find((k) => k.boot.bootType === "bootscript" && k.boot.bootscript === boot);
   const why = entry ? `${entry.status} in the kernels catalogue: ${entry.note}` : "Scaleway retired bootscripts";
   return [
-    `node ${r.name} boots the bootscript ${JSON.stringify(boot)}, ${why} (fix: nodes.kernel: default, bootType local with the image's own kernel; see docs/kernels.md)`,
+    `node ${nodeNameOf(r)} boots the bootscript ${JSON.stringify(boot)}, ${why} (fix: nodes.kernel: default, bootType local with the image's own kernel; see docs/kernels.md)`,
   ];
 };
 
@@ -212,7 +223,7 @@ export const k3sMemoryFloor = (resources: Res[]): string[] => {
       const t = findNodeType(String(r.props.type));
       return t && t.memoryMiB <= K3S_REFUSE_AT_MIB
         ? [
-            `node ${r.name} (${t.type}, ${t.memoryMiB} MiB) is under k3s's memory floor: k3s alone takes about ${ORCHESTRATOR["k3s-server"].mib} MiB (fix: a type with at least 2 GiB, e.g. DEV1-S, or orchestrator.kind: swarm)`,
+            `node ${nodeNameOf(r)} (${t.type}, ${t.memoryMiB} MiB) is under k3s's memory floor: k3s alone takes about ${ORCHESTRATOR["k3s-server"].mib} MiB (fix: a type with at least 2 GiB, e.g. DEV1-S, or orchestrator.kind: swarm)`,
           ]
         : [];
     });

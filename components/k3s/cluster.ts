@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { runStep, type ClusterNode } from "../node";
+import { runStep, type ClusterNode, type OrchestratorCluster } from "../node";
 import {
   renderAgentInstall,
   renderKubeconfig,
@@ -28,10 +28,16 @@ export const validateK3sArgs = (a: ClusterArgs): ArgProblem[] => validateK3sTopo
 /**
  * A k3s cluster: servers first (one at a time), then agents (one at a time), so a changed version
  * pin upgrades in that order. Traefik is disabled: recette deploys its own, the same as on Swarm.
+ *
+ * Like swarm.Cluster, it owns the provider its Targets use (`provider`, ready once every node is installed and
+ * labelled) and exports how a client reaches it, as a secret (`kubeconfig`; Swarm: `dockerHost`).
  */
-export class Cluster extends pulumi.ComponentResource {
-  readonly kubeconfig: pulumi.Output<string>;
+export class Cluster extends pulumi.ComponentResource implements OrchestratorCluster<k8s.Provider> {
+  /** Kubernetes provider on the cluster, for k3s.Target; it waits for `ready`. */
   readonly provider: k8s.Provider;
+  /** The admin kubeconfig, reaching the first server at its public address (a secret). */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** Resources that finish when every node is installed and labelled. */
   readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -71,7 +77,7 @@ export class Cluster extends pulumi.ComponentResource {
           triggers: [args.version],
           timeoutSeconds: 600,
         },
-        { parent: this, dependsOn: previous },
+        { parent: this, name: `${name}-${node.name}-${role}`, dependsOn: previous },
       );
       steps.push(step);
       previous = [step];
@@ -98,14 +104,14 @@ export class Cluster extends pulumi.ComponentResource {
     args.nodes.forEach((node, i) => {
       steps.push(
         runStep(
-          { ...first, name: `${first.name}-for-${node.name}` },
+          first,
           "k3s-labels",
           {
             create: labelScripts[i]!,
             environment: { NODE_IP: node.privateAddress },
             triggers: [JSON.stringify(node.labels)],
           },
-          { parent: this, dependsOn: installs },
+          { parent: this, name: `${name}-${node.name}-labels`, about: node.name, dependsOn: installs },
         ),
       );
     });
@@ -114,7 +120,7 @@ export class Cluster extends pulumi.ComponentResource {
       first,
       "k3s-kubeconfig",
       { create: renderKubeconfig(), environment: { PUBLIC_IP: first.publicAddress }, triggers: [args.version] },
-      { parent: this, dependsOn: steps.slice(0, 1), secretOutputs: true },
+      { parent: this, name: `${name}-kubeconfig`, dependsOn: steps.slice(0, 1), secretOutputs: true },
     );
     this.kubeconfig = pulumi.secret(kubeconfig.stdout);
     this.provider = new k8s.Provider(
@@ -123,6 +129,6 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: steps },
     );
     this.ready = steps;
-    this.registerOutputs({ kubeconfig: this.kubeconfig });
+    this.registerOutputs({ provider: this.provider, kubeconfig: this.kubeconfig });
   }
 }

@@ -614,6 +614,7 @@ describe("Target under mocks", () => {
         name: "k3s-namespace",
         parent: "recette:k3s:Target::k3s",
         custom: true,
+        aliases: [],
         inputs: {
           apiVersion: "v1",
           kind: "Namespace",
@@ -836,20 +837,20 @@ describe("Cluster under mocks", () => {
     ];
     new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
     await settle();
-    const installs = commandNames(registrations).filter((n) => /-k3s-(server|agent)$/.test(n));
+    const installs = commandNames(registrations).filter((n) => /-(server|agent)$/.test(n));
     expect(installs).toEqual([
-      "manager-1-k3s-server",
-      "manager-2-k3s-server",
-      "manager-3-k3s-server",
-      "worker-1-k3s-agent",
-      "worker-2-k3s-agent",
+      "k3s-manager-1-server",
+      "k3s-manager-2-server",
+      "k3s-manager-3-server",
+      "k3s-worker-1-agent",
+      "k3s-worker-2-agent",
     ]);
-    expect(commandNames(registrations).filter((n) => n.endsWith("-kubeconfig"))).toEqual(["manager-1-k3s-kubeconfig"]);
+    expect(commandNames(registrations).filter((n) => n.endsWith("-kubeconfig"))).toEqual(["k3s-kubeconfig"]);
     // Three servers default to etcd: the first initialises it, the others join it.
     const create = (name: string) => one(registrations, "command:remote:Command", name).inputs.create as string;
-    expect(create("manager-1-k3s-server")).toContain("--cluster-init");
-    expect(create("manager-2-k3s-server")).toContain("  --server https://172.16.16.1:6443 \\");
-    expect(create("worker-2-k3s-agent")).toContain(" K3S_URL=https://172.16.16.1:6443 sh -s - agent \\");
+    expect(create("k3s-manager-1-server")).toContain("--cluster-init");
+    expect(create("k3s-manager-2-server")).toContain("  --server https://172.16.16.1:6443 \\");
+    expect(create("k3s-worker-2-agent")).toContain(" K3S_URL=https://172.16.16.1:6443 sh -s - agent \\");
   });
 
   it("registers one token, one provider and exactly the install and kubeconfig steps for 1 server + 2 agents", async () => {
@@ -864,13 +865,13 @@ describe("Cluster under mocks", () => {
     });
     await settle();
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "command:remote:Command::manager-1-for-manager-1-k3s-labels",
-      "command:remote:Command::manager-1-for-worker-1-k3s-labels",
-      "command:remote:Command::manager-1-for-worker-2-k3s-labels",
-      "command:remote:Command::manager-1-k3s-kubeconfig",
-      "command:remote:Command::manager-1-k3s-server",
-      "command:remote:Command::worker-1-k3s-agent",
-      "command:remote:Command::worker-2-k3s-agent",
+      "command:remote:Command::k3s-kubeconfig",
+      "command:remote:Command::k3s-manager-1-labels",
+      "command:remote:Command::k3s-manager-1-server",
+      "command:remote:Command::k3s-worker-1-agent",
+      "command:remote:Command::k3s-worker-1-labels",
+      "command:remote:Command::k3s-worker-2-agent",
+      "command:remote:Command::k3s-worker-2-labels",
       "pulumi:providers:kubernetes::k3s-provider",
       "random:index/randomPassword:RandomPassword::k3s-token",
       "recette:k3s:Cluster::k3s",
@@ -880,7 +881,7 @@ describe("Cluster under mocks", () => {
       special: false,
     });
     // One sqlite server: no etcd initialisation.
-    expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain(
+    expect(one(registrations, "command:remote:Command", "k3s-manager-1-server").inputs.create).not.toContain(
       "--cluster-init",
     );
   });
@@ -895,17 +896,14 @@ describe("Cluster under mocks", () => {
     await settle();
     // A step registers once the steps it depends on are registered: the labels come after every install.
     const order = commandNames(registrations).filter((n) => !n.endsWith("-kubeconfig"));
-    expect(order.slice(0, 2)).toEqual(["manager-1-k3s-server", "worker-1-k3s-agent"]);
-    expect(order.slice(2, 4).sort()).toEqual([
-      "manager-1-for-manager-1-k3s-labels",
-      "manager-1-for-worker-1-k3s-labels",
-    ]);
-    const agent = one(registrations, "command:remote:Command", "worker-1-k3s-agent").inputs.create as string;
+    expect(order.slice(0, 2)).toEqual(["k3s-manager-1-server", "k3s-worker-1-agent"]);
+    expect(order.slice(2, 4).sort()).toEqual(["k3s-manager-1-labels", "k3s-worker-1-labels"]);
+    const agent = one(registrations, "command:remote:Command", "k3s-worker-1-agent").inputs.create as string;
     expect(agent).toContain("  --node-label disk=ssd \\\n  --node-label zone=a \\\n");
-    expect(one(registrations, "command:remote:Command", "manager-1-k3s-server").inputs.create).not.toContain(
+    expect(one(registrations, "command:remote:Command", "k3s-manager-1-server").inputs.create).not.toContain(
       "--node-label",
     );
-    const labels = one(registrations, "command:remote:Command", "manager-1-for-worker-1-k3s-labels");
+    const labels = one(registrations, "command:remote:Command", "k3s-worker-1-labels");
     expect(labels.parent).toBe("recette:k3s:Cluster::k3s");
     // Runs on the first server (its connection), for the worker's private address.
     expect(labels.inputs.connection).toBe(SECRET);
@@ -915,7 +913,7 @@ describe("Cluster under mocks", () => {
     expect(labels.inputs.create).toContain(
       'k3s kubectl annotate node "$node" --overwrite recette.labels=disk,zone >/dev/null',
     );
-    const none = one(registrations, "command:remote:Command", "manager-1-for-manager-1-k3s-labels");
+    const none = one(registrations, "command:remote:Command", "k3s-manager-1-labels");
     expect(none.inputs.environment).toEqual({ NODE_IP: "172.16.16.1" });
     expect(none.inputs.triggers).toEqual(["{}"]);
     expect(none.inputs.create).toContain('k3s kubectl annotate node "$node" --overwrite recette.labels= >/dev/null');
@@ -933,6 +931,25 @@ describe("Cluster under mocks", () => {
     expect(registrations.map((r) => r.type)).toEqual(["recette:k3s:Cluster"]);
   });
 
+  it("names every child after the cluster, each step keeping the name it had before as an alias", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    new Cluster("blue", {
+      nodes: [node("manager-1", "manager", "192.0.2.1"), node("worker-1", "worker", "192.0.2.2")],
+      version: "v1.32.1+k3s1",
+    });
+    await settle();
+    const children = registrations.filter((r) => r.parent === "recette:k3s:Cluster::blue");
+    expect(Object.fromEntries(children.map((c) => [c.name, c.aliases]))).toEqual({
+      "blue-token": [],
+      "blue-manager-1-server": ["manager-1-k3s-server"],
+      "blue-worker-1-agent": ["worker-1-k3s-agent"],
+      "blue-manager-1-labels": ["manager-1-for-manager-1-k3s-labels"],
+      "blue-worker-1-labels": ["manager-1-for-worker-1-k3s-labels"],
+      "blue-kubeconfig": ["manager-1-k3s-kubeconfig"],
+      "blue-provider": [],
+    });
+  });
+
   it("keeps the token and the kubeconfig secret", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const cluster = new Cluster("k3s", {
@@ -943,13 +960,13 @@ describe("Cluster under mocks", () => {
     expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
     expect(await resolve(cluster.kubeconfig)).toContain("apiVersion: v1");
     expect(one(registrations, "pulumi:providers:kubernetes", "k3s-provider").inputs.kubeconfig).toBe(SECRET);
-    for (const name of ["manager-1-k3s-server", "worker-1-k3s-agent"]) {
+    for (const name of ["k3s-manager-1-server", "k3s-worker-1-agent"]) {
       const step = one(registrations, "command:remote:Command", name);
       expect(step.inputs.environment).toBe(SECRET);
       expect(step.inputs.connection).toBe(SECRET);
       expect(step.inputs.triggers).toEqual(["v1.32.1+k3s1"]);
     }
-    expect(one(registrations, "command:remote:Command", "manager-1-k3s-kubeconfig").inputs.environment).toEqual({
+    expect(one(registrations, "command:remote:Command", "k3s-kubeconfig").inputs.environment).toEqual({
       PUBLIC_IP: "192.0.2.1",
     });
     expect(JSON.stringify(registrations)).not.toMatch(/mock-[0-9a-f]{16}/);

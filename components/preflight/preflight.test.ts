@@ -174,14 +174,16 @@ describe("Preflight under mocks", () => {
     async (expectedIpvs, routingMesh, mesh) => {
       const { registrations, settle } = installRecorder("recette", "test");
       const checks = { orchestrator: "swarm" as const, routingMesh, requiredMiB: 512 };
-      const p = new Preflight(`pf-${String(expectedIpvs)}-${routingMesh}`, {
+      const name = `pf-${String(expectedIpvs)}-${routingMesh}`;
+      const p = new Preflight(name, {
         node,
         ...checks,
         ...(expectedIpvs === undefined ? {} : { expectedIpvs }),
       });
       await settle();
       const steps = registrations.filter((r) => r.type === "command:remote:Command");
-      expect(steps.map((r) => r.name)).toEqual(["worker-1-preflight"]);
+      // named after the Preflight, once `<node>-preflight`
+      expect(steps.map((r) => [r.name, r.aliases])).toEqual([[`${name}-check`, ["worker-1-preflight"]]]);
       const script = renderPreflightScript({ ...checks, node: "worker-1" });
       expect(steps[0]!.inputs.triggers).toEqual([script]);
       expect(steps[0]!.inputs.create).toContain("timeout 60 ");

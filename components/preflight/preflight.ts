@@ -33,7 +33,7 @@ export class Preflight extends pulumi.ComponentResource {
       node,
       "preflight",
       { create: script, triggers: [script], timeoutSeconds: 60 },
-      { parent: this },
+      { parent: this, name: `${name}-check` },
     );
     this.step = step;
     this.report = step.stdout.apply(parsePreflight);

@@ -100,14 +100,16 @@ export class Fleet extends pulumi.ComponentResource {
     this.privateIps = {};
     this.nodes = plan.map(({ name: node, role }) => {
       const hostname = physicalName(naming, node);
-      const ip = new scaleway.instance.Ip(`${node}-ip`, { zone, tags: tags(naming) }, parent);
+      // Each node's resources were named after the node alone before their names derived from the Fleet's.
+      const formerly = (old: string) => ({ ...parent, aliases: [{ name: old }] });
+      const ip = new scaleway.instance.Ip(`${name}-${node}-ip`, { zone, tags: tags(naming) }, formerly(`${node}-ip`));
       // validateKernel admits only bootType local entries: Scaleway retired bootscripts.
       const boot = {
         bootType: "local",
         image: args.image ?? (kernel.boot.bootType === "local" ? kernel.boot.image : "debian_bookworm"),
       };
       const server = new scaleway.instance.Server(
-        node,
+        `${name}-${node}`,
         {
           name: hostname,
           zone,
@@ -126,12 +128,12 @@ export class Fleet extends pulumi.ComponentResource {
           tags: [...tags(naming), `recette.role=${role}`],
         },
         // cloud-init runs at first boot only: a changed template must not silently rebuild a node.
-        { ...parent, dependsOn: [key], ignoreChanges: ["userData"] },
+        { ...formerly(node), dependsOn: [key], ignoreChanges: ["userData"] },
       );
       const nic = new scaleway.instance.PrivateNic(
-        `${node}-nic`,
+        `${name}-${node}-nic`,
         { zone, serverId: server.id, privateNetworkId: network.id, tags: tags(naming) },
-        parent,
+        formerly(`${node}-nic`),
       );
       const privateIp = nic.privateIps.apply(
         (ips) => ips.find((i) => /^\d+\.\d+\.\d+\.\d+$/.test(i.address))?.address ?? "",

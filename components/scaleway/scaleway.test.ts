@@ -283,19 +283,27 @@ describe("Fleet under mocks", () => {
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
       "recette:scaleway:Fleet::nodes",
       "scaleway:iam/sshKey:SshKey::nodes-key",
-      "scaleway:instance/ip:Ip::manager-1-ip",
-      "scaleway:instance/ip:Ip::worker-1-ip",
-      "scaleway:instance/ip:Ip::worker-2-ip",
-      "scaleway:instance/privateNic:PrivateNic::manager-1-nic",
-      "scaleway:instance/privateNic:PrivateNic::worker-1-nic",
-      "scaleway:instance/privateNic:PrivateNic::worker-2-nic",
+      "scaleway:instance/ip:Ip::nodes-manager-1-ip",
+      "scaleway:instance/ip:Ip::nodes-worker-1-ip",
+      "scaleway:instance/ip:Ip::nodes-worker-2-ip",
+      "scaleway:instance/privateNic:PrivateNic::nodes-manager-1-nic",
+      "scaleway:instance/privateNic:PrivateNic::nodes-worker-1-nic",
+      "scaleway:instance/privateNic:PrivateNic::nodes-worker-2-nic",
       "scaleway:instance/securityGroup:SecurityGroup::nodes-sg",
-      "scaleway:instance/server:Server::manager-1",
-      "scaleway:instance/server:Server::worker-1",
-      "scaleway:instance/server:Server::worker-2",
+      "scaleway:instance/server:Server::nodes-manager-1",
+      "scaleway:instance/server:Server::nodes-worker-1",
+      "scaleway:instance/server:Server::nodes-worker-2",
       "scaleway:network/privateNetwork:PrivateNetwork::nodes-pn",
     ]);
     for (const r of registrations.filter((x) => x.custom)) expect(r.parent).toBe("recette:scaleway:Fleet::nodes");
+    // Each node's resources keep the name they had before their names derived from the Fleet's.
+    expect(
+      Object.fromEntries(registrations.filter((r) => r.name.includes("manager-1")).map((r) => [r.name, r.aliases])),
+    ).toEqual({
+      "nodes-manager-1-ip": ["manager-1-ip"],
+      "nodes-manager-1": ["manager-1"],
+      "nodes-manager-1-nic": ["manager-1-nic"],
+    });
   });
 
   it("names servers after the stack and boots them locally from the catalogue image with cloud-init", async () => {
@@ -309,7 +317,7 @@ describe("Fleet under mocks", () => {
       "recette-test-manager-3",
       "recette-test-worker-1",
     ]);
-    const manager = servers.find((s) => s.name === "manager-1")!;
+    const manager = servers.find((s) => s.name === "nodes-manager-1")!;
     expect(manager.inputs).toEqual({
       name: "recette-test-manager-1",
       zone: "fr-par-1",
@@ -322,7 +330,7 @@ describe("Fleet under mocks", () => {
       userData: { "cloud-init": renderCloudInit({ orchestrator: "swarm", hostname: "recette-test-manager-1" }) },
       tags: [...TAGS, "recette.role=manager"],
     });
-    expect(servers.find((s) => s.name === "worker-1")!.inputs.tags).toEqual([...TAGS, "recette.role=worker"]);
+    expect(servers.find((s) => s.name === "nodes-worker-1")!.inputs.tags).toEqual([...TAGS, "recette.role=worker"]);
   });
 
   it("boots the caller's image and the bullseye entry's image", async () => {

@@ -1,4 +1,4 @@
-export { Cluster, validateClusterArgs, type ClusterArgs } from "./cluster";
+export { Cluster, dockerHost, validateClusterArgs, type ClusterArgs } from "./cluster";
 export {
   CERT_RESOLVER,
   EDGE_LABEL,

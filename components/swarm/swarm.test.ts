@@ -496,6 +496,7 @@ describe("Target under mocks", () => {
       name: "swarm-network",
       parent: "recette:swarm:Target::swarm",
       custom: true,
+      aliases: [],
       inputs: {
         name: "recette-test-net",
         driver: "overlay",
@@ -752,24 +753,25 @@ describe("Cluster under mocks", () => {
         .map((r) => r.name)
         .sort(),
     ).toEqual([
-      "manager-1-for-manager-1-swarm-labels",
-      "manager-1-for-worker-1-swarm-labels",
-      "manager-1-for-worker-1-swarm-membership",
-      "manager-1-for-worker-2-swarm-labels",
-      "manager-1-for-worker-2-swarm-membership",
-      "manager-1-swarm-init",
-      "manager-1-swarm-token-manager",
-      "manager-1-swarm-token-worker",
-      "worker-1-swarm-join",
-      "worker-2-swarm-join",
+      "swarm-manager-1-init",
+      "swarm-manager-1-labels",
+      "swarm-manager-1-token-manager",
+      "swarm-manager-1-token-worker",
+      "swarm-worker-1-join",
+      "swarm-worker-1-labels",
+      "swarm-worker-1-membership",
+      "swarm-worker-2-join",
+      "swarm-worker-2-labels",
+      "swarm-worker-2-membership",
     ]);
-    expect(registrations).toHaveLength(13);
+    // the ten steps, two memberships, the component and its Docker provider
+    expect(registrations).toHaveLength(14);
     expect(registrations.filter((r) => r.type === "recette:swarm:Cluster")).toHaveLength(1);
     // each joined node's own view of its membership, read again at every refresh
     const members = registrations.filter((r) => r.type === "pulumi-nodejs:dynamic/swarm:Membership");
     expect(members.map((m) => [m.name, m.inputs.sshTarget, m.inputs.sshPort, m.inputs.state, m.parent])).toEqual([
-      ["worker-1-swarm-member", "root@192.0.2.2", 22, "active", "recette:swarm:Cluster::swarm"],
-      ["worker-2-swarm-member", "root@192.0.2.3", 22, "active", "recette:swarm:Cluster::swarm"],
+      ["swarm-worker-1-member", "root@192.0.2.2", 22, "active", "recette:swarm:Cluster::swarm"],
+      ["swarm-worker-2-member", "root@192.0.2.3", 22, "active", "recette:swarm:Cluster::swarm"],
     ]);
     expect(JSON.stringify(members)).not.toContain("mock-private-key");
     for (const c of commands(registrations)) {
@@ -778,24 +780,69 @@ describe("Cluster under mocks", () => {
     }
   });
 
+  it("names every child after the cluster, each keeping the name it had before as an alias", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    new Cluster("blue", { nodes: threeNodes() });
+    await settle();
+    const children = registrations.filter((r) => r.parent === "recette:swarm:Cluster::blue");
+    expect(children).toHaveLength(13);
+    for (const c of children) expect(c.name).toMatch(/^blue-/);
+    expect(Object.fromEntries(children.map((c) => [c.name, c.aliases]))).toEqual({
+      "blue-manager-1-init": ["manager-1-swarm-init"],
+      "blue-manager-1-token-manager": ["manager-1-swarm-token-manager"],
+      "blue-manager-1-token-worker": ["manager-1-swarm-token-worker"],
+      "blue-worker-1-member": ["worker-1-swarm-member"],
+      "blue-worker-1-join": ["worker-1-swarm-join"],
+      "blue-worker-1-membership": ["manager-1-for-worker-1-swarm-membership"],
+      "blue-worker-2-member": ["worker-2-swarm-member"],
+      "blue-worker-2-join": ["worker-2-swarm-join"],
+      "blue-worker-2-membership": ["manager-1-for-worker-2-swarm-membership"],
+      "blue-manager-1-labels": ["manager-1-for-manager-1-swarm-labels"],
+      "blue-worker-1-labels": ["manager-1-for-worker-1-swarm-labels"],
+      "blue-worker-2-labels": ["manager-1-for-worker-2-swarm-labels"],
+      // at the top of a program it never had another name; under the Environment it was `docker` beside the cluster
+      "blue-provider": [],
+    });
+  });
+
+  it("owns the Docker provider on the first manager, after every node is ready, and exports its endpoint as a secret", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const cluster = new Cluster("swarm", { nodes: threeNodes() });
+    await settle();
+    const provider = one(registrations, "pulumi:providers:docker", "swarm-provider");
+    expect(provider.parent).toBe("recette:swarm:Cluster::swarm");
+    expect(provider.inputs.host).toBe("ssh://root@192.0.2.1");
+    expect(cluster.ready).toHaveLength(8);
+    expect(await pulumi.isSecret(cluster.dockerHost)).toBe(true);
+    expect(await resolve(cluster.dockerHost)).toBe("ssh://root@192.0.2.1");
+  });
+
+  it("keeps the provider's former name and parent (the Environment's `docker`) when it has a parent", async () => {
+    const { registrations, settle } = installRecorder("recette", "test");
+    const parent = new pulumi.ComponentResource("recette:index:Environment", "env");
+    new Cluster("swarm", { nodes: threeNodes() }, { parent });
+    await settle();
+    expect(one(registrations, "pulumi:providers:docker", "swarm-provider").aliases).toEqual(["docker"]);
+  });
+
   it("registers each step after the steps it waits for", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     new Cluster("swarm", { nodes: threeNodes() });
     await settle();
     const order = commands(registrations).map((r) => r.name);
     const at = (n: string) => order.indexOf(n);
-    expect(at("manager-1-swarm-init")).toBe(0);
+    expect(at("swarm-manager-1-init")).toBe(0);
     for (const later of [
-      "manager-1-swarm-token-manager",
-      "manager-1-swarm-token-worker",
-      "worker-1-swarm-join",
-      "worker-2-swarm-join",
+      "swarm-manager-1-token-manager",
+      "swarm-manager-1-token-worker",
+      "swarm-worker-1-join",
+      "swarm-worker-2-join",
     ])
-      expect(at(later)).toBeGreaterThan(at("manager-1-swarm-init"));
-    expect(at("manager-1-for-worker-1-swarm-membership")).toBeGreaterThan(at("worker-1-swarm-join"));
-    expect(at("manager-1-for-worker-2-swarm-membership")).toBeGreaterThan(at("worker-2-swarm-join"));
+      expect(at(later)).toBeGreaterThan(at("swarm-manager-1-init"));
+    expect(at("swarm-worker-1-membership")).toBeGreaterThan(at("swarm-worker-1-join"));
+    expect(at("swarm-worker-2-membership")).toBeGreaterThan(at("swarm-worker-2-join"));
     const lastJoinOrMembership = Math.max(...order.filter((n) => /join|membership/.test(n)).map(at));
-    for (const labels of order.filter((n) => n.endsWith("-swarm-labels")))
+    for (const labels of order.filter((n) => n.endsWith("-labels")))
       expect(at(labels)).toBeGreaterThan(lastJoinOrMembership);
   });
 
@@ -803,13 +850,13 @@ describe("Cluster under mocks", () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const cluster = new Cluster("swarm", { nodes: threeNodes() });
     await settle();
-    for (const name of ["worker-1-swarm-join", "worker-2-swarm-join"]) {
+    for (const name of ["swarm-worker-1-join", "swarm-worker-2-join"]) {
       const join = one(registrations, "command:remote:Command", name);
       expect(join.inputs.environment).toBe(SECRET);
       expect(join.inputs.create).toContain("172.16.16.1:2377");
       expect(join.inputs.delete).toContain("docker swarm leave --force");
     }
-    expect(one(registrations, "command:remote:Command", "manager-1-swarm-init").inputs.create).toContain(
+    expect(one(registrations, "command:remote:Command", "swarm-manager-1-init").inputs.create).toContain(
       "docker swarm init --advertise-addr 172.16.16.1 >",
     );
     expect(JSON.stringify(registrations)).not.toContain("SWMTKN");
@@ -821,14 +868,14 @@ describe("Cluster under mocks", () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const cluster = new Cluster("swarm", { nodes: threeNodes() });
     await settle();
-    const labels = one(registrations, "command:remote:Command", "manager-1-for-worker-1-swarm-labels");
+    const labels = one(registrations, "command:remote:Command", "swarm-worker-1-labels");
     expect(labels.inputs.environment).toEqual({ NODE_ID: await resolve(cluster.nodeIds["worker-1"]!) });
     expect(labels.inputs.triggers).toEqual(['{"zone":"a"}']);
     expect(labels.inputs.create).toContain('docker node update --label-add zone=a "$NODE_ID" >/dev/null');
-    const noLabels = one(registrations, "command:remote:Command", "manager-1-for-worker-2-swarm-labels");
+    const noLabels = one(registrations, "command:remote:Command", "swarm-worker-2-labels");
     expect(noLabels.inputs.triggers).toEqual(["{}"]);
     expect(Object.keys(cluster.nodeIds).sort()).toEqual(["manager-1", "worker-1", "worker-2"]);
-    const membership = one(registrations, "command:remote:Command", "manager-1-for-worker-2-swarm-membership");
+    const membership = one(registrations, "command:remote:Command", "swarm-worker-2-membership");
     expect(membership.inputs.environment).toEqual({
       NODE_ID: await resolve(cluster.nodeIds["worker-2"]!),
       MEMBERSHIP: "joined",
@@ -850,11 +897,11 @@ describe("Cluster under mocks", () => {
     });
     await settle();
     const names = commands(registrations).map((r) => r.name);
-    expect(names[0]).toBe("manager-1-swarm-init");
-    expect(names.filter((n) => n.endsWith("-swarm-join")).sort()).toEqual([
-      "manager-2-swarm-join",
-      "manager-3-swarm-join",
-      "worker-1-swarm-join",
+    expect(names[0]).toBe("swarm-manager-1-init");
+    expect(names.filter((n) => n.endsWith("-join")).sort()).toEqual([
+      "swarm-manager-2-join",
+      "swarm-manager-3-join",
+      "swarm-worker-1-join",
     ]);
     expect(names).toHaveLength(3 + 3 * 2 + 4);
   });

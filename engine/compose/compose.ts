@@ -110,12 +110,6 @@ const composePreflight = (model: Model, nodes: ClusterNode[], parent: pulumi.Res
   });
 };
 
-/** The Docker endpoint of the first manager: the local socket, or ssh:// (key loaded in ssh-agent). */
-const dockerHost = (node: ClusterNode): pulumi.Input<string> =>
-  node.connection
-    ? pulumi.interpolate`ssh://${node.connection.user ?? "root"}@${node.publicAddress}`
-    : "unix:///var/run/docker.sock";
-
 /** The base stack's outputs a derived stack reads (StackOutputs as another program sees them). */
 interface BaseEdge {
   orchestrator: string;
@@ -240,18 +234,13 @@ export class Environment extends pulumi.ComponentResource {
         { nodes, autolock: orchestrator.autolock, dependsOn: checked },
         { parent: this },
       );
-      const provider = new docker.Provider(
-        "docker",
-        { host: dockerHost(manager), sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes"] },
-        { parent: this, dependsOn: cluster.ready },
-      );
       // The routing mesh is used only when every node has IPVS.
       routingMesh = pulumi.all(preflight.map((p) => p.mesh)).apply((all) => all.every(Boolean));
       const swarmTarget = new swarm.Target(
         "swarm",
         {
           naming: ctx.naming,
-          provider,
+          provider: cluster.provider,
           mesh: routingMesh,
           encryptOverlay: orchestrator.encryptOverlay,
           protectVolumes: ctx.isProd,
@@ -269,7 +258,7 @@ export class Environment extends pulumi.ComponentResource {
         entrypoint: ENTRYPOINT,
         certResolver: CERT_RESOLVER,
       };
-      sharedDockerHost = pulumi.secret(pulumi.output(dockerHost(manager)));
+      sharedDockerHost = cluster.dockerHost;
     } else if (model.nodes.provider === "local") {
       // This machine: the cluster scripts/ensure-kubernetes runs (k3s itself cannot be had here).
       const cluster = new k3s.LocalCluster("k3s", {}, { parent: this, dependsOn: checked });

@@ -25,6 +25,12 @@ const labelsOf = (inputs: Record<string, unknown>): Record<string, string> =>
 
 const K8S_KIND = /^kubernetes:([a-z0-9.]*\/)?[a-z0-9]+:([A-Za-z]+)$/;
 
+/** A Fleet's server is named `<fleet>-<node>` (components/scaleway/fleet.ts): its files go under the node's name. */
+const nodeOf = (r: Registration): string => {
+  const fleet = r.parent.split("::")[1] ?? "";
+  return fleet && r.name.startsWith(`${fleet}-`) ? r.name.slice(fleet.length + 1) : r.name;
+};
+
 /** Turns registrations into the reviewable files: cloud-init, Swarm service specs, Kubernetes objects, config files. */
 export const renderArtifacts = (regs: Registration[]): Artifact[] => {
   const out: Artifact[] = [];
@@ -44,7 +50,7 @@ export const renderArtifacts = (regs: Registration[]): Artifact[] => {
     if (r.type === "scaleway:instance/server:Server") {
       const userData = (r.inputs.userData ?? {}) as Record<string, string>;
       if (userData["cloud-init"])
-        out.push({ path: `nodes/${r.name}/cloud-init.yaml`, content: userData["cloud-init"] });
+        out.push({ path: `nodes/${nodeOf(r)}/cloud-init.yaml`, content: userData["cloud-init"] });
     } else if (r.type === "docker:index/service:Service") {
       out.push({ path: `swarm/${r.name}.json`, content: json(r.inputs) });
     } else if (r.type === "docker:index/serviceConfig:ServiceConfig") {

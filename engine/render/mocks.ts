@@ -13,6 +13,8 @@ export interface Registration {
   /** Inputs with every secret replaced by "[secret]". */
   inputs: Record<string, unknown>;
   custom: boolean;
+  /** The names it had before (its aliases' names): a renamed resource is the same one in a deployed stack. */
+  aliases: string[];
 }
 
 export const SECRET = "[secret]";
@@ -38,6 +40,7 @@ interface MockMonitorLike {
 interface RegisterRequest {
   getType(): string;
   getName(): string;
+  getAliasesList(): { getSpec(): { getName(): string } | undefined }[];
   getParent(): string;
   getCustom(): boolean;
   getObject(): unknown;
@@ -151,10 +154,14 @@ export const installRecorder = (
   referenced: "swarm" | "k3s" = "swarm",
 ) => {
   const registrations: Registration[] = [];
+  // A renamed resource (an alias to its former name) is the same resource: its provider answers what it answered
+  // under that name, so a rename alone changes no rendered value (mock ids and states are derived from the name).
+  const formerNames = new Map<string, string>();
+  const stateName = (type: string, name: string) => formerNames.get(`${type}::${name}`) ?? name;
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => ({
-      id: `${args.name}-id`,
-      state: mockState(args.type, args.name, args.inputs, referenced),
+      id: `${stateName(args.type, args.name)}-id`,
+      state: mockState(args.type, stateName(args.type, args.name), args.inputs, referenced),
     }),
     // An invoke answers its inputs, with an ID for a lookup by name (docker.getNetwork).
     call: (args) =>
@@ -165,12 +172,18 @@ export const installRecorder = (
   const monitor = new MockMonitor(mocks);
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = async (req, cb) => {
+    const aliases = req
+      .getAliasesList()
+      .map((a) => a.getSpec()?.getName() ?? "")
+      .filter((n) => n !== "");
+    if (aliases[0]) formerNames.set(`${req.getType()}::${req.getName()}`, aliases[0]);
     registrations.push({
       type: req.getType(),
       name: req.getName(),
       parent: parentOf(req.getParent()),
       inputs: redact(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
       custom: req.getCustom(),
+      aliases,
     });
     return register(req, cb);
   };

@@ -808,12 +808,12 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress", "--diff");
     expect(preview.status).not.toBe(0);
     expect(preview.output).toMatch(/\+-pulumi-nodejs:dynamic\/swarm:Membership: \(replace\)/);
-    expect(preview.output).toContain(`pulumi-nodejs:dynamic/swarm:Membership::${ssdWorker.name}-swarm-member]`);
+    expect(preview.output).toContain(`pulumi-nodejs:dynamic/swarm:Membership::swarm-${ssdWorker.name}-member]`);
     // the refresh read the node's own state, and the plan puts it back
     expect(preview.output).toMatch(/~ state\s*: "active" => "inactive"/);
-    expect(preview.output).toContain(`command:remote:Command::${ssdWorker.name}-swarm-join]`);
+    expect(preview.output).toContain(`command:remote:Command::swarm-${ssdWorker.name}-join]`);
     // the other worker stayed: nothing proposed for it
-    expect(preview.output).not.toContain(`Membership::${otherWorker.name}-swarm-member]`);
+    expect(preview.output).not.toContain(`Membership::swarm-${otherWorker.name}-member]`);
     const repaired = pulumi("up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
     expect(repaired.status, repaired.output.slice(-4000)).toBe(0);
     expect(docker(ssdWorker, "info", "--format", "{{.Swarm.LocalNodeState}}").stdout.trim()).toBe("active");

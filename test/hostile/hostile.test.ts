@@ -334,9 +334,9 @@ describe("8. validate catches what render would fail on; nothing is silently ign
       ].join("\n"),
       { key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ops@example.org" },
     );
-    const agent = registrations.find((r) => r.name === "worker-1-k3s-agent")!;
+    const agent = registrations.find((r) => r.name === "k3s-worker-1-agent")!;
     expect(agent.inputs.create).toContain("--node-label disk=ssd");
-    const labels = registrations.find((r) => r.name === "manager-1-for-worker-1-k3s-labels")!;
+    const labels = registrations.find((r) => r.name === "k3s-worker-1-labels")!;
     expect(labels.inputs.triggers).toEqual([JSON.stringify({ disk: "ssd" })]);
   });
 });

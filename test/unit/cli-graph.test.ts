@@ -22,9 +22,9 @@ describe("recette graph", () => {
     expect(nodes.filter((n) => n.parent === undefined)).toHaveLength(1);
     expect(parentOf("docker:index/service:Service::blog")).toBe("recette:pluxml:Pluxml::blog");
     expect(parentOf("docker:index/volume:Volume::traefik-acme")).toBe("recette:traefik:Traefik::traefik");
-    expect(parentOf("command:local:Command::local-swarm-init")).toBe("recette:swarm:Cluster::swarm");
+    expect(parentOf("command:local:Command::swarm-local-init")).toBe("recette:swarm:Cluster::swarm");
     expect(parentOf("recette:pluxml:Pluxml::blog")).toBe("recette:index:Environment::local");
-    expect(parentOf("pulumi:providers:docker::docker")).toBe("recette:index:Environment::local");
+    expect(parentOf("pulumi:providers:docker::swarm-provider")).toBe("recette:swarm:Cluster::swarm");
     // depth first: a component is followed by its own resources
     const blog = nodes.findIndex((n) => n.key === "recette:pluxml:Pluxml::blog");
     expect(nodes.slice(blog + 1, blog + 4).map((n) => n.parent)).toEqual(Array(3).fill("recette:pluxml:Pluxml::blog"));

@@ -60,7 +60,7 @@ describe("recette CLI", () => {
       inputs: Record<string, unknown>;
     }[];
     const members = resources.filter((x) => x.type === "pulumi-nodejs:dynamic/swarm:Membership");
-    expect(members.map((m) => m.name)).toEqual(["worker-1-swarm-member", "worker-2-swarm-member"]);
+    expect(members.map((m) => m.name)).toEqual(["swarm-worker-1-member", "swarm-worker-2-member"]);
     for (const m of members) {
       expect(m.inputs).toMatchObject({ state: "active", sshPort: 22 });
       expect(m.inputs).not.toHaveProperty("__provider");

@@ -104,7 +104,7 @@ describe("the policy pack, on what recette declares and on one change to it", ()
   });
 
   it("swarm-kernel-known-bad: the image's own kernel passes; the 4.10.8 std bootscript fails", async () => {
-    const server = res("prod", one(prod, "scaleway:instance/server:Server", "manager-1"));
+    const server = res("prod", one(prod, "scaleway:instance/server:Server", "nodes-manager-1"));
     expect(await check("swarm-kernel-known-bad", server)).toEqual([]);
     server.props.bootType = "bootscript";
     server.props.bootscriptId = "x86_64 4.10.8 std #1";

@@ -44,7 +44,7 @@ describe("recette render", () => {
     // The Swarm join token exists only in a Swarm render: the join step reads it, redacted, from its environment.
     const swarm = await renderStack({ root: ROOT, stack: "dev" });
     expect(swarm.artifacts.map((a) => a.content).join("\n")).not.toContain("SWMTKN");
-    const join = swarm.registrations.find((r) => r.name === "worker-1-swarm-join");
+    const join = swarm.registrations.find((r) => r.name === "swarm-worker-1-join");
     expect(join?.inputs.environment).toBe("[secret]");
     expect(String(join?.inputs.create)).toContain('--token "$JOIN_TOKEN"');
   });

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ClusterNode } from "../node";
+import { type ClusterNode, type OrchestratorCluster } from "../node";
 import { type ArgProblem } from "../problems";
 export interface ClusterArgs {
     nodes: ClusterNode[];
@@ -16,10 +16,16 @@ export declare const validateK3sArgs: (a: ClusterArgs) => ArgProblem[];
 /**
  * A k3s cluster: servers first (one at a time), then agents (one at a time), so a changed version
  * pin upgrades in that order. Traefik is disabled: recette deploys its own, the same as on Swarm.
+ *
+ * Like swarm.Cluster, it owns the provider its Targets use (`provider`, ready once every node is installed and
+ * labelled) and exports how a client reaches it, as a secret (`kubeconfig`; Swarm: `dockerHost`).
  */
-export declare class Cluster extends pulumi.ComponentResource {
-    readonly kubeconfig: pulumi.Output<string>;
+export declare class Cluster extends pulumi.ComponentResource implements OrchestratorCluster<k8s.Provider> {
+    /** Kubernetes provider on the cluster, for k3s.Target; it waits for `ready`. */
     readonly provider: k8s.Provider;
+    /** The admin kubeconfig, reaching the first server at its public address (a secret). */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** Resources that finish when every node is installed and labelled. */
     readonly ready: pulumi.Resource[];
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions);
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { OrchestratorCluster } from "../node";
 /** Where scripts/ensure-kubernetes keeps the local cluster's admin kubeconfig (its default state directory). */
 export declare const LOCAL_KUBECONFIG = "/var/lib/recette-k8s/pki/kubeconfig/super-admin.conf";
 export interface LocalClusterArgs {
@@ -14,8 +15,12 @@ export declare const localKubeconfigPath: (a: LocalClusterArgs, env?: NodeJS.Pro
  * starts it). Nothing is installed by this component: it only points a provider at that cluster.
  * On Scaleway and hosts nodes, Cluster installs real k3s instead.
  */
-export declare class LocalCluster extends pulumi.ComponentResource {
+export declare class LocalCluster extends pulumi.ComponentResource implements OrchestratorCluster<k8s.Provider> {
+    /** Kubernetes provider on the local cluster, for k3s.Target. */
     readonly provider: k8s.Provider;
+    /** Nothing to wait for: the cluster is running before recette starts (scripts/ensure-kubernetes). */
+    readonly ready: pulumi.Resource[];
+    /** The kubeconfig the provider reads (a path: the admin's key stays out of the state). */
     readonly kubeconfigPath: string;
     constructor(name: string, args: LocalClusterArgs, opts?: pulumi.ComponentResourceOptions);
 }
