@@ -102,6 +102,6 @@ export class Pebble extends pulumi.ComponentResource {
       else new command.local.Command(`${name}-ready`, wait, waitOpts);
     }
     this.caCertificate = ca.stdout.apply((s) => `${s.trim()}\n`);
-    this.registerOutputs({ directory: this.directory });
+    this.registerOutputs({ directory: this.directory, caCertificate: this.caCertificate });
   }
 }
