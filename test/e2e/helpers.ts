@@ -2,6 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { expect } from "vitest";
+import type { DrillReport } from "../../engine/cli/drill";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -296,3 +298,31 @@ export const rollingWebService = (host: string, image: string) => ({
   },
   update: { order: "start-first", delay: "1s" },
 });
+
+/**
+ * `recette drill --json`'s report, checked as every drill e2e wants it (it passed, on `<stack>-drill`, its backup
+ * taken now, at `url`, at least two articles and the admin's login served, RPO ≥ 0 and RTO > 0), and its figure
+ * printed (`[figure] <what> drill: …`). Returns the report for the suite's own checks.
+ */
+export const checkDrillReport = (stdout: string, want: { what: string; stack: string; url: string }): DrillReport => {
+  const report = JSON.parse(stdout) as DrillReport;
+  expect(report).toMatchObject({
+    ok: true,
+    drillStack: `${want.stack}-drill`,
+    adminLogin: true,
+    backup: { taken: true },
+  });
+  expect(report.url).toBe(want.url);
+  // The suite's article is among those checked (the sample article too), each served.
+  expect(report.articles.length).toBeGreaterThanOrEqual(2);
+  expect(report.articles.filter((a) => a.status !== 200)).toEqual([]);
+  expect(report.rpoSeconds).toBeGreaterThanOrEqual(0);
+  expect(report.rtoSeconds).toBeGreaterThan(0);
+  const phases = Object.entries(report.phases)
+    .map(([k, v]) => `${k} ${v} s`)
+    .join(", ");
+  console.log(
+    `[figure] ${want.what} drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s (${phases}); TLS ${report.certificate}`,
+  );
+  return report;
+};

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import {
+  checkDrillReport,
   makeStack,
   mustSucceed,
   peerCertificate,
@@ -467,31 +468,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(before.claims.filter((c) => c.startsWith(`${NS}-blog-data `))).toHaveLength(1);
     const r = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "drill", "-s", STACK, "--json"]);
     expect(r.status, r.output.slice(-4000)).toBe(0);
-    const report = JSON.parse(r.stdout) as {
-      ok: boolean;
-      drillStack: string;
-      url: string;
-      rpoSeconds: number;
-      rtoSeconds: number;
-      phases: Record<string, number>;
-      certificate: string;
-      articles: { path: string; status: number }[];
-      adminLogin: boolean;
-      backup: { taken: boolean };
-    };
-    expect(report).toMatchObject({ ok: true, drillStack: `${STACK}-drill`, adminLogin: true, backup: { taken: true } });
-    expect(report.url).toBe(`https://drill.${HOST}/`);
-    // The suite's article is among those checked (the sample article too), each served.
-    expect(report.articles.length).toBeGreaterThanOrEqual(2);
-    expect(report.articles.filter((a) => a.status !== 200)).toEqual([]);
-    expect(report.rtoSeconds).toBeGreaterThan(0);
-    console.log(
-      `[figure] k3s drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s (${Object.entries(
-        report.phases,
-      )
-        .map(([k, v]) => `${k} ${v} s`)
-        .join(", ")}); TLS ${report.certificate}`,
-    );
+    checkDrillReport(r.stdout, { what: "k3s", stack: STACK, url: `https://drill.${HOST}/` });
     // Nothing of the scratch stack is left (its namespace held its claims), and the stack ran on, untouched.
     const ns = kubectl("get", "namespace", `${NS}-drill`, "--ignore-not-found", "-o", "name");
     expect(ns.status, ns.output).toBe(0);

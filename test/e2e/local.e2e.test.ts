@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { noIpvsMessage } from "../../components/preflight";
 import {
+  checkDrillReport,
   converged,
   makeStack,
   mustSucceed,
@@ -502,32 +503,7 @@ describe("the local environment on the real engine", () => {
     const before = untouched();
     const r = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "drill", "-s", STACK, "--json"]);
     expect(r.status, r.output).toBe(0);
-    const report = JSON.parse(r.stdout) as {
-      ok: boolean;
-      drillStack: string;
-      url: string;
-      rpoSeconds: number;
-      rtoSeconds: number;
-      phases: Record<string, number>;
-      certificate: string;
-      articles: { path: string; status: number }[];
-      adminLogin: boolean;
-      backup: { taken: boolean };
-    };
-    expect(report).toMatchObject({ ok: true, drillStack: `${STACK}-drill`, adminLogin: true, backup: { taken: true } });
-    expect(report.url).toBe(`https://drill.${HOST}:${HTTPS}/`);
-    // The suite's article is among those checked (the sample article too), each served.
-    expect(report.articles.length).toBeGreaterThanOrEqual(2);
-    expect(report.articles.filter((a) => a.status !== 200)).toEqual([]);
-    expect(report.rpoSeconds).toBeGreaterThanOrEqual(0);
-    expect(report.rtoSeconds).toBeGreaterThan(0);
-    console.log(
-      `drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s (${Object.entries(
-        report.phases,
-      )
-        .map(([k, v]) => `${k} ${v} s`)
-        .join(", ")}); TLS ${report.certificate}`,
-    );
+    checkDrillReport(r.stdout, { what: "Swarm", stack: STACK, url: `https://drill.${HOST}:${HTTPS}/` });
     // Nothing of the scratch stack is left, and the stack ran on, untouched, throughout.
     expect(stackObjects(`${LABEL}-drill`)).toEqual(NOTHING_LEFT);
     expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-drill.yaml`))).toBe(false);
