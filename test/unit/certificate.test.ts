@@ -1,41 +1,16 @@
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 import * as tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeCertificate } from "../../engine/status/certificate";
+import { selfSignedCertificate } from "../self-signed";
 
 describe("the certificate the edge serves (recette status)", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-cert-"));
   let server: tls.Server;
   let port = 0;
   const names: string[] = [];
 
   beforeAll(async () => {
-    const made = spawnSync("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "30",
-      "-subj",
-      "/CN=blog.example.test/O=Test CA Org",
-      "-keyout",
-      path.join(dir, "key.pem"),
-      "-out",
-      path.join(dir, "cert.pem"),
-    ]);
-    expect(made.status, String(made.stderr)).toBe(0);
-    const context = tls.createSecureContext({
-      key: fs.readFileSync(path.join(dir, "key.pem")),
-      cert: fs.readFileSync(path.join(dir, "cert.pem")),
-    });
+    const context = tls.createSecureContext(selfSignedCertificate("/CN=blog.example.test/O=Test CA Org", 30));
     // SNICallback sees the host name the client asked for, before the handshake ends.
     const sni = (name: string, done: (err: Error | null, ctx?: tls.SecureContext) => void) => {
       names.push(name);
@@ -47,7 +22,6 @@ describe("the certificate the edge serves (recette status)", () => {
   });
   afterAll(() => {
     server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("asks the edge's address with the URL's host name, and reports the issuer and the days left", async () => {

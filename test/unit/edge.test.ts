@@ -1,11 +1,8 @@
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as https from "node:https";
 import type * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appAnswered, awaitUrls, edgeAddresses, edgeEndpoint } from "../../engine/status/edge";
+import { selfSignedCertificate } from "../self-signed";
 
 describe("where a stack's Traefik answers (recette up, status, drill, env)", () => {
   const local = (kind: string) => ({ nodes: { provider: "local" }, orchestrator: { kind } });
@@ -56,7 +53,6 @@ describe("where a stack's Traefik answers (recette up, status, drill, env)", () 
 });
 
 describe("waiting for a stack's URLs to answer through its edge", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-edge-"));
   let server: https.Server;
   let port = 0;
   /** What the edge answers per host: like Traefik, 404 until a route for the host exists. */
@@ -64,46 +60,28 @@ describe("waiting for a stack's URLs to answer through its edge", () => {
   const seen: string[] = [];
 
   beforeAll(async () => {
-    const made = spawnSync("openssl", [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-      ...[
-        "-days",
-        "1",
-        "-subj",
-        "/CN=edge.test",
-        "-keyout",
-        path.join(dir, "key.pem"),
-        "-out",
-        path.join(dir, "cert.pem"),
-      ],
-    ]);
-    expect(made.status, String(made.stderr)).toBe(0);
-    server = https.createServer(
-      { key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "cert.pem")) },
-      (req, res) => {
-        seen.push(`${req.headers.host} ${req.url}`);
-        const status = routes.get(String(req.headers.host));
-        if (status === undefined) {
-          // Traefik's own answer for a host it has no router for.
-          res.writeHead(404, { "content-type": "text/plain" });
-          res.end("404 page not found\n");
-        } else if (status === -1) {
-          // An endless answer, a byte a second: the wait must not hang on it.
-          res.writeHead(404);
-          const tick = setInterval(() => res.write("."), 1000);
-          res.on("close", () => clearInterval(tick));
-        } else {
-          res.writeHead(status);
-          res.end(status === 404 ? "no such page in this app" : "");
-        }
-      },
-    );
+    server = https.createServer(selfSignedCertificate("/CN=edge.test", 1), (req, res) => {
+      seen.push(`${req.headers.host} ${req.url}`);
+      const status = routes.get(String(req.headers.host));
+      if (status === undefined) {
+        // Traefik's own answer for a host it has no router for.
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("404 page not found\n");
+      } else if (status === -1) {
+        // An endless answer, a byte a second: the wait must not hang on it.
+        res.writeHead(404);
+        const tick = setInterval(() => res.write("."), 1000);
+        res.on("close", () => clearInterval(tick));
+      } else {
+        res.writeHead(status);
+        res.end(status === 404 ? "no such page in this app" : "");
+      }
+    });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     port = (server.address() as net.AddressInfo).port;
   });
   afterAll(() => {
     server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("asks each URL's host and path at the edge's address, and waits until its route answers", async () => {
