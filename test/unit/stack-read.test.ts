@@ -57,14 +57,6 @@ describe("readStack: the one way to read a stack file", () => {
     expect(s.at("recette:pw")).toEqual({ line: 4, col: 3 });
   });
 
-  it("refuses broken YAML naming the file, line and column", () => {
-    expect(
-      problemsOf(() => parseStack("config:\n  recette:recipe: [unclosed\n", "stacks/Pulumi.t.yaml", "recette")),
-    ).toEqual([
-      "stacks/Pulumi.t.yaml:3:1 YAML: a [ list is not closed: end it with ] (a list that goes on to the next lines is indented more than its key)",
-    ]);
-  });
-
   it.each([
     ["a: 1\na: 2\n", "2:1", "this key is written twice in the same mapping: keep one"],
     ["a:\n\tb: 1\n", "2:1", "a tab indents this line: indent with spaces"],
@@ -101,21 +93,29 @@ describe("readStack: the one way to read a stack file", () => {
     );
   });
 
-  it("refuses an alias bomb before expanding it", () => {
-    expect(problemsOf(() => parseStack(BOMB, "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+  it.each([
+    [
+      "broken YAML, at its line and column",
+      "config:\n  recette:recipe: [unclosed\n",
+      "stacks/Pulumi.t.yaml:3:1 YAML: a [ list is not closed: end it with ] (a list that goes on to the next lines is indented more than its key)",
+    ],
+    [
+      "an alias bomb, before expanding it",
+      BOMB,
       "stacks/Pulumi.t.yaml:3:10 YAML: aliases expand out of proportion to the text (an alias bomb); write the values out instead",
-    ]);
-  });
-
-  it("refuses control characters and a config that is not a mapping", () => {
-    expect(
-      problemsOf(() => parseStack('config:\n  recette:x: "a\\u001bb"\n', "stacks/Pulumi.t.yaml", "recette")),
-    ).toEqual([
+    ],
+    [
+      "a control character",
+      'config:\n  recette:x: "a\\u001bb"\n',
       "stacks/Pulumi.t.yaml:2:14 config.recette:x: contains the control character U+001B (only printable text, tabs and newlines are allowed)",
-    ]);
-    expect(problemsOf(() => parseStack("config: [a]\n", "stacks/Pulumi.t.yaml", "recette"))).toEqual([
+    ],
+    [
+      "a config that is not a mapping",
+      "config: [a]\n",
       "stacks/Pulumi.t.yaml:1:9 config: is a mapping of keys to values (e.g. recette:acmeEmail: ops@example.org)",
-    ]);
+    ],
+  ])("refuses %s, naming the file, line and column", (_what, text, problem) => {
+    expect(problemsOf(() => parseStack(text, "stacks/Pulumi.t.yaml", "recette"))).toEqual([problem]);
   });
 
   it("names a missing stack file, the recette command that creates it and the stacks that exist", () => {
@@ -211,16 +211,19 @@ describe("recette stack-info", () => {
   });
 });
 
+/** Every problem checkStack finds, formatted as printed; [] for a stack it accepts. */
+const checkProblems = (root: string, stack: string, recipe?: string): string[] => {
+  try {
+    checkStack(root, stack, recipe);
+  } catch (e) {
+    if (e instanceof RecipeError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  return [];
+};
+
 describe("checkStack: a stack and its recipe, every problem in one pass", () => {
-  const problems = (root: string, stack: string, recipe?: string): string[] => {
-    try {
-      checkStack(root, stack, recipe);
-    } catch (e) {
-      if (e instanceof RecipeError) return e.problems.map(formatProblem);
-      throw e;
-    }
-    return [];
-  };
+  const problems = checkProblems;
 
   it("reports the stack file's YAML error and the recipe's problems together", () => {
     const dir = project("b", "config:\n  recette:acmeEmail: [x\n");
@@ -244,15 +247,7 @@ describe("checkStack: a stack and its recipe, every problem in one pass", () => 
 });
 
 describe("checkStack: what the program refuses is found in the same pass", () => {
-  const problems = (root: string, stack: string): string[] => {
-    try {
-      checkStack(root, stack);
-    } catch (e) {
-      if (e instanceof RecipeError) return e.problems.map(formatProblem);
-      throw e;
-    }
-    return [];
-  };
+  const problems = (root: string, stack: string) => checkProblems(root, stack);
   const blog = (extra: string) =>
     `config:\n  recette:recipe: recipes/blog.yaml\n  recette:acmeEmail: not-an-address\n${extra}`;
 
