@@ -129,6 +129,6 @@ export class Cluster extends pulumi.ComponentResource implements OrchestratorClu
       { parent: this, dependsOn: steps },
     );
     this.ready = steps;
-    this.registerOutputs({ provider: this.provider, kubeconfig: this.kubeconfig });
+    this.registerOutputs({ kubeconfig: this.kubeconfig });
   }
 }

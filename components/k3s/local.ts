@@ -33,6 +33,6 @@ export class LocalCluster extends pulumi.ComponentResource implements Orchestrat
     this.kubeconfigPath = localKubeconfigPath(args);
     // A path, not the file's content: the admin's client key stays out of the state.
     this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfigPath }, { parent: this });
-    this.registerOutputs({ provider: this.provider, kubeconfigPath: this.kubeconfigPath });
+    this.registerOutputs({ kubeconfigPath: this.kubeconfigPath });
   }
 }

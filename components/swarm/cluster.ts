@@ -159,7 +159,6 @@ export class Cluster extends pulumi.ComponentResource implements OrchestratorClu
       },
     );
     this.registerOutputs({
-      provider: this.provider,
       dockerHost: this.dockerHost,
       nodeIds: this.nodeIds,
       managerToken: this.managerToken,
