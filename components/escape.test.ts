@@ -61,7 +61,8 @@ describe("shellQuote", () => {
   it("refuses a NUL byte, naming the value with control characters escaped", () => {
     expect(() => shellQuote("a\0b\u001b", "label value")).toThrow(
       new Error(
-        'recette: label value "a\\u0000b\\u001b" cannot go into a shell script: it contains a NUL byte, which no shell argument can carry',
+        'recette: label value "a\\u0000b\\u001b" cannot go into a shell ' +
+          "script: it contains a NUL byte, which no shell argument can carry",
       ),
     );
   });
@@ -115,23 +116,28 @@ describe("smtpdString", () => {
     ["", 'recette: recipient "" cannot go into smtpd.conf: it is empty'],
     [
       'a"b',
-      'recette: recipient "a\\"b" cannot go into smtpd.conf: it contains "\\"", which a quoted smtpd.conf string cannot carry',
+      'recette: recipient "a\\"b" cannot go into smtpd.conf: it ' +
+        'contains "\\"", which a quoted smtpd.conf string cannot carry',
     ],
     [
       "a\\b",
-      'recette: recipient "a\\\\b" cannot go into smtpd.conf: it contains "\\\\", which a quoted smtpd.conf string cannot carry',
+      'recette: recipient "a\\\\b" cannot go into smtpd.conf: it ' +
+        'contains "\\\\", which a quoted smtpd.conf string cannot carry',
     ],
     [
       "a<b",
-      'recette: recipient "a<b" cannot go into smtpd.conf: it contains "<", which a quoted smtpd.conf string cannot carry',
+      'recette: recipient "a<b" cannot go into smtpd.conf: it ' +
+        'contains "<", which a quoted smtpd.conf string cannot carry',
     ],
     [
       "a>b",
-      'recette: recipient "a>b" cannot go into smtpd.conf: it contains ">", which a quoted smtpd.conf string cannot carry',
+      'recette: recipient "a>b" cannot go into smtpd.conf: it ' +
+        'contains ">", which a quoted smtpd.conf string cannot carry',
     ],
     [
       'x" }\nmatch from any for any action "relay',
-      'recette: recipient "x\\" }\\nmatch from any for any action \\"relay" cannot go into smtpd.conf: it contains a newline',
+      'recette: recipient "x\\" }\\nmatch from any for any action ' +
+        '\\"relay" cannot go into smtpd.conf: it contains a newline',
     ],
     ["a\rb", 'recette: recipient "a\\rb" cannot go into smtpd.conf: it contains a carriage return'],
     ["a\tb", 'recette: recipient "a\\tb" cannot go into smtpd.conf: it contains a tab'],
@@ -155,7 +161,8 @@ describe("traefikRuleLiteral", () => {
     ["", 'recette: host "" cannot go into a Traefik rule: it is empty'],
     [
       "a`) || Host(`b",
-      'recette: host "a`) || Host(`b" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string',
+      'recette: host "a`) || Host(`b" cannot go into a Traefik rule: ' +
+        "it contains a backtick, which ends a Traefik rule string",
     ],
     ["a\nb", 'recette: host "a\\nb" cannot go into a Traefik rule: it contains a newline'],
     ["a\u009bb", 'recette: host "a\\u009bb" cannot go into a Traefik rule: it contains the control character U+009B'],

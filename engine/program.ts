@@ -37,20 +37,24 @@ const rollbackPins = (text: string | undefined, recipeSha256: string, stack: str
   const { pin, problems } = parseRollbackPin(text);
   if (!pin)
     throw new pulumi.RunError(
-      `${stackFile(stack)} ${ROLLBACK_KEY}: ${problems.join("; ")} (fix: recette config rm ${ROLLBACK_KEY} -s ${stack}, then recette rollback -s ${stack})`,
+      `${stackFile(stack)} ${ROLLBACK_KEY}: ${problems.join("; ")} (fix: recette ` +
+        `config rm ${ROLLBACK_KEY} -s ${stack}, then recette rollback -s ${stack})`,
     );
   const shown = Object.entries(pin.images)
     .map(([k, v]) => `${k}=${v}`)
     .join(", ");
   if (pin.recipe !== recipeSha256) {
     pulumi.log.warn(
-      `${stackFile(stack)} ${ROLLBACK_KEY}: the images of update ${pin.update} (${shown}) were pinned for an earlier recipe; the recipe changed since, so they no longer apply (remove the key: recette config rm ${ROLLBACK_KEY} -s ${stack})`,
+      `${stackFile(stack)} ${ROLLBACK_KEY}: the images of update ${pin.update} ` +
+        `(${shown}) were pinned for an earlier recipe; the recipe changed since, so they ` +
+        `no longer apply (remove the key: recette config rm ${ROLLBACK_KEY} -s ${stack})`,
     );
     return {};
   }
   // A warning, not info: whoever runs up or preview must see that the recipe's images are not the ones deployed.
   pulumi.log.warn(
-    `images pinned by recette rollback to update ${pin.update}: ${shown} (lifted when the recipe changes, or by recette config rm ${ROLLBACK_KEY} -s ${stack})`,
+    `images pinned by recette rollback to update ${pin.update}: ${shown} (lifted ` +
+      `when the recipe changes, or by recette config rm ${ROLLBACK_KEY} -s ${stack})`,
   );
   return pin.images;
 };
@@ -137,7 +141,8 @@ export const runProgram = (opts: { root?: string } = {}): StackOutputs => {
   const settingProblems = (checked.problems ?? []).map((p) => formatSettingProblem(p, stack, file));
   if (!model || checked.problems !== undefined)
     throw new pulumi.RunError(
-      `the stack's configuration does not fit the recipe:\n${[...problems.map(formatProblem), ...settingProblems].join("\n")}`,
+      "the stack's configuration does not fit the " +
+        `recipe:\n${[...problems.map(formatProblem), ...settingProblems].join("\n")}`,
     );
   const { production, imageRegistry } = checked.settings;
   const pins = rollbackPins(config.get(ROLLBACK_KEY), loaded.sha256, stack);

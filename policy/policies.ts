@@ -41,7 +41,8 @@ export const policies = [
   ),
   perStack(
     "swarm-mesh-needs-ipvs",
-    "Swarm publishes through the routing mesh only when every node's preflight found IPVS; otherwise routingMesh: fallback.",
+    "Swarm publishes through the routing mesh only when every " +
+      "node's preflight found IPVS; otherwise routingMesh: fallback.",
     rules.meshWithoutIpvs,
   ),
   perResource(

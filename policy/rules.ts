@@ -53,7 +53,8 @@ export const badKernel = (r: Res): string[] => {
   const entry = findKernel(boot) ?? KERNELS.find((k) => k.boot.bootType === "bootscript" && k.boot.bootscript === boot);
   const why = entry ? `${entry.status} in the kernels catalogue: ${entry.note}` : "Scaleway retired bootscripts";
   return [
-    `node ${nodeNameOf(r)} boots the bootscript ${JSON.stringify(boot)}, ${why} (fix: nodes.kernel: default, bootType local with the image's own kernel; see docs/kernels.md)`,
+    `node ${nodeNameOf(r)} boots the bootscript ${JSON.stringify(boot)}, ${why} (fix: ` +
+      "nodes.kernel: default, bootType local with the image's own kernel; see docs/kernels.md)",
   ];
 };
 
@@ -81,7 +82,10 @@ export const meshWithoutIpvs = (resources: Res[]): string[] => {
         .filter((p) => (p.publishMode ?? "ingress") === "ingress")
         .map(
           (p) =>
-            `service ${r.name} publishes port ${p.publishedPort} through the routing mesh, but ${noIpvs.join(", ")} ha${noIpvs.length === 1 ? "s" : "ve"} no IPVS: the port would refuse connections (fix: a kernel with IPVS, or orchestrator.routingMesh: fallback for host-mode publishing)`,
+            `service ${r.name} publishes port ${p.publishedPort} through the routing ` +
+            `mesh, but ${noIpvs.join(", ")} ha${noIpvs.length === 1 ? "s" : "ve"} no ` +
+            "IPVS: the port would refuse connections (fix: a kernel with IPVS, or " +
+            "orchestrator.routingMesh: fallback for host-mode publishing)",
         ),
     );
 };
@@ -98,7 +102,9 @@ export const traefikReplicas = (r: Res): string[] => {
         : undefined;
   if (typeof replicas !== "number" || replicas <= 1) return [];
   return [
-    `Traefik runs ${replicas} replicas with its certificates in the file ${ACME_STORAGE}: replicas cannot share it, each would request certificates and overwrite the others' (fix: one replica; edge.traefik.replicas: 1)`,
+    `Traefik runs ${replicas} replicas with its certificates in the file ` +
+      `${ACME_STORAGE}: replicas cannot share it, each would request certificates ` +
+      "and overwrite the others' (fix: one replica; edge.traefik.replicas: 1)",
   ];
 };
 
@@ -188,7 +194,8 @@ export const secretsInEnv = (r: Res): string[] => {
     .filter(([k]) => SECRET_NAME.test(k) && !/_FILE$/i.test(k))
     .map(
       ([k]) =>
-        `${r.name} sets ${k} in its environment in plain text (fix: a { secret: key } reference, mounted as a file: ${k}_FILE=/run/secrets/…)`,
+        `${r.name} sets ${k} in its environment in plain text (fix: a { ` +
+        `secret: key } reference, mounted as a file: ${k}_FILE=/run/secrets/…)`,
     );
 };
 
@@ -210,7 +217,9 @@ export const openPorts = (r: Res): string[] => {
     .filter((rule) => (rule.port === undefined ? true : !PUBLIC_PORTS.includes(rule.port)))
     .map(
       (rule) =>
-        `security group ${r.name} accepts ${rule.protocol ?? "any protocol"} port ${rule.port ?? rule.portRange ?? "(all)"} from anywhere (fix: only 22, 80 and 443 are public; cluster ports from the private network, the k3s API from nodes.apiAllowFrom)`,
+        `security group ${r.name} accepts ${rule.protocol ?? "any protocol"} port ` +
+        `${rule.port ?? rule.portRange ?? "(all)"} from anywhere (fix: only 22, 80 and 443 are ` +
+        "public; cluster ports from the private network, the k3s API from nodes.apiAllowFrom)",
     );
 };
 
@@ -223,7 +232,9 @@ export const k3sMemoryFloor = (resources: Res[]): string[] => {
       const t = findNodeType(String(r.props.type));
       return t && t.memoryMiB <= K3S_REFUSE_AT_MIB
         ? [
-            `node ${nodeNameOf(r)} (${t.type}, ${t.memoryMiB} MiB) is under k3s's memory floor: k3s alone takes about ${ORCHESTRATOR["k3s-server"].mib} MiB (fix: a type with at least 2 GiB, e.g. DEV1-S, or orchestrator.kind: swarm)`,
+            `node ${nodeNameOf(r)} (${t.type}, ${t.memoryMiB} MiB) is under k3s's memory ` +
+              `floor: k3s alone takes about ${ORCHESTRATOR["k3s-server"].mib} MiB (fix: ` +
+              "a type with at least 2 GiB, e.g. DEV1-S, or orchestrator.kind: swarm)",
           ]
         : [];
     });

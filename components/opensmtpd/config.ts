@@ -17,7 +17,10 @@ export interface SmtpdConfigArgs {
 }
 
 export const CREDENTIALS_FILE = "/run/secrets/smtpd-credentials";
-/** The smarthost's CA, when it is not a public one: the image's entrypoint adds it to the trust store smtpd verifies with. */
+/**
+ * The smarthost's CA, when it is not a public one: the image's entrypoint adds it to the trust store smtpd verifies
+ * with.
+ */
 export const SMARTHOST_CA_FILE = "/etc/smtpd/smarthost-ca.pem";
 
 /**
@@ -27,7 +30,8 @@ export const SMARTHOST_CA_FILE = "/etc/smtpd/smarthost-ca.pem";
 export const checkCaCertificate = (pem: string): string => {
   const refuse = (why: string) => {
     throw new Error(
-      `recette: the smarthost's caCertificate cannot be used: ${why} (fix: give the CA's certificate in PEM, e.g. recette config set smarthostCa < ca.pem)`,
+      `recette: the smarthost's caCertificate cannot be used: ${why} (fix: give ` +
+        "the CA's certificate in PEM, e.g. recette config set smarthostCa < ca.pem)",
     );
   };
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----/g) ?? [];
@@ -64,7 +68,8 @@ export const renderSmtpdConf = (a: SmtpdConfigArgs): string => {
       throw refusal("smtpd.conf", "smarthost port", String(sh.port), "it is not a port number (1-65535)");
     const scheme = sh.tls === "smtps" ? "smtps" : "smtp+tls";
     lines.push(
-      `action "relay" relay host ${smtpdString(`${scheme}://relay@${sh.host}:${sh.port}`, "smarthost host")} auth <secrets> helo ${smtpdString(a.hostname, "relay host name")}`,
+      `action "relay" relay host ${smtpdString(`${scheme}://relay@${sh.host}:${sh.port}`, "smarthost host")} ` +
+        `auth <secrets> helo ${smtpdString(a.hostname, "relay host name")}`,
     );
   } else if (a.delivery === "direct") {
     lines.push(`action "relay" relay helo ${smtpdString(a.hostname, "relay host name")}`);

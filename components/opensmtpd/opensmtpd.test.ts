@@ -111,17 +111,20 @@ describe("renderSmtpdConf", () => {
     [
       "a recipient that adds a match line",
       { recipient: 'x" }\nmatch from any for any action "relay' },
-      'recette: recipient "x\\" }\\nmatch from any for any action \\"relay" cannot go into smtpd.conf: it contains a newline',
+      'recette: recipient "x\\" }\\nmatch from any for any action ' +
+        '\\"relay" cannot go into smtpd.conf: it contains a newline',
     ],
     [
       "a recipient that closes its table",
       { recipient: 'a@b.org" } table x { "y' },
-      'recette: recipient "a@b.org\\" } table x { \\"y" cannot go into smtpd.conf: it contains "\\"", which a quoted smtpd.conf string cannot carry',
+      'recette: recipient "a@b.org\\" } table x { \\"y" cannot go into smtpd.conf: ' +
+        'it contains "\\"", which a quoted smtpd.conf string cannot carry',
     ],
     [
       "a sender network that references a table",
       { senders: ["<any>"] },
-      'recette: sender network "<any>" cannot go into smtpd.conf: it contains "<", which a quoted smtpd.conf string cannot carry',
+      'recette: sender network "<any>" cannot go into smtpd.conf: it ' +
+        'contains "<", which a quoted smtpd.conf string cannot carry',
     ],
     [
       "a host name with a carriage return",
@@ -131,7 +134,8 @@ describe("renderSmtpdConf", () => {
     [
       "a smarthost host that ends the URL",
       { delivery: "smarthost", smarthost: { host: 'smtp.example.org" auth <x>', port: 587, tls: "starttls" } },
-      'recette: smarthost host "smtp+tls://relay@smtp.example.org\\" auth <x>:587" cannot go into smtpd.conf: it contains "\\"", which a quoted smtpd.conf string cannot carry',
+      'recette: smarthost host "smtp+tls://relay@smtp.example.org\\" auth <x>:587" cannot ' +
+        'go into smtpd.conf: it contains "\\"", which a quoted smtpd.conf string cannot carry',
     ],
     [
       "a smarthost port that is no port",
@@ -152,17 +156,20 @@ describe("renderCredentials", () => {
     [
       "user:x",
       "pw",
-      "recette: smarthost user \"user:x\" cannot go into the smarthost credentials table: it contains a blank or ':', which separate the user from the password",
+      'recette: smarthost user "user:x" cannot go into the smarthost credentials ' +
+        "table: it contains a blank or ':', which separate the user from the password",
     ],
     [
       "us er",
       "pw",
-      "recette: smarthost user \"us er\" cannot go into the smarthost credentials table: it contains a blank or ':', which separate the user from the password",
+      'recette: smarthost user "us er" cannot go into the smarthost credentials ' +
+        "table: it contains a blank or ':', which separate the user from the password",
     ],
     [
       "user\nrelay evil",
       "pw",
-      'recette: smarthost user "user\\nrelay evil" cannot go into the smarthost credentials table: it contains a newline',
+      'recette: smarthost user "user\\nrelay evil" cannot go into ' +
+        "the smarthost credentials table: it contains a newline",
     ],
     ["", "pw", 'recette: smarthost user "" cannot go into the smarthost credentials table: it is empty'],
     [
@@ -178,7 +185,8 @@ describe("renderCredentials", () => {
     [
       "user",
       "SECRET ",
-      "recette: the smarthost password cannot go into the smarthost credentials table: it ends with a blank, which smtpd trims",
+      "recette: the smarthost password cannot go into the smarthost " +
+        "credentials table: it ends with a blank, which smtpd trims",
     ],
     ["user", "", "recette: the smarthost password cannot go into the smarthost credentials table: it is empty"],
   ])("refuses user %j (the password is never printed)", (user, password, message) => {
@@ -252,8 +260,10 @@ describe("opensmtpdWorkload", () => {
     ["no certificate at all", () => "not a certificate", /holds no PEM certificate/],
     [
       "a private key beside the certificate",
-      (ca) =>
-        `${ca}${generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" })}`,
+      (ca) => {
+        const key = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
+        return `${ca}${key.export({ type: "pkcs8", format: "pem" })}`;
+      },
       /holds something besides PEM certificates/,
     ],
     [
@@ -325,7 +335,8 @@ describe("validateOpensmtpdArgs", () => {
     [
       "smarthost without settings",
       { smarthost: undefined },
-      "delivery smarthost needs a smarthost block (host, port, user, password: { secret: key }), or set delivery: direct | mailbox",
+      "delivery smarthost needs a smarthost block (host, port, user, " +
+        "password: { secret: key }), or set delivery: direct | mailbox",
     ],
     ["direct", { delivery: "direct", smarthost: undefined }, undefined],
     ["mailbox", { delivery: "mailbox", smarthost: undefined }, undefined],
@@ -344,7 +355,8 @@ describe("validateOpensmtpdArgs", () => {
     });
     expect(() => new Opensmtpd("bad", args({ target: swarmTarget, smarthost: undefined }))).toThrow(
       new Error(
-        "recette:opensmtpd:Opensmtpd bad: delivery: delivery smarthost needs a smarthost block (host, port, user, password: { secret: key }), or set delivery: direct | mailbox",
+        "recette:opensmtpd:Opensmtpd bad: delivery: delivery smarthost needs a smarthost block " +
+          "(host, port, user, password: { secret: key }), or set delivery: direct | mailbox",
       ),
     );
     await settle();
@@ -354,45 +366,48 @@ describe("validateOpensmtpdArgs", () => {
 });
 
 describe("Opensmtpd on a Swarm target under mocks", () => {
-  it("registers exactly the spool, the config, the credentials secret and the service; the password never shows", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-    const target = new swarm.Target("swarm", {
-      naming: { project: "recette", stack: "test", recipe: "blog" },
-      provider,
-      mesh: true,
-    });
-    const relay = new Opensmtpd(
-      "relay",
-      args({ target, smarthost: { ...smarthost, password: pulumi.secret("s3cr3t-password") } }),
-    );
-    await settle();
-    expect(relay.host).toBe("recette-test-relay");
-    expect(await resolve(relay.serviceName)).toBe("recette-test-relay");
-    const children = registrations.filter((r) => r.parent === "recette:opensmtpd:Opensmtpd::relay");
-    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "docker:index/secret:Secret::relay-smtpd-credentials",
-      "docker:index/service:Service::relay",
-      "docker:index/serviceConfig:ServiceConfig::relay-smtpd.conf",
-      "docker:index/volume:Volume::relay-spool",
-      "random:index/randomId:RandomId::relay-smtpd-credentials-suffix",
-    ]);
-    expect(one(registrations, "docker:index/secret:Secret", "relay-smtpd-credentials").inputs.data).toBe(SECRET);
-    const service = one(registrations, "docker:index/service:Service", "relay").inputs as Record<string, any>;
-    expect(service.taskSpec.containerSpec.env).toEqual({});
-    expect(service.taskSpec.containerSpec.secrets).toHaveLength(1);
-    expect(service.taskSpec.containerSpec.secrets[0]).toMatchObject({
-      fileName: "/run/secrets/smtpd-credentials",
-      fileMode: 0o400,
-    });
-    expect(service.endpointSpec).toEqual({ mode: "vip", ports: [] });
-    const conf = Buffer.from(
-      one(registrations, "docker:index/serviceConfig:ServiceConfig", "relay-smtpd.conf").inputs.data as string,
-      "base64",
-    ).toString("utf8");
-    expect(conf).toContain('table stack_networks { "10.188.129.0/24" }');
-    const all = JSON.stringify(registrations);
-    expect(all).not.toContain("s3cr3t-password");
-    expect(all).not.toContain(Buffer.from("relay apikey-user:s3cr3t-password\n").toString("base64"));
-  });
+  it(
+    "registers exactly the spool, the config, the credentials " + "secret and the service; the password never shows",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
+      const target = new swarm.Target("swarm", {
+        naming: { project: "recette", stack: "test", recipe: "blog" },
+        provider,
+        mesh: true,
+      });
+      const relay = new Opensmtpd(
+        "relay",
+        args({ target, smarthost: { ...smarthost, password: pulumi.secret("s3cr3t-password") } }),
+      );
+      await settle();
+      expect(relay.host).toBe("recette-test-relay");
+      expect(await resolve(relay.serviceName)).toBe("recette-test-relay");
+      const children = registrations.filter((r) => r.parent === "recette:opensmtpd:Opensmtpd::relay");
+      expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+        "docker:index/secret:Secret::relay-smtpd-credentials",
+        "docker:index/service:Service::relay",
+        "docker:index/serviceConfig:ServiceConfig::relay-smtpd.conf",
+        "docker:index/volume:Volume::relay-spool",
+        "random:index/randomId:RandomId::relay-smtpd-credentials-suffix",
+      ]);
+      expect(one(registrations, "docker:index/secret:Secret", "relay-smtpd-credentials").inputs.data).toBe(SECRET);
+      const service = one(registrations, "docker:index/service:Service", "relay").inputs as Record<string, any>;
+      expect(service.taskSpec.containerSpec.env).toEqual({});
+      expect(service.taskSpec.containerSpec.secrets).toHaveLength(1);
+      expect(service.taskSpec.containerSpec.secrets[0]).toMatchObject({
+        fileName: "/run/secrets/smtpd-credentials",
+        fileMode: 0o400,
+      });
+      expect(service.endpointSpec).toEqual({ mode: "vip", ports: [] });
+      const conf = Buffer.from(
+        one(registrations, "docker:index/serviceConfig:ServiceConfig", "relay-smtpd.conf").inputs.data as string,
+        "base64",
+      ).toString("utf8");
+      expect(conf).toContain('table stack_networks { "10.188.129.0/24" }');
+      const all = JSON.stringify(registrations);
+      expect(all).not.toContain("s3cr3t-password");
+      expect(all).not.toContain(Buffer.from("relay apikey-user:s3cr3t-password\n").toString("base64"));
+    },
+  );
 });

@@ -10,7 +10,8 @@ export const validateRelayDelivery = (a: {
         {
           propertyPath: "delivery",
           reason:
-            "delivery smarthost needs a smarthost block (host, port, user, password: { secret: key }), or set delivery: direct | mailbox",
+            "delivery smarthost needs a smarthost block (host, port, user, " +
+            "password: { secret: key }), or set delivery: direct | mailbox",
         },
       ]
     : [];

@@ -30,32 +30,37 @@ describe("Pebble on a Swarm target under mocks", () => {
     );
   });
 
-  it("on hosts reached over SSH, the ready step asks the manager (Swarm knows where the task runs), not this machine", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    const provider = new docker.Provider("docker", { host: "ssh://root@10.0.0.2" });
-    const target = new swarm.Target("swarm", {
-      naming: { project: "recette", stack: "test", recipe: "lab" },
-      provider,
-      mesh: false,
-    });
-    const [manager] = hostNodes({
-      hosts: [{ name: "m1", address: "10.0.0.2", user: "root", port: 22, role: "manager" }],
-      privateKey: "KEY",
-      labels: {},
-    });
-    new Pebble("pebble", { target, image: "r/pebble:2.4", manager: manager! });
-    await settle();
-    expect(byType(registrations, "command:local:Command").map((r) => r.name)).toEqual(["pebble-ca"]);
-    const ready = one(registrations, "command:remote:Command", "pebble-ready");
-    expect(ready.inputs.create).toBe(renderWaitHealthy("recette-test-pebble"));
-    // The manager's connection, carrying its key: recorded as a secret as a whole.
-    expect(ready.inputs.connection).toBe("[secret]");
-  });
+  it(
+    "on hosts reached over SSH, the ready step asks the manager " +
+      "(Swarm knows where the task runs), not this machine",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      const provider = new docker.Provider("docker", { host: "ssh://root@10.0.0.2" });
+      const target = new swarm.Target("swarm", {
+        naming: { project: "recette", stack: "test", recipe: "lab" },
+        provider,
+        mesh: false,
+      });
+      const [manager] = hostNodes({
+        hosts: [{ name: "m1", address: "10.0.0.2", user: "root", port: 22, role: "manager" }],
+        privateKey: "KEY",
+        labels: {},
+      });
+      new Pebble("pebble", { target, image: "r/pebble:2.4", manager: manager! });
+      await settle();
+      expect(byType(registrations, "command:local:Command").map((r) => r.name)).toEqual(["pebble-ca"]);
+      const ready = one(registrations, "command:remote:Command", "pebble-ready");
+      expect(ready.inputs.create).toBe(renderWaitHealthy("recette-test-pebble"));
+      // The manager's connection, carrying its key: recorded as a secret as a whole.
+      expect(ready.inputs.connection).toBe("[secret]");
+    },
+  );
 
   it("the wait names the service and fails after 90 tries of 2 s", () => {
     expect(renderWaitHealthy("recette-test-pebble").split("\n")).toEqual([
       "for _ in $(seq 1 90); do",
-      "  if docker service ps --filter desired-state=running --format '{{.CurrentState}}' recette-test-pebble 2>/dev/null | grep -q '^Running'; then exit 0; fi",
+      "  if docker service ps --filter desired-state=running --format '{{.CurrentState}}' " +
+        "recette-test-pebble 2>/dev/null | grep -q '^Running'; then exit 0; fi",
       "  sleep 2",
       "done",
       "echo 'recette: recette-test-pebble is not healthy after 180 s (see: docker service ps recette-test-pebble)' >&2",

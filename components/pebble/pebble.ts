@@ -64,15 +64,26 @@ export const pebbleWorkload = (a: PebbleArgs): Workload => ({
  * Waits (up to 3 minutes) until a task of the Swarm service is healthy, wherever it runs: run on a
  * manager. A task with a health check stays `Starting` until its container is healthy, then `Running`.
  */
-export const renderWaitHealthy = (service: string): string =>
-  [
+export const renderWaitHealthy = (service: string): string => {
+  const tasks = shellCommand([
+    "docker",
+    "service",
+    "ps",
+    "--filter",
+    "desired-state=running",
+    "--format",
+    "{{.CurrentState}}",
+    service,
+  ]);
+  return [
     "for _ in $(seq 1 90); do",
-    `  if ${shellCommand(["docker", "service", "ps", "--filter", "desired-state=running", "--format", "{{.CurrentState}}", service])} 2>/dev/null | grep -q '^Running'; then exit 0; fi`,
+    `  if ${tasks} 2>/dev/null | grep -q '^Running'; then exit 0; fi`,
     "  sleep 2",
     "done",
     `echo ${shellQuote(`recette: ${service} is not healthy after 180 s (see: docker service ps ${service})`)} >&2`,
     "exit 1",
   ].join("\n");
+};
 
 export class Pebble extends pulumi.ComponentResource {
   readonly directory: string;

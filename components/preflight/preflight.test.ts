@@ -102,29 +102,37 @@ describe("renderPreflightScript", () => {
     ).toBe(probes);
   });
 
-  it("runs for real: an encrypted overlay on this kernel passes exactly when the kernel has ESP (in a network namespace of its own)", () => {
-    const script = renderPreflightScript(checks({ encryptedOverlay: true, routingMesh: "fallback", requiredMiB: 0 }));
-    const r = spawnSync("unshare", ["--net", "bash", "-c", script], { encoding: "utf8" });
-    // The kernel's own answer, when it publishes its configuration (this machine's does).
-    const config = fs.existsSync("/proc/config.gz")
-      ? zlib.gunzipSync(fs.readFileSync("/proc/config.gz")).toString("utf8")
-      : "";
-    const hasEsp = /^CONFIG_INET_ESP=[ym]$/m.test(config);
-    expect(config, "no /proc/config.gz: the test cannot know the kernel's answer").not.toBe("");
-    if (hasEsp) expect(r.status, r.stderr).toBe(0);
-    else expect({ status: r.status, stderr: r.stderr.trim() }).toEqual({ status: 1, stderr: noEspMessage("worker-1") });
-  });
+  it(
+    "runs for real: an encrypted overlay on this kernel passes exactly " +
+      "when the kernel has ESP (in a network namespace of its own)",
+    () => {
+      const script = renderPreflightScript(checks({ encryptedOverlay: true, routingMesh: "fallback", requiredMiB: 0 }));
+      const r = spawnSync("unshare", ["--net", "bash", "-c", script], { encoding: "utf8" });
+      // The kernel's own answer, when it publishes its configuration (this machine's does).
+      const config = fs.existsSync("/proc/config.gz")
+        ? zlib.gunzipSync(fs.readFileSync("/proc/config.gz")).toString("utf8")
+        : "";
+      const hasEsp = /^CONFIG_INET_ESP=[ym]$/m.test(config);
+      expect(config, "no /proc/config.gz: the test cannot know the kernel's answer").not.toBe("");
+      if (hasEsp) expect(r.status, r.stderr).toBe(0);
+      else
+        expect({ status: r.status, stderr: r.stderr.trim() }).toEqual({ status: 1, stderr: noEspMessage("worker-1") });
+    },
+  );
 
   it("checks Docker only for Swarm and the overlay filesystem only for k3s", () => {
     const s = renderPreflightScript(checks({ dockerVersion: "20.10" }));
     expect(s).toContain(
-      'docker_pin=20.10\n[ "$docker_version" != none ] || fail "recette: node $node: no Docker Engine answers (install docker.io $docker_pin; cloud-init does it on Scaleway)"',
+      "docker_pin=20.10\n" +
+        '[ "$docker_version" != none ] || fail "recette: node $node: no ' +
+        'Docker Engine answers (install docker.io $docker_pin; cloud-init does it on Scaleway)"',
     );
     expect(s).not.toContain("grep -qw overlay /proc/filesystems");
     const k = renderPreflightScript(checks({ orchestrator: "k3s" }));
     expect(k).not.toContain("no Docker Engine answers");
     expect(k).toContain(
-      'grep -qw overlay /proc/filesystems || has_module overlay || fail "recette: node $node: no overlay filesystem for containerd"',
+      "grep -qw overlay /proc/filesystems || has_module overlay || " +
+        'fail "recette: node $node: no overlay filesystem for containerd"',
     );
   });
 
@@ -139,16 +147,20 @@ describe("renderPreflightScript", () => {
       ),
     ).toBe(true);
     expect(s).toContain(
-      `[ "$vxlan" = true ] || fail "recette: node $node: the kernel has no VXLAN, which ${vxlanUser} need (boot a kernel with the vxlan module; see docs/kernels.md)"`,
+      '[ "$vxlan" = true ] || fail "recette: node $node: the kernel has no VXLAN, which ' +
+        `${vxlanUser} need (boot a kernel with the vxlan module; see docs/kernels.md)"`,
     );
     expect(s).toContain(
-      '[ "$cgroup" != none ] || fail "recette: node $node: no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"',
+      '[ "$cgroup" != none ] || fail "recette: node $node: no cgroup ' +
+        'filesystem at /sys/fs/cgroup (containers cannot be limited)"',
     );
     expect(s).toContain(
-      '[ "$memory_mib" -ge 901 ] || fail "recette: node $node: $memory_mib MiB of RAM, the capacity model needs 901 MiB',
+      '[ "$memory_mib" -ge 901 ] || fail "recette: node $node: ' +
+        "$memory_mib MiB of RAM, the capacity model needs 901 MiB",
     );
     expect(s.trimEnd().split("\n").pop()).toBe(
-      `printf '{"node":%s,"ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n' '"worker-1"' "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"`,
+      'printf \'{"node":%s,"ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n\' ' +
+        '\'"worker-1"\' "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"',
     );
   });
 });

@@ -39,7 +39,8 @@ export const noIpvsMessage = (node: string) =>
 
 /** The message for an encrypted overlay on a kernel without IPsec ESP. */
 export const noEspMessage = (node: string) =>
-  `recette: node ${node}: the kernel has no IPsec ESP (esp4), so an encrypted overlay cannot carry traffic between nodes: ` +
+  `recette: node ${node}: ` +
+  "the kernel has no IPsec ESP (esp4), so an encrypted overlay cannot carry traffic between nodes: " +
   `Docker creates it anyway and requests across hosts time out. ` +
   `Fix: boot a kernel with esp4 (CONFIG_INET_ESP; see docs/kernels.md), ` +
   `or set orchestrator.encryptOverlay: false where the nodes' private network is trusted.`;
@@ -50,7 +51,8 @@ export const noEspMessage = (node: string) =>
  */
 export const renderEspProbe = (): string[] => [
   "esp=false",
-  "if has_module esp4 || ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x7265 mode transport aead 'rfc4106(gcm(aes))' 0x0000000000000000000000000000000000000000 64 2>/dev/null; then",
+  "if has_module esp4 || ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x7265 mode " +
+    "transport aead 'rfc4106(gcm(aes))' 0x0000000000000000000000000000000000000000 64 2>/dev/null; then",
   "  ip xfrm state del src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x7265 2>/dev/null || true",
   "  esp=true",
   "fi",
@@ -86,18 +88,24 @@ export const renderPreflightScript = (c: PreflightChecks): string => {
     "  ip link del recette-vxchk; vxlan=true",
     "fi",
     "cgroup=none",
-    "if [ -f /sys/fs/cgroup/cgroup.controllers ]; then cgroup=v2; elif [ -d /sys/fs/cgroup/memory ]; then cgroup=v1; fi",
+    "if [ -f /sys/fs/cgroup/cgroup.controllers ]; then cgroup=v2; " +
+      "elif [ -d /sys/fs/cgroup/memory ]; then cgroup=v1; fi",
     "memory_mib=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))",
     "docker_version=none",
-    "if command -v docker >/dev/null 2>&1; then docker_version=$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo none); fi",
-    `[ "$vxlan" = true ] || fail ${node}the kernel has no VXLAN, which ${c.orchestrator === "swarm" ? "Swarm overlay networks" : "flannel"} need (boot a kernel with the vxlan module; see docs/kernels.md)"`,
+    "if command -v docker >/dev/null 2>&1; then docker_version=$(docker " +
+      "version --format '{{.Server.Version}}' 2>/dev/null || echo none); fi",
+    `[ "$vxlan" = true ] || fail ${node}the kernel has no VXLAN, which ` +
+      `${c.orchestrator === "swarm" ? "Swarm overlay networks" : "flannel"} ` +
+      'need (boot a kernel with the vxlan module; see docs/kernels.md)"',
     `[ "$cgroup" != none ] || fail ${node}no cgroup filesystem at /sys/fs/cgroup (containers cannot be limited)"`,
-    `[ "$memory_mib" -ge ${required} ] || fail ${node}$memory_mib MiB of RAM, the capacity model needs ${required} MiB (use a larger node type or fewer apps; see recette explain)"`,
+    `[ "$memory_mib" -ge ${required} ] || fail ${node}$memory_mib MiB of RAM, the capacity model needs ` +
+      `${required} MiB (use a larger node type or fewer apps; see recette explain)"`,
   ];
   if (c.orchestrator === "swarm") {
     if (c.dockerVersion) lines.push(shellAssign("docker_pin", c.dockerVersion));
     lines.push(
-      `[ "$docker_version" != none ] || fail ${node}no Docker Engine answers (install docker.io${c.dockerVersion ? " $docker_pin" : ""}; cloud-init does it on Scaleway)"`,
+      `[ "$docker_version" != none ] || fail ${node}no Docker Engine answers (install docker.io` +
+        `${c.dockerVersion ? " $docker_pin" : ""}; cloud-init does it on Scaleway)"`,
     );
     if (c.routingMesh === "required")
       lines.push(`[ "$ipvs" = true ] || fail ${shellQuote(noIpvsMessage(c.node), "node name")}`);
@@ -110,7 +118,9 @@ export const renderPreflightScript = (c: PreflightChecks): string => {
   }
   // The node name is a JSON string literal passed as printf's argument: never part of the format.
   lines.push(
-    `printf '{"node":%s,"ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n' ${shellQuote(JSON.stringify(c.node), "node name")} "$ipvs" "$vxlan" "$cgroup" "$memory_mib" "$docker_version"`,
+    'printf \'{"node":%s,"ipvs":%s,"vxlan":%s,"cgroup":"%s","memoryMiB":%s,"docker":"%s"}\\n\' ' +
+      `${shellQuote(JSON.stringify(c.node), "node name")} "$ipvs" "$vxlan" "$cgroup" ` +
+      '"$memory_mib" "$docker_version"',
   );
   return `${lines.join("\n")}\n`;
 };

@@ -18,7 +18,8 @@ export const renderBootstrapScript = (a: CloudInitArgs): string => {
     "# recette node bootstrap (cloud-init runcmd). Idempotent: safe to run again.",
     "set -euo pipefail",
     "export DEBIAN_FRONTEND=noninteractive",
-    'while read -r module; do modprobe "$module" || echo "recette: module $module unavailable" >&2; done < /etc/modules-load.d/recette.conf',
+    'while read -r module; do modprobe "$module" || echo "recette: module ' +
+      '$module unavailable" >&2; done < /etc/modules-load.d/recette.conf',
     "sysctl --system >/dev/null",
     "systemctl reload ssh || systemctl restart ssh",
     "systemctl enable --now unattended-upgrades",
@@ -29,8 +30,10 @@ export const renderBootstrapScript = (a: CloudInitArgs): string => {
     lines.push(
       "apt-get update",
       shellAssign("docker_pin", pin),
-      `version=$(apt-cache madison docker.io | docker_pin="$docker_pin" awk 'index($3, ENVIRON["docker_pin"]) == 1 {print $3; exit}')`,
-      `if [ -z "$version" ]; then ${shellCommand(["echo", `recette: docker.io ${pin} is not in the archive`])} >&2; exit 1; fi`,
+      'version=$(apt-cache madison docker.io | docker_pin="$docker_pin" ' +
+        "awk 'index($3, ENVIRON[\"docker_pin\"]) == 1 {print $3; exit}')",
+      'if [ -z "$version" ]; then ' +
+        `${shellCommand(["echo", `recette: docker.io ${pin} is not in the archive`])} >&2; exit 1; fi`,
       'apt-get install -y --no-install-recommends "docker.io=$version"',
       "apt-mark hold docker.io",
       "systemctl enable --now docker",
@@ -40,6 +43,9 @@ export const renderBootstrapScript = (a: CloudInitArgs): string => {
   }
   return `${lines.join("\n")}\n`;
 };
+
+/** Docker's daemon.json on Swarm nodes: container logs rotated at 3 files of 10 MB. */
+const DOCKER_DAEMON_JSON = { "log-driver": "json-file", "log-opts": { "max-size": "10m", "max-file": "3" } };
 
 /** The #cloud-config document for a Scaleway node. */
 export const renderCloudInit = (a: CloudInitArgs): string => {
@@ -72,7 +78,7 @@ export const renderCloudInit = (a: CloudInitArgs): string => {
             {
               path: "/etc/docker/daemon.json",
               permissions: "0644",
-              content: `${JSON.stringify({ "log-driver": "json-file", "log-opts": { "max-size": "10m", "max-file": "3" } }, null, 2)}\n`,
+              content: `${JSON.stringify(DOCKER_DAEMON_JSON, null, 2)}\n`,
             },
           ]
         : []),

@@ -26,7 +26,9 @@ export interface FleetArgs {
   sshPrivateKey: pulumi.Input<string>;
   /** CIDR allowed on port 22. Defaults to 0.0.0.0/0. */
   sshAllowFrom?: string;
-  /** k3s: CIDRs allowed to reach the Kubernetes API (6443) on public addresses. Defaults to none (private network only). */
+  /**
+   * k3s: CIDRs allowed to reach the Kubernetes API (6443) on public addresses. Defaults to none (private network only).
+   */
   apiAllowFrom?: string[];
   labels: Record<string, Record<string, string>>;
 }

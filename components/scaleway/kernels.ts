@@ -32,7 +32,9 @@ export const KERNELS: readonly KernelEntry[] = [
     boot: { bootType: "local", image: "debian_bookworm" },
     features: { ipvs: true, vxlan: true },
     status: "good",
-    note: "Boots Debian 12's own kernel (6.1, ip_vs and vxlan modules built in the distribution kernel); the preflight proves it on each node.",
+    note:
+      "Boots Debian 12's own kernel (6.1, ip_vs and vxlan modules built " +
+      "in the distribution kernel); the preflight proves it on each node.",
   },
   {
     key: "debian-bullseye",
@@ -46,14 +48,18 @@ export const KERNELS: readonly KernelEntry[] = [
     boot: { bootType: "bootscript", bootscript: "x86_64 mainline 4.14.23 rev1" },
     features: { ipvs: true, vxlan: true },
     status: "retired",
-    note: "Known good for Swarm in 2018 (published ports answered), but Scaleway retired bootscripts: use `default` (bootType local).",
+    note:
+      "Known good for Swarm in 2018 (published ports answered), but " +
+      "Scaleway retired bootscripts: use `default` (bootType local).",
   },
   {
     key: "x86_64 4.10.8 std #1",
     boot: { bootType: "bootscript", bootscript: "x86_64 4.10.8 std #1" },
     features: { ipvs: false, vxlan: true },
     status: "bad",
-    note: "Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work.",
+    note:
+      "Swarm services converge but published ports refuse connections: " +
+      "the kernel has no IPVS, so the routing mesh cannot work.",
   },
   {
     key: "x86_64 4.10.8 docker #1",
@@ -72,16 +78,25 @@ export const kernelKeys = (): string[] => KERNELS.map((k) => k.key);
 export const validateKernel = (key: string, orchestrator: "swarm" | "k3s"): string | undefined => {
   const entry = findKernel(key);
   if (!entry) {
-    return `${JSON.stringify(key)} is not in the kernel catalogue (known: ${kernelKeys().join(", ")}; see docs/kernels.md)`;
+    return (
+      `${JSON.stringify(key)} is not in the kernel catalogue ` +
+      `(known: ${kernelKeys().join(", ")}; see docs/kernels.md)`
+    );
   }
   if (entry.status === "bad" && orchestrator === "swarm") {
-    return `${JSON.stringify(key)} is known bad for Swarm: ${entry.note.replace(/\.$/, "")} (use kernel: default, which boots the image's own kernel)`;
+    return (
+      `${JSON.stringify(key)} is known bad for Swarm: ${entry.note.replace(/\.$/, "")} ` +
+      "(use kernel: default, which boots the image's own kernel)"
+    );
   }
   if (entry.status === "retired" || entry.boot.bootType === "bootscript") {
     return `${JSON.stringify(key)} is a retired Scaleway bootscript: ${entry.note.replace(/\.$/, "")}`;
   }
   if (!entry.features.vxlan) {
-    return `${JSON.stringify(key)} has no VXLAN, which ${orchestrator === "swarm" ? "overlay networks" : "flannel"} need (use kernel: default)`;
+    return (
+      `${JSON.stringify(key)} has no VXLAN, which ` +
+      `${orchestrator === "swarm" ? "overlay networks" : "flannel"} need (use kernel: default)`
+    );
   }
   return undefined;
 };

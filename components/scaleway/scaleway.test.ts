@@ -20,7 +20,8 @@ import { byType, resolve } from "../../test/registrations";
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 
 const RETIRED =
-  '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 (published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)';
+  '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 ' +
+  "(published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)";
 
 describe("validateKernel", () => {
   it("the table below covers the whole catalogue", () => {
@@ -43,27 +44,34 @@ describe("validateKernel", () => {
     [
       "x86_64 4.10.8 std #1",
       "swarm",
-      '"x86_64 4.10.8 std #1" is known bad for Swarm: Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work (use kernel: default, which boots the image\'s own kernel)',
+      '"x86_64 4.10.8 std #1" is known bad for Swarm: Swarm services converge but ' +
+        "published ports refuse connections: the kernel has no IPVS, so the routing " +
+        "mesh cannot work (use kernel: default, which boots the image's own kernel)",
     ],
     [
       "x86_64 4.10.8 std #1",
       "k3s",
-      '"x86_64 4.10.8 std #1" is a retired Scaleway bootscript: Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work',
+      '"x86_64 4.10.8 std #1" is a retired Scaleway bootscript: Swarm services converge but ' +
+        "published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work",
     ],
     [
       "x86_64 4.10.8 docker #1",
       "swarm",
-      '"x86_64 4.10.8 docker #1" is known bad for Swarm: Despite its name, published Swarm ports refuse connections on it: no IPVS for the routing mesh (use kernel: default, which boots the image\'s own kernel)',
+      '"x86_64 4.10.8 docker #1" is known bad for Swarm: Despite its name, ' +
+        "published Swarm ports refuse connections on it: no IPVS for the " +
+        "routing mesh (use kernel: default, which boots the image's own kernel)",
     ],
     [
       "x86_64 4.10.8 docker #1",
       "k3s",
-      '"x86_64 4.10.8 docker #1" is a retired Scaleway bootscript: Despite its name, published Swarm ports refuse connections on it: no IPVS for the routing mesh',
+      '"x86_64 4.10.8 docker #1" is a retired Scaleway bootscript: Despite its name, ' +
+        "published Swarm ports refuse connections on it: no IPVS for the routing mesh",
     ],
     [
       "x86_64 5.0 custom",
       "swarm",
-      '"x86_64 5.0 custom" is not in the kernel catalogue (known: default, debian-bullseye, x86_64 mainline 4.14.23 rev1, x86_64 4.10.8 std #1, x86_64 4.10.8 docker #1; see docs/kernels.md)',
+      '"x86_64 5.0 custom" is not in the kernel catalogue (known: default, debian-bullseye, x86_64 ' +
+        "mainline 4.14.23 rev1, x86_64 4.10.8 std #1, x86_64 4.10.8 docker #1; see docs/kernels.md)",
     ],
   ])("%s for %s → %s", (key, orchestrator, message) => {
     expect(validateKernel(key, orchestrator)).toBe(message);
@@ -183,7 +191,9 @@ describe("renderCloudInit", () => {
     const { doc: d } = doc("swarm");
     const script = file(d, "/usr/local/sbin/recette-bootstrap")!.content;
     expect(script).toContain(
-      'docker_pin=20.10\nversion=$(apt-cache madison docker.io | docker_pin="$docker_pin" awk \'index($3, ENVIRON["docker_pin"]) == 1 {print $3; exit}\')',
+      "docker_pin=20.10\n" +
+        'version=$(apt-cache madison docker.io | docker_pin="$docker_pin" ' +
+        "awk 'index($3, ENVIRON[\"docker_pin\"]) == 1 {print $3; exit}')",
     );
     expect(script).toContain('apt-get install -y --no-install-recommends "docker.io=$version"');
     expect(script).toContain("apt-mark hold docker.io");
@@ -202,7 +212,8 @@ describe("renderCloudInit", () => {
     const lines = script.split("\n");
     const from = lines.findIndex((l) => l.startsWith("docker_pin="));
     const madison =
-      "apt-cache() { printf ' docker.io | %s | http://deb.debian.org/debian bookworm/main amd64 Packages\\n' 20.10.24+dfsg1-1 24.0.7-1; }";
+      "apt-cache() { printf ' docker.io | %s | http://deb.debian.org/debian " +
+      "bookworm/main amd64 Packages\\n' 20.10.24+dfsg1-1 24.0.7-1; }";
     const body = [madison, ...lines.slice(from, from + 3), 'printf "%s" "$version"'].join("\n");
     return spawnSync("bash", ["-euo", "pipefail", "-c", body], { encoding: "utf8" });
   };
@@ -257,15 +268,19 @@ describe("validateFleetArgs", () => {
     ["debian-bullseye", undefined],
     [
       "nope",
-      '"nope" is not in the kernel catalogue (known: default, debian-bullseye, x86_64 mainline 4.14.23 rev1, x86_64 4.10.8 std #1, x86_64 4.10.8 docker #1; see docs/kernels.md)',
+      '"nope" is not in the kernel catalogue (known: default, debian-bullseye, x86_64 mainline ' +
+        "4.14.23 rev1, x86_64 4.10.8 std #1, x86_64 4.10.8 docker #1; see docs/kernels.md)",
     ],
     [
       "x86_64 mainline 4.14.23 rev1",
-      '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 (published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)',
+      '"x86_64 mainline 4.14.23 rev1" is a retired Scaleway bootscript: Known good for Swarm in 2018 ' +
+        "(published ports answered), but Scaleway retired bootscripts: use `default` (bootType local)",
     ],
     [
       "x86_64 4.10.8 std #1",
-      '"x86_64 4.10.8 std #1" is known bad for Swarm: Swarm services converge but published ports refuse connections: the kernel has no IPVS, so the routing mesh cannot work (use kernel: default, which boots the image\'s own kernel)',
+      '"x86_64 4.10.8 std #1" is known bad for Swarm: Swarm services converge but ' +
+        "published ports refuse connections: the kernel has no IPVS, so the routing " +
+        "mesh cannot work (use kernel: default, which boots the image's own kernel)",
     ],
   ])("kernel %s → %s", (kernel, message) => {
     expect(validateFleetArgs(fleetArgs(kernel === undefined ? {} : { kernel }))).toBe(message);
@@ -429,7 +444,9 @@ describe("Fleet under mocks", () => {
     const { registrations, settle } = installRecorder("recette", "test");
     expect(() => new Fleet("bad", fleetArgs({ kernel: "x86_64 4.10.8 docker #1" }))).toThrow(
       new Error(
-        'recette:scaleway:Fleet bad: "x86_64 4.10.8 docker #1" is known bad for Swarm: Despite its name, published Swarm ports refuse connections on it: no IPVS for the routing mesh (use kernel: default, which boots the image\'s own kernel)',
+        'recette:scaleway:Fleet bad: "x86_64 4.10.8 docker #1" is known bad for Swarm: ' +
+          "Despite its name, published Swarm ports refuse connections on it: no IPVS for " +
+          "the routing mesh (use kernel: default, which boots the image's own kernel)",
       ),
     );
     await settle();

@@ -162,7 +162,8 @@ describe("verifyArchiveStream", () => {
     [
       "checksum mismatch",
       replacing("volumes/blog-data/articles/my post.xml", { body: "HELLO" }),
-      `"volumes/blog-data/articles/my post.xml": sha256 ${sha("HELLO")} where the manifest lists ${sha("hello")} (the archive is corrupt)`,
+      `"volumes/blog-data/articles/my post.xml": sha256 ${sha("HELLO")} ` +
+        `where the manifest lists ${sha("hello")} (the archive is corrupt)`,
     ],
     [
       "size mismatch",
@@ -223,7 +224,8 @@ describe("verifyArchiveStream", () => {
     [
       "device file",
       replacing("volumes/blog-data/articles/my post.xml", { type: "CharacterDevice" }),
-      '"volumes/blog-data/articles/my post.xml": a character device (recette backups hold files, directories and symlinks)',
+      '"volumes/blog-data/articles/my post.xml": a character device ' +
+        "(recette backups hold files, directories and symlinks)",
     ],
     [
       "FIFO",
@@ -239,7 +241,8 @@ describe("verifyArchiveStream", () => {
     [
       "work directory",
       [...GOOD, { path: "volumes/blog-data/.recette-previous-1/x", body: "x" }],
-      '"volumes/blog-data/.recette-previous-1/x": a restore\'s work directory (a restore did not finish: inspect and remove it)',
+      '"volumes/blog-data/.recette-previous-1/x": a restore\'s work ' +
+        "directory (a restore did not finish: inspect and remove it)",
     ],
     [
       "no root for a volume",

@@ -33,7 +33,8 @@ export const checkOutput = (file: string, force: boolean): void => {
   if (!st.isFile()) throw new Refused(`${file} exists and is not a regular file: give a new file name`);
   if (!force)
     throw new Refused(
-      `${file} exists: pass --force to replace it (the new backup is written beside it and renamed over it only when complete)`,
+      `${file} exists: pass --force to replace it (the new backup ` +
+        "is written beside it and renamed over it only when complete)",
     );
 };
 

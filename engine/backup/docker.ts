@@ -206,7 +206,9 @@ const checkPlacement = async (engine: Engine, manager: Engine, prefix: string, w
       if (elsewhere.length) {
         const node = (n: SwarmNode) => `${n.name} (node ${n.id.slice(0, 12) || "outside the Swarm"})`;
         throw new Refused(
-          `service ${s.name} runs on ${elsewhere.map(node).join(", ")}, but --host reaches ${node(here)}: its volume there is not the one the service uses. Pass --host ssh://<user>@<that node's address> and --manager ${engineName(manager)}`,
+          `service ${s.name} runs on ${elsewhere.map(node).join(", ")}, but --host ` +
+            `reaches ${node(here)}: its volume there is not the one the service uses. Pass ` +
+            `--host ssh://<user>@<that node's address> and --manager ${engineName(manager)}`,
         );
       }
     }
@@ -234,7 +236,8 @@ const ensureImage = async (e: Engine, image: string): Promise<void> => {
     await docker(e, ["pull", "--quiet", image]);
   } catch (err) {
     throw new Refused(
-      `the helper image ${image} is not on ${engineName(e)} and pulling it failed (${(err as Error).message.trim().split("\n").pop()}): push it with scripts/build-images --push, ${fix}`,
+      `the helper image ${image} is not on ${engineName(e)} and pulling it failed ` +
+        `(${(err as Error).message.trim().split("\n").pop()}): push it with scripts/build-images --push, ${fix}`,
     );
   }
 };

@@ -13,7 +13,9 @@ fs.writeFileSync(
   path.join(dir, "kubectl"),
   `#!/bin/bash
 (IFS='|'; echo "$*") >> ${JSON.stringify(log)}
-for a in "$@"; do case "$a" in persistentvolumeclaims|pods|deployments) cat ${JSON.stringify(answers)}/"$a".json; exit 0 ;; esac; done
+for a in "$@"; do
+  case "$a" in persistentvolumeclaims|pods|deployments) cat ${JSON.stringify(answers)}/"$a".json; exit 0 ;; esac
+done
 exit 0
 `,
   { mode: 0o755 },
@@ -33,73 +35,86 @@ const calls = () =>
 const argv = (s: string) => s.split(" ");
 
 describe("the Kubernetes site of recette backup and restore", () => {
-  it("finds the stack's kept claims by their labels, in the stack's namespace, and ignores a claim outside its prefix", async () => {
-    fs.rmSync(log, { force: true });
-    answer("persistentvolumeclaims", [
-      {
-        metadata: { name: "recette-prod-blog-data", labels: { "recette.workload": "blog", "recette.recipe": "blog" } },
-      },
-      {
-        metadata: {
-          name: "recette-prod-traefik-acme",
-          labels: { "recette.workload": "traefik", "recette.recipe": "blog" },
+  it(
+    "finds the stack's kept claims by their labels, in the " +
+      "stack's namespace, and ignores a claim outside its prefix",
+    async () => {
+      fs.rmSync(log, { force: true });
+      answer("persistentvolumeclaims", [
+        {
+          metadata: {
+            name: "recette-prod-blog-data",
+            labels: { "recette.workload": "blog", "recette.recipe": "blog" },
+          },
         },
-      },
-      { metadata: { name: "elsewhere-blog-data", labels: { "recette.workload": "blog", "recette.recipe": "blog" } } },
-    ]);
-    expect(await kubeSite(cluster).volumes("recette-prod", ["blog"])).toEqual([
-      { name: "recette-prod-blog-data", logical: "blog-data", workload: "blog", recipe: "blog" },
-    ]);
-    expect(calls()).toEqual([
-      argv(
-        "--kubeconfig /tmp/kc --namespace recette-prod get persistentvolumeclaims --selector recette.stack=recette-prod,recette.keep=true --output json",
-      ),
-    ]);
-  });
+        {
+          metadata: {
+            name: "recette-prod-traefik-acme",
+            labels: { "recette.workload": "traefik", "recette.recipe": "blog" },
+          },
+        },
+        { metadata: { name: "elsewhere-blog-data", labels: { "recette.workload": "blog", "recette.recipe": "blog" } } },
+      ]);
+      expect(await kubeSite(cluster).volumes("recette-prod", ["blog"])).toEqual([
+        { name: "recette-prod-blog-data", logical: "blog-data", workload: "blog", recipe: "blog" },
+      ]);
+      expect(calls()).toEqual([
+        argv(
+          "--kubeconfig /tmp/kc --namespace recette-prod get persistentvolumeclaims " +
+            "--selector recette.stack=recette-prod,recette.keep=true --output json",
+        ),
+      ]);
+    },
+  );
 
-  it("says who mounts a claim: the stack's Deployment by its selector, a foreign pod without one; finished pods do not count", async () => {
-    answer("deployments", [
-      {
-        metadata: { name: "recette-prod-blog" },
-        spec: { replicas: 1, selector: { matchLabels: { "app.kubernetes.io/instance": "recette-prod-blog" } } },
-      },
-    ]);
-    const claim = (name: string) => ({ volumes: [{ name: "d", persistentVolumeClaim: { claimName: name } }] });
-    answer("pods", [
-      {
-        metadata: { name: "recette-prod-blog-7d9-x", labels: { "app.kubernetes.io/instance": "recette-prod-blog" } },
-        spec: claim("recette-prod-blog-data"),
-        status: { phase: "Running" },
-      },
-      {
-        metadata: { name: "someone-else", labels: {} },
-        spec: claim("recette-prod-blog-data"),
-        status: { phase: "Running" },
-      },
-      {
-        metadata: { name: "old-job", labels: {} },
-        spec: claim("recette-prod-blog-data"),
-        status: { phase: "Succeeded" },
-      },
-      {
-        metadata: { name: "traefik", labels: {} },
-        spec: claim("recette-prod-traefik-acme"),
-        status: { phase: "Running" },
-      },
-    ]);
-    expect(await kubeSite(cluster).volumeUsers("recette-prod-blog-data")).toEqual([
-      { container: "recette-prod-blog-7d9-x", service: "recette-prod-blog" },
-      { container: "someone-else" },
-    ]);
-    expect(await kubeSite(cluster).workloadServices("recette-prod", "blog")).toEqual([
-      { name: "recette-prod-blog", replicas: 1 },
-    ]);
-    expect(calls().pop()).toEqual(
-      argv(
-        "--kubeconfig /tmp/kc --namespace recette-prod get deployments --selector recette.stack=recette-prod,recette.workload=blog --output json",
-      ),
-    );
-  });
+  it(
+    "says who mounts a claim: the stack's Deployment by its " +
+      "selector, a foreign pod without one; finished pods do not count",
+    async () => {
+      answer("deployments", [
+        {
+          metadata: { name: "recette-prod-blog" },
+          spec: { replicas: 1, selector: { matchLabels: { "app.kubernetes.io/instance": "recette-prod-blog" } } },
+        },
+      ]);
+      const claim = (name: string) => ({ volumes: [{ name: "d", persistentVolumeClaim: { claimName: name } }] });
+      answer("pods", [
+        {
+          metadata: { name: "recette-prod-blog-7d9-x", labels: { "app.kubernetes.io/instance": "recette-prod-blog" } },
+          spec: claim("recette-prod-blog-data"),
+          status: { phase: "Running" },
+        },
+        {
+          metadata: { name: "someone-else", labels: {} },
+          spec: claim("recette-prod-blog-data"),
+          status: { phase: "Running" },
+        },
+        {
+          metadata: { name: "old-job", labels: {} },
+          spec: claim("recette-prod-blog-data"),
+          status: { phase: "Succeeded" },
+        },
+        {
+          metadata: { name: "traefik", labels: {} },
+          spec: claim("recette-prod-traefik-acme"),
+          status: { phase: "Running" },
+        },
+      ]);
+      expect(await kubeSite(cluster).volumeUsers("recette-prod-blog-data")).toEqual([
+        { container: "recette-prod-blog-7d9-x", service: "recette-prod-blog" },
+        { container: "someone-else" },
+      ]);
+      expect(await kubeSite(cluster).workloadServices("recette-prod", "blog")).toEqual([
+        { name: "recette-prod-blog", replicas: 1 },
+      ]);
+      expect(calls().pop()).toEqual(
+        argv(
+          "--kubeconfig /tmp/kc --namespace recette-prod get deployments --selector " +
+            "recette.stack=recette-prod,recette.workload=blog --output json",
+        ),
+      );
+    },
+  );
 
   it("runs the helper as a root pod with no API token, a deadline, the claims read-only for a backup", () => {
     const pod = helperPod(cluster, {
@@ -154,7 +169,8 @@ describe("the Kubernetes site of recette backup and restore", () => {
         "a b; rm -rf /",
       ],
       argv(
-        "--kubeconfig /tmp/kc --namespace recette-prod exec --stdin recette-prod-restore-1 --container helper -- tar --extract",
+        "--kubeconfig /tmp/kc --namespace recette-prod exec --stdin " +
+          "recette-prod-restore-1 --container helper -- tar --extract",
       ),
     ]);
   });

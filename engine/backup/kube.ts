@@ -29,7 +29,10 @@ export class KubectlFailed extends Error {}
 
 const clusterName = (c: Cluster) => `namespace ${c.namespace} of the cluster in ${c.kubeconfig}`;
 
-/** Runs `kubectl --kubeconfig … --namespace … <args>`; rejects with KubectlFailed (the command and its stderr) on a non-zero exit. */
+/**
+ * Runs `kubectl --kubeconfig … --namespace … <args>`; rejects with KubectlFailed (the command and its stderr) on a
+ * non-zero exit.
+ */
 export const kubectl = (c: Cluster, args: string[], opts: RunOptions = {}): Promise<Run> =>
   runCli(c.kubectl, ["--kubeconfig", c.kubeconfig, "--namespace", c.namespace, ...args], opts, {
     start: (x) =>
@@ -121,7 +124,9 @@ export const kubeSite = (c: Cluster): Site => {
           ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`
           : (e as Error).message;
         throw new Refused(
-          `the helper pod ${a.name} (image ${a.image}) did not start in ${clusterName(c)}: ${escapeControls(why)}. Make the image available to the cluster, or pass --helper-image <any image with GNU tar, coreutils and findutils>`,
+          `the helper pod ${a.name} (image ${a.image}) did not start in ${clusterName(c)}: ` +
+            `${escapeControls(why)}. Make the image available to the cluster, or pass ` +
+            "--helper-image <any image with GNU tar, coreutils and findutils>",
         );
       }
       return h;

@@ -77,7 +77,10 @@ export const pathProblem = (p: string): string | undefined => {
   return undefined;
 };
 
-/** Why a symlink is refused: absolute targets and targets that leave the volume would point at the host's or container's files. */
+/**
+ * Why a symlink is refused: absolute targets and targets that leave the volume would point at the host's or container's
+ * files.
+ */
 export const linkProblem = (p: string, target: string): string | undefined => {
   if (target === "" || target.startsWith("/")) return `a symlink to an absolute path (${target})`;
   const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(p), target));

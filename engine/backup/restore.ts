@@ -35,9 +35,15 @@ export const foreignProblem = (
   if (fromStack !== undefined && fromStack !== m.stack)
     return `--from-stack ${fromStack} does not match the archive, which comes from stack ${m.stack}`;
   if (fromStack === undefined && m.stack !== stack)
-    return `the archive comes from stack ${m.stack}, not ${stack} (to restore another stack's data here, say so: --from-stack ${m.stack})`;
+    return (
+      `the archive comes from stack ${m.stack}, not ${stack} ` +
+      `(to restore another stack's data here, say so: --from-stack ${m.stack})`
+    );
   if (fromStack === undefined && m.recipe !== recipe)
-    return `the archive comes from recipe ${m.recipe}, but stack ${stack} runs recipe ${recipe} (to restore it anyway: --from-stack ${m.stack})`;
+    return (
+      `the archive comes from recipe ${m.recipe}, but stack ${stack} runs ` +
+      `recipe ${recipe} (to restore it anyway: --from-stack ${m.stack})`
+    );
   return undefined;
 };
 
@@ -47,7 +53,8 @@ const mapVolumes = (m: Manifest, have: StackVolume[]): StackVolume[] =>
     const target = have.find((t) => t.workload === v.workload && t.logical === v.logical);
     if (!target)
       throw new Refused(
-        `the stack has no volume ${v.logical} of workload ${v.workload} to restore into (deploy the stack first: pulumi up)`,
+        `the stack has no volume ${v.logical} of workload ${v.workload} ` +
+          "to restore into (deploy the stack first: pulumi up)",
       );
     return target;
   });
@@ -86,11 +93,13 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
     for (const u of await site.volumeUsers(t.name)) {
       if (!u.service || !services.has(u.service))
         throw new Refused(
-          `volume ${t.name} is in use by container ${u.container}, which is not a service of stack ${o.place.stack}: stop it, then restore`,
+          `volume ${t.name} is in use by container ${u.container}, which is ` +
+            `not a service of stack ${o.place.stack}: stop it, then restore`,
         );
       if (!o.stop)
         throw new Refused(
-          `volume ${t.name} is in use by service ${u.service}: pass --stop to scale it to 0 for the swap and back afterwards (the data is staged and verified first, while it runs)`,
+          `volume ${t.name} is in use by service ${u.service}: pass --stop to scale it to 0 for ` +
+            "the swap and back afterwards (the data is staged and verified first, while it runs)",
         );
     }
   }
@@ -138,7 +147,8 @@ export const restoreStack = async (o: RestoreOptions): Promise<Manifest> => {
         throw new Refused(`the copy staged in volume ${t.name} does not match the archive: ${bad}; nothing swapped`);
     }
     o.log(
-      `staged and verified ${manifest.files.filter((e) => e.type === "file").length} files in ${targets.length} volume(s)`,
+      `staged and verified ${manifest.files.filter((e) => e.type === "file").length} ` +
+        `files in ${targets.length} volume(s)`,
     );
 
     // 4. Swap, with the stack's services using the volumes scaled to 0 when --stop says so.

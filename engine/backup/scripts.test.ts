@@ -83,24 +83,27 @@ describe("the helper's scripts", () => {
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
   });
 
-  it("SWAP then ROLLBACK on a real directory: the swap is renames only, the rollback gives back the previous data", () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "recette-swap-"));
-    fs.writeFileSync(path.join(root, "old file"), "old");
-    fs.mkdirSync(path.join(root, ".recette-restore-1"));
-    fs.writeFileSync(path.join(root, ".recette-restore-1", "new file"), "new");
-    const me = `${process.getuid!()}:${process.getgid!()}`;
-    const run = (s: string, mode: string) =>
-      spawnSync("bash", ["-c", s, "bash", root, ".recette-restore-1", ".recette-previous-1", me, mode], {
-        encoding: "utf8",
-      });
-    expect(run(SWAP, "750").status).toBe(0);
-    expect(fs.readdirSync(root).sort()).toEqual([".recette-previous-1", "new file"]);
-    expect(fs.statSync(root).mode & 0o777).toBe(0o750);
-    expect(run(ROLLBACK, "700").status).toBe(0);
-    expect(fs.readdirSync(root).sort()).toEqual([".recette-restore-1", "old file"]);
-    expect(fs.readdirSync(path.join(root, ".recette-restore-1"))).toEqual(["new file"]);
-    expect(fs.statSync(root).mode & 0o777).toBe(0o700);
-  });
+  it(
+    "SWAP then ROLLBACK on a real directory: the swap is " + "renames only, the rollback gives back the previous data",
+    () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "recette-swap-"));
+      fs.writeFileSync(path.join(root, "old file"), "old");
+      fs.mkdirSync(path.join(root, ".recette-restore-1"));
+      fs.writeFileSync(path.join(root, ".recette-restore-1", "new file"), "new");
+      const me = `${process.getuid!()}:${process.getgid!()}`;
+      const run = (s: string, mode: string) =>
+        spawnSync("bash", ["-c", s, "bash", root, ".recette-restore-1", ".recette-previous-1", me, mode], {
+          encoding: "utf8",
+        });
+      expect(run(SWAP, "750").status).toBe(0);
+      expect(fs.readdirSync(root).sort()).toEqual([".recette-previous-1", "new file"]);
+      expect(fs.statSync(root).mode & 0o777).toBe(0o750);
+      expect(run(ROLLBACK, "700").status).toBe(0);
+      expect(fs.readdirSync(root).sort()).toEqual([".recette-restore-1", "old file"]);
+      expect(fs.readdirSync(path.join(root, ".recette-restore-1"))).toEqual(["new file"]);
+      expect(fs.statSync(root).mode & 0o777).toBe(0o700);
+    },
+  );
 });
 
 describe("namesRegistry (a helper image that names a registry is pulled when missing)", () => {

@@ -33,7 +33,9 @@ export const TAR_ARGS = [
 ];
 
 /** Leftover work directories of a restore that did not finish. */
-export const LEFTOVERS = `set -eu; cd "$1"; find . -mindepth 1 -maxdepth 1 \\( -name '.recette-restore-*' -o -name '.recette-previous-*' \\) -printf '%P\\n'`;
+export const LEFTOVERS =
+  'set -eu; cd "$1"; find . -mindepth 1 -maxdepth 1 \\( -name ' +
+  "'.recette-restore-*' -o -name '.recette-previous-*' \\) -printf '%P\\n'";
 
 /** Restore's staging: extract one volume of the archive (stdin) into a new directory inside that volume. */
 export const extractArgs = (root: string, stage: string, logical: string) => [

@@ -107,7 +107,10 @@ export class Refused extends Error {}
 /** The helper's own commands, run through its site. */
 export const exec = (h: Helper, argv: string[], opts: RunOptions = {}) => h.site.exec(h, argv, opts);
 
-/** The stack's volumes found by their labels, keeping only names under the stack's prefix (a stray label cannot pull in someone else's volume). */
+/**
+ * The stack's volumes found by their labels, keeping only names under the stack's prefix (a stray label cannot pull in
+ * someone else's volume).
+ */
 export const ownVolumes = (
   prefix: string,
   workloads: string[],

@@ -45,7 +45,10 @@ export const stackVolumes = async (p: Place, workloads: string[]): Promise<Stack
   for (const w of workloads) {
     if (!volumes.some((v) => v.workload === w)) {
       throw new Refused(
-        `no kept volume of workload ${w} on ${p.site.name} (looked for labels recette.stack=${p.prefix}, recette.workload=${w}, recette.keep=true): is stack ${p.stack} deployed here? ${p.elsewhere(w)}`.trimEnd(),
+        (
+          `no kept volume of workload ${w} on ${p.site.name} (looked for labels recette.stack=${p.prefix}, ` +
+          `recette.workload=${w}, recette.keep=true): is stack ${p.stack} deployed here? ${p.elsewhere(w)}`
+        ).trimEnd(),
       );
     }
   }
@@ -57,7 +60,8 @@ export const checkNoLeftovers = async (h: Helper, root: string, volume: string):
   const left = (await exec(h, ["bash", "-c", LEFTOVERS, "bash", root])).stdout.toString().split("\n").filter(Boolean);
   if (left.length) {
     throw new Refused(
-      `volume ${volume} holds ${left.join(", ")}: a restore did not finish. Inspect it (the previous data is in .recette-previous-*), move back what you need, remove both, then run again`,
+      `volume ${volume} holds ${left.join(", ")}: a restore did not finish. Inspect it (the previous ` +
+        "data is in .recette-previous-*), move back what you need, remove both, then run again",
     );
   }
 };

@@ -13,7 +13,10 @@ export const describeVolumes = (m: Manifest): string =>
   m.volumes
     .map((v) => {
       const files = m.files.filter((e) => e.volume === v.logical && e.type === "file");
-      return `${v.logical} (${files.length} file${files.length === 1 ? "" : "s"}, ${size(files.reduce((s, e) => s + (e.size ?? 0), 0))})`;
+      return (
+        `${v.logical} (${files.length} file${files.length === 1 ? "" : "s"}, ` +
+        `${size(files.reduce((s, e) => s + (e.size ?? 0), 0))})`
+      );
     })
     .join(", ");
 
@@ -47,7 +50,8 @@ export const backupCommand = async (
     );
     const sha = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
     io.out(
-      `wrote ${escapeControls(file)}: stack ${m.stack} (recipe ${escapeControls(m.recipe)}), ${describeVolumes(m)}; sha256 ${sha}`,
+      `wrote ${escapeControls(file)}: stack ${m.stack} (recipe ` +
+        `${escapeControls(m.recipe)}), ${describeVolumes(m)}; sha256 ${sha}`,
     );
     return 0;
   } catch (e) {

@@ -49,7 +49,10 @@ export const configProblem = (
   }
   if (key === undefined) return `${action} needs a key, e.g. recette config ${action} blogAdminPassword -s local`;
   if (!KEY.test(key))
-    return `${JSON.stringify(escapeControls(key))} is not a config key (letters, digits, _ . -, optionally after "<namespace>:")`;
+    return (
+      `${JSON.stringify(escapeControls(key))} is not a config key ` +
+      '(letters, digits, _ . -, optionally after "<namespace>:")'
+    );
   if (action !== "set" && value !== undefined) return `${action} takes one key, no value`;
   if (action !== "set" && o.secret) return "--secret goes with set";
   if (action !== "get" && o.json) return "--json goes with ls and get";

@@ -243,7 +243,8 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
       } catch (e) {
         live.stop();
         io.err(
-          `recette drill: stack ${name} could not be removed: ${escapeLines(failureText(name, e, false))} (fix: recette destroy -s ${name})`,
+          `recette drill: stack ${name} could not be removed: ` +
+            `${escapeLines(failureText(name, e, false))} (fix: recette destroy -s ${name})`,
         );
         problems.push(`stack ${name} was not removed`);
       }
@@ -266,10 +267,12 @@ export const drill = async (opts: DrillOptions, io: StackIo): Promise<number> =>
     io.out(`  RPO     ${report.rpoSeconds} s (the backup's age when the drill started)`);
     const p = report.phases;
     io.out(
-      `  RTO     ${report.rtoSeconds} s (from the start to the restored blog answering): backup ${p.backup} s, deploy ${p.deploy} s, restore ${p.restore} s, checks ${p.checks} s`,
+      `  RTO     ${report.rtoSeconds} s (from the start to the restored blog answering): ` +
+        `backup ${p.backup} s, deploy ${p.deploy} s, restore ${p.restore} s, checks ${p.checks} s`,
     );
     io.out(
-      `  blog    ${report.url}: ${report.articles.filter((a) => a.status === 200).length} of ${report.articles.length} articles served, admin login ${report.adminLogin ? "ok" : "refused"}`,
+      `  blog    ${report.url}: ${report.articles.filter((a) => a.status === 200).length} of ` +
+        `${report.articles.length} articles served, admin login ${report.adminLogin ? "ok" : "refused"}`,
     );
     io.out(`  TLS     ${escapeControls(report.certificate)}`);
     for (const p of problems) io.out(`  problem ${escapeControls(p)}`);

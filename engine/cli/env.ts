@@ -23,7 +23,8 @@ import {
 } from "./stack-command";
 
 export const usage =
-  "recette env up|down|ls|gc -s <base> [--name <name>] [--ref <git-ref>] [--ttl <duration>] [--json]   e.g. recette env up -s local --name pr-42";
+  "recette env up|down|ls|gc -s <base> [--name <name>] [--ref <git-ref>] " +
+  "[--ttl <duration>] [--json]   e.g. recette env up -s local --name pr-42";
 
 /** What a preview environment's stack file records (key `preview`): when it was made and until when it lives. */
 export interface PreviewRecord {
@@ -129,7 +130,11 @@ export const capacityProblem = (base: Model, envs: { name: string; model: Model 
   const over = loads.find((l) => l.headroom !== undefined && l.headroom < 0);
   if (!over) return undefined;
   const used = over.node.memoryMiB! - over.headroom!;
-  return `the nodes have no room for ${envs.length} preview environment${envs.length === 1 ? "" : "s"}: node ${over.node.name} would need ${Math.round(used)} MiB of its ${over.node.memoryMiB} MiB (recette explain's figures); remove one first (recette env ls, then recette env down or recette env gc)`;
+  return (
+    `the nodes have no room for ${envs.length} preview environment${envs.length === 1 ? "" : "s"}: node ` +
+    `${over.node.name} would need ${Math.round(used)} MiB of its ${over.node.memoryMiB} MiB (recette ` +
+    "explain's figures); remove one first (recette env ls, then recette env down or recette env gc)"
+  );
 };
 
 /** The recipe at a git ref, written where the environment's stack file names it (relative to the project). */
@@ -162,7 +167,8 @@ const REF = /^[A-Za-z0-9][A-Za-z0-9._/@{}~^-]{0,199}$/;
 export const refProblem = (ref: string): string | undefined =>
   REF.test(ref) && !ref.includes("..") && !ref.includes("@{-")
     ? undefined
-    : `--ref ${JSON.stringify(ref.slice(0, 80))} is not a git branch, tag or commit (letters, digits and . _ / - @ { } ~ ^, not starting with - or containing ..)`;
+    : `--ref ${JSON.stringify(ref.slice(0, 80))} is not a git branch, tag or commit ` +
+      "(letters, digits and . _ / - @ { } ~ ^, not starting with - or containing ..)";
 
 /** Names a preview environment may not take: the drill's scratch stack is <base>-drill. */
 export const RESERVED_NAMES: readonly string[] = ["drill"];
@@ -311,7 +317,8 @@ export const env = async (o: EnvOptions, io: StackIo): Promise<number> => {
     const silent = await awaitUrls(urls, edge.addresses, 180, live.say);
     if (silent.length > 0)
       throw new EnvRefused(
-        `${stack} is deployed, but ${silent.map((x) => `${x.url} (${x.last})`).join(", ")} did not answer within 180 s (see recette status -s ${stack})`,
+        `${stack} is deployed, but ${silent.map((x) => `${x.url} (${x.last})`).join(", ")} ` +
+          `did not answer within 180 s (see recette status -s ${stack})`,
       );
     live.stop();
     if (o.json) io.out(JSON.stringify({ stack: o.stack, environment: stack, urls, ...preview }, null, 2));

@@ -27,7 +27,8 @@ export const history = (opts: StackOptions & { json: boolean }, io: StackIo): nu
   const { entries, skipped } = readHistory(root, opts.stack);
   if (skipped.length > 0)
     io.err(
-      `recette history: ${historyFile(root, opts.stack)}: line${skipped.length > 1 ? "s" : ""} ${skipped.join(", ")} ${skipped.length > 1 ? "are" : "is"} not an update record; skipped`,
+      `recette history: ${historyFile(root, opts.stack)}: line${skipped.length > 1 ? "s" : ""} ` +
+        `${skipped.join(", ")} ${skipped.length > 1 ? "are" : "is"} not an update record; skipped`,
     );
   const newest = [...entries].reverse();
   if (opts.json) {
@@ -36,7 +37,8 @@ export const history = (opts: StackOptions & { json: boolean }, io: StackIo): nu
   }
   if (newest.length === 0) {
     io.err(
-      `recette history: no update of stack ${opts.stack} is recorded here yet (recette up -s ${opts.stack} records one)`,
+      `recette history: no update of stack ${opts.stack} is ` +
+        `recorded here yet (recette up -s ${opts.stack} records one)`,
     );
     return 0;
   }

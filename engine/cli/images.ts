@@ -8,7 +8,8 @@ export const imagesRun: Run = ({ opts }, io) => {
   const registry = String(opts.registry);
   if (!isRegistry(registry)) {
     io.err(
-      `recette images: --registry ${JSON.stringify(registry)} is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000)`,
+      `recette images: --registry ${JSON.stringify(registry)} is not a ` +
+        "registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000)",
     );
     return 2;
   }

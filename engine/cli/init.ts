@@ -165,7 +165,8 @@ export const initProject = (o: InitOptions, io: Io, pack: (destination: string) 
   const cd = path.relative(process.cwd(), dir);
   io.out(`${plan.vendor.file} is the recette release this project runs (package.json depends on it): commit it.`);
   io.out(
-    `to upgrade: copy a newer recette-<version>.tgz into ${VENDOR_DIR}/, then npm install ./${VENDOR_DIR}/recette-<version>.tgz`,
+    `to upgrade: copy a newer recette-<version>.tgz into ${VENDOR_DIR}/, ` +
+      `then npm install ./${VENDOR_DIR}/recette-<version>.tgz`,
   );
   io.out("next:");
   io.out(`  ${cd ? `cd ${escapeControls(cd)} && ` : ""}npm install`);

@@ -44,7 +44,9 @@ export const parseNodeArgs = (
   if (!action || !(ACTIONS as readonly string[]).includes(action))
     return {
       ok: false,
-      message: `${action === undefined ? "which action?" : `unknown action ${JSON.stringify(action)}`} (one of ${ACTIONS.join(", ")})`,
+      message:
+        `${action === undefined ? "which action?" : `unknown action ${JSON.stringify(action)}`} ` +
+        `(one of ${ACTIONS.join(", ")})`,
     };
   if (!node) return { ok: false, message: "which node? (its name in the recipe, e.g. worker-1, or in the cluster)" };
   if (!NODE_NAME.test(node)) return { ok: false, message: `${JSON.stringify(node)} is not a node name` };
@@ -235,7 +237,8 @@ export const node = async (opts: NodeOptions, io: StackIo): Promise<number> => {
         const code = await runOnNode(target!, opts.command, o.env);
         if (code !== 0) {
           io.err(
-            `recette node: the command exited ${code} on ${opts.node}; the node stays drained. Fix it, then: ${bringBack}`,
+            `recette node: the command exited ${code} on ${opts.node}; ` +
+              `the node stays drained. Fix it, then: ${bringBack}`,
           );
           return 1;
         }
@@ -254,7 +257,8 @@ export const node = async (opts: NodeOptions, io: StackIo): Promise<number> => {
       } catch (e) {
         go.stop();
         io.err(
-          `recette node: ${escapeControls((e as Error).message)}; ${n.hostname} may be left paused or drained: ${bringBack}`,
+          `recette node: ${escapeControls((e as Error).message)}; ` +
+            `${n.hostname} may be left paused or drained: ${bringBack}`,
         );
         return 1;
       }

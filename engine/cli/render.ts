@@ -49,7 +49,8 @@ export const renderCommand = async (
     // Warnings (e.g. a secret the stack does not set yet: preview and up will refuse it) never stop a render.
     for (const w of rendered.warnings) io.err(formatProblem(w));
     io.out(
-      `${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`,
+      `${rendered.registrations.length} resources, ${rendered.artifacts.length} files written to ` +
+        `${escapeControls(path.relative(process.cwd(), out) || ".")} (secrets shown as [secret])`,
     );
     return 0;
   } catch (e) {

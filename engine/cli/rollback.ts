@@ -58,10 +58,12 @@ export const rollback = async (opts: RollbackOptions, io: StackIo): Promise<numb
     await s.stack.setConfig(key, { value: JSON.stringify(pin) });
     for (const [service, image] of Object.entries(choice.images))
       live.say(
-        `${service}: ${choice.from.images[service] ?? "(none)"} -> ${image} (update ${choice.to.update} of ${choice.to.time})`,
+        `${service}: ${choice.from.images[service] ?? "(none)"} -> ` +
+          `${image} (update ${choice.to.update} of ${choice.to.time})`,
       );
     live.say(
-      `pinned in ${stackFile(opts.stack)} as ${ROLLBACK_KEY} until the recipe changes (lift it sooner: recette config rm ${ROLLBACK_KEY} -s ${opts.stack}, then recette up -s ${opts.stack})`,
+      `pinned in ${stackFile(opts.stack)} as ${ROLLBACK_KEY} until the recipe changes (lift it ` +
+        `sooner: recette config rm ${ROLLBACK_KEY} -s ${opts.stack}, then recette up -s ${opts.stack})`,
     );
     return deploy(s, { ...opts, refresh: true, kind: { kind: "rollback", to: choice.to.update } }, io, live);
   });
@@ -79,7 +81,8 @@ export const rollbackCommand = async (args: string[], io: StackIo): Promise<numb
   const to = p.values.to;
   if (to !== undefined && !/^[1-9][0-9]{0,8}$/.test(to)) {
     io.err(
-      `recette rollback: --to ${escapeControls(JSON.stringify(to))} is not an update number (see recette history -s ${p.values.stack})\nusage: ${usage}`,
+      `recette rollback: --to ${escapeControls(JSON.stringify(to))} is not an ` +
+        `update number (see recette history -s ${p.values.stack})\nusage: ${usage}`,
     );
     return 2;
   }

@@ -145,7 +145,8 @@ export const refusedBeforeEngine = (command: string, root: string, stack: string
   if (errors === 0) return false;
   for (const p of problems) io.err(formatProblem(p));
   io.err(
-    `recette ${command}: stack ${stack}: ${errors} problem${errors === 1 ? "" : "s"} to fix first (above); nothing was changed`,
+    `recette ${command}: stack ${stack}: ${errors} ` +
+      `problem${errors === 1 ? "" : "s"} to fix first (above); nothing was changed`,
   );
   return true;
 };

@@ -27,13 +27,14 @@ export const readStackInfo = (stack: string, root = projectRootOrHere()): StackI
   const read = readStack(root, stack);
   const recipe = read.config[`${read.project}:recipe`];
   if (recipe === undefined) {
+    const fix = `recette config set recipe recipes/<name>.yaml -s ${stack}`;
     throw new RecipeError([
       {
         file: read.file,
         line: 0,
         col: 0,
         path: `${read.project}:recipe`,
-        message: `is not set: the stack names no recipe (run: recette config set recipe recipes/<name>.yaml -s ${stack})`,
+        message: `is not set: the stack names no recipe (run: ${fix})`,
         severity: "error",
       },
     ]);

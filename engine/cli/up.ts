@@ -139,7 +139,9 @@ export const deploy = async (
   for (const url of urls) io.out(escapeControls(url));
   for (const x of silent)
     io.err(
-      `recette ${opts.kind.kind}: stack ${opts.stack} is deployed, but ${escapeControls(x.url)} did not answer within ${ANSWER_SECONDS} s through its Traefik at ${edge.addresses.join(" or ")} (last: ${escapeControls(x.last)}); see recette status -s ${opts.stack} and recette logs -s ${opts.stack} <app>`,
+      `recette ${opts.kind.kind}: stack ${opts.stack} is deployed, but ${escapeControls(x.url)} ` +
+        `did not answer within ${ANSWER_SECONDS} s through its Traefik at ${edge.addresses.join(" or ")} (last: ` +
+        `${escapeControls(x.last)}); see recette status -s ${opts.stack} and recette logs -s ${opts.stack} <app>`,
     );
   return silent.length > 0 ? 1 : 0;
 };

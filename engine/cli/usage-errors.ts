@@ -86,7 +86,10 @@ export const choiceError = (
   for (const o of def.options ?? []) {
     const v = opts[longName(o.flags)];
     if (o.choices && typeof v === "string" && !o.choices.includes(v))
-      return `recette ${def.name}: --${longName(o.flags)} ${JSON.stringify(v)} is not one of ${o.choices.join(", ")}${usage}`;
+      return (
+        `recette ${def.name}: --${longName(o.flags)} ${JSON.stringify(v)} ` +
+        `is not one of ${o.choices.join(", ")}${usage}`
+      );
   }
   for (const [i, a] of (def.args ?? []).entries()) {
     const v = args[i];

@@ -55,7 +55,9 @@ const stackKubeconfig = (
   const out = spawnSync("pulumi", args, { cwd: projectRootOrHere(), encoding: "utf8" });
   if (out.status !== 0 || !out.stdout.trim()) {
     return {
-      message: `no kubeconfig for stack ${stack}: pass --kubeconfig <file> or set KUBECONFIG (pulumi stack output kubeconfig said: ${escapeControls((out.stderr || out.stdout || "nothing").trim().split("\n").pop()!)})`,
+      message:
+        `no kubeconfig for stack ${stack}: pass --kubeconfig <file> or set KUBECONFIG (pulumi stack output ` +
+        `kubeconfig said: ${escapeControls((out.stderr || out.stdout || "nothing").trim().split("\n").pop()!)})`,
     };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-kubeconfig-"));
@@ -95,7 +97,9 @@ export const resolvePlace = (
     if (v.host || v.manager)
       return {
         code: 2,
-        message: `recette ${command}: stack ${v.stack} runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager`,
+        message:
+          `recette ${command}: stack ${v.stack} runs on k3s: its claims are ` +
+          "reached through the cluster (--kubeconfig), not --host or --manager",
       };
     const kubeconfig = stackKubeconfig(v.stack, v.kubeconfig, orchestrator.localNodes);
     if (typeof kubeconfig !== "string") return { code: 1, message: `recette ${command}: ${kubeconfig.message}` };

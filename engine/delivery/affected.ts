@@ -49,6 +49,9 @@ export const whyAffected = (changed: readonly string[], s: StackFiles): string |
   if (s.recipe && files.includes(s.recipe)) return `its recipe ${s.recipe} changed`;
   const code = files.filter(isCode);
   if (code.length)
-    return `code every stack runs changed: ${code.slice(0, 3).join(", ")}${code.length > 3 ? ` and ${code.length - 3} more` : ""}`;
+    return (
+      "code every stack runs changed: " +
+      `${code.slice(0, 3).join(", ")}${code.length > 3 ? ` and ${code.length - 3} more` : ""}`
+    );
   return undefined;
 };

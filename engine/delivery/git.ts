@@ -13,12 +13,14 @@ export const changedFiles = (root: string, ref: string): string[] => {
   const known = git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
   if (known.status !== 0)
     throw new Error(
-      `--changed-from ${JSON.stringify(ref)}: not a commit git knows here (fix: git fetch the base branch, e.g. git fetch origin main, and pass origin/main)`,
+      `--changed-from ${JSON.stringify(ref)}: not a commit git knows here (fix: ` +
+        "git fetch the base branch, e.g. git fetch origin main, and pass origin/main)",
     );
   const diff = git(root, ["diff", "--name-only", "--no-renames", "--merge-base", known.stdout.trim()]);
   if (diff.status !== 0)
     throw new Error(
-      `git diff --merge-base ${ref}: ${diff.stderr.trim()} (fix: fetch enough history, e.g. actions/checkout with fetch-depth: 0)`,
+      `git diff --merge-base ${ref}: ${diff.stderr.trim()} (fix: fetch ` +
+        "enough history, e.g. actions/checkout with fetch-depth: 0)",
     );
   const untracked = git(root, ["ls-files", "--others", "--exclude-standard"]);
   return [...new Set([...diff.stdout.split("\n"), ...untracked.stdout.split("\n")].filter(Boolean))].sort();

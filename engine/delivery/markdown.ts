@@ -50,7 +50,8 @@ export const renderStackMarkdown = (r: StackReport): string => {
     if (p.changes.length === 0 && !r.failed) lines.push(`No changes (${p.unchanged} unchanged).`);
     else if (p.changes.length > 0) {
       lines.push(
-        `${n.create} to create · ${n.update} to update · ${n.replace} to replace · ${n.delete} to delete · ${p.unchanged} unchanged`,
+        `${n.create} to create · ${n.update} to update · ${n.replace} ` +
+          `to replace · ${n.delete} to delete · ${p.unchanged} unchanged`,
         "",
       );
       lines.push("| Change | Resource | Type | Properties that change |", "|---|---|---|---|");
@@ -60,7 +61,8 @@ export const renderStackMarkdown = (r: StackReport): string => {
     if (lost.length)
       lines.push(
         "",
-        `**Stateful resources replaced or deleted: ${lost.map((c) => markdownCode(c.name)).join(", ")}. Their data does not survive this change.**`,
+        `**Stateful resources replaced or deleted: ${lost.map((c) => markdownCode(c.name)).join(", ")}. ` +
+          "Their data does not survive this change.**",
       );
     lines.push("", "### Policies", "");
     if (p.policyPacks.length === 0) lines.push("No policy pack ran.");
@@ -74,7 +76,8 @@ export const renderStackMarkdown = (r: StackReport): string => {
       const [description = "", ...reported] = v.message.split("\n").map((l) => l.trim());
       const text = reported.filter(Boolean).join(" ") || description;
       lines.push(
-        `- **${markdownText(v.level)}** ${markdownCode(v.policy)}${v.resource ? ` on ${markdownCode(v.resource)}` : ""}: ${markdownText(text)}`,
+        `- **${markdownText(v.level)}** ` +
+          `${markdownCode(v.policy)}${v.resource ? ` on ${markdownCode(v.resource)}` : ""}: ${markdownText(text)}`,
       );
     }
     if (p.errors.length) lines.push("", "### Errors", "", markdownBlock(p.errors.join("\n")));

@@ -21,7 +21,8 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
 /** One problem on one line; user text is escaped so it can neither forge a line nor reach the terminal raw. */
 export const formatProblem = (p: Problem): string =>
   escapeControls(
-    `${p.file}${p.line > 0 ? `:${p.line}:${p.col}` : ""} ${p.severity === "warning" ? "warning: " : ""}${p.path === "" ? "" : `${p.path}: `}${p.message}`,
+    `${p.file}${p.line > 0 ? `:${p.line}:${p.col}` : ""} ` +
+      `${p.severity === "warning" ? "warning: " : ""}${p.path === "" ? "" : `${p.path}: `}${p.message}`,
   );
 
 /** Thrown when a recipe is invalid; carries every problem so all are reported at once. */

@@ -1,13 +1,18 @@
 import type { ErrorCode, YAMLError } from "yaml";
 
-/** What the yaml library's error codes mean, in our words; a function reads its message where one code covers several cases. */
+/**
+ * What the yaml library's error codes mean, in our words; a function reads its message where one code covers several
+ * cases.
+ */
 const WORDS: Partial<Record<ErrorCode, string | ((message: string) => string)>> = {
   BAD_INDENT: (m) =>
     /^Flow sequence/.test(m)
       ? "a [ list is not closed: end it with ] (a list that goes on to the next lines is indented more than its key)"
       : /^Flow map/.test(m)
-        ? "a { mapping is not closed: end it with } (a mapping that goes on to the next lines is indented more than its key)"
-        : "the indentation does not line up: the keys of one mapping start in the same column, and what a key holds is indented more than the key",
+        ? "a { mapping is not closed: end it with } (a mapping that " +
+          "goes on to the next lines is indented more than its key)"
+        : "the indentation does not line up: the keys of one mapping start in " +
+          "the same column, and what a key holds is indented more than the key",
   MISSING_CHAR: (m) =>
     /quote/.test(m)
       ? "a quoted value is not closed: end it with the quote it starts with"

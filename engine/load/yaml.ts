@@ -3,7 +3,9 @@ import { formatPath, type Problem } from "./problem";
 import { codePoint, CONTROL } from "./text";
 import { yamlErrorWords } from "./yaml-words";
 
-/** The only tags a recipe may write explicitly: YAML's core types. Others (!Ref, !!js/function, !!binary) are refused. */
+/**
+ * The only tags a recipe may write explicitly: YAML's core types. Others (!Ref, !!js/function, !!binary) are refused.
+ */
 const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 const MAX_ALIASES = 100;
 
@@ -48,7 +50,8 @@ export const yamlProblems = (
       problems.push(
         at(
           node.range?.[0] ?? 0,
-          `YAML: the tag ${JSON.stringify(node.tag.replace("tag:yaml.org,2002:", "!!"))} is not allowed (recipes hold plain values: remove the tag)`,
+          `YAML: the tag ${JSON.stringify(node.tag.replace("tag:yaml.org,2002:", "!!"))} ` +
+            "is not allowed (recipes hold plain values: remove the tag)",
           pathOf(ancestors, node),
         ),
       );
@@ -60,7 +63,8 @@ export const yamlProblems = (
         problems.push(
           at(
             node.range?.[0] ?? 0,
-            `${isKey ? "the key " : ""}contains the control character ${codePoint(bad[0])} (only printable text, tabs and newlines are allowed)`,
+            `${isKey ? "the key " : ""}contains the control character ` +
+              `${codePoint(bad[0])} (only printable text, tabs and newlines are allowed)`,
             pathOf(ancestors, node),
           ),
         );

@@ -23,12 +23,16 @@ export const ORCHESTRATOR: Record<"swarm" | "k3s-server" | "k3s-agent" | "kubern
   "k3s-agent": {
     mib: 211,
     source: "measured",
-    note: "an agent's processes on the local Kubernetes node: kubelet 97 + kube-proxy 59 + containerd and shims 55 MiB (PSS; upstream v1.34, which k3s bundles in one process)",
+    note:
+      "an agent's processes on the local Kubernetes node: kubelet 97 + kube-proxy 59 + " +
+      "containerd and shims 55 MiB (PSS; upstream v1.34, which k3s bundles in one process)",
   },
   "kubernetes-local": {
     mib: 711,
     source: "measured",
-    note: "the local Kubernetes node (scripts/ensure-kubernetes, upstream v1.34, not k3s): apiserver, etcd, controller-manager, scheduler, kubelet, kube-proxy, containerd (PSS)",
+    note:
+      "the local Kubernetes node (scripts/ensure-kubernetes, upstream v1.34, not k3s): " +
+      "apiserver, etcd, controller-manager, scheduler, kubelet, kube-proxy, containerd (PSS)",
   },
 };
 

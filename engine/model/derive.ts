@@ -27,13 +27,15 @@ const QUALIFIED = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]
 export const hostPrefixProblem = (prefix: string): string | undefined =>
   LABEL.test(prefix)
     ? undefined
-    : `${JSON.stringify(prefix.slice(0, 80))} is not a DNS label (lower-case letters, digits and inner hyphens, at most 63; e.g. drill or pr-42)`;
+    : `${JSON.stringify(prefix.slice(0, 80))} is not a DNS label (lower-case ` +
+      "letters, digits and inner hyphens, at most 63; e.g. drill or pr-42)";
 
 /** Why an edge stack name cannot be used, or undefined: it must be fully qualified, as StackReference takes it. */
 export const edgeStackProblem = (stack: string): string | undefined =>
   QUALIFIED.test(stack)
     ? undefined
-    : `${JSON.stringify(stack.slice(0, 120))} is not a fully qualified stack (expected organization/<project>/<stack>, e.g. organization/recette/local on a file backend)`;
+    : `${JSON.stringify(stack.slice(0, 120))} is not a fully qualified stack (expected ` +
+      "organization/<project>/<stack>, e.g. organization/recette/local on a file backend)";
 
 /** A prefixed host, or the reason it is not a host name (too long). */
 export const prefixedHost = (prefix: string, host: string): { host: string } | { problem: string } => {

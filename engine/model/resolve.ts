@@ -184,7 +184,8 @@ const unknownKeys = (
       if (opts.ownRecipe !== undefined)
         return problem(
           `${values.project}:${k}`,
-          `${recipeFile} does not read this key; stack ${values.stack}'s own recipe, ${opts.ownRecipe}, may (nothing to fix)`,
+          `${recipeFile} does not read this key; stack ${values.stack}'s ` +
+            `own recipe, ${opts.ownRecipe}, may (nothing to fix)`,
           "warning",
         );
       const meant = didYouMean(k, unsetRefs) ?? didYouMean(k, [...read]);

@@ -94,7 +94,9 @@ export const planNode = (node: SwarmNode, nodes: SwarmNode[], services: ServiceF
       const why = s.replicas < 2 ? "1 replica" : `${s.order} updates`;
       downtime.push({
         service: s.name,
-        reason: `${why}: its task stops, then starts on ${homes.map((h) => h.hostname).join(" or ")} (a gap of its start time)`,
+        reason:
+          `${why}: its task stops, then starts on ` +
+          `${homes.map((h) => h.hostname).join(" or ")} (a gap of its start time)`,
       });
     } else {
       moves.push({ service: s.name, replicas: s.replicas, scaledTo: s.replicas + s.tasksOnNode });
@@ -107,8 +109,10 @@ export const planNode = (node: SwarmNode, nodes: SwarmNode[], services: ServiceF
 export const describePlan = (p: NodePlan, kind: "swarm" | "k3s" = "swarm"): string[] => [
   ...p.moves.map((m) =>
     kind === "swarm"
-      ? `${m.service}: ${m.replicas} replicas, start-first: scaled to ${m.scaledTo} while its tasks move off ${p.node.hostname}, then back to ${m.replicas} (no failed request)`
-      : `${m.service}: ${m.replicas} replicas: its pods on ${p.node.hostname} evicted one at a time (its PodDisruptionBudget), the others serving (no failed request)`,
+      ? `${m.service}: ${m.replicas} replicas, start-first: scaled to ${m.scaledTo} while its ` +
+        `tasks move off ${p.node.hostname}, then back to ${m.replicas} (no failed request)`
+      : `${m.service}: ${m.replicas} replicas: its pods on ${p.node.hostname} evicted ` +
+        "one at a time (its PodDisruptionBudget), the others serving (no failed request)",
   ),
   ...p.downtime.map((d) => `${d.service}: DOWNTIME: ${d.reason}`),
   ...(p.moves.length + p.downtime.length === 0 ? [`no service has a task on ${p.node.hostname}`] : []),

@@ -62,7 +62,9 @@ interface ServiceJson {
   };
 }
 
-/** `docker service inspect` of services, with how many of their tasks run on the node (task names: `<service>.<slot>`). */
+/**
+ * `docker service inspect` of services, with how many of their tasks run on the node (task names: `<service>.<slot>`).
+ */
 export const parseServices = (json: string, tasksOnNode: Map<string, number>): ServiceFacts[] =>
   (JSON.parse(json) as ServiceJson[]).map((s) => ({
     name: s.Spec.Name,

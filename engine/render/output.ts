@@ -46,7 +46,8 @@ export const checkRenderTarget = (out: string): { exists: boolean } => {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return { exists: false };
     throw new OutputRefused(
-      `${escapeControls(out)}: cannot be inspected (${(e as NodeJS.ErrnoException).code ?? String(e)}); nothing was written`,
+      `${escapeControls(out)}: cannot be inspected ` +
+        `(${(e as NodeJS.ErrnoException).code ?? String(e)}); nothing was written`,
     );
   }
   const refuse = (why: string) =>
@@ -64,7 +65,8 @@ export const checkRenderTarget = (out: string): { exists: boolean } => {
   const foreign = present.filter((f) => !made.has(f));
   if (foreign.length > 0)
     throw refuse(
-      `holds files recette render did not write (${foreign.slice(0, 3).map(escapeControls).join(", ")}${foreign.length > 3 ? ", …" : ""})`,
+      "holds files recette render did not write " +
+        `(${foreign.slice(0, 3).map(escapeControls).join(", ")}${foreign.length > 3 ? ", …" : ""})`,
     );
   return { exists: true };
 };

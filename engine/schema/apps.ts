@@ -15,7 +15,8 @@ export const PluxmlAdmin = z
       .union([email(), ConfigRef])
       .describe("The administrator's e-mail address (PluXml's lost-password mails go there, through the relay)."),
     password: secret(
-      "The administrator's password, from a stack secret; reaches the container as a secret file, never an environment variable.",
+      "The administrator's password, from a stack secret; reaches " +
+        "the container as a secret file, never an environment variable.",
     ),
   })
   .strict();
@@ -36,7 +37,8 @@ export const Pluxml = z
     title: z
       .union([z.string().min(1).max(200), ConfigRef])
       .describe(
-        "Site title, set when the blog is installed (first start on an empty data/ volume; later changes are made in the admin). Defaults to PluXml.",
+        "Site title, set when the blog is installed (first start on an empty " +
+          "data/ volume; later changes are made in the admin). Defaults to PluXml.",
       )
       .default("PluXml"),
     locale: z
@@ -50,14 +52,17 @@ export const Pluxml = z
     timezone: z
       .enum(PLUXML_TIMEZONES, {
         error: (iss) =>
-          `${show(iss.input)} is not one of PluXml's time zones (e.g. Europe/Paris, Europe/London, US/Eastern; the list is in recipe.schema.json)`,
+          `${show(iss.input)} is not one of PluXml's time zones (e.g. Europe/Paris, ` +
+          "Europe/London, US/Eastern; the list is in recipe.schema.json)",
       })
       .default("Europe/Paris")
       .describe(
-        "Time zone of the blog, one of PluXml's list (core/lib/class.plx.timezones.php). Set at install. Defaults to Europe/Paris (PluXml's own default).",
+        "Time zone of the blog, one of PluXml's list (core/lib/class.plx.timezones.php). " +
+          "Set at install. Defaults to Europe/Paris (PluXml's own default).",
       ),
     admin: PluxmlAdmin.describe(
-      "The administrator account created at install; the blog is installed from these values on its first start, never reinstalled.",
+      "The administrator account created at install; the blog is " +
+        "installed from these values on its first start, never reinstalled.",
     ),
     sampleContent: z
       .boolean()
@@ -80,7 +85,9 @@ export const Smarthost = z
       .union([z.string().min(1), ConfigRef])
       .optional()
       .describe(
-        "PEM of the CA that signed the smarthost's certificate, usually { config: key } (recette config set key < ca.pem), for a provider whose certificate no public CA signed. The relay verifies the smarthost's certificate either way. Defaults to the public CAs only.",
+        "PEM of the CA that signed the smarthost's certificate, usually { config: key } (recette " +
+          "config set key < ca.pem), for a provider whose certificate no public CA signed. The " +
+          "relay verifies the smarthost's certificate either way. Defaults to the public CAs only.",
       ),
   })
   .strict();
@@ -93,13 +100,16 @@ export const Opensmtpd = z
       .enum(["smarthost", "direct", "mailbox"])
       .default("smarthost")
       .describe(
-        "smarthost: through `smarthost` (needed on Scaleway, which blocks outbound SMTP); direct: MX delivery; mailbox: kept in the relay's own Maildir volume (tests, local). Defaults to smarthost.",
+        "smarthost: through `smarthost` (needed on Scaleway, which blocks outbound SMTP); direct: MX " +
+          "delivery; mailbox: kept in the relay's own Maildir volume (tests, local). Defaults to smarthost.",
       ),
     smarthost: Smarthost.optional().describe("Authenticated relay used when delivery is smarthost."),
     domain: hostname()
       .optional()
       .describe(
-        "Host name the relay presents: its SMTP banner and its HELO to the smarthost or the MX (direct delivery needs a name that resolves to the node). Defaults to the relay's service name on the stack network.",
+        "Host name the relay presents: its SMTP banner and its HELO to the " +
+          "smarthost or the MX (direct delivery needs a name that resolves to " +
+          "the node). Defaults to the relay's service name on the stack network.",
       ),
     publish: port()
       .optional()
@@ -120,7 +130,9 @@ export const App = z
     if (kinds.length !== 1) {
       ctx.addIssue({
         code: "custom",
-        message: `each app is exactly one of pluxml | opensmtpd | service (found ${kinds.length === 0 ? "none" : kinds.join(", ")})`,
+        message:
+          "each app is exactly one of pluxml | opensmtpd | service " +
+          `(found ${kinds.length === 0 ? "none" : kinds.join(", ")})`,
       });
     }
   });

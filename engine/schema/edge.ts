@@ -22,7 +22,8 @@ const Acme = z
       .enum(["file"])
       .default("file")
       .describe(
-        "Where certificates live: `file` is acme.json (0600) on a kept volume; it allows one Traefik replica only. Defaults to file.",
+        "Where certificates live: `file` is acme.json (0600) on a kept " +
+          "volume; it allows one Traefik replica only. Defaults to file.",
       ),
   })
   .strict();
@@ -62,7 +63,8 @@ const Traefik = z
       .strict()
       .default({ http: 80, https: 443 })
       .describe(
-        "Ports Traefik publishes on the nodes (host mode, client addresses kept). ACME HTTP-01 needs 80 reachable from the CA.",
+        "Ports Traefik publishes on the nodes (host mode, client " +
+          "addresses kept). ACME HTTP-01 needs 80 reachable from the CA.",
       ),
   })
   .strict();

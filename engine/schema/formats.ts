@@ -14,8 +14,9 @@ const NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
 // A conservative address grammar: what every MTA, smtpd.conf table and Docker env accepts unquoted.
+const MIXED_CASE_LABEL = LABEL.replace(/a-z/g, "A-Za-z");
 const EMAIL = new RegExp(
-  `^(?=.{3,254}$)[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@${LABEL.replace(/a-z/g, "A-Za-z")}(\\.${LABEL.replace(/a-z/g, "A-Za-z")})+$`,
+  `^(?=.{3,254}$)[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@${MIXED_CASE_LABEL}(\\.${MIXED_CASE_LABEL})+$`,
 );
 // Kubernetes label grammar, which Docker labels also accept: [prefix/]name, value of at most 63 chars.
 const LABEL_NAME = "[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?";
@@ -26,16 +27,21 @@ const REF_DOMAIN =
   "([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(\\.([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*(:[0-9]+)?";
 const REF_PATH = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*";
 const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
-const IMAGE = new RegExp(
-  `^(${REF_DOMAIN}/)?${REF_PATH}(/${REF_PATH})*(:${TAG})?(@[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
-);
+const DIGEST = "[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+const IMAGE = new RegExp(`^(${REF_DOMAIN}/)?${REF_PATH}(/${REF_PATH})*(:${TAG})?(@${DIGEST})?$`);
 const VERSION = new RegExp(`^${TAG}$`);
 const POSIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const PATH_SEGMENT = "[A-Za-z0-9._~@+-]+";
 const ABSOLUTE_PATH = new RegExp(`^(/${PATH_SEGMENT})+/?$`);
 const URL_PATH = /^\/([A-Za-z0-9._~-]+\/?)*$/;
-const SSH_PUBLIC_KEY =
-  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [\x20-\x7e]{1,200})?$/;
+const SSH_KEY_TYPE = [
+  "ssh-ed25519",
+  "ssh-rsa",
+  "ecdsa-sha2-nistp(256|384|521)",
+  "sk-ssh-ed25519@openssh\\.com",
+  "sk-ecdsa-sha2-nistp256@openssh\\.com",
+].join("|");
+const SSH_PUBLIC_KEY = new RegExp(`^(${SSH_KEY_TYPE}) [A-Za-z0-9+/]+={0,3}( [\\x20-\\x7e]{1,200})?$`);
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._%+@-]{0,127}$/;
 
 /** The value of `key` in a value that may be a mapping (anything else has none). */
@@ -58,10 +64,16 @@ export const show = (v: unknown): string => {
 export const hostnameProblem = (s: string): string | undefined => {
   if (!HOSTNAME.test(s)) return undefined;
   if (/^[0-9.]+$/.test(s))
-    return `${show(s)} is an IP address, not a host name (routes and certificates need a DNS name such as blog.example.org pointing at the nodes)`;
+    return (
+      `${show(s)} is an IP address, not a host name (routes and certificates ` +
+      "need a DNS name such as blog.example.org pointing at the nodes)"
+    );
   const tld = s.slice(s.lastIndexOf(".") + 1);
   if (/^[0-9]+$/.test(tld))
-    return `${show(s)} ends in the all-numeric label ${show(tld)}, which no top-level domain is (expected e.g. blog.example.org)`;
+    return (
+      `${show(s)} ends in the all-numeric label ${show(tld)}, which ` +
+      "no top-level domain is (expected e.g. blog.example.org)"
+    );
   return undefined;
 };
 
@@ -98,7 +110,8 @@ export const hostname = () =>
 export const name = () =>
   z.string().regex(NAME, {
     error: (iss) =>
-      `${show(iss.input)} is not a valid name (lower-case letters, digits and -, starting with a letter, at most 32 characters; e.g. relay)`,
+      `${show(iss.input)} is not a valid name (lower-case letters, digits ` +
+      "and -, starting with a letter, at most 32 characters; e.g. relay)",
   });
 
 export const email = () =>
@@ -237,13 +250,15 @@ export const httpsUrl = () =>
 export const labelKey = () =>
   z.string().regex(LABEL_KEY, {
     error: (iss) =>
-      `${show(iss.input)} is not a label key (letters, digits, - _ . up to 63 characters, optionally prefixed by a DNS name and /; e.g. disk)`,
+      `${show(iss.input)} is not a label key (letters, digits, - _ . up to ` +
+      "63 characters, optionally prefixed by a DNS name and /; e.g. disk)",
   });
 
 export const labelValue = () =>
   z.string().regex(LABEL_VALUE, {
     error: (iss) =>
-      `${show(iss.input)} is not a label value (letters, digits, - _ . up to 63 characters, starting and ending with a letter or digit; e.g. ssd)`,
+      `${show(iss.input)} is not a label value (letters, digits, - _ . up to ` +
+      "63 characters, starting and ending with a letter or digit; e.g. ssd)",
   });
 
 export const image = () =>
@@ -252,7 +267,8 @@ export const image = () =>
     .max(512, { error: "an image reference is at most 512 characters" })
     .regex(IMAGE, {
       error: (iss) =>
-        `${show(iss.input)} is not an image reference (expected e.g. traefik/whoami:v1.10 or registry.example.org/team/app:1.2)`,
+        `${show(iss.input)} is not an image reference (expected e.g. ` +
+        "traefik/whoami:v1.10 or registry.example.org/team/app:1.2)",
     });
 
 const REGISTRY = new RegExp(`^${REF_DOMAIN}(/${REF_PATH})*$`);
@@ -270,7 +286,8 @@ export const version = () =>
 export const posixUser = () =>
   z.string().regex(POSIX_USER, {
     error: (iss) =>
-      `${show(iss.input)} is not a user name (lower-case letters, digits, _ and -, starting with a letter or _; e.g. root)`,
+      `${show(iss.input)} is not a user name (lower-case letters, ` +
+      "digits, _ and -, starting with a letter or _; e.g. root)",
   });
 
 /** Paths a container must never mount a volume over: the Docker socket, the kernel's and the secrets' trees. */
@@ -286,7 +303,8 @@ export const absolutePath = () =>
         (s.length <= 1024 && ABSOLUTE_PATH.test(s) && !s.split("/").some((seg) => seg === "." || seg === "..")),
       {
         error: (iss) =>
-          `${show(iss.input)} is not an absolute path (letters, digits and . _ ~ @ + - between slashes; e.g. /var/lib/app)`,
+          `${show(iss.input)} is not an absolute path (letters, ` +
+          "digits and . _ ~ @ + - between slashes; e.g. /var/lib/app)",
         abort: true,
       },
     )
@@ -303,13 +321,16 @@ export const absolutePath = () =>
       },
     );
 
-/** A URL path prefix such as / or /api/v1: no query, no dot segments, nothing Traefik or Kubernetes would read twice. */
+/**
+ * A URL path prefix such as / or /api/v1: no query, no dot segments, nothing Traefik or Kubernetes would read twice.
+ */
 export const urlPath = () =>
   z
     .string()
     .refine((s) => s.length <= 256 && URL_PATH.test(s) && !s.split("/").some((seg) => seg === "." || seg === ".."), {
       error: (iss) =>
-        `${show(iss.input)} is not a path (expected e.g. / or /api: letters, digits and . _ ~ - between single slashes)`,
+        `${show(iss.input)} is not a path (expected e.g. / or ` +
+        "/api: letters, digits and . _ ~ - between single slashes)",
     });
 
 export const sshPublicKey = () =>

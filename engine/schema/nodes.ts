@@ -39,7 +39,8 @@ const Scaleway = z
       .string()
       .default("default")
       .describe(
-        "Kernel catalogue entry (docs/kernels.md). `default` boots the image's own kernel (bootType local). Defaults to default.",
+        "Kernel catalogue entry (docs/kernels.md). `default` boots " +
+          "the image's own kernel (bootType local). Defaults to default.",
       ),
     image: z
       .string()
@@ -56,7 +57,8 @@ const Scaleway = z
     privateNetwork: cidr()
       .default("172.16.16.0/24")
       .describe(
-        "Private network (VPC) subnet for cluster traffic; must not overlap k3s pod/service CIDRs (10.42/16, 10.43/16). Defaults to 172.16.16.0/24.",
+        "Private network (VPC) subnet for cluster traffic; must not overlap k3s " +
+          "pod/service CIDRs (10.42/16, 10.43/16). Defaults to 172.16.16.0/24.",
       ),
     ssh: z
       .object({

@@ -15,7 +15,8 @@ const Swarm = z
       .enum(["required", "fallback"])
       .default("required")
       .describe(
-        "What to do when a node's kernel lacks IPVS: `required` fails the deployment naming the node; `fallback` publishes in host mode with dnsrr endpoints instead. Defaults to required.",
+        "What to do when a node's kernel lacks IPVS: `required` fails the deployment naming the " +
+          "node; `fallback` publishes in host mode with dnsrr endpoints instead. Defaults to required.",
       ),
     autolock: z
       .boolean()
@@ -42,7 +43,8 @@ const K3s = z
       .enum(["sqlite", "etcd"])
       .optional()
       .describe(
-        "sqlite for one server, embedded etcd for three. Defaults to etcd when there are 3 or more servers, sqlite otherwise.",
+        "sqlite for one server, embedded etcd for three. Defaults " +
+          "to etcd when there are 3 or more servers, sqlite otherwise.",
       ),
   })
   .strict();

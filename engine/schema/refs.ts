@@ -41,7 +41,8 @@ export const secret = (what: string) =>
       {
         error: (iss) =>
           typeof iss.input === "string"
-            ? "a literal secret is not allowed in a recipe (write { secret: <key> } and run `recette config set --secret <key> <value>`)"
+            ? "a literal secret is not allowed in a recipe (write { secret: " +
+              "<key> } and run `recette config set --secret <key> <value>`)"
             : "expected { secret: <stack config key> }",
       },
     )

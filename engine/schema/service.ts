@@ -65,7 +65,8 @@ export const Health = z
     startPeriod: duration()
       .default("10s")
       .describe(
-        "Grace period after start: failed checks do not count yet (Swarm: the health check's start period; k3s: the liveness probe's initial delay, while readiness is probed from the start). Defaults to 10s.",
+        "Grace period after start: failed checks do not count yet (Swarm: the health check's start period; " +
+          "k3s: the liveness probe's initial delay, while readiness is probed from the start). Defaults to 10s.",
       ),
   })
   .strict();
@@ -78,7 +79,12 @@ export const Update = z
       .enum(["start-first", "stop-first"])
       .default("start-first")
       .describe(
-        "start-first keeps the old task until the new one is healthy (no downtime). Defaults to start-first; services with a kept volume on one node may need stop-first. The old task of a routed start-first service is asked to keep serving until Traefik forgets it: on Kubernetes a 5 s preStop sleep; on Swarm the variable RECETTE_DRAIN_SECONDS (6), which recette's PluXml image honours. Another image should, on SIGTERM, keep answering that many seconds before it stops, or lose requests while it is replaced.",
+        "start-first keeps the old task until the new one is healthy (no downtime). Defaults " +
+          "to start-first; services with a kept volume on one node may need stop-first. The old " +
+          "task of a routed start-first service is asked to keep serving until Traefik forgets " +
+          "it: on Kubernetes a 5 s preStop sleep; on Swarm the variable RECETTE_DRAIN_SECONDS " +
+          "(6), which recette's PluXml image honours. Another image should, on SIGTERM, keep " +
+          "answering that many seconds before it stops, or lose requests while it is replaced.",
       ),
   })
   .strict();

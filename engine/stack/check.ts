@@ -79,7 +79,8 @@ export const checkStack = (
       ...read.at("recipe"),
       path: `${read.project}:recipe`,
       message:
-        `stack ${stack}'s recipe is ${own}, not ${recipeOverride}: its values are checked against a recipe that is not ` +
+        `stack ${stack}'s recipe is ${own}, not ${recipeOverride}: ` +
+        "its values are checked against a recipe that is not " +
         `its own (to check the stack as it deploys: recette validate -s ${stack})`,
       severity: "warning",
     });

@@ -24,7 +24,9 @@ import type { StackSession } from "./workspace";
  * environments of `recette env` are made, deployed and removed here, the same way.
  */
 
-/** The fully qualified name a StackReference needs: `<org>/<project>/<stack>` (organization on a self-managed backend). */
+/**
+ * The fully qualified name a StackReference needs: `<org>/<project>/<stack>` (organization on a self-managed backend).
+ */
 export const qualifiedStack = (stack: string, project: string, org = "organization"): string => {
   const parts = stack.split("/");
   if (parts.length === 3) return stack;
@@ -77,7 +79,9 @@ const ownership = async (
   }
   if (outputs.edgeStack?.value === reference || file === reference) return "ours";
   return {
-    problem: `stack ${stack} exists and is not derived from stack ${base.name} (its outputs and stack file say no edgeStack ${reference}): recette leaves it alone; choose another name`,
+    problem:
+      `stack ${stack} exists and is not derived from stack ${base.name} (its outputs and ` +
+      `stack file say no edgeStack ${reference}): recette leaves it alone; choose another name`,
   };
 };
 
@@ -112,7 +116,9 @@ export const createDerived = async (
   return stack;
 };
 
-/** Deploys a derived stack with the same policy pack as recette up: a mandatory violation stops it before any change. */
+/**
+ * Deploys a derived stack with the same policy pack as recette up: a mandatory violation stops it before any change.
+ */
 export const upDerived = async (stack: Stack, root: string, onEvent: (e: EngineEvent) => void): Promise<void> => {
   const pack = policyPackDir(root);
   await stack.up({ onEvent, color: "never", ...(pack ? { policyPacks: [pack] } : {}) });
@@ -204,7 +210,10 @@ const namespaceProblem = async (
   ).catch((e: Error) => `?${e.message}`);
   if (found === "" || found === `${prefix}/${basePrefix}`) return undefined;
   if (found.startsWith("?")) return `cannot tell whether namespace ${prefix} is free (${found.slice(1)})`;
-  return `namespace ${prefix} exists on the cluster and is not one recette made for a stack derived from this stack (its label recette.edge is not ${basePrefix}): recette leaves it alone; choose another name`;
+  return (
+    `namespace ${prefix} exists on the cluster and is not one recette made for a stack derived from this ` +
+    `stack (its label recette.edge is not ${basePrefix}): recette leaves it alone; choose another name`
+  );
 };
 
 /**
@@ -274,7 +283,9 @@ export const derivableBase = (
   }
   if (checked.read.config[`${checked.read.project}:${DERIVATION_KEYS.edgeStack}`] !== undefined)
     return {
-      problem: `${checked.read.file}: stack ${stack} is itself derived from another stack (edgeStack): ${command} runs on a stack with its own nodes and Traefik`,
+      problem:
+        `${checked.read.file}: stack ${stack} is itself derived from another stack ` +
+        `(edgeStack): ${command} runs on a stack with its own nodes and Traefik`,
     };
   const { model, problems } = resolveModel(checked.loaded, stackValuesOf(checked.read), checked.recipeFile, {
     missingSecrets: "error",
@@ -284,11 +295,15 @@ export const derivableBase = (
   const file = checked.recipeFile;
   if (!orchestrators.includes(model.orchestrator.kind))
     return {
-      problem: `${file}: orchestrator ${model.orchestrator.kind}: ${command} runs on ${orchestrators.map((o) => (o === "swarm" ? "Swarm" : "k3s")).join(" and ")} stacks only for now`,
+      problem:
+        `${file}: orchestrator ${model.orchestrator.kind}: ${command} runs on ` +
+        `${orchestrators.map((o) => (o === "swarm" ? "Swarm" : "k3s")).join(" and ")} stacks only for now`,
     };
   if (!model.edge?.traefik)
     return {
-      problem: `${file}: no edge.traefik: ${command} routes through stack ${stack}'s own Traefik, and its recipe has none`,
+      problem:
+        `${file}: no edge.traefik: ${command} routes through ` +
+        `stack ${stack}'s own Traefik, and its recipe has none`,
     };
   return { model, recipe: checked.loaded.recipe, file };
 };

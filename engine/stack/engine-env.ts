@@ -22,7 +22,9 @@ export interface EnginePaths {
 export const LOCAL_PASSPHRASE = "recette-local-only";
 
 /** The engine's paths for a project (`root`) and the SDK version, under $RECETTE_CACHE or ~/.cache/recette. */
-/** Where recette's scripts cache what they build: RECETTE_CACHE, else ~/.cache/recette (as scripts/ensure-pulumi says). */
+/**
+ * Where recette's scripts cache what they build: RECETTE_CACHE, else ~/.cache/recette (as scripts/ensure-pulumi says).
+ */
 export const cacheDir = (env: NodeJS.ProcessEnv = process.env): string =>
   env.RECETTE_CACHE || path.join(env.HOME || os.homedir(), ".cache", "recette");
 

@@ -114,7 +114,9 @@ export const chooseRollback = (
   if (!current)
     return {
       ok: false,
-      message: `no update of stack ${stack} is recorded here (recette up records the images of each update; fix: recette up -s ${stack})`,
+      message:
+        `no update of stack ${stack} is recorded here (recette up ` +
+        `records the images of each update; fix: recette up -s ${stack})`,
     };
   const known = (e: HistoryEntry) => Object.keys(e.images);
   for (const s of opts.services ?? [])
@@ -129,7 +131,9 @@ export const chooseRollback = (
     if (!to)
       return {
         ok: false,
-        message: `update ${opts.to} is not in stack ${stack}'s history (recorded: ${entries.map((e) => e.update).join(", ")}; see recette history -s ${stack})`,
+        message:
+          `update ${opts.to} is not in stack ${stack}'s history (recorded: ` +
+          `${entries.map((e) => e.update).join(", ")}; see recette history -s ${stack})`,
       };
     if (to === current) return { ok: false, message: `update ${opts.to} is what stack ${stack} runs now` };
   } else {
@@ -140,7 +144,10 @@ export const chooseRollback = (
     if (!to)
       return {
         ok: false,
-        message: `every recorded update of stack ${stack} ran the images that run now${opts.services ? ` for ${opts.services.join(", ")}` : ""}: nothing to roll back to (see recette history -s ${stack})`,
+        message:
+          `every recorded update of stack ${stack} ran the images that run ` +
+          `now${opts.services ? ` for ${opts.services.join(", ")}` : ""}: ` +
+          `nothing to roll back to (see recette history -s ${stack})`,
       };
   }
   const target = to;
@@ -148,7 +155,9 @@ export const chooseRollback = (
   if (services.length === 0)
     return {
       ok: false,
-      message: `update ${target.update} ran the same images as now${opts.services ? ` for ${opts.services.join(", ")}` : ""}: nothing to roll back`,
+      message:
+        `update ${target.update} ran the same images as ` +
+        `now${opts.services ? ` for ${opts.services.join(", ")}` : ""}: nothing to roll back`,
     };
   return {
     ok: true,

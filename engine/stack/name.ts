@@ -72,7 +72,10 @@ export const listStacks = (root: string): string[] =>
     .filter((s): s is string => s !== undefined && validateStackName(s) === undefined)
     .sort();
 
-/** How a stack is made the recette way: `recette config set` creates its stack file (and the stack) when it names the recipe. */
+/**
+ * How a stack is made the recette way: `recette config set` creates its stack file (and the stack) when it names the
+ * recipe.
+ */
 export const createStackCommand = (stack: string): string =>
   `recette config set recipe recipes/<name>.yaml -s ${stack}`;
 
@@ -89,5 +92,8 @@ export const missingStackFile = (root: string, stack: string): string => {
   const known = listStacks(root);
   if (known.length === 0)
     return `no such stack file; the project has no stack yet (fix: create it with ${createStackCommand(stack)})`;
-  return `no such stack file (fix: create the stack with ${createStackCommand(stack)}, or pick one of: ${known.join(", ")})`;
+  return (
+    "no such stack file (fix: create the stack with " +
+    `${createStackCommand(stack)}, or pick one of: ${known.join(", ")})`
+  );
 };

@@ -40,7 +40,8 @@ export const stackSettings = (
 
 /**
  * The registry the nodes pull recette's images from: the stack's imageRegistry, or "local" on this machine's
- * own nodes. Unset for nodes elsewhere, or not a registry, is a problem (with no provider known, only a value the stack sets is checked).
+ * own nodes. Unset for nodes elsewhere, or not a registry, is a problem (with no provider known, only a value the stack
+ * sets is checked).
  */
 const imageRegistryOf = (
   provider: string | undefined,
@@ -65,7 +66,9 @@ const imageRegistryOf = (
       problem: {
         in: "stack",
         path: "imageRegistry",
-        message: `${JSON.stringify(registry)} is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: ${fix})`,
+        message:
+          `${JSON.stringify(registry)} is not a registry (expected e.g. ` +
+          `rg.fr-par.scw.cloud/recette or 10.0.0.1:5000; fix: ${fix})`,
       },
     };
   return { registry };

@@ -75,7 +75,9 @@ const stackFacts = (root: string, stack: string): StackFacts => {
   }
 };
 
-/** `--pluxml <versions>` when the recipe asks for PluXml releases other than the pinned one (build-images builds those). */
+/**
+ * `--pluxml <versions>` when the recipe asks for PluXml releases other than the pinned one (build-images builds those).
+ */
 export const pluxmlReleases = (recipe: Recipe): string[] => {
   const blogs = recipe.apps.flatMap((a) => (a.pluxml ? [a.pluxml.version ?? versions().PLUXML_VERSION!] : []));
   return blogs.some((v) => v !== versions().PLUXML_VERSION) ? ["--pluxml", [...new Set(blogs)].join(",")] : [];

@@ -62,7 +62,10 @@ export const podFailure = (podsJson: string): string => {
   const waiting = c.state?.waiting;
   const ended = c.lastState?.terminated;
   if (ended)
-    return `pod ${name}: ${waiting?.reason ? `${waiting.reason}, ` : ""}last exited ${ended.reason ?? ""} (code ${ended.exitCode ?? "?"}) after ${c.restartCount ?? 0} restarts`;
+    return (
+      `pod ${name}: ${waiting?.reason ? `${waiting.reason}, ` : ""}last exited ` +
+      `${ended.reason ?? ""} (code ${ended.exitCode ?? "?"}) after ${c.restartCount ?? 0} restarts`
+    );
   if (waiting?.reason) return `pod ${name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`;
   return `pod ${name} never became ready: its readiness probe fails`;
 };
@@ -145,7 +148,10 @@ const undoOne = async (
   ]).stdout.trim();
   const see = `see kubectl -n ${o.prefix} describe deployment ${d.name}`;
   if (!available)
-    return `deployment ${d.name}: the rollout failed (${why}); recette rolled it back to ${image}, which is not available yet (${see})`;
+    return (
+      `deployment ${d.name}: the rollout failed (${why}); recette ` +
+      `rolled it back to ${image}, which is not available yet (${see})`
+    );
   return (
     `deployment ${d.name}: the rollout failed (${why}); recette rolled it back to ${image}, which serves again ` +
     `(fix the recipe, then recette up -s ${stack}; ${see})`

@@ -68,7 +68,10 @@ export const updateFailure = (u: SwarmUpdate, taskError: string, stack: string):
       `service ${u.name}: the update is paused (${why}; ${u.state === "paused" ? "update" : "rollback"} paused); ` +
       `see docker service ps --no-trunc ${u.name}, then recette up -s ${stack} once the recipe is fixed`
     );
-  return `service ${u.name}: the update is still ${u.state.replace("_", " ")} (see docker service ps --no-trunc ${u.name})`;
+  return (
+    `service ${u.name}: the update is still ${u.state.replace("_", " ")} ` +
+    `(see docker service ps --no-trunc ${u.name})`
+  );
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

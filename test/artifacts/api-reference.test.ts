@@ -15,7 +15,8 @@ const tree = (dir: string): Record<string, string> =>
   );
 
 describe("the components package", () => {
-  it("docs/api (its declaration files with their TSDoc, the package's types) is what tsc emits from the sources now", () => {
+  it("docs/api (its declaration files with their TSDoc, the " +
+    "package's types) is what tsc emits from the sources now", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-api-"));
     const r = spawnSync(
       process.execPath,

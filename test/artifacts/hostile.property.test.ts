@@ -148,7 +148,8 @@ const runWithStandins = (
     "recette_record() {",
     '  local f="$RECETTE_DIR/calls/${EPOCHREALTIME/./}-$BASHPID"',
     '  printf \'%s\\0\' "$@" > "$f"',
-    '  [ -z "${INSTALL_K3S_VERSION+x}" ] || printf \'%s\\0\' "INSTALL_K3S_VERSION=$INSTALL_K3S_VERSION" "K3S_URL=${K3S_URL-}" >> "$f"',
+    "  [ -z \"${INSTALL_K3S_VERSION+x}\" ] || printf '%s\\0' " +
+      '"INSTALL_K3S_VERSION=$INSTALL_K3S_VERSION" "K3S_URL=${K3S_URL-}" >> "$f"',
     "}",
     ...STANDINS.map(
       (c) =>
@@ -467,7 +468,9 @@ describe("hostile values in shell scripts", () => {
       const noDocker = runWithStandins(render("fallback"), {}, { "docker version --format": "none" });
       expect({ status: noDocker.status, stderr: noDocker.stderr }).toEqual({
         status: 1,
-        stderr: `recette: node ${v}: no Docker Engine answers (install docker.io ${v}; cloud-init does it on Scaleway)\n`,
+        stderr:
+          `recette: node ${v}: no Docker Engine answers (install ` +
+          `docker.io ${v}; cloud-init does it on Scaleway)\n`,
       });
     }
     expect(carried).toBeGreaterThan(0);
@@ -479,7 +482,8 @@ describe("hostile values in shell scripts", () => {
     for (const v of [...VALUES, "20.10", "20.10.24"]) {
       const r = attempt(() => renderBootstrapScript({ orchestrator: "swarm", dockerVersion: v, hostname: "h" }));
       if (!r.ok) continue;
-      // The whole script with stand-ins for apt, systemctl, modprobe and sysctl, reading its module list from the temp dir.
+      // The whole script with stand-ins for apt, systemctl, modprobe and sysctl, reading its module list from the temp
+      // dir.
       const script = r.value.replace("/etc/modules-load.d/recette.conf", "modules.conf");
       const madison = " docker.io | 20.10.24+dfsg1-1 | http://deb.debian.org/debian bookworm/main amd64 Packages\n";
       const run = runWithStandins(
@@ -578,7 +582,8 @@ describe("hostile values in smtpd.conf", () => {
         expect(r.value.endsWith("\n")).toBe(true);
         const line = r.value.slice(0, -1);
         expect(line).not.toMatch(/[\r\n]/);
-        // table_static: the key ends at the first blank; the value is the rest, trailing blanks trimmed; auth splits at the first ':'.
+        // table_static: the key ends at the first blank; the value is the rest, trailing blanks trimmed; auth splits at
+        // the first ':'.
         const value = line.replace(/^relay[ \t]+/, "").replace(/[ \t]+$/, "");
         expect([value.slice(0, value.indexOf(":")), value.slice(value.indexOf(":") + 1)]).toEqual([user, password]);
         carried++;
@@ -632,7 +637,8 @@ describe("hostile values in Traefik rules", () => {
       const dynamic = file("dynamic.json", JSON.stringify({ http: { routers } }));
       const conf = file(
         "traefik.yml",
-        `entryPoints:\n  web:\n    address: 127.0.0.1:20180\nproviders:\n  file:\n    filename: ${dynamic}\nlog:\n  level: DEBUG\n`,
+        "entryPoints:\n  web:\n    address: 127.0.0.1:20180\n" +
+          `providers:\n  file:\n    filename: ${dynamic}\nlog:\n  level: DEBUG\n`,
       );
       const r = spawnSync("timeout", ["6", binary, `--configFile=${conf}`], { encoding: "utf8", maxBuffer: 64 << 20 });
       const log = `${r.stdout}${r.stderr}`;
@@ -658,43 +664,47 @@ describe("hostile values in Kubernetes objects", () => {
     claims: {},
   };
 
-  it("either refused before the API, or objects that pass the v1.32 schemas with the value in its one field", async () => {
-    let accepted = 0;
-    for (const v of VALUES) {
-      const candidates: [string, Workload][] = [
-        ["name", w({ name: v })],
-        ["placement key", w({ placement: { labels: { [v]: "a" }, role: "any" } })],
-        ["placement value", w({ placement: { labels: { disk: v }, role: "any" } })],
-        ["route host", w({ routes: [{ host: v, path: "/", port: 80 }] })],
-        ["route path", w({ routes: [{ host: "blog.example.org", path: v, port: 80 }] })],
-        [
-          "health path",
-          w({
-            health: { http: { path: v, port: 80 }, interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
-          }),
-        ],
-      ];
-      for (const [field, workload] of candidates) {
-        if (kubernetesProblems(workload).length) continue; // what Target.deploy refuses
-        accepted++;
-        const deployment = { apiVersion: "apps/v1", kind: "Deployment", ...renderDeployment(workload, ctx) } as Record<
-          string,
-          unknown
-        >;
-        const ingress = renderIngress(workload, ctx);
-        const docs = [
-          deployment,
-          ...(ingress ? [{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", ...ingress }] : []),
+  it(
+    "either refused before the API, or objects that pass " + "the v1.32 schemas with the value in its one field",
+    async () => {
+      let accepted = 0;
+      for (const v of VALUES) {
+        const candidates: [string, Workload][] = [
+          ["name", w({ name: v })],
+          ["placement key", w({ placement: { labels: { [v]: "a" }, role: "any" } })],
+          ["placement value", w({ placement: { labels: { disk: v }, role: "any" } })],
+          ["route host", w({ routes: [{ host: v, path: "/", port: 80 }] })],
+          ["route path", w({ routes: [{ host: "blog.example.org", path: v, port: 80 }] })],
+          [
+            "health path",
+            w({
+              health: { http: { path: v, port: 80 }, interval: "10s", timeout: "5s", retries: 3, startPeriod: "10s" },
+            }),
+          ],
         ];
-        for (const doc of docs) {
-          expect(modelOf(String(doc.apiVersion), String(doc.kind))).not.toBe(undefined);
-          expect(unknownFields(doc, doc.kind === "Deployment" ? "V1Deployment" : "V1Ingress", field)).toEqual([]);
-          await validateObject(doc);
+        for (const [field, workload] of candidates) {
+          if (kubernetesProblems(workload).length) continue; // what Target.deploy refuses
+          accepted++;
+          const deployment = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            ...renderDeployment(workload, ctx),
+          } as Record<string, unknown>;
+          const ingress = renderIngress(workload, ctx);
+          const docs = [
+            deployment,
+            ...(ingress ? [{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", ...ingress }] : []),
+          ];
+          for (const doc of docs) {
+            expect(modelOf(String(doc.apiVersion), String(doc.kind))).not.toBe(undefined);
+            expect(unknownFields(doc, doc.kind === "Deployment" ? "V1Deployment" : "V1Ingress", field)).toEqual([]);
+            await validateObject(doc);
+          }
+          const json = JSON.stringify(docs);
+          expect(json.includes(JSON.stringify(v)), `${field}: ${JSON.stringify(v)}`).toBe(true);
         }
-        const json = JSON.stringify(docs);
-        expect(json.includes(JSON.stringify(v)), `${field}: ${JSON.stringify(v)}`).toBe(true);
       }
-    }
-    expect(accepted).toBeGreaterThan(0);
-  });
+      expect(accepted).toBeGreaterThan(0);
+    },
+  );
 });

@@ -30,9 +30,15 @@ export const withTraefik = (name: string, fn: (binary: string) => void | Promise
   else if (process.env.CI)
     it(name, () => {
       throw new Error(
-        `CI must run the Traefik checks: no binary at ${traefikBinaryPath() ?? "(no TRAEFIK_VERSION in images/versions.env)"}; run scripts/build-images first`,
+        "CI must run the Traefik checks: no binary at " +
+          `${traefikBinaryPath() ?? "(no TRAEFIK_VERSION in images/versions.env)"}; ` +
+          "run scripts/build-images first",
       );
     });
   else
-    it.skip(`${name} [skipped: no Traefik binary at ${traefikBinaryPath() ?? "(no TRAEFIK_VERSION)"}; scripts/build-images builds it; CI fails instead]`, () => {});
+    it.skip(
+      `${name} [skipped: no Traefik binary at ${traefikBinaryPath() ?? "(no TRAEFIK_VERSION)"}; ` +
+        "scripts/build-images builds it; CI fails instead]",
+      () => {},
+    );
 };

@@ -51,7 +51,13 @@ describe("the GitHub workflows", () => {
     const r = lint(dir);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(
-      /^\.github\/workflows\/drift\.yml:\d+:\d+: property "stak" is not defined in object type \{stack: string\} \[expression\]$/m,
+      new RegExp(
+        [
+          '^\\.github\\/workflows\\/drift\\.yml:\\d+:\\d+: property "stak" is not ',
+          "defined in object type \\{stack: string\\} \\[expression\\]$",
+        ].join(""),
+        "m",
+      ),
     );
   });
 

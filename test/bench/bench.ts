@@ -59,9 +59,8 @@ const timed = (label: string, cmd: string, args: string[]) => {
   const t = process.hrtime.bigint();
   const r = sh(cmd, args);
   const took = ms(t);
-  console.log(
-    `${label.padEnd(44)} ${fmt(took).padStart(10)}${r.status === 0 ? "" : `  (exit ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").pop()})`}`,
-  );
+  const failure = r.status === 0 ? "" : `  (exit ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").pop()})`;
+  console.log(`${label.padEnd(44)} ${fmt(took).padStart(10)}${failure}`);
   return r;
 };
 
@@ -79,7 +78,8 @@ const pidsOf = (name: string) =>
 
 const memory = () => {
   console.log(
-    "\n## memory of the deployed local stack (article: Swarm + Traefik + PluXml = 209 MiB on a 2 GiB DEV1-S, 70.9 of it the OS)\n",
+    "\n## memory of the deployed local stack (article: Swarm + Traefik " +
+      "+ PluXml = 209 MiB on a 2 GiB DEV1-S, 70.9 of it the OS)\n",
   );
   for (const name of ["dockerd", "containerd", "containerd-shim-runc-v2"]) {
     const pids = pidsOf(name);
@@ -89,7 +89,8 @@ const memory = () => {
     }
     const total = pids.reduce((s, p) => s + pssMiB(p), 0);
     console.log(
-      `${`${name} (${pids.length} process${pids.length === 1 ? "" : "es"}), PSS`.padEnd(44)} ${`${total.toFixed(1)} MiB`.padStart(10)}`,
+      `${`${name} (${pids.length} process${pids.length === 1 ? "" : "es"}), PSS`.padEnd(44)} ` +
+        `${`${total.toFixed(1)} MiB`.padStart(10)}`,
     );
   }
   const stats = sh("docker", ["stats", "--no-stream", "--format", "{{.Name}}\t{{.MemUsage}}", "--no-trunc"])
@@ -103,14 +104,17 @@ const memory = () => {
     const service = (name ?? "").replace(/^recette-local-/, "").replace(/\..*$/, "");
     if (service !== "pebble") own += mib;
     console.log(
-      `${`container ${service}${service === "pebble" ? " (local only)" : ""}`.padEnd(44)} ${`${mib.toFixed(1)} MiB`.padStart(10)}`,
+      `${`container ${service}${service === "pebble" ? " (local only)" : ""}`.padEnd(44)} ` +
+        `${`${mib.toFixed(1)} MiB`.padStart(10)}`,
     );
   }
   // Nothing measured is not 0 MiB: a figure beside its goal only when there was something to measure.
   console.log(
     stats.length === 0
-      ? `${"stack's own containers (Traefik, PluXml, OpenSMTPD)".padEnd(44)} not measured: the local stack is not running (npm run local:up)`
-      : `${"stack's own containers (Traefik, PluXml, OpenSMTPD)".padEnd(44)} ${`${own.toFixed(1)} MiB`.padStart(10)}  (target: under 80 MiB at idle)`,
+      ? `${"stack's own containers (Traefik, PluXml, OpenSMTPD)".padEnd(44)} ` +
+          "not measured: the local stack is not running (npm run local:up)"
+      : `${"stack's own containers (Traefik, PluXml, OpenSMTPD)".padEnd(44)} ` +
+          `${`${own.toFixed(1)} MiB`.padStart(10)}  (target: under 80 MiB at idle)`,
   );
 };
 
@@ -206,7 +210,8 @@ const workingSetMiB = (dir: string) => {
 /** The local cluster's memory: each component by the pid ensure-kubernetes recorded, then each pod's cgroup. */
 const kubernetesMemory = () => {
   console.log(
-    "\n## memory of the local Kubernetes node (article: k3s 619 MiB, k3s + Traefik + PluXml 678 MiB on a 2 GiB DEV1-S; Swarm 155 / 209 MiB)\n",
+    "\n## memory of the local Kubernetes node (article: k3s 619 MiB, k3s " +
+      "+ Traefik + PluXml 678 MiB on a 2 GiB DEV1-S; Swarm 155 / 209 MiB)\n",
   );
   let total = 0;
   for (const name of [
@@ -241,10 +246,11 @@ const kubernetesMemory = () => {
   total += shimPss;
   console.log(`${`containerd shims (${shims.length}), PSS`.padEnd(44)} ${mib(shimPss)}`);
   console.log(`${"cluster processes together".padEnd(44)} ${mib(total)}`);
+  const versions = fs.readFileSync(path.join(ROOT, "scripts/kubernetes/versions.env"), "utf8");
   const kubectl = path.join(
     process.env.RECETTE_CACHE || `${process.env.HOME}/.cache/recette`,
     "kubernetes",
-    `kubernetes-${/^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(path.join(ROOT, "scripts/kubernetes/versions.env"), "utf8"))![1]}`,
+    `kubernetes-${/^K8S_VERSION=(.+)$/m.exec(versions)![1]}`,
     "kubectl",
   );
   const pods = sh(kubectl, [
@@ -296,7 +302,8 @@ const kubernetes = async (full: boolean) => {
   }
   timed("no-op pulumi preview -s local-k3s", "bash", [
     "-c",
-    ". scripts/pulumi-env.sh && KUBECONFIG=$(bash scripts/ensure-kubernetes --kubeconfig 2>/dev/null) pulumi preview -s local-k3s --expect-no-changes --non-interactive",
+    ". scripts/pulumi-env.sh && KUBECONFIG=$(bash scripts/ensure-kubernetes --kubeconfig " +
+      "2>/dev/null) pulumi preview -s local-k3s --expect-no-changes --non-interactive",
   ]);
   kubernetesMemory();
   await latency(200, K8S_NODE);
@@ -313,7 +320,8 @@ const main = async () => {
     await engine(args.includes("--full"), args.includes("--uncached"));
   else
     console.log(
-      "(engine figures: npm run bench -- --engine; --full adds local:up from nothing; --uncached adds a from-scratch engine build, ~30 min)",
+      "(engine figures: npm run bench -- --engine; --full adds local:up " +
+        "from nothing; --uncached adds a from-scratch engine build, ~30 min)",
     );
 };
 

@@ -52,7 +52,10 @@ const recette = (...args: string[]) =>
     env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
   });
 
-/** Runs a script (its arguments as $1…) in a throw-away container holding the stack's volumes at /d (blog) and /a (acme). */
+/**
+ * Runs a script (its arguments as $1…) in a throw-away container holding the stack's volumes at /d (blog) and /a
+ * (acme).
+ */
 const inVolumes = (address: string, script: string, ...args: string[]) =>
   on(
     address,
@@ -75,7 +78,8 @@ const inVolumes = (address: string, script: string, ...args: string[]) =>
 const snapshot = (address: string) =>
   inVolumes(
     address,
-    `set -e; for v in /d /a; do cd $v; find . -printf '%y %m %U:%G %s %p -> %l\\n' | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; done`,
+    "set -e; for v in /d /a; do cd $v; find . -printf '%y %m %U:%G %s %p -> %l\\n' | " +
+      "LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; done",
   );
 
 const createVolumes = (address: string, text: string) => {
@@ -99,7 +103,8 @@ const createVolumes = (address: string, text: string) => {
     );
   inVolumes(
     address,
-    `set -e; mkdir -p /d/articles; printf '%s' "$1" > /d/articles/post.xml; chown -R 33:33 /d; printf '{}' > /a/acme.json; chmod 0600 /a/acme.json`,
+    "set -e; mkdir -p /d/articles; printf '%s' \"$1\" > /d/articles/post.xml; " +
+      "chown -R 33:33 /d; printf '{}' > /a/acme.json; chmod 0600 /a/acme.json",
     text,
   );
 };
@@ -115,7 +120,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, "known_hosts"), `${MANAGER},${WORKER} ${hostKey}\n`);
   fs.writeFileSync(
     path.join(dir, "ssh_config"),
-    `Host ${MANAGER} ${WORKER}\n  User root\n  IdentityFile ${made.keyFile}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${path.join(dir, "known_hosts")}\n  StrictHostKeyChecking yes\n  BatchMode yes\n` +
+    `Host ${MANAGER} ${WORKER}\n  User root\n  IdentityFile ${made.keyFile}\n  IdentitiesOnly yes\n` +
+      `  UserKnownHostsFile ${path.join(dir, "known_hosts")}\n  StrictHostKeyChecking yes\n  BatchMode yes\n` +
       // One connection per host for the many docker commands, as an operator's ~/.ssh/config would have it.
       `  ControlMaster auto\n  ControlPath ${path.join(dir, "cm-%C")}\n  ControlPersist 30\n`,
   );
@@ -200,7 +206,12 @@ describe("recette backup / restore over SSH on a two-node Swarm", () => {
     );
     expect(r.status, r.output).toBe(0);
     expect(r.stdout).toMatch(
-      /^wrote \S+rbssh\.tar\.gz: stack rbssh \(recipe rbssh\), blog-data \(1 file, 17 B\), traefik-acme \(1 file, 2 B\); sha256 [0-9a-f]{64}\n$/,
+      new RegExp(
+        [
+          "^wrote \\S+rbssh\\.tar\\.gz: stack rbssh \\(recipe rbssh\\), blog-data \\(1 ",
+          "file, 17 B\\), traefik-acme \\(1 file, 2 B\\); sha256 [0-9a-f]{64}\\n$",
+        ].join(""),
+      ),
     );
     const post = sh("tar", ["-xzOf", archive, "volumes/blog-data/articles/post.xml"]);
     expect(post.stdout).toBe("the worker's post");
@@ -211,57 +222,64 @@ describe("recette backup / restore over SSH on a two-node Swarm", () => {
     expect(on(MANAGER, "ps", "--all", "--quiet").trim()).toBe("");
   });
 
-  it("restores over SSH with --stop: the service is scaled to 0 through the manager, the worker's data is put back, the service comes back", async () => {
-    inVolumes(WORKER, "set -e; printf changed > /d/articles/post.xml; echo extra > /d/extra; chmod 0644 /a/acme.json");
-    expect(snapshot(WORKER)).not.toBe(original);
-    const refused = recette(
-      "restore",
-      "--stack",
-      STACK,
-      "--host",
-      `ssh://root@${WORKER}`,
-      "--manager",
-      `ssh://root@${MANAGER}`,
-      archive,
-    );
-    expect(refused.status, refused.output).toBe(1);
-    expect(refused.stderr).toContain(`${SERVICE}`);
-    const r = recette(
-      "restore",
-      "--stack",
-      STACK,
-      "--stop",
-      "--host",
-      `ssh://root@${WORKER}`,
-      "--manager",
-      `ssh://root@${MANAGER}`,
-      archive,
-    );
-    expect(r.status, r.output).toBe(0);
-    expect(r.stdout).toMatch(
-      /^restored \S+rbssh\.tar\.gz into stack rbssh: blog-data \(1 file, 17 B\), traefik-acme \(1 file, 2 B\)/,
-    );
-    // The service is back to one running task on the worker (bounded wait).
-    let running = "";
-    for (let i = 0; i < 60 && !/^Running/.test(running); i++) {
-      running = on(
-        MANAGER,
-        "service",
-        "ps",
-        "--filter",
-        "desired-state=running",
-        "--format",
-        "{{.CurrentState}}",
-        SERVICE,
-      ).trim();
-      if (!/^Running/.test(running)) await sleep(1000);
-    }
-    expect(running).toMatch(/^Running/);
-    expect(on(MANAGER, "service", "inspect", "--format", "{{.Spec.Mode.Replicated.Replicas}}", SERVICE).trim()).toBe(
-      "1",
-    );
-    expect(snapshot(WORKER)).toBe(original);
-    // The manager's stale copy was not touched.
-    expect(inVolumes(MANAGER, "cat /d/articles/post.xml")).toBe("a stale copy");
-  });
+  it(
+    "restores over SSH with --stop: the service is scaled to 0 through " +
+      "the manager, the worker's data is put back, the service comes back",
+    async () => {
+      inVolumes(
+        WORKER,
+        "set -e; printf changed > /d/articles/post.xml; echo extra > /d/extra; chmod 0644 /a/acme.json",
+      );
+      expect(snapshot(WORKER)).not.toBe(original);
+      const refused = recette(
+        "restore",
+        "--stack",
+        STACK,
+        "--host",
+        `ssh://root@${WORKER}`,
+        "--manager",
+        `ssh://root@${MANAGER}`,
+        archive,
+      );
+      expect(refused.status, refused.output).toBe(1);
+      expect(refused.stderr).toContain(`${SERVICE}`);
+      const r = recette(
+        "restore",
+        "--stack",
+        STACK,
+        "--stop",
+        "--host",
+        `ssh://root@${WORKER}`,
+        "--manager",
+        `ssh://root@${MANAGER}`,
+        archive,
+      );
+      expect(r.status, r.output).toBe(0);
+      expect(r.stdout).toMatch(
+        /^restored \S+rbssh\.tar\.gz into stack rbssh: blog-data \(1 file, 17 B\), traefik-acme \(1 file, 2 B\)/,
+      );
+      // The service is back to one running task on the worker (bounded wait).
+      let running = "";
+      for (let i = 0; i < 60 && !/^Running/.test(running); i++) {
+        running = on(
+          MANAGER,
+          "service",
+          "ps",
+          "--filter",
+          "desired-state=running",
+          "--format",
+          "{{.CurrentState}}",
+          SERVICE,
+        ).trim();
+        if (!/^Running/.test(running)) await sleep(1000);
+      }
+      expect(running).toMatch(/^Running/);
+      expect(on(MANAGER, "service", "inspect", "--format", "{{.Spec.Mode.Replicated.Replicas}}", SERVICE).trim()).toBe(
+        "1",
+      );
+      expect(snapshot(WORKER)).toBe(original);
+      // The manager's stale copy was not touched.
+      expect(inVolumes(MANAGER, "cat /d/articles/post.xml")).toBe("a stale copy");
+    },
+  );
 });

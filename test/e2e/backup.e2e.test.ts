@@ -52,11 +52,15 @@ const inVolumes = (stack: string, script: string, ...args: string[]) => {
   );
 };
 
-/** Everything a restore must give back: every entry's type, mode, owner, size, link target, and each file's bytes (sha256). */
+/**
+ * Everything a restore must give back: every entry's type, mode, owner, size, link target, and each file's bytes
+ * (sha256).
+ */
 const snapshot = (stack: string) =>
   inVolumes(
     stack,
-    `set -e; for v in /d /a; do cd $v; find . -printf '%y %m %U:%G %s %p -> %l\\n' | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; done`,
+    "set -e; for v in /d /a; do cd $v; find . -printf '%y %m %U:%G %s %p -> %l\\n' | " +
+      "LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; done",
   );
 
 const cleanUp = () => {
@@ -121,7 +125,12 @@ describe("recette backup / restore on the local engine", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /^wrote \S+rbtest\.tar\.gz: stack rbtest \(recipe rbtest\), blog-data \(3 files, 68\.4 KiB\), traefik-acme \(1 file, 53 B\); sha256 [0-9a-f]{64}\n$/,
+      new RegExp(
+        [
+          "^wrote \\S+rbtest\\.tar\\.gz: stack rbtest \\(recipe rbtest\\), blog-data \\(3 ",
+          "files, 68\\.4 KiB\\), traefik-acme \\(1 file, 53 B\\); sha256 [0-9a-f]{64}\\n$",
+        ].join(""),
+      ),
     );
     expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
     const listing = sh("tar", ["-tvzf", archive]).stdout.split("\n");
@@ -136,7 +145,8 @@ describe("recette backup / restore on the local engine", () => {
     const r = recette("backup", "--stack", "rbtest", archive);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      `recette backup: ${archive} exists: pass --force to replace it (the new backup is written beside it and renamed over it only when complete)\n`,
+      `recette backup: ${archive} exists: pass --force to replace it (the new ` +
+        "backup is written beside it and renamed over it only when complete)\n",
     );
     expect(fs.readFileSync(archive).equals(before)).toBe(true);
   });
@@ -144,13 +154,19 @@ describe("recette backup / restore on the local engine", () => {
   it("restores changed data byte for byte, modes and owners included", () => {
     inVolumes(
       "rbtest",
-      `set -e; printf changed > "/d/articles/0001.home.001.my first post.xml"; rm /d/medias.bin; echo new > /d/new.txt; chmod 0644 /a/acme.json; rm /d/latest`,
+      'set -e; printf changed > "/d/articles/0001.home.001.my first post.xml"; rm ' +
+        "/d/medias.bin; echo new > /d/new.txt; chmod 0644 /a/acme.json; rm /d/latest",
     );
     expect(snapshot("rbtest")).not.toBe(original);
     const r = recette("restore", "--stack", "rbtest", archive);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /^restored \S+rbtest\.tar\.gz into stack rbtest: blog-data \(3 files, 68\.4 KiB\), traefik-acme \(1 file, 53 B\) \(backup of stack rbtest made [0-9T:.-]+Z\)\n$/,
+      new RegExp(
+        [
+          "^restored \\S+rbtest\\.tar\\.gz into stack rbtest: blog-data \\(3 files, 68\\.4 KiB\\), ",
+          "traefik-acme \\(1 file, 53 B\\) \\(backup of stack rbtest made [0-9T:.-]+Z\\)\\n$",
+        ].join(""),
+      ),
     );
     expect(r.stderr).toBe("recette restore: staged and verified 4 files in 2 volume(s)\n");
     expect(snapshot("rbtest")).toBe(original);
@@ -172,7 +188,12 @@ describe("recette backup / restore on the local engine", () => {
     const r = recette("restore", "--stack", "rbtest", corrupt);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      /^recette restore: "volumes\/blog-data\/articles\/0001\.home\.001\.my first post\.xml": sha256 [0-9a-f]{64} where the manifest lists [0-9a-f]{64} \(the archive is corrupt\)\n$/,
+      new RegExp(
+        [
+          '^recette restore: "volumes\\/blog-data\\/articles\\/0001\\.home\\.001\\.my first post\\.xml": ',
+          "sha256 [0-9a-f]{64} where the manifest lists [0-9a-f]{64} \\(the archive is corrupt\\)\\n$",
+        ].join(""),
+      ),
     );
     expect(snapshot("rbtest")).toBe(before);
 
@@ -191,7 +212,8 @@ describe("recette backup / restore on the local engine", () => {
     const r = recette("restore", "--stack", "rbtest", foreign);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      "recette restore: the archive comes from stack rbtest2, not rbtest (to restore another stack's data here, say so: --from-stack rbtest2)\n",
+      "recette restore: the archive comes from stack rbtest2, not rbtest (to " +
+        "restore another stack's data here, say so: --from-stack rbtest2)\n",
     );
     const wrong = recette("restore", "--stack", "rbtest", "--from-stack", "prod", foreign);
     expect(wrong.stderr).toBe(
@@ -224,7 +246,8 @@ describe("recette backup / restore on the local engine", () => {
     const r = recette("restore", "--stack", "rbtest", "--stop", archive);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      `recette restore: volume recette-rbtest-blog-data is in use by container ${USER}, which is not a service of stack rbtest: stop it, then restore\n`,
+      "recette restore: volume recette-rbtest-blog-data is in use by container " +
+        `${USER}, which is not a service of stack rbtest: stop it, then restore\n`,
     );
     must("rm", "--force", USER);
   });
@@ -255,14 +278,16 @@ describe("recette backup / restore on the local engine", () => {
     const refused = recette("restore", "--stack", "rbtest", archive);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(
-      `recette restore: volume recette-rbtest-blog-data is in use by service ${SERVICE}: pass --stop to scale it to 0 for the swap and back afterwards (the data is staged and verified first, while it runs)\n`,
+      `recette restore: volume recette-rbtest-blog-data is in use by service ${SERVICE}: pass --stop to scale ` +
+        "it to 0 for the swap and back afterwards (the data is staged and verified first, while it runs)\n",
     );
 
     inVolumes("rbtest", `printf changed > "/d/articles/0001.home.001.my first post.xml"`);
     const r = recette("restore", "--stack", "rbtest", "--stop", archive);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe(
-      `recette restore: staged and verified 4 files in 2 volume(s)\nrecette restore: scaling ${SERVICE} from 1 to 0\nrecette restore: scaling ${SERVICE} back to 1\n`,
+      "recette restore: staged and verified 4 files in 2 volume(s)\n" +
+        `recette restore: scaling ${SERVICE} from 1 to 0\nrecette restore: scaling ${SERVICE} back to 1\n`,
     );
     expect(snapshot("rbtest")).toBe(original);
     expect(must("service", "inspect", "--format", "{{.Spec.Mode.Replicated.Replicas}}", SERVICE).trim()).toBe("1");
@@ -278,7 +303,8 @@ describe("recette backup / restore on the local engine", () => {
       const host = recette("restore", "--stack", "rbtest-k3s", "--host", "ssh://root@192.0.2.1", archive);
       expect(host.status).toBe(2);
       expect(host.stderr).toBe(
-        "recette restore: stack rbtest-k3s runs on k3s: its claims are reached through the cluster (--kubeconfig), not --host or --manager\n",
+        "recette restore: stack rbtest-k3s runs on k3s: its claims are " +
+          "reached through the cluster (--kubeconfig), not --host or --manager\n",
       );
       // a kubeconfig that reaches no cluster: kubectl's own answer, and nothing done
       const missing = path.join(dir, "no-such-kubeconfig");
@@ -287,7 +313,8 @@ describe("recette backup / restore on the local engine", () => {
       expect(fs.existsSync(path.join(dir, "k3s.tar.gz"))).toBe(false);
       expect(r.stderr).toMatch(
         new RegExp(
-          `^recette backup: kubectl get persistentvolumeclaims on namespace recette-rbtest-k3s of the cluster in ${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} failed`,
+          "^recette backup: kubectl get persistentvolumeclaims on namespace recette-rbtest-k3s " +
+            `of the cluster in ${missing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} failed`,
         ),
       );
       // and --kubeconfig on a Swarm stack is a usage error

@@ -83,23 +83,26 @@ describe("recette up|preview|drift|outputs|destroy through the Automation API, o
     });
   });
 
-  it("drift: 0 when the stack is what its program says; 2 when the stack's config moved on; preview: 2 then", async () => {
-    const clean = await run(drift, { stack: "t", json: false, root: project });
-    expect(clean.code, clean.err).toBe(0);
-    expect(clean.out).toBe("t: no drift (the resources match the last deployment, which matches the recipe)");
-    fs.writeFileSync(stackFile, "config:\n  recette-engine-test:length: 12\n");
-    const pending = await run(drift, { stack: "t", json: true, root: project });
-    expect(pending.code, pending.err).toBe(2);
-    // A new length replaces the string; the command's own inputs did not change.
-    const changes = JSON.parse(pending.out).pending.map((c: { change: string; name: string }) => [c.change, c.name]);
-    expect(changes).toEqual([["replace", "token"]]);
-    const out = path.join(project, "previews");
-    const p = await run(preview, { stacks: ["t"], json: true, out, root: project });
-    expect(p.code, p.err).toBe(2);
-    expect(JSON.parse(p.out).stacks[0].counts).toEqual({ create: 0, update: 0, replace: 1, delete: 0 });
-    expect(p.progress).toContain("+- token (random:index/randomString:RandomString) to replace: length");
-    expect(fs.readFileSync(path.join(out, "t.md"), "utf8")).toContain("0 to create · 0 to update · 1 to replace");
-  });
+  it(
+    "drift: 0 when the stack is what its program says; " + "2 when the stack's config moved on; preview: 2 then",
+    async () => {
+      const clean = await run(drift, { stack: "t", json: false, root: project });
+      expect(clean.code, clean.err).toBe(0);
+      expect(clean.out).toBe("t: no drift (the resources match the last deployment, which matches the recipe)");
+      fs.writeFileSync(stackFile, "config:\n  recette-engine-test:length: 12\n");
+      const pending = await run(drift, { stack: "t", json: true, root: project });
+      expect(pending.code, pending.err).toBe(2);
+      // A new length replaces the string; the command's own inputs did not change.
+      const changes = JSON.parse(pending.out).pending.map((c: { change: string; name: string }) => [c.change, c.name]);
+      expect(changes).toEqual([["replace", "token"]]);
+      const out = path.join(project, "previews");
+      const p = await run(preview, { stacks: ["t"], json: true, out, root: project });
+      expect(p.code, p.err).toBe(2);
+      expect(JSON.parse(p.out).stacks[0].counts).toEqual({ create: 0, update: 0, replace: 1, delete: 0 });
+      expect(p.progress).toContain("+- token (random:index/randomString:RandomString) to replace: length");
+      expect(fs.readFileSync(path.join(out, "t.md"), "utf8")).toContain("0 to create · 0 to update · 1 to replace");
+    },
+  );
 
   it("destroy: a line per deleted resource", async () => {
     const r = await run(destroy, { stack: "t", root: project });

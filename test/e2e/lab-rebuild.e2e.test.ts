@@ -101,62 +101,68 @@ describe("the lab rebuilt from nothing: backup, lab:down, lab:up, recette up, re
     expect(sh("tar", ["-tzf", archive]).stdout).toMatch(/articles\/[^\n]+\.xml/);
   });
 
-  it("everything destroyed, then rebuilt from the recipe and the backup: the article over HTTPS with a new certificate; RTO and phases printed", async () => {
-    const before = await peerCertificate(HOST, 443, manager.address);
-    const down = await npm("lab:down");
-    expect(down.code, down.stderr.slice(-3000)).toBe(0);
-    // Nothing left: no host, no engine, no volume, no state of the stack.
-    expect(labTraces()).toEqual([]);
-    expect(fs.existsSync(LAB.stackFile)).toBe(false);
+  it(
+    "everything destroyed, then rebuilt from the recipe and the backup: " +
+      "the article over HTTPS with a new certificate; RTO and phases printed",
+    async () => {
+      const before = await peerCertificate(HOST, 443, manager.address);
+      const down = await npm("lab:down");
+      expect(down.code, down.stderr.slice(-3000)).toBe(0);
+      // Nothing left: no host, no engine, no volume, no state of the stack.
+      expect(labTraces()).toEqual([]);
+      expect(fs.existsSync(LAB.stackFile)).toBe(false);
 
-    const started = Date.now();
-    const hostsUp = await npm("lab:up");
-    expect(hostsUp.code, hostsUp.stderr.slice(-3000)).toBe(0);
-    // lab:up pushes recette's images to the lab's registry (its own line says how long).
-    const push = Number(/pushed to \S+ in (\d+)s/.exec(hostsUp.stderr)?.[1] ?? 0);
-    const up = await recette("up", "-s", STACK);
-    expect(up.code, up.stderr.slice(-4000)).toBe(0);
-    // The swarm is ready when its last node is labelled (the Cluster component's last steps).
-    const clusterReady = up.lines.filter((l) => /-swarm-|-labels /.test(l.text) && / created in /.test(l.text)).at(-1);
-    expect(clusterReady, up.stderr).toBeDefined();
-    const shell = operatorShell();
-    const restore = await timedRun(
-      process.execPath,
-      [RECETTE, "restore", "-s", STACK, ...nodeFlags, "--stop", archive],
-      {
-        cwd: ROOT,
-        env: shell.env,
-      },
-    ).finally(shell.close);
-    expect(restore.code, restore.stderr.slice(-3000)).toBe(0);
-    const restored = Date.now();
-    await waitFor("the restored article over HTTPS", showsArticle, 300);
-    const after = await waitFor(
-      "a certificate from the new stack's CA",
-      async () => {
-        const c = await peerCertificate(HOST, 443, manager.address).catch(() => undefined);
-        return c && /^Pebble Intermediate CA/.test(String(c.issuer?.CN)) ? c : undefined;
-      },
-      120,
-    );
-    const rto = (Date.now() - started) / 1000;
-    // A certificate of the rebuilt stack (its Pebble is new), never the old one from a backup.
-    expect(after.fingerprint256).not.toBe(before.fingerprint256);
-    const certificate = (Date.now() - restored) / 1000;
-    const share = (s: number) => `${seconds(s)} (${Math.round((100 * s) / rto)} %)`;
-    figure("rebuild from nothing: teardown (lab:down, before the clock starts)", seconds(down.seconds));
-    figure(
-      "rebuild from nothing: RTO, from no host to the restored blog over HTTPS",
-      `${seconds(rto)} (goal: under 300 s with cached builds)`,
-    );
-    figure("rebuild phase: hosts (lab:up without its image push)", share(hostsUp.seconds - push));
-    figure("rebuild phase: images (pushed to the lab's registry)", share(push));
-    figure("rebuild phase: cluster (recette up until the swarm is ready)", share(clusterReady!.at));
-    figure(
-      "rebuild phase: stack (the rest of recette up: pulls, services, Traefik)",
-      share(up.seconds - clusterReady!.at),
-    );
-    figure("rebuild phase: restore (recette restore --stop)", share(restore.seconds));
-    figure("rebuild phase: certificate (the article over HTTPS with the new certificate)", share(certificate));
-  });
+      const started = Date.now();
+      const hostsUp = await npm("lab:up");
+      expect(hostsUp.code, hostsUp.stderr.slice(-3000)).toBe(0);
+      // lab:up pushes recette's images to the lab's registry (its own line says how long).
+      const push = Number(/pushed to \S+ in (\d+)s/.exec(hostsUp.stderr)?.[1] ?? 0);
+      const up = await recette("up", "-s", STACK);
+      expect(up.code, up.stderr.slice(-4000)).toBe(0);
+      // The swarm is ready when its last node is labelled (the Cluster component's last steps).
+      const clusterReady = up.lines
+        .filter((l) => /-swarm-|-labels /.test(l.text) && / created in /.test(l.text))
+        .at(-1);
+      expect(clusterReady, up.stderr).toBeDefined();
+      const shell = operatorShell();
+      const restore = await timedRun(
+        process.execPath,
+        [RECETTE, "restore", "-s", STACK, ...nodeFlags, "--stop", archive],
+        {
+          cwd: ROOT,
+          env: shell.env,
+        },
+      ).finally(shell.close);
+      expect(restore.code, restore.stderr.slice(-3000)).toBe(0);
+      const restored = Date.now();
+      await waitFor("the restored article over HTTPS", showsArticle, 300);
+      const after = await waitFor(
+        "a certificate from the new stack's CA",
+        async () => {
+          const c = await peerCertificate(HOST, 443, manager.address).catch(() => undefined);
+          return c && /^Pebble Intermediate CA/.test(String(c.issuer?.CN)) ? c : undefined;
+        },
+        120,
+      );
+      const rto = (Date.now() - started) / 1000;
+      // A certificate of the rebuilt stack (its Pebble is new), never the old one from a backup.
+      expect(after.fingerprint256).not.toBe(before.fingerprint256);
+      const certificate = (Date.now() - restored) / 1000;
+      const share = (s: number) => `${seconds(s)} (${Math.round((100 * s) / rto)} %)`;
+      figure("rebuild from nothing: teardown (lab:down, before the clock starts)", seconds(down.seconds));
+      figure(
+        "rebuild from nothing: RTO, from no host to the restored blog over HTTPS",
+        `${seconds(rto)} (goal: under 300 s with cached builds)`,
+      );
+      figure("rebuild phase: hosts (lab:up without its image push)", share(hostsUp.seconds - push));
+      figure("rebuild phase: images (pushed to the lab's registry)", share(push));
+      figure("rebuild phase: cluster (recette up until the swarm is ready)", share(clusterReady!.at));
+      figure(
+        "rebuild phase: stack (the rest of recette up: pulls, services, Traefik)",
+        share(up.seconds - clusterReady!.at),
+      );
+      figure("rebuild phase: restore (recette restore --stop)", share(restore.seconds));
+      figure("rebuild phase: certificate (the article over HTTPS with the new certificate)", share(certificate));
+    },
+  );
 });

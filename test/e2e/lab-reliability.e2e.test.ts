@@ -24,7 +24,9 @@ const PREVIOUS_PLUXML = "5.8.20";
 let blogVersion = PREVIOUS_PLUXML;
 /** The provider's image (test/lab/mail-provider): built on this machine, loaded into worker-2's engine. */
 const PROVIDER_IMAGE = "recette-e2e/mail-provider:bookworm-backports";
-/** The smarthost a provider runs on worker-2 (the lab's DNS names it), as Scaleway's transactional e-mail does on 2587. */
+/**
+ * The smarthost a provider runs on worker-2 (the lab's DNS names it), as Scaleway's transactional e-mail does on 2587.
+ */
 const SMARTHOST = { host: "worker-2.lab.test", port: 2587, user: "relayuser" };
 const hosts = labHosts();
 const byName = (name: string) => hosts.find((h) => h.name === name)!;
@@ -294,48 +296,54 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     if (recipeFile) fs.rmSync(path.dirname(recipeFile), { recursive: true, force: true });
   });
 
-  it("pulumi up -s lab: the Swarm over SSH, Traefik on the manager, the blog (PluXml 5.8.20) on the ssd worker, the relay; HTTPS on the manager's address with Pebble's certificate", async () => {
-    const started = Date.now();
-    const r = up();
-    expect(r.status, r.output.slice(-4000)).toBe(0);
-    const upMs = Date.now() - started;
-    expect(
-      onManager("node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.ManagerStatus}}")
-        .split("\n")
-        .map((l) => l.trim())
-        .sort(),
-    ).toEqual([`${manager.ns} Ready Leader`, `${ssdWorker.ns} Ready`, `${otherWorker.ns} Ready`]);
-    await waitFor(
-      "Traefik, the blog and the relay running",
-      async () =>
-        ["traefik", "blog", "relay", "pebble"].every((s) => runningNodes(s).length === 1) ? true : undefined,
-      300,
-    );
-    expect(runningNodes("traefik")).toEqual([manager.ns]);
-    expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
-    // One overlay network across the hosts (VXLAN): Traefik on the manager reaches the blog on worker-1.
-    expect(onManager("network", "inspect", `${LABEL}-net`, "--format", "{{.Driver}} {{.Scope}}")).toBe("overlay swarm");
-    const answer = await waitFor(
-      "HTTPS 200 from the blog on the manager's address",
-      async () => {
-        const a = await https(HOST).catch(() => undefined);
-        return a?.status === 200 ? a : undefined;
-      },
-      240,
-    );
-    expect(answer.body).toContain("<title>Recette lab blog - Blog or CMS, XML powered !</title>");
-    const cert = await waitFor(
-      "a certificate issued by Pebble",
-      async () => {
-        const c = await peerCertificate(HOST, 443, manager.address);
-        return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
-      },
-      180,
-    );
-    expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
-    figure("pulumi up -s lab from nothing", seconds(upMs));
-    figure("blog answering HTTPS with Pebble's certificate after", seconds(Date.now() - started));
-  });
+  it(
+    "pulumi up -s lab: the Swarm over SSH, Traefik on the manager, the blog (PluXml 5.8.20) " +
+      "on the ssd worker, the relay; HTTPS on the manager's address with Pebble's certificate",
+    async () => {
+      const started = Date.now();
+      const r = up();
+      expect(r.status, r.output.slice(-4000)).toBe(0);
+      const upMs = Date.now() - started;
+      expect(
+        onManager("node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.ManagerStatus}}")
+          .split("\n")
+          .map((l) => l.trim())
+          .sort(),
+      ).toEqual([`${manager.ns} Ready Leader`, `${ssdWorker.ns} Ready`, `${otherWorker.ns} Ready`]);
+      await waitFor(
+        "Traefik, the blog and the relay running",
+        async () =>
+          ["traefik", "blog", "relay", "pebble"].every((s) => runningNodes(s).length === 1) ? true : undefined,
+        300,
+      );
+      expect(runningNodes("traefik")).toEqual([manager.ns]);
+      expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
+      // One overlay network across the hosts (VXLAN): Traefik on the manager reaches the blog on worker-1.
+      expect(onManager("network", "inspect", `${LABEL}-net`, "--format", "{{.Driver}} {{.Scope}}")).toBe(
+        "overlay swarm",
+      );
+      const answer = await waitFor(
+        "HTTPS 200 from the blog on the manager's address",
+        async () => {
+          const a = await https(HOST).catch(() => undefined);
+          return a?.status === 200 ? a : undefined;
+        },
+        240,
+      );
+      expect(answer.body).toContain("<title>Recette lab blog - Blog or CMS, XML powered !</title>");
+      const cert = await waitFor(
+        "a certificate issued by Pebble",
+        async () => {
+          const c = await peerCertificate(HOST, 443, manager.address);
+          return /^Pebble Intermediate CA/.test(String(c.issuer.CN)) ? c : undefined;
+        },
+        180,
+      );
+      expect(cert.subjectaltname).toContain(`DNS:${HOST}`);
+      figure("pulumi up -s lab from nothing", seconds(upMs));
+      figure("blog answering HTTPS with Pebble's certificate after", seconds(Date.now() - started));
+    },
+  );
 
   it("the admin publishes an article on the blog (served from worker-1, through the manager)", async () => {
     const b = new PluxmlBrowser("https", HOST, 443, false, manager.address);
@@ -384,7 +392,8 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
       .catch((e: Error) => {
         // what Swarm said of the update (paused, rollback…), the tasks, and pulumi's own output
         throw new Error(
-          `${e.message}: the update's last state "${seen}"\n${onManager("service", "ps", "--no-trunc", `${LABEL}-web`)}\n${r.output.slice(-2000)}`,
+          `${e.message}: the update's last state ` +
+            `"${seen}"\n${onManager("service", "ps", "--no-trunc", `${LABEL}-web`)}\n${r.output.slice(-2000)}`,
         );
       })
       .finally(async () => {
@@ -404,212 +413,233 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(failed.length, failures(answers, started)).toBe(0);
   });
 
-  it("a broken release of the 2-replica web service is rolled back by Swarm while the old one serves every request; recette up exits 1 naming it; recette rollback puts back an earlier update's digest with no failed request", async () => {
-    const recette = (...args: string[]) => shAsync(path.join(ROOT, "bin", "recette"), args);
-    const webImage = () =>
-      onManager("service", "inspect", `${LABEL}-web`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}");
-    /** `recette <args>` under a request to web every 100 ms: its result, the answers, the seconds it took. */
-    const polled = async (...args: string[]) => {
-      let done = false;
-      const polling = pollWhile(WEB, () => done, { everyMs: 100, maxRequests: 4000, maxSeconds: 400 });
-      const started = Date.now();
-      const r = await recette(...args);
-      const took = Date.now() - started;
-      // keep asking while the old tasks stop and Traefik forgets them
-      await new Promise((ok) => setTimeout(ok, 6000));
-      done = true;
-      const answers = await polling;
-      const failed = answers.filter((a) => a.status !== 200);
-      return { r, answers, failed, took, why: failures(answers, started) };
-    };
-    fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
-    // Update A, recorded by recette up: what runs now.
-    const a = await recette("up", "-s", STACK, "--no-refresh");
-    expect(a.status, a.output.slice(-3000)).toBe(0);
-    const good = webImage();
-    expect(good).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]{64})?$`));
+  it(
+    "a broken release of the 2-replica web service is rolled back by Swarm while " +
+      "the old one serves every request; recette up exits 1 naming it; recette " +
+      "rollback puts back an earlier update's digest with no failed request",
+    async () => {
+      const recette = (...args: string[]) => shAsync(path.join(ROOT, "bin", "recette"), args);
+      const webImage = () =>
+        onManager("service", "inspect", `${LABEL}-web`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}");
+      /** `recette <args>` under a request to web every 100 ms: its result, the answers, the seconds it took. */
+      const polled = async (...args: string[]) => {
+        let done = false;
+        const polling = pollWhile(WEB, () => done, { everyMs: 100, maxRequests: 4000, maxSeconds: 400 });
+        const started = Date.now();
+        const r = await recette(...args);
+        const took = Date.now() - started;
+        // keep asking while the old tasks stop and Traefik forgets them
+        await new Promise((ok) => setTimeout(ok, 6000));
+        done = true;
+        const answers = await polling;
+        const failed = answers.filter((a) => a.status !== 200);
+        return { r, answers, failed, took, why: failures(answers, started) };
+      };
+      fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
+      // Update A, recorded by recette up: what runs now.
+      const a = await recette("up", "-s", STACK, "--no-refresh");
+      expect(a.status, a.output.slice(-3000)).toBe(0);
+      const good = webImage();
+      expect(good).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]{64})?$`));
 
-    fs.writeFileSync(
-      recipeFile,
-      reliabilityRecipe((r) => {
-        webRelease("3")(r);
-        r.apps.find((x: Record<string, any>) => x.service?.name === "web").service.health.command = [
-          "php",
-          "-r",
-          "exit(1);",
-        ];
-      }),
-    );
-    const broken = await polled("up", "-s", STACK, "--no-refresh");
-    expect(broken.r.status, broken.r.output.slice(-3000)).toBe(1);
-    expect(broken.r.output).toContain(`recette up: service ${LABEL}-web: the update failed (`);
-    expect(broken.r.output).toContain(`; Swarm rolled it back to ${good}`);
-    figure(
-      "broken release of web on the lab (health check never passes): recette up exited 1, rolled back",
-      `${broken.answers.length} requests over ${seconds(broken.took)}, ${broken.failed.length} failed`,
-    );
-    expect(broken.answers.length).toBeGreaterThan(50);
-    expect(broken.failed.length, broken.why).toBe(0);
-    expect(webImage()).toBe(good);
+      fs.writeFileSync(
+        recipeFile,
+        reliabilityRecipe((r) => {
+          webRelease("3")(r);
+          r.apps.find((x: Record<string, any>) => x.service?.name === "web").service.health.command = [
+            "php",
+            "-r",
+            "exit(1);",
+          ];
+        }),
+      );
+      const broken = await polled("up", "-s", STACK, "--no-refresh");
+      expect(broken.r.status, broken.r.output.slice(-3000)).toBe(1);
+      expect(broken.r.output).toContain(`recette up: service ${LABEL}-web: the update failed (`);
+      expect(broken.r.output).toContain(`; Swarm rolled it back to ${good}`);
+      figure(
+        "broken release of web on the lab (health check never passes): recette up exited 1, rolled back",
+        `${broken.answers.length} requests over ${seconds(broken.took)}, ${broken.failed.length} failed`,
+      );
+      expect(broken.answers.length).toBeGreaterThan(50);
+      expect(broken.failed.length, broken.why).toBe(0);
+      expect(webImage()).toBe(good);
 
-    // Update B: web on the previous PluXml image; then recette rollback puts A's digest back.
-    fs.writeFileSync(
-      recipeFile,
-      reliabilityRecipe((r) => {
-        webRelease("2")(r);
-        r.apps.find((x: Record<string, any>) => x.service?.name === "web").service.image =
-          `${LAB.registry}/pluxml:${PREVIOUS_PLUXML}`;
-      }),
-    );
-    const b = await recette("up", "-s", STACK, "--no-refresh");
-    expect(b.status, b.output.slice(-3000)).toBe(0);
-    expect(webImage()).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PREVIOUS_PLUXML}(@sha256:[0-9a-f]{64})?$`));
-    const back = await polled("rollback", "-s", STACK);
-    expect(back.r.status, back.r.output.slice(-3000)).toBe(0);
-    expect(back.r.output).toMatch(
-      new RegExp(`web: \\S+ -> ${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]{64})? \\(update `),
-    );
-    expect(webImage()).toBe(good);
-    figure(
-      "recette rollback of web on the lab (to update A's digest)",
-      `${seconds(back.took)}; ${back.answers.length} requests, ${back.failed.length} failed`,
-    );
-    expect(back.answers.length).toBeGreaterThan(50);
-    expect(back.failed.length, back.why).toBe(0);
-    // The pin lifted, the recipe as the rest of the suite expects it.
-    expect((await recette("config", "rm", "rollback", "-s", STACK)).status).toBe(0);
-    fs.writeFileSync(recipeFile, reliabilityRecipe(webRelease("2")));
-    const fixed = up();
-    expect(fixed.status, fixed.output.slice(-3000)).toBe(0);
-  });
+      // Update B: web on the previous PluXml image; then recette rollback puts A's digest back.
+      fs.writeFileSync(
+        recipeFile,
+        reliabilityRecipe((r) => {
+          webRelease("2")(r);
+          r.apps.find((x: Record<string, any>) => x.service?.name === "web").service.image =
+            `${LAB.registry}/pluxml:${PREVIOUS_PLUXML}`;
+        }),
+      );
+      const b = await recette("up", "-s", STACK, "--no-refresh");
+      expect(b.status, b.output.slice(-3000)).toBe(0);
+      expect(webImage()).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PREVIOUS_PLUXML}(@sha256:[0-9a-f]{64})?$`));
+      const back = await polled("rollback", "-s", STACK);
+      expect(back.r.status, back.r.output.slice(-3000)).toBe(0);
+      expect(back.r.output).toMatch(
+        new RegExp(`web: \\S+ -> ${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]{64})? \\(update `),
+      );
+      expect(webImage()).toBe(good);
+      figure(
+        "recette rollback of web on the lab (to update A's digest)",
+        `${seconds(back.took)}; ${back.answers.length} requests, ${back.failed.length} failed`,
+      );
+      expect(back.answers.length).toBeGreaterThan(50);
+      expect(back.failed.length, back.why).toBe(0);
+      // The pin lifted, the recipe as the rest of the suite expects it.
+      expect((await recette("config", "rm", "rollback", "-s", STACK)).status).toBe(0);
+      fs.writeFileSync(recipeFile, reliabilityRecipe(webRelease("2")));
+      const fixed = up();
+      expect(fixed.status, fixed.output.slice(-3000)).toBe(0);
+    },
+  );
 
-  it("node loss: the worker running the blog and a web replica loses its dockerd; web answers again within a bound, the blog is unavailable and comes back with its article", async () => {
-    // Swarm may leave both web tasks on one worker after the update (start-first runs three at once):
-    // a forced update reschedules them with its spread, one per worker.
-    for (let i = 0; i < 3 && !runningNodes("web").includes(ssdWorker.ns); i++) {
-      docker(manager, "service", "update", "--force", "--detach=false", "--quiet", `${LABEL}-web`);
-      await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 120);
-    }
-    expect(runningNodes("web")).toContain(ssdWorker.ns);
-    const stopped = Date.now();
-    let webBack = 0;
-    let streak = 0;
-    const answers: { at: number; status: number }[] = [];
-    const polling = pollWhile(WEB, () => webBack > 0, { everyMs: 200, maxRequests: 1500, maxSeconds: 180 }).then((a) =>
-      answers.push(...a),
-    );
-    // Watches the same answers for 10 in a row after the stop: the service is back.
-    const watch = (async () => {
-      const deadline = Date.now() + 180_000;
-      while (webBack === 0 && Date.now() < deadline) {
-        const s = await status(WEB);
-        streak = s === 200 ? streak + 1 : 0;
-        if (streak >= 10 && Date.now() - stopped > 2000) webBack = Date.now();
-        await new Promise((ok) => setTimeout(ok, 200));
+  it(
+    "node loss: the worker running the blog and a web replica loses its dockerd; web " +
+      "answers again within a bound, the blog is unavailable and comes back with its article",
+    async () => {
+      // Swarm may leave both web tasks on one worker after the update (start-first runs three at once):
+      // a forced update reschedules them with its spread, one per worker.
+      for (let i = 0; i < 3 && !runningNodes("web").includes(ssdWorker.ns); i++) {
+        docker(manager, "service", "update", "--force", "--detach=false", "--quiet", `${LABEL}-web`);
+        await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 120);
       }
-    })();
-    await stopDockerd(ssdWorker.ns);
-    const down = await waitFor(
-      "worker-1 reported down and the blog unavailable",
-      async () => {
-        const node = onManager("node", "inspect", ssdWorker.ns, "--format", "{{.Status.State}}");
-        const blog = wantedStates("blog");
-        return node === "down" && blog.length === 1 && /^Pending .*\|"?no suitable node/.test(blog[0]!)
-          ? Date.now()
-          : undefined;
-      },
-      120,
-    );
-    await watch;
-    await polling;
-    expect(webBack, "web did not answer 10 times in a row within 180 s").toBeGreaterThan(0);
-    const failed = answers.filter((a) => a.at >= stopped && a.status !== 200).length;
-    figure(
-      "node loss: web (2 replicas) answering again after",
-      `${seconds(webBack - stopped)} (${failed} failed requests of ${answers.length} while it moved)`,
-    );
-    figure("node loss: worker-1 reported down, the blog pending (no suitable node) after", seconds(down - stopped));
-    // The pinned blog cannot move (its volume is on worker-1): unavailable, not rescheduled elsewhere.
-    expect(runningNodes("blog")).toEqual([]);
-    expect(await status(HOST)).not.toBe(200);
-    const restarted = Date.now();
-    await startDockerd(labSpec(hosts), ssdWorker.ns);
-    await waitFor("the blog back with its article", articleServed, 300);
-    figure("node loss: blog back with its article after worker-1's dockerd restarts", seconds(Date.now() - restarted));
-    expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
-  });
+      expect(runningNodes("web")).toContain(ssdWorker.ns);
+      const stopped = Date.now();
+      let webBack = 0;
+      let streak = 0;
+      const answers: { at: number; status: number }[] = [];
+      const polling = pollWhile(WEB, () => webBack > 0, { everyMs: 200, maxRequests: 1500, maxSeconds: 180 }).then(
+        (a) => answers.push(...a),
+      );
+      // Watches the same answers for 10 in a row after the stop: the service is back.
+      const watch = (async () => {
+        const deadline = Date.now() + 180_000;
+        while (webBack === 0 && Date.now() < deadline) {
+          const s = await status(WEB);
+          streak = s === 200 ? streak + 1 : 0;
+          if (streak >= 10 && Date.now() - stopped > 2000) webBack = Date.now();
+          await new Promise((ok) => setTimeout(ok, 200));
+        }
+      })();
+      await stopDockerd(ssdWorker.ns);
+      const down = await waitFor(
+        "worker-1 reported down and the blog unavailable",
+        async () => {
+          const node = onManager("node", "inspect", ssdWorker.ns, "--format", "{{.Status.State}}");
+          const blog = wantedStates("blog");
+          return node === "down" && blog.length === 1 && /^Pending .*\|"?no suitable node/.test(blog[0]!)
+            ? Date.now()
+            : undefined;
+        },
+        120,
+      );
+      await watch;
+      await polling;
+      expect(webBack, "web did not answer 10 times in a row within 180 s").toBeGreaterThan(0);
+      const failed = answers.filter((a) => a.at >= stopped && a.status !== 200).length;
+      figure(
+        "node loss: web (2 replicas) answering again after",
+        `${seconds(webBack - stopped)} (${failed} failed requests of ${answers.length} while it moved)`,
+      );
+      figure("node loss: worker-1 reported down, the blog pending (no suitable node) after", seconds(down - stopped));
+      // The pinned blog cannot move (its volume is on worker-1): unavailable, not rescheduled elsewhere.
+      expect(runningNodes("blog")).toEqual([]);
+      expect(await status(HOST)).not.toBe(200);
+      const restarted = Date.now();
+      await startDockerd(labSpec(hosts), ssdWorker.ns);
+      await waitFor("the blog back with its article", articleServed, 300);
+      figure(
+        "node loss: blog back with its article after worker-1's dockerd restarts",
+        seconds(Date.now() - restarted),
+      );
+      expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
+    },
+  );
 
-  it("node maintenance: recette node maintain restarts worker-1's dockerd; web (2 replicas) loses no request, the blog (pinned there) needs --accept-downtime and comes back with its article", async () => {
-    for (let i = 0; i < 3 && !runningNodes("web").includes(ssdWorker.ns); i++) {
-      docker(manager, "service", "update", "--force", "--detach=false", "--quiet", `${LABEL}-web`);
-      await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 120);
-    }
-    expect(runningNodes("web")).toContain(ssdWorker.ns);
-    const recette = (...args: string[]) => shAsync(path.join(ROOT, "bin", "recette"), args);
-    const availability = () => onManager("node", "inspect", ssdWorker.ns, "--format", "{{.Spec.Availability}}");
+  it(
+    "node maintenance: recette node maintain restarts worker-1's dockerd; web (2 replicas) loses " +
+      "no request, the blog (pinned there) needs --accept-downtime and comes back with its article",
+    async () => {
+      for (let i = 0; i < 3 && !runningNodes("web").includes(ssdWorker.ns); i++) {
+        docker(manager, "service", "update", "--force", "--detach=false", "--quiet", `${LABEL}-web`);
+        await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 120);
+      }
+      expect(runningNodes("web")).toContain(ssdWorker.ns);
+      const recette = (...args: string[]) => shAsync(path.join(ROOT, "bin", "recette"), args);
+      const availability = () => onManager("node", "inspect", ssdWorker.ns, "--format", "{{.Spec.Availability}}");
 
-    // Without --accept-downtime: the plan, the refusal, nothing changed.
-    const refused = await recette("node", "maintain", "-s", STACK, "worker-1", "--", "true");
-    expect(refused.status, refused.output).toBe(1);
-    // scaled up by its tasks on worker-1 (one or both of the two, as Swarm placed them)
-    expect(refused.output).toMatch(
-      new RegExp(`${ssdWorker.ns}: ${LABEL}-web: 2 replicas, start-first: scaled to [34] while its tasks move off`),
-    );
-    expect(refused.output).toMatch(new RegExp(`${ssdWorker.ns}: ${LABEL}-blog: DOWNTIME: no other node may run it`));
-    expect(refused.output).toContain("would be unavailable (above); nothing was changed");
-    expect(availability()).toBe("active");
+      // Without --accept-downtime: the plan, the refusal, nothing changed.
+      const refused = await recette("node", "maintain", "-s", STACK, "worker-1", "--", "true");
+      expect(refused.status, refused.output).toBe(1);
+      // scaled up by its tasks on worker-1 (one or both of the two, as Swarm placed them)
+      expect(refused.output).toMatch(
+        new RegExp(`${ssdWorker.ns}: ${LABEL}-web: 2 replicas, start-first: scaled to [34] while its tasks move off`),
+      );
+      expect(refused.output).toMatch(new RegExp(`${ssdWorker.ns}: ${LABEL}-blog: DOWNTIME: no other node may run it`));
+      expect(refused.output).toContain("would be unavailable (above); nothing was changed");
+      expect(availability()).toBe("active");
 
-    // The command "restarts dockerd": it asks this suite to (the lab's daemons are started by the
-    // suite, not by a service manager on the host), and waits until that is done.
-    const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "maintain-"));
-    const asked = path.join(dir, "restart-asked");
-    const done = path.join(dir, "restart-done");
-    let stop = false;
-    const web = pollWhile(WEB, () => stop, { everyMs: 100, maxRequests: 8000, maxSeconds: 900 });
-    const started = Date.now();
-    const maintain = recette(
-      "node",
-      "maintain",
-      "-s",
-      STACK,
-      "worker-1",
-      "--accept-downtime",
-      "--",
-      "sh",
-      "-c",
-      `touch ${asked}; while [ ! -e ${done} ]; do sleep 1; done; echo restarted`,
-    );
-    await waitFor("maintain's command running on worker-1", async () => (fs.existsSync(asked) ? true : undefined), 600);
-    const drainedAt = Date.now();
-    expect(availability()).toBe("drain");
-    expect(runningNodes("web")).not.toContain(ssdWorker.ns);
-    await stopDockerd(ssdWorker.ns);
-    await startDockerd(labSpec(hosts), ssdWorker.ns);
-    fs.writeFileSync(done, "");
-    const r = await maintain;
-    const took = Date.now() - started;
-    await waitFor("the blog back with its article", articleServed, 300);
-    const blogBack = Date.now();
-    stop = true;
-    const answers = await web;
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect(r.status, r.output.slice(-3000)).toBe(0);
-    expect(r.output).toContain("restarted");
-    expect(r.output).toMatch(new RegExp(`${ssdWorker.ns}: maintained in [0-9.]+ s, active again`));
-    expect(availability()).toBe("active");
-    expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
-    const failed = answers.filter((a) => a.status !== 200);
-    figure(
-      "node maintenance: web (2 replicas, start-first) during recette node maintain worker-1 (dockerd restarted)",
-      `${answers.length} requests over ${seconds(Date.now() - started)}, ${failed.length} failed; maintain took ${seconds(took)}`,
-    );
-    figure(
-      "node maintenance: the blog (pinned to worker-1) back with its article after the drain",
-      seconds(blogBack - drainedAt),
-    );
-    expect(answers.length).toBeGreaterThan(100);
-    expect(failed.length, failures(answers, started)).toBe(0);
-  });
+      // The command "restarts dockerd": it asks this suite to (the lab's daemons are started by the
+      // suite, not by a service manager on the host), and waits until that is done.
+      const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "maintain-"));
+      const asked = path.join(dir, "restart-asked");
+      const done = path.join(dir, "restart-done");
+      let stop = false;
+      const web = pollWhile(WEB, () => stop, { everyMs: 100, maxRequests: 8000, maxSeconds: 900 });
+      const started = Date.now();
+      const maintain = recette(
+        "node",
+        "maintain",
+        "-s",
+        STACK,
+        "worker-1",
+        "--accept-downtime",
+        "--",
+        "sh",
+        "-c",
+        `touch ${asked}; while [ ! -e ${done} ]; do sleep 1; done; echo restarted`,
+      );
+      await waitFor(
+        "maintain's command running on worker-1",
+        async () => (fs.existsSync(asked) ? true : undefined),
+        600,
+      );
+      const drainedAt = Date.now();
+      expect(availability()).toBe("drain");
+      expect(runningNodes("web")).not.toContain(ssdWorker.ns);
+      await stopDockerd(ssdWorker.ns);
+      await startDockerd(labSpec(hosts), ssdWorker.ns);
+      fs.writeFileSync(done, "");
+      const r = await maintain;
+      const took = Date.now() - started;
+      await waitFor("the blog back with its article", articleServed, 300);
+      const blogBack = Date.now();
+      stop = true;
+      const answers = await web;
+      fs.rmSync(dir, { recursive: true, force: true });
+      expect(r.status, r.output.slice(-3000)).toBe(0);
+      expect(r.output).toContain("restarted");
+      expect(r.output).toMatch(new RegExp(`${ssdWorker.ns}: maintained in [0-9.]+ s, active again`));
+      expect(availability()).toBe("active");
+      expect(runningNodes("blog")).toEqual([ssdWorker.ns]);
+      const failed = answers.filter((a) => a.status !== 200);
+      figure(
+        "node maintenance: web (2 replicas, start-first) during recette node maintain worker-1 (dockerd restarted)",
+        `${answers.length} requests over ${seconds(Date.now() - started)}, ` +
+          `${failed.length} failed; maintain took ${seconds(took)}`,
+      );
+      figure(
+        "node maintenance: the blog (pinned to worker-1) back with its article after the drain",
+        seconds(blogBack - drainedAt),
+      );
+      expect(answers.length).toBeGreaterThan(100);
+      expect(failed.length, failures(answers, started)).toBe(0);
+    },
+  );
 
   /** The running blog container on worker-1 (its volume is there): its id, for logs and exec. */
   const blogContainer = () =>
@@ -664,7 +694,9 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     const id = blogContainer().split("\n")[0]!;
     const params = docker(ssdWorker, "exec", id, "cat", "/var/www/html/data/configuration/parametres.xml").stdout;
     return {
-      summary: `${answers.length} requests over ${seconds(Date.now() - started)}, ${failed.length} failed, a gap of ${gap}`,
+      summary:
+        `${answers.length} requests over ${seconds(Date.now() - started)}, ` +
+        `${failed.length} failed, a gap of ${gap}`,
       logs: docker(ssdWorker, "logs", id).output,
       dataVersion: /<parametre name="version"><!\[CDATA\[([^\]]*)\]\]>/.exec(params)?.[1],
     };
@@ -672,24 +704,29 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
   const adminLogsIn = async () =>
     (await new PluxmlBrowser("https", HOST, 443, false, manager.address).login("admin", adminPassword)).status;
 
-  it(`a PluXml upgrade by the recipe (${PREVIOUS_PLUXML} → the pinned release): PluXml's own updater runs; the article, the sample comment and the admin's login are kept`, async () => {
-    expect(await sampleComment()).toBe(true);
-    const moved = await moveBlogTo(PLUXML_VERSION);
-    expect(moved.logs).toContain(
-      `pluxml-update: upgrading data/ from PluXml ${PREVIOUS_PLUXML} to ${PLUXML_VERSION} with PluXml's updater`,
-    );
-    expect(moved.dataVersion).toBe(PLUXML_VERSION);
-    expect(
-      onManager("service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
-    ).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]+)?$`));
-    expect([await sampleComment(), await adminLogsIn()]).toEqual([true, 302]);
-    figure(
-      `PluXml upgrade ${PREVIOUS_PLUXML} → ${PLUXML_VERSION} (stop-first, the data volume on one node)`,
-      moved.summary,
-    );
-  });
+  it(
+    `a PluXml upgrade by the recipe (${PREVIOUS_PLUXML} → the pinned release): PluXml's ` +
+      "own updater runs; the article, the sample comment and the admin's login are kept",
+    async () => {
+      expect(await sampleComment()).toBe(true);
+      const moved = await moveBlogTo(PLUXML_VERSION);
+      expect(moved.logs).toContain(
+        `pluxml-update: upgrading data/ from PluXml ${PREVIOUS_PLUXML} to ${PLUXML_VERSION} with PluXml's updater`,
+      );
+      expect(moved.dataVersion).toBe(PLUXML_VERSION);
+      expect(
+        onManager("service", "inspect", `${LABEL}-blog`, "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}"),
+      ).toMatch(new RegExp(`^${LAB.registry}/pluxml:${PLUXML_VERSION}(@sha256:[0-9a-f]+)?$`));
+      expect([await sampleComment(), await adminLogsIn()]).toEqual([true, 302]);
+      figure(
+        `PluXml upgrade ${PREVIOUS_PLUXML} → ${PLUXML_VERSION} (stop-first, the data volume on one node)`,
+        moved.summary,
+      );
+    },
+  );
 
-  it(`back to ${PREVIOUS_PLUXML} by the recipe: allowed, since no update step lies between the two releases`, async () => {
+  const back = `back to ${PREVIOUS_PLUXML} by the recipe`;
+  it(`${back}: allowed, since no update step lies between the two releases`, async () => {
     const moved = await moveBlogTo(PREVIOUS_PLUXML);
     expect(moved.logs).toContain(
       `pluxml-update: data/ was written by PluXml ${PLUXML_VERSION}, with the same data format as ${PREVIOUS_PLUXML}`,
@@ -699,70 +736,77 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     figure(`PluXml back ${PLUXML_VERSION} → ${PREVIOUS_PLUXML} (stop-first)`, moved.summary);
   });
 
-  it("data survival: the article is there after destroy + up (volume retained), the blog upgraded again on the way", async () => {
-    blogVersion = PLUXML_VERSION;
-    fs.writeFileSync(recipeFile, reliabilityRecipe(webRelease("2")));
-    const destroyed = pulumi("destroy", "--yes", "--skip-preview", "--suppress-progress");
-    expect(destroyed.status, destroyed.output.slice(-4000)).toBe(0);
-    expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)).toBe("");
-    expect(docker(ssdWorker, "volume", "ls", "-q", "--filter", "name=recette-lab-blog-data").stdout.trim()).toBe(
-      `${LABEL}-blog-data`,
-    );
-    const t2 = Date.now();
-    const again = up();
-    expect(again.status, again.output.slice(-4000)).toBe(0);
-    await waitFor("the article after destroy + up", articleServed, 300);
-    figure("data survival: article back after destroy + up", seconds(Date.now() - t2));
-  });
+  it(
+    "data survival: the article is there after destroy + up " + "(volume retained), the blog upgraded again on the way",
+    async () => {
+      blogVersion = PLUXML_VERSION;
+      fs.writeFileSync(recipeFile, reliabilityRecipe(webRelease("2")));
+      const destroyed = pulumi("destroy", "--yes", "--skip-preview", "--suppress-progress");
+      expect(destroyed.status, destroyed.output.slice(-4000)).toBe(0);
+      expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)).toBe("");
+      expect(docker(ssdWorker, "volume", "ls", "-q", "--filter", "name=recette-lab-blog-data").stdout.trim()).toBe(
+        `${LABEL}-blog-data`,
+      );
+      const t2 = Date.now();
+      const again = up();
+      expect(again.status, again.output.slice(-4000)).toBe(0);
+      await waitFor("the article after destroy + up", articleServed, 300);
+      figure("data survival: article back after destroy + up", seconds(Date.now() - t2));
+    },
+  );
 
-  it("recette backup over SSH finds the blog's data on the worker that runs it (labelled through the mount), its helper from the lab's registry", () => {
-    const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-backup-"));
-    try {
-      // The worker's copy of the volume (the one the blog mounts) carries the stack's labels.
-      expect(
-        docker(
-          ssdWorker,
-          "volume",
-          "inspect",
-          `${LABEL}-blog-data`,
-          "--format",
-          '{{index .Labels "recette.stack"}} {{index .Labels "recette.keep"}}',
-        ).stdout.trim(),
-      ).toBe(`${LABEL} true`);
-      // An ssh that knows exactly the lab's host key, as an operator's known_hosts would.
-      const bin = strictLabSsh(dir, hosts);
-      const archive = path.join(dir, "lab.tar.gz");
-      const t0 = Date.now();
-      const r = sh(
-        path.join(ROOT, "bin", "recette"),
-        [
-          "backup",
-          "--stack",
-          STACK,
-          "--host",
-          `ssh://root@${ssdWorker.address}`,
-          "--manager",
-          `ssh://root@${manager.address}`,
-          "--workload",
-          "blog",
-          archive,
-        ],
-        {
-          env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-        },
-      );
-      expect(r.status, r.output).toBe(0);
-      const listed = sh("tar", ["-tzf", archive]).stdout;
-      expect(listed).toContain("configuration/users.xml");
-      expect(listed).toMatch(/articles\/[^\n]+\.xml/);
-      figure(
-        "backup of the blog over SSH (worker's volume, helper pulled from the lab's registry)",
-        `${seconds(Date.now() - t0)}, ${fs.statSync(archive).size} bytes`,
-      );
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    "recette backup over SSH finds the blog's data on the worker that runs " +
+      "it (labelled through the mount), its helper from the lab's registry",
+    () => {
+      const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-backup-"));
+      try {
+        // The worker's copy of the volume (the one the blog mounts) carries the stack's labels.
+        expect(
+          docker(
+            ssdWorker,
+            "volume",
+            "inspect",
+            `${LABEL}-blog-data`,
+            "--format",
+            '{{index .Labels "recette.stack"}} {{index .Labels "recette.keep"}}',
+          ).stdout.trim(),
+        ).toBe(`${LABEL} true`);
+        // An ssh that knows exactly the lab's host key, as an operator's known_hosts would.
+        const bin = strictLabSsh(dir, hosts);
+        const archive = path.join(dir, "lab.tar.gz");
+        const t0 = Date.now();
+        const r = sh(
+          path.join(ROOT, "bin", "recette"),
+          [
+            "backup",
+            "--stack",
+            STACK,
+            "--host",
+            `ssh://root@${ssdWorker.address}`,
+            "--manager",
+            `ssh://root@${manager.address}`,
+            "--workload",
+            "blog",
+            archive,
+          ],
+          {
+            env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+          },
+        );
+        expect(r.status, r.output).toBe(0);
+        const listed = sh("tar", ["-tzf", archive]).stdout;
+        expect(listed).toContain("configuration/users.xml");
+        expect(listed).toMatch(/articles\/[^\n]+\.xml/);
+        figure(
+          "backup of the blog over SSH (worker's volume, helper pulled from the lab's registry)",
+          `${seconds(Date.now() - t0)}, ${fs.statSync(archive).size} bytes`,
+        );
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("drift: a service edited by hand is reported by pulumi preview --refresh and put back by up", async () => {
     await waitFor("two web tasks running", async () => (runningNodes("web").length === 2 ? true : undefined), 300);
@@ -801,300 +845,87 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
     expect(clean.status, clean.output.slice(-4000)).toBe(0);
   });
 
-  it("drift: a worker that left the swarm by hand (docker swarm leave) is reported by pulumi preview --refresh; up --refresh joins it again, labelled, and the blog comes back on it with its article", async () => {
-    const left = docker(ssdWorker, "swarm", "leave", "--force");
-    expect(left.status, left.output).toBe(0);
-    const started = Date.now();
-    const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress", "--diff");
-    expect(preview.status).not.toBe(0);
-    expect(preview.output).toMatch(/\+-pulumi-nodejs:dynamic\/swarm:Membership: \(replace\)/);
-    expect(preview.output).toContain(`pulumi-nodejs:dynamic/swarm:Membership::swarm-${ssdWorker.name}-member]`);
-    // the refresh read the node's own state, and the plan puts it back
-    expect(preview.output).toMatch(/~ state\s*: "active" => "inactive"/);
-    expect(preview.output).toContain(`command:remote:Command::swarm-${ssdWorker.name}-join]`);
-    // the other worker stayed: nothing proposed for it
-    expect(preview.output).not.toContain(`Membership::swarm-${otherWorker.name}-member]`);
-    const repaired = pulumi("up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
-    expect(repaired.status, repaired.output.slice(-4000)).toBe(0);
-    expect(docker(ssdWorker, "info", "--format", "{{.Swarm.LocalNodeState}}").stdout.trim()).toBe("active");
-    // three nodes, all ready: the worker's former identity (down, same address) is forgotten; its label is back
-    const nodes = onManager("node", "ls", "-q")
-      .split("\n")
-      .filter(Boolean)
-      .map((id) =>
-        onManager(
-          "node",
-          "inspect",
-          "--format",
-          '{{.Status.State}} {{.Status.Addr}} {{index .Spec.Labels "disk"}}',
-          id,
-        ),
-      )
-      .sort();
-    expect(nodes, nodes.join("\n")).toHaveLength(3);
-    expect(
-      nodes.every((n) => n.startsWith("ready ")),
-      nodes.join("\n"),
-    ).toBe(true);
-    expect(nodes).toEqual(expect.arrayContaining([`ready ${ssdWorker.address} ssd`, `ready ${otherWorker.address}`]));
-    await waitFor(
-      "the blog running on worker-1 again",
-      async () => (runningNodes("blog").join() === ssdWorker.ns ? true : undefined),
-      240,
-    );
-    await waitFor("the article, from worker-1's volume", articleServed, 180);
-    figure(
-      "drift: worker-1 left the swarm by hand; up --refresh joined and labelled it, the blog back with its article after",
-      seconds(Date.now() - started),
-    );
-    const clean = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress");
-    expect(clean.status, clean.output.slice(-4000)).toBe(0);
-  });
-
-  it("open relay: from a lab host outside the stack network, relaying to a foreign domain gets a 5xx; the blog's mail is delivered", async () => {
-    const swaks = (to: string) =>
-      sh("nsenter", [
-        `--net=/run/netns/${otherWorker.ns}`,
-        "swaks",
-        "--server",
-        manager.address,
-        "--port",
-        String(RELAY_PORT),
-        "--from",
-        "someone@elsewhere.test",
-        "--to",
-        to,
-        "--timeout",
-        "20",
-        "--helo",
-        "outside.test",
-      ]);
-    const foreign = swaks("victim@foreign.example");
-    expect(foreign.output).toMatch(/<\*\* 5\d\d /);
-    expect(foreign.output).not.toMatch(/<- {2}250 .*(queued|Message accepted)/i);
-    figure("open relay: foreign recipient from 10.253.1.4", /<\*\* (5\d\d[^\n]*)/.exec(foreign.output)![1]!.trim());
-    // The blog's own mail (PluXml's lost-password message) goes through the relay into the mailbox.
-    const b = new PluxmlBrowser("https", HOST, 443, false, manager.address);
-    await b.get("/core/admin/");
-    const a = await b.submit(
-      "/core/admin/auth.php?action=lostpassword",
-      { lostpassword_id: "admin" },
-      { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` },
-    );
-    expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
-    const relayContainer = docker(
-      manager,
-      "ps",
-      "-q",
-      "--filter",
-      `label=com.docker.swarm.service.name=${LABEL}-relay`,
-    ).stdout.trim();
-    expect(relayContainer).not.toBe("");
-    const mail = await waitFor(
-      "the blog's message in the relay's Maildir",
-      async () => {
-        const r = docker(
-          manager,
-          "exec",
-          relayContainer,
-          "sh",
-          "-c",
-          "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true",
-        );
-        return r.stdout.includes("Hi admin,") ? r.stdout : undefined;
-      },
-      90,
-    );
-    expect(mail).toMatch(/^To: .*contact@blog\.lab\.test/m);
-  });
-
-  it("the Scaleway mail path: the relay sends the blog's mail through a smarthost that requires STARTTLS + AUTH on 2587, with the password from a Pulumi secret", async () => {
-    // The provider: a second OpenSMTPD on worker-2, its certificate signed by a CA of its own (given
-    // to the relay as smarthost.caCertificate), accepting only authenticated sessions over TLS.
-    const build = sh("docker", [
-      "build",
-      "--quiet",
-      "--tag",
-      PROVIDER_IMAGE,
-      path.join(ROOT, "test", "lab", "mail-provider"),
-    ]);
-    expect(build.status, build.output).toBe(0);
-    const load = sh("bash", [
-      "-o",
-      "pipefail",
-      "-c",
-      'docker save "$1" | docker -H "$2" load',
-      "bash",
-      PROVIDER_IMAGE,
-      `unix://${dockerPaths(otherWorker.ns).socket}`,
-    ]);
-    expect(load.status, load.output).toBe(0);
-    const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-provider-"));
-    const openssl = (...args: string[]) => {
-      const r = sh("openssl", args);
-      expect(r.status, r.output).toBe(0);
-    };
-    const rsa = ["-newkey", "rsa:2048", "-nodes"];
-    openssl(
-      "req",
-      "-x509",
-      ...rsa,
-      "-keyout",
-      `${dir}/ca.key`,
-      "-out",
-      `${dir}/ca.pem`,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=recette lab mail provider CA",
-    );
-    openssl(
-      "req",
-      ...rsa,
-      "-keyout",
-      `${dir}/server.key`,
-      "-out",
-      `${dir}/server.csr`,
-      "-subj",
-      `/CN=${SMARTHOST.host}`,
-    );
-    fs.writeFileSync(`${dir}/ext`, `subjectAltName=DNS:${SMARTHOST.host}\n`);
-    openssl(
-      "x509",
-      "-req",
-      "-in",
-      `${dir}/server.csr`,
-      "-CA",
-      `${dir}/ca.pem`,
-      "-CAkey",
-      `${dir}/ca.key`,
-      "-CAcreateserial",
-      "-out",
-      `${dir}/server.crt`,
-      "-days",
-      "2",
-      "-extfile",
-      `${dir}/ext`,
-    );
-    fs.chmodSync(`${dir}/server.key`, 0o600);
-    smarthostPassword = crypto.randomBytes(18).toString("base64url");
-    // smtpd's credentials table holds the password's hash (smtpctl encrypt, the password on stdin)
-    const hash = sh(
-      "docker",
-      [
-        "-H",
-        `unix://${dockerPaths(otherWorker.ns).socket}`,
-        "run",
-        "--rm",
-        "-i",
-        "--entrypoint",
-        "smtpctl",
-        PROVIDER_IMAGE,
-        "encrypt",
-      ],
-      { input: `${smarthostPassword}\n` },
-    );
-    expect(hash.status, hash.output).toBe(0);
-    fs.writeFileSync(`${dir}/users`, `${SMARTHOST.user} ${hash.stdout.trim()}\n`, { mode: 0o600 });
-    fs.writeFileSync(
-      `${dir}/smtpd.conf`,
-      [
-        `pki ${SMARTHOST.host} cert "/etc/provider/server.crt"`,
-        `pki ${SMARTHOST.host} key "/etc/provider/server.key"`,
-        "table users file:/etc/provider/users",
-        'table inbox { "@" = "mailsink" }',
-        `listen on ${otherWorker.address} port ${SMARTHOST.port} tls-require pki ${SMARTHOST.host} auth <users> hostname ${SMARTHOST.host}`,
-        'action "inbox" maildir "/var/mail/mailsink/Maildir" virtual <inbox>',
-        'match from any auth for any action "inbox"',
-        "",
-      ].join("\n"),
-    );
-    const provider = "recette-lab-mail-provider";
-    const started = docker(
-      otherWorker,
-      "run",
-      "-d",
-      "--name",
-      provider,
-      "--network",
-      "host",
-      "-v",
-      `${dir}:/etc/provider:ro`,
-      PROVIDER_IMAGE,
-      "smtpd",
-      "-d",
-      "-f",
-      "/etc/provider/smtpd.conf",
-    );
-    expect(started.status, started.output).toBe(0);
-    try {
-      const listening = () =>
-        sh("nsenter", [
-          `--net=/run/netns/${manager.ns}`,
-          "bash",
-          "-c",
-          `exec 3<>/dev/tcp/${otherWorker.address}/${SMARTHOST.port}`,
-        ]).status === 0;
-      await waitFor("the provider listening on 2587", async () => (listening() ? true : undefined), 60).catch(
-        (e: Error) => {
-          throw new Error(`${e.message}\n${docker(otherWorker, "logs", provider).output}`);
-        },
-      );
-      // The provider refuses a session without TLS: it is the strict kind.
-      const plain = sh("nsenter", [
-        `--net=/run/netns/${manager.ns}`,
-        "swaks",
-        "--server",
-        otherWorker.address,
-        "--port",
-        String(SMARTHOST.port),
-        "--from",
-        "x@blog.lab.test",
-        "--to",
-        "y@example.org",
-        "--timeout",
-        "20",
-      ]);
-      expect(plain.output).toMatch(/<\*\* 5\d\d /);
-      // The stack: the relay delivers through the provider, user and CA from the stack's config, the password a secret.
+  it(
+    "drift: a worker that left the swarm by hand (docker swarm leave) is reported by pulumi preview " +
+      "--refresh; up --refresh joins it again, labelled, and the blog comes back on it with its article",
+    async () => {
+      const left = docker(ssdWorker, "swarm", "leave", "--force");
+      expect(left.status, left.output).toBe(0);
+      const started = Date.now();
+      const preview = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress", "--diff");
+      expect(preview.status).not.toBe(0);
+      expect(preview.output).toMatch(/\+-pulumi-nodejs:dynamic\/swarm:Membership: \(replace\)/);
+      expect(preview.output).toContain(`pulumi-nodejs:dynamic/swarm:Membership::swarm-${ssdWorker.name}-member]`);
+      // the refresh read the node's own state, and the plan puts it back
+      expect(preview.output).toMatch(/~ state\s*: "active" => "inactive"/);
+      expect(preview.output).toContain(`command:remote:Command::swarm-${ssdWorker.name}-join]`);
+      // the other worker stayed: nothing proposed for it
+      expect(preview.output).not.toContain(`Membership::swarm-${otherWorker.name}-member]`);
+      const repaired = pulumi("up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
+      expect(repaired.status, repaired.output.slice(-4000)).toBe(0);
+      expect(docker(ssdWorker, "info", "--format", "{{.Swarm.LocalNodeState}}").stdout.trim()).toBe("active");
+      // three nodes, all ready: the worker's former identity (down, same address) is forgotten; its label is back
+      const nodes = onManager("node", "ls", "-q")
+        .split("\n")
+        .filter(Boolean)
+        .map((id) =>
+          onManager(
+            "node",
+            "inspect",
+            "--format",
+            '{{.Status.State}} {{.Status.Addr}} {{index .Spec.Labels "disk"}}',
+            id,
+          ),
+        )
+        .sort();
+      expect(nodes, nodes.join("\n")).toHaveLength(3);
       expect(
-        sh("pulumi", ["config", "set", "--secret", "smarthostPassword", "-s", STACK, "--non-interactive"], {
-          input: smarthostPassword,
-        }).status,
-      ).toBe(0);
-      expect(
-        sh("pulumi", ["config", "set", "smarthostCa", "-s", STACK, "--non-interactive"], {
-          input: fs.readFileSync(`${dir}/ca.pem`, "utf8"),
-        }).status,
-      ).toBe(0);
-      fs.writeFileSync(
-        recipeFile,
-        reliabilityRecipe((r) => {
-          webRelease("2")(r);
-          const relay = r.apps.find((a: Record<string, any>) => a.opensmtpd).opensmtpd;
-          relay.delivery = "smarthost";
-          relay.smarthost = {
-            host: SMARTHOST.host,
-            port: SMARTHOST.port,
-            tls: "starttls",
-            user: SMARTHOST.user,
-            password: { secret: "smarthostPassword" },
-            caCertificate: { config: "smarthostCa" },
-          };
-        }),
-      );
-      const t0 = Date.now();
-      const r = up();
-      expect(r.status, r.output.slice(-4000)).toBe(0);
-      // The blog's own mail (PluXml's lost-password message) leaves through the relay to the provider.
+        nodes.every((n) => n.startsWith("ready ")),
+        nodes.join("\n"),
+      ).toBe(true);
+      expect(nodes).toEqual(expect.arrayContaining([`ready ${ssdWorker.address} ssd`, `ready ${otherWorker.address}`]));
       await waitFor(
-        "the relay running with the smarthost",
-        async () =>
-          runningNodes("relay").length === 1 && wantedStates("relay").every((st) => st.startsWith("Running"))
-            ? true
-            : undefined,
-        120,
+        "the blog running on worker-1 again",
+        async () => (runningNodes("blog").join() === ssdWorker.ns ? true : undefined),
+        240,
       );
+      await waitFor("the article, from worker-1's volume", articleServed, 180);
+      figure(
+        "drift: worker-1 left the swarm by hand; up --refresh joined " +
+          "and labelled it, the blog back with its article after",
+        seconds(Date.now() - started),
+      );
+      const clean = pulumi("preview", "--refresh", "--expect-no-changes", "--suppress-progress");
+      expect(clean.status, clean.output.slice(-4000)).toBe(0);
+    },
+  );
+
+  it(
+    "open relay: from a lab host outside the stack network, relaying " +
+      "to a foreign domain gets a 5xx; the blog's mail is delivered",
+    async () => {
+      const swaks = (to: string) =>
+        sh("nsenter", [
+          `--net=/run/netns/${otherWorker.ns}`,
+          "swaks",
+          "--server",
+          manager.address,
+          "--port",
+          String(RELAY_PORT),
+          "--from",
+          "someone@elsewhere.test",
+          "--to",
+          to,
+          "--timeout",
+          "20",
+          "--helo",
+          "outside.test",
+        ]);
+      const foreign = swaks("victim@foreign.example");
+      expect(foreign.output).toMatch(/<\*\* 5\d\d /);
+      expect(foreign.output).not.toMatch(/<- {2}250 .*(queued|Message accepted)/i);
+      figure("open relay: foreign recipient from 10.253.1.4", /<\*\* (5\d\d[^\n]*)/.exec(foreign.output)![1]!.trim());
+      // The blog's own mail (PluXml's lost-password message) goes through the relay into the mailbox.
       const b = new PluxmlBrowser("https", HOST, 443, false, manager.address);
       await b.get("/core/admin/");
       const a = await b.submit(
@@ -1103,183 +934,431 @@ describe("the blog on the lab's three hosts, and its reliability", () => {
         { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` },
       );
       expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
+      const relayContainer = docker(
+        manager,
+        "ps",
+        "-q",
+        "--filter",
+        `label=com.docker.swarm.service.name=${LABEL}-relay`,
+      ).stdout.trim();
+      expect(relayContainer).not.toBe("");
       const mail = await waitFor(
-        "the blog's message in the provider's Maildir",
+        "the blog's message in the relay's Maildir",
         async () => {
-          const m = docker(
-            otherWorker,
+          const r = docker(
+            manager,
             "exec",
-            provider,
+            relayContainer,
             "sh",
             "-c",
             "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true",
-          ).stdout;
-          return m.includes("Hi admin,") ? m : undefined;
+          );
+          return r.stdout.includes("Hi admin,") ? r.stdout : undefined;
         },
-        120,
-      ).catch((e: Error) => {
-        // what each side saw: the relay's log (its queue, the smarthost's answers) and the provider's
-        throw new Error(
-          `${e.message}\nrelay:\n${docker(manager, "service", "logs", "--tail", "60", `${LABEL}-relay`).output}\nprovider:\n${docker(otherWorker, "logs", "--tail", "60", provider).output}`,
-        );
-      });
-      // The provider's own Received line: from the relay, authenticated (ESMTPSA), over TLS; its log names the user.
-      expect(mail).toMatch(
-        new RegExp(
-          `by ${SMARTHOST.host.replace(/\./g, "\\.")} \\(OpenSMTPD\\) with ESMTPSA id \\S+ \\(TLSv1\\.[23]:[^)]+\\)`,
-        ),
-      );
-      expect(docker(otherWorker, "logs", provider).output).toContain(
-        `smtp authentication user=${SMARTHOST.user} result=ok`,
+        90,
       );
       expect(mail).toMatch(/^To: .*contact@blog\.lab\.test/m);
-      figure(
-        "Scaleway mail path (relay -> smarthost, STARTTLS + AUTH on 2587)",
-        `delivered ${seconds(Date.now() - t0)} after the up started; the provider refused a plain session (5xx)`,
-      );
-    } finally {
-      docker(otherWorker, "rm", "-f", provider);
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
-  it("secrets: the stack export, the engine's logs, every rendered file and docker inspect of each service hold none of the secret values", () => {
-    const key = fs.readFileSync(path.join(LAB.stateDir, "id_ed25519"), "utf8");
-    const keyBody = key
-      .split("\n")
-      .filter((l) => l && !l.startsWith("-----"))
-      .join("");
-    const secrets = {
-      blogAdminPassword: adminPassword,
-      sshPrivateKey: keyBody.slice(0, 60),
-      ...(smarthostPassword ? { smarthostPassword } : {}),
-    };
-    const exported = pulumi("stack", "export").stdout;
-    expect(exported.length).toBeGreaterThan(10_000);
-    const services = onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)
-      .split("\n")
-      .filter(Boolean);
-    expect(services).toHaveLength(5);
-    const inspected = services.map((s) => onManager("service", "inspect", s)).join("\n");
-    const configs = onManager("config", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)
-      .split("\n")
-      .filter(Boolean);
-    expect(configs.length).toBeGreaterThan(3);
-    const rendered = configs
-      .map((c) => Buffer.from(JSON.parse(onManager("config", "inspect", c))[0].Spec.Data, "base64").toString("utf8"))
-      .join("\n");
-    const places = {
-      "stack export": exported,
-      "engine logs": engineLogs.join("\n"),
-      "rendered files": rendered,
-      "docker inspect": inspected,
-    };
-    for (const [where, text] of Object.entries(places))
-      for (const [name, value] of Object.entries(secrets))
-        expect(text.includes(value), `${name} found in ${where}`).toBe(false);
-    // The check can fail: the password did reach the blog, as a Docker secret file in its container.
-    const blogContainer = docker(
-      ssdWorker,
-      "ps",
-      "-q",
-      "--filter",
-      `label=com.docker.swarm.service.name=${LABEL}-blog`,
-    ).stdout.trim();
-    const inside = docker(ssdWorker, "exec", "-u", "0", blogContainer, "sh", "-c", "cat /run/secrets/*").stdout;
-    expect(inside).toContain(adminPassword);
-    figure(
-      "secrets",
-      `${Object.keys(secrets).length} values absent from ${Object.keys(places).join(", ")} (${services.length} services, ${configs.length} files)`,
-    );
-  });
-
-  it("isolation: a second stack of the same recipe on the same hosts serves too; destroying it leaves every resource of the first intact", async () => {
-    const OTHER = "lab-iso";
-    const otherLabel = `recette-${OTHER}`;
-    const { other, cleanup } = labStack(
-      OTHER,
-      adminPassword,
-      (r) => (r.edge.traefik.ports = { http: 8080, https: 8443 }),
-    );
-    try {
-      // recipes/lab.yaml as it is, but for Traefik's node ports: the manager's 80 and 443 are the first stack's.
-      /**
-       * Everything of the first stack Swarm knows: each service's spec (by digest; not its version,
-       * which Swarm also bumps when a rolling update started before finishes), the tasks that run.
-       */
-      const snapshot = () => {
-        const list = (...args: string[]) =>
-          onManager(...args)
-            .split("\n")
-            .filter(Boolean)
-            .sort();
-        const filter = `label=recette.stack=${LABEL}`;
-        const services = list("service", "ls", "-q", "--filter", filter);
-        return {
-          services: services
-            .map((id) => {
-              const spec = onManager("service", "inspect", id, "--format", "{{json .Spec}}");
-              return `${id} ${JSON.parse(spec).Name} spec ${crypto.createHash("sha256").update(spec).digest("hex").slice(0, 16)}`;
-            })
-            .sort(),
-          tasks: services.flatMap((id) => list("service", "ps", "-q", "--filter", "desired-state=running", id)).sort(),
-          networks: list("network", "ls", "-q", "--filter", filter),
-          configs: list("config", "ls", "-q", "--filter", filter),
-          secrets: list("secret", "ls", "-q", "--filter", filter),
-          volumes: list("volume", "ls", "-q", "--filter", filter),
-          nodes: list("node", "ls", "--format", "{{.ID}} {{.Hostname}} {{.Status}} {{.Availability}}"),
-        };
+  it(
+    "the Scaleway mail path: the relay sends the blog's mail through a smarthost " +
+      "that requires STARTTLS + AUTH on 2587, with the password from a Pulumi secret",
+    async () => {
+      // The provider: a second OpenSMTPD on worker-2, its certificate signed by a CA of its own (given
+      // to the relay as smarthost.caCertificate), accepting only authenticated sessions over TLS.
+      const build = sh("docker", [
+        "build",
+        "--quiet",
+        "--tag",
+        PROVIDER_IMAGE,
+        path.join(ROOT, "test", "lab", "mail-provider"),
+      ]);
+      expect(build.status, build.output).toBe(0);
+      const load = sh("bash", [
+        "-o",
+        "pipefail",
+        "-c",
+        'docker save "$1" | docker -H "$2" load',
+        "bash",
+        PROVIDER_IMAGE,
+        `unix://${dockerPaths(otherWorker.ns).socket}`,
+      ]);
+      expect(load.status, load.output).toBe(0);
+      const dir = fs.mkdtempSync(path.join(ROOT, ".recette", "lab-provider-"));
+      const openssl = (...args: string[]) => {
+        const r = sh("openssl", args);
+        expect(r.status, r.output).toBe(0);
       };
-      const before = snapshot();
-      expect(before.services).toHaveLength(5);
-      const made = other("up", "--yes", "--skip-preview", "--suppress-progress");
-      expect(made.status, made.output.slice(-4000)).toBe(0);
-      const both = await waitFor(
-        "both stacks serving the blog",
-        async () => {
-          const mine = await https(HOST).catch(() => undefined);
-          const theirs = await request("https", HOST, 8443, "/", { address: manager.address, timeoutMs: 5000 }).catch(
-            () => undefined,
-          );
-          return mine?.status === 200 && theirs?.status === 200 ? { mine, theirs } : undefined;
-        },
-        300,
+      const rsa = ["-newkey", "rsa:2048", "-nodes"];
+      openssl(
+        "req",
+        "-x509",
+        ...rsa,
+        "-keyout",
+        `${dir}/ca.key`,
+        "-out",
+        `${dir}/ca.pem`,
+        "-days",
+        "2",
+        "-subj",
+        "/CN=recette lab mail provider CA",
       );
-      // Two blogs, each with its own data: only the first has the article.
-      expect(both.mine.body).toContain(ARTICLE);
-      expect(both.theirs.body).not.toContain(ARTICLE);
-      expect(
-        onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`).split("\n").filter(Boolean),
-      ).toHaveLength(4);
-      const destroyed = other("destroy", "--yes", "--skip-preview", "--suppress-progress");
-      expect(destroyed.status, destroyed.output.slice(-4000)).toBe(0);
-      expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`)).toBe("");
-      expect(snapshot()).toEqual(before);
-      expect(await homeShowsArticle()).toBe(true);
-      figure(
-        "isolation",
-        `second stack up, serving and destroyed; the first stack's ${before.services.length} services, ${before.tasks.length} tasks, networks, configs, secrets, volumes and ${before.nodes.length} nodes unchanged`,
+      openssl(
+        "req",
+        ...rsa,
+        "-keyout",
+        `${dir}/server.key`,
+        "-out",
+        `${dir}/server.csr`,
+        "-subj",
+        `/CN=${SMARTHOST.host}`,
       );
-    } finally {
-      cleanup();
-    }
-  });
+      fs.writeFileSync(`${dir}/ext`, `subjectAltName=DNS:${SMARTHOST.host}\n`);
+      openssl(
+        "x509",
+        "-req",
+        "-in",
+        `${dir}/server.csr`,
+        "-CA",
+        `${dir}/ca.pem`,
+        "-CAkey",
+        `${dir}/ca.key`,
+        "-CAcreateserial",
+        "-out",
+        `${dir}/server.crt`,
+        "-days",
+        "2",
+        "-extfile",
+        `${dir}/ext`,
+      );
+      fs.chmodSync(`${dir}/server.key`, 0o600);
+      smarthostPassword = crypto.randomBytes(18).toString("base64url");
+      // smtpd's credentials table holds the password's hash (smtpctl encrypt, the password on stdin)
+      const hash = sh(
+        "docker",
+        [
+          "-H",
+          `unix://${dockerPaths(otherWorker.ns).socket}`,
+          "run",
+          "--rm",
+          "-i",
+          "--entrypoint",
+          "smtpctl",
+          PROVIDER_IMAGE,
+          "encrypt",
+        ],
+        { input: `${smarthostPassword}\n` },
+      );
+      expect(hash.status, hash.output).toBe(0);
+      fs.writeFileSync(`${dir}/users`, `${SMARTHOST.user} ${hash.stdout.trim()}\n`, { mode: 0o600 });
+      fs.writeFileSync(
+        `${dir}/smtpd.conf`,
+        [
+          `pki ${SMARTHOST.host} cert "/etc/provider/server.crt"`,
+          `pki ${SMARTHOST.host} key "/etc/provider/server.key"`,
+          "table users file:/etc/provider/users",
+          'table inbox { "@" = "mailsink" }',
+          `listen on ${otherWorker.address} port ${SMARTHOST.port} tls-require ` +
+            `pki ${SMARTHOST.host} auth <users> hostname ${SMARTHOST.host}`,
+          'action "inbox" maildir "/var/mail/mailsink/Maildir" virtual <inbox>',
+          'match from any auth for any action "inbox"',
+          "",
+        ].join("\n"),
+      );
+      const provider = "recette-lab-mail-provider";
+      const started = docker(
+        otherWorker,
+        "run",
+        "-d",
+        "--name",
+        provider,
+        "--network",
+        "host",
+        "-v",
+        `${dir}:/etc/provider:ro`,
+        PROVIDER_IMAGE,
+        "smtpd",
+        "-d",
+        "-f",
+        "/etc/provider/smtpd.conf",
+      );
+      expect(started.status, started.output).toBe(0);
+      try {
+        const listening = () =>
+          sh("nsenter", [
+            `--net=/run/netns/${manager.ns}`,
+            "bash",
+            "-c",
+            `exec 3<>/dev/tcp/${otherWorker.address}/${SMARTHOST.port}`,
+          ]).status === 0;
+        await waitFor("the provider listening on 2587", async () => (listening() ? true : undefined), 60).catch(
+          (e: Error) => {
+            throw new Error(`${e.message}\n${docker(otherWorker, "logs", provider).output}`);
+          },
+        );
+        // The provider refuses a session without TLS: it is the strict kind.
+        const plain = sh("nsenter", [
+          `--net=/run/netns/${manager.ns}`,
+          "swaks",
+          "--server",
+          otherWorker.address,
+          "--port",
+          String(SMARTHOST.port),
+          "--from",
+          "x@blog.lab.test",
+          "--to",
+          "y@example.org",
+          "--timeout",
+          "20",
+        ]);
+        expect(plain.output).toMatch(/<\*\* 5\d\d /);
+        // The stack: the relay delivers through the provider, user and CA from the stack's config, the password a
+        // secret.
+        expect(
+          sh("pulumi", ["config", "set", "--secret", "smarthostPassword", "-s", STACK, "--non-interactive"], {
+            input: smarthostPassword,
+          }).status,
+        ).toBe(0);
+        expect(
+          sh("pulumi", ["config", "set", "smarthostCa", "-s", STACK, "--non-interactive"], {
+            input: fs.readFileSync(`${dir}/ca.pem`, "utf8"),
+          }).status,
+        ).toBe(0);
+        fs.writeFileSync(
+          recipeFile,
+          reliabilityRecipe((r) => {
+            webRelease("2")(r);
+            const relay = r.apps.find((a: Record<string, any>) => a.opensmtpd).opensmtpd;
+            relay.delivery = "smarthost";
+            relay.smarthost = {
+              host: SMARTHOST.host,
+              port: SMARTHOST.port,
+              tls: "starttls",
+              user: SMARTHOST.user,
+              password: { secret: "smarthostPassword" },
+              caCertificate: { config: "smarthostCa" },
+            };
+          }),
+        );
+        const t0 = Date.now();
+        const r = up();
+        expect(r.status, r.output.slice(-4000)).toBe(0);
+        // The blog's own mail (PluXml's lost-password message) leaves through the relay to the provider.
+        await waitFor(
+          "the relay running with the smarthost",
+          async () =>
+            runningNodes("relay").length === 1 && wantedStates("relay").every((st) => st.startsWith("Running"))
+              ? true
+              : undefined,
+          120,
+        );
+        const b = new PluxmlBrowser("https", HOST, 443, false, manager.address);
+        await b.get("/core/admin/");
+        const a = await b.submit(
+          "/core/admin/auth.php?action=lostpassword",
+          { lostpassword_id: "admin" },
+          { Referer: `https://${HOST}/core/admin/auth.php?action=lostpassword` },
+        );
+        expect(a.body).toContain('<p class="alert green">An email has been sent to the user</p>');
+        const mail = await waitFor(
+          "the blog's message in the provider's Maildir",
+          async () => {
+            const m = docker(
+              otherWorker,
+              "exec",
+              provider,
+              "sh",
+              "-c",
+              "cat /var/mail/mailsink/Maildir/new/* 2>/dev/null || true",
+            ).stdout;
+            return m.includes("Hi admin,") ? m : undefined;
+          },
+          120,
+        ).catch((e: Error) => {
+          // what each side saw: the relay's log (its queue, the smarthost's answers) and the provider's
+          const relayLog = docker(manager, "service", "logs", "--tail", "60", `${LABEL}-relay`).output;
+          const providerLog = docker(otherWorker, "logs", "--tail", "60", provider).output;
+          throw new Error(`${e.message}\nrelay:\n${relayLog}\nprovider:\n${providerLog}`);
+        });
+        // The provider's own Received line: from the relay, authenticated (ESMTPSA), over TLS; its log names the user.
+        expect(mail).toMatch(
+          new RegExp(
+            `by ${SMARTHOST.host.replace(/\./g, "\\.")} \\(OpenSMTPD\\) with ESMTPSA id \\S+ \\(TLSv1\\.[23]:[^)]+\\)`,
+          ),
+        );
+        expect(docker(otherWorker, "logs", provider).output).toContain(
+          `smtp authentication user=${SMARTHOST.user} result=ok`,
+        );
+        expect(mail).toMatch(/^To: .*contact@blog\.lab\.test/m);
+        figure(
+          "Scaleway mail path (relay -> smarthost, STARTTLS + AUTH on 2587)",
+          `delivered ${seconds(Date.now() - t0)} after the up started; the provider refused a plain session (5xx)`,
+        );
+      } finally {
+        docker(otherWorker, "rm", "-f", provider);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it("the kernel lesson on the lab: a recipe asking for an encrypted overlay fails at the preflight, naming the node (this kernel has no ESP)", () => {
-    const { other, cleanup } = labStack("lab-esp", adminPassword, (r) => {
-      r.orchestrator.encryptOverlay = true;
-      r.edge.traefik.ports = { http: 8081, https: 8444 };
-    });
-    try {
-      const failed = other("up", "--yes", "--skip-preview", "--suppress-progress");
-      expect(failed.status).not.toBe(0);
-      // Every node lacks ESP; the engine stops at the first preflight that fails, whichever node runs first.
-      const named = ["manager-1", "worker-1", "worker-2"].filter((n) => failed.output.includes(noEspMessage(n)));
-      expect(named.length, failed.output.slice(-3000)).toBeGreaterThan(0);
-      expect(onManager("service", "ls", "-q", "--filter", "label=recette.stack=recette-lab-esp")).toBe("");
-      expect(onManager("network", "ls", "-q", "--filter", "label=recette.stack=recette-lab-esp")).toBe("");
-    } finally {
-      cleanup();
-    }
-  });
+  it(
+    "secrets: the stack export, the engine's logs, every rendered file " +
+      "and docker inspect of each service hold none of the secret values",
+    () => {
+      const key = fs.readFileSync(path.join(LAB.stateDir, "id_ed25519"), "utf8");
+      const keyBody = key
+        .split("\n")
+        .filter((l) => l && !l.startsWith("-----"))
+        .join("");
+      const secrets = {
+        blogAdminPassword: adminPassword,
+        sshPrivateKey: keyBody.slice(0, 60),
+        ...(smarthostPassword ? { smarthostPassword } : {}),
+      };
+      const exported = pulumi("stack", "export").stdout;
+      expect(exported.length).toBeGreaterThan(10_000);
+      const services = onManager("service", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)
+        .split("\n")
+        .filter(Boolean);
+      expect(services).toHaveLength(5);
+      const inspected = services.map((s) => onManager("service", "inspect", s)).join("\n");
+      const configs = onManager("config", "ls", "-q", "--filter", `label=recette.stack=${LABEL}`)
+        .split("\n")
+        .filter(Boolean);
+      expect(configs.length).toBeGreaterThan(3);
+      const rendered = configs
+        .map((c) => Buffer.from(JSON.parse(onManager("config", "inspect", c))[0].Spec.Data, "base64").toString("utf8"))
+        .join("\n");
+      const places = {
+        "stack export": exported,
+        "engine logs": engineLogs.join("\n"),
+        "rendered files": rendered,
+        "docker inspect": inspected,
+      };
+      for (const [where, text] of Object.entries(places))
+        for (const [name, value] of Object.entries(secrets))
+          expect(text.includes(value), `${name} found in ${where}`).toBe(false);
+      // The check can fail: the password did reach the blog, as a Docker secret file in its container.
+      const blogContainer = docker(
+        ssdWorker,
+        "ps",
+        "-q",
+        "--filter",
+        `label=com.docker.swarm.service.name=${LABEL}-blog`,
+      ).stdout.trim();
+      const inside = docker(ssdWorker, "exec", "-u", "0", blogContainer, "sh", "-c", "cat /run/secrets/*").stdout;
+      expect(inside).toContain(adminPassword);
+      figure(
+        "secrets",
+        `${Object.keys(secrets).length} values absent from ${Object.keys(places).join(", ")} ` +
+          `(${services.length} services, ${configs.length} files)`,
+      );
+    },
+  );
+
+  it(
+    "isolation: a second stack of the same recipe on the same hosts " +
+      "serves too; destroying it leaves every resource of the first intact",
+    async () => {
+      const OTHER = "lab-iso";
+      const otherLabel = `recette-${OTHER}`;
+      const { other, cleanup } = labStack(
+        OTHER,
+        adminPassword,
+        (r) => (r.edge.traefik.ports = { http: 8080, https: 8443 }),
+      );
+      try {
+        // recipes/lab.yaml as it is, but for Traefik's node ports: the manager's 80 and 443 are the first stack's.
+        /**
+         * Everything of the first stack Swarm knows: each service's spec (by digest; not its version,
+         * which Swarm also bumps when a rolling update started before finishes), the tasks that run.
+         */
+        const snapshot = () => {
+          const list = (...args: string[]) =>
+            onManager(...args)
+              .split("\n")
+              .filter(Boolean)
+              .sort();
+          const filter = `label=recette.stack=${LABEL}`;
+          const services = list("service", "ls", "-q", "--filter", filter);
+          return {
+            services: services
+              .map((id) => {
+                const spec = onManager("service", "inspect", id, "--format", "{{json .Spec}}");
+                return (
+                  `${id} ${JSON.parse(spec).Name} spec ` +
+                  `${crypto.createHash("sha256").update(spec).digest("hex").slice(0, 16)}`
+                );
+              })
+              .sort(),
+            tasks: services
+              .flatMap((id) => list("service", "ps", "-q", "--filter", "desired-state=running", id))
+              .sort(),
+            networks: list("network", "ls", "-q", "--filter", filter),
+            configs: list("config", "ls", "-q", "--filter", filter),
+            secrets: list("secret", "ls", "-q", "--filter", filter),
+            volumes: list("volume", "ls", "-q", "--filter", filter),
+            nodes: list("node", "ls", "--format", "{{.ID}} {{.Hostname}} {{.Status}} {{.Availability}}"),
+          };
+        };
+        const before = snapshot();
+        expect(before.services).toHaveLength(5);
+        const made = other("up", "--yes", "--skip-preview", "--suppress-progress");
+        expect(made.status, made.output.slice(-4000)).toBe(0);
+        const both = await waitFor(
+          "both stacks serving the blog",
+          async () => {
+            const mine = await https(HOST).catch(() => undefined);
+            const theirs = await request("https", HOST, 8443, "/", { address: manager.address, timeoutMs: 5000 }).catch(
+              () => undefined,
+            );
+            return mine?.status === 200 && theirs?.status === 200 ? { mine, theirs } : undefined;
+          },
+          300,
+        );
+        // Two blogs, each with its own data: only the first has the article.
+        expect(both.mine.body).toContain(ARTICLE);
+        expect(both.theirs.body).not.toContain(ARTICLE);
+        expect(
+          onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`).split("\n").filter(Boolean),
+        ).toHaveLength(4);
+        const destroyed = other("destroy", "--yes", "--skip-preview", "--suppress-progress");
+        expect(destroyed.status, destroyed.output.slice(-4000)).toBe(0);
+        expect(onManager("service", "ls", "-q", "--filter", `label=recette.stack=${otherLabel}`)).toBe("");
+        expect(snapshot()).toEqual(before);
+        expect(await homeShowsArticle()).toBe(true);
+        figure(
+          "isolation",
+          "second stack up, serving and destroyed; the first stack's " +
+            `${before.services.length} services, ${before.tasks.length} tasks, networks, ` +
+            `configs, secrets, volumes and ${before.nodes.length} nodes unchanged`,
+        );
+      } finally {
+        cleanup();
+      }
+    },
+  );
+
+  it(
+    "the kernel lesson on the lab: a recipe asking for an encrypted overlay " +
+      "fails at the preflight, naming the node (this kernel has no ESP)",
+    () => {
+      const { other, cleanup } = labStack("lab-esp", adminPassword, (r) => {
+        r.orchestrator.encryptOverlay = true;
+        r.edge.traefik.ports = { http: 8081, https: 8444 };
+      });
+      try {
+        const failed = other("up", "--yes", "--skip-preview", "--suppress-progress");
+        expect(failed.status).not.toBe(0);
+        // Every node lacks ESP; the engine stops at the first preflight that fails, whichever node runs first.
+        const named = ["manager-1", "worker-1", "worker-2"].filter((n) => failed.output.includes(noEspMessage(n)));
+        expect(named.length, failed.output.slice(-3000)).toBeGreaterThan(0);
+        expect(onManager("service", "ls", "-q", "--filter", "label=recette.stack=recette-lab-esp")).toBe("");
+        expect(onManager("network", "ls", "-q", "--filter", "label=recette.stack=recette-lab-esp")).toBe("");
+      } finally {
+        cleanup();
+      }
+    },
+  );
 });

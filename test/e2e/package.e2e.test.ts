@@ -222,15 +222,18 @@ describe("the package, installed outside the checkout", () => {
     expect(ok.body).toContain("PluXml");
   });
 
-  it("npx recette preview --json: no change, and the policy pack recette ships (compiled) ran on the stack", async () => {
-    const preview = await recette(["preview", "-s", "local", "--json"]);
-    expect(preview.code, preview.stderr.slice(-3000)).toBe(0);
-    const [doc] = JSON.parse(preview.stdout).stacks;
-    expect(doc.failed).toBe(false);
-    expect(doc.counts).toMatchObject({ create: 0, update: 0, delete: 0, replace: 0 });
-    expect(doc.policyPacks.map((p: { name: string }) => p.name)).toEqual(["recette"]);
-    expect(doc.violations).toEqual([]);
-  });
+  it(
+    "npx recette preview --json: no change, and the " + "policy pack recette ships (compiled) ran on the stack",
+    async () => {
+      const preview = await recette(["preview", "-s", "local", "--json"]);
+      expect(preview.code, preview.stderr.slice(-3000)).toBe(0);
+      const [doc] = JSON.parse(preview.stdout).stacks;
+      expect(doc.failed).toBe(false);
+      expect(doc.counts).toMatchObject({ create: 0, update: 0, delete: 0, replace: 0 });
+      expect(doc.policyPacks.map((p: { name: string }) => p.name)).toEqual(["recette"]);
+      expect(doc.violations).toEqual([]);
+    },
+  );
 
   it("npx recette status --json: the URL, each service running, the certificate from the local CA", async () => {
     const report = await waitFor(

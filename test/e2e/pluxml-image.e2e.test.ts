@@ -109,7 +109,8 @@ afterAll(() => {
 describe("first start on an empty data volume", () => {
   it("installs PluXml from the settings", () => {
     expect(logs(blog)).toContain(
-      'pluxml-install: installing PluXml: title "Recette e2e blog", locale en, timezone Europe/London, admin e2eadmin <mailsink@blog.local>, sample content yes',
+      'pluxml-install: installing PluXml: title "Recette e2e blog", locale en, ' +
+        "timezone Europe/London, admin e2eadmin <mailsink@blog.local>, sample content yes",
     );
     expect(logs(blog)).toContain("pluxml-install: installed");
   });
@@ -265,29 +266,32 @@ describe("mail", () => {
 });
 
 describe("restart and other volumes", () => {
-  it("restarts without reinstalling: the same users.xml, settings and articles, and the login still works", async () => {
-    const before = [
-      cat(`${DATA}/configuration/users.xml`),
-      cat(`${DATA}/configuration/parametres.xml`),
-      must("exec", blog, "ls", `${DATA}/articles`),
-    ];
-    must("restart", blog);
-    port = blogPort(blog);
-    await homeUp();
-    expect(docker("logs", "--since", "60s", blog).output).toContain(
-      "pluxml-entrypoint: PluXml is installed in data/ (not reinstalling)",
-    );
-    expect(logs(blog).match(/pluxml-install: installed/g)).toHaveLength(1);
-    // the lost-password request stored a token in users.xml: everything else is as installed
-    const strip = (x: string) =>
-      x.replace(/\s*<password_token(_expiry)?><!\[CDATA\[[^\]]*\]\]><\/password_token(_expiry)?>/g, "");
-    expect([
-      strip(cat(`${DATA}/configuration/users.xml`)),
-      cat(`${DATA}/configuration/parametres.xml`),
-      must("exec", blog, "ls", `${DATA}/articles`),
-    ]).toEqual([strip(before[0]!), before[1], before[2]]);
-    expect([(await browser().login("e2eadmin", PASSWORD)).status]).toEqual([302]);
-  });
+  it(
+    "restarts without reinstalling: the same users.xml, " + "settings and articles, and the login still works",
+    async () => {
+      const before = [
+        cat(`${DATA}/configuration/users.xml`),
+        cat(`${DATA}/configuration/parametres.xml`),
+        must("exec", blog, "ls", `${DATA}/articles`),
+      ];
+      must("restart", blog);
+      port = blogPort(blog);
+      await homeUp();
+      expect(docker("logs", "--since", "60s", blog).output).toContain(
+        "pluxml-entrypoint: PluXml is installed in data/ (not reinstalling)",
+      );
+      expect(logs(blog).match(/pluxml-install: installed/g)).toHaveLength(1);
+      // the lost-password request stored a token in users.xml: everything else is as installed
+      const strip = (x: string) =>
+        x.replace(/\s*<password_token(_expiry)?><!\[CDATA\[[^\]]*\]\]><\/password_token(_expiry)?>/g, "");
+      expect([
+        strip(cat(`${DATA}/configuration/users.xml`)),
+        cat(`${DATA}/configuration/parametres.xml`),
+        must("exec", blog, "ls", `${DATA}/articles`),
+      ]).toEqual([strip(before[0]!), before[1], before[2]]);
+      expect([(await browser().login("e2eadmin", PASSWORD)).status]).toEqual([302]);
+    },
+  );
 
   it("refuses to install over a volume holding part of a blog, and changes nothing in it", async () => {
     const partial = `${RUN}-partial`;
@@ -308,7 +312,9 @@ describe("restart and other volumes", () => {
     const exit = must("wait", name);
     expect(exit).toBe("1");
     expect(logs(name)).toContain(
-      "pluxml-install: refusing to install: data/ holds 1 file(s) (e.g. articles/0001.001.001.202001010000.kept.xml) but no configuration/parametres.xml: restore a complete copy of the blog, or empty the volume to install a new one",
+      "pluxml-install: refusing to install: data/ holds 1 file(s) (e.g. " +
+        "articles/0001.001.001.202001010000.kept.xml) but no configuration/parametres.xml: " +
+        "restore a complete copy of the blog, or empty the volume to install a new one",
     );
     const left = must(
       "run",
@@ -330,7 +336,8 @@ describe("restart and other volumes", () => {
     runBlog(name, `${RUN}-empty`);
     expect(must("wait", name)).toBe("1");
     expect(logs(name)).toContain(
-      "pluxml-entrypoint: data/ holds no blog and there is no admin password to install one: mount it as a secret file at /run/secrets/admin-password",
+      "pluxml-entrypoint: data/ holds no blog and there is no admin password " +
+        "to install one: mount it as a secret file at /run/secrets/admin-password",
     );
   });
 
@@ -345,7 +352,8 @@ describe("restart and other volumes", () => {
     ]);
     expect(must("wait", name)).toBe("1");
     expect(logs(name)).toContain(
-      'pluxml-install: refusing to install: PLUXML_LOCALE must be one of de, en, es, fr, it, nl, oc, pl, pt, ro, ru (got "xx")',
+      "pluxml-install: refusing to install: PLUXML_LOCALE must be " +
+        'one of de, en, es, fr, it, nl, oc, pl, pt, ro, ru (got "xx")',
     );
   });
 });
@@ -379,20 +387,24 @@ describe("stopping", () => {
     return { t0, stop, answers };
   };
 
-  it("with RECETTE_DRAIN_SECONDS (a start-first Swarm service behind Traefik), keeps serving that long after SIGTERM, then stops gracefully", async () => {
-    const name = `${RUN}-drain`;
-    const { t0, stop, answers } = await stopped(name, ["-e", "RECETTE_DRAIN_SECONDS=4"]);
-    await new Promise((ok) => setTimeout(ok, 2500));
-    expect(await answers()).toBe(200);
-    const r = await stop;
-    expect(r.status, r.output).toBe(0);
-    const took = gracefulAt(name) - t0;
-    expect(took).toBeGreaterThanOrEqual(4000);
-    expect(took).toBeLessThan(10_000);
-    // 143, never 0: a task stopped for failing its health check must not count as started (pluxml-serve).
-    expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("143");
-    expect(logs(name)).toContain("pluxml-serve: stopping in 4s (serving until the proxy forgets this task)");
-  });
+  it(
+    "with RECETTE_DRAIN_SECONDS (a start-first Swarm service behind " +
+      "Traefik), keeps serving that long after SIGTERM, then stops gracefully",
+    async () => {
+      const name = `${RUN}-drain`;
+      const { t0, stop, answers } = await stopped(name, ["-e", "RECETTE_DRAIN_SECONDS=4"]);
+      await new Promise((ok) => setTimeout(ok, 2500));
+      expect(await answers()).toBe(200);
+      const r = await stop;
+      expect(r.status, r.output).toBe(0);
+      const took = gracefulAt(name) - t0;
+      expect(took).toBeGreaterThanOrEqual(4000);
+      expect(took).toBeLessThan(10_000);
+      // 143, never 0: a task stopped for failing its health check must not count as started (pluxml-serve).
+      expect(must("inspect", "--format", "{{.State.ExitCode}}", name)).toBe("143");
+      expect(logs(name)).toContain("pluxml-serve: stopping in 4s (serving until the proxy forgets this task)");
+    },
+  );
 
   it("without it (or with a value that is not a whole number), stops at once", async () => {
     const name = `${RUN}-nodrain`;
@@ -406,26 +418,30 @@ describe("stopping", () => {
 });
 
 describe("sessions", () => {
-  it("PHP's session garbage collection runs as the blog's user without a notice (PluXml would print it as an error block)", () => {
-    // Apache's PHP settings, with the collection on every session_start (1 in 100 requests otherwise)
-    const r = docker(
-      "exec",
-      "-e",
-      "PHP_INI_SCAN_DIR=/etc/php/8.2/apache2/conf.d",
-      blog,
-      "setpriv",
-      "--reuid=www-data",
-      "--regid=www-data",
-      "--init-groups",
-      "php",
-      "-d",
-      "session.gc_divisor=1",
-      "-r",
-      "session_start(); echo json_encode([ini_get('session.save_path'), error_get_last()]);",
-    );
-    expect(r.status, r.output).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(["/var/lib/php/sessions", null]);
-  });
+  it(
+    "PHP's session garbage collection runs as the blog's user " +
+      "without a notice (PluXml would print it as an error block)",
+    () => {
+      // Apache's PHP settings, with the collection on every session_start (1 in 100 requests otherwise)
+      const r = docker(
+        "exec",
+        "-e",
+        "PHP_INI_SCAN_DIR=/etc/php/8.2/apache2/conf.d",
+        blog,
+        "setpriv",
+        "--reuid=www-data",
+        "--regid=www-data",
+        "--init-groups",
+        "php",
+        "-d",
+        "session.gc_divisor=1",
+        "-r",
+        "session_start(); echo json_encode([ini_get('session.save_path'), error_get_last()]);",
+      );
+      expect(r.status, r.output).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(["/var/lib/php/sessions", null]);
+    },
+  );
 });
 
 /**
@@ -493,10 +509,12 @@ describe("another PluXml release on the same data", () => {
     expect(await blogIsWhole(p)).toEqual({ ours: true, sampleComment: true, login: 302 });
   }, 120_000);
 
-  it(`upgrades to ${CURRENT} through PluXml's own updater: the articles, the comment and the login are kept`, async () => {
+  it(`upgrades to ${CURRENT} through PluXml's own updater: ` +
+    "the articles, the comment and the login are kept", async () => {
     const { name, p } = await start(IMAGE);
     expect(logs(name)).toContain(
-      `pluxml-update: upgrading data/ from PluXml ${PREVIOUS} to ${CURRENT} with PluXml's updater: no update step (the data format is the same), the version only`,
+      `pluxml-update: upgrading data/ from PluXml ${PREVIOUS} to ${CURRENT} with ` +
+        "PluXml's updater: no update step (the data format is the same), the version only",
     );
     expect(version(name)).toBe(CURRENT);
     expect(must("exec", name, "cat", `${DATA}/.recette-pluxml-format`)).toBe("5.8.7");
@@ -506,7 +524,8 @@ describe("another PluXml release on the same data", () => {
   it(`goes back to ${PREVIOUS} while no update step lies between them`, async () => {
     const { name, p } = await start(OLD_IMAGE);
     expect(logs(name)).toContain(
-      `pluxml-update: data/ was written by PluXml ${CURRENT}, with the same data format as ${PREVIOUS} (5.8.7: no update step between them): set back to PluXml ${PREVIOUS}`,
+      `pluxml-update: data/ was written by PluXml ${CURRENT}, with the same data format ` +
+        `as ${PREVIOUS} (5.8.7: no update step between them): set back to PluXml ${PREVIOUS}`,
     );
     expect(version(name)).toBe(PREVIOUS);
     expect(await blogIsWhole(p)).toEqual({ ours: true, sampleComment: true, login: 302 });
@@ -523,7 +542,9 @@ describe("another PluXml release on the same data", () => {
     runBlog(refused, vol, [], OLD_IMAGE);
     expect(must("wait", refused)).toBe("1");
     expect(logs(refused)).toContain(
-      `pluxml-update: data/ was written by PluXml ${CURRENT}, whose data format (5.9: an update step ran) is newer than PluXml ${PREVIOUS}'s (5.8.7): PluXml cannot go back. Deploy PluXml ${CURRENT} again, or restore a backup taken before the upgrade (recette restore)`,
+      `pluxml-update: data/ was written by PluXml ${CURRENT}, whose data format (5.9: an update ` +
+        `step ran) is newer than PluXml ${PREVIOUS}'s (5.8.7): PluXml cannot go back. Deploy ` +
+        `PluXml ${CURRENT} again, or restore a backup taken before the upgrade (recette restore)`,
     );
     const after = must(
       "run",

@@ -15,7 +15,9 @@ export class PluxmlBrowser {
     private readonly host: string,
     private readonly port: number,
     private readonly viaHttps = true,
-    /** Where the requests go: loopback, or the address the stack listens on (the local Kubernetes node or a lab host). */
+    /**
+     * Where the requests go: loopback, or the address the stack listens on (the local Kubernetes node or a lab host).
+     */
     private readonly address = "127.0.0.1",
   ) {}
 
@@ -59,7 +61,9 @@ export class PluxmlBrowser {
     );
   }
 
-  /** GETs a page holding a form and POSTs `fields` with that form's CSRF token to the form's action, as a browser would. */
+  /**
+   * GETs a page holding a form and POSTs `fields` with that form's CSRF token to the form's action, as a browser would.
+   */
   async submit(
     formPath: string,
     fields: Record<string, string>,

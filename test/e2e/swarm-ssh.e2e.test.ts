@@ -11,7 +11,8 @@ const config = new pulumi.Config();
 const hosts: { name: string; address: string; user: string; port: number; role: "manager" | "worker" }[] = [
   { name: "s1", address: "10.252.1.2", user: "root", port: 22, role: "manager" },
 ];
-if (config.requireNumber("workers") > 0) hosts.push({ name: "s2", address: "10.252.1.3", user: "root", port: 22, role: "worker" });
+if (config.requireNumber("workers") > 0)
+  hosts.push({ name: "s2", address: "10.252.1.3", user: "root", port: 22, role: "worker" });
 const nodes = hostNodes({ hosts, privateKey: config.requireSecret("sshPrivateKey"), labels: { s2: { disk: "ssd" } } });
 const cluster = new Cluster("swarm", { nodes });
 export const nodeIds = cluster.nodeIds;

@@ -51,7 +51,8 @@ describe("1. render never removes what it did not create", () => {
     fs.writeFileSync(file, "mine\n");
     expect(() => writeArtifacts(file, artifacts)).toThrow(
       new OutputRefused(
-        `${file}: exists and is not a directory; nothing was changed (give --out a new or empty directory, e.g. out/dev)`,
+        `${file}: exists and is not a directory; nothing was ` +
+          "changed (give --out a new or empty directory, e.g. out/dev)",
       ),
     );
     expect(fs.readFileSync(file, "utf8")).toBe("mine\n");
@@ -75,7 +76,8 @@ describe("1. render never removes what it did not create", () => {
     const r = cli(["render", "--stack", "local", "--out", dir]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      `recette render: ${dir}: is not empty and was not made by recette render (no ${RENDER_MARKER} file); nothing was changed (give --out a new or empty directory, e.g. out/dev)\n`,
+      `recette render: ${dir}: is not empty and was not made by recette render (no ${RENDER_MARKER} ` +
+        "file); nothing was changed (give --out a new or empty directory, e.g. out/dev)\n",
     );
     expect(snapshot(dir)).toEqual(before);
   });
@@ -86,7 +88,8 @@ describe("1. render never removes what it did not create", () => {
       "set -e",
       "mount --make-rprivate /",
       'for m in $(findmnt -rn -o TARGET | sort -r); do mount -o remount,bind,ro "$m" 2>/dev/null || true; done',
-      // A writable scratch place for the tools (tsx's cache) that hides nothing the CLI needs (the clone may live in /tmp).
+      // A writable scratch place for the tools (tsx's cache) that hides nothing the CLI needs (the clone may live in
+      // /tmp).
       "mount -t tmpfs tmpfs /mnt",
       "export TMPDIR=/mnt",
       `exec "$0" "$@"`,
@@ -102,7 +105,8 @@ describe("1. render never removes what it did not create", () => {
       },
     );
     expect(r.stderr).toBe(
-      "recette render: /: is the root of the filesystem; nothing was changed (give --out a new or empty directory, e.g. out/dev)\n",
+      "recette render: /: is the root of the filesystem; nothing was " +
+        "changed (give --out a new or empty directory, e.g. out/dev)\n",
     );
     expect(r.status).toBe(1);
     expect(fs.readdirSync("/").sort()).toEqual(listing);
@@ -177,23 +181,28 @@ describe("3. config-file injection: stack values pass the literal's validation",
 describe("4. secrets: a key the stack holds as secret is refused where a plain value is read", () => {
   it.each(caseTable("4-secrets"))("%s", (_name, file) => expect(caseOutput(file)).toEqual(expectedOf(file)));
 
-  it("the real program refuses it too: render fails instead of writing a [secret] placeholder into smtpd.conf", async () => {
-    const root = tmpdir("secret-root");
-    fs.writeFileSync(path.join(root, "Pulumi.yaml"), "name: recette\n");
-    fs.mkdirSync(path.join(root, "stacks"));
-    const recipe = path.join(root, "relay.yaml");
-    fs.writeFileSync(
-      recipe,
-      "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\napps:\n  - opensmtpd: { name: relay, deliverTo: { config: smtpPassword }, delivery: mailbox }\n",
-    );
-    fs.writeFileSync(
-      path.join(root, "stacks", "Pulumi.hostile.yaml"),
-      `config:\n  recette:recipe: ${recipe}\n  recette:smtpPassword: { secure: v1:AAAA }\n`,
-    );
-    await expect(renderStack({ root, stack: "hostile" })).rejects.toThrow(
-      `stacks/Pulumi.hostile.yaml:3:3 smtpPassword: is a secret, but relay.yaml:5:42 apps[0].opensmtpd.deliverTo reads it as a plain value`,
-    );
-  });
+  it(
+    "the real program refuses it too: render fails instead " + "of writing a [secret] placeholder into smtpd.conf",
+    async () => {
+      const root = tmpdir("secret-root");
+      fs.writeFileSync(path.join(root, "Pulumi.yaml"), "name: recette\n");
+      fs.mkdirSync(path.join(root, "stacks"));
+      const recipe = path.join(root, "relay.yaml");
+      fs.writeFileSync(
+        recipe,
+        "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\n" +
+          "apps:\n  - opensmtpd: { name: relay, deliverTo: { config: smtpPassword }, delivery: mailbox }\n",
+      );
+      fs.writeFileSync(
+        path.join(root, "stacks", "Pulumi.hostile.yaml"),
+        `config:\n  recette:recipe: ${recipe}\n  recette:smtpPassword: { secure: v1:AAAA }\n`,
+      );
+      await expect(renderStack({ root, stack: "hostile" })).rejects.toThrow(
+        "stacks/Pulumi.hostile.yaml:3:3 smtpPassword: is a secret, but " +
+          "relay.yaml:5:42 apps[0].opensmtpd.deliverTo reads it as a plain value",
+      );
+    },
+  );
 });
 
 describe("5. resources and special files", () => {
@@ -235,13 +244,15 @@ describe("5. resources and special files", () => {
     const file = path.join(tmpdir("esc"), "recipe.yaml");
     fs.writeFileSync(
       file,
-      'name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\n"colour\\e[2J\\rrecipes/ok.yaml: valid": 1\n',
+      "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\n" +
+        '"colour\\e[2J\\rrecipes/ok.yaml: valid": 1\n',
     );
     const r = cli(["validate", file]);
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
     expect(r.stderr.split("\n")[0]).toBe(
-      `${file}:4:1 colour\\x1b[2J\\rrecipes/ok.yaml: valid: the key contains the control character U+001B (only printable text, tabs and newlines are allowed)`,
+      `${file}:4:1 colour\\x1b[2J\\rrecipes/ok.yaml: valid: the key contains the ` +
+        "control character U+001B (only printable text, tabs and newlines are allowed)",
     );
   });
 });
@@ -263,17 +274,22 @@ describe("6. stacks: only Pulumi-style simple names, read from stacks/ only, cas
 
   it("names the grammar in the message", () => {
     expect(validateStackName("Prod")).toBe(
-      '"Prod" is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count)',
+      '"Prod" is not a recette stack name (lower-case letters, digits and -, ' +
+        "at most 40 characters, e.g. prod or dev-eu: recette derives Docker and " +
+        "Kubernetes names from it, where case and other characters do not count)",
     );
     expect(validateStackName("dev-eu")).toBeUndefined();
   });
 
-  it("the program refuses a stack whose name differs from another only by case (DEV would share dev's objects)", async () => {
-    const root = tmpdir("stack-root");
-    fs.mkdirSync(path.join(root, "stacks"));
-    fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), path.join(root, "stacks", "Pulumi.DEV.yaml"));
-    await expect(renderStack({ root, stack: "DEV" })).rejects.toThrow('--stack "DEV" is not a recette stack name');
-  });
+  it(
+    "the program refuses a stack whose name differs from " + "another only by case (DEV would share dev's objects)",
+    async () => {
+      const root = tmpdir("stack-root");
+      fs.mkdirSync(path.join(root, "stacks"));
+      fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), path.join(root, "stacks", "Pulumi.DEV.yaml"));
+      await expect(renderStack({ root, stack: "DEV" })).rejects.toThrow('--stack "DEV" is not a recette stack name');
+    },
+  );
 
   it("no stack name makes a stack production: only its stack file does (recette:production: true)", () => {
     const unset = () => undefined;
@@ -311,7 +327,8 @@ describe("8. validate catches what render would fail on; nothing is silently ign
 
   it("opensmtpd.domain reaches smtpd.conf: the relay's banner and its HELO", async () => {
     const { artifacts } = await renderRecipe(
-      "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\napps:\n  - opensmtpd: { name: relay, deliverTo: a@example.org, delivery: direct, domain: mail.example.org }\n",
+      "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\napps:\n" +
+        "  - opensmtpd: { name: relay, deliverTo: a@example.org, delivery: direct, domain: mail.example.org }\n",
     );
     const conf = artifacts.find((a) => a.path === "files/relay/smtpd.conf")!.content.split("\n");
     expect(conf).toContain('listen on 0.0.0.0 port 25 hostname "mail.example.org"');

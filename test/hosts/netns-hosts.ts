@@ -26,7 +26,9 @@ export interface NetnsHostsSpec {
   stateDir: string;
   /** Comment on every iptables rule made, to find them again. */
   ruleComment: string;
-  /** dockerd manages iptables inside its namespace (only there: tables are per network namespace). Defaults to false. */
+  /**
+   * dockerd manages iptables inside its namespace (only there: tables are per network namespace). Defaults to false.
+   */
   iptables?: boolean;
   /** Registries each dockerd may use over plain HTTP. */
   insecureRegistries?: string[];
@@ -145,7 +147,8 @@ export const renderSshdArgs = (
     ...o(`PidFile=${sshdPidfile(spec, host.ns)}`),
     // A login's docker CLI (newer than the daemon) speaks the daemon's API version.
     ...o(
-      `SetEnv=DOCKER_HOST=unix://${dockerPaths(host.ns).socket}${dockerApiVersion ? ` DOCKER_API_VERSION=${dockerApiVersion}` : ""}`,
+      `SetEnv=DOCKER_HOST=unix://${dockerPaths(host.ns).socket}` +
+        (dockerApiVersion ? ` DOCKER_API_VERSION=${dockerApiVersion}` : ""),
     ),
   ];
 };
@@ -203,7 +206,8 @@ export const startDockerd = async (spec: NetnsHostsSpec, ns: string): Promise<vo
   if (!pid) throw new Error(`dockerd of ${ns}: no pid in ${p.pidfile}`);
   if (!fs.existsSync(spec.socketAlias))
     throw new Error(
-      `dockerd of ${ns}: ${spec.socketAlias} does not exist on this machine, so it cannot stand for the host's socket (start this machine's Docker engine: scripts/ensure-docker)`,
+      `dockerd of ${ns}: ${spec.socketAlias} does not exist on this machine, so it cannot ` +
+        "stand for the host's socket (start this machine's Docker engine: scripts/ensure-docker)",
     );
   must("nsenter", [`--mount=/proc/${pid}/ns/mnt`, "mount", "--bind", p.socket, spec.socketAlias]);
 };
@@ -348,7 +352,9 @@ export const stopPids = async (pids: number[], graceSeconds = 20) => {
   while (live().length > 0) await sleep(100);
 };
 
-/** Processes whose command line names one of the host's own paths (its containerd and shims outlive a killed dockerd). */
+/**
+ * Processes whose command line names one of the host's own paths (its containerd and shims outlive a killed dockerd).
+ */
 const pidsNaming = (needles: string[]): number[] =>
   fs
     .readdirSync("/proc")

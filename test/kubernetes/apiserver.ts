@@ -124,7 +124,8 @@ export const startApiServer = async (
       }
       if (children.some((c) => c.exitCode !== null))
         throw new Error(
-          `etcd or kube-apiserver exited:\n${logTail(path.join(dir, "etcd.log"))}\n${logTail(path.join(dir, "kube-apiserver.log"))}`,
+          "etcd or kube-apiserver " +
+            `exited:\n${logTail(path.join(dir, "etcd.log"))}\n${logTail(path.join(dir, "kube-apiserver.log"))}`,
         );
       if (Date.now() > deadline)
         throw new Error(

@@ -53,7 +53,8 @@ export const labHosts = (recipeFile = path.join(ROOT, LAB.recipe)): LabHost[] =>
   return nodes.hosts.map((h) => {
     if (!h.address.startsWith(prefix) || h.address === LAB.bridgeAddress)
       throw new Error(
-        `${recipeFile}: host ${h.name} has address ${h.address}, outside the lab's ${prefix}0/24 (or the bridge's own ${LAB.bridgeAddress})`,
+        `${recipeFile}: host ${h.name} has address ${h.address}, outside ` +
+          `the lab's ${prefix}0/24 (or the bridge's own ${LAB.bridgeAddress})`,
       );
     return { name: h.name, role: h.role, address: h.address, ns: `${LAB.nsPrefix}${h.name}` };
   });
@@ -78,8 +79,15 @@ export const labSpec = (hosts: LabHost[] = labHosts()): NetnsHostsSpec => ({
 });
 
 /** distribution's configuration (YAML; JSON is YAML): storage in the cache, HTTP on the bridge only. */
-export const renderRegistryConfig = (storage: string, addr: string): string =>
-  `${JSON.stringify({ version: 0.1, log: { level: "warn" }, storage: { filesystem: { rootdirectory: storage }, delete: { enabled: true } }, http: { addr } }, null, 2)}\n`;
+export const renderRegistryConfig = (storage: string, addr: string): string => {
+  const config = {
+    version: 0.1,
+    log: { level: "warn" },
+    storage: { filesystem: { rootdirectory: storage }, delete: { enabled: true } },
+    http: { addr },
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+};
 
 /**
  * dnsmasq's command line for the lab's DNS on the bridge address: each host's name under lab.test
@@ -189,7 +197,10 @@ const writeStack = (keyFile: string) => {
   );
 };
 
-/** Test hook: RECETTE_LAB_FAIL_AFTER=<step> stops lab:up with an error after that step (proves lab:down cleans a half-made lab). */
+/**
+ * Test hook: RECETTE_LAB_FAIL_AFTER=<step> stops lab:up with an error after that step (proves lab:down cleans a
+ * half-made lab).
+ */
 const step = (name: string, log: (s: string) => void) => {
   log(`${name}: done`);
   if (process.env.RECETTE_LAB_FAIL_AFTER === name)
@@ -258,7 +269,8 @@ export const labDown = async (log: (s: string) => void): Promise<void> => {
   const left = labTraces(hosts);
   if (left.length > 0) throw new Error(`still there after lab:down: ${left.join(", ")}`);
   log(
-    `removed ${hosts.map((h) => h.ns).join(", ")}, ${LAB.bridge}, the registry and ${path.relative(ROOT, LAB.stateDir)} (registry storage kept in ${LAB.registryStorage})`,
+    `removed ${hosts.map((h) => h.ns).join(", ")}, ${LAB.bridge}, the registry and ` +
+      `${path.relative(ROOT, LAB.stateDir)} (registry storage kept in ${LAB.registryStorage})`,
   );
 };
 
@@ -273,7 +285,8 @@ export const strictLabSsh = (dir: string, hosts: LabHost[] = labHosts()): string
   fs.mkdirSync(path.join(dir, "bin"));
   fs.writeFileSync(
     path.join(dir, "bin", "ssh"),
-    `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`,
+    `#!/bin/sh\nexec /usr/bin/ssh -o UserKnownHostsFile=${path.join(dir, "known_hosts")} ` +
+      '-o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n',
     { mode: 0o755 },
   );
   return path.join(dir, "bin");

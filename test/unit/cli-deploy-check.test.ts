@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { deployProblems } from "../../engine/stack/check";
 import { ROOT } from "../helpers";
 
-// recette up and preview (and rollback, once it has an update to go back to) refuse a stack that misses a secret or has any other problem before the
+// recette up and preview (and rollback, once it has an update to go back to) refuse a stack that misses a secret or has
+// any other problem before the
 // engine (or a build) starts, every problem at once (issue #19 part 5: "preview and up refuse"). A project
 // of its own (Pulumi.yaml named shop) with the blog recipe; no engine, image or Docker is needed to refuse.
 const project = fs.mkdtempSync(path.join(os.tmpdir(), "recette-deploy-check-"));
@@ -16,7 +17,8 @@ fs.mkdirSync(path.join(project, "stacks"));
 fs.copyFileSync(path.join(ROOT, "recipes", "blog.yaml"), path.join(project, "recipes", "blog.yaml"));
 fs.writeFileSync(
   path.join(project, "stacks", "Pulumi.prod.yaml"),
-  "config:\n  shop:recipe: recipes/blog.yaml\n  shop:imageRegistry: rg.fr-par.scw.cloud/shop\n  shop:smtpPasword: typo\n",
+  "config:\n  shop:recipe: recipes/blog.yaml\n" +
+    "  shop:imageRegistry: rg.fr-par.scw.cloud/shop\n  shop:smtpPasword: typo\n",
 );
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 

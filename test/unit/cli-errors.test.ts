@@ -4,7 +4,8 @@ import { didYouMean } from "../../engine/cli/suggest";
 import { recette, run } from "./cli-helpers";
 
 const COMMAND_LIST =
-  "init, validate, explain, render, graph, config, up, rollback, history, preview, refresh, drift, destroy, outputs, status, logs, node, backup, " +
+  "init, validate, explain, render, graph, config, up, rollback, history, " +
+  "preview, refresh, drift, destroy, outputs, status, logs, node, backup, " +
   "restore, drill, env, images, stack-info, schema, completion";
 
 describe("did you mean", () => {

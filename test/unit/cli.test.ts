@@ -22,7 +22,8 @@ describe("recette CLI", () => {
     expect(r.status).toBe(1);
     expect(r.stderr.split("\n").filter(Boolean)).toEqual([
       `${file}:4:1 colour: unknown key "colour" (allowed here: name, description, nodes, orchestrator, edge, apps)`,
-      `${file}:6:22 apps[0].service.name: "Web" is not a valid name (lower-case letters, digits and -, starting with a letter, at most 32 characters; e.g. relay)`,
+      `${file}:6:22 apps[0].service.name: "Web" is not a valid name (lower-case ` +
+        "letters, digits and -, starting with a letter, at most 32 characters; e.g. relay)",
       `${file}: 2 errors`,
     ]);
   });
@@ -75,20 +76,26 @@ describe("recette CLI", () => {
     expect(r.stdout).toContain("IPVS: required (routing mesh");
   });
 
-  it("explain uses the figures measured here: per orchestrator for recette's images, the local Kubernetes node for k3s on this machine", () => {
-    const k3s = recette("explain", "recipes/blog-k3s.yaml");
-    expect(k3s.status, k3s.stderr).toBe(0);
-    // the agent: kubelet + kube-proxy + containerd measured on the local node; the pods' working sets
-    expect(k3s.stdout).toMatch(
-      /worker-1 +worker +4096 MiB +71 MiB +211 MiB +traefik 42, blog 36, relay 13, whoami 32 /,
-    );
-    expect(k3s.stdout).toContain("estimates (not measured): whoami.");
-    const swarm = recette("explain", "recipes/blog.yaml");
-    expect(swarm.stdout).toMatch(/worker-1 +worker +2048 MiB +71 MiB +84 MiB +blog 15, whoami 32 /);
-    const local = recette("explain", "recipes/local-k3s.yaml");
-    expect(local.stdout).toMatch(/local +manager +\d+ MiB +71 MiB +711 MiB +traefik 42, pebble 9, blog 36, relay 13 /);
-    expect(local.stdout).toContain("k3s on this machine is the local Kubernetes node (upstream v1.34, not k3s)");
-  });
+  it(
+    "explain uses the figures measured here: per orchestrator for " +
+      "recette's images, the local Kubernetes node for k3s on this machine",
+    () => {
+      const k3s = recette("explain", "recipes/blog-k3s.yaml");
+      expect(k3s.status, k3s.stderr).toBe(0);
+      // the agent: kubelet + kube-proxy + containerd measured on the local node; the pods' working sets
+      expect(k3s.stdout).toMatch(
+        /worker-1 +worker +4096 MiB +71 MiB +211 MiB +traefik 42, blog 36, relay 13, whoami 32 /,
+      );
+      expect(k3s.stdout).toContain("estimates (not measured): whoami.");
+      const swarm = recette("explain", "recipes/blog.yaml");
+      expect(swarm.stdout).toMatch(/worker-1 +worker +2048 MiB +71 MiB +84 MiB +blog 15, whoami 32 /);
+      const local = recette("explain", "recipes/local-k3s.yaml");
+      expect(local.stdout).toMatch(
+        /local +manager +\d+ MiB +71 MiB +711 MiB +traefik 42, pebble 9, blog 36, relay 13 /,
+      );
+      expect(local.stdout).toContain("k3s on this machine is the local Kubernetes node (upstream v1.34, not k3s)");
+    },
+  );
 
   it("images lists every pulled image with its registry name, as components/images.ts names them", () => {
     const r = recette("images", "--registry", "10.253.1.1:5000");
@@ -110,25 +117,29 @@ describe("recette CLI", () => {
     );
   });
 
-  it("backup's helper image is the stack registry's Debian base when the stack has a registry, this machine's otherwise", () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "recette-helper-"));
-    try {
-      fs.mkdirSync(path.join(root, "stacks"));
-      fs.writeFileSync(
-        path.join(root, "stacks", "Pulumi.lab.yaml"),
-        "config:\n  recette:recipe: recipes/lab.yaml\n  recette:imageRegistry: 192.0.2.1:5000\n",
-      );
-      fs.writeFileSync(
-        path.join(root, "stacks", "Pulumi.local.yaml"),
-        "config:\n  recette:recipe: recipes/local.yaml\n",
-      );
-      expect(defaultHelperImage("lab", root)).toBe("192.0.2.1:5000/debian-base:bookworm");
-      expect(defaultHelperImage("local", root)).toBe("recette/debian-base:bookworm");
-      expect(defaultHelperImage("absent", root)).toBe("recette/debian-base:bookworm");
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  });
+  it(
+    "backup's helper image is the stack registry's Debian base " +
+      "when the stack has a registry, this machine's otherwise",
+    () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "recette-helper-"));
+      try {
+        fs.mkdirSync(path.join(root, "stacks"));
+        fs.writeFileSync(
+          path.join(root, "stacks", "Pulumi.lab.yaml"),
+          "config:\n  recette:recipe: recipes/lab.yaml\n  recette:imageRegistry: 192.0.2.1:5000\n",
+        );
+        fs.writeFileSync(
+          path.join(root, "stacks", "Pulumi.local.yaml"),
+          "config:\n  recette:recipe: recipes/local.yaml\n",
+        );
+        expect(defaultHelperImage("lab", root)).toBe("192.0.2.1:5000/debian-base:bookworm");
+        expect(defaultHelperImage("local", root)).toBe("recette/debian-base:bookworm");
+        expect(defaultHelperImage("absent", root)).toBe("recette/debian-base:bookworm");
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("images --pluxml lists one PluXml line per release asked for, in place of the pinned one", () => {
     const r = recette("images", "--registry", "10.253.1.1:5000", "--pluxml", "5.8.20,5.8.21,5.8.20");
@@ -149,7 +160,8 @@ describe("recette CLI", () => {
     const r = recette("images", "--registry", "not a registry");
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      'recette images: --registry "not a registry" is not a registry (expected e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000)\n',
+      'recette images: --registry "not a registry" is not a registry ' +
+        "(expected e.g. rg.fr-par.scw.cloud/recette or 10.253.1.1:5000)\n",
     );
   });
 
@@ -179,7 +191,9 @@ describe("recette CLI", () => {
     expect(
       [before, stacks()].map(
         (list) =>
-          `recette restore: --stack "dev_" is not a recette stack name (lower-case letters, digits and -, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names from it, where case and other characters do not count) (stacks here: ${list.join(", ")})\n`,
+          'recette restore: --stack "dev_" is not a recette stack name (lower-case letters, digits and ' +
+          "-, at most 40 characters, e.g. prod or dev-eu: recette derives Docker and Kubernetes names " +
+          `from it, where case and other characters do not count) (stacks here: ${list.join(", ")})\n`,
       ),
     ).toContain(bad.stderr);
   });

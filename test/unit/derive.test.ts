@@ -68,109 +68,121 @@ describe("a derived stack's model (recette drill, preview environments)", () => 
 });
 
 describe("a derived stack's resources (render: the same program as up)", () => {
-  it("runs its own blog and relay on the base stack's engine, routed by the base stack's Traefik under drill.<host>", async () => {
-    const root = localProject(
-      "local-drill",
-      "  recette:edgeStack: organization/recette/local\n  recette:hostPrefix: drill\n",
-    );
-    const r = await renderStack({ root, stack: "local-drill" });
-    const types = r.registrations.map((x) => x.type);
-    // The base stack's engine, from its (secret) dockerHost output; its swarm, preflight, Traefik and Pebble are not here.
-    const provider = r.registrations.find((x) => x.type === "pulumi:providers:docker");
-    expect(provider?.inputs.host).toBe("[secret]");
-    expect(types).not.toContain("recette:swarm:Cluster");
-    expect(types).not.toContain("recette:preflight:Preflight");
-    expect(types.filter((t) => t.startsWith("recette:traefik") || t.startsWith("recette:pebble"))).toEqual([]);
-    const services = r.registrations.filter((x) => x.type === "docker:index/service:Service");
-    expect(services.map((s) => s.inputs.name).sort()).toEqual([
-      "recette-local-drill-blog",
-      "recette-local-drill-relay",
-    ]);
-    const blog = services.find((s) => s.inputs.name === "recette-local-drill-blog")!;
-    const labels = Object.fromEntries(
-      (blog.inputs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]),
-    );
-    // Its own stack label, and the base stack's edge label, network and certificate resolver.
-    expect(labels["recette.stack"]).toBe("recette-local-drill");
-    expect(labels["recette.edge"]).toBe("recette-local");
-    expect(labels["traefik.swarm.network"]).toBe("recette-local-net");
-    expect(labels["traefik.http.routers.recette-local-drill-blog-0.rule"]).toBe("Host(`drill.blog.local.test`)");
-    expect(labels["traefik.http.routers.recette-local-drill-blog-0.tls.certresolver"]).toBe("le");
-    const networks = (blog.inputs.taskSpec as { networksAdvanceds: { id: string }[] }).networksAdvanceds.map(
-      (n) => n.id,
-    );
-    expect(networks).toEqual(["swarm-network-id", "recette-local-net-id"]);
-    // The relay is not routed: only its own network.
-    const relay = services.find((s) => s.inputs.name === "recette-local-drill-relay")!;
-    expect((relay.inputs.taskSpec as { networksAdvanceds: unknown[] }).networksAdvanceds).toHaveLength(1);
-    expect(r.outputs.urls).toEqual(["https://drill.blog.local.test/"]);
-    expect(r.outputs.edgeStack).toBe("organization/recette/local");
-    fs.rmSync(root, { recursive: true });
-  });
+  it(
+    "runs its own blog and relay on the base stack's engine, " +
+      "routed by the base stack's Traefik under drill.<host>",
+    async () => {
+      const root = localProject(
+        "local-drill",
+        "  recette:edgeStack: organization/recette/local\n  recette:hostPrefix: drill\n",
+      );
+      const r = await renderStack({ root, stack: "local-drill" });
+      const types = r.registrations.map((x) => x.type);
+      // The base stack's engine, from its (secret) dockerHost output; its swarm, preflight, Traefik and Pebble are not
+      // here.
+      const provider = r.registrations.find((x) => x.type === "pulumi:providers:docker");
+      expect(provider?.inputs.host).toBe("[secret]");
+      expect(types).not.toContain("recette:swarm:Cluster");
+      expect(types).not.toContain("recette:preflight:Preflight");
+      expect(types.filter((t) => t.startsWith("recette:traefik") || t.startsWith("recette:pebble"))).toEqual([]);
+      const services = r.registrations.filter((x) => x.type === "docker:index/service:Service");
+      expect(services.map((s) => s.inputs.name).sort()).toEqual([
+        "recette-local-drill-blog",
+        "recette-local-drill-relay",
+      ]);
+      const blog = services.find((s) => s.inputs.name === "recette-local-drill-blog")!;
+      const labels = Object.fromEntries(
+        (blog.inputs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]),
+      );
+      // Its own stack label, and the base stack's edge label, network and certificate resolver.
+      expect(labels["recette.stack"]).toBe("recette-local-drill");
+      expect(labels["recette.edge"]).toBe("recette-local");
+      expect(labels["traefik.swarm.network"]).toBe("recette-local-net");
+      expect(labels["traefik.http.routers.recette-local-drill-blog-0.rule"]).toBe("Host(`drill.blog.local.test`)");
+      expect(labels["traefik.http.routers.recette-local-drill-blog-0.tls.certresolver"]).toBe("le");
+      const networks = (blog.inputs.taskSpec as { networksAdvanceds: { id: string }[] }).networksAdvanceds.map(
+        (n) => n.id,
+      );
+      expect(networks).toEqual(["swarm-network-id", "recette-local-net-id"]);
+      // The relay is not routed: only its own network.
+      const relay = services.find((s) => s.inputs.name === "recette-local-drill-relay")!;
+      expect((relay.inputs.taskSpec as { networksAdvanceds: unknown[] }).networksAdvanceds).toHaveLength(1);
+      expect(r.outputs.urls).toEqual(["https://drill.blog.local.test/"]);
+      expect(r.outputs.edgeStack).toBe("organization/recette/local");
+      fs.rmSync(root, { recursive: true });
+    },
+  );
 
-  it("on Kubernetes: its own namespace, claims and Deployments on the base's cluster, its Ingress labelled for the base's Traefik", async () => {
-    const root = localProject(
-      "local-k3s-drill",
-      "  recette:edgeStack: organization/recette/local-k3s\n  recette:hostPrefix: drill\n",
-      "local-k3s.yaml",
-    );
-    const r = await renderStack({ root, stack: "local-k3s-drill" });
-    const types = r.registrations.map((x) => x.type);
-    // This machine's cluster, by its kubeconfig's path; no Traefik, Pebble or cluster-wide role of its own.
-    expect(r.registrations.find((x) => x.type === "pulumi:providers:kubernetes")?.inputs.kubeconfig).toMatch(
-      /\.conf$|kubeconfig/,
-    );
-    expect(types.filter((t) => t.startsWith("recette:traefik") || t.startsWith("recette:pebble"))).toEqual([]);
-    expect(types).not.toContain("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
-    const of = (type: string) => r.registrations.filter((x) => x.type === type);
-    const meta = (x: { inputs: Record<string, unknown> }) =>
-      x.inputs.metadata as { name: string; namespace?: string; labels?: Record<string, string> };
-    // Its namespace names the stack whose Traefik routes it: recette checks it is its own before deploying there.
-    expect(of("kubernetes:core/v1:Namespace").map((n) => [meta(n).name, meta(n).labels?.["recette.edge"]])).toEqual([
-      ["recette-local-k3s-drill", "recette-local-k3s"],
-    ]);
-    expect(
-      of("kubernetes:apps/v1:Deployment")
-        .map((d) => meta(d).name)
-        .sort(),
-    ).toEqual(["recette-local-k3s-drill-blog", "recette-local-k3s-drill-relay"]);
-    const [ingress, ...more] = of("kubernetes:networking.k8s.io/v1:Ingress");
-    expect(more).toEqual([]);
-    expect(meta(ingress!)).toMatchObject({
-      namespace: "recette-local-k3s-drill",
-      // Its own stack label, and the base stack's edge label: the base's Traefik routes it.
-      labels: { "recette.stack": "recette-local-k3s-drill", "recette.edge": "recette-local-k3s" },
-    });
-    expect((ingress!.inputs.spec as { rules: { host: string }[] }).rules.map((x) => x.host)).toEqual([
-      "drill.blog.local.test",
-    ]);
-    // No published port: the base's Traefik holds the node's 80 and 443.
-    expect(
-      of("kubernetes:core/v1:Service").filter((x) => (x.inputs.spec as { type?: string }).type === "LoadBalancer"),
-    ).toEqual([]);
-    expect(r.outputs.urls).toEqual(["https://drill.blog.local.test/"]);
-    fs.rmSync(root, { recursive: true });
-  });
+  it(
+    "on Kubernetes: its own namespace, claims and Deployments on " +
+      "the base's cluster, its Ingress labelled for the base's Traefik",
+    async () => {
+      const root = localProject(
+        "local-k3s-drill",
+        "  recette:edgeStack: organization/recette/local-k3s\n  recette:hostPrefix: drill\n",
+        "local-k3s.yaml",
+      );
+      const r = await renderStack({ root, stack: "local-k3s-drill" });
+      const types = r.registrations.map((x) => x.type);
+      // This machine's cluster, by its kubeconfig's path; no Traefik, Pebble or cluster-wide role of its own.
+      expect(r.registrations.find((x) => x.type === "pulumi:providers:kubernetes")?.inputs.kubeconfig).toMatch(
+        /\.conf$|kubeconfig/,
+      );
+      expect(types.filter((t) => t.startsWith("recette:traefik") || t.startsWith("recette:pebble"))).toEqual([]);
+      expect(types).not.toContain("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+      const of = (type: string) => r.registrations.filter((x) => x.type === type);
+      const meta = (x: { inputs: Record<string, unknown> }) =>
+        x.inputs.metadata as { name: string; namespace?: string; labels?: Record<string, string> };
+      // Its namespace names the stack whose Traefik routes it: recette checks it is its own before deploying there.
+      expect(of("kubernetes:core/v1:Namespace").map((n) => [meta(n).name, meta(n).labels?.["recette.edge"]])).toEqual([
+        ["recette-local-k3s-drill", "recette-local-k3s"],
+      ]);
+      expect(
+        of("kubernetes:apps/v1:Deployment")
+          .map((d) => meta(d).name)
+          .sort(),
+      ).toEqual(["recette-local-k3s-drill-blog", "recette-local-k3s-drill-relay"]);
+      const [ingress, ...more] = of("kubernetes:networking.k8s.io/v1:Ingress");
+      expect(more).toEqual([]);
+      expect(meta(ingress!)).toMatchObject({
+        namespace: "recette-local-k3s-drill",
+        // Its own stack label, and the base stack's edge label: the base's Traefik routes it.
+        labels: { "recette.stack": "recette-local-k3s-drill", "recette.edge": "recette-local-k3s" },
+      });
+      expect((ingress!.inputs.spec as { rules: { host: string }[] }).rules.map((x) => x.host)).toEqual([
+        "drill.blog.local.test",
+      ]);
+      // No published port: the base's Traefik holds the node's 80 and 443.
+      expect(
+        of("kubernetes:core/v1:Service").filter((x) => (x.inputs.spec as { type?: string }).type === "LoadBalancer"),
+      ).toEqual([]);
+      expect(r.outputs.urls).toEqual(["https://drill.blog.local.test/"]);
+      fs.rmSync(root, { recursive: true });
+    },
+  );
 
-  it("on Kubernetes, the base stack's Traefik routes every Ingress labelled with its edge label, in any namespace", async () => {
-    const base = await renderStack({ root: ROOT, stack: "local-k3s" });
-    const config = base.registrations.find(
-      (x) =>
-        x.type === "kubernetes:core/v1:ConfigMap" &&
-        /traefik/.test(String((x.inputs.metadata as { name: string }).name)),
-    );
-    const text = Object.values((config?.inputs.data ?? {}) as Record<string, string>).join("\n");
-    expect(text).toContain("labelSelector: recette.edge=recette-local-k3s");
-    expect(text).not.toContain("namespaces:");
-    const ingress = base.registrations.find((x) => x.type === "kubernetes:networking.k8s.io/v1:Ingress")!;
-    expect((ingress.inputs.metadata as { labels: Record<string, string> }).labels["recette.edge"]).toBe(
-      "recette-local-k3s",
-    );
-    expect(base.outputs.edge).toMatchObject({
-      orchestrator: "k3s",
-      label: { name: "recette.edge", value: "recette-local-k3s" },
-    });
-  });
+  it(
+    "on Kubernetes, the base stack's Traefik routes every " + "Ingress labelled with its edge label, in any namespace",
+    async () => {
+      const base = await renderStack({ root: ROOT, stack: "local-k3s" });
+      const config = base.registrations.find(
+        (x) =>
+          x.type === "kubernetes:core/v1:ConfigMap" &&
+          /traefik/.test(String((x.inputs.metadata as { name: string }).name)),
+      );
+      const text = Object.values((config?.inputs.data ?? {}) as Record<string, string>).join("\n");
+      expect(text).toContain("labelSelector: recette.edge=recette-local-k3s");
+      expect(text).not.toContain("namespaces:");
+      const ingress = base.registrations.find((x) => x.type === "kubernetes:networking.k8s.io/v1:Ingress")!;
+      expect((ingress.inputs.metadata as { labels: Record<string, string> }).labels["recette.edge"]).toBe(
+        "recette-local-k3s",
+      );
+      expect(base.outputs.edge).toMatchObject({
+        orchestrator: "k3s",
+        label: { name: "recette.edge", value: "recette-local-k3s" },
+      });
+    },
+  );
 
   it("the base stack's Traefik answers drill.<host> for Pebble's validation too", async () => {
     const base = await renderStack({ root: ROOT, stack: "local" });

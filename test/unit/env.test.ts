@@ -14,7 +14,10 @@ const model = (memory: string) =>
   buildModel(
     parseRecipe(
       `name: t
-nodes: { provider: hosts, ssh: { privateKey: { secret: k } }, hosts: [{ name: m1, address: 10.0.0.1, role: manager, memory: ${memory} }] }
+nodes:
+  provider: hosts
+  ssh: { privateKey: { secret: k } }
+  hosts: [{ name: m1, address: 10.0.0.1, role: manager, memory: ${memory} }]
 orchestrator: { kind: swarm, routingMesh: fallback }
 edge: { traefik: { acme: { email: a@b.example, ca: pebble } } }
 apps:
@@ -47,14 +50,20 @@ describe("recette env: preview environments", () => {
     const env = (name: string) => ({ name, model: base });
     expect(capacityProblem(base, [env("pr-1"), env("pr-2")])).toBeUndefined();
     expect(capacityProblem(base, [env("pr-1"), env("pr-2"), env("pr-3")])).toMatch(
-      /^the nodes have no room for 3 preview environments: node m1 would need \d+ MiB of its 1024 MiB \(recette explain's figures\); remove one first/,
+      new RegExp(
+        [
+          "^the nodes have no room for 3 preview environments: node m1 would need \\d+ ",
+          "MiB of its 1024 MiB \\(recette explain's figures\\); remove one first",
+        ].join(""),
+      ),
     );
   });
 
   it("does not limit nodes whose memory the recipe does not give", () => {
     const base = buildModel(
       parseRecipe(
-        "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\nedge: { traefik: { acme: { email: a@b.example, ca: pebble } } }\napps: []\n",
+        "name: t\nnodes: { provider: local }\norchestrator: { kind: swarm, routingMesh: fallback }\n" +
+          "edge: { traefik: { acme: { email: a@b.example, ca: pebble } } }\napps: []\n",
         "recipes/t.yaml",
       ).recipe,
     );

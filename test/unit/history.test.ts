@@ -78,7 +78,8 @@ describe("what recette rollback puts back", () => {
     [
       [],
       {},
-      "no update of stack prod is recorded here (recette up records the images of each update; fix: recette up -s prod)",
+      "no update of stack prod is recorded here (recette up " +
+        "records the images of each update; fix: recette up -s prod)",
     ],
     [history, { to: 7 }, "update 7 is not in stack prod's history (recorded: 1, 2, 3; see recette history -s prod)"],
     [history, { to: 3 }, "update 3 is what stack prod runs now"],
@@ -86,7 +87,8 @@ describe("what recette rollback puts back", () => {
     [
       [entry(1, v1), entry(2, v1)],
       {},
-      "every recorded update of stack prod ran the images that run now: nothing to roll back to (see recette history -s prod)",
+      "every recorded update of stack prod ran the images that run " +
+        "now: nothing to roll back to (see recette history -s prod)",
     ],
     [history, { to: 2, services: ["blog"] }, "update 2 ran the same images as now for blog: nothing to roll back"],
   ] as const)("refuses, naming why: %#", (entries, opts, message) => {
@@ -109,12 +111,15 @@ describe("the rollback pin in the stack file", () => {
       "recipe: expected the recipe's sha256 (64 hexadecimal digits)",
       "update: expected an update number (1 or more)",
       'images: "Blog" is not a service name',
-      'images.Blog: "a b" is not an image reference (expected e.g. traefik/whoami:v1.10 or registry.example.org/team/app:1.2)',
-      'images.web: "x;rm -rf /" is not an image reference (expected e.g. traefik/whoami:v1.10 or registry.example.org/team/app:1.2)',
+      'images.Blog: "a b" is not an image reference (expected e.g. ' +
+        "traefik/whoami:v1.10 or registry.example.org/team/app:1.2)",
+      'images.web: "x;rm -rf /" is not an image reference (expected ' +
+        "e.g. traefik/whoami:v1.10 or registry.example.org/team/app:1.2)",
     ]);
   });
 
-  it("the program runs the pinned image while the recipe is the one it was made for, and reports every image", async () => {
+  it("the program runs the pinned image while the recipe " +
+    "is the one it was made for, and reports every image", async () => {
     const dir = path.join(tmp(), "shop");
     // npm pack's stand-in: the checkout's own pack would build it first.
     const pack = (destination: string) => {
@@ -133,7 +138,8 @@ describe("the rollback pin in the stack file", () => {
     };
     expect(await blogImage()).toEqual(["recette/pluxml:5.8.21", "recette/pluxml:5.8.21"]);
     const pin = (recipe: string) =>
-      `${plain}  shop:rollback: '${JSON.stringify({ recipe, update: 4, images: { blog: "recette/pluxml:5.8.20" } })}'\n`;
+      `${plain}  shop:rollback: ` +
+      `'${JSON.stringify({ recipe, update: 4, images: { blog: "recette/pluxml:5.8.20" } })}'\n`;
     fs.writeFileSync(stackFile, pin(sha));
     expect(await blogImage()).toEqual(["recette/pluxml:5.8.20", "recette/pluxml:5.8.20"]);
     // Made for another text of the recipe: lifted, the recipe's image runs.
@@ -162,7 +168,8 @@ describe("recette rollback and history on the command line", () => {
       code: 1,
       stdout: "",
       stderr:
-        "recette rollback: no update of stack never-deployed-here is recorded here (recette up records the images of each update; fix: recette up -s never-deployed-here)",
+        "recette rollback: no update of stack never-deployed-here is recorded here (recette " +
+        "up records the images of each update; fix: recette up -s never-deployed-here)",
     });
   });
 

@@ -306,23 +306,26 @@ describe("recette init", () => {
     );
   });
 
-  it("before npm install, the engine commands say npm install in a new project and npm ci once it has a lockfile", () => {
-    const dir = path.join(tmp(), "blog");
-    expect(initProject({ dir }, capture().io, fakePack)).toBe(0);
-    const config = () =>
-      spawnSync(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "-s", "local"], {
-        cwd: dir,
-        encoding: "utf8",
-      });
-    const sdk = path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json");
-    const fresh = config();
-    expect(fresh.status).toBe(1);
-    expect(fresh.stderr).toBe(
-      `recette config: stack local failed:\n${sdk} is missing (fix: run npm install in ${dir})\n`,
-    );
-    fs.writeFileSync(path.join(dir, "package-lock.json"), "{}\n");
-    expect(config().stderr).toBe(
-      `recette config: stack local failed:\n${sdk} is missing (fix: run npm ci in ${dir})\n`,
-    );
-  });
+  it(
+    "before npm install, the engine commands say npm install " + "in a new project and npm ci once it has a lockfile",
+    () => {
+      const dir = path.join(tmp(), "blog");
+      expect(initProject({ dir }, capture().io, fakePack)).toBe(0);
+      const config = () =>
+        spawnSync(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "-s", "local"], {
+          cwd: dir,
+          encoding: "utf8",
+        });
+      const sdk = path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json");
+      const fresh = config();
+      expect(fresh.status).toBe(1);
+      expect(fresh.stderr).toBe(
+        `recette config: stack local failed:\n${sdk} is missing (fix: run npm install in ${dir})\n`,
+      );
+      fs.writeFileSync(path.join(dir, "package-lock.json"), "{}\n");
+      expect(config().stderr).toBe(
+        `recette config: stack local failed:\n${sdk} is missing (fix: run npm ci in ${dir})\n`,
+      );
+    },
+  );
 });

@@ -82,58 +82,69 @@ describe("Kubernetes rollouts that passed their progress deadline", () => {
     expect(podFailure(JSON.stringify({ items: [ready] }))).toBe("");
   });
 
-  it("are undone with kubectl rollout undo in the stack's namespace, and reported with the image that serves again", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k8s-rollout-"));
-    const pods = JSON.stringify({ items: [pod("web-new", "2026-12-07T01:05:00Z", { ready: false, state: {} })] });
-    fs.writeFileSync(path.join(dir, "deployments.json"), deployments({ name: "recette-e2e-k3s-web" }));
-    fs.writeFileSync(path.join(dir, "pods.json"), pods);
-    fs.writeFileSync(
-      path.join(dir, "kubectl"),
-      [
-        "#!/bin/bash",
-        `d=${JSON.stringify(dir)}`,
-        'echo "$*" >> "$d/calls"',
-        'case "$3 $4" in',
-        '  "get deployments") cat "$d/deployments.json" ;;',
-        '  "get pods") cat "$d/pods.json" ;;',
-        '  "get deployment/recette-e2e-k3s-web")',
-        // First still rolling (the undo not observed yet), then rolled out; the image by jsonpath.
-        '    if [ "$6" = json ]; then n=$(cat "$d/n" 2>/dev/null || echo 0); echo $((n + 1)) > "$d/n";',
-        '      if [ "$n" = 0 ]; then echo \'{"metadata":{"generation":3},"spec":{"replicas":1},"status":{"observedGeneration":2,"replicas":2,"updatedReplicas":1,"availableReplicas":1}}\';',
-        '      else echo \'{"metadata":{"generation":3},"spec":{"replicas":1},"status":{"observedGeneration":3,"replicas":1,"updatedReplicas":1,"availableReplicas":1}}\'; fi',
-        '    else echo -n "recette/pluxml:5.8.21"; fi ;;',
-        "esac",
-        "",
-      ].join("\n"),
-      { mode: 0o755 },
-    );
-    const o: Orchestrator = {
-      kind: "k3s",
-      project: "recette",
-      prefix: "recette-e2e-k3s",
-      env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
-      client: "kubectl",
-      cleanup: () => undefined,
-    };
-    const said: string[] = [];
-    expect(await undoFailedRollouts(o, "e2e-k3s", (l) => said.push(l), 30, 10)).toEqual([
-      "deployment recette-e2e-k3s-web: the rollout failed (pod web-new never became ready: its readiness probe fails); " +
-        "recette rolled it back to recette/pluxml:5.8.21, which serves again (fix the recipe, then recette up -s e2e-k3s; " +
-        "see kubectl -n recette-e2e-k3s describe deployment recette-e2e-k3s-web)",
-    ]);
-    expect(said).toEqual([
-      "rolling back deployment recette-e2e-k3s-web: pod web-new never became ready: its readiness probe fails",
-    ]);
-    expect(fs.readFileSync(path.join(dir, "calls"), "utf8").split("\n").filter(Boolean)).toEqual([
-      "-n recette-e2e-k3s get deployments -l recette.stack=recette-e2e-k3s -o json",
-      "-n recette-e2e-k3s get pods -l app.kubernetes.io/name=recette-e2e-k3s-web -o json",
-      "-n recette-e2e-k3s rollout undo deployment/recette-e2e-k3s-web",
-      "-n recette-e2e-k3s get deployment/recette-e2e-k3s-web -o json",
-      "-n recette-e2e-k3s get deployment/recette-e2e-k3s-web -o json",
-      "-n recette-e2e-k3s get deployment/recette-e2e-k3s-web -o jsonpath={.spec.template.spec.containers[0].image}",
-    ]);
-    fs.rmSync(dir, { recursive: true });
-  });
+  it(
+    "are undone with kubectl rollout undo in the stack's " + "namespace, and reported with the image that serves again",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k8s-rollout-"));
+      const pods = JSON.stringify({ items: [pod("web-new", "2026-12-07T01:05:00Z", { ready: false, state: {} })] });
+      fs.writeFileSync(path.join(dir, "deployments.json"), deployments({ name: "recette-e2e-k3s-web" }));
+      fs.writeFileSync(path.join(dir, "pods.json"), pods);
+      const deployment = (observedGeneration: number, replicas: number) =>
+        JSON.stringify({
+          metadata: { generation: 3 },
+          spec: { replicas: 1 },
+          status: { observedGeneration, replicas, updatedReplicas: 1, availableReplicas: 1 },
+        });
+      fs.writeFileSync(
+        path.join(dir, "kubectl"),
+        [
+          "#!/bin/bash",
+          `d=${JSON.stringify(dir)}`,
+          'echo "$*" >> "$d/calls"',
+          'case "$3 $4" in',
+          '  "get deployments") cat "$d/deployments.json" ;;',
+          '  "get pods") cat "$d/pods.json" ;;',
+          '  "get deployment/recette-e2e-k3s-web")',
+          // First still rolling (the undo not observed yet), then rolled out; the image by jsonpath.
+          '    if [ "$6" = json ]; then n=$(cat "$d/n" 2>/dev/null || echo 0); echo $((n + 1)) > "$d/n";',
+          `      if [ "$n" = 0 ]; then echo '${deployment(2, 2)}';`,
+          `      else echo '${deployment(3, 1)}'; fi`,
+          '    else echo -n "recette/pluxml:5.8.21"; fi ;;',
+          "esac",
+          "",
+        ].join("\n"),
+        { mode: 0o755 },
+      );
+      const o: Orchestrator = {
+        kind: "k3s",
+        project: "recette",
+        prefix: "recette-e2e-k3s",
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+        client: "kubectl",
+        cleanup: () => undefined,
+      };
+      const said: string[] = [];
+      expect(await undoFailedRollouts(o, "e2e-k3s", (l) => said.push(l), 30, 10)).toEqual([
+        "deployment recette-e2e-k3s-web: the rollout failed (pod " +
+          "web-new never became ready: its readiness probe fails); " +
+          "recette rolled it back to recette/pluxml:5.8.21, which " +
+          "serves again (fix the recipe, then recette up -s e2e-k3s; " +
+          "see kubectl -n recette-e2e-k3s describe deployment recette-e2e-k3s-web)",
+      ]);
+      expect(said).toEqual([
+        "rolling back deployment recette-e2e-k3s-web: pod web-new never became ready: its readiness probe fails",
+      ]);
+      expect(fs.readFileSync(path.join(dir, "calls"), "utf8").split("\n").filter(Boolean)).toEqual([
+        "-n recette-e2e-k3s get deployments -l recette.stack=recette-e2e-k3s -o json",
+        "-n recette-e2e-k3s get pods -l app.kubernetes.io/name=recette-e2e-k3s-web -o json",
+        "-n recette-e2e-k3s rollout undo deployment/recette-e2e-k3s-web",
+        "-n recette-e2e-k3s get deployment/recette-e2e-k3s-web -o json",
+        "-n recette-e2e-k3s get deployment/recette-e2e-k3s-web -o json",
+        "-n recette-e2e-k3s get deployment/recette-e2e-k3s-web -o jsonpath={.spec.template.spec.containers[0].image}",
+      ]);
+      fs.rmSync(dir, { recursive: true });
+    },
+  );
 
   it("a rollout is done once the controller saw the latest spec and every replica is updated and available", () => {
     const d = (generation: number, observed: number, replicas: number, updated: number, available: number) =>

@@ -47,9 +47,11 @@ describe("the plan for taking a node out", () => {
     );
     expect(p.moves).toEqual([]);
     expect(describePlan(p)).toEqual([
-      "blog: DOWNTIME: no other node may run it (node.labels.disk==ssd): unavailable from the drain until it is back when worker-1 is active again",
+      "blog: DOWNTIME: no other node may run it (node.labels.disk==ssd): " +
+        "unavailable from the drain until it is back when worker-1 is active again",
       "relay: DOWNTIME: 1 replica: its task stops, then starts on manager-1 or worker-2 (a gap of its start time)",
-      "api: DOWNTIME: stop-first updates: its task stops, then starts on manager-1 or worker-2 (a gap of its start time)",
+      "api: DOWNTIME: stop-first updates: its task stops, then " +
+        "starts on manager-1 or worker-2 (a gap of its start time)",
       "agent: DOWNTIME: global: its task on worker-1 stops, back when worker-1 is active again",
     ]);
   });
@@ -158,56 +160,61 @@ describe("what kubectl answers", () => {
     ]);
   });
 
-  it("reads the stack's Deployments with their pods on the node (by selector), start-first when maxUnavailable is 0", () => {
-    const deployments = JSON.stringify({
-      items: [
-        {
-          metadata: { name: "s-web" },
-          spec: {
-            replicas: 2,
-            selector: { matchLabels: { "app.kubernetes.io/name": "s-web" } },
-            strategy: { rollingUpdate: { maxUnavailable: 0 } },
-            template: { spec: {} },
+  it(
+    "reads the stack's Deployments with their pods on the " +
+      "node (by selector), start-first when maxUnavailable is 0",
+    () => {
+      const deployments = JSON.stringify({
+        items: [
+          {
+            metadata: { name: "s-web" },
+            spec: {
+              replicas: 2,
+              selector: { matchLabels: { "app.kubernetes.io/name": "s-web" } },
+              strategy: { rollingUpdate: { maxUnavailable: 0 } },
+              template: { spec: {} },
+            },
           },
-        },
-        {
-          metadata: { name: "s-blog" },
-          spec: {
-            replicas: 1,
-            selector: { matchLabels: { "app.kubernetes.io/name": "s-blog" } },
-            strategy: { rollingUpdate: { maxUnavailable: 1 } },
-            template: {
-              spec: {
-                affinity: {
-                  nodeAffinity: {
-                    requiredDuringSchedulingIgnoredDuringExecution: {
-                      nodeSelectorTerms: [{ matchExpressions: [{ key: "disk", operator: "In", values: ["ssd"] }] }],
+          {
+            metadata: { name: "s-blog" },
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: { "app.kubernetes.io/name": "s-blog" } },
+              strategy: { rollingUpdate: { maxUnavailable: 1 } },
+              template: {
+                spec: {
+                  affinity: {
+                    nodeAffinity: {
+                      requiredDuringSchedulingIgnoredDuringExecution: {
+                        nodeSelectorTerms: [{ matchExpressions: [{ key: "disk", operator: "In", values: ["ssd"] }] }],
+                      },
                     },
                   },
                 },
               },
             },
           },
-        },
-      ],
-    });
-    const pods = JSON.stringify({
-      items: [
-        { metadata: { labels: { "app.kubernetes.io/name": "s-web" } }, status: { phase: "Running" } },
-        { metadata: { labels: { "app.kubernetes.io/name": "s-blog" } }, status: { phase: "Running" } },
-        { metadata: { labels: { "app.kubernetes.io/name": "s-blog" } }, status: { phase: "Succeeded" } },
-      ],
-    });
-    expect(parseDeploymentsOn(deployments, pods)).toEqual([
-      { name: "s-web", replicas: 2, order: "start-first", constraints: [], tasksOnNode: 1 },
-      { name: "s-blog", replicas: 1, order: "stop-first", constraints: ["node.labels.disk==ssd"], tasksOnNode: 1 },
-    ]);
-  });
+        ],
+      });
+      const pods = JSON.stringify({
+        items: [
+          { metadata: { labels: { "app.kubernetes.io/name": "s-web" } }, status: { phase: "Running" } },
+          { metadata: { labels: { "app.kubernetes.io/name": "s-blog" } }, status: { phase: "Running" } },
+          { metadata: { labels: { "app.kubernetes.io/name": "s-blog" } }, status: { phase: "Succeeded" } },
+        ],
+      });
+      expect(parseDeploymentsOn(deployments, pods)).toEqual([
+        { name: "s-web", replicas: 2, order: "start-first", constraints: [], tasksOnNode: 1 },
+        { name: "s-blog", replicas: 1, order: "stop-first", constraints: ["node.labels.disk==ssd"], tasksOnNode: 1 },
+      ]);
+    },
+  );
 
   it("describes a Kubernetes move as evictions under the PodDisruptionBudget", () => {
     const p = planNode(w1, [manager, w1, w2], [service("web")]);
     expect(describePlan(p, "k3s")).toEqual([
-      "web: 2 replicas: its pods on worker-1 evicted one at a time (its PodDisruptionBudget), the others serving (no failed request)",
+      "web: 2 replicas: its pods on worker-1 evicted one at a time (its " +
+        "PodDisruptionBudget), the others serving (no failed request)",
     ]);
   });
 });

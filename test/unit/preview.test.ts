@@ -12,7 +12,10 @@ import { ROOT } from "../helpers";
 
 const recorded = (name: string) =>
   parseEventLog(fs.readFileSync(path.join(ROOT, "test/unit/fixtures/engine-events", name), "utf8"), name);
-/** GitHub renders pull-request comments as GFM (raw HTML allowed); markdown-it implements the same tables, code spans and HTML blocks. */
+/**
+ * GitHub renders pull-request comments as GFM (raw HTML allowed); markdown-it implements the same tables, code spans
+ * and HTML blocks.
+ */
 const html = (md: string) => new MarkdownIt({ html: true }).render(md);
 const tableRows = (md: string) =>
   [...html(md).matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
@@ -20,31 +23,34 @@ const tableRows = (md: string) =>
   );
 
 describe("the preview summary, from the engine's recorded events", () => {
-  it("an image tag change on the local stack is exactly one update of the blog service, naming the property path", () => {
-    const s = summarizePreview(recorded("local-image-tag.jsonl"));
-    expect(s.changes.map((c) => [c.change, c.name, c.type, c.stateful])).toEqual([
-      ["update", "blog", "docker:index/service:Service", false],
-    ]);
-    expect(s.changes[0]!.paths).toContain("taskSpec.containerSpec.image");
-    expect(s.unchanged).toBe(31);
-    const md = renderStackMarkdown({
-      stack: "local",
-      reason: "Previewed: its recipe recipes/local.yaml changed.",
-      preview: s,
-      recipeProblems: [],
-      failed: false,
-    });
-    expect(md).toContain("0 to create · 1 to update · 0 to replace · 0 to delete · 31 unchanged");
-    expect(tableRows(md)).toEqual([
-      ["Change", "Resource", "Type", "Properties that change"],
-      [
-        "update",
-        "<code>blog</code>",
-        "<code>docker:index/service:Service</code>",
-        s.changes[0]!.paths.map((p) => `<code>${p}</code>`).join("<br>"),
-      ],
-    ]);
-  });
+  it(
+    "an image tag change on the local stack is exactly one " + "update of the blog service, naming the property path",
+    () => {
+      const s = summarizePreview(recorded("local-image-tag.jsonl"));
+      expect(s.changes.map((c) => [c.change, c.name, c.type, c.stateful])).toEqual([
+        ["update", "blog", "docker:index/service:Service", false],
+      ]);
+      expect(s.changes[0]!.paths).toContain("taskSpec.containerSpec.image");
+      expect(s.unchanged).toBe(31);
+      const md = renderStackMarkdown({
+        stack: "local",
+        reason: "Previewed: its recipe recipes/local.yaml changed.",
+        preview: s,
+        recipeProblems: [],
+        failed: false,
+      });
+      expect(md).toContain("0 to create · 1 to update · 0 to replace · 0 to delete · 31 unchanged");
+      expect(tableRows(md)).toEqual([
+        ["Change", "Resource", "Type", "Properties that change"],
+        [
+          "update",
+          "<code>blog</code>",
+          "<code>docker:index/service:Service</code>",
+          s.changes[0]!.paths.map((p) => `<code>${p}</code>`).join("<br>"),
+        ],
+      ]);
+    },
+  );
 
   it('no change gives "No changes" and no table', () => {
     const s = summarizePreview(recorded("local-no-change.jsonl"));
@@ -61,37 +67,41 @@ describe("the preview summary, from the engine's recorded events", () => {
     expect(tableRows(md)).toEqual([]);
   });
 
-  it("a replacement of a kept volume is in bold and named as losing its data; a scratch volume's is not (the check can fail)", () => {
-    // The recorded update step, turned into replacements of two volumes: one kept (retainOnDelete), one not.
-    const step = recorded("local-image-tag.jsonl").find((e) => e.resourcePreEvent?.metadata.op === "update")!;
-    const volume = (name: string, retainOnDelete: boolean): EngineEvent => {
-      const m = structuredClone(step.resourcePreEvent!.metadata);
-      m.op = "replace";
-      m.type = "docker:index/volume:Volume";
-      m.urn = m.urn.replace(/docker:index\/service:Service::blog$/, `docker:index/volume:Volume::${name}`);
-      m.keys = ["name"];
-      m.detailedDiff = { name: { diffKind: "update-replace", inputDiff: true } };
-      m.old = { ...m.old, retainOnDelete };
-      return { resourcePreEvent: { metadata: m } };
-    };
-    const s = summarizePreview([volume("blog-data", true), volume("scratch", false)]);
-    expect(s.changes.map((c) => [c.name, c.change, c.stateful, c.replaceKeys])).toEqual([
-      ["blog-data", "replace", true, ["name"]],
-      ["scratch", "replace", false, ["name"]],
-    ]);
-    const md = renderStackMarkdown({ stack: "prod", reason: "r", preview: s, recipeProblems: [], failed: false });
-    const rows = tableRows(md);
-    expect(rows[1]).toEqual([
-      "<strong>replace (stateful: its data is lost)</strong>",
-      "<strong><code>blog-data</code></strong>",
-      "<code>docker:index/volume:Volume</code>",
-      "<code>name</code> (forces replacement)",
-    ]);
-    expect(rows[2]![0]).toBe("replace");
-    expect(md).toContain(
-      "**Stateful resources replaced or deleted: `blog-data`. Their data does not survive this change.**",
-    );
-  });
+  it(
+    "a replacement of a kept volume is in bold and named as losing " +
+      "its data; a scratch volume's is not (the check can fail)",
+    () => {
+      // The recorded update step, turned into replacements of two volumes: one kept (retainOnDelete), one not.
+      const step = recorded("local-image-tag.jsonl").find((e) => e.resourcePreEvent?.metadata.op === "update")!;
+      const volume = (name: string, retainOnDelete: boolean): EngineEvent => {
+        const m = structuredClone(step.resourcePreEvent!.metadata);
+        m.op = "replace";
+        m.type = "docker:index/volume:Volume";
+        m.urn = m.urn.replace(/docker:index\/service:Service::blog$/, `docker:index/volume:Volume::${name}`);
+        m.keys = ["name"];
+        m.detailedDiff = { name: { diffKind: "update-replace", inputDiff: true } };
+        m.old = { ...m.old, retainOnDelete };
+        return { resourcePreEvent: { metadata: m } };
+      };
+      const s = summarizePreview([volume("blog-data", true), volume("scratch", false)]);
+      expect(s.changes.map((c) => [c.name, c.change, c.stateful, c.replaceKeys])).toEqual([
+        ["blog-data", "replace", true, ["name"]],
+        ["scratch", "replace", false, ["name"]],
+      ]);
+      const md = renderStackMarkdown({ stack: "prod", reason: "r", preview: s, recipeProblems: [], failed: false });
+      const rows = tableRows(md);
+      expect(rows[1]).toEqual([
+        "<strong>replace (stateful: its data is lost)</strong>",
+        "<strong><code>blog-data</code></strong>",
+        "<code>docker:index/volume:Volume</code>",
+        "<code>name</code> (forces replacement)",
+      ]);
+      expect(rows[2]![0]).toBe("replace");
+      expect(md).toContain(
+        "**Stateful resources replaced or deleted: `blog-data`. Their data does not survive this change.**",
+      );
+    },
+  );
 
   it("policy violations and the pack are listed; the engine's errors are quoted in a block", () => {
     const events: EngineEvent[] = [
@@ -198,25 +208,30 @@ describe("recette preview (CLI)", () => {
     const ref = recette("-s", "local", "--changed-from=--output=/tmp/x");
     expect(ref.status).toBe(1);
     expect(ref.stderr).toBe(
-      'recette preview: --changed-from "--output=/tmp/x": not a commit git knows here (fix: git fetch the base branch, e.g. git fetch origin main, and pass origin/main)\n',
+      'recette preview: --changed-from "--output=/tmp/x": not a commit git knows here ' +
+        "(fix: git fetch the base branch, e.g. git fetch origin main, and pass origin/main)\n",
     );
   });
 
-  it("writes a summary that says the preview failed, with the reason, when the stack has no stack file (exit 1)", () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-preview-"));
-    const r = recette("-s", "nosuch", "--out", out);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe(`nosuch: preview failed (${path.relative(ROOT, path.join(out, "nosuch.md"))})\n`);
-    expect(r.stderr).toBe(
-      "recette preview: nosuch: stacks/Pulumi.nosuch.yaml: no such stack file (fix: create the stack with " +
-        "recette config set recipe recipes/<name>.yaml -s nosuch, or pick one of: dev, local, local-k3s, prod, staging)\n",
-    );
-    const md = fs.readFileSync(path.join(out, "nosuch.md"), "utf8");
-    expect(md).toContain("**The preview failed**");
-    expect(md).toContain(
-      "stacks/Pulumi.nosuch.yaml: no such stack file (fix: create the stack with recette config set",
-    );
-  });
+  it(
+    "writes a summary that says the preview failed, with " + "the reason, when the stack has no stack file (exit 1)",
+    () => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-preview-"));
+      const r = recette("-s", "nosuch", "--out", out);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe(`nosuch: preview failed (${path.relative(ROOT, path.join(out, "nosuch.md"))})\n`);
+      expect(r.stderr).toBe(
+        "recette preview: nosuch: stacks/Pulumi.nosuch.yaml: no such stack file (fix: create the stack with " +
+          "recette config set recipe recipes/<name>.yaml -s nosuch, " +
+          "or pick one of: dev, local, local-k3s, prod, staging)\n",
+      );
+      const md = fs.readFileSync(path.join(out, "nosuch.md"), "utf8");
+      expect(md).toContain("**The preview failed**");
+      expect(md).toContain(
+        "stacks/Pulumi.nosuch.yaml: no such stack file (fix: create the stack with recette config set",
+      );
+    },
+  );
 
   it("--json: one document on stdout, each stack with its verdict, counts and summary file", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "recette-preview-"));

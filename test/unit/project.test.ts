@@ -123,7 +123,8 @@ describe("the program on a project of its own", () => {
   const ca = (artifacts: { path: string; content: string }[]) =>
     /caServer: (\S+)/.exec(artifacts.find((a) => a.path === "files/traefik/traefik.yml")!.content)?.[1];
 
-  it("production comes from the stack file, not its name; names from the project and the stack's last part", async () => {
+  it("production comes from the stack file, not its name; " +
+    "names from the project and the stack's last part", async () => {
     const live = project("shop", "Pulumi.live.yaml", (t) => t);
     const rendered = await renderStack({ root: live, stack: "acme/live" });
     expect(ca(rendered.artifacts)).toBe("https://acme-v02.api.letsencrypt.org/directory");

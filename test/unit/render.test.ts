@@ -64,7 +64,12 @@ describe("recette render", () => {
 
   it("reports unset stack config with the command that sets it", async () => {
     await expect(renderStack({ root: ROOT, stack: "local", recipe: `${ROOT}/recipes/blog.yaml` })).rejects.toThrow(
-      /recipes\/blog.yaml:\d+:\d+ nodes.ssh.publicKey: stack local does not set config "sshPublicKey" \(run: recette config set sshPublicKey <value> -s local\)/,
+      new RegExp(
+        [
+          "recipes\\/blog.yaml:\\d+:\\d+ nodes.ssh.publicKey: stack local does not set config ",
+          '"sshPublicKey" \\(run: recette config set sshPublicKey <value> -s local\\)',
+        ].join(""),
+      ),
     );
   });
 });

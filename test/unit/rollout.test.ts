@@ -57,7 +57,9 @@ describe("a Swarm update, followed to its end", () => {
   it("says which service Swarm rolled back, why, and what serves again", () => {
     const [u] = parseUpdates(inspect("rollback_completed")) as [SwarmUpdate];
     expect(updateFailure(u, "task: non-zero exit (1)", "e2e")).toBe(
-      `service recette-e2e-web: the update failed (the new task failed: task: non-zero exit (1)); Swarm rolled it back to ${OLD}, which serves again (fix the recipe, then recette up -s e2e; see docker service ps --no-trunc recette-e2e-web)`,
+      "service recette-e2e-web: the update failed (the new task failed: task: non-zero " +
+        `exit (1)); Swarm rolled it back to ${OLD}, which serves again (fix the recipe, ` +
+        "then recette up -s e2e; see docker service ps --no-trunc recette-e2e-web)",
     );
     expect(updateFailure({ ...u, state: "completed" }, "", "e2e")).toBeUndefined();
     expect(updateFailure({ ...u, state: "paused" }, "", "e2e")).toMatch(
@@ -95,23 +97,26 @@ describe("awaitSwarmUpdates against a docker that answers like Swarm does", () =
     };
   };
 
-  it("waits while Swarm updates then rolls back, saying so, and reports the rollback with the task's error", async () => {
-    const { o, dir } = orchestrator(
-      ["updating", "updating", "rollback_started", "rollback_completed"],
-      "task: non-zero exit (1)",
-    );
-    const said: string[] = [];
-    const failures = await awaitSwarmUpdates(o, "e2e", new Date(Date.now() - 1000), (l) => said.push(l), 10_000, 10);
-    expect(said).toEqual([
-      "waiting for Swarm: recette-e2e-web updating…",
-      "waiting for Swarm: recette-e2e-web rollback started…",
-    ]);
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toContain(
-      "the update failed (the new task failed: task: non-zero exit (1)); Swarm rolled it back to",
-    );
-    fs.rmSync(dir, { recursive: true });
-  });
+  it(
+    "waits while Swarm updates then rolls back, saying " + "so, and reports the rollback with the task's error",
+    async () => {
+      const { o, dir } = orchestrator(
+        ["updating", "updating", "rollback_started", "rollback_completed"],
+        "task: non-zero exit (1)",
+      );
+      const said: string[] = [];
+      const failures = await awaitSwarmUpdates(o, "e2e", new Date(Date.now() - 1000), (l) => said.push(l), 10_000, 10);
+      expect(said).toEqual([
+        "waiting for Swarm: recette-e2e-web updating…",
+        "waiting for Swarm: recette-e2e-web rollback started…",
+      ]);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toContain(
+        "the update failed (the new task failed: task: non-zero exit (1)); Swarm rolled it back to",
+      );
+      fs.rmSync(dir, { recursive: true });
+    },
+  );
 
   it("returns nothing when the update completes", async () => {
     const { o, dir } = orchestrator(["updating", "completed"], "");

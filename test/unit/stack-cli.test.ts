@@ -73,7 +73,8 @@ describe("the stack commands' arguments (nothing runs before they are right: exi
     expect(r.code).toBe(1);
     expect(r.err).toBe(
       "recette up: stacks/Pulumi.nosuch.yaml: no such stack file (fix: create the stack with " +
-        "recette config set recipe recipes/<name>.yaml -s nosuch, or pick one of: dev, local, local-k3s, prod, staging)",
+        "recette config set recipe recipes/<name>.yaml -s nosuch, " +
+        "or pick one of: dev, local, local-k3s, prod, staging)",
     );
   });
 });

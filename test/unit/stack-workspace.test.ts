@@ -160,22 +160,26 @@ describe("a stack opened through the Automation API, on a stand-in engine", () =
     );
   });
 
-  it("a stack without a stack file: recette config set recipe creates it (what the refusals advise), get is refused", () => {
-    fs.rmSync(log, { force: true });
-    const recette = (...argv: string[]) =>
-      spawnSync(path.join(ROOT, "bin", "recette"), argv, { cwd: project, env: process.env, encoding: "utf8" });
-    const set = recette("config", "set", "recipe", "recipes/lab.yaml", "-s", "fresh");
-    expect(set.stderr).toBe("");
-    expect(set.status).toBe(0);
-    const calls = fs.readFileSync(log, "utf8").split("\n");
-    expect(calls.some((l) => l.startsWith("config set recipe --stack fresh -- recipes/lab.yaml|"))).toBe(true);
-    const get = recette("config", "get", "recipe", "-s", "other");
-    expect(get.status).toBe(1);
-    expect(get.stderr.trimEnd()).toBe(
-      "recette config: stacks/Pulumi.other.yaml: no such stack file (fix: create the stack with " +
-        "recette config set recipe recipes/<name>.yaml -s other, or pick one of: lab)",
-    );
-  });
+  it(
+    "a stack without a stack file: recette config set recipe " +
+      "creates it (what the refusals advise), get is refused",
+    () => {
+      fs.rmSync(log, { force: true });
+      const recette = (...argv: string[]) =>
+        spawnSync(path.join(ROOT, "bin", "recette"), argv, { cwd: project, env: process.env, encoding: "utf8" });
+      const set = recette("config", "set", "recipe", "recipes/lab.yaml", "-s", "fresh");
+      expect(set.stderr).toBe("");
+      expect(set.status).toBe(0);
+      const calls = fs.readFileSync(log, "utf8").split("\n");
+      expect(calls.some((l) => l.startsWith("config set recipe --stack fresh -- recipes/lab.yaml|"))).toBe(true);
+      const get = recette("config", "get", "recipe", "-s", "other");
+      expect(get.status).toBe(1);
+      expect(get.stderr.trimEnd()).toBe(
+        "recette config: stacks/Pulumi.other.yaml: no such stack file (fix: create the stack with " +
+          "recette config set recipe recipes/<name>.yaml -s other, or pick one of: lab)",
+      );
+    },
+  );
 
   it("status: docker reaches the stack's dockerHost through the agent; the digest comes from the spec", async () => {
     fs.rmSync(log, { force: true });

@@ -110,7 +110,8 @@ export const checkApiExposure: Rule = ({ nodes, orchestrator }) => {
       error(
         ["nodes", "apiAllowFrom"],
         `k3s on Scaleway needs the CIDRs allowed to reach the Kubernetes API on ${K3S_API.port}, ` +
-          "i.e. where pulumi up runs (e.g. apiAllowFrom: [203.0.113.7/32]); it is never opened to the internet by default",
+          "i.e. where pulumi up runs (e.g. apiAllowFrom: " +
+          "[203.0.113.7/32]); it is never opened to the internet by default",
       ),
     ];
   return allow.flatMap((c, i) =>

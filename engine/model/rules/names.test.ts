@@ -156,10 +156,13 @@ describe("the edge's objects", () => {
       model(["service: { name: traefik-acme, image: x/a }", "service: { name: pebble-files, image: x/a }"], edge),
     ).toThrow(
       [
-        "recipes/t.yaml:6:22 apps[0].service.name: service traefik-acme would be named <project>-<stack>-traefik-acme, " +
+        "recipes/t.yaml:6:22 apps[0].service.name: service " +
+          "traefik-acme would be named <project>-<stack>-traefik-acme, " +
           "like traefik's acme.json volume at edge.traefik (rename one of them: two objects never share a name)",
-        "recipes/t.yaml:7:22 apps[1].service.name: service pebble-files would be named <project>-<stack>-pebble-files, " +
-          "like pebble's Kubernetes files object at edge.traefik.acme.ca (rename one of them: two objects never share a name)",
+        "recipes/t.yaml:7:22 apps[1].service.name: service " +
+          "pebble-files would be named <project>-<stack>-pebble-files, " +
+          "like pebble's Kubernetes files object at edge.traefik.acme.ca " +
+          "(rename one of them: two objects never share a name)",
       ].join("\n"),
     );
   });

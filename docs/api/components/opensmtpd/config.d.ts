@@ -17,7 +17,10 @@ export interface SmtpdConfigArgs {
     hostname: string;
 }
 export declare const CREDENTIALS_FILE = "/run/secrets/smtpd-credentials";
-/** The smarthost's CA, when it is not a public one: the image's entrypoint adds it to the trust store smtpd verifies with. */
+/**
+ * The smarthost's CA, when it is not a public one: the image's entrypoint adds it to the trust store smtpd verifies
+ * with.
+ */
 export declare const SMARTHOST_CA_FILE = "/etc/smtpd/smarthost-ca.pem";
 /**
  * The smarthost's CA certificates as the relay gets them: PEM CERTIFICATE blocks only, each a

@@ -14,10 +14,16 @@ export interface OpensmtpdArgs {
         tls: "starttls" | "smtps";
         user: pulumi.Input<string>;
         password: pulumi.Input<string>;
-        /** PEM of the CA that signed the smarthost's certificate, when it is not a public CA (the relay verifies it either way). */
+        /**
+         * PEM of the CA that signed the smarthost's certificate, when it is not a public CA (the relay verifies it either
+         * way).
+         */
         caCertificate?: pulumi.Input<string>;
     };
-    /** Host name the relay presents (banner, HELO to the smarthost or MX). Defaults to its service name on the stack network. */
+    /**
+     * Host name the relay presents (banner, HELO to the smarthost or MX). Defaults to its service name on the stack
+     * network.
+     */
     hostname?: string;
     /** Publish port 25 on the nodes at this port. Not published by default. */
     publish?: number;
