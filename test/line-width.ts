@@ -24,18 +24,11 @@ const ALLOWED: { file: string; line: string; why: string }[] = [];
  */
 const PENDING = [
   "components/k3s/k3s.test.ts",
-  "components/k3s/objects.ts",
-  "components/k3s/scripts.ts",
   "components/k3s/target.ts",
-  "components/k3s/validate.ts",
   "components/node.ts",
-  "components/swarm/labels.ts",
-  "components/swarm/scripts.ts",
-  "components/swarm/service-spec.ts",
   "components/swarm/swarm.test.ts",
   "components/swarm/target.ts",
   "components/traefik/traefik.test.ts",
-  "components/traefik/validate.ts",
   "engine/compose/compose.ts",
   "engine/compose/context.ts",
   "test/e2e/helpers.ts",

@@ -95,7 +95,8 @@ export const kubernetesProblems = (w: Workload): string[] => {
   const problems: string[] = [];
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(w.name))
     problems.push(
-      `workload name ${visible(w.name)} (container name and recette.workload label): a DNS label (1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit)`,
+      `workload name ${visible(w.name)} (container name and recette.workload label): a DNS label ` +
+        "(1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit)",
     );
   for (const [key, v] of Object.entries(w.placement.labels)) {
     const keyProblem = kubernetesLabelKeyProblem(key);
@@ -116,7 +117,8 @@ export const kubernetesProblems = (w: Workload): string[] => {
   }
   if (w.health?.http && badPath(w.health.http.path))
     problems.push(
-      `health path ${visible(w.health.http.path)}: an HTTP probe path starts with / and has no blanks or control characters`,
+      `health path ${visible(w.health.http.path)}: an HTTP probe path starts with / ` +
+        "and has no blanks or control characters",
     );
   return problems;
 };

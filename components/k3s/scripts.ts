@@ -21,7 +21,8 @@ const iface =
   'iface=$(ip -o -4 addr show | awk \'{split($4, a, "/"); if (a[1] == ENVIRON["NODE_IP"]) print $2}\' | head -n1)';
 
 const installed = (version: string, unit: "k3s" | "k3s-agent") =>
-  `if command -v k3s >/dev/null 2>&1 && k3s --version | ${shellCommand(["grep", "-qF", "--", version])} && systemctl is-active --quiet ${unit}; then exit 0; fi`;
+  `if command -v k3s >/dev/null 2>&1 && k3s --version | ${shellCommand(["grep", "-qF", "--", version])} && ` +
+  `systemctl is-active --quiet ${unit}; then exit 0; fi`;
 
 /** The node's labels, checked against Kubernetes' grammar, sorted by key. */
 const checkedLabels = (labels: Record<string, string>): [string, string][] =>
@@ -106,7 +107,8 @@ export const renderKubeconfig = (): string =>
     "esac",
     `awk 'BEGIN { from = "${apiUrl("127.0.0.1")}"; ip = ENVIRON["PUBLIC_IP"]; if (index(ip, ":")) ip = "[" ip "]"; ` +
       `to = "https://" ip ":${K3S_API.port}" }`,
-    "  { i = index($0, from); if (i) $0 = substr($0, 1, i - 1) to substr($0, i + length(from)); print }' /etc/rancher/k3s/k3s.yaml",
+    "  { i = index($0, from); if (i) $0 = substr($0, 1, i - 1) to substr($0, i + length(from)); print }' " +
+      "/etc/rancher/k3s/k3s.yaml",
   ].join("\n");
 
 /**
@@ -119,17 +121,19 @@ export const renderNodeLabels = (labels: Record<string, string>): string => {
   const keys = pairs.map(([k]) => k);
   const kubectl = (...args: (string | ShellWord)[]) => `${shellCommand(["k3s", "kubectl", ...args])} >/dev/null`;
   const remove = kubectl("label", "node", shellVar("node"), shellVar("k", "-"));
+  const annotation = shellQuote(`{.metadata.annotations.${LABELS_ANNOTATION.replace(/\./g, "\\.")}}`);
   return [
     'node=""',
     "for _ in $(seq 1 60); do",
-    '  node=$(k3s kubectl get nodes -o jsonpath=\'{range .items[*]}{.metadata.name}{" "}{.status.addresses[?(@.type=="InternalIP")].address}{"\\n"}{end}\' |',
+    '  node=$(k3s kubectl get nodes -o jsonpath=\'{range .items[*]}{.metadata.name}{" "}' +
+      '{.status.addresses[?(@.type=="InternalIP")].address}{"\\n"}{end}\' |',
     // The API may not answer yet, or the node not be registered yet: both are retried.
     "    awk '{ for (i = 2; i <= NF; i++) if ($i == ENVIRON[\"NODE_IP\"]) { print $1; exit } }') || true",
     '  [ -n "$node" ] && break',
     "  sleep 2",
     "done",
     '[ -n "$node" ] || { echo "recette: no Kubernetes node has the address $NODE_IP" >&2; exit 1; }',
-    `previous=$(k3s kubectl get node "$node" -o jsonpath=${shellQuote(`{.metadata.annotations.${LABELS_ANNOTATION.replace(/\./g, "\\.")}}`)})`,
+    `previous=$(k3s kubectl get node "$node" -o jsonpath=${annotation})`,
     "while IFS= read -r k; do",
     keys.length
       ? `  case "$k" in ''|${keys.map((k) => shellQuote(k)).join("|")}) ;; *) ${remove} ;; esac`

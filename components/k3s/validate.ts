@@ -19,7 +19,9 @@ export const validateK3sTopology = (a: {
   if (servers > 1 && (a.datastore ?? defaultDatastore(servers)) === "sqlite")
     problems.push({
       propertyPath: "datastore",
-      reason: `${servers} k3s servers cannot share sqlite, which holds one server's state (use datastore: etcd, or remove it)`,
+      reason:
+        `${servers} k3s servers cannot share sqlite, which holds one server's state ` +
+        "(use datastore: etcd, or remove it)",
     });
   return problems;
 };

@@ -14,7 +14,8 @@ export const EDGE_LABEL = "recette.edge";
 
 /** Traefik's Swarm provider constraint: the stack's own services and those that ask for its edge. */
 export const renderEdgeConstraint = (stackLabel: string): string =>
-  `Label(${traefikRuleLiteral("recette.stack")},${traefikRuleLiteral(stackLabel, "stack label")}) || Label(${traefikRuleLiteral(EDGE_LABEL)},${traefikRuleLiteral(stackLabel, "stack label")})`;
+  `Label(${traefikRuleLiteral("recette.stack")},${traefikRuleLiteral(stackLabel, "stack label")}) || ` +
+  `Label(${traefikRuleLiteral(EDGE_LABEL)},${traefikRuleLiteral(stackLabel, "stack label")})`;
 
 /** Traefik rule for a route: Host, plus PathPrefix when the path is not /. */
 export const renderRule = (route: WorkloadRoute): string => {

@@ -9,15 +9,24 @@ import { swarmLabelKeyProblem } from "../formats";
 const state = "docker info --format '{{.Swarm.LocalNodeState}}'";
 
 /** Initialises the swarm on the first manager unless the node is already in one; prints its node id. */
-export const renderInit = (advertise: string, autolock: boolean): string =>
-  [
+export const renderInit = (advertise: string, autolock: boolean): string => {
+  const init = shellCommand([
+    "docker",
+    "swarm",
+    "init",
+    "--advertise-addr",
+    advertise,
+    ...(autolock ? ["--autolock"] : []),
+  ]);
+  return [
     `if [ "$(${state})" != active ]; then`,
     // Two stacks starting on one engine at once: the one whose init lost the race finds the swarm active.
-    `  ${shellCommand(["docker", "swarm", "init", "--advertise-addr", advertise, ...(autolock ? ["--autolock"] : [])])} >/dev/null ||`,
+    `  ${init} >/dev/null ||`,
     `    [ "$(${state})" = active ] || exit 1`,
     "fi",
     "docker info --format '{{.Swarm.NodeID}}'",
   ].join("\n");
+};
 
 /** Prints the join token for a role (run on a manager; the output is a secret). */
 export const renderJoinToken = (role: "manager" | "worker"): string =>
@@ -77,7 +86,9 @@ export const renderLabels = (labels: Record<string, string>): string => {
     const problem = swarmLabelKeyProblem(k);
     if (problem) throw refusal("a Swarm node label", "label key", k, problem);
   }
-  const remove = `${shellCommand(["docker", "node", "update", "--label-rm", shellVar("k"), shellVar("NODE_ID")])} >/dev/null`;
+  const labelRm = shellCommand(["docker", "node", "update", "--label-rm", shellVar("k"), shellVar("NODE_ID")]);
+  const remove = `${labelRm} >/dev/null`;
+  const labelAdds = keys.flatMap((k) => ["--label-add", `${k}=${labels[k]}`]);
   return [
     "current=$(docker node inspect --format '{{range $k, $v := .Spec.Labels}}{{println $k}}{{end}}' \"$NODE_ID\")",
     "while IFS= read -r k; do",
@@ -87,19 +98,23 @@ export const renderLabels = (labels: Record<string, string>): string => {
       : `  ${remove}`,
     'done <<< "$current"',
     keys.length
-      ? `${shellCommand(["docker", "node", "update", ...keys.flatMap((k) => ["--label-add", `${k}=${labels[k]}`]), shellVar("NODE_ID")])} >/dev/null`
+      ? `${shellCommand(["docker", "node", "update", ...labelAdds, shellVar("NODE_ID")])} >/dev/null`
       : "true",
   ].join("\n");
 };
 
-/** Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it (not a node $MEMBERSHIP says this stack adopted). */
+/**
+ * Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it (not a node
+ * $MEMBERSHIP says this stack adopted).
+ */
 export const renderDrainAndRemove = (): string =>
   [
     adoptedStays("MEMBERSHIP"),
     'if docker node inspect "$NODE_ID" >/dev/null 2>&1; then',
     '  docker node update --availability drain "$NODE_ID" >/dev/null',
     "  # A manager must leave the Raft group before it can be removed.",
-    '  if [ "$(docker node inspect "$NODE_ID" --format \'{{.Spec.Role}}\')" = manager ]; then docker node demote "$NODE_ID" >/dev/null; fi',
+    '  if [ "$(docker node inspect "$NODE_ID" --format \'{{.Spec.Role}}\')" = manager ]; then ' +
+      'docker node demote "$NODE_ID" >/dev/null; fi',
     "  for _ in $(seq 1 30); do",
     '    [ -z "$(docker node ps "$NODE_ID" --filter desired-state=running -q)" ] && break',
     "    sleep 2",
@@ -117,8 +132,10 @@ export const renderForgetFormerIds = (): string =>
   [
     "for id in $(docker node ls -q); do",
     '  [ "$id" != "$NODE_ID" ] || continue',
-    '  [ "$(docker node inspect --format \'{{.Status.State}} {{.Status.Addr}}\' "$id")" = "down $ADVERTISE_ADDR" ] || continue',
-    '  if [ "$(docker node inspect --format \'{{.Spec.Role}}\' "$id")" = manager ]; then docker node demote "$id" >/dev/null; fi',
+    '  [ "$(docker node inspect --format \'{{.Status.State}} {{.Status.Addr}}\' "$id")" = ' +
+      '"down $ADVERTISE_ADDR" ] || continue',
+    '  if [ "$(docker node inspect --format \'{{.Spec.Role}}\' "$id")" = manager ]; then ' +
+      'docker node demote "$id" >/dev/null; fi',
     '  docker node rm --force "$id" >/dev/null',
     "done",
   ].join("\n");

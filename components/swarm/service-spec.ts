@@ -19,7 +19,10 @@ export interface ServiceContext {
   /** The routing mesh is usable (IPVS present): vip endpoints and ingress publishing. */
   mesh: pulumi.Input<boolean>;
   labels: Record<string, string>;
-  /** The image reference the service runs (the workload's, pinned to a digest by the Target). Defaults to the workload's. */
+  /**
+   * The image reference the service runs (the workload's, pinned to a digest by the Target).
+   * Defaults to the workload's.
+   */
   image?: pulumi.Input<string>;
   /** Each kept or scratch volume, with the labels its engine gives it (recette backup finds volumes by them). */
   volumes: { source: string; target: string; labels: Record<string, string> }[];
@@ -53,7 +56,10 @@ export const TRAEFIK_REFRESH_SECONDS = 2;
  */
 export const DRAIN_SECONDS = TRAEFIK_REFRESH_SECONDS + 2 + 2;
 
-/** The environment a task gets: the workload's, plus the drain period when a start-first update must not lose requests. */
+/**
+ * The environment a task gets: the workload's, plus the drain period when a start-first update must not lose
+ * requests.
+ */
 export const renderEnv = (w: Workload): Record<string, pulumi.Input<string>> =>
   w.update.order === "start-first" && w.routes.length > 0
     ? { RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS), ...w.env }

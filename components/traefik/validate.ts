@@ -7,6 +7,8 @@ export const validateTraefikReplicas = (a: { replicas?: number }): ArgProblem[] 
     : [
         {
           propertyPath: "replicas",
-          reason: `${a.replicas} replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)`,
+          reason:
+            `${a.replicas} replicas cannot share acme.json: Traefik's file storage allows one replica ` +
+            "(set replicas: 1)",
         },
       ];

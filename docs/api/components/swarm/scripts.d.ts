@@ -23,7 +23,10 @@ export declare const renderLeave: () => string;
  * and compared as literal `case` patterns, so no key is a glob or a word list.
  */
 export declare const renderLabels: (labels: Record<string, string>) => string;
-/** Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it (not a node $MEMBERSHIP says this stack adopted). */
+/**
+ * Run on a manager when a node leaves the recipe: drain it, wait for its tasks to move, remove it (not a node
+ * $MEMBERSHIP says this stack adopted).
+ */
 export declare const renderDrainAndRemove: () => string;
 /**
  * Run on the lead manager after a node (re)joins: a node that left and joined again has a new id, and

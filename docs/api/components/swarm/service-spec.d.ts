@@ -15,7 +15,10 @@ export interface ServiceContext {
     /** The routing mesh is usable (IPVS present): vip endpoints and ingress publishing. */
     mesh: pulumi.Input<boolean>;
     labels: Record<string, string>;
-    /** The image reference the service runs (the workload's, pinned to a digest by the Target). Defaults to the workload's. */
+    /**
+     * The image reference the service runs (the workload's, pinned to a digest by the Target).
+     * Defaults to the workload's.
+     */
     image?: pulumi.Input<string>;
     /** Each kept or scratch volume, with the labels its engine gives it (recette backup finds volumes by them). */
     volumes: {
@@ -61,7 +64,10 @@ export declare const TRAEFIK_REFRESH_SECONDS = 2;
  * recette's PluXml image honours the variable; docs/recipe.md tells how another image can.
  */
 export declare const DRAIN_SECONDS: number;
-/** The environment a task gets: the workload's, plus the drain period when a start-first update must not lose requests. */
+/**
+ * The environment a task gets: the workload's, plus the drain period when a start-first update must not lose
+ * requests.
+ */
 export declare const renderEnv: (w: Workload) => Record<string, pulumi.Input<string>>;
 /** Swarm constraints from the workload's placement (the article's "affinities"). */
 export declare const renderConstraints: (w: Workload) => string[];
