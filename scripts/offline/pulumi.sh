@@ -20,7 +20,7 @@
 #   sources (plugins/<name>-<v>/source.sha256): edit them and the next run rebuilds and reinstalls it.
 # Needs from ensure-pulumi: REPO, CACHE, VERSION, BIN, WORK, say/die (scripts/lib.sh), step, done_step.
 
-NO_GO="go is not on PATH and the official artifacts cannot be downloaded, so the engine is built from Go modules"
+NO_GO="go is not on PATH: get.pulumi.com cannot be reached, so the engine is built from Go modules"
 NO_GO+=" (install Go 1.26 or later, put it on PATH and rerun)"
 
 # Upstream sources for the offline stand-ins; override to try others.
