@@ -62,9 +62,9 @@ export const withTraefik = (name: string, fn: (binary: string) => void | Promise
   else if (process.env.CI)
     it(name, () => {
       throw new Error(
-        `CI must run the Traefik checks: no binary at ${traefikBinaryPath() ?? "(no TRAEFIK_VERSION in images/versions.env)"}; run scripts/build-images first`,
+        `CI must run the Traefik checks: no binary at ${traefikBinaryPath() ?? "(no TRAEFIK_VERSION in images/versions.env)"} and no Traefik image on the Docker engine; run scripts/build-images first`,
       );
     });
   else
-    it.skip(`${name} [skipped: no Traefik binary at ${traefikBinaryPath() ?? "(no TRAEFIK_VERSION)"}; scripts/build-images builds it; CI fails instead]`, () => {});
+    it.skip(`${name} [skipped: no Traefik binary at ${traefikBinaryPath() ?? "(no TRAEFIK_VERSION)"} nor Traefik image; scripts/build-images makes it; CI fails instead]`, () => {});
 };
