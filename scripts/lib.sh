@@ -28,6 +28,19 @@ recette_prepare() {
   . scripts/pulumi-env.sh
 }
 
+# recette_answers <url> <seconds>: 0 when <url> gives any HTTP answer (401 and 404 included: the server is
+# there) within <seconds>; otherwise 1, with RECETTE_NO_ANSWER set to curl's reason. The scripts take an
+# official artifact when its server answers and fall back to a build (scripts/offline/) when it does not.
+export RECETTE_NO_ANSWER=""
+recette_answers() {
+  local out
+  # curl prints the status last (000: no HTTP answer), after its error message if any
+  out="$(curl -sS -o /dev/null -w '%{http_code}' --max-time "$2" "$1" 2>&1)"
+  [ "${out: -3}" != 000 ] && return 0
+  RECETTE_NO_ANSWER="$(printf '%s' "${out%000}" | head -n 1 | sed 's/^curl: ([0-9]*) //')"
+  return 1
+}
+
 # Selects (creating if needed) a stack on the local file backend.
 recette_stack() {
   local stack=$1
@@ -107,7 +120,7 @@ recette_orchestrator() { recette_stack_field "$1" orchestrator; }
 # The local Kubernetes node's address (scripts/kubernetes/cluster.sh), where Traefik's LoadBalancer listens.
 recette_k8s_node_ip() { printf '%s\n' "${RECETTE_K8S_NODE_IP:-10.41.0.1}"; }
 
-# Go wrapper modules (scripts/ensure-pulumi, scripts/pulumi-standins/standins.sh, scripts/kubernetes/build.sh):
+# Go wrapper modules (scripts/offline/pulumi.sh, scripts/offline/pulumi-standins/standins.sh, scripts/kubernetes/build.sh):
 # a go.mod is made by `go mod init` and changed by `go mod edit` only, and read with `go mod edit -json`.
 
 # recette_json_field <field>: a top-level field of the JSON document on stdin ("" when absent).

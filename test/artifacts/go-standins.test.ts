@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { expect, it } from "vitest";
 
-// The offline stand-ins' own Go tests (scripts/pulumi-standins/<name>/*_test.go), run by
+// The offline stand-ins' own Go tests (scripts/offline/pulumi-standins/<name>/*_test.go), run by
 // `scripts/ensure-pulumi --test-standins` in the very module each build uses (same go.mod, same sources,
 // -trimpath as the build). Go caches the compiled packages and the test results (under the cache
 // ensure-pulumi uses), so a second run, or a run after ensure-pulumi built the stand-ins, is quick; the

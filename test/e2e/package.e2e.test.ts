@@ -81,6 +81,10 @@ describe("the package, installed outside the checkout", () => {
       "images/pluxml/Dockerfile",
       "scripts/ensure-pulumi",
       "scripts/build-images",
+      "scripts/offline/traefik.sh",
+      "scripts/offline/traefik/Dockerfile",
+      "scripts/offline/pulumi.sh",
+      "scripts/offline/pulumi-standins/standins.sh",
       "scripts/ensure-kubernetes",
       "scripts/vendor-file",
     ]) {

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Sourced by scripts/ensure-pulumi: the offline stand-ins for the provider plugins whose Go modules the
-# proxy refuses. Each is a folder of Go sources here, with its tests (*_test.go):
+# Sourced by scripts/offline/pulumi.sh (for scripts/ensure-pulumi): the offline stand-ins for the provider
+# plugins whose Go modules the proxy refuses, built only when the official plugin cannot be installed.
+# Each is a folder of Go sources here, with its tests (*_test.go):
 #   command/     our own provider: command:local:Command, command:local:run, command:remote:Command
 #   kubernetes/  our own provider: any kubernetes:<group>/<version>:<Kind>, server-side apply
 #   random/      the upstream Terraform random provider bridged by pulumi-terraform-bridge
@@ -9,11 +10,11 @@
 # The go.mod is not a file here: it follows the engine's sdk version, the local cluster's Kubernetes pin
 # and the bridge's and upstream providers' versions (standin_module). A build is keyed by standin_key, so
 # editing the sources (tests aside) rebuilds and reinstalls the plugin.
-# Needs from ensure-pulumi: REPO, VERSION, VERSION_P, NAME, BRIDGE_VERSION, BRIDGE_SDKV2_FORK, TF_RANDOM,
-# TF_DOCKER, workdir, go_download, go_build, step, done_step; from scripts/lib.sh: die, recette_json_field,
-# recette_go_mod_new.
+# Needs from ensure-pulumi: REPO, VERSION, VERSION_P, NAME, step, done_step; from scripts/offline/pulumi.sh:
+# BRIDGE_VERSION, BRIDGE_SDKV2_FORK, TF_RANDOM, TF_DOCKER, workdir, go_download, go_build; from
+# scripts/lib.sh: die, recette_json_field, recette_go_mod_new.
 
-STANDINS="$REPO/scripts/pulumi-standins"
+STANDINS="$REPO/scripts/offline/pulumi-standins"
 STANDIN_NAMES=(command kubernetes random docker)
 
 # standin_module <name>: the stand-in's module path, then the `go mod edit` flags of its go.mod, one a line.
