@@ -149,7 +149,8 @@ describe("build-images: the official Traefik image first", () => {
       expect(lines, r.out).toHaveLength(1); // the one line that says which path was taken
       expect(lines[0]).toMatch(
         new RegExp(
-          `traefik: official image 127\\.0\\.0\\.1:${port}/library/traefik@${digest} \\(digest matched\\), tagged ${TAG.replace(/[.]/g, "\\.")}, in \\d+s; no build$`,
+          `traefik: official image 127\\.0\\.0\\.1:${port}/library/traefik@${digest} \\(digest matched\\), ` +
+            `tagged ${TAG.replace(/[.]/g, "\\.")}, in \\d+s; no build$`,
         ),
       );
       expect(r.out).not.toMatch(/Go module|go build|go mod/);
@@ -181,7 +182,8 @@ describe("build-images: the official Traefik image first", () => {
       expect(which.status).toBe(0);
       expect(which.out).toMatch(
         new RegExp(
-          `^traefik: build from the Go module github\\.com/traefik/traefik/v3@${VERSIONS.TRAEFIK_VERSION} \\(127\\.0\\.0\\.1:1 does not answer \\(.+\\)\\)$`,
+          `^traefik: build from the Go module github\\.com/traefik/traefik/v3@${VERSIONS.TRAEFIK_VERSION} ` +
+            "\\(127\\.0\\.0\\.1:1 does not answer \\(.+\\)\\)$",
           "m",
         ),
       );
@@ -190,7 +192,13 @@ describe("build-images: the official Traefik image first", () => {
       const r = await runScript("build-images", ["--only", "traefik"], e);
       const line = r.out.split("\n").find((l) => l.includes("does not answer"));
       expect(line, r.out).toMatch(
-        /traefik: 127\.0\.0\.1:1 does not answer \(.+\): building Traefik v[\d.]+ from its Go module instead \(the offline path, scripts\/offline\/traefik\.sh\)$/,
+        new RegExp(
+          [
+            "traefik: 127\\.0\\.0\\.1:1 does not answer \\(.+\\): ",
+            "building Traefik v[\\d.]+ from its Go module instead ",
+            "\\(the offline path, scripts/offline/traefik\\.sh\\)$",
+          ].join(""),
+        ),
       );
       expect(r.out).not.toContain("official image");
       // ... and the Go build is what follows: the fake go was asked for Traefik's module, then the run stopped.
@@ -216,7 +224,8 @@ describe("ensure-pulumi: the official plugins first", () => {
   const cache = path.join(tmp, "pulumi-cache");
 
   beforeAll(async () => {
-    // A plugin server as `pulumi plugin install --server URL` reads one: URL/pulumi-resource-NAME-vVERSION-OS-ARCH.tar.gz,
+    // A plugin server as `pulumi plugin install --server URL` reads one:
+    // URL/pulumi-resource-NAME-vVERSION-OS-ARCH.tar.gz,
     // holding a plugin that only says which one it is.
     const files = path.join(tmp, "plugin-server");
     fs.mkdirSync(files, { recursive: true });
@@ -298,7 +307,8 @@ describe("ensure-pulumi: the official plugins first", () => {
       for (const p of PLUGINS)
         expect(which.out).toMatch(
           new RegExp(
-            `^plugin ${p.name} ${p.version}: build from Go modules \\(http://127\\.0\\.0\\.1:1 does not answer \\(.+\\)\\)$`,
+            `^plugin ${p.name} ${p.version}: build from Go modules ` +
+              "\\(http://127\\.0\\.0\\.1:1 does not answer \\(.+\\)\\)$",
             "m",
           ),
         );
@@ -308,10 +318,12 @@ describe("ensure-pulumi: the official plugins first", () => {
       const line = r.out.split("\n").find((l) => l.includes("does not answer"));
       expect(line, r.out).toMatch(
         new RegExp(
-          `http://127\\.0\\.0\\.1:1 does not answer \\(.+\\): building ${first?.name} ${first?.version} from Go modules instead \\(the offline path, scripts/offline/pulumi\\.sh\\)$`,
+          `http://127\\.0\\.0\\.1:1 does not answer \\(.+\\): building ${first?.name} ${first?.version} ` +
+            "from Go modules instead \\(the offline path, scripts/offline/pulumi\\.sh\\)$",
         ),
       );
-      // ... and the Go build is what follows: the official module first, then the stand-in (the fake go stops it there).
+      // ... and the Go build is what follows: the official module first, then the stand-in (the fake go stops it
+      // there).
       expect(fs.readFileSync(go.calls, "utf8")).toContain(
         "mod download -json github.com/pulumi/pulumi-command/provider@v",
       );

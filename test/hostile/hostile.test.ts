@@ -374,26 +374,37 @@ describe("9. the k3s API is not open to the internet by default", () => {
 });
 
 describe("10. tests that cannot fail: the Traefik binary checks fail in CI when the binary is missing", () => {
-  it("runs the validator tests with CI=true, an empty cache and no Traefik image: they fail, naming the missing binary", () => {
-    const r = spawnSync(
-      process.execPath,
-      [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "test/artifacts/validators.test.ts", "-t", "Traefik"],
-      {
-        encoding: "utf8",
-        cwd: ROOT,
-        timeout: 300_000,
-        // no Docker engine either: the binary is otherwise taken out of the Traefik image (test/artifacts/traefik-binary.ts)
-        env: {
-          ...process.env,
-          CI: "true",
-          RECETTE_CACHE: tmpdir("empty-cache"),
-          DOCKER_HOST: "unix:///nonexistent/docker.sock",
+  it(
+    "runs the validator tests with CI=true, an empty cache and no Traefik image: they fail, " +
+      "naming the missing binary",
+    () => {
+      const r = spawnSync(
+        process.execPath,
+        [
+          path.join(ROOT, "node_modules/vitest/vitest.mjs"),
+          "run",
+          "test/artifacts/validators.test.ts",
+          "-t",
+          "Traefik",
+        ],
+        {
+          encoding: "utf8",
+          cwd: ROOT,
+          timeout: 300_000,
+          // no Docker engine either: the binary is otherwise taken out of the Traefik image
+          // (test/artifacts/traefik-binary.ts)
+          env: {
+            ...process.env,
+            CI: "true",
+            RECETTE_CACHE: tmpdir("empty-cache"),
+            DOCKER_HOST: "unix:///nonexistent/docker.sock",
+          },
         },
-      },
-    );
-    expect(r.status).not.toBe(0);
-    expect(`${r.stdout}${r.stderr}`).toMatch(/CI must run the Traefik checks: no binary at /);
-  });
+      );
+      expect(r.status).not.toBe(0);
+      expect(`${r.stdout}${r.stderr}`).toMatch(/CI must run the Traefik checks: no binary at /);
+    },
+  );
 });
 
 describe("11. every problem in one pass, in our own words", () => {
