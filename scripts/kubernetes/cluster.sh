@@ -9,6 +9,7 @@ NODE_IF=rct-k8s0
 CNI_BRIDGE=rct-cni0
 NODE_IP="${RECETTE_K8S_NODE_IP:-10.41.0.1}"
 POD_CIDR=10.42.0.0/16
+CGROUP_ROOT=/
 NODE_POD_CIDR=10.42.0.0/24
 SVC_CIDR=10.43.0.0/16
 DNS_IP=10.43.0.10
@@ -17,6 +18,8 @@ ETCD_PEER=127.0.0.1:2480
 # containerd's content store and snapshots live in the cache: images survive --down.
 CROOT="$KCACHE/containerd"
 CSOCK="$KRUN/containerd.sock"
+# Which images were imported into that containerd (image ids, by reference).
+IMPORTED="$KCACHE/imported"
 PKI="$KSTATE/pki"
 KCONF="$PKI/kubeconfig"
 ADMIN="$KCONF/super-admin.conf"
@@ -68,16 +71,16 @@ import_images() {
   local extra
   read -r -a extra <<<"${RECETTE_K8S_EXTRA_IMAGES:-}"
   refs+=("${extra[@]}")
-  mkdir -p "$KCACHE/imported"
+  mkdir -p "$IMPORTED"
   local have
   have="$(ctr_ images ls -q)"
   for ref in "${refs[@]}"; do
     id="$(docker image inspect -f '{{.Id}}' "$ref" 2>/dev/null)" || { say "warning: image $ref is not in Docker (scripts/build-images builds it): not imported"; continue; }
-    mark="$KCACHE/imported/$(printf '%s' "$ref" | tr '/:' '__')"
+    mark="$IMPORTED/$(printf '%s' "$ref" | tr '/:' '__')"
     if [ "$(cat "$mark" 2>/dev/null)" = "$id" ] && grep -qx "docker.io/$ref" <<<"$have"; then continue; fi
     docker save "$ref" | ctr_ images import --no-unpack=false - >/dev/null || die "importing $ref into containerd failed"
     printf '%s\n' "$id" >"$mark"
-    say "image $ref imported into the cluster's containerd"
+    say "image $ref imported into $NODE_NAME's containerd"
   done
 }
 
@@ -128,6 +131,7 @@ render() {
     -e "s#@KSTATE@#$KSTATE#g; s#@KRUN@#$KRUN#g; s#@CROOT@#$CROOT#g; s#@CSOCK@#$CSOCK#g; s#@PKI@#$PKI#g" \
     -e "s#@CNI_BRIDGE@#$CNI_BRIDGE#g; s#@K8S_VERSION@#$K8S_VERSION#g; s#@PAUSE_IMAGE@#$PAUSE_IMAGE#g" \
     -e "s#@COREDNS_IMAGE@#$COREDNS_IMAGE#g; s#@LOCAL_PATH_IMAGE@#$LOCAL_PATH_IMAGE#g; s#@ETCD_CLIENT@#$ETCD_CLIENT#g" \
+    -e "s#@CGROUP_ROOT@#$CGROUP_ROOT#g" \
     -e "s#@BASE_IMAGE@#$(sed -n 's/^BASE_IMAGE=//p' "$REPO/images/versions.env")#g" \
     "$KDIR/config/$1" >"$new"
   if grep -q '@[A-Z_]*@' "$new"; then die "unreplaced placeholder in $new"; fi
@@ -211,6 +215,8 @@ cluster_up() {
   wait_for "cluster DNS and local-path" 120 kubectl -n kube-system wait --for=condition=Available \
     deployment/coredns deployment/local-path-provisioner --timeout=2s
   check_cluster
+  # The other nodes: as many as --nodes asks, else those an earlier --nodes started.
+  nodes_up "${NODES:-$(extra_nodes | tail -n 1 | grep . || echo 1)}"
   say "cluster ready in $((SECONDS - t_start))s: export KUBECONFIG=$ADMIN"
 }
 
@@ -247,19 +253,11 @@ stop_pid() {
   rm -f "$f"
 }
 
-cluster_down() {
-  local t=$SECONDS
-  if [ -d "$KRUN" ] || [ -d "$KSTATE" ]; then say "stopping the cluster"; fi
-  # Nothing recreates pods once the controllers are gone; then kubelet stops every sandbox (CNI DEL).
-  stop_pid servicelb
-  stop_pid kube-controller-manager
-  stop_pid kube-scheduler
-  if [ -s "$KRUN/kubelet.pid" ] && kill -0 "$(cat "$KRUN/kubelet.pid")" 2>/dev/null && [ -s "$ADMIN" ]; then
-    timeout 60 "$KBIN/kubectl" --kubeconfig "$ADMIN" delete pods --all -A --grace-period=3 --wait=true >/dev/null 2>&1 || true
-  fi
-  stop_pid kube-proxy
-  stop_pid kubelet
-  # Whatever kubelet left: every container of our containerd, killed and removed.
+# stop_containerd <pid name>: every container of the containerd at $CSOCK (state under $KRUN/containerd)
+# killed and removed, then that containerd stopped, then its shims that outlived it (a half-way failure)
+# with their containers: each task directory records its container's pid (init.pid), whose parent is
+# the shim (checked to be one of ours by its command line).
+stop_containerd() {
   if [ -S "$CSOCK" ]; then
     local id
     for id in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
@@ -267,10 +265,7 @@ cluster_down() {
     for id in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks delete -f "$id" >/dev/null 2>&1 || true; done
     for id in $(ctr_ containers ls -q 2>/dev/null); do ctr_ containers delete "$id" >/dev/null 2>&1 || true; done
   fi
-  stop_pid containerd
-  # Shims of our containerd that outlived it (a half-way failure), with their containers: each task
-  # directory of our containerd's state records its container's pid (init.pid), whose parent is the
-  # shim (checked to be one of ours by its command line).
+  stop_pid "$1"
   local f pid ppid
   for f in "$KRUN"/containerd/io.containerd.runtime.v2.task/*/*/init.pid; do
     [ -s "$f" ] || continue
@@ -281,6 +276,23 @@ cluster_down() {
       kill -KILL "$ppid" 2>/dev/null || true
     fi
   done
+}
+
+cluster_down() {
+  local t=$SECONDS
+  if [ -d "$KRUN" ] || [ -d "$KSTATE" ]; then say "stopping the cluster"; fi
+  # Nothing recreates pods once the controllers are gone; then kubelet stops every sandbox (CNI DEL).
+  stop_pid servicelb
+  stop_pid kube-controller-manager
+  stop_pid kube-scheduler
+  if [ -s "$KRUN/kubelet.pid" ] && kill -0 "$(cat "$KRUN/kubelet.pid")" 2>/dev/null && [ -s "$ADMIN" ]; then
+    timeout 60 "$KBIN/kubectl" --kubeconfig "$ADMIN" delete pods --all -A --grace-period=3 --wait=true >/dev/null 2>&1 || true
+  fi
+  local i
+  for i in $(extra_nodes); do with_node "$i" node_down; done
+  stop_pid kube-proxy
+  stop_pid kubelet
+  stop_containerd containerd
   stop_pid kube-apiserver
   stop_pid etcd
 
@@ -340,4 +352,128 @@ iptables_cleanup() {
     [ -n "$script" ] || continue
     printf '%s\n' "$script" | "$cmd-restore" --noflush || say "warning: $cmd cleanup of table $t failed"
   done
+}
+
+# More nodes (scripts/ensure-kubernetes --nodes N): node i (2..N) is a kubelet, a containerd and a
+# kube-proxy of its own, in a network namespace of its own (rct-node<i>) joined to the first node's
+# bridge rct-k8s0 by a veth pair: its address the first node's plus i-1 (10.41.0.<i>), its pods the
+# range the controller manager allocates it (10.42.<i-1>.0/24), routed through it from the host, its
+# pods' cgroups under /recette-node-<i>, its containerd's images under the cache (imported once). The
+# processes share the host's mount namespace (kubelet mounts what containerd's containers see); what
+# they share beyond it is kubelet's fixed device-plugin directory, which recette does not use.
+FIRST_IP="$NODE_IP"
+CLUSTER_STATE="$KSTATE"
+CLUSTER_RUN="$KRUN"
+
+# with_node <i> <command...>: the command with the cluster's per-node variables set for node i.
+with_node() {
+  local i="$1"
+  shift
+  local NODE_NAME="recette-node-$i" NODE_IP="${FIRST_IP%.*}.$((${FIRST_IP##*.} + i - 1))"
+  local KSTATE="$CLUSTER_STATE/node-$i" KRUN="$CLUSTER_RUN/node-$i" CROOT="$KCACHE/containerd-node-$i"
+  local NETNS="rct-node$i" VETH="rct-n${i}h" CGROUP_ROOT="/recette-node-$i" NODE_POD_CIDR=""
+  local CSOCK="$KRUN/containerd.sock" IMPORTED="$KCACHE/imported-node-$i"
+  "$@"
+}
+
+# The node numbers with a state directory (started by an earlier --nodes), in order.
+extra_nodes() {
+  local d
+  for d in "$CLUSTER_STATE"/node-*; do [ -d "$d" ] && printf '%s\n' "${d##*/node-}"; done | sort -n
+}
+
+node_pod_cidr() { kubectl get node "$NODE_NAME" -o jsonpath='{.spec.podCIDR}' 2>/dev/null; }
+has_pod_cidr() { [ -n "$(node_pod_cidr)" ]; }
+
+node_up() {
+  local t=$SECONDS ns=(nsenter "--net=/run/netns/$NETNS")
+  mkdir -p "$KSTATE/logs" "$KSTATE/cni" "$KRUN" "$CROOT"
+  chmod 0700 "$KSTATE"
+  [ -e "/run/netns/$NETNS" ] || ip netns add "$NETNS"
+  ip link show "$VETH" >/dev/null 2>&1 || ip link add "$VETH" type veth peer name eth0 netns "$NETNS"
+  ip link set "$VETH" master "$NODE_IF" up
+  "${ns[@]}" ip link set lo up
+  "${ns[@]}" ip link set eth0 up
+  [[ "$("${ns[@]}" ip -o -4 addr show dev eth0)" == *" inet $NODE_IP/"* ]] || "${ns[@]}" ip addr add "$NODE_IP/32" dev eth0
+  "${ns[@]}" ip route replace "$FIRST_IP/32" dev eth0
+  "${ns[@]}" ip route replace default via "$FIRST_IP"
+  ip route replace "$NODE_IP/32" dev "$NODE_IF"
+  "${ns[@]}" sysctl -qw net.ipv4.ip_forward=1
+  "${ns[@]}" sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
+  # New connections from the other nodes to the first node's pods (cluster DNS): Docker's FORWARD policy
+  # drops them, and the CNI firewall plugin accepts only its pods' own and established ones. CNI-ADMIN is
+  # that plugin's chain for an administrator's rules (it never changes it; --down removes it).
+  iptables -N CNI-ADMIN 2>/dev/null || true
+  iptables -C CNI-ADMIN -i "$NODE_IF" -d "$POD_CIDR" -j ACCEPT 2>/dev/null ||
+    iptables -A CNI-ADMIN -i "$NODE_IF" -d "$POD_CIDR" -j ACCEPT
+
+  # Its pods' cgroups: a tree of its own in every hierarchy (cpuset's values copied from the root's).
+  local h f
+  for h in /sys/fs/cgroup/*/; do [ -d "$h${CGROUP_ROOT#/}" ] || mkdir "$h${CGROUP_ROOT#/}"; done
+  for f in cpuset.cpus cpuset.mems; do
+    if [ -f "/sys/fs/cgroup/cpuset$CGROUP_ROOT/$f" ] && [ -z "$(tr -d '[:space:]' <"/sys/fs/cgroup/cpuset$CGROUP_ROOT/$f")" ]; then
+      cat "/sys/fs/cgroup/cpuset/$f" >"/sys/fs/cgroup/cpuset$CGROUP_ROOT/$f"
+    fi
+  done
+
+  if [ ! -s "$KSTATE/kubelet.conf" ]; then
+    "$KBIN/kubeadm" kubeconfig user --config "$CLUSTER_STATE/kubeadm.yaml" --client-name "system:node:$NODE_NAME" \
+      --org system:nodes >"$KSTATE/kubelet.conf.partial" 2>>"$KSTATE/logs/kubeadm.log" ||
+      die "kubeadm kubeconfig user for $NODE_NAME failed: $KSTATE/logs/kubeadm.log"
+    chmod 0600 "$KSTATE/kubelet.conf.partial"
+    mv "$KSTATE/kubelet.conf.partial" "$KSTATE/kubelet.conf"
+  fi
+
+  render containerd.toml "$KSTATE/containerd.toml"
+  start containerd "${ns[@]}" containerd --config "$KSTATE/containerd.toml"
+  wait_for "$NODE_NAME's containerd" 30 ctr --address "$CSOCK" version
+  import_images
+
+  render kubelet.yaml "$KSTATE/kubelet.yaml"
+  start kubelet "${ns[@]}" "$KBIN/kubelet" --config "$KSTATE/kubelet.yaml" --kubeconfig "$KSTATE/kubelet.conf" \
+    --root-dir "$KSTATE/kubelet" --cert-dir "$KSTATE/kubelet/pki" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP"
+  # Its pods' range is known once it has registered; until its CNI configuration exists it is NotReady.
+  wait_for "$NODE_NAME registered" 120 has_pod_cidr
+  NODE_POD_CIDR="$(node_pod_cidr)"
+  render cni.conflist "$KSTATE/cni/10-recette.conflist"
+  ip route replace "$NODE_POD_CIDR" via "$NODE_IP"
+  render kube-proxy.yaml "$KSTATE/kube-proxy.yaml"
+  start kube-proxy "${ns[@]}" "$KBIN/kube-proxy" --config "$KSTATE/kube-proxy.yaml"
+  wait_for "node $NODE_NAME" 120 kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=2s
+  say "$NODE_NAME ($NODE_IP, pods $NODE_POD_CIDR) ready in $((SECONDS - t))s"
+}
+
+# node_down [--remove]: stops node i's processes and undoes what node_up did on the host; --remove
+# first drains it and deletes it from the cluster (--nodes with a smaller count).
+node_down() {
+  if [ "${1:-}" = --remove ] && kubectl get node "$NODE_NAME" >/dev/null 2>&1; then
+    say "removing $NODE_NAME: drain, then delete"
+    kubectl drain "$NODE_NAME" --ignore-daemonsets --delete-emptydir-data --force --timeout=180s >/dev/null ||
+      say "warning: $NODE_NAME did not drain in 180 s; its pods are deleted with it"
+    kubectl delete node "$NODE_NAME" --wait=true >/dev/null || true
+  fi
+  stop_pid kube-proxy
+  stop_pid kubelet
+  stop_containerd containerd
+  local m c
+  findmnt -rn -o TARGET | grep -E "^($KSTATE|$KRUN|$CROOT)(/|$)" | sort -r | while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || say "warning: cannot unmount $m"
+  done
+  for c in /sys/fs/cgroup/*"$CGROUP_ROOT"; do
+    if [ -d "$c" ]; then find "$c" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
+  done
+  ip route show | awk -v via="via $NODE_IP " 'index($0, via) { print $1 }' | while read -r m; do ip route del "$m" 2>/dev/null || true; done
+  ip route del "$NODE_IP/32" 2>/dev/null || true
+  # The veth pair goes with the namespace (its pods' interfaces and iptables rules were in it).
+  [ -e "/run/netns/$NETNS" ] && ip netns del "$NETNS"
+  rm -rf "$KSTATE" "$KRUN" "$CROOT/io.containerd.grpc.v1.cri" "$CROOT/io.containerd.runtime.v2.task"
+}
+
+# nodes_up <count>: nodes 2..count started (those running are left as they are), nodes above it removed.
+nodes_up() {
+  local want="$1" i
+  for i in $(extra_nodes); do
+    if [ "$i" -gt "$want" ]; then with_node "$i" node_down --remove; fi
+  done
+  for ((i = 2; i <= want; i++)); do with_node "$i" node_up; done
 }

@@ -6,7 +6,8 @@ import { sh } from "./helpers";
  * starts and after `--down`. Restricted to what the cluster touches (other suites and engineers change
  * Docker's own rules, interfaces and mounts at the same time): sysctls it sets, iptables chains named
  * KUBE-* / CNI-* and the rules that jump to them, its interfaces, mounts under its directories,
- * kubepods cgroups, and the host paths kubelet is known to create.
+ * kubepods cgroups and the other nodes' cgroup trees and network namespaces, and the host paths kubelet
+ * is known to create.
  */
 export const SYSCTLS = [
   "net.ipv4.ip_forward",
@@ -38,8 +39,24 @@ export const hostSnapshot = () => {
     .filter((n) => /^(rct-|cni|kube-)/.test(n));
   const mounts = sh("findmnt", ["-rn", "-o", "TARGET"])
     .stdout.split("\n")
-    .filter((m) => /^(\/var\/lib\/recette-k8s|\/run\/recette-k8s)(\/|$)|\/kubernetes\/containerd\//.test(m));
-  const cgroups = fs.readdirSync("/sys/fs/cgroup").filter((c) => fs.existsSync(`/sys/fs/cgroup/${c}/kubepods`));
+    .filter((m) =>
+      /^(\/var\/lib\/recette-k8s|\/run\/recette-k8s)(\/|$)|\/kubernetes\/containerd(-node-\d+)?\//.test(m),
+    );
+  // Every hierarchy's kubepods tree and the other nodes' cgroup roots (recette-node-<i>).
+  const cgroups = fs.readdirSync("/sys/fs/cgroup").flatMap((c) => {
+    const dir = `/sys/fs/cgroup/${c}`;
+    return fs.statSync(dir).isDirectory()
+      ? fs
+          .readdirSync(dir)
+          .filter((d) => d === "kubepods" || d.startsWith("recette-node-"))
+          .map((d) => `${c}/${d}`)
+      : [];
+  });
+  // The other nodes' network namespaces (scripts/ensure-kubernetes --nodes).
+  const netns = sh("ip", ["netns", "list"])
+    .stdout.split("\n")
+    .map((l) => l.split(" ")[0] ?? "")
+    .filter((n) => n.startsWith("rct-"));
   const paths = [
     "/var/lib/kubelet",
     "/var/log/pods",
@@ -50,5 +67,5 @@ export const hostSnapshot = () => {
     "/var/lib/recette-k8s",
     "/run/recette-k8s",
   ].filter((p) => fs.existsSync(p));
-  return { sysctls, iptables, links, mounts, cgroups, paths };
+  return { sysctls, iptables, links, mounts, cgroups, netns, paths };
 };

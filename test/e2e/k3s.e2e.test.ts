@@ -349,6 +349,82 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(home.body).toContain(ARTICLE);
   });
 
+  it("recette rollback on the cluster puts back the web's image of an earlier update with no failed request under a 100 ms loop, pinned until the recipe changes; recette history lists the updates", async () => {
+    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+    const webImage = () =>
+      kubectl("-n", NS, "get", "deployment", `${NS}-web`, "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+        .stdout;
+    const base = (r: Record<string, any>) => {
+      web(r).env.RELEASE = "2";
+      blog(r).version = "e2e-next";
+    };
+    fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
+    // recette up prepares the blog's release (e2e-next) from Docker: the tag the cluster's containerd has.
+    expect(sh("docker", ["tag", PLUXML_IMAGE, PLUXML_NEXT]).status).toBe(0);
+    // Update A: what runs now, recorded by recette up.
+    fs.writeFileSync(files.recipeFile, recipe(base));
+    const a = await cli("up", "-s", STACK, "--no-refresh");
+    expect(a.status, a.output.slice(-3000)).toBe(0);
+    expect(webImage()).toBe(PLUXML_IMAGE);
+    // Update B: the web on another image (the same one under the tag the image change test made).
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        base(r);
+        web(r).image = PLUXML_NEXT;
+      }),
+    );
+    const b = await cli("up", "-s", STACK, "--no-refresh");
+    expect(b.status, b.output.slice(-3000)).toBe(0);
+    expect(webImage()).toBe(PLUXML_NEXT);
+    // The rollback, under a request every 100 ms.
+    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
+    const started = Date.now();
+    const back = await cli("rollback", "-s", STACK);
+    const seconds = (Date.now() - started) / 1000;
+    // The old pods' preStop sleep outlasts the rollout: the loop runs on until they are gone.
+    expect(kubectl("-n", NS, "rollout", "status", `deployment/${NS}-web`, "--timeout=300s").status).toBe(0);
+    await new Promise((r) => setTimeout(r, 6000));
+    const answers = await poll.stop();
+    expect(back.status, back.output.slice(-3000)).toBe(0);
+    expect(back.output).toContain(`web: ${PLUXML_NEXT} -> ${PLUXML_IMAGE} (update `);
+    expect(back.output).toContain(`recette config rm rollback -s ${STACK}`);
+    expect(webImage()).toBe(PLUXML_IMAGE);
+    const failed = answers.filter((x) => x !== 200);
+    console.log(
+      `rollback on Kubernetes: web back on ${PLUXML_IMAGE} in ${seconds.toFixed(0)} s; ${answers.length} requests, ${failed.length} failed`,
+    );
+    expect(answers.length).toBeGreaterThan(30);
+    expect(failed).toEqual([]);
+    const history = sh(process.execPath, [path.join(ROOT, "bin", "recette"), "history", "-s", STACK, "--json"]);
+    expect(history.status, history.output).toBe(0);
+    const updates = JSON.parse(history.stdout).updates as {
+      update: number;
+      kind: string;
+      rollbackTo?: number;
+      images: Record<string, string>;
+    }[];
+    expect(updates.map((u) => [u.kind, u.images.web])).toEqual([
+      ["rollback", PLUXML_IMAGE],
+      ["up", PLUXML_NEXT],
+      ["up", PLUXML_IMAGE],
+    ]);
+    expect(updates[0]!.rollbackTo).toBe(updates[2]!.update);
+    // The pin holds while the recipe stays as it is.
+    const again = await cli("up", "-s", STACK, "--no-refresh");
+    expect(again.status, again.output.slice(-3000)).toBe(0);
+    expect(again.output).toContain("images pinned by recette rollback");
+    expect(webImage()).toBe(PLUXML_IMAGE);
+    // Back to the suite's recipe, the pin removed as the message says.
+    expect(
+      sh(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "rm", "rollback", "-s", STACK]).status,
+    ).toBe(0);
+    fs.writeFileSync(files.recipeFile, recipe(base));
+    const settled = await cli("up", "-s", STACK, "--no-refresh");
+    expect(settled.status, settled.output.slice(-3000)).toBe(0);
+    expect(webImage()).toBe(PLUXML_IMAGE);
+  });
+
   it("recette node on the one-node cluster: every Deployment listed as downtime and the drain refused without --accept-downtime; with it, kubectl drain evicts them, activate uncordons, the blog serves its article again", async () => {
     const node = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
     const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
@@ -377,6 +453,110 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     );
     console.log(
       `recette node on the one-node cluster: drain and activate, the blog back with its article ${Math.round((Date.now() - t0) / 1000)} s after the drain began`,
+    );
+  });
+
+  it("recette node drain on two nodes: the web's pods leave the drained node one at a time (its PodDisruptionBudget) with no failed request under a 100 ms loop; activate uncordons it", async () => {
+    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+    const first = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
+    const second = "recette-node-2";
+    let t0 = Date.now();
+    const joined = ensureKubernetes("--nodes", "2");
+    expect(joined.status, joined.output.slice(-3000)).toBe(0);
+    expect(
+      kubectl("get", "node", second, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}").stdout,
+    ).toBe("True");
+    console.log(
+      `a second node joined the cluster (ensure-kubernetes --nodes 2) in ${Math.round((Date.now() - t0) / 1000)} s`,
+    );
+    const webNodes = () =>
+      kubectl(
+        "-n",
+        NS,
+        "get",
+        "pods",
+        "-l",
+        "recette.workload=web",
+        "--field-selector=status.phase=Running",
+        "-o",
+        "jsonpath={range .items[*]}{.spec.nodeName}{' '}{end}",
+      )
+        .stdout.trim()
+        .split(" ")
+        .filter(Boolean);
+    const cordoned = (n: string) => kubectl("get", "node", n, "-o", "jsonpath={.spec.unschedulable}").stdout.trim();
+    const twoReplicas = (r: Record<string, any>) => {
+      web(r).env.RELEASE = "2";
+      blog(r).version = "e2e-next";
+      web(r).replicas = 2;
+    };
+    // The web with two replicas (and so a PodDisruptionBudget), both on the second node: the first is
+    // cordoned while the replica is added and the Deployment restarts.
+    expect(kubectl("cordon", first).status).toBe(0);
+    try {
+      fs.writeFileSync(files.recipeFile, recipe(twoReplicas));
+      const scaled = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+      expect(scaled.status, scaled.output.slice(-3000)).toBe(0);
+      expect(kubectl("-n", NS, "get", "poddisruptionbudget", `${NS}-web`, "-o", "name").status).toBe(0);
+      expect(kubectl("-n", NS, "rollout", "restart", `deployment/${NS}-web`).status).toBe(0);
+      const rolled = kubectl("-n", NS, "rollout", "status", `deployment/${NS}-web`, "--timeout=300s");
+      expect(rolled.status, rolled.output).toBe(0);
+    } finally {
+      expect(kubectl("uncordon", first).status).toBe(0);
+    }
+    await waitFor("the web's old pods gone", async () => (webNodes().length === 2 ? true : undefined), 120);
+    expect(webNodes()).toEqual([second, second]);
+    // Served from the second node through Traefik on the first (the node's address, as before).
+    expect((await request("https", WEB, HTTPS, "/", { address: NODE })).status).toBe(200);
+
+    t0 = Date.now();
+    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
+    const drained = await cli("node", "drain", "-s", STACK, second);
+    const seconds = (Date.now() - t0) / 1000;
+    // The pods' preStop sleep ends after the drain returns: the loop runs on until they are gone.
+    await waitFor("the web's evicted pods gone", async () => (webNodes().length === 2 ? true : undefined), 120);
+    await new Promise((r) => setTimeout(r, 6000));
+    const answers = await poll.stop();
+    expect(drained.status, drained.output).toBe(0);
+    expect(drained.output).toContain(
+      `${second}: ${NS}-web: 2 replicas: its pods on ${second} evicted one at a time (its PodDisruptionBudget)`,
+    );
+    expect(drained.output).not.toContain("DOWNTIME");
+    expect(drained.output).toContain(`${second}: drained in `);
+    expect(cordoned(second)).toBe("true");
+    expect(webNodes()).toEqual([first, first]);
+    const failed = answers.filter((a) => a !== 200);
+    console.log(
+      `recette node drain on two nodes: the web's 2 pods moved in ${seconds.toFixed(1)} s; ${answers.length} requests, ${failed.length} failed`,
+    );
+    expect(answers.length).toBeGreaterThan(30);
+    expect(failed).toEqual([]);
+
+    const activated = await cli("node", "activate", "-s", STACK, second);
+    expect(activated.status, activated.output).toBe(0);
+    expect(cordoned(second)).toBe("");
+  });
+
+  it("back to one node and one web replica for what follows: ensure-kubernetes --nodes 1 drains and removes the second node", async () => {
+    const first = "recette-node";
+    // Runs after the two-node test whatever its outcome, so the suites after it find the one-node cluster.
+    const one = ensureKubernetes("--nodes", "1");
+    expect(one.status, one.output.slice(-3000)).toBe(0);
+    expect(kubectl("get", "nodes", "-o", "name").stdout.trim()).toBe(`node/${first}`);
+    fs.writeFileSync(
+      files.recipeFile,
+      recipe((r) => {
+        web(r).env.RELEASE = "2";
+        blog(r).version = "e2e-next";
+      }),
+    );
+    const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+    expect(up.status, up.output.slice(-3000)).toBe(0);
+    expect(kubectl("-n", NS, "get", "poddisruptionbudget", "-o", "name").stdout.trim()).toBe("");
+    await waitFor(
+      "the web on the first node",
+      async () => ((await request("https", WEB, HTTPS, "/", { address: NODE })).status === 200 ? true : undefined),
+      120,
     );
   });
 
