@@ -48,13 +48,15 @@ export interface StepArgs {
 export const renderStep = (node: string, step: string, script: string, timeoutSeconds: number): string => {
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
     throw new Error(
-      `recette: node ${visible(node)}: step ${visible(step)}: timeout ${timeoutSeconds} is not a positive number of seconds`,
+      `recette: node ${visible(node)}: step ${visible(step)}: ` +
+        `timeout ${timeoutSeconds} is not a positive number of seconds`,
     );
   const failure = `recette: node ${node}: step ${step} failed or timed out after ${timeoutSeconds}s`;
+  const timed = shellCommand(["timeout", String(timeoutSeconds), "bash", "-euo", "pipefail", "-c", shellVar("1")]);
   return [
     "set -euo pipefail",
     `recette_step() {`,
-    `  if ! ${shellCommand(["timeout", String(timeoutSeconds), "bash", "-euo", "pipefail", "-c", shellVar("1")])}; then`,
+    `  if ! ${timed}; then`,
     `    ${shellCommand(["echo", failure])} >&2`,
     "    exit 1",
     "  fi",

@@ -18,27 +18,6 @@ const ROOT = path.resolve(__dirname, "..");
 const ALLOWED: { file: string; line: string; why: string }[] = [];
 
 /**
- * Files being edited on other branches when this check was added: their long lines are split there. The list is
- * emptied once those branches are merged; a file listed here that no longer has a long line is named below the
- * result so that it can be dropped.
- */
-const PENDING = [
-  "components/k3s/k3s.test.ts",
-  "components/k3s/target.ts",
-  "components/node.ts",
-  "components/swarm/swarm.test.ts",
-  "components/swarm/target.ts",
-  "components/traefik/traefik.test.ts",
-  "engine/compose/compose.ts",
-  "engine/compose/context.ts",
-  "test/e2e/helpers.ts",
-  "test/e2e/k3s.e2e.test.ts",
-  "test/e2e/local.e2e.test.ts",
-  "test/unit/cli-validate-stack.test.ts",
-  "test/unit/stack-read.test.ts",
-];
-
-/**
  * docs/api is tsc's output (npm run docs:api), not a source: tsc prints each declaration on one line, and
  * test/artifacts/api-reference.test.ts checks that it is what tsc emits from the sources now.
  */
@@ -49,16 +28,11 @@ const files = execFileSync("git", ["ls-files", "-z", "--", "*.ts", "*.mts"], { c
   .filter((f) => f !== "" && !GENERATED(f) && fs.existsSync(path.join(ROOT, f)));
 
 const long: string[] = [];
-const clean = new Set(PENDING);
 for (const file of files) {
   const lines = fs.readFileSync(path.join(ROOT, file), "utf8").split("\n");
   lines.forEach((line, i) => {
     const width = [...line].length;
     if (width <= MAX) return;
-    if (PENDING.includes(file)) {
-      clean.delete(file);
-      return;
-    }
     if (ALLOWED.some((a) => a.file === file && a.line === line.trim())) return;
     long.push(`${file}:${i + 1}: ${width} characters (at most ${MAX})`);
   });
@@ -69,9 +43,5 @@ if (long.length > 0)
   console.error(
     `line-width: ${long.length} line(s) longer than ${MAX} characters: split the string, template, regular ` +
       'expression or comment ("…" + "…"; new RegExp([…].join(""))); Biome does not (test/line-width.ts)',
-  );
-if (clean.size > 0)
-  console.error(
-    `line-width: no long line left in ${[...clean].join(", ")}: drop it from PENDING in test/line-width.ts`,
   );
 process.exit(long.length > 0 ? 1 : 0);

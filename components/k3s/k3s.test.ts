@@ -477,7 +477,8 @@ describe("install scripts", () => {
 
   it("joins agents to the first server, with their labels", () => {
     expect(renderAgentInstall("v1.32.1+k3s1", "172.16.16.1", { disk: "ssd" }).split("\n").slice(3)).toEqual([
-      "curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.32.1+k3s1 K3S_URL=https://172.16.16.1:6443 sh -s - agent \\",
+      "curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=v1.32.1+k3s1 K3S_URL=https://172.16.16.1:6443 sh -s - " +
+        "agent \\",
       '  --node-ip "$NODE_IP" \\',
       '  --flannel-iface "$iface" \\',
       "  --node-label disk=ssd \\",
@@ -488,7 +489,8 @@ describe("install scripts", () => {
   it("quotes the version and the addresses as single words", () => {
     const script = renderAgentInstall("v1; touch /tmp/x", "10.0.0.1 #&", {});
     expect(script.split("\n")[0]).toBe(
-      "if command -v k3s >/dev/null 2>&1 && k3s --version | grep -qF -- 'v1; touch /tmp/x' && systemctl is-active --quiet k3s-agent; then exit 0; fi",
+      "if command -v k3s >/dev/null 2>&1 && k3s --version | grep -qF -- 'v1; touch /tmp/x' && systemctl is-active " +
+        "--quiet k3s-agent; then exit 0; fi",
     );
     expect(script).toContain(
       "| INSTALL_K3S_VERSION='v1; touch /tmp/x' K3S_URL='https://10.0.0.1 #&:6443' sh -s - agent \\",
@@ -498,15 +500,18 @@ describe("install scripts", () => {
   it.each([
     [
       { "disk;id": "ssd" },
-      "recette: label key \"disk;id\" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      'recette: label key "disk;id" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, ' +
+        "digits, '-', '_' or '.', starting and ending with a letter or digit",
     ],
     [
       { disk: "ssd\n" },
-      "recette: value of label disk \"ssd\\n\" cannot go into a Kubernetes node label: a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+      'recette: value of label disk "ssd\\n" cannot go into a Kubernetes node label: a label value is at most 63 ' +
+        "letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
     ],
     [
       { "node-role.kubernetes.io/control-plane": "true" },
-      'recette: label key "node-role.kubernetes.io/control-plane" cannot go into a Kubernetes node label: the prefix node-role.kubernetes.io belongs to Kubernetes',
+      'recette: label key "node-role.kubernetes.io/control-plane" cannot go into a Kubernetes node label: the ' +
+        "prefix node-role.kubernetes.io belongs to Kubernetes",
     ],
   ])("refuses the labels %o before writing any script", (labels, message) => {
     expect(() => renderAgentInstall("v1.32.1+k3s1", "172.16.16.1", labels)).toThrow(new Error(message));
@@ -524,7 +529,8 @@ describe("renderNodeLabels", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k3s-labels-"));
     const stub = [
       "k3s() {",
-      `  printf '%s\\0' "$@" >> ${JSON.stringify(path.join(dir, "calls"))}; printf '\\n' >> ${JSON.stringify(path.join(dir, "calls"))}`,
+      `  printf '%s\\0' "$@" >> ${JSON.stringify(path.join(dir, "calls"))}; ` +
+        `printf '\\n' >> ${JSON.stringify(path.join(dir, "calls"))}`,
       '  case "$2 $3" in',
       "    'get nodes') printf 'server-1 172.16.16.1\\nagent-7 172.16.16.2 fd00::2\\n' ;;",
       `    'get node') printf '%s' ${JSON.stringify(previous)} ;;`,
@@ -627,42 +633,52 @@ describe("Target under mocks", () => {
     expect(target.serviceHost("relay")).toBe("recette-test-relay");
   });
 
-  it("registers exactly a PVC, ConfigMap, Secret (and its version), Deployment, Service and Ingress for the blog; no RBAC, no HPA", async () => {
-    const { registrations, settle, deployed } = deploy([blog()]);
-    await settle();
-    const children = registrations.filter((r) => r.parent === "recette:test:App::app");
-    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "kubernetes:apps/v1:Deployment::blog",
-      "kubernetes:core/v1:ConfigMap::blog-files",
-      "kubernetes:core/v1:PersistentVolumeClaim::blog-data",
-      "kubernetes:core/v1:Secret::blog-secrets",
-      "kubernetes:core/v1:Service::blog-service",
-      "kubernetes:networking.k8s.io/v1:Ingress::blog-ingress",
-      "random:index/randomId:RandomId::blog-secrets-version",
-    ]);
-    expect(await resolve(deployed[0]!.name)).toBe("recette-test-blog");
-  });
+  it(
+    "registers exactly a PVC, ConfigMap, Secret (and its version), Deployment, Service and Ingress for the blog; " +
+      "no RBAC, no HPA",
+    async () => {
+      const { registrations, settle, deployed } = deploy([blog()]);
+      await settle();
+      const children = registrations.filter((r) => r.parent === "recette:test:App::app");
+      expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+        "kubernetes:apps/v1:Deployment::blog",
+        "kubernetes:core/v1:ConfigMap::blog-files",
+        "kubernetes:core/v1:PersistentVolumeClaim::blog-data",
+        "kubernetes:core/v1:Secret::blog-secrets",
+        "kubernetes:core/v1:Service::blog-service",
+        "kubernetes:networking.k8s.io/v1:Ingress::blog-ingress",
+        "random:index/randomId:RandomId::blog-secrets-version",
+      ]);
+      expect(await resolve(deployed[0]!.name)).toBe("recette-test-blog");
+    },
+  );
 
-  it("refuses a workload whose values Kubernetes would refuse, naming each, before registering its objects", async () => {
-    const { registrations, settle, target } = deploy([]);
-    const parent = new pulumi.ComponentResource("recette:test:App", "bad");
-    const w = workload({
-      name: "Blog!",
-      placement: { labels: { "disk;x": "a b" }, role: "any" },
-      routes: [{ host: "blog.example.org", path: "admin", port: 80 }],
-    });
-    expect(() => target.deploy(w, parent)).toThrow(
-      new Error(
-        'recette:k3s:Target: workload "Blog!" cannot run on Kubernetes: ' +
-          "workload name \"Blog!\" (container name and recette.workload label): a DNS label (1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit); " +
-          "placement label key \"disk;x\": a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; " +
-          "placement label \"disk;x\" value \"a b\": a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit; " +
-          'route path "admin": an Ingress path starts with / and has no blanks or control characters',
-      ),
-    );
-    await settle();
-    expect(registrations.filter((r) => r.parent === "recette:test:App::bad")).toEqual([]);
-  });
+  it(
+    "refuses a workload whose values Kubernetes would refuse, " + "naming each, before registering its objects",
+    async () => {
+      const { registrations, settle, target } = deploy([]);
+      const parent = new pulumi.ComponentResource("recette:test:App", "bad");
+      const w = workload({
+        name: "Blog!",
+        placement: { labels: { "disk;x": "a b" }, role: "any" },
+        routes: [{ host: "blog.example.org", path: "admin", port: 80 }],
+      });
+      expect(() => target.deploy(w, parent)).toThrow(
+        new Error(
+          'recette:k3s:Target: workload "Blog!" cannot run on Kubernetes: ' +
+            'workload name "Blog!" (container name and recette.workload label): a DNS label (1 to 63 lower-case ' +
+            "letters, digits or '-', starting and ending with a letter or digit); " +
+            "placement label key \"disk;x\": a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and " +
+            "ending with a letter or digit; " +
+            "placement label \"disk;x\" value \"a b\": a label value is at most 63 letters, digits, '-', '_' or '.', " +
+            "starting and ending with a letter or digit; " +
+            'route path "admin": an Ingress path starts with / and has no blanks or control characters',
+        ),
+      );
+      await settle();
+      expect(registrations.filter((r) => r.parent === "recette:test:App::bad")).toEqual([]);
+    },
+  );
 
   it("claims local-path storage for a volume, labelled kept", async () => {
     const { registrations, settle } = deploy([blog()]);
@@ -739,52 +755,64 @@ describe("Target under mocks", () => {
     ]);
   });
 
-  it("gives only the orchestrator reader a ServiceAccount, ClusterRole and binding, and only the autoscaled one an HPA", async () => {
-    const { registrations, settle } = deploy([blog(), traefik()]);
-    await settle();
-    const children = registrations.filter((r) => r.parent === "recette:test:App::app" && r.name.startsWith("traefik"));
-    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "kubernetes:apps/v1:Deployment::traefik",
-      "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::traefik-hpa",
-      "kubernetes:core/v1:Service::traefik-published",
-      "kubernetes:core/v1:ServiceAccount::traefik-sa",
-      "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::traefik-role",
-      "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::traefik-binding",
-    ]);
-    for (const type of ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "HorizontalPodAutoscaler"]) {
-      expect(registrations.filter((r) => r.type.endsWith(`:${type}`)).map((r) => r.name)).toEqual([
-        `traefik-${{ ServiceAccount: "sa", ClusterRole: "role", ClusterRoleBinding: "binding", HorizontalPodAutoscaler: "hpa" }[type]}`,
+  it(
+    "gives only the orchestrator reader a ServiceAccount, ClusterRole and binding, and only the autoscaled one an " +
+      "HPA",
+    async () => {
+      const { registrations, settle } = deploy([blog(), traefik()]);
+      await settle();
+      const children = registrations.filter(
+        (r) => r.parent === "recette:test:App::app" && r.name.startsWith("traefik"),
+      );
+      expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+        "kubernetes:apps/v1:Deployment::traefik",
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::traefik-hpa",
+        "kubernetes:core/v1:Service::traefik-published",
+        "kubernetes:core/v1:ServiceAccount::traefik-sa",
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::traefik-role",
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::traefik-binding",
       ]);
-    }
-    const traefikLabels = { ...LABELS, "recette.workload": "traefik" };
-    expect(one(registrations, "kubernetes:core/v1:ServiceAccount", "traefik-sa").inputs.metadata).toEqual({
-      name: "recette-test-traefik",
-      namespace: "recette-test",
-      labels: traefikLabels,
-    });
-    expect(
-      one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "traefik-role").inputs.rules,
-    ).toEqual(TRAEFIK_RULES);
-    expect(
-      one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "traefik-binding").inputs,
-    ).toMatchObject({
-      metadata: { name: "recette-test-traefik", labels: traefikLabels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "recette-test-traefik" },
-      subjects: [{ kind: "ServiceAccount", name: "recette-test-traefik", namespace: "recette-test" }],
-    });
-    const dep = one(registrations, "kubernetes:apps/v1:Deployment", "traefik").inputs as {
-      spec: { template: { spec: Record<string, unknown> } };
-    };
-    expect(dep.spec.template.spec.serviceAccountName).toBe("recette-test-traefik");
-    expect(dep.spec.template.spec).not.toHaveProperty("automountServiceAccountToken");
-    expect(
-      (
-        one(registrations, "kubernetes:core/v1:Service", "traefik-published").inputs.spec as {
-          externalTrafficPolicy: string;
-        }
-      ).externalTrafficPolicy,
-    ).toBe("Local");
-  });
+      const suffix: Record<string, string> = {
+        ServiceAccount: "sa",
+        ClusterRole: "role",
+        ClusterRoleBinding: "binding",
+        HorizontalPodAutoscaler: "hpa",
+      };
+      for (const type of ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "HorizontalPodAutoscaler"]) {
+        expect(registrations.filter((r) => r.type.endsWith(`:${type}`)).map((r) => r.name)).toEqual([
+          `traefik-${suffix[type]}`,
+        ]);
+      }
+      const traefikLabels = { ...LABELS, "recette.workload": "traefik" };
+      expect(one(registrations, "kubernetes:core/v1:ServiceAccount", "traefik-sa").inputs.metadata).toEqual({
+        name: "recette-test-traefik",
+        namespace: "recette-test",
+        labels: traefikLabels,
+      });
+      expect(
+        one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "traefik-role").inputs.rules,
+      ).toEqual(TRAEFIK_RULES);
+      expect(
+        one(registrations, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "traefik-binding").inputs,
+      ).toMatchObject({
+        metadata: { name: "recette-test-traefik", labels: traefikLabels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "recette-test-traefik" },
+        subjects: [{ kind: "ServiceAccount", name: "recette-test-traefik", namespace: "recette-test" }],
+      });
+      const dep = one(registrations, "kubernetes:apps/v1:Deployment", "traefik").inputs as {
+        spec: { template: { spec: Record<string, unknown> } };
+      };
+      expect(dep.spec.template.spec.serviceAccountName).toBe("recette-test-traefik");
+      expect(dep.spec.template.spec).not.toHaveProperty("automountServiceAccountToken");
+      expect(
+        (
+          one(registrations, "kubernetes:core/v1:Service", "traefik-published").inputs.spec as {
+            externalTrafficPolicy: string;
+          }
+        ).externalTrafficPolicy,
+      ).toBe("Local");
+    },
+  );
 
   it("registers a PodDisruptionBudget over the Deployment's own pods for a replicated workload only", async () => {
     const web = workload({ name: "web", replicas: 2, routes: [{ host: "web.example.org", path: "/", port: 80 }] });
@@ -826,105 +854,115 @@ describe("Cluster under mocks", () => {
   const commandNames = (regs: Registration[]) =>
     regs.filter((r) => r.type === "command:remote:Command").map((r) => r.name);
 
-  it("installs servers one at a time, then agents one at a time, and reads the kubeconfig from the first server", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    const nodes = [
-      node("worker-1", "worker", "192.0.2.4"),
-      node("manager-1", "manager", "192.0.2.1"),
-      node("manager-2", "manager", "192.0.2.2"),
-      node("manager-3", "manager", "192.0.2.3"),
-      node("worker-2", "worker", "192.0.2.5"),
-    ];
-    new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
-    await settle();
-    const installs = commandNames(registrations).filter((n) => /-(server|agent)$/.test(n));
-    expect(installs).toEqual([
-      "k3s-manager-1-server",
-      "k3s-manager-2-server",
-      "k3s-manager-3-server",
-      "k3s-worker-1-agent",
-      "k3s-worker-2-agent",
-    ]);
-    expect(commandNames(registrations).filter((n) => n.endsWith("-kubeconfig"))).toEqual(["k3s-kubeconfig"]);
-    // Three servers default to etcd: the first initialises it, the others join it.
-    const create = (name: string) => one(registrations, "command:remote:Command", name).inputs.create as string;
-    expect(create("k3s-manager-1-server")).toContain("--cluster-init");
-    expect(create("k3s-manager-2-server")).toContain("  --server https://172.16.16.1:6443 \\");
-    expect(create("k3s-worker-2-agent")).toContain(" K3S_URL=https://172.16.16.1:6443 sh -s - agent \\");
-  });
-
-  it("registers one token, one provider and exactly the install and kubeconfig steps for 1 server + 2 agents", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    new Cluster("k3s", {
-      nodes: [
+  it(
+    "installs servers one at a time, then agents one at a time, " + "and reads the kubeconfig from the first server",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      const nodes = [
+        node("worker-1", "worker", "192.0.2.4"),
         node("manager-1", "manager", "192.0.2.1"),
-        node("worker-1", "worker", "192.0.2.2"),
-        node("worker-2", "worker", "192.0.2.3"),
-      ],
-      version: "v1.32.1+k3s1",
-    });
-    await settle();
-    expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "command:remote:Command::k3s-kubeconfig",
-      "command:remote:Command::k3s-manager-1-labels",
-      "command:remote:Command::k3s-manager-1-server",
-      "command:remote:Command::k3s-worker-1-agent",
-      "command:remote:Command::k3s-worker-1-labels",
-      "command:remote:Command::k3s-worker-2-agent",
-      "command:remote:Command::k3s-worker-2-labels",
-      "pulumi:providers:kubernetes::k3s-provider",
-      "random:index/randomPassword:RandomPassword::k3s-token",
-      "recette:k3s:Cluster::k3s",
-    ]);
-    expect(one(registrations, "random:index/randomPassword:RandomPassword", "k3s-token").inputs).toEqual({
-      length: 48,
-      special: false,
-    });
-    // One sqlite server: no etcd initialisation.
-    expect(one(registrations, "command:remote:Command", "k3s-manager-1-server").inputs.create).not.toContain(
-      "--cluster-init",
-    );
-  });
+        node("manager-2", "manager", "192.0.2.2"),
+        node("manager-3", "manager", "192.0.2.3"),
+        node("worker-2", "worker", "192.0.2.5"),
+      ];
+      new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
+      await settle();
+      const installs = commandNames(registrations).filter((n) => /-(server|agent)$/.test(n));
+      expect(installs).toEqual([
+        "k3s-manager-1-server",
+        "k3s-manager-2-server",
+        "k3s-manager-3-server",
+        "k3s-worker-1-agent",
+        "k3s-worker-2-agent",
+      ]);
+      expect(commandNames(registrations).filter((n) => n.endsWith("-kubeconfig"))).toEqual(["k3s-kubeconfig"]);
+      // Three servers default to etcd: the first initialises it, the others join it.
+      const create = (name: string) => one(registrations, "command:remote:Command", name).inputs.create as string;
+      expect(create("k3s-manager-1-server")).toContain("--cluster-init");
+      expect(create("k3s-manager-2-server")).toContain("  --server https://172.16.16.1:6443 \\");
+      expect(create("k3s-worker-2-agent")).toContain(" K3S_URL=https://172.16.16.1:6443 sh -s - agent \\");
+    },
+  );
 
-  it("applies each node's recipe labels: at install, and by a labels step on the first server after every install", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    const nodes = [
-      node("manager-1", "manager", "192.0.2.1"),
-      { ...node("worker-1", "worker", "192.0.2.2"), labels: { zone: "a", disk: "ssd" } },
-    ];
-    new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
-    await settle();
-    // A step registers once the steps it depends on are registered: the labels come after every install.
-    const order = commandNames(registrations).filter((n) => !n.endsWith("-kubeconfig"));
-    expect(order.slice(0, 2)).toEqual(["k3s-manager-1-server", "k3s-worker-1-agent"]);
-    expect(order.slice(2, 4).sort()).toEqual(["k3s-manager-1-labels", "k3s-worker-1-labels"]);
-    const agent = one(registrations, "command:remote:Command", "k3s-worker-1-agent").inputs.create as string;
-    expect(agent).toContain("  --node-label disk=ssd \\\n  --node-label zone=a \\\n");
-    expect(one(registrations, "command:remote:Command", "k3s-manager-1-server").inputs.create).not.toContain(
-      "--node-label",
-    );
-    const labels = one(registrations, "command:remote:Command", "k3s-worker-1-labels");
-    expect(labels.parent).toBe("recette:k3s:Cluster::k3s");
-    // Runs on the first server (its connection), for the worker's private address.
-    expect(labels.inputs.connection).toBe(SECRET);
-    expect(labels.inputs.environment).toEqual({ NODE_IP: "172.16.16.2" });
-    expect(labels.inputs.triggers).toEqual(['{"zone":"a","disk":"ssd"}']);
-    expect(labels.inputs.create).toContain('k3s kubectl label node "$node" --overwrite disk=ssd zone=a >/dev/null');
-    expect(labels.inputs.create).toContain(
-      'k3s kubectl annotate node "$node" --overwrite recette.labels=disk,zone >/dev/null',
-    );
-    const none = one(registrations, "command:remote:Command", "k3s-manager-1-labels");
-    expect(none.inputs.environment).toEqual({ NODE_IP: "172.16.16.1" });
-    expect(none.inputs.triggers).toEqual(["{}"]);
-    expect(none.inputs.create).toContain('k3s kubectl annotate node "$node" --overwrite recette.labels= >/dev/null');
-  });
+  it(
+    "registers one token, one provider and exactly the install and kubeconfig steps " + "for 1 server + 2 agents",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      new Cluster("k3s", {
+        nodes: [
+          node("manager-1", "manager", "192.0.2.1"),
+          node("worker-1", "worker", "192.0.2.2"),
+          node("worker-2", "worker", "192.0.2.3"),
+        ],
+        version: "v1.32.1+k3s1",
+      });
+      await settle();
+      expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+        "command:remote:Command::k3s-kubeconfig",
+        "command:remote:Command::k3s-manager-1-labels",
+        "command:remote:Command::k3s-manager-1-server",
+        "command:remote:Command::k3s-worker-1-agent",
+        "command:remote:Command::k3s-worker-1-labels",
+        "command:remote:Command::k3s-worker-2-agent",
+        "command:remote:Command::k3s-worker-2-labels",
+        "pulumi:providers:kubernetes::k3s-provider",
+        "random:index/randomPassword:RandomPassword::k3s-token",
+        "recette:k3s:Cluster::k3s",
+      ]);
+      expect(one(registrations, "random:index/randomPassword:RandomPassword", "k3s-token").inputs).toEqual({
+        length: 48,
+        special: false,
+      });
+      // One sqlite server: no etcd initialisation.
+      expect(one(registrations, "command:remote:Command", "k3s-manager-1-server").inputs.create).not.toContain(
+        "--cluster-init",
+      );
+    },
+  );
+
+  it(
+    "applies each node's recipe labels: at install, " + "and by a labels step on the first server after every install",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      const nodes = [
+        node("manager-1", "manager", "192.0.2.1"),
+        { ...node("worker-1", "worker", "192.0.2.2"), labels: { zone: "a", disk: "ssd" } },
+      ];
+      new Cluster("k3s", { nodes, version: "v1.32.1+k3s1" });
+      await settle();
+      // A step registers once the steps it depends on are registered: the labels come after every install.
+      const order = commandNames(registrations).filter((n) => !n.endsWith("-kubeconfig"));
+      expect(order.slice(0, 2)).toEqual(["k3s-manager-1-server", "k3s-worker-1-agent"]);
+      expect(order.slice(2, 4).sort()).toEqual(["k3s-manager-1-labels", "k3s-worker-1-labels"]);
+      const agent = one(registrations, "command:remote:Command", "k3s-worker-1-agent").inputs.create as string;
+      expect(agent).toContain("  --node-label disk=ssd \\\n  --node-label zone=a \\\n");
+      expect(one(registrations, "command:remote:Command", "k3s-manager-1-server").inputs.create).not.toContain(
+        "--node-label",
+      );
+      const labels = one(registrations, "command:remote:Command", "k3s-worker-1-labels");
+      expect(labels.parent).toBe("recette:k3s:Cluster::k3s");
+      // Runs on the first server (its connection), for the worker's private address.
+      expect(labels.inputs.connection).toBe(SECRET);
+      expect(labels.inputs.environment).toEqual({ NODE_IP: "172.16.16.2" });
+      expect(labels.inputs.triggers).toEqual(['{"zone":"a","disk":"ssd"}']);
+      expect(labels.inputs.create).toContain('k3s kubectl label node "$node" --overwrite disk=ssd zone=a >/dev/null');
+      expect(labels.inputs.create).toContain(
+        'k3s kubectl annotate node "$node" --overwrite recette.labels=disk,zone >/dev/null',
+      );
+      const none = one(registrations, "command:remote:Command", "k3s-manager-1-labels");
+      expect(none.inputs.environment).toEqual({ NODE_IP: "172.16.16.1" });
+      expect(none.inputs.triggers).toEqual(["{}"]);
+      expect(none.inputs.create).toContain('k3s kubectl annotate node "$node" --overwrite recette.labels= >/dev/null');
+    },
+  );
 
   it("refuses a node label Kubernetes would refuse before registering any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const nodes = [{ ...node("manager-1", "manager", "192.0.2.1"), labels: { "disk; reboot": "ssd" } }];
     expect(() => new Cluster("bad", { nodes, version: "v1.32.1+k3s1" })).toThrow(
       new Error(
-        "recette:k3s:Cluster bad: node manager-1: label key \"disk; reboot\" cannot go into a Kubernetes node label: a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+        'recette:k3s:Cluster bad: node manager-1: label key "disk; reboot" cannot go into a Kubernetes node ' +
+          "label: a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
       ),
     );
     await settle();
@@ -1005,7 +1043,9 @@ describe("Cluster under mocks", () => {
         }),
     ).toThrow(
       new Error(
-        "recette:k3s:Cluster bad: nodes: 2 k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd); datastore: 2 k3s servers cannot share sqlite, which holds one server's state (use datastore: etcd, or remove it)",
+        "recette:k3s:Cluster bad: nodes: 2 k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 " +
+          "with embedded etcd); datastore: 2 k3s servers cannot share sqlite, which holds one server's state (use " +
+          "datastore: etcd, or remove it)",
       ),
     );
     await settle();

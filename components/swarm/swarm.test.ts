@@ -63,11 +63,13 @@ describe("renderRule", () => {
   it.each([
     [
       { host: "evil.org`) || Host(`blog.example.org", path: "/", port: 80 },
-      'recette: route host "evil.org`) || Host(`blog.example.org" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string',
+      'recette: route host "evil.org`) || Host(`blog.example.org" cannot go into a Traefik rule: it contains a ' +
+        "backtick, which ends a Traefik rule string",
     ],
     [
       { host: "blog.example.org", path: "/a`)||PathPrefix(`/", port: 80 },
-      'recette: route path "/a`)||PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string',
+      'recette: route path "/a`)||PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends ' +
+        "a Traefik rule string",
     ],
     [
       { host: "blog.example.org\u001b[2J", path: "/", port: 80 },
@@ -77,7 +79,8 @@ describe("renderRule", () => {
 });
 
 describe("renderLabels", () => {
-  const read = `current=$(docker node inspect --format '{{range $k, $v := .Spec.Labels}}{{println $k}}{{end}}' "$NODE_ID")`;
+  const read =
+    "current=$(docker node inspect " + `--format '{{range $k, $v := .Spec.Labels}}{{println $k}}{{end}}' "$NODE_ID")`;
   it.each<[string, Record<string, string>, string[]]>([
     [
       "no labels: removes every label",
@@ -98,9 +101,11 @@ describe("renderLabels", () => {
         read,
         "while IFS= read -r k; do",
         '  [ -n "$k" ] || continue',
-        `  case "$k" in 'disk*'|'it'\\''s'|zone) ;; *) docker node update --label-rm "$k" "$NODE_ID" >/dev/null ;; esac`,
+        `  case "$k" in 'disk*'|'it'\\''s'|zone) ;; ` +
+          `*) docker node update --label-rm "$k" "$NODE_ID" >/dev/null ;; esac`,
         'done <<< "$current"',
-        `docker node update --label-add 'disk*=ssd; touch /tmp/x' --label-add 'it'\\''s=$(id)' --label-add zone=a "$NODE_ID" >/dev/null`,
+        `docker node update --label-add 'disk*=ssd; touch /tmp/x' --label-add 'it'\\''s=$(id)' ` +
+          `--label-add zone=a "$NODE_ID" >/dev/null`,
       ],
     ],
   ])("%s", (_, labels, lines) => expect(renderLabels(labels).split("\n")).toEqual(lines));
@@ -108,11 +113,13 @@ describe("renderLabels", () => {
   it.each([
     [
       "a=b",
-      "recette: label key \"a=b\" cannot go into a Swarm node label: it contains '=', where `docker node update --label-add` splits key from value",
+      "recette: label key \"a=b\" cannot go into a Swarm node label: it contains '=', where `docker node update " +
+        "--label-add` splits key from value",
     ],
     [
       "a\nb",
-      'recette: label key "a\\nb" cannot go into a Swarm node label: it contains a control character (the labels step reads keys one per line)',
+      'recette: label key "a\\nb" cannot go into a Swarm node label: it contains a control character (the labels ' +
+        "step reads keys one per line)",
     ],
     ["", 'recette: label key "" cannot go into a Swarm node label: it is empty'],
   ])("refuses the key %j", (key, message) => expect(() => renderLabels({ [key]: "x" })).toThrow(new Error(message)));
@@ -120,7 +127,8 @@ describe("renderLabels", () => {
   it("refuses a NUL byte in a value, which no shell argument can carry", () => {
     expect(() => renderLabels({ disk: "ssd\0" })).toThrow(
       new Error(
-        'recette: argument "disk=ssd\\u0000" cannot go into a shell script: it contains a NUL byte, which no shell argument can carry',
+        'recette: argument "disk=ssd\\u0000" cannot go into a shell script: it contains a NUL byte, which no shell ' +
+          "argument can carry",
       ),
     );
   });
@@ -207,15 +215,18 @@ describe("renderConstraints", () => {
   it.each([
     [
       { "disk==ssd,node.role": "x" },
-      "recette: label key \"disk==ssd,node.role\" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, '-', '_' and '.'",
+      'recette: label key "disk==ssd,node.role" cannot go into a Swarm placement constraint: swarmkit accepts ' +
+        "letters, digits, '-', '_' and '.'",
     ],
     [
       { disk: "ssd!=x" },
-      'recette: value of label disk "ssd!=x" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/',
+      'recette: value of label disk "ssd!=x" cannot go into a Swarm placement constraint: swarmkit accepts letters, ' +
+        "digits, blanks inside and :-_.*()?+[]\\^$|/",
     ],
     [
       { disk: " ssd" },
-      'recette: value of label disk " ssd" cannot go into a Swarm placement constraint: swarmkit accepts letters, digits, blanks inside and :-_.*()?+[]\\^$|/',
+      'recette: value of label disk " ssd" cannot go into a Swarm placement constraint: swarmkit accepts letters, ' +
+        "digits, blanks inside and :-_.*()?+[]\\^$|/",
     ],
   ])("refuses the placement labels %o", (labels, message) => {
     expect(() => renderConstraints(workload({ placement: { labels, role: "any" } }))).toThrow(new Error(message));
@@ -387,46 +398,55 @@ describe("renderServiceSpec", () => {
     expect(spec.taskSpec.placement?.constraints).toEqual(["node.role==manager"]);
   });
 
-  it("sets no limits, no reservation, no args, no healthcheck and no route labels when the workload has none", async () => {
-    const spec = await resolve(renderServiceSpec(workload(), ctx({ volumes: [], configs: [], secrets: [] })));
-    expect(spec.taskSpec.resources).toEqual({});
-    expect(spec.taskSpec.containerSpec).not.toHaveProperty("args");
-    expect(spec.taskSpec.containerSpec.healthcheck).toBeUndefined();
-    expect(spec.labels).toEqual([
-      { label: "recette.stack", value: "recette-test" },
-      { label: "recette.workload", value: "blog" },
-    ]);
-    expect(spec.updateConfig).toEqual({
-      parallelism: 1,
-      delay: "5s",
-      order: "start-first",
-      failureAction: "rollback",
-      monitor: "15s",
-    });
-  });
+  it(
+    "sets no limits, no reservation, no args, " + "no healthcheck and no route labels when the workload has none",
+    async () => {
+      const spec = await resolve(renderServiceSpec(workload(), ctx({ volumes: [], configs: [], secrets: [] })));
+      expect(spec.taskSpec.resources).toEqual({});
+      expect(spec.taskSpec.containerSpec).not.toHaveProperty("args");
+      expect(spec.taskSpec.containerSpec.healthcheck).toBeUndefined();
+      expect(spec.labels).toEqual([
+        { label: "recette.stack", value: "recette-test" },
+        { label: "recette.workload", value: "blog" },
+      ]);
+      expect(spec.updateConfig).toEqual({
+        parallelism: 1,
+        delay: "5s",
+        order: "start-first",
+        failureAction: "rollback",
+        monitor: "15s",
+      });
+    },
+  );
 
-  it("a start-first routed service drains for as long as Traefik may still route to a stopping task; the workload's own value wins", async () => {
-    const routes = [{ host: "web.example.org", path: "/", port: 80 }];
-    const env = async (over: Partial<Workload>) =>
-      (await resolve(renderServiceSpec(workload(over), ctx()))).taskSpec.containerSpec.env;
-    const startFirst = { parallelism: 1, delay: "5s", order: "start-first" as const };
-    expect(DRAIN_SECONDS).toBeGreaterThan(TRAEFIK_REFRESH_SECONDS + 2);
-    // the recipe reference (generated from the schema) gives the same figure
-    expect(fs.readFileSync(path.join(__dirname, "../../docs/recipe.md"), "utf8")).toContain(
-      `RECETTE_DRAIN_SECONDS (${DRAIN_SECONDS})`,
-    );
-    expect(await env({ routes, update: startFirst, env: { A: "1" } })).toEqual({
-      RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS),
-      A: "1",
-    });
-    expect(await env({ routes, update: startFirst, env: { RECETTE_DRAIN_SECONDS: "20" } })).toEqual({
-      RECETTE_DRAIN_SECONDS: "20",
-    });
-    // stop-first: the old task is gone before the new one starts, draining would only lengthen the gap
-    expect(await env({ routes, update: { ...startFirst, order: "stop-first" }, env: { A: "1" } })).toEqual({ A: "1" });
-    // not behind Traefik (the relay): nothing routes to it by task address
-    expect(await env({ update: startFirst, env: { A: "1" } })).toEqual({ A: "1" });
-  });
+  it(
+    "a start-first routed service drains for as long as Traefik may still route to a stopping task; the workload's " +
+      "own value wins",
+    async () => {
+      const routes = [{ host: "web.example.org", path: "/", port: 80 }];
+      const env = async (over: Partial<Workload>) =>
+        (await resolve(renderServiceSpec(workload(over), ctx()))).taskSpec.containerSpec.env;
+      const startFirst = { parallelism: 1, delay: "5s", order: "start-first" as const };
+      expect(DRAIN_SECONDS).toBeGreaterThan(TRAEFIK_REFRESH_SECONDS + 2);
+      // the recipe reference (generated from the schema) gives the same figure
+      expect(fs.readFileSync(path.join(__dirname, "../../docs/recipe.md"), "utf8")).toContain(
+        `RECETTE_DRAIN_SECONDS (${DRAIN_SECONDS})`,
+      );
+      expect(await env({ routes, update: startFirst, env: { A: "1" } })).toEqual({
+        RECETTE_DRAIN_SECONDS: String(DRAIN_SECONDS),
+        A: "1",
+      });
+      expect(await env({ routes, update: startFirst, env: { RECETTE_DRAIN_SECONDS: "20" } })).toEqual({
+        RECETTE_DRAIN_SECONDS: "20",
+      });
+      // stop-first: the old task is gone before the new one starts, draining would only lengthen the gap
+      expect(await env({ routes, update: { ...startFirst, order: "stop-first" }, env: { A: "1" } })).toEqual({
+        A: "1",
+      });
+      // not behind Traefik (the relay): nothing routes to it by task address
+      expect(await env({ update: startFirst, env: { A: "1" } })).toEqual({ A: "1" });
+    },
+  );
 
   it.each([
     [{ cpus: 2 }, { nanoCpus: 2_000_000_000 }],
@@ -521,21 +541,24 @@ describe("Target under mocks", () => {
     });
   });
 
-  it("registers exactly a volume, two configs, a secret with its suffix, and the service for the workload", async () => {
-    const { registrations, settle } = deployBlog(twoFiles);
-    await settle();
-    const children = registrations.filter((r) => r.parent === "recette:test:App::app");
-    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "docker:index/secret:Secret::blog-db.pass",
-      "docker:index/service:Service::blog",
-      "docker:index/serviceConfig:ServiceConfig::blog-a.yml",
-      "docker:index/serviceConfig:ServiceConfig::blog-b.conf",
-      "docker:index/volume:Volume::blog-data",
-      "random:index/randomId:RandomId::blog-db.pass-suffix",
-    ]);
-    // Everything a stack owns: the provider, the target and its network, the test's parent and the six.
-    expect(registrations).toHaveLength(10);
-  });
+  it(
+    "registers exactly a volume, two configs, " + "a secret with its suffix, and the service for the workload",
+    async () => {
+      const { registrations, settle } = deployBlog(twoFiles);
+      await settle();
+      const children = registrations.filter((r) => r.parent === "recette:test:App::app");
+      expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+        "docker:index/secret:Secret::blog-db.pass",
+        "docker:index/service:Service::blog",
+        "docker:index/serviceConfig:ServiceConfig::blog-a.yml",
+        "docker:index/serviceConfig:ServiceConfig::blog-b.conf",
+        "docker:index/volume:Volume::blog-data",
+        "random:index/randomId:RandomId::blog-db.pass-suffix",
+      ]);
+      // Everything a stack owns: the provider, the target and its network, the test's parent and the six.
+      expect(registrations).toHaveLength(10);
+    },
+  );
 
   it("names and labels the kept volume", async () => {
     const { registrations, settle } = deployBlog(twoFiles);
@@ -620,23 +643,26 @@ describe("Target under mocks", () => {
     expect(image).toMatch(/^10\.0\.0\.1:5000\/pluxml:5\.8\.21@sha256:[0-9a-f]{64}$/);
   });
 
-  it("pinImages: an image given by digest is not pulled again; without pinImages the tag is used as it is", async () => {
-    const byDigest = `10.0.0.1:5000/pluxml@sha256:${"a".repeat(64)}`;
-    const pinned = deployBlog(twoFiles, true, { pinImages: true, image: byDigest });
-    await pinned.settle();
-    expect(byType(pinned.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
-    expect(
-      (one(pinned.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec
-        .containerSpec.image,
-    ).toBe(byDigest);
-    const local = deployBlog(twoFiles, true, { image: "recette/pluxml:5.8.21" });
-    await local.settle();
-    expect(byType(local.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
-    expect(
-      (one(local.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec
-        .containerSpec.image,
-    ).toBe("recette/pluxml:5.8.21");
-  });
+  it(
+    "pinImages: an image given by digest is not pulled again; " + "without pinImages the tag is used as it is",
+    async () => {
+      const byDigest = `10.0.0.1:5000/pluxml@sha256:${"a".repeat(64)}`;
+      const pinned = deployBlog(twoFiles, true, { pinImages: true, image: byDigest });
+      await pinned.settle();
+      expect(byType(pinned.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
+      expect(
+        (one(pinned.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec
+          .containerSpec.image,
+      ).toBe(byDigest);
+      const local = deployBlog(twoFiles, true, { image: "recette/pluxml:5.8.21" });
+      await local.settle();
+      expect(byType(local.registrations, "docker:index/remoteImage:RemoteImage")).toEqual([]);
+      expect(
+        (one(local.registrations, "docker:index/service:Service", "blog").inputs as Record<string, any>).taskSpec
+          .containerSpec.image,
+      ).toBe("recette/pluxml:5.8.21");
+    },
+  );
 
   it.each([
     ["registry/pluxml:1", `registry/pluxml@sha256:${"b".repeat(64)}`, `registry/pluxml:1@sha256:${"b".repeat(64)}`],
@@ -744,41 +770,45 @@ describe("Cluster under mocks", () => {
   ];
   const commands = (regs: Registration[]) => regs.filter((r) => r.type === "command:remote:Command");
 
-  it("registers exactly init, two token reads, and per joined node a join and a membership, then labels for every node", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    new Cluster("swarm", { nodes: threeNodes() });
-    await settle();
-    expect(
-      commands(registrations)
-        .map((r) => r.name)
-        .sort(),
-    ).toEqual([
-      "swarm-manager-1-init",
-      "swarm-manager-1-labels",
-      "swarm-manager-1-token-manager",
-      "swarm-manager-1-token-worker",
-      "swarm-worker-1-join",
-      "swarm-worker-1-labels",
-      "swarm-worker-1-membership",
-      "swarm-worker-2-join",
-      "swarm-worker-2-labels",
-      "swarm-worker-2-membership",
-    ]);
-    // the ten steps, two memberships, the component and its Docker provider
-    expect(registrations).toHaveLength(14);
-    expect(registrations.filter((r) => r.type === "recette:swarm:Cluster")).toHaveLength(1);
-    // each joined node's own view of its membership, read again at every refresh
-    const members = registrations.filter((r) => r.type === "pulumi-nodejs:dynamic/swarm:Membership");
-    expect(members.map((m) => [m.name, m.inputs.sshTarget, m.inputs.sshPort, m.inputs.state, m.parent])).toEqual([
-      ["swarm-worker-1-member", "root@192.0.2.2", 22, "active", "recette:swarm:Cluster::swarm"],
-      ["swarm-worker-2-member", "root@192.0.2.3", 22, "active", "recette:swarm:Cluster::swarm"],
-    ]);
-    expect(JSON.stringify(members)).not.toContain("mock-private-key");
-    for (const c of commands(registrations)) {
-      expect(c.parent).toBe("recette:swarm:Cluster::swarm");
-      expect(c.inputs.connection).toBe(SECRET);
-    }
-  });
+  it(
+    "registers exactly init, two token reads, and per joined node a join and a membership, then labels for every " +
+      "node",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      new Cluster("swarm", { nodes: threeNodes() });
+      await settle();
+      expect(
+        commands(registrations)
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual([
+        "swarm-manager-1-init",
+        "swarm-manager-1-labels",
+        "swarm-manager-1-token-manager",
+        "swarm-manager-1-token-worker",
+        "swarm-worker-1-join",
+        "swarm-worker-1-labels",
+        "swarm-worker-1-membership",
+        "swarm-worker-2-join",
+        "swarm-worker-2-labels",
+        "swarm-worker-2-membership",
+      ]);
+      // the ten steps, two memberships, the component and its Docker provider
+      expect(registrations).toHaveLength(14);
+      expect(registrations.filter((r) => r.type === "recette:swarm:Cluster")).toHaveLength(1);
+      // each joined node's own view of its membership, read again at every refresh
+      const members = registrations.filter((r) => r.type === "pulumi-nodejs:dynamic/swarm:Membership");
+      expect(members.map((m) => [m.name, m.inputs.sshTarget, m.inputs.sshPort, m.inputs.state, m.parent])).toEqual([
+        ["swarm-worker-1-member", "root@192.0.2.2", 22, "active", "recette:swarm:Cluster::swarm"],
+        ["swarm-worker-2-member", "root@192.0.2.3", 22, "active", "recette:swarm:Cluster::swarm"],
+      ]);
+      expect(JSON.stringify(members)).not.toContain("mock-private-key");
+      for (const c of commands(registrations)) {
+        expect(c.parent).toBe("recette:swarm:Cluster::swarm");
+        expect(c.inputs.connection).toBe(SECRET);
+      }
+    },
+  );
 
   it("names every child after the cluster, each keeping the name it had before as an alias", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
@@ -805,17 +835,21 @@ describe("Cluster under mocks", () => {
     });
   });
 
-  it("owns the Docker provider on the first manager, after every node is ready, and exports its endpoint as a secret", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    const cluster = new Cluster("swarm", { nodes: threeNodes() });
-    await settle();
-    const provider = one(registrations, "pulumi:providers:docker", "swarm-provider");
-    expect(provider.parent).toBe("recette:swarm:Cluster::swarm");
-    expect(provider.inputs.host).toBe("ssh://root@192.0.2.1");
-    expect(cluster.ready).toHaveLength(8);
-    expect(await pulumi.isSecret(cluster.dockerHost)).toBe(true);
-    expect(await resolve(cluster.dockerHost)).toBe("ssh://root@192.0.2.1");
-  });
+  it(
+    "owns the Docker provider on the first manager, after every node is ready, and exports its endpoint as a " +
+      "secret",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      const cluster = new Cluster("swarm", { nodes: threeNodes() });
+      await settle();
+      const provider = one(registrations, "pulumi:providers:docker", "swarm-provider");
+      expect(provider.parent).toBe("recette:swarm:Cluster::swarm");
+      expect(provider.inputs.host).toBe("ssh://root@192.0.2.1");
+      expect(cluster.ready).toHaveLength(8);
+      expect(await pulumi.isSecret(cluster.dockerHost)).toBe(true);
+      expect(await resolve(cluster.dockerHost)).toBe("ssh://root@192.0.2.1");
+    },
+  );
 
   it("keeps the provider's former name and parent (the Environment's `docker`) when it has a parent", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
@@ -846,23 +880,26 @@ describe("Cluster under mocks", () => {
       expect(at(labels)).toBeGreaterThan(lastJoinOrMembership);
   });
 
-  it("keeps join environments (the join token) secret and initialises on the first manager's private address", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    const cluster = new Cluster("swarm", { nodes: threeNodes() });
-    await settle();
-    for (const name of ["swarm-worker-1-join", "swarm-worker-2-join"]) {
-      const join = one(registrations, "command:remote:Command", name);
-      expect(join.inputs.environment).toBe(SECRET);
-      expect(join.inputs.create).toContain("172.16.16.1:2377");
-      expect(join.inputs.delete).toContain("docker swarm leave --force");
-    }
-    expect(one(registrations, "command:remote:Command", "swarm-manager-1-init").inputs.create).toContain(
-      "docker swarm init --advertise-addr 172.16.16.1 >",
-    );
-    expect(JSON.stringify(registrations)).not.toContain("SWMTKN");
-    expect(await pulumi.isSecret(cluster.managerToken)).toBe(true);
-    expect(await pulumi.isSecret(cluster.workerToken)).toBe(true);
-  });
+  it(
+    "keeps join environments (the join token) secret " + "and initialises on the first manager's private address",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      const cluster = new Cluster("swarm", { nodes: threeNodes() });
+      await settle();
+      for (const name of ["swarm-worker-1-join", "swarm-worker-2-join"]) {
+        const join = one(registrations, "command:remote:Command", name);
+        expect(join.inputs.environment).toBe(SECRET);
+        expect(join.inputs.create).toContain("172.16.16.1:2377");
+        expect(join.inputs.delete).toContain("docker swarm leave --force");
+      }
+      expect(one(registrations, "command:remote:Command", "swarm-manager-1-init").inputs.create).toContain(
+        "docker swarm init --advertise-addr 172.16.16.1 >",
+      );
+      expect(JSON.stringify(registrations)).not.toContain("SWMTKN");
+      expect(await pulumi.isSecret(cluster.managerToken)).toBe(true);
+      expect(await pulumi.isSecret(cluster.workerToken)).toBe(true);
+    },
+  );
 
   it("labels each node exactly from the lead manager, by node id", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
@@ -934,7 +971,8 @@ describe("Cluster under mocks", () => {
         }),
     ).toThrow(
       new Error(
-        "recette:swarm:Cluster bad: nodes: 2 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)",
+        "recette:swarm:Cluster bad: nodes: 2 Swarm managers cannot keep a Raft quorum through a failure (use an odd " +
+          "number: 1, 3 or 5)",
       ),
     );
     await settle();
@@ -954,8 +992,12 @@ describe("the swarm's init step, when two stacks start on one engine at once", (
     fs.writeFileSync(state, "inactive");
     fs.writeFileSync(
       path.join(dir, "docker"),
-      `#!/bin/bash\ncase "$1 $2" in\n  "info --format") [[ "$3" == *LocalNodeState* ]] && cat ${JSON.stringify(state)} || echo node-1 ;;\n` +
-        `  "swarm init") ${otherWon ? `echo active > ${JSON.stringify(state)}; ` : ""}echo "Error response from daemon: This node is already part of a swarm" >&2; exit 1 ;;\nesac\n`,
+      "#!/bin/bash\n" +
+        'case "$1 $2" in\n' +
+        `  "info --format") [[ "$3" == *LocalNodeState* ]] && cat ${JSON.stringify(state)} || echo node-1 ;;\n` +
+        `  "swarm init") ${otherWon ? `echo active > ${JSON.stringify(state)}; ` : ""}` +
+        'echo "Error response from daemon: This node is already part of a swarm" >&2; exit 1 ;;\n' +
+        "esac\n",
       { mode: 0o755 },
     );
     const r = spawnSync("bash", ["-euo", "pipefail", "-c", renderInit("10.0.0.2", false)], {
@@ -985,7 +1027,13 @@ describe("a node another stack joined stays in the swarm when this stack goes", 
     const log = path.join(dir, "calls");
     fs.writeFileSync(
       path.join(dir, "docker"),
-      `#!/bin/bash\necho "$*" >> ${JSON.stringify(log)}\ncase "$1 $2" in\n  "info --format") [[ "$3" == *LocalNodeState* ]] && echo ${state} || echo node-1 ;;\n  "node inspect") [[ "$*" == *Spec.Role* ]] && echo worker ;;\nesac\nexit 0\n`,
+      "#!/bin/bash\n" +
+        `echo "$*" >> ${JSON.stringify(log)}\n` +
+        'case "$1 $2" in\n' +
+        `  "info --format") [[ "$3" == *LocalNodeState* ]] && echo ${state} || echo node-1 ;;\n` +
+        '  "node inspect") [[ "$*" == *Spec.Role* ]] && echo worker ;;\n' +
+        "esac\n" +
+        "exit 0\n",
       { mode: 0o755 },
     );
     const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], {
@@ -1075,56 +1123,65 @@ describe("a node that left by hand", () => {
     expect(membershipDiff(olds, { ...news, sshTarget: "root@192.0.2.9" })).toEqual({ changes: true });
   });
 
-  it("creates with a fresh generation, and a refresh reads the node's own state over the operator's ssh (kept when the node does not answer)", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-member-"));
-    const log = path.join(dir, "calls");
-    const answer = path.join(dir, "answer");
-    fs.writeFileSync(
-      path.join(dir, "ssh"),
-      `#!/bin/bash
+  it(
+    "creates with a fresh generation, and a refresh reads the node's own state over the operator's ssh (kept when " +
+      "the node does not answer)",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-member-"));
+      const log = path.join(dir, "calls");
+      const answer = path.join(dir, "answer");
+      fs.writeFileSync(
+        path.join(dir, "ssh"),
+        `#!/bin/bash
 printf '%s\\n' "$@" > ${JSON.stringify(log)}
 [ -s ${JSON.stringify(answer)} ] || exit 255
 cat ${JSON.stringify(answer)}
 `,
-      { mode: 0o755 },
-    );
-    const saved = process.env.PATH;
-    process.env.PATH = `${dir}:${saved}`;
-    try {
-      const created = await membershipProvider.create!({ sshTarget: "root@192.0.2.2", sshPort: 2222, state: "active" });
-      expect(created.outs).toMatchObject({ sshTarget: "root@192.0.2.2", sshPort: 2222, state: "active" });
-      expect(created.outs.generation).toMatch(/^\d+$/);
-      fs.writeFileSync(answer, "inactive\n");
-      const read = await membershipProvider.read!(created.id, created.outs);
-      expect(read.props).toEqual({ ...created.outs, state: "inactive" });
-      expect(fs.readFileSync(log, "utf8").trim().split("\n")).toEqual([
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "StrictHostKeyChecking=accept-new",
-        "-o",
-        "ConnectTimeout=15",
-        "-p",
-        "2222",
-        "--",
-        "root@192.0.2.2",
-        MEMBERSHIP_PROBE,
-      ]);
-      fs.writeFileSync(answer, "");
-      expect((await membershipProvider.read!(created.id, created.outs)).props).toEqual(created.outs);
-      // an answer that is not a state (a banner, an error) changes nothing either
-      fs.writeFileSync(answer, "Warning: something\nactive\n");
-      expect((await membershipProvider.read!(created.id, created.outs)).props).toEqual(created.outs);
-    } finally {
-      process.env.PATH = saved;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        { mode: 0o755 },
+      );
+      const saved = process.env.PATH;
+      process.env.PATH = `${dir}:${saved}`;
+      try {
+        const created = await membershipProvider.create!({
+          sshTarget: "root@192.0.2.2",
+          sshPort: 2222,
+          state: "active",
+        });
+        expect(created.outs).toMatchObject({ sshTarget: "root@192.0.2.2", sshPort: 2222, state: "active" });
+        expect(created.outs.generation).toMatch(/^\d+$/);
+        fs.writeFileSync(answer, "inactive\n");
+        const read = await membershipProvider.read!(created.id, created.outs);
+        expect(read.props).toEqual({ ...created.outs, state: "inactive" });
+        expect(fs.readFileSync(log, "utf8").trim().split("\n")).toEqual([
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "StrictHostKeyChecking=accept-new",
+          "-o",
+          "ConnectTimeout=15",
+          "-p",
+          "2222",
+          "--",
+          "root@192.0.2.2",
+          MEMBERSHIP_PROBE,
+        ]);
+        fs.writeFileSync(answer, "");
+        expect((await membershipProvider.read!(created.id, created.outs)).props).toEqual(created.outs);
+        // an answer that is not a state (a banner, an error) changes nothing either
+        fs.writeFileSync(answer, "Warning: something\nactive\n");
+        expect((await membershipProvider.read!(created.id, created.outs)).props).toEqual(created.outs);
+      } finally {
+        process.env.PATH = saved;
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("the lead forgets the node's former ids (down, at its address), never its current one or another host's", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-forget-"));
     const log = path.join(dir, "calls");
-    // new-id: this host now; old-id: this host before it left; other-down: another host, down; old-mgr: a former manager identity
+    // new-id: this host now; old-id: this host before it left; other-down: another host, down; old-mgr: a former
+    // manager identity
     fs.writeFileSync(
       path.join(dir, "docker"),
       `#!/bin/bash

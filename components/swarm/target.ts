@@ -17,7 +17,10 @@ export interface TargetArgs {
   mesh: pulumi.Input<boolean>;
   /** Encrypt the overlay network (IPsec between nodes). Defaults to false. */
   encryptOverlay?: boolean;
-  /** Stateful volumes are also `protect`ed (production stacks). They are always retained on delete. Defaults to false. */
+  /**
+   * Stateful volumes are also `protect`ed (production stacks). They are always retained on delete. Defaults to
+   * false.
+   */
   protectVolumes?: boolean;
   /** What must be ready before any Docker object is created (the swarm bootstrap). Defaults to none. */
   dependsOn?: pulumi.Resource[];
@@ -37,12 +40,16 @@ export interface TargetArgs {
   edge?: SharedEdge;
 }
 
-/** `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people reading it. */
+/**
+ * `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people
+ * reading it.
+ */
 export const pinnedImage = (image: string, repoDigest: string): string => {
   const at = repoDigest.lastIndexOf("@");
   if (at < 0 || !/^sha256:[0-9a-f]{64}$/.test(repoDigest.slice(at + 1)))
     throw new Error(
-      `recette: the engine reported no digest for ${image} (repo digest ${JSON.stringify(repoDigest)}): is it in a registry?`,
+      `recette: the engine reported no digest for ${image} ` +
+        `(repo digest ${JSON.stringify(repoDigest)}): is it in a registry?`,
     );
   return `${image.replace(/@.*$/, "")}@${repoDigest.slice(at + 1)}`;
 };

@@ -166,7 +166,8 @@ describe("renderDynamicConfig", () => {
   it("refuses a dashboard host that would end the rule's string (an unauthenticated second rule)", () => {
     expect(() => renderDynamicConfig("1.2", "x`) || PathPrefix(`/")).toThrow(
       new Error(
-        'recette: dashboard host "x`) || PathPrefix(`/" cannot go into a Traefik rule: it contains a backtick, which ends a Traefik rule string',
+        'recette: dashboard host "x`) || PathPrefix(`/" cannot go into a Traefik rule: ' +
+          "it contains a backtick, which ends a Traefik rule string",
       ),
     );
   });
@@ -290,7 +291,8 @@ describe("validateTraefikArgs", () => {
     const { registrations, settle } = installRecorder("recette", "test");
     expect(() => new Traefik("two", args({ replicas: 2 }))).toThrow(
       new Error(
-        "recette:traefik:Traefik two: replicas: 2 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)",
+        "recette:traefik:Traefik two: replicas: 2 replicas cannot share acme.json: " +
+          "Traefik's file storage allows one replica (set replicas: 1)",
       ),
     );
     await settle();
@@ -299,60 +301,63 @@ describe("validateTraefikArgs", () => {
 });
 
 describe("Traefik on a Swarm target under mocks", () => {
-  it("registers the acme volume, three configs, the users secret and one service on a manager with the socket", async () => {
-    const { registrations, settle } = installRecorder("recette", "test");
-    const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-    const target = new swarm.Target("swarm", {
-      naming: { project: "recette", stack: "test", recipe: "blog" },
-      provider,
-      mesh: true,
-    });
-    const traefik = new Traefik("edge", {
-      target,
-      image: "traefik:v3.3",
-      email: "ops@example.org",
-      caServer: LETS_ENCRYPT.staging,
-      dashboard: { host: "traefik.example.org", users: pulumi.secret("admin:hash") },
-      acmeCaCertificate: "PEM",
-    });
-    await settle();
-    const children = registrations.filter((r) => r.parent === "recette:traefik:Traefik::edge");
-    expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
-      "docker:index/secret:Secret::traefik-dashboard-users",
-      "docker:index/service:Service::traefik",
-      "docker:index/serviceConfig:ServiceConfig::traefik-acme-ca.pem",
-      "docker:index/serviceConfig:ServiceConfig::traefik-dynamic.yml",
-      "docker:index/serviceConfig:ServiceConfig::traefik-traefik.yml",
-      "docker:index/volume:Volume::traefik-acme",
-      "random:index/randomId:RandomId::traefik-dashboard-users-suffix",
-    ]);
-    expect(await resolve(traefik.serviceName)).toBe("recette-test-traefik");
-    expect(one(registrations, "docker:index/secret:Secret", "traefik-dashboard-users").inputs.data).toBe(SECRET);
-    const service = one(registrations, "docker:index/service:Service", "traefik").inputs as Record<string, any>;
-    expect(service.mode).toEqual({ replicated: { replicas: 1 } });
-    expect(service.updateConfig).toEqual({
-      parallelism: 1,
-      delay: "5s",
-      order: "stop-first",
-      failureAction: "rollback",
-      monitor: "15s",
-    });
-    expect(service.taskSpec.placement.constraints).toEqual(["node.role==manager"]);
-    expect(service.taskSpec.containerSpec.mounts).toEqual([
-      {
-        type: "volume",
-        source: "recette-test-traefik-acme",
-        target: "/data",
-        volumeOptions: { labels: one(registrations, "docker:index/volume:Volume", "traefik-acme").inputs.labels },
-      },
-      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
-    ]);
-    expect(service.taskSpec.containerSpec.env).toEqual({ LEGO_CA_CERTIFICATES: "/etc/traefik/acme-ca.pem" });
-    expect(service.endpointSpec.ports.map((p: { publishMode: string }) => p.publishMode)).toEqual(["host", "host"]);
-    // The static config the service mounts is the one rendered with this target's providers.
-    const config = one(registrations, "docker:index/serviceConfig:ServiceConfig", "traefik-traefik.yml").inputs;
-    const staticDoc = parse(Buffer.from(config.data as string, "base64").toString("utf8")) as Record<string, any>;
-    expect(staticDoc.providers.swarm).toEqual(target.traefikProviders().swarm);
-    expect(staticDoc.api).toEqual({ dashboard: true });
-  });
+  it(
+    "registers the acme volume, three configs, " + "the users secret and one service on a manager with the socket",
+    async () => {
+      const { registrations, settle } = installRecorder("recette", "test");
+      const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
+      const target = new swarm.Target("swarm", {
+        naming: { project: "recette", stack: "test", recipe: "blog" },
+        provider,
+        mesh: true,
+      });
+      const traefik = new Traefik("edge", {
+        target,
+        image: "traefik:v3.3",
+        email: "ops@example.org",
+        caServer: LETS_ENCRYPT.staging,
+        dashboard: { host: "traefik.example.org", users: pulumi.secret("admin:hash") },
+        acmeCaCertificate: "PEM",
+      });
+      await settle();
+      const children = registrations.filter((r) => r.parent === "recette:traefik:Traefik::edge");
+      expect(children.map((r) => `${r.type}::${r.name}`).sort()).toEqual([
+        "docker:index/secret:Secret::traefik-dashboard-users",
+        "docker:index/service:Service::traefik",
+        "docker:index/serviceConfig:ServiceConfig::traefik-acme-ca.pem",
+        "docker:index/serviceConfig:ServiceConfig::traefik-dynamic.yml",
+        "docker:index/serviceConfig:ServiceConfig::traefik-traefik.yml",
+        "docker:index/volume:Volume::traefik-acme",
+        "random:index/randomId:RandomId::traefik-dashboard-users-suffix",
+      ]);
+      expect(await resolve(traefik.serviceName)).toBe("recette-test-traefik");
+      expect(one(registrations, "docker:index/secret:Secret", "traefik-dashboard-users").inputs.data).toBe(SECRET);
+      const service = one(registrations, "docker:index/service:Service", "traefik").inputs as Record<string, any>;
+      expect(service.mode).toEqual({ replicated: { replicas: 1 } });
+      expect(service.updateConfig).toEqual({
+        parallelism: 1,
+        delay: "5s",
+        order: "stop-first",
+        failureAction: "rollback",
+        monitor: "15s",
+      });
+      expect(service.taskSpec.placement.constraints).toEqual(["node.role==manager"]);
+      expect(service.taskSpec.containerSpec.mounts).toEqual([
+        {
+          type: "volume",
+          source: "recette-test-traefik-acme",
+          target: "/data",
+          volumeOptions: { labels: one(registrations, "docker:index/volume:Volume", "traefik-acme").inputs.labels },
+        },
+        { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+      ]);
+      expect(service.taskSpec.containerSpec.env).toEqual({ LEGO_CA_CERTIFICATES: "/etc/traefik/acme-ca.pem" });
+      expect(service.endpointSpec.ports.map((p: { publishMode: string }) => p.publishMode)).toEqual(["host", "host"]);
+      // The static config the service mounts is the one rendered with this target's providers.
+      const config = one(registrations, "docker:index/serviceConfig:ServiceConfig", "traefik-traefik.yml").inputs;
+      const staticDoc = parse(Buffer.from(config.data as string, "base64").toString("utf8")) as Record<string, any>;
+      expect(staticDoc.providers.swarm).toEqual(target.traefikProviders().swarm);
+      expect(staticDoc.api).toEqual({ dashboard: true });
+    },
+  );
 });

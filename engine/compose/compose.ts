@@ -122,7 +122,10 @@ const baseEdge = (base: pulumi.StackReference, edgeStack: string, orchestrator: 
   (base.requireOutput("edge") as pulumi.Output<BaseEdge>).apply((e) => {
     if (e.orchestrator !== orchestrator || !e.label || (orchestrator === "swarm" && !e.network))
       throw new pulumi.RunError(
-        `edgeStack ${edgeStack}: its edge is on ${e.orchestrator}${e.label ? "" : " without an edge label"}, and this recipe runs on ${orchestrator}: a derived stack runs on a stack of its own orchestrator that has its own Traefik (edge.traefik in its recipe; a stack deployed by an earlier recette needs a recette up first)`,
+        `edgeStack ${edgeStack}: its edge is on ${e.orchestrator}${e.label ? "" : " without an edge label"}, ` +
+          `and this recipe runs on ${orchestrator}: a derived stack runs on a stack of its own orchestrator ` +
+          "that has its own Traefik (edge.traefik in its recipe; a stack deployed by an earlier recette " +
+          "needs a recette up first)",
       );
     return { network: e.network ?? "", label: e.label };
   });

@@ -18,6 +18,9 @@ export interface StackContext {
    * such as `recette drill`'s scratch stack or a preview environment (engine/model/derive.ts). Defaults to none.
    */
   edgeStack?: string;
-  /** A preview environment's record (stack key `preview`, set by recette env), exported so it outlives the stack file. */
+  /**
+   * A preview environment's record (stack key `preview`, set by recette env), exported so it outlives the stack
+   * file.
+   */
   preview?: string;
 }

@@ -199,7 +199,10 @@ export const mustSucceed = (
     throw new Error(`teardown: ${what} failed (exit ${code}):\n${(r.output ?? r.stderr ?? "").slice(-3000)}`);
 };
 
-/** Like sh, but without blocking the event loop, so requests can run while it does; `output` is both streams as they came. */
+/**
+ * Like sh, but without blocking the event loop, so requests can run while it does; `output` is both streams as they
+ * came.
+ */
 export const shAsync = (
   cmd: string,
   args: string[],
@@ -228,7 +231,12 @@ export const makeProgram = (name: string, source: string, privateKey: string) =>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `recette-${name}-program-`));
   fs.writeFileSync(
     path.join(dir, "Pulumi.yaml"),
-    `name: recette-${name}-test\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import=tsx"\n`,
+    `name: recette-${name}-test\n` +
+      "runtime:\n" +
+      "  name: nodejs\n" +
+      "  options:\n" +
+      "    typescript: false\n" +
+      '    nodeargs: "--import=tsx"\n',
   );
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `recette-${name}-test`, main: "index.ts" }));
   fs.writeFileSync(path.join(dir, "index.ts"), source);
@@ -322,7 +330,8 @@ export const checkDrillReport = (stdout: string, want: { what: string; stack: st
     .map(([k, v]) => `${k} ${v} s`)
     .join(", ");
   console.log(
-    `[figure] ${want.what} drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s (${phases}); TLS ${report.certificate}`,
+    `[figure] ${want.what} drill: ${report.articles.length} articles and the admin's login checked on ${report.url}; ` +
+      `RPO ${report.rpoSeconds} s, RTO ${report.rtoSeconds} s (${phases}); TLS ${report.certificate}`,
   );
   return report;
 };

@@ -34,7 +34,10 @@ const HTTPS = 443;
 const NODE = process.env.RECETTE_K8S_NODE_IP || "10.41.0.1";
 const ADMIN_PASSWORD = "e2e-k3s-admin-password";
 const PLUXML_IMAGE = /^PLUXML_IMAGE=(.+)$/m.exec(fs.readFileSync(`${ROOT}/images/versions.env`, "utf8"))![1]!;
-/** The image the "image change" test switches the blog to: the same image under another tag, tagged in the cluster's containerd. */
+/**
+ * The image the "image change" test switches the blog to: the same image under another tag, tagged in the cluster's
+ * containerd.
+ */
 const PLUXML_NEXT = PLUXML_IMAGE.replace(/:[^:]+$/, ":e2e-next");
 const CONTAINERD = "/run/recette-k8s/containerd.sock";
 
@@ -52,9 +55,13 @@ const ARTICLE = `Recette k3s e2e ${Date.now()}: written through the admin`;
 const ensureKubernetes = (...args: string[]) =>
   sh("bash", [`${ROOT}/scripts/ensure-kubernetes`, ...args], { timeoutMs: 40 * 60_000 });
 let kubeconfig = "";
+/** The Kubernetes version scripts/kubernetes/versions.env pins (read at each call, as kubectl's path is). */
+const k8sVersion = () =>
+  /^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(`${ROOT}/scripts/kubernetes/versions.env`, "utf8"))![1];
 const kubectl = (...args: string[]) =>
   sh(
-    `${process.env.RECETTE_CACHE || `${process.env.HOME}/.cache/recette`}/kubernetes/kubernetes-${/^K8S_VERSION=(.+)$/m.exec(fs.readFileSync(`${ROOT}/scripts/kubernetes/versions.env`, "utf8"))![1]}/kubectl`,
+    `${process.env.RECETTE_CACHE || `${process.env.HOME}/.cache/recette`}/kubernetes/` +
+      `kubernetes-${k8sVersion()}/kubectl`,
     ["--kubeconfig", kubeconfig, ...args],
   );
 /** The RELEASE the web Deployment's pod template sets (what the rolling checks change). */
@@ -83,7 +90,10 @@ const podOf = (workload: string) =>
 
 describe("the local environment on a real Kubernetes cluster (k3s target)", () => {
   let files: { recipeFile: string; stackFile: string };
-  /** The host before this suite started the cluster; undefined when a cluster was already running (then it is left running). */
+  /**
+   * The host before this suite started the cluster; undefined when a cluster was already running (then it is left
+   * running).
+   */
   let before: ReturnType<typeof hostSnapshot> | undefined;
 
   beforeAll(() => {
@@ -105,7 +115,8 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     const others = holders.split(" ").filter((h) => h && !h.startsWith(`${NS}/`));
     if (others.length)
       throw new Error(
-        `the node's ports are held by ${others.join(", ")}: take that stack down first (npm run local:down -- --stack local-k3s)`,
+        `the node's ports are held by ${others.join(", ")}: ` +
+          "take that stack down first (npm run local:down -- --stack local-k3s)",
       );
     // From nothing: the claims a previous run kept on purpose (retainOnDelete) are this stack's own.
     kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=true");
@@ -154,29 +165,32 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(kubectl("-n", NS, "get", "pvc", `${NS}-blog-data`, "-o", "jsonpath={.status.phase}").stdout).toBe("Bound");
   });
 
-  it("recette status --json and recette logs read the stack on Kubernetes (kubectl from the local cluster)", async () => {
-    const bin = path.join(ROOT, "bin", "recette");
-    // Each routed host gets its certificate in turn: wait for the blog's (the first test saw it served).
-    const doc = await waitFor(
-      "the blog's Pebble certificate in recette status",
-      async () => {
-        const status = sh(process.execPath, [bin, "status", "-s", STACK, "--json"]);
-        if (status.status !== 0) throw new Error(status.output);
-        const d = JSON.parse(status.stdout);
-        const cert = d.certificates.find((c: { url: string }) => c.url === `https://${HOST}/`);
-        return /Pebble/.test(cert?.issuer ?? "") ? d : undefined;
-      },
-      120,
-    );
-    expect(doc.orchestrator).toBe("k3s");
-    expect(doc.problems).toEqual([]);
-    expect(doc.urls).toContain(`https://${HOST}/`);
-    const blog = doc.workloads.find((w: { name: string }) => w.name === `${NS}-blog`);
-    expect(blog).toMatchObject({ kind: "deployment", desired: 1, running: 1, health: "ok" });
-    const logs = sh(process.execPath, [bin, "logs", "-s", STACK, "--tail", "20", "blog"]);
-    expect(logs.status, logs.output).toBe(0);
-    expect(logs.stdout.trim()).not.toBe("");
-  });
+  it(
+    "recette status --json and recette logs read the stack on Kubernetes " + "(kubectl from the local cluster)",
+    async () => {
+      const bin = path.join(ROOT, "bin", "recette");
+      // Each routed host gets its certificate in turn: wait for the blog's (the first test saw it served).
+      const doc = await waitFor(
+        "the blog's Pebble certificate in recette status",
+        async () => {
+          const status = sh(process.execPath, [bin, "status", "-s", STACK, "--json"]);
+          if (status.status !== 0) throw new Error(status.output);
+          const d = JSON.parse(status.stdout);
+          const cert = d.certificates.find((c: { url: string }) => c.url === `https://${HOST}/`);
+          return /Pebble/.test(cert?.issuer ?? "") ? d : undefined;
+        },
+        120,
+      );
+      expect(doc.orchestrator).toBe("k3s");
+      expect(doc.problems).toEqual([]);
+      expect(doc.urls).toContain(`https://${HOST}/`);
+      const blog = doc.workloads.find((w: { name: string }) => w.name === `${NS}-blog`);
+      expect(blog).toMatchObject({ kind: "deployment", desired: 1, running: 1, health: "ok" });
+      const logs = sh(process.execPath, [bin, "logs", "-s", STACK, "--tail", "20", "blog"]);
+      expect(logs.status, logs.output).toBe(0);
+      expect(logs.stdout.trim()).not.toBe("");
+    },
+  );
 
   it("redirects HTTP to HTTPS", async () => {
     const a = await request("http", HOST, HTTP, "/some/page", { address: NODE });
@@ -184,20 +198,26 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(a.headers.location).toBe(`https://${HOST}/some/page`);
   });
 
-  it("the blog was installed from the recipe: the admin logs in with the Secret's password (not another) and publishes an article", async () => {
-    const wrong = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
-    expect((await wrong.login("admin", "not-the-secret")).body).toContain(
-      '<p class="alert red">Incorrect login or password</p>',
-    );
-    const b = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
-    expect((await b.login("admin", ADMIN_PASSWORD)).status).toBe(302);
-    const published = await publishArticle(b, ARTICLE, "<p>Published by the k3s end-to-end suite.</p>");
-    expect(published.status, published.body.slice(0, 400)).toBe(302);
-    const home = await request("https", HOST, HTTPS, "/", { address: NODE });
-    expect(home.body).toContain(ARTICLE);
-    // users.xml (password hashes) is never served
-    expect((await request("https", HOST, HTTPS, "/data/configuration/users.xml", { address: NODE })).status).toBe(403);
-  });
+  it(
+    "the blog was installed from the recipe: the admin logs in with the Secret's password (not another) and " +
+      "publishes an article",
+    async () => {
+      const wrong = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
+      expect((await wrong.login("admin", "not-the-secret")).body).toContain(
+        '<p class="alert red">Incorrect login or password</p>',
+      );
+      const b = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
+      expect((await b.login("admin", ADMIN_PASSWORD)).status).toBe(302);
+      const published = await publishArticle(b, ARTICLE, "<p>Published by the k3s end-to-end suite.</p>");
+      expect(published.status, published.body.slice(0, 400)).toBe(302);
+      const home = await request("https", HOST, HTTPS, "/", { address: NODE });
+      expect(home.body).toContain(ARTICLE);
+      // users.xml (password hashes) is never served
+      expect((await request("https", HOST, HTTPS, "/data/configuration/users.xml", { address: NODE })).status).toBe(
+        403,
+      );
+    },
+  );
 
   it("delivers PluXml's lost-password mail through OpenSMTPD into the relay's Maildir", async () => {
     const b = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
@@ -272,37 +292,48 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(webRelease()).toBe("2");
   });
 
-  it("a broken release (its readiness never passes) is undone by recette up once its progress deadline passes, while the old pod serves every request", async () => {
-    expect(webRelease()).toBe("2");
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => {
-        web(r).env.RELEASE = "3";
-        web(r).health.command = ["php", "-r", "exit(1);"];
-      }),
-    );
-    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
-    const started = Date.now();
-    const up = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "up", "-s", STACK, "--no-refresh"]);
-    const seconds = (Date.now() - started) / 1000;
-    const answers = await poll.stop();
-    expect(up.status, up.output.slice(-3000)).toBe(1);
-    expect(up.output).toContain(`recette up: deployment ${NS}-web: the rollout failed (`);
-    expect(up.output).toContain(`; recette rolled it back to ${PLUXML_IMAGE}, which serves again`);
-    console.log(
-      `broken release on Kubernetes: undone and reported in ${seconds.toFixed(0)} s; ${answers.length} requests, ${answers.filter((a) => a !== 200).length} failed`,
-    );
-    expect(answers.length).toBeGreaterThan(30);
-    expect(answers.filter((a) => a !== 200)).toEqual([]);
-    expect(webRelease()).toBe("2");
-    // The recipe fixed (back to release 2): up reads the undone Deployment back and finds nothing left to change.
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => (web(r).env.RELEASE = "2")),
-    );
-    const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
-    expect(fixed.status, fixed.output.slice(-3000)).toBe(0);
-  });
+  it(
+    "a broken release (its readiness never passes) is undone by recette up once its progress deadline passes, " +
+      "while the old pod serves every request",
+    async () => {
+      expect(webRelease()).toBe("2");
+      fs.writeFileSync(
+        files.recipeFile,
+        recipe((r) => {
+          web(r).env.RELEASE = "3";
+          web(r).health.command = ["php", "-r", "exit(1);"];
+        }),
+      );
+      const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
+      const started = Date.now();
+      const up = await shAsync(process.execPath, [
+        path.join(ROOT, "bin", "recette"),
+        "up",
+        "-s",
+        STACK,
+        "--no-refresh",
+      ]);
+      const seconds = (Date.now() - started) / 1000;
+      const answers = await poll.stop();
+      expect(up.status, up.output.slice(-3000)).toBe(1);
+      expect(up.output).toContain(`recette up: deployment ${NS}-web: the rollout failed (`);
+      expect(up.output).toContain(`; recette rolled it back to ${PLUXML_IMAGE}, which serves again`);
+      console.log(
+        `broken release on Kubernetes: undone and reported in ${seconds.toFixed(0)} s; ${answers.length} requests, ` +
+          `${answers.filter((a) => a !== 200).length} failed`,
+      );
+      expect(answers.length).toBeGreaterThan(30);
+      expect(answers.filter((a) => a !== 200)).toEqual([]);
+      expect(webRelease()).toBe("2");
+      // The recipe fixed (back to release 2): up reads the undone Deployment back and finds nothing left to change.
+      fs.writeFileSync(
+        files.recipeFile,
+        recipe((r) => (web(r).env.RELEASE = "2")),
+      );
+      const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
+      expect(fixed.status, fixed.output.slice(-3000)).toBe(0);
+    },
+  );
 
   it("an image change updates exactly one Deployment, and the article survives it", async () => {
     const tag = sh("ctr", [
@@ -349,283 +380,313 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     expect(home.body).toContain(ARTICLE);
   });
 
-  it("recette rollback on the cluster puts back the web's image of an earlier update with no failed request under a 100 ms loop, pinned until the recipe changes; recette history lists the updates", async () => {
-    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
-    const webImage = () =>
-      kubectl("-n", NS, "get", "deployment", `${NS}-web`, "-o", "jsonpath={.spec.template.spec.containers[0].image}")
-        .stdout;
-    const base = (r: Record<string, any>) => {
-      web(r).env.RELEASE = "2";
-      blog(r).version = "e2e-next";
-    };
-    fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
-    // recette up prepares the blog's release (e2e-next) from Docker: the tag the cluster's containerd has.
-    expect(sh("docker", ["tag", PLUXML_IMAGE, PLUXML_NEXT]).status).toBe(0);
-    // Update A: what runs now, recorded by recette up.
-    fs.writeFileSync(files.recipeFile, recipe(base));
-    const a = await cli("up", "-s", STACK, "--no-refresh");
-    expect(a.status, a.output.slice(-3000)).toBe(0);
-    expect(webImage()).toBe(PLUXML_IMAGE);
-    // Update B: the web on another image (the same one under the tag the image change test made).
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => {
-        base(r);
-        web(r).image = PLUXML_NEXT;
-      }),
-    );
-    const b = await cli("up", "-s", STACK, "--no-refresh");
-    expect(b.status, b.output.slice(-3000)).toBe(0);
-    expect(webImage()).toBe(PLUXML_NEXT);
-    // The rollback, under a request every 100 ms.
-    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
-    const started = Date.now();
-    const back = await cli("rollback", "-s", STACK);
-    const seconds = (Date.now() - started) / 1000;
-    // The old pods' preStop sleep outlasts the rollout: the loop runs on until they are gone.
-    expect(kubectl("-n", NS, "rollout", "status", `deployment/${NS}-web`, "--timeout=300s").status).toBe(0);
-    await new Promise((r) => setTimeout(r, 6000));
-    const answers = await poll.stop();
-    expect(back.status, back.output.slice(-3000)).toBe(0);
-    expect(back.output).toContain(`web: ${PLUXML_NEXT} -> ${PLUXML_IMAGE} (update `);
-    expect(back.output).toContain(`recette config rm rollback -s ${STACK}`);
-    expect(webImage()).toBe(PLUXML_IMAGE);
-    const failed = answers.filter((x) => x !== 200);
-    console.log(
-      `rollback on Kubernetes: web back on ${PLUXML_IMAGE} in ${seconds.toFixed(0)} s; ${answers.length} requests, ${failed.length} failed`,
-    );
-    expect(answers.length).toBeGreaterThan(30);
-    expect(failed).toEqual([]);
-    const history = sh(process.execPath, [path.join(ROOT, "bin", "recette"), "history", "-s", STACK, "--json"]);
-    expect(history.status, history.output).toBe(0);
-    const updates = JSON.parse(history.stdout).updates as {
-      update: number;
-      kind: string;
-      rollbackTo?: number;
-      images: Record<string, string>;
-    }[];
-    expect(updates.map((u) => [u.kind, u.images.web])).toEqual([
-      ["rollback", PLUXML_IMAGE],
-      ["up", PLUXML_NEXT],
-      ["up", PLUXML_IMAGE],
-    ]);
-    expect(updates[0]!.rollbackTo).toBe(updates[2]!.update);
-    // The pin holds while the recipe stays as it is.
-    const again = await cli("up", "-s", STACK, "--no-refresh");
-    expect(again.status, again.output.slice(-3000)).toBe(0);
-    expect(again.output).toContain("images pinned by recette rollback");
-    expect(webImage()).toBe(PLUXML_IMAGE);
-    // Back to the suite's recipe, the pin removed as the message says.
-    expect(
-      sh(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "rm", "rollback", "-s", STACK]).status,
-    ).toBe(0);
-    fs.writeFileSync(files.recipeFile, recipe(base));
-    const settled = await cli("up", "-s", STACK, "--no-refresh");
-    expect(settled.status, settled.output.slice(-3000)).toBe(0);
-    expect(webImage()).toBe(PLUXML_IMAGE);
-  });
-
-  it("recette node on the one-node cluster: every Deployment listed as downtime and the drain refused without --accept-downtime; with it, kubectl drain evicts them, activate uncordons, the blog serves its article again", async () => {
-    const node = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
-    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
-    const cordoned = () => kubectl("get", "node", node, "-o", "jsonpath={.spec.unschedulable}").stdout.trim();
-    const refused = await cli("node", "drain", "-s", STACK, node);
-    expect(refused.status, refused.output).toBe(1);
-    expect(refused.output).toContain(`${node}: ${NS}-blog: DOWNTIME: no other node may run it`);
-    expect(refused.output).toContain("would be unavailable (above); nothing was changed");
-    expect(cordoned()).toBe("");
-    const t0 = Date.now();
-    const drained = await cli("node", "drain", "-s", STACK, node, "--accept-downtime");
-    expect(drained.status, drained.output).toBe(0);
-    expect(drained.output).toContain(`${node}: drained in `);
-    expect(cordoned()).toBe("true");
-    expect(podOf("blog")).toBe("");
-    const activated = await cli("node", "activate", "-s", STACK, node);
-    expect(activated.status, activated.output).toBe(0);
-    expect(cordoned()).toBe("");
-    await waitFor(
-      "the article after the node is back",
-      async () => {
-        const a = await request("https", HOST, HTTPS, "/", { address: NODE }).catch(() => undefined);
-        return a?.status === 200 && a.body.includes(ARTICLE) ? true : undefined;
-      },
-      300,
-    );
-    console.log(
-      `recette node on the one-node cluster: drain and activate, the blog back with its article ${Math.round((Date.now() - t0) / 1000)} s after the drain began`,
-    );
-  });
-
-  it("recette node drain on two nodes: the web's pods leave the drained node one at a time (its PodDisruptionBudget) with no failed request under a 100 ms loop; activate uncordons it", async () => {
-    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
-    const first = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
-    const second = "recette-node-2";
-    let t0 = Date.now();
-    const joined = ensureKubernetes("--nodes", "2");
-    expect(joined.status, joined.output.slice(-3000)).toBe(0);
-    expect(
-      kubectl("get", "node", second, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}").stdout,
-    ).toBe("True");
-    console.log(
-      `a second node joined the cluster (ensure-kubernetes --nodes 2) in ${Math.round((Date.now() - t0) / 1000)} s`,
-    );
-    const webNodes = () =>
-      kubectl(
-        "-n",
-        NS,
-        "get",
-        "pods",
-        "-l",
-        "recette.workload=web",
-        "--field-selector=status.phase=Running",
-        "-o",
-        "jsonpath={range .items[*]}{.spec.nodeName}{' '}{end}",
-      )
-        .stdout.trim()
-        .split(" ")
-        .filter(Boolean);
-    const cordoned = (n: string) => kubectl("get", "node", n, "-o", "jsonpath={.spec.unschedulable}").stdout.trim();
-    const twoReplicas = (r: Record<string, any>) => {
-      web(r).env.RELEASE = "2";
-      blog(r).version = "e2e-next";
-      web(r).replicas = 2;
-    };
-    // The web with two replicas (and so a PodDisruptionBudget), both on the second node: the first is
-    // cordoned while the replica is added and the Deployment restarts.
-    expect(kubectl("cordon", first).status).toBe(0);
-    try {
-      fs.writeFileSync(files.recipeFile, recipe(twoReplicas));
-      const scaled = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
-      expect(scaled.status, scaled.output.slice(-3000)).toBe(0);
-      expect(kubectl("-n", NS, "get", "poddisruptionbudget", `${NS}-web`, "-o", "name").status).toBe(0);
-      expect(kubectl("-n", NS, "rollout", "restart", `deployment/${NS}-web`).status).toBe(0);
-      const rolled = kubectl("-n", NS, "rollout", "status", `deployment/${NS}-web`, "--timeout=300s");
-      expect(rolled.status, rolled.output).toBe(0);
-    } finally {
-      expect(kubectl("uncordon", first).status).toBe(0);
-    }
-    await waitFor("the web's old pods gone", async () => (webNodes().length === 2 ? true : undefined), 120);
-    expect(webNodes()).toEqual([second, second]);
-    // Served from the second node through Traefik on the first (the node's address, as before).
-    expect((await request("https", WEB, HTTPS, "/", { address: NODE })).status).toBe(200);
-
-    t0 = Date.now();
-    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
-    const drained = await cli("node", "drain", "-s", STACK, second);
-    const seconds = (Date.now() - t0) / 1000;
-    // The pods' preStop sleep ends after the drain returns: the loop runs on until they are gone.
-    await waitFor("the web's evicted pods gone", async () => (webNodes().length === 2 ? true : undefined), 120);
-    await new Promise((r) => setTimeout(r, 6000));
-    const answers = await poll.stop();
-    expect(drained.status, drained.output).toBe(0);
-    expect(drained.output).toContain(
-      `${second}: ${NS}-web: 2 replicas: its pods on ${second} evicted one at a time (its PodDisruptionBudget)`,
-    );
-    expect(drained.output).not.toContain("DOWNTIME");
-    expect(drained.output).toContain(`${second}: drained in `);
-    expect(cordoned(second)).toBe("true");
-    expect(webNodes()).toEqual([first, first]);
-    const failed = answers.filter((a) => a !== 200);
-    console.log(
-      `recette node drain on two nodes: the web's 2 pods moved in ${seconds.toFixed(1)} s; ${answers.length} requests, ${failed.length} failed`,
-    );
-    expect(answers.length).toBeGreaterThan(30);
-    expect(failed).toEqual([]);
-
-    const activated = await cli("node", "activate", "-s", STACK, second);
-    expect(activated.status, activated.output).toBe(0);
-    expect(cordoned(second)).toBe("");
-  });
-
-  it("back to one node and one web replica for what follows: ensure-kubernetes --nodes 1 drains and removes the second node", async () => {
-    const first = "recette-node";
-    // Runs after the two-node test whatever its outcome, so the suites after it find the one-node cluster.
-    const one = ensureKubernetes("--nodes", "1");
-    expect(one.status, one.output.slice(-3000)).toBe(0);
-    expect(kubectl("get", "nodes", "-o", "name").stdout.trim()).toBe(`node/${first}`);
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => {
+  it(
+    "recette rollback on the cluster puts back the web's image of an earlier update with no failed request under a " +
+      "100 ms loop, pinned until the recipe changes; recette history lists the updates",
+    async () => {
+      const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+      const webImage = () =>
+        kubectl("-n", NS, "get", "deployment", `${NS}-web`, "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+          .stdout;
+      const base = (r: Record<string, any>) => {
         web(r).env.RELEASE = "2";
         blog(r).version = "e2e-next";
-      }),
-    );
-    const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
-    expect(up.status, up.output.slice(-3000)).toBe(0);
-    expect(kubectl("-n", NS, "get", "poddisruptionbudget", "-o", "name").stdout.trim()).toBe("");
-    await waitFor(
-      "the web on the first node",
-      async () => ((await request("https", WEB, HTTPS, "/", { address: NODE })).status === 200 ? true : undefined),
-      120,
-    );
-  });
-
-  it("recette backup and restore on the cluster: the claims archived from the running blog; restore --stop puts them back over a later change", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k3s-backup-"));
-    const archive = path.join(dir, "k3s.tar.gz");
-    const recette = (...args: string[]) => sh(path.join(ROOT, "bin", "recette"), args);
-    try {
-      // the stack's kubeconfig: this cluster's (nodes.provider local reads $KUBECONFIG, set above)
-      let t0 = Date.now();
-      const b = recette("backup", "--stack", STACK, archive);
-      expect(b.status, b.output).toBe(0);
-      const backupSeconds = (Date.now() - t0) / 1000;
-      expect(b.stdout).toMatch(
-        new RegExp(
-          `^wrote ${archive.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: stack ${STACK} \\(recipe e2e-k3s\\), blog-data \\(\\d+ files, [^)]+\\), traefik-acme \\(1 file, [^)]+\\); sha256 [0-9a-f]{64}\\n$`,
-        ),
+      };
+      fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
+      // recette up prepares the blog's release (e2e-next) from Docker: the tag the cluster's containerd has.
+      expect(sh("docker", ["tag", PLUXML_IMAGE, PLUXML_NEXT]).status).toBe(0);
+      // Update A: what runs now, recorded by recette up.
+      fs.writeFileSync(files.recipeFile, recipe(base));
+      const a = await cli("up", "-s", STACK, "--no-refresh");
+      expect(a.status, a.output.slice(-3000)).toBe(0);
+      expect(webImage()).toBe(PLUXML_IMAGE);
+      // Update B: the web on another image (the same one under the tag the image change test made).
+      fs.writeFileSync(
+        files.recipeFile,
+        recipe((r) => {
+          base(r);
+          web(r).image = PLUXML_NEXT;
+        }),
       );
-      expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
-      const listing = sh("tar", ["--list", "--verbose", "--gzip", "--file", archive]).stdout;
-      expect(listing).toMatch(/^-rw------- \S+ .* volumes\/traefik-acme\/acme\.json$/m);
-      expect(listing).toContain("volumes/blog-data/configuration/users.xml");
-      const article = listing
-        .split("\n")
-        .find((l) => /volumes\/blog-data\/articles\/.*\.xml$/.test(l) && l.includes("recette-k3s-e2e"));
-      expect(article, listing).toBeDefined();
-      // no helper pod is left behind
-      expect(kubectl("-n", NS, "get", "pods", "-l", "recette.helper", "-o", "name").stdout.trim()).toBe("");
+      const b = await cli("up", "-s", STACK, "--no-refresh");
+      expect(b.status, b.output.slice(-3000)).toBe(0);
+      expect(webImage()).toBe(PLUXML_NEXT);
+      // The rollback, under a request every 100 ms.
+      const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
+      const started = Date.now();
+      const back = await cli("rollback", "-s", STACK);
+      const seconds = (Date.now() - started) / 1000;
+      // The old pods' preStop sleep outlasts the rollout: the loop runs on until they are gone.
+      expect(kubectl("-n", NS, "rollout", "status", `deployment/${NS}-web`, "--timeout=300s").status).toBe(0);
+      await new Promise((r) => setTimeout(r, 6000));
+      const answers = await poll.stop();
+      expect(back.status, back.output.slice(-3000)).toBe(0);
+      expect(back.output).toContain(`web: ${PLUXML_NEXT} -> ${PLUXML_IMAGE} (update `);
+      expect(back.output).toContain(`recette config rm rollback -s ${STACK}`);
+      expect(webImage()).toBe(PLUXML_IMAGE);
+      const failed = answers.filter((x) => x !== 200);
+      console.log(
+        `rollback on Kubernetes: web back on ${PLUXML_IMAGE} in ${seconds.toFixed(0)} s; ${answers.length} requests, ` +
+          `${failed.length} failed`,
+      );
+      expect(answers.length).toBeGreaterThan(30);
+      expect(failed).toEqual([]);
+      const history = sh(process.execPath, [path.join(ROOT, "bin", "recette"), "history", "-s", STACK, "--json"]);
+      expect(history.status, history.output).toBe(0);
+      const updates = JSON.parse(history.stdout).updates as {
+        update: number;
+        kind: string;
+        rollbackTo?: number;
+        images: Record<string, string>;
+      }[];
+      expect(updates.map((u) => [u.kind, u.images.web])).toEqual([
+        ["rollback", PLUXML_IMAGE],
+        ["up", PLUXML_NEXT],
+        ["up", PLUXML_IMAGE],
+      ]);
+      expect(updates[0]!.rollbackTo).toBe(updates[2]!.update);
+      // The pin holds while the recipe stays as it is.
+      const again = await cli("up", "-s", STACK, "--no-refresh");
+      expect(again.status, again.output.slice(-3000)).toBe(0);
+      expect(again.output).toContain("images pinned by recette rollback");
+      expect(webImage()).toBe(PLUXML_IMAGE);
+      // Back to the suite's recipe, the pin removed as the message says.
+      expect(
+        sh(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "rm", "rollback", "-s", STACK]).status,
+      ).toBe(0);
+      fs.writeFileSync(files.recipeFile, recipe(base));
+      const settled = await cli("up", "-s", STACK, "--no-refresh");
+      expect(settled.status, settled.output.slice(-3000)).toBe(0);
+      expect(webImage()).toBe(PLUXML_IMAGE);
+    },
+  );
 
-      // a change after the backup: another article
-      const LATER = `Written after the backup ${Date.now()}`;
-      const a = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
-      expect((await a.login("admin", ADMIN_PASSWORD)).status).toBe(302);
-      expect((await publishArticle(a, LATER, "<p>Not in the backup.</p>")).status).toBe(302);
-      expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(LATER);
+  it(
+    "recette node on the one-node cluster: every Deployment listed as downtime and the drain refused without " +
+      "--accept-downtime; with it, kubectl drain evicts them, activate uncordons, the blog serves its article " +
+      "again",
+    async () => {
+      const node = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
+      const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+      const cordoned = () => kubectl("get", "node", node, "-o", "jsonpath={.spec.unschedulable}").stdout.trim();
+      const refused = await cli("node", "drain", "-s", STACK, node);
+      expect(refused.status, refused.output).toBe(1);
+      expect(refused.output).toContain(`${node}: ${NS}-blog: DOWNTIME: no other node may run it`);
+      expect(refused.output).toContain("would be unavailable (above); nothing was changed");
+      expect(cordoned()).toBe("");
+      const t0 = Date.now();
+      const drained = await cli("node", "drain", "-s", STACK, node, "--accept-downtime");
+      expect(drained.status, drained.output).toBe(0);
+      expect(drained.output).toContain(`${node}: drained in `);
+      expect(cordoned()).toBe("true");
+      expect(podOf("blog")).toBe("");
+      const activated = await cli("node", "activate", "-s", STACK, node);
+      expect(activated.status, activated.output).toBe(0);
+      expect(cordoned()).toBe("");
+      await waitFor(
+        "the article after the node is back",
+        async () => {
+          const a = await request("https", HOST, HTTPS, "/", { address: NODE }).catch(() => undefined);
+          return a?.status === 200 && a.body.includes(ARTICLE) ? true : undefined;
+        },
+        300,
+      );
+      console.log(
+        `recette node on the one-node cluster: drain and activate, the blog back with its article ` +
+          `${Math.round((Date.now() - t0) / 1000)} s after the drain began`,
+      );
+    },
+  );
 
-      // the blog runs: a restore without --stop is refused, and changes nothing
-      const refused = recette("restore", "--stack", STACK, archive);
-      expect(refused.status).toBe(1);
-      expect(refused.stderr).toContain(`is in use by service ${NS}-`);
-      expect(refused.stderr).toContain("pass --stop");
-      expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(LATER);
+  it(
+    "recette node drain on two nodes: the web's pods leave the drained node one at a time (its " +
+      "PodDisruptionBudget) with no failed request under a 100 ms loop; activate uncordons it",
+    async () => {
+      const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+      const first = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").stdout.trim();
+      const second = "recette-node-2";
+      let t0 = Date.now();
+      const joined = ensureKubernetes("--nodes", "2");
+      expect(joined.status, joined.output.slice(-3000)).toBe(0);
+      expect(
+        kubectl("get", "node", second, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}").stdout,
+      ).toBe("True");
+      console.log(
+        `a second node joined the cluster (ensure-kubernetes --nodes 2) in ${Math.round((Date.now() - t0) / 1000)} s`,
+      );
+      const webNodes = () =>
+        kubectl(
+          "-n",
+          NS,
+          "get",
+          "pods",
+          "-l",
+          "recette.workload=web",
+          "--field-selector=status.phase=Running",
+          "-o",
+          "jsonpath={range .items[*]}{.spec.nodeName}{' '}{end}",
+        )
+          .stdout.trim()
+          .split(" ")
+          .filter(Boolean);
+      const cordoned = (n: string) => kubectl("get", "node", n, "-o", "jsonpath={.spec.unschedulable}").stdout.trim();
+      const twoReplicas = (r: Record<string, any>) => {
+        web(r).env.RELEASE = "2";
+        blog(r).version = "e2e-next";
+        web(r).replicas = 2;
+      };
+      // The web with two replicas (and so a PodDisruptionBudget), both on the second node: the first is
+      // cordoned while the replica is added and the Deployment restarts.
+      expect(kubectl("cordon", first).status).toBe(0);
+      try {
+        fs.writeFileSync(files.recipeFile, recipe(twoReplicas));
+        const scaled = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+        expect(scaled.status, scaled.output.slice(-3000)).toBe(0);
+        expect(kubectl("-n", NS, "get", "poddisruptionbudget", `${NS}-web`, "-o", "name").status).toBe(0);
+        expect(kubectl("-n", NS, "rollout", "restart", `deployment/${NS}-web`).status).toBe(0);
+        const rolled = kubectl("-n", NS, "rollout", "status", `deployment/${NS}-web`, "--timeout=300s");
+        expect(rolled.status, rolled.output).toBe(0);
+      } finally {
+        expect(kubectl("uncordon", first).status).toBe(0);
+      }
+      await waitFor("the web's old pods gone", async () => (webNodes().length === 2 ? true : undefined), 120);
+      expect(webNodes()).toEqual([second, second]);
+      // Served from the second node through Traefik on the first (the node's address, as before).
+      expect((await request("https", WEB, HTTPS, "/", { address: NODE })).status).toBe(200);
 
       t0 = Date.now();
-      const r = recette("restore", "--stack", STACK, "--stop", archive);
-      expect(r.status, r.output).toBe(0);
-      expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog from 1 to 0`);
-      expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog back to 1`);
-      expect(r.stdout).toMatch(/^restored .*: blog-data \(\d+ files, [^)]+\), traefik-acme \(1 file/);
-      const home = await waitFor(
-        "the blog back, as it was at the backup",
-        async () => {
-          const h = await request("https", HOST, HTTPS, "/", { address: NODE });
-          if (h.status === 200 && h.body.includes(ARTICLE)) return h;
-          // What it answers instead is the failure's context (waitFor reports the last one).
-          throw new Error(`HTTP ${h.status}${h.status === 200 ? " without the article" : ""}: ${h.body.slice(0, 300)}`);
-        },
-        180,
+      const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/", { address: NODE })).status);
+      const drained = await cli("node", "drain", "-s", STACK, second);
+      const seconds = (Date.now() - t0) / 1000;
+      // The pods' preStop sleep ends after the drain returns: the loop runs on until they are gone.
+      await waitFor("the web's evicted pods gone", async () => (webNodes().length === 2 ? true : undefined), 120);
+      await new Promise((r) => setTimeout(r, 6000));
+      const answers = await poll.stop();
+      expect(drained.status, drained.output).toBe(0);
+      expect(drained.output).toContain(
+        `${second}: ${NS}-web: 2 replicas: its pods on ${second} evicted one at a time (its PodDisruptionBudget)`,
       );
-      expect(home.body).not.toContain(LATER);
+      expect(drained.output).not.toContain("DOWNTIME");
+      expect(drained.output).toContain(`${second}: drained in `);
+      expect(cordoned(second)).toBe("true");
+      expect(webNodes()).toEqual([first, first]);
+      const failed = answers.filter((a) => a !== 200);
       console.log(
-        `[figure] k3s backup of the running blog's claims: ${backupSeconds.toFixed(1)} s; restore --stop until the blog answers as at the backup: ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        `recette node drain on two nodes: the web's 2 pods moved in ${seconds.toFixed(1)} s; ${answers.length} ` +
+          `requests, ${failed.length} failed`,
       );
-      expect(kubectl("-n", NS, "get", "deployment", `${NS}-blog`, "-o", "jsonpath={.spec.replicas}").stdout).toBe("1");
-      expect(kubectl("-n", NS, "get", "pods", "-l", "recette.helper", "-o", "name").stdout.trim()).toBe("");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+      expect(answers.length).toBeGreaterThan(30);
+      expect(failed).toEqual([]);
+
+      const activated = await cli("node", "activate", "-s", STACK, second);
+      expect(activated.status, activated.output).toBe(0);
+      expect(cordoned(second)).toBe("");
+    },
+  );
+
+  it(
+    "back to one node and one web replica for what follows: ensure-kubernetes --nodes 1 drains and removes the " +
+      "second node",
+    async () => {
+      const first = "recette-node";
+      // Runs after the two-node test whatever its outcome, so the suites after it find the one-node cluster.
+      const one = ensureKubernetes("--nodes", "1");
+      expect(one.status, one.output.slice(-3000)).toBe(0);
+      expect(kubectl("get", "nodes", "-o", "name").stdout.trim()).toBe(`node/${first}`);
+      fs.writeFileSync(
+        files.recipeFile,
+        recipe((r) => {
+          web(r).env.RELEASE = "2";
+          blog(r).version = "e2e-next";
+        }),
+      );
+      const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
+      expect(up.status, up.output.slice(-3000)).toBe(0);
+      expect(kubectl("-n", NS, "get", "poddisruptionbudget", "-o", "name").stdout.trim()).toBe("");
+      await waitFor(
+        "the web on the first node",
+        async () => ((await request("https", WEB, HTTPS, "/", { address: NODE })).status === 200 ? true : undefined),
+        120,
+      );
+    },
+  );
+
+  it(
+    "recette backup and restore on the cluster: the claims archived from the running blog; restore --stop puts " +
+      "them back over a later change",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k3s-backup-"));
+      const archive = path.join(dir, "k3s.tar.gz");
+      const recette = (...args: string[]) => sh(path.join(ROOT, "bin", "recette"), args);
+      try {
+        // the stack's kubeconfig: this cluster's (nodes.provider local reads $KUBECONFIG, set above)
+        let t0 = Date.now();
+        const b = recette("backup", "--stack", STACK, archive);
+        expect(b.status, b.output).toBe(0);
+        const backupSeconds = (Date.now() - t0) / 1000;
+        expect(b.stdout).toMatch(
+          new RegExp(
+            `^wrote ${archive.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: stack ${STACK} \\(recipe e2e-k3s\\), ` +
+              "blog-data \\(\\d+ files, [^)]+\\), traefik-acme \\(1 file, [^)]+\\); sha256 [0-9a-f]{64}\\n$",
+          ),
+        );
+        expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
+        const listing = sh("tar", ["--list", "--verbose", "--gzip", "--file", archive]).stdout;
+        expect(listing).toMatch(/^-rw------- \S+ .* volumes\/traefik-acme\/acme\.json$/m);
+        expect(listing).toContain("volumes/blog-data/configuration/users.xml");
+        const article = listing
+          .split("\n")
+          .find((l) => /volumes\/blog-data\/articles\/.*\.xml$/.test(l) && l.includes("recette-k3s-e2e"));
+        expect(article, listing).toBeDefined();
+        // no helper pod is left behind
+        expect(kubectl("-n", NS, "get", "pods", "-l", "recette.helper", "-o", "name").stdout.trim()).toBe("");
+
+        // a change after the backup: another article
+        const LATER = `Written after the backup ${Date.now()}`;
+        const a = new PluxmlBrowser("https", HOST, HTTPS, false, NODE);
+        expect((await a.login("admin", ADMIN_PASSWORD)).status).toBe(302);
+        expect((await publishArticle(a, LATER, "<p>Not in the backup.</p>")).status).toBe(302);
+        expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(LATER);
+
+        // the blog runs: a restore without --stop is refused, and changes nothing
+        const refused = recette("restore", "--stack", STACK, archive);
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toContain(`is in use by service ${NS}-`);
+        expect(refused.stderr).toContain("pass --stop");
+        expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(LATER);
+
+        t0 = Date.now();
+        const r = recette("restore", "--stack", STACK, "--stop", archive);
+        expect(r.status, r.output).toBe(0);
+        expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog from 1 to 0`);
+        expect(r.stderr).toContain(`recette restore: scaling ${NS}-blog back to 1`);
+        expect(r.stdout).toMatch(/^restored .*: blog-data \(\d+ files, [^)]+\), traefik-acme \(1 file/);
+        const home = await waitFor(
+          "the blog back, as it was at the backup",
+          async () => {
+            const h = await request("https", HOST, HTTPS, "/", { address: NODE });
+            if (h.status === 200 && h.body.includes(ARTICLE)) return h;
+            // What it answers instead is the failure's context (waitFor reports the last one).
+            throw new Error(
+              `HTTP ${h.status}${h.status === 200 ? " without the article" : ""}: ${h.body.slice(0, 300)}`,
+            );
+          },
+          180,
+        );
+        expect(home.body).not.toContain(LATER);
+        console.log(
+          `[figure] k3s backup of the running blog's claims: ${backupSeconds.toFixed(1)} s; restore --stop until the ` +
+            `blog answers as at the backup: ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
+        expect(kubectl("-n", NS, "get", "deployment", `${NS}-blog`, "-o", "jsonpath={.spec.replicas}").stdout).toBe(
+          "1",
+        );
+        expect(kubectl("-n", NS, "get", "pods", "-l", "recette.helper", "-o", "name").stdout.trim()).toBe("");
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   /** What a drill must leave as it was: the stack's Deployments (their generations), pods and claims. */
   const untouched = () => {
@@ -641,25 +702,30 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     };
   };
 
-  it("recette drill restores a backup taken now into a scratch stack behind the stack's Traefik: every article and the admin's login pass, RPO and RTO printed, the scratch stack's namespace and claims removed, the stack untouched", async () => {
-    const before = untouched();
-    // The blog, relay, Traefik, Pebble and web: a comparison of two empty lists would prove nothing.
-    expect(before.deployments.filter((d) => d.startsWith(`${NS}-blog `))).toHaveLength(1);
-    expect(before.claims.filter((c) => c.startsWith(`${NS}-blog-data `))).toHaveLength(1);
-    const r = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "drill", "-s", STACK, "--json"]);
-    expect(r.status, r.output.slice(-4000)).toBe(0);
-    checkDrillReport(r.stdout, { what: "k3s", stack: STACK, url: `https://drill.${HOST}/` });
-    // Nothing of the scratch stack is left (its namespace held its claims), and the stack ran on, untouched.
-    const ns = kubectl("get", "namespace", `${NS}-drill`, "--ignore-not-found", "-o", "name");
-    expect(ns.status, ns.output).toBe(0);
-    expect(ns.stdout.trim()).toBe("");
-    expect(
-      kubectl("get", "pv", "-o", 'jsonpath={range .items[*]}{.spec.claimRef.namespace}{"\\n"}{end}').stdout,
-    ).not.toContain(`${NS}-drill`);
-    expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-drill.yaml`))).toBe(false);
-    expect(untouched()).toEqual(before);
-    expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(ARTICLE);
-  });
+  it(
+    "recette drill restores a backup taken now into a scratch stack behind the stack's Traefik: every article and " +
+      "the admin's login pass, RPO and RTO printed, the scratch stack's namespace and claims removed, the stack " +
+      "untouched",
+    async () => {
+      const before = untouched();
+      // The blog, relay, Traefik, Pebble and web: a comparison of two empty lists would prove nothing.
+      expect(before.deployments.filter((d) => d.startsWith(`${NS}-blog `))).toHaveLength(1);
+      expect(before.claims.filter((c) => c.startsWith(`${NS}-blog-data `))).toHaveLength(1);
+      const r = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "drill", "-s", STACK, "--json"]);
+      expect(r.status, r.output.slice(-4000)).toBe(0);
+      checkDrillReport(r.stdout, { what: "k3s", stack: STACK, url: `https://drill.${HOST}/` });
+      // Nothing of the scratch stack is left (its namespace held its claims), and the stack ran on, untouched.
+      const ns = kubectl("get", "namespace", `${NS}-drill`, "--ignore-not-found", "-o", "name");
+      expect(ns.status, ns.output).toBe(0);
+      expect(ns.stdout.trim()).toBe("");
+      expect(
+        kubectl("get", "pv", "-o", 'jsonpath={range .items[*]}{.spec.claimRef.namespace}{"\\n"}{end}').stdout,
+      ).not.toContain(`${NS}-drill`);
+      expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-drill.yaml`))).toBe(false);
+      expect(untouched()).toEqual(before);
+      expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(ARTICLE);
+    },
+  );
 
   it("recette drill of a corrupted archive fails before anything is deployed, naming the file", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-k3s-drill-"));
@@ -687,27 +753,31 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     }
   });
 
-  it("a preview environment on the cluster: its own blog in its own namespace behind the stack's Traefik; down removes it and its claims, the stack untouched", async () => {
-    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
-    const before = untouched();
-    const up = await cli("env", "up", "-s", STACK, "--name", "pr-1", "--json");
-    expect(up.status, up.output.slice(-4000)).toBe(0);
-    expect(JSON.parse(up.stdout)).toMatchObject({
-      environment: `${STACK}-pr-1`,
-      urls: [`https://pr-1.${HOST}/`, `https://pr-1.${WEB}/`],
-    });
-    // Its own data: a fresh blog, without the stack's article; the stack's blog keeps it.
-    const pr1 = await request("https", `pr-1.${HOST}`, HTTPS, "/", { address: NODE });
-    expect(pr1.status).toBe(200);
-    expect(pr1.body).not.toContain(ARTICLE);
-    expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(ARTICLE);
-    expect(kubectl("-n", `${NS}-pr-1`, "get", "pvc", "-o", "name").stdout).toContain(`${NS}-pr-1-blog-data`);
-    const down = await cli("env", "down", "-s", STACK, "--name", "pr-1");
-    expect(down.status, down.output.slice(-4000)).toBe(0);
-    expect(kubectl("get", "namespace", `${NS}-pr-1`, "--ignore-not-found", "-o", "name").stdout.trim()).toBe("");
-    expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-pr-1.yaml`))).toBe(false);
-    expect(untouched()).toEqual(before);
-  });
+  it(
+    "a preview environment on the cluster: its own blog in its own namespace behind the stack's Traefik; down " +
+      "removes it and its claims, the stack untouched",
+    async () => {
+      const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+      const before = untouched();
+      const up = await cli("env", "up", "-s", STACK, "--name", "pr-1", "--json");
+      expect(up.status, up.output.slice(-4000)).toBe(0);
+      expect(JSON.parse(up.stdout)).toMatchObject({
+        environment: `${STACK}-pr-1`,
+        urls: [`https://pr-1.${HOST}/`, `https://pr-1.${WEB}/`],
+      });
+      // Its own data: a fresh blog, without the stack's article; the stack's blog keeps it.
+      const pr1 = await request("https", `pr-1.${HOST}`, HTTPS, "/", { address: NODE });
+      expect(pr1.status).toBe(200);
+      expect(pr1.body).not.toContain(ARTICLE);
+      expect((await request("https", HOST, HTTPS, "/", { address: NODE })).body).toContain(ARTICLE);
+      expect(kubectl("-n", `${NS}-pr-1`, "get", "pvc", "-o", "name").stdout).toContain(`${NS}-pr-1-blog-data`);
+      const down = await cli("env", "down", "-s", STACK, "--name", "pr-1");
+      expect(down.status, down.output.slice(-4000)).toBe(0);
+      expect(kubectl("get", "namespace", `${NS}-pr-1`, "--ignore-not-found", "-o", "name").stdout.trim()).toBe("");
+      expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-pr-1.yaml`))).toBe(false);
+      expect(untouched()).toEqual(before);
+    },
+  );
 
   it("autoscaling: the HorizontalPodAutoscaler is accepted by the cluster", () => {
     fs.writeFileSync(

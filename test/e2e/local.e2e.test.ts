@@ -160,23 +160,27 @@ describe("the local environment on the real engine", () => {
     expect(mail).toMatch(/^To: .*contact@blog\.local\.test/m);
   });
 
-  it("the admin logs in over HTTPS with the stack's secret (not another), publishes an article through its own form, and the home page shows it", async () => {
-    const wrong = new PluxmlBrowser("https", HOST, HTTPS, false);
-    expect((await wrong.login("admin", "not-the-secret")).body).toContain(
-      '<p class="alert red">Incorrect login or password</p>',
-    );
-    const b = new PluxmlBrowser("https", HOST, HTTPS, false);
-    const login = await b.login("admin", ADMIN_PASSWORD);
-    expect(login.status).toBe(302);
-    const published = await publishArticle(
-      b,
-      ARTICLE,
-      "<p>Published by the end-to-end suite with PluXml's CSRF token.</p>",
-    );
-    expect(published.status, published.body.slice(0, 400)).toBe(302);
-    expect(published.headers.location).toMatch(/^article\.php\?a=\d{4}$/);
-    expect(await homeShowsArticle()).toBe(true);
-  });
+  it(
+    "the admin logs in over HTTPS with the stack's secret (not another), publishes an article through its own " +
+      "form, and the home page shows it",
+    async () => {
+      const wrong = new PluxmlBrowser("https", HOST, HTTPS, false);
+      expect((await wrong.login("admin", "not-the-secret")).body).toContain(
+        '<p class="alert red">Incorrect login or password</p>',
+      );
+      const b = new PluxmlBrowser("https", HOST, HTTPS, false);
+      const login = await b.login("admin", ADMIN_PASSWORD);
+      expect(login.status).toBe(302);
+      const published = await publishArticle(
+        b,
+        ARTICLE,
+        "<p>Published by the end-to-end suite with PluXml's CSRF token.</p>",
+      );
+      expect(published.status, published.body.slice(0, 400)).toBe(302);
+      expect(published.headers.location).toMatch(/^article\.php\?a=\d{4}$/);
+      expect(await homeShowsArticle()).toBe(true);
+    },
+  );
 
   it.each([
     ["/data/configuration/users.xml", 403],
@@ -254,51 +258,67 @@ describe("the local environment on the real engine", () => {
     ).toEqual([]);
   });
 
-  it("a broken release (its health check never passes) is rolled back by Swarm while the old one serves every request; recette up exits 1 naming it", async () => {
-    const envBefore = sh("docker", [
-      "service",
-      "inspect",
-      `${LABEL}-web`,
-      "--format",
-      "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
-    ]).stdout;
-    expect(envBefore).toContain("RELEASE=2");
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => {
-        webRelease("3")(r);
-        r.apps[2].service.health.command = ["php", "-r", "exit(1);"];
-      }),
-    );
-    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/")).status);
-    const started = Date.now();
-    const up = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "up", "-s", STACK, "--no-refresh"]);
-    const seconds = (Date.now() - started) / 1000;
-    const answers = await poll.stop();
-    expect(up.status, up.output).toBe(1);
-    expect(up.output).toContain(`recette up: service ${LABEL}-web: the update failed (`);
-    // What serves again: the previous image (with its digest when the service pins one).
-    expect(up.output).toContain(`; Swarm rolled it back to ${PLUXML_IMAGE}`);
-    // No "waiting for Swarm" line is required: when the engine's update takes longer than Swarm's
-    // rollback (the CI run of 77fd93e: 27 s under load), the rollback has already ended when up looks.
-    console.log(
-      `broken release: rolled back and reported in ${seconds.toFixed(0)} s; ${answers.length} requests, ${answers.filter((a) => a !== 200).length} failed`,
-    );
-    expect(answers.length).toBeGreaterThan(30);
-    // On failure, the service's task history says which task stopped serving and why.
-    expect(
-      answers.filter((a) => a !== 200),
-      webTasks(),
-    ).toEqual([]);
-    expect(
-      sh("docker", ["service", "inspect", `${LABEL}-web`, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"])
-        .stdout,
-    ).toBe(envBefore);
-    // The recipe fixed (back to release 2): up reads the rolled-back service and finds nothing left to change.
-    fs.writeFileSync(files.recipeFile, recipe(webRelease("2")));
-    const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
-    expect(fixed.status, fixed.output).toBe(0);
-  });
+  it(
+    "a broken release (its health check never passes) is rolled back by Swarm while the old one serves every " +
+      "request; recette up exits 1 naming it",
+    async () => {
+      const envBefore = sh("docker", [
+        "service",
+        "inspect",
+        `${LABEL}-web`,
+        "--format",
+        "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
+      ]).stdout;
+      expect(envBefore).toContain("RELEASE=2");
+      fs.writeFileSync(
+        files.recipeFile,
+        recipe((r) => {
+          webRelease("3")(r);
+          r.apps[2].service.health.command = ["php", "-r", "exit(1);"];
+        }),
+      );
+      const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/")).status);
+      const started = Date.now();
+      const up = await shAsync(process.execPath, [
+        path.join(ROOT, "bin", "recette"),
+        "up",
+        "-s",
+        STACK,
+        "--no-refresh",
+      ]);
+      const seconds = (Date.now() - started) / 1000;
+      const answers = await poll.stop();
+      expect(up.status, up.output).toBe(1);
+      expect(up.output).toContain(`recette up: service ${LABEL}-web: the update failed (`);
+      // What serves again: the previous image (with its digest when the service pins one).
+      expect(up.output).toContain(`; Swarm rolled it back to ${PLUXML_IMAGE}`);
+      // No "waiting for Swarm" line is required: when the engine's update takes longer than Swarm's
+      // rollback (the CI run of 77fd93e: 27 s under load), the rollback has already ended when up looks.
+      console.log(
+        `broken release: rolled back and reported in ${seconds.toFixed(0)} s; ${answers.length} requests, ` +
+          `${answers.filter((a) => a !== 200).length} failed`,
+      );
+      expect(answers.length).toBeGreaterThan(30);
+      // On failure, the service's task history says which task stopped serving and why.
+      expect(
+        answers.filter((a) => a !== 200),
+        webTasks(),
+      ).toEqual([]);
+      expect(
+        sh("docker", [
+          "service",
+          "inspect",
+          `${LABEL}-web`,
+          "--format",
+          "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
+        ]).stdout,
+      ).toBe(envBefore);
+      // The recipe fixed (back to release 2): up reads the rolled-back service and finds nothing left to change.
+      fs.writeFileSync(files.recipeFile, recipe(webRelease("2")));
+      const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
+      expect(fixed.status, fixed.output).toBe(0);
+    },
+  );
 
   it("a new PluXml image tag updates exactly the blog service, and the article stays", async () => {
     const current = serviceImage("blog");
@@ -331,148 +351,164 @@ describe("the local environment on the real engine", () => {
     ).toBe(true);
   });
 
-  it("a broken release of the stop-first blog (its container exits): Swarm brings the old task back with the article, recette up exits 1 naming it; the gap is printed", async () => {
-    // The release on the machine now, its entrypoint replaced by one that exits at once.
-    const broken = "recette/pluxml:e2e-broken";
-    const build = sh("docker", ["build", "-q", "-t", broken, "-"], {
-      input: 'FROM recette/pluxml:e2e-next\nENTRYPOINT ["sh", "-c", "echo this release is broken >&2; exit 3"]\n',
-    });
-    expect(build.status, build.output).toBe(0);
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => {
-        webRelease("2")(r);
-        r.apps[0].pluxml.version = "e2e-broken";
-      }),
-    );
-    const stamped: { at: number; status: number }[] = [];
-    const poll = pollWhile(async () => {
-      const status = await request("https", HOST, HTTPS, "/")
-        .then((a) => a.status)
-        .catch(() => 0);
-      stamped.push({ at: Date.now(), status });
-      return status;
-    });
-    const started = Date.now();
-    const up = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "up", "-s", STACK, "--no-refresh"]);
-    const seconds = (Date.now() - started) / 1000;
-    // Served again: the old task is back and its data volume still holds the article.
-    await waitFor(
-      "the article on the rolled-back blog",
-      async () => ((await homeShowsArticle()) ? true : undefined),
-      180,
-    );
-    await poll.stop();
-    expect(up.status, up.output).toBe(1);
-    expect(up.output).toContain(`recette up: service ${LABEL}-blog: the update failed (`);
-    expect(up.output).toContain("; Swarm rolled it back to recette/pluxml:e2e-next");
-    expect(serviceImage("blog")).toBe("recette/pluxml:e2e-next");
-    // Stop-first: the old task stops before the new one starts, so there is a gap; measured, not hidden.
-    const failed = stamped.filter((a) => a.status !== 200);
-    const lastFailed = failed.at(-1);
-    const back = lastFailed ? stamped.find((a) => a.at > lastFailed.at && a.status === 200) : undefined;
-    const gap = failed.length > 0 ? ((back?.at ?? Date.now()) - failed[0]!.at) / 1000 : 0;
-    console.log(
-      `broken release of the stop-first blog: recette up exited 1 after ${seconds.toFixed(0)} s; ${stamped.length} requests, ${failed.length} failed, a gap of ${gap.toFixed(1)} s until the old task answered`,
-    );
-    expect(stamped.length).toBeGreaterThan(30);
-    expect(back ?? stamped.at(-1)).toMatchObject({ status: 200 });
-    // The recipe fixed (back to e2e-next): nothing left to change once up has read the rolled-back service.
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => {
+  it(
+    "a broken release of the stop-first blog (its container exits): Swarm brings the old task back with the " +
+      "article, recette up exits 1 naming it; the gap is printed",
+    async () => {
+      // The release on the machine now, its entrypoint replaced by one that exits at once.
+      const broken = "recette/pluxml:e2e-broken";
+      const build = sh("docker", ["build", "-q", "-t", broken, "-"], {
+        input: 'FROM recette/pluxml:e2e-next\nENTRYPOINT ["sh", "-c", "echo this release is broken >&2; exit 3"]\n',
+      });
+      expect(build.status, build.output).toBe(0);
+      fs.writeFileSync(
+        files.recipeFile,
+        recipe((r) => {
+          webRelease("2")(r);
+          r.apps[0].pluxml.version = "e2e-broken";
+        }),
+      );
+      const stamped: { at: number; status: number }[] = [];
+      const poll = pollWhile(async () => {
+        const status = await request("https", HOST, HTTPS, "/")
+          .then((a) => a.status)
+          .catch(() => 0);
+        stamped.push({ at: Date.now(), status });
+        return status;
+      });
+      const started = Date.now();
+      const up = await shAsync(process.execPath, [
+        path.join(ROOT, "bin", "recette"),
+        "up",
+        "-s",
+        STACK,
+        "--no-refresh",
+      ]);
+      const seconds = (Date.now() - started) / 1000;
+      // Served again: the old task is back and its data volume still holds the article.
+      await waitFor(
+        "the article on the rolled-back blog",
+        async () => ((await homeShowsArticle()) ? true : undefined),
+        180,
+      );
+      await poll.stop();
+      expect(up.status, up.output).toBe(1);
+      expect(up.output).toContain(`recette up: service ${LABEL}-blog: the update failed (`);
+      expect(up.output).toContain("; Swarm rolled it back to recette/pluxml:e2e-next");
+      expect(serviceImage("blog")).toBe("recette/pluxml:e2e-next");
+      // Stop-first: the old task stops before the new one starts, so there is a gap; measured, not hidden.
+      const failed = stamped.filter((a) => a.status !== 200);
+      const lastFailed = failed.at(-1);
+      const back = lastFailed ? stamped.find((a) => a.at > lastFailed.at && a.status === 200) : undefined;
+      const gap = failed.length > 0 ? ((back?.at ?? Date.now()) - failed[0]!.at) / 1000 : 0;
+      console.log(
+        `broken release of the stop-first blog: recette up exited 1 after ${seconds.toFixed(0)} s; ${stamped.length} ` +
+          `requests, ${failed.length} failed, a gap of ${gap.toFixed(1)} s until the old task answered`,
+      );
+      expect(stamped.length).toBeGreaterThan(30);
+      expect(back ?? stamped.at(-1)).toMatchObject({ status: 200 });
+      // The recipe fixed (back to e2e-next): nothing left to change once up has read the rolled-back service.
+      fs.writeFileSync(
+        files.recipeFile,
+        recipe((r) => {
+          webRelease("2")(r);
+          r.apps[0].pluxml.version = "e2e-next";
+        }),
+      );
+      const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
+      expect(fixed.status, fixed.output).toBe(0);
+    },
+  );
+
+  it(
+    "recette rollback puts back the images of an earlier update with no failed request, pinned until the recipe " +
+      "changes; recette history lists them",
+    async () => {
+      const recetteCli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+      const webImage = () => serviceImage("web");
+      fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
+      const base = (r: Record<string, any>) => {
         webRelease("2")(r);
         r.apps[0].pluxml.version = "e2e-next";
-      }),
-    );
-    const fixed = pulumi(STACK, "up", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
-    expect(fixed.status, fixed.output).toBe(0);
-  });
-
-  it("recette rollback puts back the images of an earlier update with no failed request, pinned until the recipe changes; recette history lists them", async () => {
-    const recetteCli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
-    const webImage = () => serviceImage("web");
-    fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
-    const base = (r: Record<string, any>) => {
-      webRelease("2")(r);
-      r.apps[0].pluxml.version = "e2e-next";
-    };
-    // Update A: what runs now, recorded by recette up.
-    const a = await recetteCli("up", "-s", STACK, "--no-refresh");
-    expect(a.status, a.output).toBe(0);
-    expect(webImage()).toBe(PLUXML_IMAGE);
-    // Update B: the web service on another image.
-    expect(sh("docker", ["tag", PLUXML_IMAGE, "recette/pluxml:e2e-web-next"]).status).toBe(0);
-    const withNext = recipe((r) => {
-      base(r);
-      r.apps[2].service.image = "recette/pluxml:e2e-web-next";
-    });
-    fs.writeFileSync(files.recipeFile, withNext);
-    const b = await recetteCli("up", "-s", STACK, "--no-refresh");
-    expect(b.status, b.output).toBe(0);
-    expect(webImage()).toBe("recette/pluxml:e2e-web-next");
-    await converged(LABEL);
-    // The rollback, under a request every 100 ms.
-    const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/")).status);
-    const started = Date.now();
-    const back = await recetteCli("rollback", "-s", STACK);
-    const seconds = (Date.now() - started) / 1000;
-    await converged(LABEL);
-    await new Promise((r) => setTimeout(r, 6000));
-    const answers = await poll.stop();
-    expect(back.status, back.output).toBe(0);
-    expect(back.output).toContain(`web: recette/pluxml:e2e-web-next -> ${PLUXML_IMAGE} (update `);
-    expect(back.output).toContain(`recette config rm rollback -s ${STACK}`);
-    expect(webImage()).toBe(PLUXML_IMAGE);
-    console.log(
-      `rollback: web back on ${PLUXML_IMAGE} in ${seconds.toFixed(0)} s; ${answers.length} requests, ${answers.filter((x) => x !== 200).length} failed`,
-    );
-    expect(answers.length).toBeGreaterThan(30);
-    expect(
-      answers.filter((x) => x !== 200),
-      webTasks(),
-    ).toEqual([]);
-    const history = sh(process.execPath, [path.join(ROOT, "bin", "recette"), "history", "-s", STACK, "--json"]);
-    expect(history.status, history.output).toBe(0);
-    const updates = JSON.parse(history.stdout).updates as {
-      update: number;
-      kind: string;
-      rollbackTo?: number;
-      images: Record<string, string>;
-    }[];
-    expect(updates.map((u) => [u.kind, u.images.web])).toEqual([
-      ["rollback", PLUXML_IMAGE],
-      ["up", "recette/pluxml:e2e-web-next"],
-      ["up", PLUXML_IMAGE],
-    ]);
-    expect(updates[0]!.rollbackTo).toBe(updates[2]!.update);
-    // The pin holds while the recipe stays as it is.
-    const again = await recetteCli("up", "-s", STACK, "--no-refresh");
-    expect(again.status, again.output).toBe(0);
-    expect(again.output).toContain("images pinned by recette rollback");
-    expect(webImage()).toBe(PLUXML_IMAGE);
-    // The recipe changes: the pin is lifted (said), and the recipe's image runs.
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => {
+      };
+      // Update A: what runs now, recorded by recette up.
+      const a = await recetteCli("up", "-s", STACK, "--no-refresh");
+      expect(a.status, a.output).toBe(0);
+      expect(webImage()).toBe(PLUXML_IMAGE);
+      // Update B: the web service on another image.
+      expect(sh("docker", ["tag", PLUXML_IMAGE, "recette/pluxml:e2e-web-next"]).status).toBe(0);
+      const withNext = recipe((r) => {
         base(r);
         r.apps[2].service.image = "recette/pluxml:e2e-web-next";
-        r.apps[2].service.env.RELEASE = "5";
-      }),
-    );
-    const changed = await recetteCli("up", "-s", STACK, "--no-refresh");
-    expect(changed.status, changed.output).toBe(0);
-    expect(changed.output).toContain("were pinned for an earlier recipe");
-    expect(webImage()).toBe("recette/pluxml:e2e-web-next");
-    // Back to the suite's recipe, the pin removed as the message says.
-    expect(
-      sh(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "rm", "rollback", "-s", STACK]).status,
-    ).toBe(0);
-    fs.writeFileSync(files.recipeFile, recipe(base));
-    const restored = await recetteCli("up", "-s", STACK, "--no-refresh");
-    expect(restored.status, restored.output).toBe(0);
-    await converged(LABEL);
-  });
+      });
+      fs.writeFileSync(files.recipeFile, withNext);
+      const b = await recetteCli("up", "-s", STACK, "--no-refresh");
+      expect(b.status, b.output).toBe(0);
+      expect(webImage()).toBe("recette/pluxml:e2e-web-next");
+      await converged(LABEL);
+      // The rollback, under a request every 100 ms.
+      const poll = pollWhile(async () => (await request("https", WEB, HTTPS, "/")).status);
+      const started = Date.now();
+      const back = await recetteCli("rollback", "-s", STACK);
+      const seconds = (Date.now() - started) / 1000;
+      await converged(LABEL);
+      await new Promise((r) => setTimeout(r, 6000));
+      const answers = await poll.stop();
+      expect(back.status, back.output).toBe(0);
+      expect(back.output).toContain(`web: recette/pluxml:e2e-web-next -> ${PLUXML_IMAGE} (update `);
+      expect(back.output).toContain(`recette config rm rollback -s ${STACK}`);
+      expect(webImage()).toBe(PLUXML_IMAGE);
+      console.log(
+        `rollback: web back on ${PLUXML_IMAGE} in ${seconds.toFixed(0)} s; ${answers.length} requests, ` +
+          `${answers.filter((x) => x !== 200).length} failed`,
+      );
+      expect(answers.length).toBeGreaterThan(30);
+      expect(
+        answers.filter((x) => x !== 200),
+        webTasks(),
+      ).toEqual([]);
+      const history = sh(process.execPath, [path.join(ROOT, "bin", "recette"), "history", "-s", STACK, "--json"]);
+      expect(history.status, history.output).toBe(0);
+      const updates = JSON.parse(history.stdout).updates as {
+        update: number;
+        kind: string;
+        rollbackTo?: number;
+        images: Record<string, string>;
+      }[];
+      expect(updates.map((u) => [u.kind, u.images.web])).toEqual([
+        ["rollback", PLUXML_IMAGE],
+        ["up", "recette/pluxml:e2e-web-next"],
+        ["up", PLUXML_IMAGE],
+      ]);
+      expect(updates[0]!.rollbackTo).toBe(updates[2]!.update);
+      // The pin holds while the recipe stays as it is.
+      const again = await recetteCli("up", "-s", STACK, "--no-refresh");
+      expect(again.status, again.output).toBe(0);
+      expect(again.output).toContain("images pinned by recette rollback");
+      expect(webImage()).toBe(PLUXML_IMAGE);
+      // The recipe changes: the pin is lifted (said), and the recipe's image runs.
+      fs.writeFileSync(
+        files.recipeFile,
+        recipe((r) => {
+          base(r);
+          r.apps[2].service.image = "recette/pluxml:e2e-web-next";
+          r.apps[2].service.env.RELEASE = "5";
+        }),
+      );
+      const changed = await recetteCli("up", "-s", STACK, "--no-refresh");
+      expect(changed.status, changed.output).toBe(0);
+      expect(changed.output).toContain("were pinned for an earlier recipe");
+      expect(webImage()).toBe("recette/pluxml:e2e-web-next");
+      // Back to the suite's recipe, the pin removed as the message says.
+      expect(
+        sh(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "rm", "rollback", "-s", STACK]).status,
+      ).toBe(0);
+      fs.writeFileSync(files.recipeFile, recipe(base));
+      const restored = await recetteCli("up", "-s", STACK, "--no-refresh");
+      expect(restored.status, restored.output).toBe(0);
+      await converged(LABEL);
+    },
+  );
 
   it("backs up the running blog and acme.json without stopping them (recette backup)", () => {
     const b = sh(process.execPath, [`${ROOT}/bin/recette`, "backup", "--stack", STACK, BACKUP]);
@@ -499,17 +535,21 @@ describe("the local environment on the real engine", () => {
     return { versions: versions.sort(), containers: o.containers.sort(), networks: o.networks, volumes: o.volumes };
   };
 
-  it("recette drill restores a backup taken now into a scratch stack behind the stack's Traefik: every article and the admin's login pass, RPO and RTO printed, the scratch stack removed and the stack untouched", async () => {
-    const before = untouched();
-    const r = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "drill", "-s", STACK, "--json"]);
-    expect(r.status, r.output).toBe(0);
-    checkDrillReport(r.stdout, { what: "Swarm", stack: STACK, url: `https://drill.${HOST}:${HTTPS}/` });
-    // Nothing of the scratch stack is left, and the stack ran on, untouched, throughout.
-    expect(stackObjects(`${LABEL}-drill`)).toEqual(NOTHING_LEFT);
-    expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-drill.yaml`))).toBe(false);
-    expect(untouched()).toEqual(before);
-    expect(await homeShowsArticle()).toBe(true);
-  });
+  it(
+    "recette drill restores a backup taken now into a scratch stack behind the stack's Traefik: every article and " +
+      "the admin's login pass, RPO and RTO printed, the scratch stack removed and the stack untouched",
+    async () => {
+      const before = untouched();
+      const r = await shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), "drill", "-s", STACK, "--json"]);
+      expect(r.status, r.output).toBe(0);
+      checkDrillReport(r.stdout, { what: "Swarm", stack: STACK, url: `https://drill.${HOST}:${HTTPS}/` });
+      // Nothing of the scratch stack is left, and the stack ran on, untouched, throughout.
+      expect(stackObjects(`${LABEL}-drill`)).toEqual(NOTHING_LEFT);
+      expect(fs.existsSync(path.join(ROOT, "stacks", `Pulumi.${STACK}-drill.yaml`))).toBe(false);
+      expect(untouched()).toEqual(before);
+      expect(await homeShowsArticle()).toBe(true);
+    },
+  );
 
   it("recette drill of a corrupted archive fails before anything is deployed, naming the file", async () => {
     const bad = path.join(path.dirname(BACKUP), "corrupted.tar.gz");
@@ -529,48 +569,52 @@ describe("the local environment on the real engine", () => {
     expect(stackObjects(`${LABEL}-drill`).services).toEqual([]);
   });
 
-  it("preview environments: two of them and the stack serve three different blogs at once; down of one leaves the others as they were; gc removes an expired one", async () => {
-    const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
-    const one = await cli("env", "up", "-s", STACK, "--name", "pr-1", "--json");
-    expect(one.status, one.output).toBe(0);
-    expect(JSON.parse(one.stdout).urls).toEqual([`https://pr-1.${HOST}:${HTTPS}/`, `https://pr-1.${WEB}:${HTTPS}/`]);
-    const two = await cli("env", "up", "-s", STACK, "--name", "pr-2", "--ttl", "30s", "--json");
-    expect(two.status, two.output).toBe(0);
-    expect(JSON.parse(two.stdout)).toMatchObject({ environment: `${STACK}-pr-2`, name: "pr-2" });
-    // Three blogs, each with its own data: an article published on pr-1 is there only.
-    const previewArticle = `Preview pr-1 ${Date.now()}`;
-    const b = new PluxmlBrowser("https", `pr-1.${HOST}`, HTTPS, false);
-    expect((await b.login("admin", ADMIN_PASSWORD)).status).toBe(302);
-    expect((await publishArticle(b, previewArticle, "only in pr-1")).status).toBe(302);
-    const home = async (host: string) => (await request("https", host, HTTPS, "/")).body;
-    const [base, pr1, pr2] = await Promise.all([home(HOST), home(`pr-1.${HOST}`), home(`pr-2.${HOST}`)]);
-    expect([base.includes(ARTICLE), base.includes(previewArticle)]).toEqual([true, false]);
-    expect([pr1.includes(ARTICLE), pr1.includes(previewArticle)]).toEqual([false, true]);
-    expect([pr2.includes(ARTICLE), pr2.includes(previewArticle)]).toEqual([false, false]);
-    const ls = await cli("env", "ls", "-s", STACK, "--json");
-    expect(ls.status, ls.output).toBe(0);
-    const listed = JSON.parse(ls.stdout).environments as { name: string; urls: string[]; expires?: string }[];
-    expect(listed.map((e) => [e.name, e.urls[0], e.expires !== undefined])).toEqual([
-      ["pr-1", `https://pr-1.${HOST}:${HTTPS}/`, false],
-      ["pr-2", `https://pr-2.${HOST}:${HTTPS}/`, true],
-    ]);
-    // Down of pr-1: its services, containers, networks and volumes go; the stack's and pr-2's stay as they were.
-    const before = { base: untouched(), pr2: untouched(`${LABEL}-pr-2`) };
-    const down = await cli("env", "down", "-s", STACK, "--name", "pr-1");
-    expect(down.status, down.output).toBe(0);
-    expect(stackObjects(`${LABEL}-pr-1`)).toEqual(NOTHING_LEFT);
-    expect({ base: untouched(), pr2: untouched(`${LABEL}-pr-2`) }).toEqual(before);
-    expect(await homeShowsArticle()).toBe(true);
-    // pr-2's 30 s have passed by now (or soon): gc removes it, and only it.
-    const expires = Date.parse(listed[1]!.expires!);
-    if (Date.now() < expires) await new Promise((r) => setTimeout(r, expires - Date.now() + 1000));
-    const gc = await cli("env", "gc", "-s", STACK, "--json");
-    expect(gc.status, gc.output).toBe(0);
-    expect(JSON.parse(gc.stdout).removed).toEqual([`${STACK}-pr-2`]);
-    expect(stackObjects(`${LABEL}-pr-2`).services).toEqual([]);
-    expect(fs.readdirSync(path.join(ROOT, "stacks")).filter((f) => f.includes(`${STACK}-pr-`))).toEqual([]);
-    expect(untouched()).toEqual(before.base);
-  });
+  it(
+    "preview environments: two of them and the stack serve three different blogs at once; down of one leaves the " +
+      "others as they were; gc removes an expired one",
+    async () => {
+      const cli = (...args: string[]) => shAsync(process.execPath, [path.join(ROOT, "bin", "recette"), ...args]);
+      const one = await cli("env", "up", "-s", STACK, "--name", "pr-1", "--json");
+      expect(one.status, one.output).toBe(0);
+      expect(JSON.parse(one.stdout).urls).toEqual([`https://pr-1.${HOST}:${HTTPS}/`, `https://pr-1.${WEB}:${HTTPS}/`]);
+      const two = await cli("env", "up", "-s", STACK, "--name", "pr-2", "--ttl", "30s", "--json");
+      expect(two.status, two.output).toBe(0);
+      expect(JSON.parse(two.stdout)).toMatchObject({ environment: `${STACK}-pr-2`, name: "pr-2" });
+      // Three blogs, each with its own data: an article published on pr-1 is there only.
+      const previewArticle = `Preview pr-1 ${Date.now()}`;
+      const b = new PluxmlBrowser("https", `pr-1.${HOST}`, HTTPS, false);
+      expect((await b.login("admin", ADMIN_PASSWORD)).status).toBe(302);
+      expect((await publishArticle(b, previewArticle, "only in pr-1")).status).toBe(302);
+      const home = async (host: string) => (await request("https", host, HTTPS, "/")).body;
+      const [base, pr1, pr2] = await Promise.all([home(HOST), home(`pr-1.${HOST}`), home(`pr-2.${HOST}`)]);
+      expect([base.includes(ARTICLE), base.includes(previewArticle)]).toEqual([true, false]);
+      expect([pr1.includes(ARTICLE), pr1.includes(previewArticle)]).toEqual([false, true]);
+      expect([pr2.includes(ARTICLE), pr2.includes(previewArticle)]).toEqual([false, false]);
+      const ls = await cli("env", "ls", "-s", STACK, "--json");
+      expect(ls.status, ls.output).toBe(0);
+      const listed = JSON.parse(ls.stdout).environments as { name: string; urls: string[]; expires?: string }[];
+      expect(listed.map((e) => [e.name, e.urls[0], e.expires !== undefined])).toEqual([
+        ["pr-1", `https://pr-1.${HOST}:${HTTPS}/`, false],
+        ["pr-2", `https://pr-2.${HOST}:${HTTPS}/`, true],
+      ]);
+      // Down of pr-1: its services, containers, networks and volumes go; the stack's and pr-2's stay as they were.
+      const before = { base: untouched(), pr2: untouched(`${LABEL}-pr-2`) };
+      const down = await cli("env", "down", "-s", STACK, "--name", "pr-1");
+      expect(down.status, down.output).toBe(0);
+      expect(stackObjects(`${LABEL}-pr-1`)).toEqual(NOTHING_LEFT);
+      expect({ base: untouched(), pr2: untouched(`${LABEL}-pr-2`) }).toEqual(before);
+      expect(await homeShowsArticle()).toBe(true);
+      // pr-2's 30 s have passed by now (or soon): gc removes it, and only it.
+      const expires = Date.parse(listed[1]!.expires!);
+      if (Date.now() < expires) await new Promise((r) => setTimeout(r, expires - Date.now() + 1000));
+      const gc = await cli("env", "gc", "-s", STACK, "--json");
+      expect(gc.status, gc.output).toBe(0);
+      expect(JSON.parse(gc.stdout).removed).toEqual([`${STACK}-pr-2`]);
+      expect(stackObjects(`${LABEL}-pr-2`).services).toEqual([]);
+      expect(fs.readdirSync(path.join(ROOT, "stacks")).filter((f) => f.includes(`${STACK}-pr-`))).toEqual([]);
+      expect(untouched()).toEqual(before.base);
+    },
+  );
 
   it("destroy leaves no service, container, network, secret or config behind; kept volumes stay", () => {
     const d = pulumi(STACK, "destroy", "--refresh", "--yes", "--skip-preview", "--suppress-progress");
@@ -646,10 +690,13 @@ describe("the kernel lesson on this machine (no IPVS)", () => {
     fs.rmSync(files.stackFile, { force: true });
   });
 
-  it("a recipe that requires the routing mesh fails at the preflight, naming the node, the fix and the fallback", () => {
-    const up = pulumi(STRICT, "up", "--yes", "--skip-preview", "--suppress-progress");
-    expect(up.status).not.toBe(0);
-    expect(up.output).toContain(noIpvsMessage("local"));
-    expect(stackObjects(`recette-${STRICT}`).services).toEqual([]);
-  });
+  it(
+    "a recipe that requires the routing mesh fails at the preflight, " + "naming the node, the fix and the fallback",
+    () => {
+      const up = pulumi(STRICT, "up", "--yes", "--skip-preview", "--suppress-progress");
+      expect(up.status).not.toBe(0);
+      expect(up.output).toContain(noIpvsMessage("local"));
+      expect(stackObjects(`recette-${STRICT}`).services).toEqual([]);
+    },
+  );
 });

@@ -58,7 +58,8 @@ describe("validate -s: every problem of a stack in one pass", () => {
         lines: [
           'recipes/blog.yaml:13:16 nodes.ssh.publicKey: stack bad does not set config "sshPublicKey" ' +
             "(run: recette config set sshPublicKey <value> -s bad)",
-          'recipes/blog.yaml:42:19 warning: apps[1].opensmtpd.smarthost.password: stack bad does not set secret "smtpPassword" ' +
+          "recipes/blog.yaml:42:19 warning: apps[1].opensmtpd.smarthost.password: " +
+            'stack bad does not set secret "smtpPassword" ' +
             "(run: recette config set --secret smtpPassword -s bad)",
         ],
         matching: [
@@ -75,8 +76,9 @@ describe("validate -s: every problem of a stack in one pass", () => {
         lines: [
           'stacks/Pulumi.settings.yaml:4:3 shop:production: "maybe" is not true or false ' +
             "(fix: recette config set shop:production true -s settings, or false)",
-          "recipes/blog.yaml:6:13 nodes.provider: scaleway pulls recette's images from a registry, and stack settings " +
-            "names none: build them with scripts/build-images, push them, and run: recette config set imageRegistry <registry> -s settings",
+          "recipes/blog.yaml:6:13 nodes.provider: scaleway pulls recette's images from a registry, " +
+            "and stack settings names none: build them with scripts/build-images, push them, " +
+            "and run: recette config set imageRegistry <registry> -s settings",
         ],
         matching: [/^stacks\/Pulumi\.settings\.yaml:3:3 acmeEmail:/],
       },

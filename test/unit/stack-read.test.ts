@@ -42,7 +42,12 @@ const BOMB = `config:
 describe("readStack: the one way to read a stack file", () => {
   it("returns the config as Pulumi hands it over, the secure keys and where each key is", () => {
     const s = parseStack(
-      "config:\n  recette:recipe: recipes/local.yaml\n  acmeEmail: a@example.org\n  recette:pw:\n    secure: AAE=\n  n: 3\n",
+      "config:\n" +
+        "  recette:recipe: recipes/local.yaml\n" +
+        "  acmeEmail: a@example.org\n" +
+        "  recette:pw:\n" +
+        "    secure: AAE=\n" +
+        "  n: 3\n",
       "stacks/Pulumi.t.yaml",
       "recette",
     );
@@ -63,12 +68,14 @@ describe("readStack: the one way to read a stack file", () => {
     [
       "a:\n  b: 1\n c: 2\n",
       "3:1",
-      "the indentation does not line up: the keys of one mapping start in the same column, and what a key holds is indented more than the key",
+      "the indentation does not line up: the keys of one mapping start in the same column, and what a key holds is " +
+        "indented more than the key",
     ],
     [
       "a: {b: 1\n",
       "2:1",
-      "a { mapping is not closed: end it with } (a mapping that goes on to the next lines is indented more than its key)",
+      "a { mapping is not closed: end it with } (a mapping that goes on to the next lines is indented more than its " +
+        "key)",
     ],
     [
       'a: "\\q"\n',
@@ -97,17 +104,20 @@ describe("readStack: the one way to read a stack file", () => {
     [
       "broken YAML, at its line and column",
       "config:\n  recette:recipe: [unclosed\n",
-      "stacks/Pulumi.t.yaml:3:1 YAML: a [ list is not closed: end it with ] (a list that goes on to the next lines is indented more than its key)",
+      "stacks/Pulumi.t.yaml:3:1 YAML: a [ list is not closed: end it with ] (a list that goes on to the next lines " +
+        "is indented more than its key)",
     ],
     [
       "an alias bomb, before expanding it",
       BOMB,
-      "stacks/Pulumi.t.yaml:3:10 YAML: aliases expand out of proportion to the text (an alias bomb); write the values out instead",
+      "stacks/Pulumi.t.yaml:3:10 YAML: aliases expand out of proportion to the text (an alias bomb); write the " +
+        "values out instead",
     ],
     [
       "a control character",
       'config:\n  recette:x: "a\\u001bb"\n',
-      "stacks/Pulumi.t.yaml:2:14 config.recette:x: contains the control character U+001B (only printable text, tabs and newlines are allowed)",
+      "stacks/Pulumi.t.yaml:2:14 config.recette:x: contains the control character U+001B (only printable text, tabs " +
+        "and newlines are allowed)",
     ],
     [
       "a config that is not a mapping",
@@ -120,7 +130,8 @@ describe("readStack: the one way to read a stack file", () => {
 
   it("names a missing stack file, the recette command that creates it and the stacks that exist", () => {
     expect(problemsOf(() => readStack(ROOT, "nope"))).toEqual([
-      "stacks/Pulumi.nope.yaml no such stack file (fix: create the stack with recette config set recipe recipes/<name>.yaml -s nope, or pick one of: dev, local, local-k3s, prod, staging)",
+      "stacks/Pulumi.nope.yaml no such stack file (fix: create the stack with recette config set recipe " +
+        "recipes/<name>.yaml -s nope, or pick one of: dev, local, local-k3s, prod, staging)",
     ]);
   });
 
@@ -128,7 +139,8 @@ describe("readStack: the one way to read a stack file", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-nostack-"));
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\n");
     expect(problemsOf(() => readStack(dir, "prod"))).toEqual([
-      "stacks/Pulumi.prod.yaml no such stack file; the project has no stack yet (fix: create it with recette config set recipe recipes/<name>.yaml -s prod)",
+      "stacks/Pulumi.prod.yaml no such stack file; the project has no stack yet (fix: create it with recette config " +
+        "set recipe recipes/<name>.yaml -s prod)",
     ]);
     expect(problemsOf(() => readStack(dir, "Prod"))).toEqual([expect.not.stringContaining("stacks:")]);
   });
@@ -136,7 +148,8 @@ describe("readStack: the one way to read a stack file", () => {
   it("outside a project, sends the user to recette init", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recette-noproject-"));
     expect(problemsOf(() => readStack(dir, "prod"))).toEqual([
-      `stacks/Pulumi.prod.yaml not in a project: no Pulumi.yaml in ${dir} or any folder above it (fix: cd into your project, or create one with recette init <folder>)`,
+      `stacks/Pulumi.prod.yaml not in a project: no Pulumi.yaml in ${dir} or any folder above it (fix: cd into your ` +
+        `project, or create one with recette init <folder>)`,
     ]);
   });
 
@@ -230,7 +243,8 @@ describe("checkStack: a stack and its recipe, every problem in one pass", () => 
     const recipe = path.join(dir, "r.yaml");
     fs.writeFileSync(recipe, "name: t\nnodes: { provider: local }\norchestator: { kind: swarm }\n");
     expect(problems(dir, "b", recipe)).toEqual([
-      "stacks/Pulumi.b.yaml:3:1 YAML: a [ list is not closed: end it with ] (a list that goes on to the next lines is indented more than its key)",
+      "stacks/Pulumi.b.yaml:3:1 YAML: a [ list is not closed: end it with ] (a list that goes on to the next lines " +
+        "is indented more than its key)",
       `${recipe}:3:1 orchestator: unknown key "orchestator" (did you mean "orchestrator"?)`,
     ]);
   });
@@ -240,7 +254,8 @@ describe("checkStack: a stack and its recipe, every problem in one pass", () => 
     expect(problems(dir, "v")).toEqual([
       "stacks/Pulumi.v.yaml:3:3 recette:acmeEmial: neither the recipe nor recette reads this key; remove it " +
         "(recette config rm acmeEmial -s v) or read it in the recipe as { config: acmeEmial }",
-      'recipes/local.yaml:28:19 warning: apps[0].pluxml.admin.password: stack v does not set secret "blogAdminPassword" ' +
+      "recipes/local.yaml:28:19 warning: apps[0].pluxml.admin.password: stack v does not set secret " +
+        '"blogAdminPassword" ' +
         "(run: recette config set --secret blogAdminPassword -s v)",
     ]);
   });
@@ -251,18 +266,22 @@ describe("checkStack: what the program refuses is found in the same pass", () =>
   const blog = (extra: string) =>
     `config:\n  recette:recipe: recipes/blog.yaml\n  recette:acmeEmail: not-an-address\n${extra}`;
 
-  it("a recipe pulling images from a registry the stack does not name, and a malformed production, with the rest", () => {
-    const found = problems(project("s", blog("  recette:production: maybe\n")), "s");
-    expect(found).toEqual(
-      expect.arrayContaining([
-        'stacks/Pulumi.s.yaml:4:3 recette:production: "maybe" is not true or false ' +
-          "(fix: recette config set recette:production true -s s, or false)",
-        "recipes/blog.yaml:6:13 nodes.provider: scaleway pulls recette's images from a registry, and stack s names " +
-          "none: build them with scripts/build-images, push them, and run: recette config set imageRegistry <registry> -s s",
-      ]),
-    );
-    expect(found.some((l) => l.startsWith("stacks/Pulumi.s.yaml:3:3 acmeEmail: "))).toBe(true);
-  });
+  it(
+    "a recipe pulling images from a registry the stack does not name, " + "and a malformed production, with the rest",
+    () => {
+      const found = problems(project("s", blog("  recette:production: maybe\n")), "s");
+      expect(found).toEqual(
+        expect.arrayContaining([
+          'stacks/Pulumi.s.yaml:4:3 recette:production: "maybe" is not true or false ' +
+            "(fix: recette config set recette:production true -s s, or false)",
+          "recipes/blog.yaml:6:13 nodes.provider: scaleway pulls recette's images from a registry, and stack s names " +
+            "none: build them with scripts/build-images, push them, and run: recette config set imageRegistry " +
+            "<registry> -s s",
+        ]),
+      );
+      expect(found.some((l) => l.startsWith("stacks/Pulumi.s.yaml:3:3 acmeEmail: "))).toBe(true);
+    },
+  );
 
   it("an imageRegistry that is not a registry (the check can fail: a registry passes)", () => {
     const bad = problems(project("r", blog("  recette:imageRegistry: not a registry\n")), "r");
@@ -295,24 +314,30 @@ describe("validateStack: what validate -s prints", () => {
 });
 
 describe("validate <recipe> -s <stack> with a recipe that is not the stack's own", () => {
-  it("says so first, naming both files, and notes the keys only its own recipe reads, never advising to remove them", () => {
-    const err: string[] = [];
-    const code = validateStack(
-      "prod",
-      { out: () => {}, err: (s) => err.push(s) },
-      { root: ROOT, recipe: "recipes/local.yaml" },
-    );
-    expect(code).toBe(0);
-    expect(err[0]).toBe(
-      "stacks/Pulumi.prod.yaml:10:3 warning: recette:recipe: stack prod's recipe is recipes/blog.yaml, not recipes/local.yaml: " +
-        "its values are checked against a recipe that is not its own (to check the stack as it deploys: recette validate -s prod)",
-    );
-    expect(err).toContain(
-      "stacks/Pulumi.prod.yaml:12:3 warning: recette:acmeEmail: recipes/local.yaml does not read this key; " +
-        "stack prod's own recipe, recipes/blog.yaml, may (nothing to fix)",
-    );
-    expect(err.filter((l) => l.includes("config rm"))).toEqual([]);
-  });
+  it(
+    "says so first, naming both files, and notes the keys only its own recipe reads, never advising to remove " +
+      "them",
+    () => {
+      const err: string[] = [];
+      const code = validateStack(
+        "prod",
+        { out: () => {}, err: (s) => err.push(s) },
+        { root: ROOT, recipe: "recipes/local.yaml" },
+      );
+      expect(code).toBe(0);
+      expect(err[0]).toBe(
+        "stacks/Pulumi.prod.yaml:10:3 warning: recette:recipe: stack prod's recipe is recipes/blog.yaml, not " +
+          "recipes/local.yaml: " +
+          "its values are checked against a recipe that is not its own (to check the stack as it deploys: recette " +
+          "validate -s prod)",
+      );
+      expect(err).toContain(
+        "stacks/Pulumi.prod.yaml:12:3 warning: recette:acmeEmail: recipes/local.yaml does not read this key; " +
+          "stack prod's own recipe, recipes/blog.yaml, may (nothing to fix)",
+      );
+      expect(err.filter((l) => l.includes("config rm"))).toEqual([]);
+    },
+  );
 
   it("the stack's own recipe given by name is no other recipe (the check can fail: a typo is still refused)", () => {
     const dir = project("o", "config:\n  recette:recipe: recipes/local.yaml\n  recette:blogAdminPasswrd: x\n");
