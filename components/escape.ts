@@ -14,7 +14,11 @@ export const visible = (s: string): string =>
 
 /** The error every refusal throws: `recette: <what> "<value>" cannot go into <format>: <why>`. */
 export const refusal = (format: string, what: string, value: string | undefined, why: string): Error =>
-  new Error(`recette: ${what}${value === undefined ? "" : ` ${visible(value)}`} cannot go into ${format}: ${why}`);
+  new Error(`recette: ${refusalReason(format, what, value, why)}`);
+
+/** A refusal's text without the `recette: ` prefix, for a component's argument problems (components/problems.ts). */
+export const refusalReason = (format: string, what: string, value: string | undefined, why: string): string =>
+  `${what}${value === undefined ? "" : ` ${visible(value)}`} cannot go into ${format}: ${why}`;
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 

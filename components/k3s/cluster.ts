@@ -5,6 +5,7 @@ import { runStep, type ClusterNode, type OrchestratorCluster } from "../node";
 import {
   renderAgentInstall,
   renderKubeconfig,
+  nodeLabelProblems,
   renderNodeLabels,
   renderServerInstall,
   renderUninstall,
@@ -42,18 +43,18 @@ export class Cluster extends pulumi.ComponentResource implements OrchestratorClu
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("recette:k3s:Cluster", name, {}, opts);
-    const problems = validateK3sArgs(args);
+    // A label Kubernetes would refuse stops the cluster before any resource exists, with the rest.
+    const problems = [
+      ...validateK3sArgs(args),
+      ...args.nodes.flatMap((node, i) =>
+        nodeLabelProblems(node.labels).map((reason) => ({
+          propertyPath: `nodes[${i}].labels`,
+          reason: `node ${node.name}: ${reason}`,
+        })),
+      ),
+    ];
     if (problems.length) throw argumentsError("recette:k3s:Cluster", name, problems);
-    // Label scripts first: a label Kubernetes would refuse stops the cluster before any resource exists.
-    const labelScripts = args.nodes.map((node) => {
-      try {
-        return renderNodeLabels(node.labels);
-      } catch (e) {
-        throw new Error(
-          `recette:k3s:Cluster ${name}: node ${node.name}: ${(e as Error).message.replace(/^recette: /, "")}`,
-        );
-      }
-    });
+    const labelScripts = args.nodes.map((node) => renderNodeLabels(node.labels));
     const servers = args.nodes.filter((n) => n.role === "manager");
     const agents = args.nodes.filter((n) => n.role === "worker");
     const datastore = args.datastore ?? (servers.length >= 3 ? "etcd" : "sqlite");

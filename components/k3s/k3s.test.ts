@@ -30,6 +30,7 @@ import {
   type ObjectContext,
 } from "./index";
 import { byType, one, resolve } from "../../test/registrations";
+import { componentError } from "../../test/component-error";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 const LABELS = { "recette.stack": "recette-test", "recette.recipe": "blog", "recette.workload": "blog" };
@@ -959,11 +960,13 @@ describe("Cluster under mocks", () => {
   it("refuses a node label Kubernetes would refuse before registering any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
     const nodes = [{ ...node("manager-1", "manager", "192.0.2.1"), labels: { "disk; reboot": "ssd" } }];
+    const reason =
+      'node manager-1: label key "disk; reboot" cannot go into a Kubernetes node label: a label name is 1 to 63 ' +
+      "letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
     expect(() => new Cluster("bad", { nodes, version: "v1.32.1+k3s1" })).toThrow(
-      new Error(
-        'recette:k3s:Cluster bad: node manager-1: label key "disk; reboot" cannot go into a Kubernetes node ' +
-          "label: a label name is 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-      ),
+      componentError(`recette:k3s:Cluster bad: nodes[0].labels: ${reason}`, [
+        { propertyPath: "nodes[0].labels", reason },
+      ]),
     );
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:k3s:Cluster"]);
@@ -1035,6 +1038,9 @@ describe("Cluster under mocks", () => {
 
   it("refuses several sqlite servers with the exact message, before any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
+    const quorum = "2 k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 with embedded etcd)";
+    const sqlite =
+      "2 k3s servers cannot share sqlite, which holds one server's state (use datastore: etcd, or remove it)";
     expect(
       () =>
         new Cluster("bad", {
@@ -1042,11 +1048,10 @@ describe("Cluster under mocks", () => {
           version: "v1.32.1+k3s1",
         }),
     ).toThrow(
-      new Error(
-        "recette:k3s:Cluster bad: nodes: 2 k3s servers cannot keep an etcd quorum through a failure (use 1, or 3 " +
-          "with embedded etcd); datastore: 2 k3s servers cannot share sqlite, which holds one server's state (use " +
-          "datastore: etcd, or remove it)",
-      ),
+      componentError(`recette:k3s:Cluster bad: nodes: ${quorum}; datastore: ${sqlite}`, [
+        { propertyPath: "nodes", reason: quorum },
+        { propertyPath: "datastore", reason: sqlite },
+      ]),
     );
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:k3s:Cluster"]);

@@ -5,7 +5,7 @@
  * run time come in through the environment ($NODE_IP, $PUBLIC_IP) and are never pasted into code.
  */
 import { K3S_API } from "../cluster-facts";
-import { refusal, shellAssign, shellCommand, shellQuote, shellVar, shellWords, type ShellWord } from "../escape";
+import { refusalReason, shellAssign, shellCommand, shellQuote, shellVar, shellWords, type ShellWord } from "../escape";
 import { kubernetesLabelKeyProblem, kubernetesLabelValueProblem } from "../formats";
 
 export const K3S_INSTALL_URL = "https://get.k3s.io";
@@ -25,17 +25,26 @@ const installed = (version: string, unit: "k3s" | "k3s-agent") =>
   `systemctl is-active --quiet ${unit}; then exit 0; fi`;
 
 /** The node's labels, checked against Kubernetes' grammar, sorted by key. */
-const checkedLabels = (labels: Record<string, string>): [string, string][] =>
+/** Why each of a node's labels cannot become a Kubernetes node label (none: every one can), in key order. */
+export const nodeLabelProblems = (labels: Record<string, string>): string[] =>
   Object.keys(labels)
     .sort()
-    .map((key) => {
+    .flatMap((key) => {
       const value = labels[key]!;
       const keyProblem = kubernetesLabelKeyProblem(key);
-      if (keyProblem) throw refusal("a Kubernetes node label", "label key", key, keyProblem);
+      if (keyProblem) return [refusalReason("a Kubernetes node label", "label key", key, keyProblem)];
       const valueProblem = kubernetesLabelValueProblem(value);
-      if (valueProblem) throw refusal("a Kubernetes node label", `value of label ${key}`, value, valueProblem);
-      return [key, value];
+      if (valueProblem) return [refusalReason("a Kubernetes node label", `value of label ${key}`, value, valueProblem)];
+      return [];
     });
+
+const checkedLabels = (labels: Record<string, string>): [string, string][] => {
+  const [problem] = nodeLabelProblems(labels);
+  if (problem) throw new Error(`recette: ${problem}`);
+  return Object.keys(labels)
+    .sort()
+    .map((key) => [key, labels[key]!]);
+};
 
 export interface ServerInstall {
   version: string;

@@ -23,30 +23,37 @@ export const CREDENTIALS_FILE = "/run/secrets/smtpd-credentials";
  */
 export const SMARTHOST_CA_FILE = "/etc/smtpd/smarthost-ca.pem";
 
+/** A PEM CERTIFICATE block (String.match with this /g pattern lists them all). */
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----/g;
+
 /**
- * The smarthost's CA certificates as the relay gets them: PEM CERTIFICATE blocks only, each a
- * certificate Node's X.509 parser reads, nothing between them. Refused otherwise, with why.
+ * Why a smarthost's CA certificates cannot go to the relay (undefined: they can), with the fix: the relay
+ * gets PEM CERTIFICATE blocks only, each a certificate Node's X.509 parser reads, nothing between them.
  */
-export const checkCaCertificate = (pem: string): string => {
-  const refuse = (why: string) => {
-    throw new Error(
-      `recette: the smarthost's caCertificate cannot be used: ${why} (fix: give ` +
-        "the CA's certificate in PEM, e.g. recette config set smarthostCa < ca.pem)",
-    );
-  };
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----/g) ?? [];
+export const caCertificateProblem = (pem: string): string | undefined => {
+  const problem = (why: string) =>
+    `the smarthost's caCertificate cannot be used: ${why} (fix: give ` +
+    "the CA's certificate in PEM, e.g. recette config set smarthostCa < ca.pem)";
+  const blocks = pem.match(PEM_CERTIFICATE) ?? [];
   if (blocks.length === 0)
-    refuse("it holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)");
+    return problem("it holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)");
   const rest = blocks.reduce((left, b) => left.replace(b, ""), pem);
-  if (rest.trim() !== "") refuse("it holds something besides PEM certificates (a private key? text?)");
+  if (rest.trim() !== "") return problem("it holds something besides PEM certificates (a private key? text?)");
   for (const [i, b] of blocks.entries()) {
     try {
       new X509Certificate(b);
     } catch (e) {
-      refuse(`certificate ${i + 1} does not parse (${(e as Error).message})`);
+      return problem(`certificate ${i + 1} does not parse (${(e as Error).message})`);
     }
   }
-  return `${blocks.join("\n")}\n`;
+  return undefined;
+};
+
+/** The smarthost CA certificate as smtpd reads it: its PEM blocks, or a refusal naming the problem and the fix. */
+export const checkCaCertificate = (pem: string): string => {
+  const problem = caCertificateProblem(pem);
+  if (problem) throw new Error(`recette: ${problem}`);
+  return `${(pem.match(PEM_CERTIFICATE) ?? []).join("\n")}\n`;
 };
 export const MAILBOX_USER = "mailsink";
 

@@ -35,6 +35,7 @@ import {
   renderLabels,
 } from "./scripts";
 import { byType, one, resolve } from "../../test/registrations";
+import { componentError } from "../../test/component-error";
 
 const naming: Naming = { project: "recette", stack: "test", recipe: "blog" };
 const SUBNET = "10.188.129.0/24"; // stackSubnet(recette, test)
@@ -964,17 +965,13 @@ describe("Cluster under mocks", () => {
 
   it("refuses 2 managers before registering any step", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
+    const reason = "2 Swarm managers cannot keep a Raft quorum through a failure (use an odd number: 1, 3 or 5)";
     expect(
       () =>
         new Cluster("bad", {
           nodes: [node("manager-1", "manager", "192.0.2.1"), node("manager-2", "manager", "192.0.2.2")],
         }),
-    ).toThrow(
-      new Error(
-        "recette:swarm:Cluster bad: nodes: 2 Swarm managers cannot keep a Raft quorum through a failure (use an odd " +
-          "number: 1, 3 or 5)",
-      ),
-    );
+    ).toThrow(componentError(`recette:swarm:Cluster bad: nodes: ${reason}`, [{ propertyPath: "nodes", reason }]));
     await settle();
     expect(commands(registrations)).toEqual([]);
   });

@@ -16,6 +16,7 @@ import {
   type TraefikArgs,
 } from "./index";
 import { one, resolve, stubTarget } from "../../test/registrations";
+import { componentError } from "../../test/component-error";
 
 const RETRY = { retry: { attempts: 3, initialInterval: "100ms" } };
 const PROVIDERS = {
@@ -289,11 +290,9 @@ describe("validateTraefikArgs", () => {
 
   it("refuses 2 replicas in the constructor with the component's name, before deploying anything", async () => {
     const { registrations, settle } = installRecorder("recette", "test");
+    const reason = "2 replicas cannot share acme.json: Traefik's file storage allows one replica (set replicas: 1)";
     expect(() => new Traefik("two", args({ replicas: 2 }))).toThrow(
-      new Error(
-        "recette:traefik:Traefik two: replicas: 2 replicas cannot share acme.json: " +
-          "Traefik's file storage allows one replica (set replicas: 1)",
-      ),
+      componentError(`recette:traefik:Traefik two: replicas: ${reason}`, [{ propertyPath: "replicas", reason }]),
     );
     await settle();
     expect(registrations.map((r) => r.type)).toEqual(["recette:traefik:Traefik"]);

@@ -8,6 +8,8 @@
 export declare const visible: (s: string) => string;
 /** The error every refusal throws: `recette: <what> "<value>" cannot go into <format>: <why>`. */
 export declare const refusal: (format: string, what: string, value: string | undefined, why: string) => Error;
+/** A refusal's text without the `recette: ` prefix, for a component's argument problems (components/problems.ts). */
+export declare const refusalReason: (format: string, what: string, value: string | undefined, why: string) => string;
 /** Names the first control character of a value, for a refusal's reason; undefined when there is none. */
 export declare const controlCharacter: (s: string) => string | undefined;
 /**

@@ -1,4 +1,4 @@
-import { checkCaCertificate } from "../../../components/opensmtpd/config";
+import { caCertificateProblem } from "../../../components/opensmtpd/config";
 import { validateRelayDelivery } from "../../../components/opensmtpd/validate";
 import { PEBBLE_OBJECTS } from "../../../components/pebble/objects";
 import { validateSwarmWorkload } from "../../../components/swarm/validate";
@@ -118,14 +118,8 @@ export const checkSmtp: Rule = (m) =>
     if (problems.length) return problems;
     // A CA written in the recipe is checked at its line; one from the stack config once the stack is read.
     const ca = relay.smarthost?.caCertificate;
-    if (ca !== undefined && !isUnresolved(ca)) {
-      try {
-        checkCaCertificate(ca);
-      } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
-        return [error(at(a, "smarthost", "caCertificate"), why.replace(/^recette: /, ""))];
-      }
-    }
+    const caProblem = ca !== undefined && !isUnresolved(ca) ? caCertificateProblem(ca) : undefined;
+    if (caProblem) return [error(at(a, "smarthost", "caCertificate"), caProblem)];
     if (relay.delivery === "direct" && m.nodes.provider === "scaleway")
       return [
         warning(

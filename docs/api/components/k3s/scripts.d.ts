@@ -1,6 +1,9 @@
 export declare const K3S_INSTALL_URL = "https://get.k3s.io";
 /** Node annotation listing the label keys recette set, so it removes only its own labels. */
 export declare const LABELS_ANNOTATION = "recette.labels";
+/** The node's labels, checked against Kubernetes' grammar, sorted by key. */
+/** Why each of a node's labels cannot become a Kubernetes node label (none: every one can), in key order. */
+export declare const nodeLabelProblems: (labels: Record<string, string>) => string[];
 export interface ServerInstall {
     version: string;
     /** First server: initialise the cluster (--cluster-init for embedded etcd). */

@@ -7,7 +7,10 @@ export interface TargetArgs {
     provider: k8s.Provider;
     /** PVC storage class. Defaults to local-path (k3s's provisioner). */
     storageClass?: string;
-    /** Stateful claims are also `protect`ed (production stacks). They are always retained on delete. Defaults to false. */
+    /**
+     * Stateful claims are also `protect`ed (production stacks). They are always retained on delete. Defaults to
+     * false.
+     */
     protectVolumes?: boolean;
     /** k3s pod network, from which the relay accepts mail. Defaults to 10.42.0.0/16 (k3s's default). */
     podCidr?: string;

@@ -23,9 +23,11 @@ export declare const CREDENTIALS_FILE = "/run/secrets/smtpd-credentials";
  */
 export declare const SMARTHOST_CA_FILE = "/etc/smtpd/smarthost-ca.pem";
 /**
- * The smarthost's CA certificates as the relay gets them: PEM CERTIFICATE blocks only, each a
- * certificate Node's X.509 parser reads, nothing between them. Refused otherwise, with why.
+ * Why a smarthost's CA certificates cannot go to the relay (undefined: they can), with the fix: the relay
+ * gets PEM CERTIFICATE blocks only, each a certificate Node's X.509 parser reads, nothing between them.
  */
+export declare const caCertificateProblem: (pem: string) => string | undefined;
+/** The smarthost CA certificate as smtpd reads it: its PEM blocks, or a refusal naming the problem and the fix. */
 export declare const checkCaCertificate: (pem: string) => string;
 export declare const MAILBOX_USER = "mailsink";
 export declare const renderSmtpdConf: (a: SmtpdConfigArgs) => string;

@@ -11,7 +11,10 @@ export interface TargetArgs {
     mesh: pulumi.Input<boolean>;
     /** Encrypt the overlay network (IPsec between nodes). Defaults to false. */
     encryptOverlay?: boolean;
-    /** Stateful volumes are also `protect`ed (production stacks). They are always retained on delete. Defaults to false. */
+    /**
+     * Stateful volumes are also `protect`ed (production stacks). They are always retained on delete. Defaults to
+     * false.
+     */
     protectVolumes?: boolean;
     /** What must be ready before any Docker object is created (the swarm bootstrap). Defaults to none. */
     dependsOn?: pulumi.Resource[];
@@ -30,7 +33,10 @@ export interface TargetArgs {
      */
     edge?: SharedEdge;
 }
-/** `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people reading it. */
+/**
+ * `image` at the digest of `repoDigest` (what the engine reports: repository@sha256:…), keeping the tag for people
+ * reading it.
+ */
 export declare const pinnedImage: (image: string, repoDigest: string) => string;
 /** The stack network's name; an encrypted overlay has its own, so switching creates it before the old one goes. */
 export declare const networkName: (a: Pick<TargetArgs, "naming" | "encryptOverlay">) => string;
