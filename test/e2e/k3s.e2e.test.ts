@@ -50,6 +50,11 @@ const recipe = (mutate: (r: Record<string, any>) => void = () => undefined) => {
 };
 const web = (r: Record<string, any>) => r.apps.find((a: Record<string, any>) => a.service?.name === "web").service;
 const blog = (r: Record<string, any>) => r.apps.find((a: Record<string, any>) => a.pluxml).pluxml;
+/** The recipe as the image change test leaves it (web release 2, the blog on e2e-next): the later tests start there. */
+const afterImageChange = (r: Record<string, any>) => {
+  web(r).env.RELEASE = "2";
+  blog(r).version = "e2e-next";
+};
 
 const ARTICLE = `Recette k3s e2e ${Date.now()}: written through the admin`;
 const ensureKubernetes = (...args: string[]) =>
@@ -348,13 +353,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       `docker.io/${PLUXML_NEXT}`,
     ]);
     expect(tag.status, tag.output).toBe(0);
-    fs.writeFileSync(
-      files.recipeFile,
-      recipe((r) => {
-        web(r).env.RELEASE = "2";
-        blog(r).version = "e2e-next";
-      }),
-    );
+    fs.writeFileSync(files.recipeFile, recipe(afterImageChange));
     const preview = pulumi(STACK, "preview", "--json", "--suppress-progress");
     expect(preview.status, preview.output.slice(-3000)).toBe(0);
     const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps.filter(
@@ -388,15 +387,11 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       const webImage = () =>
         kubectl("-n", NS, "get", "deployment", `${NS}-web`, "-o", "jsonpath={.spec.template.spec.containers[0].image}")
           .stdout;
-      const base = (r: Record<string, any>) => {
-        web(r).env.RELEASE = "2";
-        blog(r).version = "e2e-next";
-      };
       fs.rmSync(path.join(ROOT, ".recette", "history", `${STACK}.jsonl`), { force: true });
       // recette up prepares the blog's release (e2e-next) from Docker: the tag the cluster's containerd has.
       expect(sh("docker", ["tag", PLUXML_IMAGE, PLUXML_NEXT]).status).toBe(0);
       // Update A: what runs now, recorded by recette up.
-      fs.writeFileSync(files.recipeFile, recipe(base));
+      fs.writeFileSync(files.recipeFile, recipe(afterImageChange));
       const a = await cli("up", "-s", STACK, "--no-refresh");
       expect(a.status, a.output.slice(-3000)).toBe(0);
       expect(webImage()).toBe(PLUXML_IMAGE);
@@ -404,7 +399,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       fs.writeFileSync(
         files.recipeFile,
         recipe((r) => {
-          base(r);
+          afterImageChange(r);
           web(r).image = PLUXML_NEXT;
         }),
       );
@@ -454,7 +449,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       expect(
         sh(process.execPath, [path.join(ROOT, "bin", "recette"), "config", "rm", "rollback", "-s", STACK]).status,
       ).toBe(0);
-      fs.writeFileSync(files.recipeFile, recipe(base));
+      fs.writeFileSync(files.recipeFile, recipe(afterImageChange));
       const settled = await cli("up", "-s", STACK, "--no-refresh");
       expect(settled.status, settled.output.slice(-3000)).toBe(0);
       expect(webImage()).toBe(PLUXML_IMAGE);
@@ -531,8 +526,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
           .filter(Boolean);
       const cordoned = (n: string) => kubectl("get", "node", n, "-o", "jsonpath={.spec.unschedulable}").stdout.trim();
       const twoReplicas = (r: Record<string, any>) => {
-        web(r).env.RELEASE = "2";
-        blog(r).version = "e2e-next";
+        afterImageChange(r);
         web(r).replicas = 2;
       };
       // The web with two replicas (and so a PodDisruptionBudget), both on the second node: the first is
@@ -593,13 +587,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
       const one = ensureKubernetes("--nodes", "1");
       expect(one.status, one.output.slice(-3000)).toBe(0);
       expect(kubectl("get", "nodes", "-o", "name").stdout.trim()).toBe(`node/${first}`);
-      fs.writeFileSync(
-        files.recipeFile,
-        recipe((r) => {
-          web(r).env.RELEASE = "2";
-          blog(r).version = "e2e-next";
-        }),
-      );
+      fs.writeFileSync(files.recipeFile, recipe(afterImageChange));
       const up = pulumi(STACK, "up", "--yes", "--skip-preview", "--suppress-progress");
       expect(up.status, up.output.slice(-3000)).toBe(0);
       expect(kubectl("-n", NS, "get", "poddisruptionbudget", "-o", "name").stdout.trim()).toBe("");
@@ -783,8 +771,7 @@ describe("the local environment on a real Kubernetes cluster (k3s target)", () =
     fs.writeFileSync(
       files.recipeFile,
       recipe((r) => {
-        web(r).env.RELEASE = "2";
-        blog(r).version = "e2e-next";
+        afterImageChange(r);
         web(r).autoscale = { min: 1, max: 3, cpuPercent: 75 };
       }),
     );
